@@ -1,0 +1,49 @@
+"""The ``cjm`` command: a thin shell over the package.
+
+Each group of subcommands lives in its own module under :mod:`cjm_helpers.commands`
+and registers itself through ``register(subparsers)``; this module only builds
+the parser, runs the chosen command and turns our errors into plain messages
+with exit code 1 (problems in the input) or 2 (wrong command line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .commands import command_modules
+from .errors import CJMError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cjm",
+        description="Customer journey mapping: projects, maps, data overlays and reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"cjm {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in command_modules():
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except CJMError as exc:
+        print(f"cjm {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"cjm {args.command}: interrupted; files already written are complete", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Errors of our own, worded for the person who has to fix the input.
+
+The CLI, the forms and the notebooks turn these into plain text; a traceback
+never reaches a learner for a mistake in their own file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is and what to do about it."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class CJMError(Exception):
+    """Base class: every error the suite raises on purpose."""
+
+
+class ProjectInvalid(CJMError):
+    """A project file or object breaks the schema or its own cross-references."""
+
+    def __init__(self, problems: list[Problem], source: str | None = None) -> None:
+        self.problems = list(problems)
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        count = len(self.problems)
+        head = f"{where}{count} problem{'s' if count != 1 else ''} found"
+        return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+
+
+class ProjectFileError(CJMError):
+    """A project file cannot be read at all (missing, not YAML, not UTF-8, ...)."""
+
+
+class SaveConflict(CJMError):
+    """Two edits of the same project changed the same thing differently."""
+
+    def __init__(self, path: str, conflicts: list[str]) -> None:
+        self.path = path
+        self.conflicts = list(conflicts)
+        lines = "\n".join(f"  - {c}" for c in self.conflicts)
+        super().__init__(
+            f"{path}: not saved, because another session changed the same fields since you "
+            f"loaded it:\n{lines}\nReload the project to see their version, then make your "
+            "change again. Your own edits are still in memory."
+        )
+
+
+class SaveFailed(CJMError):
+    """The operating system refused the write; the previous file is untouched."""
+
+
+class DataError(CJMError):
+    """An input data file (event log, survey, tickets, params) is not usable as given."""

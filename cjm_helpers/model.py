@@ -1,0 +1,431 @@
+"""The journey project: one validated object that holds everything a map needs.
+
+This module is the spine of the package. It imports nothing else of ours except
+the error types, so every other module can depend on it. Structure is checked
+by pydantic; the cross-references between parts (a touchpoint's stage exists, a
+journey's persona exists, ...) are checked in :mod:`cjm_helpers.references`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from .errors import CJMError
+
+SCHEMA_VERSION = 2
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$"),
+]
+"""Identifier of a part: lower-case letters, digits, '-' and '_', at most 64."""
+
+EvidenceLevel = Literal["observed", "reported", "assumed"]
+"""How a card is known: seen in data or the walkthrough, told by someone, or guessed."""
+
+EVIDENCE_LEVELS: tuple[str, ...] = ("observed", "reported", "assumed")
+
+EmotionScore = Annotated[int, Field(ge=-2, le=2)]
+"""Feeling at a moment of the journey, from -2 (very negative) to +2 (very positive)."""
+
+Score = Annotated[int, Field(ge=1, le=5)]
+"""A 1-5 rating used for impact, effort and persona fit."""
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+"""A fraction between 0 and 1."""
+
+MapType = Literal["current_state", "day_in_the_life", "future_state", "service_blueprint"]
+MAP_TYPES: tuple[str, ...] = ("current_state", "day_in_the_life", "future_state", "service_blueprint")
+
+Lane = Literal[
+    "actions",
+    "touchpoints",
+    "channels",
+    "thoughts",
+    "emotions",
+    "pain_points",
+    "opportunities",
+    "internal_actors",
+    "internal_tools",
+    "internal_process",
+    "internal_pain_points",
+]
+LANES: tuple[str, ...] = (
+    "actions",
+    "touchpoints",
+    "channels",
+    "thoughts",
+    "emotions",
+    "pain_points",
+    "opportunities",
+    "internal_actors",
+    "internal_tools",
+    "internal_process",
+    "internal_pain_points",
+)
+BACKSTAGE_LANES: tuple[str, ...] = (
+    "internal_actors",
+    "internal_tools",
+    "internal_process",
+    "internal_pain_points",
+)
+"""Lanes drawn below the line of visibility in a service blueprint."""
+
+DEFAULT_LANES: dict[str, tuple[str, ...]] = {
+    "current_state": (
+        "actions",
+        "touchpoints",
+        "channels",
+        "thoughts",
+        "emotions",
+        "pain_points",
+        "opportunities",
+    ),
+    "day_in_the_life": ("actions", "channels", "thoughts", "emotions", "pain_points"),
+    "future_state": ("actions", "touchpoints", "channels", "emotions", "opportunities"),
+    "service_blueprint": (
+        "actions",
+        "touchpoints",
+        "channels",
+        "emotions",
+        "pain_points",
+        *BACKSTAGE_LANES,
+    ),
+}
+
+DEFAULT_STAGES: tuple[tuple[str, str], ...] = (
+    ("awareness", "Awareness"),
+    ("consideration", "Consideration"),
+    ("purchase", "Purchase"),
+    ("retention", "Retention"),
+    ("advocacy", "Advocacy"),
+)
+
+ResourceKind = Literal["people", "tools", "budget", "data"]
+ResourceStatus = Literal["have", "need"]
+DataSourceKind = Literal["internal", "external", "new"]
+Visibility = Literal["frontstage", "backstage"]
+OpportunityStatus = Literal["idea", "planned", "in_progress", "done", "dropped"]
+OPPORTUNITY_STATUSES: tuple[str, ...] = ("idea", "planned", "in_progress", "done", "dropped")
+
+
+class Part(BaseModel):
+    """Base of every part: unknown fields are refused so typos surface at once."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Card(Part):
+    """A part that makes a claim about customers, so it says how that claim is known."""
+
+    evidence: EvidenceLevel = "assumed"
+
+
+class Note(Card):
+    """One sticky note on the map: a short text and how it is known."""
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class PainPoint(Note):
+    """A pain point, with an id so opportunities can say which ones they address."""
+
+    id: Id
+
+
+# --- step 1: objectives ------------------------------------------------------
+
+
+class TeamMember(Part):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    role: str = ""
+    department: str = ""
+
+
+class DataSource(Part):
+    """Where evidence comes from: internal records, external studies, or new research."""
+
+    kind: DataSourceKind
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    description: str = ""
+
+
+class Objectives(Part):
+    """Why the map exists and how the team will know it helped (step 1)."""
+
+    business_question: str = ""
+    goal_type: Literal["optimise_service", "find_growth", "new_product", "onboarding", "other"] = "optimise_service"
+    scope: str = ""
+    experience: str = ""
+    success_metrics: list[str] = Field(default_factory=list)
+    team: list[TeamMember] = Field(default_factory=list)
+    data_sources: list[DataSource] = Field(default_factory=list)
+    review_cadence: Literal["monthly", "quarterly", "half_yearly", "yearly"] = "quarterly"
+    next_review: dt.date | None = None
+
+
+# --- step 2: personas --------------------------------------------------------
+
+
+class Demographics(Part):
+    age_band: str = ""
+    income_band: str = ""
+    family_status: str = ""
+    location: str = ""
+    occupation: str = ""
+
+
+class EmpathyMap(Part):
+    says: list[str] = Field(default_factory=list)
+    thinks: list[str] = Field(default_factory=list)
+    does: list[str] = Field(default_factory=list)
+    feels: list[str] = Field(default_factory=list)
+
+
+class Persona(Card):
+    """A customer archetype drawn from research (step 2)."""
+
+    id: Id
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    quote: str = ""
+    demographics: Demographics = Field(default_factory=Demographics)
+    goals: list[str] = Field(default_factory=list)
+    needs: list[str] = Field(default_factory=list)
+    pains: list[str] = Field(default_factory=list)
+    preferred_channels: list[str] = Field(default_factory=list)
+    hears_about_products_via: list[str] = Field(default_factory=list)
+    searches_in: list[str] = Field(default_factory=list)
+    content_formats: list[str] = Field(default_factory=list)
+    jobs_to_be_done: list[str] = Field(default_factory=list)
+    empathy_map: EmpathyMap = Field(default_factory=EmpathyMap)
+    share_of_customers: Share | None = None
+    value: Annotated[float, Field(ge=0)] | None = None
+    """Typical yearly revenue from one customer of this persona, in the project currency."""
+
+
+# --- step 3: target personas -------------------------------------------------
+
+
+class TargetPersona(Part):
+    """A persona chosen to map, with the scores that chose it (step 3)."""
+
+    persona: Id
+    share_score: Score = 3
+    value_score: Score = 3
+    strategic_fit: Score = 3
+    primary: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.share_score + self.value_score + self.strategic_fit
+
+
+# --- step 4: stages and touchpoints ------------------------------------------
+
+
+class Stage(Part):
+    id: Id
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    description: str = ""
+
+
+class Touchpoint(Card):
+    """A place where the customer meets the business (step 4)."""
+
+    id: Id
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    stage: Id
+    channel: str = ""
+    device: str = ""
+    owner_department: str = ""
+    visibility: Visibility = "frontstage"
+    events: list[str] = Field(default_factory=list)
+    """Event names in analytics logs that mean this touchpoint happened."""
+
+
+# --- step 5: journeys and the map ---------------------------------------------
+
+
+class StageCell(Part):
+    """What one journey shows for one stage, lane by lane."""
+
+    actions: list[Note] = Field(default_factory=list)
+    touchpoints: list[Id] = Field(default_factory=list)
+    thoughts: list[Note] = Field(default_factory=list)
+    emotion: EmotionScore | None = None
+    emotion_evidence: EvidenceLevel = "assumed"
+    pain_points: list[PainPoint] = Field(default_factory=list)
+    opportunities: list[Note] = Field(default_factory=list)
+    internal_actors: list[Note] = Field(default_factory=list)
+    internal_tools: list[Note] = Field(default_factory=list)
+    internal_process: list[Note] = Field(default_factory=list)
+    internal_pain_points: list[PainPoint] = Field(default_factory=list)
+
+
+class Journey(Part):
+    """One path of one persona through the stages, drawn as one map."""
+
+    id: Id
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    persona: Id
+    map_type: MapType = "current_state"
+    lanes: list[Lane] = Field(default_factory=list)
+    """Lanes to draw, in order; empty means the map type's defaults."""
+    compares_to: Id | None = None
+    """For a future-state map: the current-state journey it improves on."""
+    stages: dict[Id, StageCell] = Field(default_factory=dict)
+
+    def chosen_lanes(self) -> tuple[str, ...]:
+        return tuple(self.lanes) or DEFAULT_LANES[self.map_type]
+
+    def cell(self, stage_id: str) -> StageCell:
+        return self.stages.get(stage_id) or StageCell()
+
+
+# --- step 6: resources --------------------------------------------------------
+
+
+class Resource(Card):
+    """People, tools, budget or data a touchpoint or department has or needs (step 6)."""
+
+    id: Id
+    kind: ResourceKind
+    description: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    status: ResourceStatus = "have"
+    touchpoint: Id | None = None
+    department: str = ""
+    owner: str = ""
+
+
+# --- step 7: walking the journey ----------------------------------------------
+
+
+class WalkthroughEntry(Card):
+    """One step the team took while walking the journey as the persona (step 7)."""
+
+    evidence: EvidenceLevel = "observed"
+    when: dt.datetime
+    stage: Id
+    touchpoint: Id | None = None
+    action: str = ""
+    friction: str = ""
+    minutes: Annotated[float, Field(ge=0, le=24 * 60)] = 0.0
+    emotion: EmotionScore = 0
+    note: str = ""
+
+
+# --- step 8: changes -----------------------------------------------------------
+
+
+class KPI(Card):
+    """A measure of the experience, with where it stands and where it should go."""
+
+    evidence: EvidenceLevel = "observed"
+    id: Id
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    definition: str = ""
+    stage: Id | None = None
+    touchpoint: Id | None = None
+    unit: str = ""
+    baseline: float | None = None
+    current: float | None = None
+    target: float | None = None
+    source: str = ""
+
+
+class Opportunity(Card):
+    """A change that would remove pain points, scored for prioritisation (step 8)."""
+
+    id: Id
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    description: str = ""
+    pain_points: list[Id] = Field(default_factory=list)
+    impact: Score = 3
+    effort: Score = 3
+    reach: Annotated[int, Field(ge=0)] = 0
+    """How many customers a quarter it would touch."""
+    confidence: Share = 0.5
+    owner: str = ""
+    status: OpportunityStatus = "idea"
+    due: dt.date | None = None
+    kpis: list[Id] = Field(default_factory=list)
+
+    @property
+    def rice(self) -> float:
+        """RICE priority: reach x impact x confidence / effort."""
+        return self.reach * self.impact * self.confidence / self.effort
+
+
+class Action(Part):
+    """A concrete task that delivers an opportunity."""
+
+    id: Id
+    opportunity: Id
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    owner: str = ""
+    status: OpportunityStatus = "planned"
+    due: dt.date | None = None
+
+
+# --- the project ----------------------------------------------------------------
+
+
+def _default_stages() -> list[Stage]:
+    return [Stage(id=i, name=n) for i, n in DEFAULT_STAGES]
+
+
+class Project(Part):
+    """Everything a journey map needs, as saved in one project file."""
+
+    schema_version: Literal[2] = SCHEMA_VERSION
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    description: str = ""
+    language: Literal["en", "id", "pl"] = "en"
+    currency: str = "IDR"
+    objectives: Objectives = Field(default_factory=Objectives)
+    personas: list[Persona] = Field(default_factory=list)
+    target_personas: list[TargetPersona] = Field(default_factory=list)
+    stages: list[Stage] = Field(default_factory=_default_stages)
+    touchpoints: list[Touchpoint] = Field(default_factory=list)
+    journeys: list[Journey] = Field(default_factory=list)
+    resources: list[Resource] = Field(default_factory=list)
+    walkthrough: list[WalkthroughEntry] = Field(default_factory=list)
+    kpis: list[KPI] = Field(default_factory=list)
+    opportunities: list[Opportunity] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+
+    # lookups used by the map, the overlay and the checks ---------------------
+
+    def stage_ids(self) -> list[str]:
+        return [s.id for s in self.stages]
+
+    def persona(self, persona_id: str) -> Persona:
+        return _by_id(self.personas, persona_id, "persona")
+
+    def journey(self, journey_id: str | None = None) -> Journey:
+        """The journey with this id, or the first one when no id is given."""
+        if journey_id is None:
+            if not self.journeys:
+                raise CJMError(f"project {self.name!r} has no journeys yet; add one in step 5")
+            return self.journeys[0]
+        return _by_id(self.journeys, journey_id, "journey")
+
+    def touchpoint(self, touchpoint_id: str) -> Touchpoint:
+        return _by_id(self.touchpoints, touchpoint_id, "touchpoint")
+
+    def primary_persona(self) -> Persona | None:
+        for target in self.target_personas:
+            if target.primary:
+                return self.persona(target.persona)
+        return self.personas[0] if self.personas else None
+
+
+def _by_id(items: list, wanted: str, kind: str):  # type: ignore[type-arg]
+    for item in items:
+        if item.id == wanted:
+            return item
+    known = ", ".join(i.id for i in items) or "none yet"
+    raise CJMError(f"no {kind} with id {wanted!r} (known: {known})")

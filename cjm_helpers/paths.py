@@ -1,0 +1,85 @@
+"""Where the suite's own files live, and which project a notebook works on.
+
+Notebooks run from different folders (nbval uses the notebook's folder,
+papermill its ``--cwd``), so every path goes through here, never through the
+current directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from .errors import CJMError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+NOTEBOOKS_DIR = REPO_DIR / "notebooks"
+TEMPLATES_DIR = REPO_DIR / "templates"
+MAP_STARTERS_DIR = TEMPLATES_DIR / "maps"
+SAMPLE_DIR = REPO_DIR / "sample_data"
+SAMPLE_PROJECT = SAMPLE_DIR / "kopiloka.cjm.yaml"
+SAMPLE_EVENTS = SAMPLE_DIR / "events.csv"
+SAMPLE_SURVEY = SAMPLE_DIR / "survey.csv"
+SAMPLE_TICKETS = SAMPLE_DIR / "tickets.csv"
+PROJECT_ENV = "CJM_PROJECT"
+"""Environment variable `cjm lab` sets so every notebook opens the same project."""
+WORKSPACE_DIR = Path(os.environ.get("CJM_HOME", Path.home() / "cjm-projects"))
+PROJECT_FILE_NAME = "project.cjm.yaml"
+
+
+def starter_names() -> list[str]:
+    """Names accepted by `cjm new --template`: the map starters and 'sample'."""
+    names = sorted(p.name.removesuffix(".cjm.yaml") for p in MAP_STARTERS_DIR.glob("*.cjm.yaml"))
+    return names + ["sample"]
+
+
+def starter_path(name: str) -> Path:
+    if name == "sample":
+        return SAMPLE_PROJECT
+    path = MAP_STARTERS_DIR / f"{name}.cjm.yaml"
+    if not path.is_file():
+        raise CJMError(f"no template named {name!r}; choose one of: {', '.join(starter_names())}")
+    return path
+
+
+def create_project(folder: str | os.PathLike[str], template: str = "current_state") -> Path:
+    """Copy a starter into ``folder/project.cjm.yaml``; never overwrite an existing project."""
+    source = starter_path(template)
+    target_dir = Path(folder)
+    if target_dir.exists() and not target_dir.is_dir():
+        raise CJMError(f"{target_dir} exists and is not a folder; choose another name")
+    target = target_dir / PROJECT_FILE_NAME
+    if target.exists():
+        raise CJMError(f"{target} already exists; open it, or choose an empty folder for a new project")
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        raise CJMError(f"cannot create {target} ({exc.strerror or exc}); choose a folder you can write to") from None
+    return target
+
+
+def resolve_project(project_file: str | os.PathLike[str] | None = "") -> Path:
+    """The project a notebook should open.
+
+    An explicit path wins; then the ``CJM_PROJECT`` environment variable that
+    `cjm lab` sets; otherwise a personal copy of the sample project in the
+    workspace folder, made on first use so the shipped sample stays clean.
+    """
+    if project_file:
+        return Path(project_file).expanduser().resolve()
+    if os.environ.get(PROJECT_ENV):
+        return Path(os.environ[PROJECT_ENV]).expanduser().resolve()
+    target = WORKSPACE_DIR / "sample" / PROJECT_FILE_NAME
+    if not target.exists():
+        create_project(target.parent, "sample")
+    return target
+
+
+def resolve_data(data_file: str | os.PathLike[str] | None, default: Path) -> Path | None:
+    """A data file given as a parameter, or the shipped sample; '' or None means the sample."""
+    if data_file:
+        return Path(data_file).expanduser().resolve()
+    return default if default.exists() else None

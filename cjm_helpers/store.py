@@ -1,0 +1,315 @@
+"""The project file store: one YAML file per project, saved atomically, with history.
+
+* Reading is safe (no tags, no aliases), UTF-8, and migrates older schemas.
+* Writing goes to a temporary file that is flushed, fsynced and renamed over the
+  old one, so the file on disk is always either the old or the new version.
+* Every saved version is also kept in ``.<file>.history/`` beside the project
+  (the newest :data:`HISTORY_KEEP`), for undo and for comparing versions.
+* A :class:`ProjectStore` remembers what it loaded; when another session saved in
+  the meantime it merges both edits and refuses only real conflicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from .errors import ProjectFileError, ProjectInvalid, SaveConflict, SaveFailed
+from .merge import three_way_merge
+from .migrations import migrate
+from .model import Project
+from .validation import validate_project
+from .yamlio import YamlError, dump_yaml, parse_yaml
+
+HISTORY_KEEP = 50
+LOCK_TIMEOUT_S = 10.0
+
+
+# --- plain data <-> project ----------------------------------------------------
+
+
+def _prune(value: Any) -> Any:
+    """Drop empty values (None, '', [], {}) so files show only what was filled in."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            item = _prune(item)
+            if item is None or item == "" or item == [] or item == {}:
+                continue
+            out[key] = item
+        return out
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def project_to_data(project: Project) -> dict[str, Any]:
+    """The canonical plain-data form of a project, as written to its file."""
+    data = project.model_dump(mode="json")
+    order = {stage_id: i for i, stage_id in enumerate(project.stage_ids())}
+    for journey in data["journeys"]:
+        journey["stages"] = dict(
+            sorted(journey["stages"].items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+        )
+    pruned = _prune(data)
+    pruned["schema_version"] = data["schema_version"]
+    pruned["name"] = data["name"]
+    return pruned
+
+
+def project_to_yaml(project: Project) -> str:
+    """The exact text a project is saved as."""
+    return dump_yaml(project_to_data(project))
+
+
+def project_from_text(text: str, source: str = "<text>") -> Project:
+    """Parse, migrate and validate project YAML text."""
+    try:
+        data = parse_yaml(text)
+    except YamlError as exc:
+        raise ProjectFileError(f"{source}: {exc}. Fix the YAML, or restore an earlier version "
+                               "from the project's history folder.") from None
+    if data is None:
+        raise ProjectFileError(f"{source}: the file is empty; start one with `cjm new`")
+    return validate_project(migrate(data, source), source)
+
+
+# --- reading -------------------------------------------------------------------
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProjectFileError(f"{path}: no such file; check the path or create a project with `cjm new`") from None
+    except IsADirectoryError:
+        raise ProjectFileError(f"{path}: is a folder, not a project file") from None
+    except OSError as exc:
+        raise ProjectFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ProjectFileError(
+            f"{path}: line {line} is not UTF-8 text; save the file as UTF-8 in your editor"
+        ) from None
+
+
+def load_project(path: str | os.PathLike[str]) -> Project:
+    """Load and validate a project file."""
+    path = Path(path)
+    return project_from_text(_read_text(path), str(path))
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+def history_dir(path: Path) -> Path:
+    return path.with_name(f".{path.name}.history")
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so a crash leaves the old or the new file, never a mix."""
+    path = Path(path)
+    data = text.encode("utf-8")
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise SaveFailed(
+            f"{path}: could not save ({exc.strerror or exc}); the previous version is unchanged. "
+            "Free some disk space or choose a folder you can write to, then save again."
+        ) from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One saved version of a project, kept in its history folder."""
+
+    path: Path
+    saved_at: dt.datetime
+
+    def load(self) -> Project:
+        return load_project(self.path)
+
+
+def _record_history(path: Path, text: str) -> None:
+    folder = history_dir(path)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    try:
+        folder.mkdir(exist_ok=True)
+        target = folder / f"{stamp}.yaml"
+        n = 1
+        while target.exists():
+            target = folder / f"{stamp}-{n}.yaml"
+            n += 1
+        atomic_write_text(target, text)
+        for old in sorted(folder.glob("*.yaml"))[:-HISTORY_KEEP]:
+            old.unlink(missing_ok=True)
+    except (OSError, SaveFailed):
+        pass  # history is a convenience; the project itself is already saved
+
+
+def list_versions(path: str | os.PathLike[str]) -> list[Version]:
+    """Saved versions of a project, oldest first."""
+    folder = history_dir(Path(path))
+    versions = []
+    for file in sorted(folder.glob("*.yaml")):
+        stamp = file.stem.split("-")[0]
+        try:
+            when = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
+        except ValueError:
+            continue
+        versions.append(Version(file, when))
+    return versions
+
+
+def _lock(path: Path) -> FileLock:
+    return FileLock(str(_lock_path(path)), timeout=LOCK_TIMEOUT_S)
+
+
+def _write_locked(path: Path, text: str) -> None:
+    try:
+        current = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        current = None
+    if current == text:
+        return
+    atomic_write_text(path, text)
+    _record_history(path, text)
+
+
+def save_project(project: Project, path: str | os.PathLike[str]) -> Path:
+    """Validate and write a project, replacing whatever the file held."""
+    path = Path(path)
+    checked = validate_project(project_to_data(project), str(path))
+    text = project_to_yaml(checked)
+    with _locked(path):
+        _write_locked(path, text)
+    return path
+
+
+class _locked:
+    """The project's lock file, turned into our errors when it cannot be taken."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock = _lock(path)
+
+    def __enter__(self) -> None:
+        try:
+            self.lock.acquire()
+        except Timeout:
+            raise SaveFailed(
+                f"{self.path}: another program has held the project open for saving for "
+                f"{LOCK_TIMEOUT_S:.0f} s; close it or try again"
+            ) from None
+        except OSError as exc:
+            raise SaveFailed(
+                f"{self.path}: cannot save in {self.path.parent} ({exc.strerror or exc}); "
+                "the previous version is unchanged. Choose a folder you can write to."
+            ) from None
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+class ProjectStore:
+    """A project file opened for editing: load once, save many times, merge with others.
+
+    Use one store per notebook or form. ``save`` merges with whatever another
+    session saved since this store last loaded or saved, and raises
+    :class:`SaveConflict` (writing nothing) when both changed the same field.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._base: dict[str, Any] | None = None
+
+    def load(self) -> Project:
+        project = load_project(self.path)
+        self._base = project_to_data(project)
+        return project
+
+    def save(self, project: Project) -> Project:
+        """Save, merging with concurrent saves; return the project as now on disk."""
+        mine = project_to_data(validate_project(project_to_data(project), str(self.path)))
+        with _locked(self.path):
+            theirs = self._disk_data()
+            merged = mine
+            if theirs is not None and self._base is not None and theirs != self._base:
+                merged, conflicts = three_way_merge(self._base, mine, theirs)
+                if conflicts:
+                    raise SaveConflict(str(self.path), conflicts)
+            try:
+                result = validate_project(merged, str(self.path))
+            except ProjectInvalid as exc:
+                raise SaveConflict(
+                    str(self.path),
+                    [f"together with the other session's changes: {p}" for p in exc.problems],
+                ) from None
+            _write_locked(self.path, project_to_yaml(result))
+        self._base = project_to_data(result)
+        return result
+
+    def _disk_data(self) -> dict[str, Any] | None:
+        if not self.path.exists():
+            return None
+        return project_to_data(load_project(self.path))
+
+    def versions(self) -> list[Version]:
+        return list_versions(self.path)
+
+    def undo(self) -> Project:
+        """Restore the version saved before the current one (itself saved as a new version)."""
+        versions = self.versions()
+        if len(versions) < 2:
+            raise ProjectFileError(f"{self.path}: there is no earlier version to go back to")
+        previous = versions[-2].load()
+        self._base = None
+        return self.save(previous)

@@ -39,8 +39,14 @@ def _merge(base: Any, mine: Any, theirs: Any, path: str, conflicts: list[str]) -
         return _merge_dicts(base, mine, theirs, path, conflicts)
     if all(_is_id_list(x) for x in (base, mine, theirs)):
         return _merge_id_lists(base, mine, theirs, path, conflicts)
+    if all(isinstance(x, list) for x in (base, mine, theirs)) and _both_append(base, mine, theirs):
+        return theirs + mine[len(base):]  # two logs that only grew: theirs came first
     conflicts.append(f"{path or 'the project'}: changed in both sessions")
     return mine
+
+
+def _both_append(base: list, mine: list, theirs: list) -> bool:
+    return mine[: len(base)] == base and theirs[: len(base)] == base
 
 
 def _merge_dicts(base: dict, mine: dict, theirs: dict, path: str, conflicts: list[str]) -> dict:

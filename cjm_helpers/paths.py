@@ -25,8 +25,12 @@ SAMPLE_SURVEY = SAMPLE_DIR / "survey.csv"
 SAMPLE_TICKETS = SAMPLE_DIR / "tickets.csv"
 PROJECT_ENV = "CJM_PROJECT"
 """Environment variable `cjm lab` sets so every notebook opens the same project."""
-WORKSPACE_DIR = Path(os.environ.get("CJM_HOME", Path.home() / "cjm-projects"))
 PROJECT_FILE_NAME = "project.cjm.yaml"
+
+
+def workspace_dir() -> Path:
+    """Where learners' own projects go by default: $CJM_HOME or ~/cjm-projects."""
+    return Path(os.environ.get("CJM_HOME") or Path.home() / "cjm-projects")
 
 
 def starter_names() -> list[str]:
@@ -72,7 +76,7 @@ def resolve_project(project_file: str | os.PathLike[str] | None = "") -> Path:
         return Path(project_file).expanduser().resolve()
     if os.environ.get(PROJECT_ENV):
         return Path(os.environ[PROJECT_ENV]).expanduser().resolve()
-    target = WORKSPACE_DIR / "sample" / PROJECT_FILE_NAME
+    target = workspace_dir() / "sample" / PROJECT_FILE_NAME
     if not target.exists():
         create_project(target.parent, "sample")
     return target

@@ -1,0 +1,39 @@
+"""Shared fixtures: the shipped sample project, and throw-away copies of it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from cjm_helpers.model import Project  # noqa: E402
+from cjm_helpers.paths import SAMPLE_PROJECT  # noqa: E402
+from cjm_helpers.store import load_project  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_workspace(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep tests away from the user's own ~/cjm-projects workspace."""
+    home = tmp_path_factory.mktemp("cjm-home")
+    os.environ["CJM_HOME"] = str(home)
+    os.environ.pop("CJM_PROJECT", None)
+
+
+@pytest.fixture(scope="session")
+def sample_project() -> Project:
+    return load_project(SAMPLE_PROJECT)
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A private copy of the sample project file that a test may change."""
+    target = tmp_path / "project.cjm.yaml"
+    shutil.copyfile(SAMPLE_PROJECT, target)
+    return target

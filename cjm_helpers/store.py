@@ -120,8 +120,11 @@ def _lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so a crash leaves the old or the new file, never a mix."""
+def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
+    """Replace ``path`` with ``text`` so a crash leaves the old or the new file, never a mix.
+
+    ``durable`` also fsyncs the data and the folder, so the new version survives a power cut.
+    """
     path = Path(path)
     data = text.encode("utf-8")
     try:
@@ -136,11 +139,13 @@ def atomic_write_text(path: Path, text: str) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
         tmp_name = None
-        _fsync_dir(path.parent)
+        if durable:
+            _fsync_dir(path.parent)
     except OSError as exc:
         raise SaveFailed(
             f"{path}: could not save ({exc.strerror or exc}); the previous version is unchanged. "
@@ -188,7 +193,7 @@ def _record_history(path: Path, text: str) -> None:
         while target.exists():
             target = folder / f"{stamp}-{n}.yaml"
             n += 1
-        atomic_write_text(target, text)
+        atomic_write_text(target, text, durable=False)
         for old in sorted(folder.glob("*.yaml"))[:-HISTORY_KEEP]:
             old.unlink(missing_ok=True)
     except (OSError, SaveFailed):
@@ -213,24 +218,33 @@ def _lock(path: Path) -> FileLock:
     return FileLock(str(_lock_path(path)), timeout=LOCK_TIMEOUT_S)
 
 
-def _write_locked(path: Path, text: str) -> None:
+def _read_current(path: Path) -> str | None:
+    """The file's text as it is now, or None when there is no readable file."""
     try:
-        current = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        current = None
+        return None
+
+
+def _write_if_changed(path: Path, text: str, current: str | None) -> None:
     if current == text:
         return
     atomic_write_text(path, text)
     _record_history(path, text)
 
 
+def _checked_text(project: Project, path: Path) -> tuple[Project, str]:
+    """Validate a project (structure and references) and give the exact text to save."""
+    data = project_to_data(project)
+    return validate_project(data, str(path)), dump_yaml(data)
+
+
 def save_project(project: Project, path: str | os.PathLike[str]) -> Path:
     """Validate and write a project, replacing whatever the file held."""
     path = Path(path)
-    checked = validate_project(project_to_data(project), str(path))
-    text = project_to_yaml(checked)
+    _, text = _checked_text(project, path)
     with _locked(path):
-        _write_locked(path, text)
+        _write_if_changed(path, text, _read_current(path))
     return path
 
 
@@ -269,38 +283,40 @@ class ProjectStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self._base: dict[str, Any] | None = None
+        self._base_text: str | None = None
 
     def load(self) -> Project:
-        project = load_project(self.path)
-        self._base = project_to_data(project)
+        text = _read_text(self.path)
+        project = project_from_text(text, str(self.path))
+        self._base_text = text
         return project
 
     def save(self, project: Project) -> Project:
         """Save, merging with concurrent saves; return the project as now on disk."""
-        mine = project_to_data(validate_project(project_to_data(project), str(self.path)))
+        result, text = _checked_text(project, self.path)
         with _locked(self.path):
-            theirs = self._disk_data()
-            merged = mine
-            if theirs is not None and self._base is not None and theirs != self._base:
-                merged, conflicts = three_way_merge(self._base, mine, theirs)
-                if conflicts:
-                    raise SaveConflict(str(self.path), conflicts)
-            try:
-                result = validate_project(merged, str(self.path))
-            except ProjectInvalid as exc:
-                raise SaveConflict(
-                    str(self.path),
-                    [f"together with the other session's changes: {p}" for p in exc.problems],
-                ) from None
-            _write_locked(self.path, project_to_yaml(result))
-        self._base = project_to_data(result)
+            current = _read_current(self.path)
+            if current is not None and self._base_text is not None and current != self._base_text:
+                result, text = self._merge(result, current)
+            _write_if_changed(self.path, text, current)
+        self._base_text = text
         return result
 
-    def _disk_data(self) -> dict[str, Any] | None:
-        if not self.path.exists():
-            return None
-        return project_to_data(load_project(self.path))
+    def _merge(self, mine: Project, current: str) -> tuple[Project, str]:
+        """Three-way merge of this store's edit with what another session saved meanwhile."""
+        source = str(self.path)
+        base = project_to_data(project_from_text(self._base_text or "", source))
+        theirs = project_to_data(project_from_text(current, source))
+        merged, conflicts = three_way_merge(base, project_to_data(mine), theirs)
+        if conflicts:
+            raise SaveConflict(source, conflicts)
+        try:
+            result = validate_project(merged, source)
+        except ProjectInvalid as exc:
+            raise SaveConflict(
+                source, [f"together with the other session's changes: {p}" for p in exc.problems]
+            ) from None
+        return result, project_to_yaml(result)
 
     def versions(self) -> list[Version]:
         return list_versions(self.path)
@@ -311,5 +327,5 @@ class ProjectStore:
         if len(versions) < 2:
             raise ProjectFileError(f"{self.path}: there is no earlier version to go back to")
         previous = versions[-2].load()
-        self._base = None
+        self._base_text = None
         return self.save(previous)

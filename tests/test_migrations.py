@@ -1,0 +1,68 @@
+"""Older project files load: each schema migration and the version checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cjm_helpers.errors import ProjectInvalid
+from cjm_helpers.migrations import migrate, slugify
+from cjm_helpers.model import SCHEMA_VERSION
+from cjm_helpers.store import load_project
+
+V1_PROJECT = """\
+schema_version: 1
+name: Toko Batik Sari
+stages: [Awareness, Pertimbangan, Pembelian Ulang]
+personas:
+  - {id: ibu-ani, name: Ibu Ani}
+touchpoints:
+  - {id: tp-ig, name: Instagram, stage: awareness, frontstage: true}
+  - {id: tp-gudang, name: Gudang, stage: pembelian-ulang, frontstage: false}
+journeys:
+  - id: ani-now
+    name: Ibu Ani membeli batik
+    persona: ibu-ani
+    stages:
+      - stage: Awareness
+        actions: [Melihat iklan]
+        touchpoints: [tp-ig]
+        emotion: 1
+      - stage: Pembelian Ulang
+        pain_points: [Ongkir mahal]
+"""
+
+
+def test_version_1_file_loads_as_current(tmp_path: Path) -> None:
+    path = tmp_path / "old.cjm.yaml"
+    path.write_text(V1_PROJECT, encoding="utf-8")
+    project = load_project(path)
+    assert project.schema_version == SCHEMA_VERSION
+    assert project.stage_ids() == ["awareness", "pertimbangan", "pembelian-ulang"]
+    assert [t.visibility for t in project.touchpoints] == ["frontstage", "backstage"]
+    journey = project.journey("ani-now")
+    assert journey.cell("awareness").actions[0].text == "Melihat iklan"
+    assert journey.cell("awareness").actions[0].evidence == "assumed"
+    assert journey.cell("pembelian-ulang").pain_points[0].id == "ani-now-ongkir-mahal"
+
+
+def test_current_version_is_left_alone() -> None:
+    data = {"schema_version": SCHEMA_VERSION, "name": "x", "stages": [{"id": "a", "name": "A"}]}
+    assert migrate(dict(data)) == data
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [(99, "newer than this version of cjm understands"), (0, "the oldest known is 1"),
+     ("two", "must be a whole number")],
+)
+def test_unknown_versions_are_refused(version: object, message: str) -> None:
+    with pytest.raises(ProjectInvalid, match=message):
+        migrate({"schema_version": version, "name": "x"}, "p.yaml")
+
+
+def test_slugify_handles_accents_and_empties() -> None:
+    assert slugify("Pembelian Ulang") == "pembelian-ulang"
+    assert slugify("Zażółć gęślą") == "zazoc-gesla"
+    assert slugify("???", "stage-1") == "stage-1"

@@ -1,0 +1,471 @@
+"""The journey map as HTML: a swimlane grid with an SVG emotion curve.
+
+The output needs no network and no JavaScript: styles are inline and scoped
+under the ``cjmmap`` class so they never restyle the notebook around them, and
+every piece of user text passes through :func:`html.escape`. The same markup
+shows inline in Jupyter, in a standalone file, and on paper (print CSS).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from ..i18n import t
+from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
+from .layout import (
+    CardView,
+    EmotionPoint,
+    LaneView,
+    MapLayout,
+    build_layout,
+    evidence_label,
+    lane_label,
+    map_type_label,
+)
+
+ROOT_CLASS = "cjmmap"
+EMOTION_HEIGHT = 132
+_EMOTION_PAD = 22
+EVIDENCE_MARK = {"observed": "●", "reported": "◐", "assumed": "○"}
+EMOTION_COLOURS = {-2: "#c5221f", -1: "#e8710a", 0: "#80868b", 1: "#34a853", 2: "#137333"}
+CHIP_LANES = frozenset({"touchpoints", "channels"})
+BACKSTAGE = frozenset(BACKSTAGE_LANES)
+
+CSS = """
+.cjmmap{--ink:#202124;--muted:#5f6368;--line:#dadce0;--paper:#fff;
+ box-sizing:border-box;color:var(--ink);background:var(--paper);
+ font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",Arial,sans-serif;
+ font-size:13px;line-height:1.35;max-width:100%;padding:12px 0;}
+.cjmmap *,.cjmmap *::before,.cjmmap *::after{box-sizing:border-box;}
+.cjmmap .cjmmap-head{margin:0 0 10px 0;}
+.cjmmap .cjmmap-kicker{color:var(--muted);font-size:11px;text-transform:uppercase;letter-spacing:.06em;}
+.cjmmap .cjmmap-title{font-size:20px;font-weight:650;margin:2px 0 4px 0;line-height:1.2;
+ overflow-wrap:anywhere;}
+.cjmmap .cjmmap-persona{margin:0;color:var(--ink);overflow-wrap:anywhere;}
+.cjmmap .cjmmap-persona q{color:var(--muted);font-style:italic;margin-left:.4em;}
+.cjmmap .cjmmap-label{color:var(--muted);font-size:11px;text-transform:uppercase;letter-spacing:.05em;
+ margin-right:.4em;}
+.cjmmap .cjmmap-scroll{overflow-x:auto;max-width:100%;}
+.cjmmap .cjmmap-grid{display:grid;gap:4px;
+ grid-template-columns:minmax(6.5rem,8.5rem) repeat(var(--cols),minmax(var(--colmin,10rem),1fr));
+ min-width:calc(8.5rem + var(--cols) * var(--colmin,10rem));}
+.cjmmap .cjmmap-grid>*{min-width:0;}
+.cjmmap .cjmmap-corner{color:var(--muted);font-size:11px;align-self:end;padding:4px;}
+.cjmmap .cjmmap-stage{background:#174ea6;color:#fff;border-radius:6px;padding:6px 8px;
+ overflow-wrap:anywhere;}
+.cjmmap .cjmmap-stage strong{display:block;font-size:13px;}
+.cjmmap .cjmmap-stage small{display:block;opacity:.85;font-size:11px;margin-top:2px;}
+.cjmmap .cjmmap-stage-no{float:right;opacity:.7;font-size:11px;margin-left:4px;}
+.cjmmap .cjmmap-sub{background:#e8eaed;color:var(--ink);border-radius:4px;padding:2px 6px;
+ font-size:11px;font-weight:600;text-align:center;}
+.cjmmap .cjmmap-sub.cjmmap-future{background:#ceead6;}
+.cjmmap .cjmmap-lane-label{font-weight:600;font-size:12px;padding:6px 6px 6px 8px;border-radius:6px;
+ background:#f1f3f4;border-left:4px solid var(--accent,#5f6368);overflow-wrap:anywhere;}
+.cjmmap .cjmmap-cell{display:flex;flex-direction:column;gap:4px;padding:4px;border-radius:6px;
+ background:#fafafa;min-height:2.2rem;}
+.cjmmap .cjmmap-cell.cjmmap-chips{flex-direction:row;flex-wrap:wrap;align-content:flex-start;}
+.cjmmap .cjmmap-empty{color:#bdc1c6;text-align:center;font-size:12px;}
+.cjmmap .cjmmap-card{background:var(--tint,#fff);border:1.5px solid var(--accent,#5f6368);
+ border-radius:6px;padding:5px 7px;white-space:pre-line;overflow-wrap:anywhere;word-break:break-word;
+ hyphens:auto;break-inside:avoid;page-break-inside:avoid;}
+.cjmmap .cjmmap-chips .cjmmap-card{border-radius:12px;padding:2px 8px;max-width:100%;}
+.cjmmap .cjmmap-ev-observed{border-style:solid;}
+.cjmmap .cjmmap-ev-reported{border-style:dashed;}
+.cjmmap .cjmmap-ev-assumed{border-style:dotted;}
+.cjmmap .cjmmap-badge{display:inline-block;font-size:10px;color:var(--muted);white-space:nowrap;
+ margin-left:.35em;letter-spacing:.02em;}
+.cjmmap .cjmmap-detail{display:block;font-size:11px;color:var(--muted);}
+.cjmmap .cjmmap-tag{display:inline-block;font-size:10px;background:#5f6368;color:#fff;border-radius:3px;
+ padding:0 4px;margin-left:.35em;}
+.cjmmap .cjmmap-emotion{background:#fafafa;border-radius:6px;}
+.cjmmap .cjmmap-emotion svg{display:block;width:100%;}
+.cjmmap .cjmmap-lov{grid-column:1/-1;border-top:2px dashed #5f6368;margin:6px 0 2px 0;padding-top:2px;
+ color:var(--muted);font-size:11px;text-transform:uppercase;letter-spacing:.06em;}
+.cjmmap .cjmmap-lov em{text-transform:none;letter-spacing:0;margin-left:.6em;}
+.cjmmap .cjmmap-legend{margin-top:10px;color:var(--muted);font-size:11px;display:flex;flex-wrap:wrap;
+ gap:6px 18px;align-items:center;}
+.cjmmap .cjmmap-legend .cjmmap-card{display:inline-block;padding:1px 8px;color:var(--ink);
+ --accent:#5f6368;}
+.cjmmap .cjmmap-lane-actions{--accent:#1a73e8;--tint:#e8f0fe;}
+.cjmmap .cjmmap-lane-touchpoints{--accent:#00897b;--tint:#e0f2f1;}
+.cjmmap .cjmmap-lane-channels{--accent:#5f6368;--tint:#f1f3f4;}
+.cjmmap .cjmmap-lane-thoughts{--accent:#f9ab00;--tint:#fef7e0;}
+.cjmmap .cjmmap-lane-emotions{--accent:#9334e6;}
+.cjmmap .cjmmap-lane-pain_points{--accent:#d93025;--tint:#fce8e6;}
+.cjmmap .cjmmap-lane-opportunities{--accent:#188038;--tint:#e6f4ea;}
+.cjmmap .cjmmap-lane-internal_actors{--accent:#7b1fa2;--tint:#f3e5f5;}
+.cjmmap .cjmmap-lane-internal_tools{--accent:#5e35b1;--tint:#ede7f6;}
+.cjmmap .cjmmap-lane-internal_process{--accent:#3949ab;--tint:#e8eaf6;}
+.cjmmap .cjmmap-lane-internal_pain_points{--accent:#ad1457;--tint:#fce4ec;}
+.cjmmap .cjmmap-lane-thoughts .cjmmap-card{font-style:italic;}
+.cjmmap svg text{font-family:inherit;}
+@media print{
+ .cjmmap{font-size:9pt;padding:0;-webkit-print-color-adjust:exact;print-color-adjust:exact;}
+ .cjmmap .cjmmap-scroll{overflow:visible;}
+ .cjmmap .cjmmap-grid{min-width:0;
+  grid-template-columns:minmax(4.5rem,6rem) repeat(var(--cols),minmax(0,1fr));}
+ .cjmmap .cjmmap-card,.cjmmap .cjmmap-stage,.cjmmap .cjmmap-emotion{break-inside:avoid;
+  page-break-inside:avoid;}
+ .cjmmap .cjmmap-head{break-after:avoid;}
+}
+"""
+
+PAGE_CSS = """
+@page{size:landscape;margin:10mm;}
+html,body{margin:0;padding:0;background:#fff;}
+body{padding:16px;}
+@media print{body{padding:0;}}
+"""
+
+
+def esc(text: object) -> str:
+    """Escape anything for HTML text and attribute values."""
+    return html.escape(str(text), quote=True)
+
+
+def score_text(score: int) -> str:
+    """+2, +1, 0, −1, −2 (with a real minus sign)."""
+    if score > 0:
+        return f"+{score}"
+    if score < 0:
+        return f"\u2212{-score}"
+    return "0"
+
+
+# --- cards and lanes ---------------------------------------------------------------
+
+
+def _card_html(card: CardView, lang: str) -> str:
+    badge = (
+        f'<span class="cjmmap-badge" title="{esc(evidence_label(card.evidence, lang))}">'
+        f"{EVIDENCE_MARK.get(card.evidence, '○')}&#8239;{esc(evidence_label(card.evidence, lang))}</span>"
+    )
+    tag = f'<span class="cjmmap-tag">{esc(t("map.html.backstage", lang))}</span>' if card.backstage else ""
+    detail = f'<span class="cjmmap-detail">{esc(card.detail)}</span>' if card.detail.strip() else ""
+    ref = f' data-ref="{esc(card.ref)}"' if card.ref else ""
+    return (
+        f'<div class="cjmmap-card cjmmap-ev-{esc(card.evidence)}"{ref}>'
+        f"{esc(card.text)}{tag}{badge}{detail}</div>"
+    )
+
+
+def _cell_html(lane: str, cards: Sequence[CardView], lang: str) -> str:
+    chips = " cjmmap-chips" if lane in CHIP_LANES else ""
+    if not cards:
+        body = f'<span class="cjmmap-empty">{esc(t("map.html.empty_cell", lang))}</span>'
+    else:
+        body = "".join(_card_html(card, lang) for card in cards)
+    return f'<div class="cjmmap-cell cjmmap-lane-{lane}{chips}">{body}</div>'
+
+
+def _lane_label_html(lane: str, lang: str, extra: str = "") -> str:
+    return f'<div class="cjmmap-lane-label cjmmap-lane-{lane}">{esc(lane_label(lane, lang))}{extra}</div>'
+
+
+def _line_of_visibility(lang: str) -> str:
+    return (
+        f'<div class="cjmmap-lov" role="separator">{esc(t("map.html.line_of_visibility", lang))}'
+        f'<em>{esc(t("map.html.line_of_visibility_hint", lang))}</em></div>'
+    )
+
+
+# --- the emotion curve ---------------------------------------------------------------
+
+
+def _y(score: float) -> float:
+    inner = EMOTION_HEIGHT - 2 * _EMOTION_PAD
+    return _EMOTION_PAD + (2 - score) / 4 * inner
+
+
+def _runs(points: Sequence[EmotionPoint]) -> list[list[tuple[int, int]]]:
+    """Consecutive stretches of recorded emotions, as (stage index, score); None breaks a run."""
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for i, point in enumerate(points):
+        if point.score is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append((i, point.score))
+    if current:
+        runs.append(current)
+    return runs
+
+
+def curve_path(run: Sequence[tuple[int, int]], unit: float = 100.0) -> str:
+    """A smooth SVG path through the run's points, without overshoot between stages."""
+    xy = [((i + 0.5) * unit, _y(score)) for i, score in run]
+    d = f"M{xy[0][0]:.1f},{xy[0][1]:.1f}"
+    for (x0, y0), (x1, y1) in zip(xy, xy[1:]):
+        mid = (x0 + x1) / 2
+        d += f" C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {x1:.1f},{y1:.1f}"
+    return d
+
+
+def _curve_layer(points: Sequence[EmotionPoint], colour: str, dashed: bool, n: int) -> str:
+    dash = ' stroke-dasharray="7 5"' if dashed else ""
+    paths = "".join(
+        f'<path d="{curve_path(run)}" fill="none" stroke="{colour}" stroke-width="2.5"'
+        f' vector-effect="non-scaling-stroke"{dash}/>'
+        for run in _runs(points)
+        if len(run) > 1
+    )
+    return (
+        f'<svg x="0" y="0" width="100%" height="{EMOTION_HEIGHT}" viewBox="0 0 {n * 100} {EMOTION_HEIGHT}"'
+        f' preserveAspectRatio="none" aria-hidden="true">{paths}</svg>'
+    )
+
+
+def _markers(points: Sequence[EmotionPoint], stage_names: Sequence[str], n: int, lang: str,
+             series: str = "", label_dy: int = -11) -> str:
+    out = []
+    for i, (point, stage_name) in enumerate(zip(points, stage_names)):
+        x = f"{(i + 0.5) / n * 100:.3f}%"
+        if point.score is None:
+            if not series:
+                out.append(
+                    f'<text x="{x}" y="{_y(0) + 4:.1f}" text-anchor="middle" font-size="11"'
+                    f' fill="#9aa0a6">{esc(t("map.html.no_emotion", lang))}</text>'
+                )
+            continue
+        colour = EMOTION_COLOURS[point.score]
+        fill = {"observed": colour, "reported": "#fff", "assumed": "#fff"}.get(point.evidence, "#fff")
+        dash = ' stroke-dasharray="2.5 2"' if point.evidence == "assumed" else ""
+        what = t(
+            "map.html.emotion_point", lang,
+            stage=stage_name, score=score_text(point.score),
+            feeling=t(f"map.feeling.{point.score}", lang), evidence=evidence_label(point.evidence, lang),
+        )
+        if series:
+            what = f"{series}, {what}"
+        y = _y(point.score)
+        out.append(
+            f'<g class="cjmmap-pt cjmmap-ev-{esc(point.evidence)}"><title>{esc(what)}</title>'
+            f'<circle cx="{x}" cy="{y:.1f}" r="7" fill="{fill}" stroke="{colour}" stroke-width="2.5"{dash}/>'
+            f'<text x="{x}" y="{y + label_dy:.1f}" text-anchor="middle" font-size="11" font-weight="600"'
+            f' fill="{colour}">{esc(score_text(point.score))}</text></g>'
+        )
+    return "".join(out)
+
+
+def _emotion_frame(n: int) -> str:
+    lines = []
+    for score in (2, 0, -2):
+        y = _y(score)
+        dash = "" if score == 0 else ' stroke-dasharray="2 4"'
+        lines.append(
+            f'<line x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}" stroke="#bdc1c6" stroke-width="1"{dash}/>'
+            f'<text x="4" y="{y - 3:.1f}" font-size="10" fill="#9aa0a6">{score_text(score)}</text>'
+        )
+    for k in range(1, n):
+        x = f"{k / n * 100:.3f}%"
+        lines.append(f'<line x1="{x}" x2="{x}" y1="4" y2="{EMOTION_HEIGHT - 4}" stroke="#e8eaed"/>')
+    return "".join(lines)
+
+
+def emotion_svg(series: Sequence[tuple[str, Sequence[EmotionPoint], str, bool]],
+                stage_names: Sequence[str], lang: str, label: str) -> str:
+    """An SVG of one or more emotion curves over the same stages.
+
+    ``series`` holds (name, points, colour, dashed); one series draws markers in
+    emotion colours, several draw each curve in its own colour.
+    """
+    n = max(len(stage_names), 1)
+    body = [_emotion_frame(n)]
+    several = len(series) > 1
+    for name, points, colour, dashed in series:
+        body.append(_curve_layer(points, colour, dashed, n))
+    for k, (name, points, colour, dashed) in enumerate(series):
+        body.append(_markers(points, stage_names, n, lang, series=name if several else "",
+                             label_dy=-11 if k % 2 == 0 else 21))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{EMOTION_HEIGHT}"'
+        f' role="img" aria-label="{esc(label)}">{"".join(body)}</svg>'
+    )
+
+
+# --- whole documents -------------------------------------------------------------------
+
+
+def _header(kicker: str, title: str, persona: str, quote: str, lang: str) -> str:
+    quote_html = f"<q>{esc(quote)}</q>" if quote.strip() else ""
+    return (
+        '<header class="cjmmap-head">'
+        f'<div class="cjmmap-kicker">{esc(kicker)}</div>'
+        f'<h2 class="cjmmap-title">{esc(title)}</h2>'
+        f'<p class="cjmmap-persona"><span class="cjmmap-label">{esc(t("map.html.persona", lang))}</span>'
+        f"{esc(persona)}{quote_html}</p></header>"
+    )
+
+
+def _legend(lang: str) -> str:
+    items = [f"<strong>{esc(t('map.html.legend', lang))}</strong>"]
+    for level in EVIDENCE_LEVELS:
+        items.append(
+            f'<span><span class="cjmmap-card cjmmap-ev-{level}">{EVIDENCE_MARK[level]}&#8239;'
+            f"{esc(evidence_label(level, lang))}</span> {esc(t(f'map.html.evidence_hint.{level}', lang))}</span>"
+        )
+    items.append(f"<span>{esc(lane_label('emotions', lang))}: {esc(t('map.html.emotion_scale', lang))}</span>")
+    return f'<footer class="cjmmap-legend">{"".join(items)}</footer>'
+
+
+def _stage_headers(layout: MapLayout, lang: str) -> str:
+    cells = [f'<div class="cjmmap-corner">{esc(t("map.html.stage", lang))}</div>']
+    for i, stage in enumerate(layout.stages, start=1):
+        desc = f"<small>{esc(stage.description)}</small>" if stage.description.strip() else ""
+        cells.append(
+            f'<div class="cjmmap-stage" data-stage="{esc(stage.id)}"><span class="cjmmap-stage-no">{i}</span>'
+            f"<strong>{esc(stage.name)}</strong>{desc}</div>"
+        )
+    return "".join(cells)
+
+
+def _lane_rows(layout: MapLayout, lang: str) -> str:
+    rows = []
+    lanes = {lane.lane: lane for lane in layout.lanes}
+    stage_names = [s.name for s in layout.stages]
+    drew_line = False
+    for name in layout.lane_order:
+        if layout.has_backstage and not drew_line and name in BACKSTAGE:
+            rows.append(_line_of_visibility(lang))
+            drew_line = True
+        if name == "emotions":
+            svg = emotion_svg([("", layout.emotions, "#5f6368", False)], stage_names, lang,
+                              lane_label("emotions", lang))
+            rows.append(_lane_label_html("emotions", lang))
+            rows.append(f'<div class="cjmmap-emotion" style="grid-column:2/-1">{svg}</div>')
+            continue
+        lane: LaneView = lanes[name]
+        rows.append(_lane_label_html(name, lang))
+        rows.extend(_cell_html(name, cards, lang) for cards in lane.cells)
+    return "".join(rows)
+
+
+def wrap_document(fragment: str, title: str, lang: str) -> str:
+    """A complete HTML page around a map fragment; it loads nothing from anywhere."""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{PAGE_CSS}</style></head>"
+        f"<body>{fragment}</body></html>\n"
+    )
+
+
+def layout_html(layout: MapLayout, lang: str = "en") -> str:
+    """The map fragment (styles included) for an already built layout."""
+    kicker = f"{map_type_label(layout.map_type, lang)} · {layout.project_name}"
+    grid = (
+        f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{len(layout.stages)}">'
+        f"{_stage_headers(layout, lang)}{_lane_rows(layout, lang)}</div></div>"
+    )
+    return (
+        f'<div class="{ROOT_CLASS}" lang="{esc(lang)}" data-journey="{esc(layout.journey_id)}">'
+        f"<style>{CSS}</style>"
+        f"{_header(kicker, layout.journey_name, layout.persona_name, layout.persona_quote, lang)}"
+        f"{grid}{_legend(lang)}</div>"
+    )
+
+
+def render_map_html(project: Project, journey_id: str | None = None, lang: str = "en",
+                    standalone: bool = False) -> str:
+    """One journey as an HTML swimlane map; ``standalone`` gives a whole page for a file."""
+    layout = build_layout(project, journey_id, lang)
+    fragment = layout_html(layout, lang)
+    if not standalone:
+        return fragment
+    return wrap_document(fragment, t("map.html.document_title", lang, journey=layout.journey_name), lang)
+
+
+# --- as-is and to-be --------------------------------------------------------------------
+
+
+def resolve_pair(project: Project, current_id: str | None, future_id: str | None) -> tuple[str, str]:
+    """Fill in a missing id from the journeys' ``compares_to`` links."""
+    from ..errors import CJMError
+
+    if future_id is None:
+        candidates = [j for j in project.journeys
+                      if j.compares_to is not None and (current_id is None or j.compares_to == current_id)]
+        if not candidates:
+            wanted = f" to {current_id!r}" if current_id else ""
+            raise CJMError(
+                f"project {project.name!r} has no future-state journey that compares{wanted}; "
+                "set compares_to on the future journey or pass both journey ids"
+            )
+        future_id = candidates[0].id
+    if current_id is None:
+        current_id = project.journey(future_id).compares_to
+        if current_id is None:
+            raise CJMError(f"journey {future_id!r} does not say which journey it improves on; "
+                           "set its compares_to or pass the current journey's id")
+    project.journey(current_id)
+    project.journey(future_id)
+    return current_id, future_id
+
+
+def compare_lane_order(current: MapLayout, future: MapLayout) -> tuple[str, ...]:
+    """The union of both maps' lanes, frontstage first, in the order they first appear."""
+    merged: list[str] = []
+    for lane in current.lane_order + future.lane_order:
+        if lane not in merged:
+            merged.append(lane)
+    return tuple([x for x in merged if x not in BACKSTAGE] + [x for x in merged if x in BACKSTAGE])
+
+
+def compare_html(project: Project, current_id: str | None = None, future_id: str | None = None,
+                 lang: str = "en", standalone: bool = False) -> str:
+    """As-is and to-be side by side: each stage split in two, both emotion curves on one axis."""
+    current_id, future_id = resolve_pair(project, current_id, future_id)
+    now = build_layout(project, current_id, lang)
+    later = build_layout(project, future_id, lang)
+    as_is, to_be = t("map.html.as_is", lang), t("map.html.to_be", lang)
+    lanes = compare_lane_order(now, later)
+    n = len(now.stages)
+    stage_names = [s.name for s in now.stages]
+
+    head = [f'<div class="cjmmap-corner">{esc(t("map.html.stage", lang))}</div>']
+    for i, stage in enumerate(now.stages, start=1):
+        head.append(
+            f'<div class="cjmmap-stage" style="grid-column:span 2" data-stage="{esc(stage.id)}">'
+            f'<span class="cjmmap-stage-no">{i}</span><strong>{esc(stage.name)}</strong></div>'
+        )
+    head.append('<div class="cjmmap-corner"></div>')
+    for _ in now.stages:
+        head.append(f'<div class="cjmmap-sub">{esc(as_is)}</div>'
+                    f'<div class="cjmmap-sub cjmmap-future">{esc(to_be)}</div>')
+
+    rows: list[str] = []
+    drew_line = False
+    for name in lanes:
+        if name in BACKSTAGE and not drew_line:
+            rows.append(_line_of_visibility(lang))
+            drew_line = True
+        rows.append(_lane_label_html(name, lang))
+        if name == "emotions":
+            svg = emotion_svg(
+                [(as_is, now.emotions, "#80868b", True), (to_be, later.emotions, "#188038", False)],
+                stage_names, lang, t("map.html.emotion_curves", lang),
+            )
+            key = (f'<div class="cjmmap-legend" style="margin:2px 6px">'
+                   f'<span style="color:#80868b">- - {esc(as_is)}</span>'
+                   f'<span style="color:#188038">━ {esc(to_be)}</span></div>')
+            rows.append(f'<div class="cjmmap-emotion" style="grid-column:2/-1">{svg}{key}</div>')
+            continue
+        for i in range(n):
+            for side in (now, later):
+                cards = side.lane(name).cells[i] if name in side.lane_order else ()
+                rows.append(_cell_html(name, cards, lang))
+
+    title = t("map.html.compare_title", lang, current=now.journey_name, future=later.journey_name)
+    persona = now.persona_name if now.persona_id == later.persona_id else f"{now.persona_name} → {later.persona_name}"
+    kicker = f"{map_type_label(now.map_type, lang)} → {map_type_label(later.map_type, lang)} · {now.project_name}"
+    fragment = (
+        f'<div class="{ROOT_CLASS}" lang="{esc(lang)}" data-journey="{esc(current_id)}"'
+        f' data-compare="{esc(future_id)}"><style>{CSS}</style>'
+        f"{_header(kicker, title, persona, now.persona_quote, lang)}"
+        f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{2 * n};--colmin:8rem">'
+        f'{"".join(head)}{"".join(rows)}</div></div>{_legend(lang)}</div>'
+    )
+    return wrap_document(fragment, title, lang) if standalone else fragment

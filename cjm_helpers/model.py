@@ -373,6 +373,15 @@ class Action(Part):
 # --- the project ----------------------------------------------------------------
 
 
+class DataFiles(Part):
+    """Where the project's own data lives, relative to the project file (empty: none yet)."""
+
+    events: str = ""
+    survey: str = ""
+    tickets: str = ""
+
+
+
 def _default_stages() -> list[Stage]:
     return [Stage(id=i, name=n) for i, n in DEFAULT_STAGES]
 
@@ -385,6 +394,7 @@ class Project(Part):
     description: str = ""
     language: Literal["en", "id", "pl"] = "en"
     currency: str = "IDR"
+    data: DataFiles = Field(default_factory=DataFiles)
     objectives: Objectives = Field(default_factory=Objectives)
     personas: list[Persona] = Field(default_factory=list)
     target_personas: list[TargetPersona] = Field(default_factory=list)

@@ -60,6 +60,10 @@ def create_project(folder: str | os.PathLike[str], template: str = "current_stat
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
+        if template == "sample":
+            for data_file in (SAMPLE_EVENTS, SAMPLE_SURVEY, SAMPLE_TICKETS):
+                if data_file.exists() and not (target_dir / data_file.name).exists():
+                    shutil.copyfile(data_file, target_dir / data_file.name)
     except OSError as exc:
         raise CJMError(f"cannot create {target} ({exc.strerror or exc}); choose a folder you can write to") from None
     return target
@@ -82,8 +86,10 @@ def resolve_project(project_file: str | os.PathLike[str] | None = "") -> Path:
     return target
 
 
-def resolve_data(data_file: str | os.PathLike[str] | None, default: Path) -> Path | None:
-    """A data file given as a parameter, or the shipped sample; '' or None means the sample."""
+def resolve_data(data_file: str | os.PathLike[str] | None, project_path: Path, declared: str) -> Path | None:
+    """A data file given as a parameter, else the one the project declares (relative to it)."""
     if data_file:
         return Path(data_file).expanduser().resolve()
-    return default if default.exists() else None
+    if declared:
+        return (project_path.parent / declared).resolve()
+    return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -16,14 +15,6 @@ from cjm_helpers.paths import SAMPLE_PROJECT  # noqa: E402
 from cjm_helpers.store import load_project  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _private_workspace(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Keep tests away from the user's own ~/cjm-projects workspace."""
-    home = tmp_path_factory.mktemp("cjm-home")
-    os.environ["CJM_HOME"] = str(home)
-    os.environ.pop("CJM_PROJECT", None)
 
 
 @pytest.fixture(scope="session")

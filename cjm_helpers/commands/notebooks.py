@@ -1,0 +1,23 @@
+"""`cjm notebooks refresh`: regenerate the committed notebook outputs on the sample project."""
+
+from __future__ import annotations
+
+import argparse
+
+ORDER = 60
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    nb = sub.add_parser("notebooks", help="maintain the suite's notebooks")
+    nb_sub = nb.add_subparsers(dest="notebooks_command", metavar="ACTION", required=True)
+    refresh = nb_sub.add_parser("refresh", help="re-run the notebooks on the sample and save their outputs")
+    refresh.add_argument("names", nargs="*", help="only notebooks whose file name contains one of these")
+    refresh.set_defaults(handler=run_refresh)
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    from ..execute import refresh_notebooks
+
+    for path in refresh_notebooks(args.names or None):
+        print(f"refreshed {path.name}")
+    return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cjm_helpers.model import Journey, Note, PainPoint, Persona, Project, StageCell, Touchpoint
 from cjm_helpers.store import ProjectStore, load_project, project_to_yaml, save_project
+from cjm_helpers.yamlio import _string
 
 STAGES = ["awareness", "consideration", "purchase", "retention", "advocacy"]
 
@@ -68,15 +69,20 @@ def main() -> None:
         def save_changed() -> None:
             store.save(loaded.model_copy(update={"description": f"edit {next(counter)}"}))
 
+        def save_cold() -> None:
+            _string.cache_clear()
+            save_changed()
+
         rows = [
             ("serialise to YAML", timed(lambda: project_to_yaml(project))),
+            ("save, first in a session (cold string cache)", timed(save_cold)),
             ("save (validate, merge check, atomic write, history)", timed(save_changed)),
             ("load (parse, migrate, validate)", timed(lambda: load_project(path))),
         ]
     print(f"project file: {size_kb:.0f} KiB, 50 personas, 500 touchpoints, 10 journeys")
     for label, (median, worst) in rows:
         print(f"{label:55s} median {median:7.1f} ms   worst {worst:7.1f} ms")
-    verdict = "meets" if rows[1][1][0] < 50 else "MISSES"
+    verdict = "meets" if rows[2][1][0] < 50 else "MISSES"
     print(f"save target < 50 ms: {verdict}")
 
 

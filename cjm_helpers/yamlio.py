@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -93,8 +94,12 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+@lru_cache(maxsize=65536)
 def _string(value: str) -> str:
-    """A string as a plain scalar when that reads back as the same string, else double-quoted."""
+    """A string as a plain scalar when that reads back as the same string, else double-quoted.
+
+    Cached: keys and short values repeat thousands of times in a large project.
+    """
     if (
         value
         and value[0] not in _INDICATORS

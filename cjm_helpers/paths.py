@@ -48,9 +48,28 @@ def starter_path(name: str) -> Path:
     return path
 
 
+WINDOWS_DEVICE_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)]
+)
+"""Names Windows reserves for devices: a project folder so named cannot be shared there."""
+
+
+def _check_folder_name(name: str) -> None:
+    """Refuse folder names that are empty, hold a NUL byte, or are Windows device names."""
+    if not name.strip():
+        raise CJMError("the project folder name is empty; give the folder a name, e.g. `cjm new my-map`")
+    if "\x00" in name:
+        raise CJMError(f"{name!r}: a folder name cannot contain a NUL character; choose another name")
+    last = Path(name).name
+    if last.split(".")[0].strip().upper() in WINDOWS_DEVICE_NAMES:
+        raise CJMError(f"{last!r} is a device name on Windows, so the project could not be opened "
+                       "there; choose another folder name")
+
+
 def create_project(folder: str | os.PathLike[str], template: str = "current_state") -> Path:
     """Copy a starter into ``folder/project.cjm.yaml``; never overwrite an existing project."""
     source = starter_path(template)
+    _check_folder_name(str(folder))
     target_dir = Path(folder)
     if target_dir.exists() and not target_dir.is_dir():
         raise CJMError(f"{target_dir} exists and is not a folder; choose another name")

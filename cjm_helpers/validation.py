@@ -29,10 +29,24 @@ def format_location(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+class _Shown:
+    """A value as quoted in a message: its repr cut to 80 characters, safe for any nesting."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        try:
+            text = repr(self.value)
+        except (RecursionError, ValueError):
+            text = f"<{type(self.value).__name__} nested too deeply>"
+        return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _describe(error: dict[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx", {})
-    got = error.get("input")
+    got = _Shown(error.get("input"))
     if kind == "missing":
         return "is required but missing; add it"
     if kind == "extra_forbidden":
@@ -63,7 +77,7 @@ def _describe(error: dict[str, Any]) -> str:
         return f"is {got!r}; write a time as YYYY-MM-DDTHH:MM"
     if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
         shape = {"list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping of fields")
-        return f"is {type(got).__name__}; it must be {shape}"
+        return f"is {type(got.value).__name__}; it must be {shape}"
     if kind in {"string_type", "bool_type", "bool_parsing"}:
         return f"is {got!r}; {error['msg'].lower()}"
     return error["msg"]

@@ -18,6 +18,22 @@ import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+
+class _DateSafeLoader(_Loader):  # type: ignore[misc, valid-type]
+    """The safe loader, with impossible dates (2026-13-45) reported as YAML errors, not crashes."""
+
+
+def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a real date or time ({exc})", node.start_mark
+        ) from None
+
+
+_DateSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
 MAX_YAML_BYTES = 64 * 1024 * 1024
 
 
@@ -58,7 +74,7 @@ def parse_yaml(text: str) -> Any:
     """Parse one YAML document safely; raise YamlError naming the line on any problem."""
     if len(text) > MAX_YAML_BYTES:
         raise YamlError(f"the file is larger than {MAX_YAML_BYTES // 2**20} MiB; it cannot be a project")
-    loader = _Loader(text)
+    loader = _DateSafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:

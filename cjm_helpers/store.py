@@ -92,6 +92,8 @@ def _read_text(path: Path) -> str:
         raise ProjectFileError(f"{path}: is a folder, not a project file") from None
     except OSError as exc:
         raise ProjectFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    except ValueError:  # a NUL character in the path
+        raise ProjectFileError(f"{str(path)!r}: cannot be read (the path holds a NUL character)") from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

@@ -1,0 +1,255 @@
+"""The hostile-input corpus: every bad input gets a clear answer, never a traceback or a torn file.
+
+Cases live as data in ``tests/hostile/cases/*.yaml`` (one file per entry point); this
+module turns each into a test. A case states the exit code, the words the message must
+hold (the file name, the field path, what to do) and, for commands that write, which
+files must exist afterwards and which must be left byte for byte as they were.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cjm_helpers import errors
+from cjm_helpers.cli import main
+from cjm_helpers.paths import SAMPLE_PROJECT
+from cjm_helpers.store import load_project, project_to_data
+from cjm_helpers.yamlio import dump_yaml
+
+CASES_DIR = Path(__file__).resolve().parent / "hostile" / "cases"
+CJM = Path(sys.executable).with_name("cjm")
+
+
+def load_cases(name: str) -> list[dict[str, Any]]:
+    """The cases of one corpus file, each with a unique id."""
+    cases = yaml.safe_load((CASES_DIR / name).read_text(encoding="utf-8"))["cases"]
+    ids = [c["id"] for c in cases]
+    assert len(ids) == len(set(ids)), f"duplicate case ids in {name}"
+    return cases
+
+
+def params(name: str) -> list[Any]:
+    return [pytest.param(case, id=case["id"]) for case in load_cases(name)]
+
+
+def run_cli(args: list[str], cwd: Path | None = None) -> tuple[int, str]:
+    """Run `cjm ARGS` in this process; return the exit code and stdout + stderr together."""
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(args)
+            except SystemExit as exc:  # argparse's own usage errors
+                code = int(exc.code or 0)
+    finally:
+        os.chdir(old)
+    return code, out.getvalue() + err.getvalue()
+
+
+def run_cli_subprocess(args: list[str], cwd: Path) -> tuple[int, str]:
+    """Run the installed `cjm` program, as a user's shell would."""
+    done = subprocess.run([str(CJM), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return done.returncode, done.stdout + done.stderr
+
+
+def assert_words(output: str, words: list[str], subs: dict[str, str]) -> None:
+    low = output.lower()
+    for word in words:
+        for key, value in subs.items():
+            word = word.replace("{" + key + "}", value)
+        assert word.lower() in low, f"expected {word!r} in the message:\n{output}"
+    assert "Traceback" not in output, output
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder with its bytes, to prove nothing was half-written."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+# --- project files -------------------------------------------------------------------
+
+
+def sample_data() -> dict[str, Any]:
+    return project_to_data(load_project(SAMPLE_PROJECT))
+
+
+def _walk(data: Any, dotted: str) -> tuple[Any, Any]:
+    parts: list[Any] = [int(p) if p.isdigit() else p for p in dotted.split(".")]
+    for part in parts[:-1]:
+        data = data[part]
+    return data, parts[-1]
+
+
+def mutate(edits: list[dict[str, Any]]) -> bytes:
+    """The sample project with some fields set to hostile values, as YAML bytes."""
+    data = sample_data()
+    for edit in edits:
+        if "set" in edit:
+            parent, key = _walk(data, edit["set"])
+            parent[key] = edit["value"]
+        elif "copy" in edit:
+            src_parent, src_key = _walk(data, edit["copy"])
+            parent, key = _walk(data, edit["to"])
+            parent[key] = src_parent[src_key]
+    return dump_yaml(data).encode("utf-8")
+
+
+def alias_bomb() -> bytes:
+    lines = ["name: bomb", 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def long_name() -> bytes:
+    return f"name: {'K' * 5000}\n".encode()
+
+
+def deep_nesting() -> bytes:
+    return ("name: x\ndescription: " + "[" * 5000 + "]" * 5000 + "\n").encode()
+
+
+def huge_file() -> bytes:
+    line = "# " + "x" * 1021 + "\n"
+    return b"name: big\n" + (line * (65 * 1024)).encode()
+
+
+def many_personas() -> bytes:
+    personas = "".join(f"  - {{id: p{i}, name: Persona {i}, goals: [g1, g2]}}\n" for i in range(3000))
+    return f"name: Many personas\npersonas:\n{personas}".encode()
+
+
+def bom_sample() -> bytes:
+    return b"\xef\xbb\xbf" + SAMPLE_PROJECT.read_bytes()
+
+
+def latin1() -> bytes:
+    return "name: Kafe\ndescription: plain\nscope: caf\u00e9 na rogu, na\u00efve\n".encode("latin-1")
+
+
+def utf16() -> bytes:
+    return "name: x\n".encode("utf-16")
+
+
+def binary() -> bytes:
+    return bytes(range(256)) * 8
+
+
+GENERATORS: dict[str, Callable[[], bytes]] = {
+    f.__name__: f
+    for f in (alias_bomb, long_name, deep_nesting, huge_file, many_personas, bom_sample, latin1, utf16, binary)
+}
+
+
+def case_bytes(case: dict[str, Any]) -> bytes:
+    if "text" in case:
+        return case["text"].encode("utf-8")
+    if "generate" in case:
+        return GENERATORS[case["generate"]]()
+    return mutate(case["mutate"])
+
+
+@pytest.mark.parametrize("case", params("project_files.yaml"))
+def test_project_file(case: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / f"{case['id']}.cjm.yaml"
+    raw = case_bytes(case)
+    path.write_bytes(raw)
+    expect = case["expect"]
+
+    code, output = run_cli(["validate", str(path)])
+    assert code == expect["exit"], output
+    assert_words(output, expect["words"], {"file": str(path)})
+
+    error = expect.get("error")
+    if error is None:
+        load_project(path)
+    else:
+        with pytest.raises(getattr(errors, error)) as info:
+            load_project(path)
+        assert str(path) in str(info.value)
+    assert snapshot(tmp_path) == {path.name: raw}, "validating must not write anything"
+
+
+def test_project_file_corpus_is_large_enough() -> None:
+    assert len(load_cases("project_files.yaml")) >= 50
+
+
+# --- command lines --------------------------------------------------------------------
+
+
+def _setup(case: dict[str, Any], work: Path) -> None:
+    for item in case.get("setup", []):
+        if "dir" in item:
+            (work / item["dir"]).mkdir(parents=True)
+        elif "sample" in item:
+            (work / item["sample"]).write_bytes(SAMPLE_PROJECT.read_bytes())
+        else:
+            target = work / item["file"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(item["text"], encoding="utf-8")
+
+
+def _check_cli(case: dict[str, Any], tmp: Path, code: int, output: str, before: dict[str, bytes]) -> None:
+    expect = case["expect"]
+    subs = {"tmp": str(tmp), "python": sys.executable}
+    assert code == expect["exit"], output
+    assert_words(output, expect["words"], subs)
+    for pattern in expect.get("exists", []):
+        assert Path(pattern.format(**subs)).is_file(), pattern
+        load_project(Path(pattern.format(**subs)))
+    for pattern in expect.get("absent", []):
+        assert not Path(pattern.format(**subs)).exists(), pattern
+    for pattern in expect.get("unchanged", []):
+        path = Path(pattern.format(**subs))
+        assert path.read_bytes() == before[str(path.relative_to(tmp))], pattern
+    leftovers = [p for p in tmp.rglob("*.tmp")]
+    assert not leftovers, f"temporary files left behind: {leftovers}"
+
+
+def _expand(args: list[str], tmp: Path) -> list[str]:
+    return [a.replace("{tmp}", str(tmp)).replace("{python}", sys.executable) for a in args]
+
+
+@pytest.mark.parametrize("case", params("cli.yaml"))
+def test_command_line(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    _setup(case, work)
+    before = snapshot(tmp_path)
+
+    started: list[Any] = []
+    monkeypatch.setattr("cjm_helpers.commands.project.subprocess.call", lambda *a, **k: started.append(a) or 0)
+    code, output = run_cli(_expand(case["args"], tmp_path), cwd=work)
+    _check_cli(case, tmp_path, code, output, before)
+    if case["expect"].get("no_server"):
+        assert started == [], "JupyterLab must not start on a broken project"
+
+
+@pytest.mark.parametrize(
+    "case", [p for p in params("cli.yaml") if p.values[0].get("subprocess")]
+)
+def test_command_line_as_a_program(case: dict[str, Any], tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    _setup(case, work)
+    before = snapshot(tmp_path)
+    code, output = run_cli_subprocess(_expand(case["args"], tmp_path), work)
+    _check_cli(case, tmp_path, code, output, before)

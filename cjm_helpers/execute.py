@@ -2,9 +2,10 @@
 
 The committed notebooks carry their outputs (readers see results before running
 anything, and nbval compares a fresh run against them). ``refresh_notebooks`` is
-the one way to regenerate them: each notebook runs on a fresh copy of the sample
-project in a private workspace, exactly as the nbval tests will, and is written
-back with normalised metadata so diffs show only real changes.
+the one way to regenerate them: each notebook is built from its Markdown source
+(:mod:`.nbbuild`), runs on a fresh copy of the sample project in a private
+workspace, exactly as the nbval tests will, and is written back with
+normalised metadata so diffs show only real changes.
 """
 
 from __future__ import annotations
@@ -66,27 +67,43 @@ def sample_workspace() -> Iterator[Path]:
                     os.environ[key] = value
 
 
-def execute_in_place(path: Path, timeout: int = CELL_TIMEOUT_S) -> nbformat.NotebookNode:
-    """Execute a notebook in its own folder (as nbval does) and return it, outputs filled."""
+def execute_notebook(nb: nbformat.NotebookNode, folder: Path, timeout: int = CELL_TIMEOUT_S) -> nbformat.NotebookNode:
+    """Execute a notebook with ``folder`` as its working folder (as nbval does) and return it."""
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL_NAME,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(folder)}})
     client.execute()
     return nb
 
 
+def execute_in_place(path: Path, timeout: int = CELL_TIMEOUT_S) -> nbformat.NotebookNode:
+    """Execute a notebook file in its own folder and return it, outputs filled."""
+    return execute_notebook(nbformat.read(path, as_version=4), path.parent, timeout)
+
+
 def refresh_notebooks(names: list[str] | None = None, progress: bool = True) -> list[Path]:
-    """Re-run the suite's notebooks on the sample and write them back with their outputs."""
+    """Build the chosen chapters from their sources, run them on the sample, write them with outputs.
+
+    This is the only way the committed outputs change: a notebook is written
+    only after it ran without error, so a failing chapter keeps its old file.
+    """
     from tqdm.auto import tqdm
 
-    chosen = [p for p in step_notebooks() if not names or any(n in p.name for n in names)]
+    from .nbbuild import build_notebook, chapter_sources, notebook_path
+
+    chosen = [s for s in chapter_sources() if not names or any(n in s.name for n in names)]
+    if not chosen:
+        from .errors import CJMError
+
+        known = ", ".join(s.stem for s in chapter_sources()) or "none"
+        raise CJMError(f"no notebook matches {' '.join(names or [])!r}; known: {known}")
     written = []
     with sample_workspace():
-        for path in tqdm(chosen, desc="notebooks", unit="nb", disable=not progress):
-            nb = normalise(execute_in_place(path))
+        for source in tqdm(chosen, desc="notebooks", unit="nb", disable=not progress):
+            target = notebook_path(source)
+            nb = normalise(execute_notebook(build_notebook(source), target.parent))
             nbformat.validate(nb)
-            path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
-            written.append(path)
+            target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+            written.append(target)
     return written

@@ -9,6 +9,8 @@ files.
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,9 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .i18n import check_language
+from .i18n import check_language, t
 from .model import Project
 from .store import ProjectStore
+
+TODAY_ENV = "CJM_TODAY"
+"""Fixes 'today' (YYYY-MM-DD) so executed notebooks do not change from day to day."""
 
 STEP_TITLES: dict[int, str] = {
     0: "Start here",
@@ -53,9 +58,49 @@ def _in_kernel() -> bool:
     return get_ipython() is not None
 
 
+def _show(fig: Any) -> Any:
+    """Display a figure once, wherever it was made, so a cell can end with ``plt.show()``.
+
+    Figures built with :class:`matplotlib.figure.Figure` (as the package does)
+    are not known to pyplot, so ``plt.show()`` alone would not draw them; figures
+    made through pyplot are shown here and closed so they do not appear twice.
+    """
+    if fig is None or not _in_kernel():
+        return fig
+    from IPython.display import display
+
+    display(fig)
+    if getattr(fig.canvas, "manager", None) is not None:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return fig
+
+
+def note_html(message: str, kind: str = "info") -> str:
+    """A short boxed note in a notebook: information, or something to fix."""
+    colour = {"info": "#2a7ab0", "warn": "#b7791f", "ok": "#2f855a"}.get(kind, "#2a7ab0")
+    return (f"<div class='cjm-note' style='border-left:4px solid {colour};padding:6px 12px;"
+            f"margin:6px 0;background:#f7f9fb;font-family:\"DejaVu Sans\",Arial,sans-serif'>"
+            f"{html.escape(message)}</div>")
+
+
+def _html(markup: str) -> Any:
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
 @dataclass
 class Step:
-    """One step notebook's view of the project and its data."""
+    """One step notebook's view of the project and its data.
+
+    Each public method is what one notebook cell shows: it asks the package
+    (views, forms, checks, map, overlay) for the result and returns something
+    that displays well (HTML, a DataFrame) or shows a figure. When data a view
+    needs is missing, the method returns a note saying how to add it, so a new
+    project runs top to bottom without errors.
+    """
 
     number: int
     project_path: Path
@@ -68,6 +113,7 @@ class Step:
     def __post_init__(self) -> None:
         self.store = ProjectStore(self.project_path)
         self.project = self.store.load()
+        self._results: dict[str, Any] = {}
 
     @property
     def title(self) -> str:
@@ -78,29 +124,341 @@ class Step:
         self.project = self.store.load()
         return self.project
 
+    def _t(self, key: str, **values: Any) -> str:
+        return t(f"notebook.{key}", self.language, **values)
+
+    def note(self, key: str, kind: str = "info", **values: Any) -> Any:
+        """A boxed note with a message from the ``notebook`` catalogue."""
+        return _html(note_html(self._t(key, **values), kind))
+
+    # start here ---------------------------------------------------------------------
+
+    def project_card(self) -> Any:
+        """Which project and data files this notebook works on (file names, not folders)."""
+        from .views import CARD_CSS, esc
+
+        p = self.reload()
+        files = []
+        for kind, path in (("events", self.events_path), ("survey", self.survey_path),
+                           ("tickets", self.tickets_path)):
+            state = self._t("data_found") if path is not None and path.exists() else self._t("data_missing")
+            files.append(f"<li>{esc(self._t(f'data_{kind}'))}: {esc(path.name if path else '—')} ({esc(state)})</li>")
+        rows = [
+            (self._t("project"), esc(p.name)),
+            (self._t("file"), esc(self.project_path.name)),
+            (self._t("about"), esc(p.description or "—")),
+            (self._t("counts"), esc(self._t("counts_value", personas=len(p.personas), stages=len(p.stages),
+                                            touchpoints=len(p.touchpoints), journeys=len(p.journeys)))),
+            (self._t("data"), "<ul>" + "".join(files) + "</ul>"),
+        ]
+        body = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
+        return _html(CARD_CSS + f"<div class='cjm-cards'><div class='cjm-card'><dl>{body}</dl></div></div>")
+
+    def overview(self) -> Any:
+        """How many of each part the project holds."""
+        from .views import project_overview
+
+        return project_overview(self.reload(), self.language)
+
     # the step's interactive part -------------------------------------------------
 
-    def form(self, journey_id: str | None = None) -> Any:
-        """The step's form, prefilled from the project; Save writes through the store."""
+    def form(self, journey_id: str | None = None, interactive: bool = True) -> Any:
+        """The step's form, prefilled from the project; Save writes through the store.
+
+        Headless (``interactive=False``) the filled-in card is returned instead of
+        the widget, so the output reads well and nothing waits for a click.
+        """
         from .forms import step_form
 
-        return step_form(self.number, self.store, lang=self.language, journey_id=journey_id)
+        form = step_form(self.number, self.store, lang=self.language, journey_id=journey_id)
+        if interactive:
+            return form
+        bundle = form._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        return _html(data.get("text/html", ""))
 
     def checklist(self) -> Any:
-        """Feedback on what this step collected, as a checklist."""
+        """Feedback on what this step collected, as a checklist (the whole project in step 0)."""
         from .checks import Checklist, check_project
 
         self.reload()
-        return Checklist(check_project(self.project, step=self.number, lang=self.language), self.language)
+        step = self.number or None
+        return Checklist(check_project(self.project, step=step, lang=self.language), self.language)
 
-    # the map -----------------------------------------------------------------------
+    # step 1 ----------------------------------------------------------------------------
+
+    def objective_card(self) -> Any:
+        from .views import objective_card_html
+
+        return _html(objective_card_html(self.reload(), self.language))
+
+    # step 2 ----------------------------------------------------------------------------
+
+    def persona_cards(self) -> Any:
+        from .views import persona_cards_html
+
+        return _html(persona_cards_html(self.reload(), self.language))
+
+    def survey_segments(self) -> Any:
+        """Survey respondents by segment: sizes, and goals and pains by segment."""
+        from .overlay import survey_segments
+
+        return self._data("survey", "survey_segments", lambda: survey_segments(self.survey))
+
+    def segment_profiles(self) -> Any:
+        from .overlay import segment_profiles
+
+        return self._data("survey", "segment_profiles", lambda: segment_profiles(self.survey))
+
+    def plot_segments(self) -> Any:
+        from .overlay.plots import plot_segments
+
+        return self._plot("survey_segments", plot_segments)
+
+    # step 3 ----------------------------------------------------------------------------
+
+    def scoring_matrix(self) -> Any:
+        from .views import scoring_matrix
+
+        return scoring_matrix(self.reload(), self.language)
+
+    def plot_scoring(self) -> Any:
+        from .views import scoring_figure
+
+        return _show(scoring_figure(self.reload(), self.language))
+
+    def primary_persona(self) -> Any:
+        """A sentence naming the persona the map follows first."""
+        persona = self.reload().primary_persona()
+        if persona is None:
+            return self.note("no_primary", "warn")
+        chosen = any(tp.primary for tp in self.project.target_personas)
+        return self.note("primary" if chosen else "primary_default", "ok" if chosen else "warn", name=persona.name)
+
+    # step 4 ----------------------------------------------------------------------------
+
+    def inventory(self) -> Any:
+        from .views import touchpoint_inventory
+
+        return touchpoint_inventory(self.reload(), self.language)
+
+    def plot_inventory(self) -> Any:
+        from .views import inventory_figure
+
+        return _show(inventory_figure(self.reload(), self.language))
+
+    def empty_stages(self) -> Any:
+        """A note naming the stages that have no touchpoint yet."""
+        from .views import stages_without_touchpoints
+
+        empty = stages_without_touchpoints(self.reload())
+        if not empty:
+            return self.note("no_empty_stages", "ok")
+        return self.note("empty_stages", "warn", stages=", ".join(empty))
+
+    def unmatched_events(self) -> Any:
+        """Events in the log that match no touchpoint: candidates for the inventory."""
+        return self._data("events", "unmatched", lambda: self.events.unmatched_events(),
+                          empty_key="all_events_matched")
+
+    # step 5 ----------------------------------------------------------------------------
+
+    def journeys(self) -> Any:
+        """The project's journeys: persona, map type and the lanes each one draws."""
+        import pandas as pd
+
+        p = self.reload()
+        names = {persona.id: persona.name for persona in p.personas}
+        return pd.DataFrame([{
+            self._t("col_journey"): j.name,
+            self._t("col_persona"): names.get(j.persona, j.persona),
+            self._t("col_map_type"): t(f"common.map_type.{j.map_type}", self.language),
+            self._t("col_lanes"): ", ".join(t(f"map.lane.{lane}", self.language) for lane in j.chosen_lanes()),
+        } for j in p.journeys])
 
     def journey_map(self, journey_id: str | None = None) -> Any:
         from .mapping import JourneyMap
 
-        return JourneyMap(self.reload(), journey_id, lang=self.language)
+        if not self.reload().journeys:
+            return self.note("no_journeys", "warn")
+        return JourneyMap(self.project, journey_id, lang=self.language)
 
-    # data ----------------------------------------------------------------------------
+    # step 6 ----------------------------------------------------------------------------
+
+    def resources(self) -> Any:
+        from .views import resource_table
+
+        return resource_table(self.reload(), self.language)
+
+    def resource_gaps(self) -> Any:
+        from .views import resource_gaps
+
+        return resource_gaps(self.reload(), self.language)
+
+    # step 7: the walkthrough beside the data ----------------------------------------
+
+    def walkthrough(self) -> Any:
+        from .views import walkthrough_table
+
+        return walkthrough_table(self.reload(), self.language)
+
+    def walkthrough_by_stage(self) -> Any:
+        from .views import walkthrough_by_stage
+
+        return walkthrough_by_stage(self.reload(), self.language)
+
+    def funnel(self) -> Any:
+        """Users reaching each stage, and how many drop off before the next."""
+        from .overlay import funnel
+
+        return self._data("events", "funnel", lambda: funnel(self.events))
+
+    def plot_funnel(self) -> Any:
+        from .overlay.plots import plot_funnel
+
+        return self._plot("funnel", plot_funnel)
+
+    def gaps(self) -> Any:
+        """Where journeys break at a change of device, channel or department."""
+        from .overlay import gaps
+
+        return self._data("events", "gaps", lambda: gaps(self.events))
+
+    def plot_gaps(self) -> Any:
+        from .overlay.plots import plot_gaps
+
+        return self._plot("gaps", plot_gaps)
+
+    def data_kpis(self) -> Any:
+        """KPIs measured from the event log (and tickets, when there are any)."""
+        from .overlay import kpis
+
+        return self._data("events", "kpis", lambda: kpis(self.events, tickets=self._optional_tickets()))
+
+    def plot_kpis(self) -> Any:
+        from .overlay.plots import plot_kpis
+
+        return self._plot("kpis", plot_kpis)
+
+    def attribution(self) -> Any:
+        """Credit for conversions by touchpoint: first touch, last touch, removal effect."""
+        from .overlay import attribution
+
+        return self._data("events", "attribution", lambda: attribution(self.events, by="touchpoint"))
+
+    def plot_attribution(self) -> Any:
+        from .overlay.plots import plot_attribution
+
+        return self._plot("attribution", plot_attribution)
+
+    def emotion_curve(self, journey_id: str | None = None) -> Any:
+        """Feeling per stage from the survey, against the one stated on the map."""
+        from .overlay import emotion_curve
+
+        return self._data("survey", "emotion_curve",
+                          lambda: emotion_curve(self.survey, self.project, journey_id=journey_id))
+
+    def plot_emotion_curve(self) -> Any:
+        from .overlay.plots import plot_emotion_curve
+
+        return self._plot("emotion_curve", plot_emotion_curve)
+
+    def ticket_counts(self) -> Any:
+        from .overlay import ticket_counts
+
+        return self._data("tickets", "ticket_counts", lambda: ticket_counts(self.tickets))
+
+    def plot_tickets(self) -> Any:
+        from .overlay.plots import plot_tickets
+
+        return self._plot("ticket_counts", plot_tickets)
+
+    def ticket_quotes(self) -> Any:
+        from .overlay import ticket_quotes
+
+        return self._data("tickets", "ticket_quotes", lambda: ticket_quotes(self.tickets, n=2))
+
+    # step 8 ----------------------------------------------------------------------------
+
+    def plot_impact_effort(self) -> Any:
+        from .views import impact_effort_figure
+
+        return _show(impact_effort_figure(self.reload(), self.language))
+
+    def action_plan(self) -> Any:
+        from .views import action_plan
+
+        return action_plan(self.reload(), self.language)
+
+    def kpi_targets(self) -> Any:
+        from .views import kpi_table
+
+        return kpi_table(self.reload(), self.language)
+
+    def compare_maps(self) -> Any:
+        """The current-state map beside the future-state one."""
+        from .mapping import compare_maps
+
+        p = self.reload()
+        if not any(j.map_type == "future_state" for j in p.journeys):
+            return self.note("no_future_map", "warn")
+        return compare_maps(p, lang=self.language)
+
+    def changes_since_last_save(self) -> Any:
+        """What changed between the project file and its previous saved version."""
+        from .diff import diff_with_previous
+
+        diff = diff_with_previous(self.project_path)
+        if not diff:
+            return self.note("no_changes")
+        return diff
+
+    def review_status(self) -> Any:
+        """When the map is next due for review, and whether that date has passed."""
+        from .diff import review_status
+
+        status = review_status(self.reload(), today=reference_date())
+        return _html(note_html(status.message(self.language), "warn" if status.overdue else "ok"))
+
+    # data plumbing -------------------------------------------------------------------
+
+    def _optional_tickets(self) -> Any:
+        return self.tickets if self.tickets_path is not None and self.tickets_path.exists() else None
+
+    def _data(self, kind: str, name: str, compute: Any, empty_key: str | None = None) -> Any:
+        """Compute a data view once; a note instead when the data is missing or unreadable."""
+        if name in self._results:
+            return self._results[name]
+        from .errors import CJMError
+
+        path = getattr(self, f"{kind}_path")
+        if path is None:
+            result = self.note(f"no_{kind}")
+        elif not path.exists():
+            result = self.note("data_file_missing", "warn", file=path.name, kind=self._t(f"data_{kind}"))
+        else:
+            try:
+                result = compute()
+            except CJMError as exc:
+                result = _html(note_html(str(exc), "warn"))
+            else:
+                if empty_key and getattr(result, "empty", False):
+                    result = self.note(empty_key, "ok")
+        self._results[name] = result
+        return result
+
+    def _plot(self, name: str, plot: Any) -> Any:
+        """Draw a figure from a data view computed earlier (or now); nothing when the data is missing."""
+        import pandas as pd
+
+        frame = self._results.get(name)
+        if frame is None:
+            frame = getattr(self, name)()
+        if not isinstance(frame, pd.DataFrame):
+            return None
+        return _show(plot(frame))
+
+    # data --------------------------------------------------------------------------------
 
     @cached_property
     def events(self) -> Any:
@@ -129,6 +487,19 @@ class Step:
         if self.tickets_path is None:
             raise CJMError("no tickets file given; set the tickets_file parameter")
         return load_tickets(self.tickets_path, self.project)
+
+
+def reference_date() -> dt.date:
+    """Today, unless ``CJM_TODAY`` (YYYY-MM-DD) fixes the date for reproducible runs."""
+    fixed = os.environ.get(TODAY_ENV, "").strip()
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError:
+            from .errors import CJMError
+
+            raise CJMError(f"{TODAY_ENV}={fixed!r} is not a date; write it as YYYY-MM-DD") from None
+    return dt.date.today()
 
 
 def start_step(

@@ -1,0 +1,311 @@
+"""The step form machinery: load the project, edit it in widgets, validate, save, explain.
+
+A :class:`StepForm` holds the project as plain data (``model_dump(mode="json")``)
+and lets editors change it as the learner types. Save validates the whole
+project (structure and references), writes it through its own
+:class:`~cjm_helpers.store.ProjectStore` (which merges with saves made elsewhere
+since the form loaded) and, when something is wrong, shows each problem next to
+the field it concerns. Nothing typed is thrown away: the widgets and the data
+keep every value until the learner changes it or reloads.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..errors import CJMError, Problem, ProjectInvalid, SaveConflict
+from ..i18n import check_language, t
+from ..store import ProjectStore
+from ..validation import validate_project
+from ..views import CARD_CSS, esc
+from .editors import CellEditor, GroupEditor, ListEditor
+from .fields import FieldSpec
+
+Editor = GroupEditor | ListEditor | CellEditor
+
+_DUPLICATE = re.compile(r"id '([^']*)' is used")
+
+
+def is_under(path: str, slot: str) -> bool:
+    """Whether ``path`` is ``slot`` itself or lies inside it ('a[1].b' is under 'a[1]')."""
+    return path == slot or path.startswith(slot + ".") or path.startswith(slot + "[")
+
+
+def best_slot(path: str, slots: list[str]) -> str | None:
+    """The most specific slot a problem path falls under, or None."""
+    found = [s for s in slots if is_under(path, s)]
+    return max(found, key=len) if found else None
+
+
+class StepForm:
+    """One step's form. Subclasses set ``number`` and build their editors in :meth:`build`."""
+
+    number: int = 0
+
+    def __init__(self, store: ProjectStore, lang: str = "en", journey_id: str | None = None) -> None:
+        self.lang = check_language(lang)
+        self.journey_id = journey_id
+        # A store of its own, so merging compares against what *this form* loaded.
+        self.store = ProjectStore(store.path)
+        self.data: dict[str, Any] = self.store.load().model_dump(mode="json")
+        self.editors: list[Editor] = []
+        self.lists: dict[str, ListEditor] = {}
+        self.groups: dict[str, GroupEditor] = {}
+        self.cells: CellEditor | None = None
+        self.problems: list[str] = []
+        self.saved = False
+        self._messages: dict[str, list[str]] = {}
+        self._sections: list[widgets.Widget] = []
+
+        self.build()
+
+        lang = self.lang
+        self.save_button = widgets.Button(description=t("forms.button.save", lang), button_style="primary",
+                                          icon="save")
+        self.save_button.add_class("cjm-form-save")
+        self.reload_button = widgets.Button(description=t("forms.button.reload", lang), icon="refresh")
+        self.reload_button.add_class("cjm-form-reload")
+        self.status = widgets.HTML("")
+        self.status.add_class("cjm-form-status")
+        self.save_button.on_click(lambda _: self.save())
+        self.reload_button.on_click(lambda _: self.reload())
+        intro = widgets.HTML(
+            f"<h3 style='margin:4px 0'>{esc(t(f'forms.title.{self.number}', lang))}</h3>"
+            f"<p style='margin:0 0 6px 0;color:#4a5a6a'>{esc(t(f'forms.intro.{self.number}', lang))}</p>")
+        self.widget = widgets.VBox([intro, *self._sections,
+                                    widgets.HBox([self.save_button, self.reload_button]), self.status])
+        self.widget.add_class("cjm-form")
+        self.widget.add_class(f"cjm-form-step{self.number}")
+        self.load_widgets()
+
+    # building (used by subclasses) ----------------------------------------------------
+
+    def build(self) -> None:
+        raise NotImplementedError
+
+    def add_group(self, path: str, specs: list[FieldSpec], heading_key: str) -> GroupEditor:
+        editor = GroupEditor(self, path, specs, t(heading_key, self.lang))
+        self.groups[path] = editor
+        self._add(editor)
+        return editor
+
+    def add_list(self, path: str, specs: list[FieldSpec], heading_key: str,
+                 label_of: Callable[[dict[str, Any]], str],
+                 new_item: Callable[[], dict[str, Any]]) -> ListEditor:
+        editor = ListEditor(self, path, specs, t(heading_key, self.lang), label_of, new_item)
+        self.lists[path] = editor
+        self._add(editor)
+        return editor
+
+    def add_cells(self, journeys: ListEditor, specs: list[FieldSpec], heading_key: str) -> CellEditor:
+        editor = CellEditor(self, journeys, specs, t(heading_key, self.lang))
+        self.cells = editor
+        self._add(editor)
+        return editor
+
+    def _add(self, editor: Editor) -> None:
+        self.editors.append(editor)
+        box = editor.box
+        box.layout.border = "1px solid #d5dde5"
+        box.layout.padding = "4px 8px"
+        box.layout.margin = "4px 0"
+        self._sections.append(box)
+
+    # ids that new items need ---------------------------------------------------------
+
+    def unique_id(self, prefix: str, path: str) -> str:
+        """``prefix-N`` not yet used by any item of the list at ``path``."""
+        items = self.data.get(path) or []
+        taken = {i.get("id") for i in items if isinstance(i, dict)}
+        n = len(items) + 1
+        while f"{prefix}-{n}" in taken:
+            n += 1
+        return f"{prefix}-{n}"
+
+    def pain_point_ids(self) -> set[str]:
+        """Every pain point id of every journey, as the data stands now."""
+        ids: set[str] = set()
+        for journey in self.data.get("journeys") or []:
+            for cell in (journey.get("stages") or {}).values():
+                for key in ("pain_points", "internal_pain_points"):
+                    ids.update(p.get("id") for p in cell.get(key) or [] if isinstance(p, dict))
+        return ids
+
+    def ids(self, path: str) -> list[str]:
+        return [str(i.get("id")) for i in self.data.get(path) or [] if isinstance(i, dict) and i.get("id")]
+
+    # loading ------------------------------------------------------------------------------
+
+    def load_widgets(self) -> None:
+        for editor in self.editors:
+            if isinstance(editor, CellEditor):
+                continue  # loaded by its journey list
+            editor.load()
+
+    def reload(self) -> None:
+        """Throw away unsaved edits and show the project as it is on disk now."""
+        try:
+            self.data = self.store.load().model_dump(mode="json")
+        except CJMError as exc:
+            self._set_status([str(exc)], ok=False)
+            return
+        self._messages = {}
+        self.problems = []
+        self.load_widgets()
+        self._set_status([t("forms.status.reloaded", self.lang)], ok=True)
+
+    # messages -------------------------------------------------------------------------------
+
+    def messages_at(self, slot: str) -> list[str]:
+        return list(self._messages.get(slot, []))
+
+    def has_messages_under(self, slot: str) -> bool:
+        return any(is_under(path, slot) for path in self._messages)
+
+    def forget_messages_under(self, slot: str) -> None:
+        """Item positions shift when one is removed, so its list's messages no longer apply."""
+        self._messages = {p: m for p, m in self._messages.items() if not is_under(p, slot)}
+
+    def problem_at(self, path: str) -> str:
+        """All messages shown for the field at ``path`` (e.g. 'personas[0].name'), as one text."""
+        return " ".join(self._messages.get(path, []))
+
+    def _slots(self) -> list[str]:
+        return [slot for editor in self.editors for slot in editor.slots()]
+
+    def _refine(self, problem: Problem) -> list[Problem]:
+        """Point list-wide problems (duplicate ids) at the items they concern."""
+        match = _DUPLICATE.search(problem.message)
+        if not match:
+            return [problem]
+        wanted = match.group(1)
+        if problem.path.startswith("journeys[*]"):
+            out = []
+            for j, journey in enumerate(self.data.get("journeys") or []):
+                for stage, cell in (journey.get("stages") or {}).items():
+                    for key in ("pain_points", "internal_pain_points"):
+                        if any(p.get("id") == wanted for p in cell.get(key) or [] if isinstance(p, dict)):
+                            out.append(Problem(f"journeys[{j}].stages.{stage}.{key}", problem.message))
+            return out or [problem]
+        from .fields import get_in
+
+        items = get_in(self.data, problem.path)
+        if not isinstance(items, list):
+            return [problem]
+        out = [Problem(f"{problem.path}[{i}].id", problem.message)
+               for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == wanted]
+        return out or [problem]
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        slots = self._slots()
+        self._messages = {}
+        unplaced: list[str] = []
+        self.problems = []
+        for original in problems:
+            for problem in self._refine(original):
+                self.problems.append(str(problem))
+                slot = best_slot(problem.path, slots)
+                if slot is None:
+                    unplaced.append(str(problem))
+                    continue
+                detail = problem.path[len(slot):].lstrip(".")
+                text = f"{detail}: {problem.message}" if detail else problem.message
+                self._messages.setdefault(slot, []).append(text)
+        for editor in self.editors:
+            editor.reveal()
+        self.load_widgets()
+        head = t("forms.status.invalid", self.lang, n=len(self.problems))
+        self._set_status([head, *unplaced], ok=False)
+
+    def _set_status(self, lines: list[str], ok: bool) -> None:
+        color = "#1b6e3a" if ok else "#b00020"
+        body = "<br>".join(html.escape(line) for line in lines)
+        self.status.value = f"<div style='color:{color};margin:6px 0'>{body}</div>"
+
+    # saving -----------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Validate and save; on any problem, explain it next to the field and keep every value."""
+        self.saved = False
+        source = str(self.store.path)
+        try:
+            project = validate_project(copy.deepcopy(self.data), source)
+        except ProjectInvalid as exc:
+            self._show_problems(exc.problems)
+            return False
+        try:
+            result = self.store.save(project)
+        except SaveConflict as exc:
+            self._messages = {}
+            self.problems = [t("forms.status.conflict", self.lang), *exc.conflicts]
+            self.load_widgets()
+            self._set_status(self.problems, ok=False)
+            return False
+        except CJMError as exc:
+            self.problems = [str(exc)]
+            self._set_status(self.problems, ok=False)
+            return False
+        self.data = result.model_dump(mode="json")
+        self._messages = {}
+        self.problems = []
+        self.load_widgets()
+        self.saved = True
+        self._set_status([t("forms.status.saved", self.lang, file=self.store.path.name)], ok=True)
+        return True
+
+    # display ------------------------------------------------------------------------------
+
+    def cards(self) -> Iterator[tuple[str, list[tuple[str, Any]]]]:
+        for editor in self.editors:
+            yield from editor.cards()
+
+    def card_html(self) -> str:
+        """A filled-in card of the current values: what static exports show instead of widgets."""
+        parts = []
+        for title, rows in self.cards():
+            body = "".join(
+                f"<dt>{esc(label)}</dt><dd>{_value_html(value)}</dd>" for label, value in rows)
+            parts.append(f"<div class='cjm-card'><h4>{esc(title)}</h4><dl>{body}</dl></div>")
+        if not parts:
+            parts.append(f"<p>{esc(t('forms.status.empty', self.lang))}</p>")
+        heading = f"<h4>{esc(t(f'forms.title.{self.number}', self.lang))}</h4>"
+        return (CARD_CSS + f"<div class='cjm-form-card cjm-form-step{self.number}'>{heading}"
+                f"<div class='cjm-cards'>{''.join(parts)}</div></div>")
+
+    def card_text(self) -> str:
+        lines = [t(f"forms.title.{self.number}", self.lang)]
+        for title, rows in self.cards():
+            lines.append(f"\n{title}")
+            for label, value in rows:
+                if isinstance(value, list):
+                    lines.append(f"  {label}:")
+                    lines.extend(f"    - {v}" for v in value)
+                else:
+                    lines.append(f"  {label}: {value}")
+        return "\n".join(lines)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle)
+        bundle["text/html"] = self.card_html()
+        bundle["text/plain"] = self.card_text()
+        return bundle
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} step {self.number} of {self.store.path.name}>"
+
+
+def _value_html(value: Any) -> str:
+    if isinstance(value, list):
+        if not value:
+            return "—"
+        return "<ul>" + "".join(f"<li>{esc(v)}</li>" for v in value) + "</ul>"
+    return esc(value)

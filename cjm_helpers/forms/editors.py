@@ -1,0 +1,400 @@
+"""Editors: fields bound to one part of the project, and the selector + item editor for lists.
+
+* :class:`ItemEditor` binds a set of fields to whichever mapping a getter gives
+  (the objectives, the selected persona, one stage of the selected journey).
+  Every change is written into the form's plain project data at once, as typed.
+* :class:`ListEditor` edits a list of parts: a selector, Add and Remove buttons,
+  and one :class:`ItemEditor` for the selected item.
+* :class:`CellEditor` edits one journey's stage cells: a stage selector and an
+  item editor for that stage of the journey selected in a :class:`ListEditor`.
+
+Each editor lists its *slots*: the paths its fields stand for (``personas[1].name``),
+so a validation problem can be shown next to the field it concerns.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from ..i18n import t
+from .fields import MESSAGE_CSS, Field, FieldSpec, get_in, set_in
+
+if TYPE_CHECKING:
+    from .base import StepForm
+
+Container = Callable[[bool], "dict[str, Any] | None"]
+
+
+def _message_html(messages: list[str], indent: bool = False) -> str:
+    if not messages:
+        return ""
+    style = MESSAGE_CSS if indent else MESSAGE_CSS.replace("margin:0 0 4px 198px", "margin:2px 0 4px 0")
+    return f"<div style='{style}'>⚠ " + "<br>".join(html.escape(m) for m in messages) + "</div>"
+
+
+def _heading(text: str) -> widgets.HTML:
+    return widgets.HTML(f"<h4 style='margin:10px 0 4px 0;color:#1f3b57'>{html.escape(text)}</h4>")
+
+
+class ItemEditor:
+    """Fields editing the mapping ``container(create)`` returns; ``prefix()`` is its path."""
+
+    def __init__(self, form: StepForm, specs: list[FieldSpec], css_prefix: str,
+                 container: Container, prefix: Callable[[], str | None]) -> None:
+        self.form = form
+        self.fields: dict[str, Field] = {s.key: Field(s, form.lang, css_prefix) for s in specs}
+        self.container = container
+        self.prefix = prefix
+        self.on_change: Callable[[str, Any], None] | None = None
+        self._loading = False
+        for field in self.fields.values():
+            field.control.observe(lambda change, f=field: self._changed(f), names="value")
+        self.box = widgets.VBox([f.view for f in self.fields.values()])
+
+    def load(self) -> None:
+        """Show the current mapping's values (or defaults), its options and its messages."""
+        self._loading = True
+        try:
+            item = self.container(False)
+            prefix = self.prefix()
+            for key, field in self.fields.items():
+                field.refresh_options(self.form.data)
+                if isinstance(item, dict) and _has(item, key):
+                    field.show_value(get_in(item, key))
+                else:
+                    field.show_value(field.spec.default)
+                field.control.disabled = prefix is None
+                field.show_messages(self.form.messages_at(f"{prefix}.{key}") if prefix else [])
+        finally:
+            self._loading = False
+
+    def _changed(self, field: Field) -> None:
+        if self._loading:
+            return
+        item = self.container(True)
+        if item is None:
+            return
+        key = field.spec.key
+        old = get_in(item, key)
+        taken = self.form.pain_point_ids() - {p.get("id") for p in old or [] if isinstance(p, dict)} \
+            if field.spec.kind == "pain_points" else None
+        value = field.read_value(old, taken)
+        set_in(item, key, value)
+        if self.on_change is not None:
+            self.on_change(key, value)
+
+    def slot_keys(self) -> list[str]:
+        return list(self.fields)
+
+
+def _has(item: dict[str, Any], key: str) -> bool:
+    value: Any = item
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    return True
+
+
+class GroupEditor:
+    """Fields of one fixed part of the project, e.g. ``objectives``."""
+
+    def __init__(self, form: StepForm, path: str, specs: list[FieldSpec], heading: str) -> None:
+        self.form = form
+        self.path = path
+        self.heading = heading
+        self.editor = ItemEditor(form, specs, f"cjm-field-{path.replace('.', '-')}",
+                                 self._container, lambda: path)
+        self.box = widgets.VBox([_heading(heading), self.editor.box])
+
+    def _container(self, create: bool) -> dict[str, Any] | None:
+        value = get_in(self.form.data, self.path)
+        if value is None and create:
+            value = {}
+            set_in(self.form.data, self.path, value)
+        return value
+
+    def load(self) -> None:
+        self.editor.load()
+
+    def slots(self) -> Iterator[str]:
+        yield self.path
+        for key in self.editor.slot_keys():
+            yield f"{self.path}.{key}"
+
+    def reveal(self) -> None:
+        """Nothing to select: all fields are always shown."""
+
+    def cards(self) -> list[tuple[str, list[tuple[str, Any]]]]:
+        item = self._container(False) or {}
+        return [(self.heading, _rows(self.editor, item))]
+
+
+def _rows(editor: ItemEditor, item: dict[str, Any]) -> list[tuple[str, Any]]:
+    rows = []
+    for key, field in editor.fields.items():
+        if key == "id":
+            continue
+        value = get_in(item, key) if _has(item, key) else field.spec.default
+        shown = field.display_text(value, editor.form.data)
+        if shown:
+            rows.append((field.spec.label_text(editor.form.lang), shown))
+    return rows
+
+
+class ListEditor:
+    """A list of parts: pick one with the selector, edit it below, add or remove items."""
+
+    def __init__(self, form: StepForm, path: str, specs: list[FieldSpec], heading: str,
+                 label_of: Callable[[dict[str, Any]], str],
+                 new_item: Callable[[], dict[str, Any]]) -> None:
+        self.form = form
+        self.path = path
+        self.heading = heading
+        self.label_of = label_of
+        self.new_item = new_item
+        self.index: int | None = None
+        self.dependents: list[CellEditor] = []
+        css = f"cjm-field-{path.replace('.', '-')}"
+        self.editor = ItemEditor(form, specs, css, self._container, self._prefix)
+        self.editor.on_change = self._item_changed
+        self.on_change: Callable[[int, str, Any], None] | None = None
+        lang = form.lang
+        self.selector = widgets.Dropdown(options=[], description=t("forms.button.select", lang),
+                                         style={"description_width": "190px"},
+                                         layout=widgets.Layout(width="70%"))
+        self.selector.add_class(f"{css}-selector")
+        self.add_button = widgets.Button(description=t("forms.button.add", lang), icon="plus")
+        self.add_button.add_class(f"{css}-add")
+        self.remove_button = widgets.Button(description=t("forms.button.remove", lang), icon="trash",
+                                            button_style="warning")
+        self.remove_button.add_class(f"{css}-remove")
+        self.message = widgets.HTML("")
+        self.message.add_class("cjm-field-message")
+        self.empty = widgets.HTML("")
+        self.selector.observe(self._selected, names="value")
+        self.add_button.on_click(lambda _: self.add())
+        self.remove_button.on_click(lambda _: self.remove())
+        self._quiet = False
+        self.box = widgets.VBox([
+            _heading(heading),
+            widgets.HBox([self.selector, self.add_button, self.remove_button]),
+            self.message, self.empty, self.editor.box,
+        ])
+        self.box.add_class(css)
+
+    # the list ---------------------------------------------------------------------
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        value = get_in(self.form.data, self.path)
+        if not isinstance(value, list):
+            value = []
+            set_in(self.form.data, self.path, value)
+        return value
+
+    def current(self) -> dict[str, Any] | None:
+        if self.index is None or not 0 <= self.index < len(self.items):
+            return None
+        return self.items[self.index]
+
+    def _container(self, create: bool) -> dict[str, Any] | None:
+        return self.current()
+
+    def _prefix(self) -> str | None:
+        return None if self.current() is None else f"{self.path}[{self.index}]"
+
+    def _label(self, i: int, item: dict[str, Any]) -> str:
+        mark = "⚠ " if self.form.has_messages_under(f"{self.path}[{i}]") else ""
+        return f"{mark}{i + 1}. {self.label_of(item) or '—'}"
+
+    def _refresh_selector(self) -> None:
+        self._quiet = True
+        try:
+            self.selector.options = [(self._label(i, item), i) for i, item in enumerate(self.items)]
+            self.selector.value = self.index
+        finally:
+            self._quiet = False
+
+    # actions ------------------------------------------------------------------------
+
+    def select(self, index: int | None) -> None:
+        """Show item ``index`` in the editor (None: nothing selected)."""
+        n = len(self.items)
+        self.index = None if index is None or n == 0 else max(0, min(index, n - 1))
+        self.load()
+
+    def add(self) -> dict[str, Any]:
+        """Append a new item with sensible defaults and select it."""
+        item = self.new_item()
+        self.items.append(item)
+        self.select(len(self.items) - 1)
+        return item
+
+    def remove(self) -> None:
+        """Remove the selected item (references to it are reported when saving)."""
+        if self.current() is None or self.index is None:
+            return
+        del self.items[self.index]
+        self.form.forget_messages_under(self.path)
+        self.select(min(self.index, len(self.items) - 1) if self.items else None)
+
+    def _selected(self, change: dict[str, Any]) -> None:
+        if self._quiet:
+            return
+        self.index = change["new"]
+        self.load()
+
+    def _item_changed(self, key: str, value: Any) -> None:
+        if self.on_change is not None and self.index is not None:
+            self.on_change(self.index, key, value)
+        if self.index is not None:
+            label = self._label(self.index, self.items[self.index])
+            if self.selector.options and self.selector.options[self.index][0] != label:
+                self._refresh_selector()
+
+    def load(self) -> None:
+        if self.index is None and self.items:
+            self.index = 0
+        if self.index is not None and self.index >= len(self.items):
+            self.index = len(self.items) - 1 if self.items else None
+        self._refresh_selector()
+        self.editor.load()
+        self.remove_button.disabled = self.current() is None
+        self.empty.value = "" if self.items else f"<i>{html.escape(t('forms.status.empty', self.form.lang))}</i>"
+        self.message.value = _message_html(self.form.messages_at(self.path)
+                                           + (self.form.messages_at(f"{self.path}[{self.index}]")
+                                              if self.index is not None else []))
+        for dependent in self.dependents:
+            dependent.load()
+
+    # problems -------------------------------------------------------------------------
+
+    def slots(self) -> Iterator[str]:
+        yield self.path
+        for i in range(len(self.items)):
+            yield f"{self.path}[{i}]"
+            for key in self.editor.slot_keys():
+                yield f"{self.path}[{i}].{key}"
+
+    def reveal(self) -> None:
+        """Select the first item with a problem, unless the selected one has one."""
+        if self.index is not None and self.form.has_messages_under(f"{self.path}[{self.index}]"):
+            return
+        for i in range(len(self.items)):
+            if self.form.has_messages_under(f"{self.path}[{i}]"):
+                self.index = i
+                return
+
+    def cards(self) -> list[tuple[str, list[tuple[str, Any]]]]:
+        return [(f"{self.heading}: {self.label_of(item) or '—'}", _rows(self.editor, item))
+                for item in self.items]
+
+
+class CellEditor:
+    """The stage cells of the journey selected in ``journeys``: one stage at a time."""
+
+    def __init__(self, form: StepForm, journeys: ListEditor, specs: list[FieldSpec], heading: str) -> None:
+        self.form = form
+        self.journeys = journeys
+        self.heading = heading
+        self.stage: str | None = None
+        self.editor = ItemEditor(form, specs, "cjm-field-cell", self._container, self._prefix)
+        self.selector = widgets.ToggleButtons(options=[], description=t("forms.field.stage", form.lang),
+                                              style={"description_width": "190px", "button_width": "auto"})
+        self.selector.add_class("cjm-field-cell-stage")
+        self.message = widgets.HTML("")
+        self._quiet = False
+        self.selector.observe(self._selected, names="value")
+        self.box = widgets.VBox([_heading(heading), self.selector, self.message, self.editor.box])
+        self.box.add_class("cjm-field-cells")
+        journeys.dependents.append(self)
+
+    def stage_ids(self) -> list[str]:
+        ids = [str(s.get("id")) for s in self.form.data.get("stages") or [] if isinstance(s, dict)]
+        journey = self.journeys.current() or {}
+        extra = [k for k in (journey.get("stages") or {}) if k not in ids]
+        return ids + extra
+
+    def _stage_names(self) -> dict[str, str]:
+        return {str(s.get("id")): str(s.get("name") or s.get("id"))
+                for s in self.form.data.get("stages") or [] if isinstance(s, dict)}
+
+    def _container(self, create: bool) -> dict[str, Any] | None:
+        journey = self.journeys.current()
+        if journey is None or self.stage is None:
+            return None
+        stages = journey.get("stages")
+        if not isinstance(stages, dict):
+            if not create:
+                return None
+            stages = journey["stages"] = {}
+        cell = stages.get(self.stage)
+        if cell is None and create:
+            cell = stages[self.stage] = {}
+        return cell
+
+    def _prefix(self) -> str | None:
+        if self.journeys.current() is None or self.stage is None:
+            return None
+        return f"{self.journeys.path}[{self.journeys.index}].stages.{self.stage}"
+
+    def select(self, stage_id: str) -> None:
+        self.stage = stage_id
+        self.load()
+
+    def _selected(self, change: dict[str, Any]) -> None:
+        if self._quiet:
+            return
+        self.stage = change["new"]
+        self.load()
+
+    def load(self) -> None:
+        ids = self.stage_ids()
+        if self.stage not in ids:
+            self.stage = ids[0] if ids else None
+        names = self._stage_names()
+        base = f"{self.journeys.path}[{self.journeys.index}].stages"
+        self._quiet = True
+        try:
+            self.selector.options = [
+                (("⚠ " if self.form.has_messages_under(f"{base}.{s}") else "") + names.get(s, s), s)
+                for s in ids]
+            self.selector.value = self.stage
+        finally:
+            self._quiet = False
+        self.editor.load()
+        prefix = self._prefix()
+        self.message.value = _message_html(self.form.messages_at(prefix) if prefix else [])
+
+    def slots(self) -> Iterator[str]:
+        for j, journey in enumerate(self.journeys.items):
+            ids = [str(s.get("id")) for s in self.form.data.get("stages") or [] if isinstance(s, dict)]
+            ids += [k for k in (journey.get("stages") or {}) if k not in ids]
+            for stage in ids:
+                yield f"{self.journeys.path}[{j}].stages.{stage}"
+                for key in self.editor.slot_keys():
+                    yield f"{self.journeys.path}[{j}].stages.{stage}.{key}"
+
+    def reveal(self) -> None:
+        base = f"{self.journeys.path}[{self.journeys.index}].stages"
+        if self.stage is not None and self.form.has_messages_under(f"{base}.{self.stage}"):
+            return
+        for stage in self.stage_ids():
+            if self.form.has_messages_under(f"{base}.{stage}"):
+                self.stage = stage
+                return
+
+    def cards(self) -> list[tuple[str, list[tuple[str, Any]]]]:
+        names = self._stage_names()
+        out = []
+        for journey in self.journeys.items:
+            for stage, cell in (journey.get("stages") or {}).items():
+                if isinstance(cell, dict):
+                    title = f"{journey.get('name', '')} — {names.get(stage, stage)}"
+                    out.append((title, _rows(self.editor, cell)))
+        return out

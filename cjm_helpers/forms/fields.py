@@ -1,0 +1,359 @@
+"""One form field: a widget, how its value maps to project data, and its message line.
+
+A field edits one key of a plain-data mapping (a project part as produced by
+``model_dump(mode="json")``). It converts between what the learner types and
+plain data, but never judges the value: an unusable value (a word in a number
+field, an id that does not exist) is kept as typed so validation can name it and
+the learner does not lose it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..i18n import catalogue, t
+
+Options = Callable[[dict[str, Any]], Sequence[tuple[str, Any]]]
+"""Given the whole project data, the (label, value) pairs a choice offers."""
+
+KINDS = ("text", "suggest", "textarea", "lines", "int", "float", "date", "datetime", "choice", "ref", "refs",
+         "tags", "bool", "notes", "pain_points")
+
+LABEL_STYLE = {"description_width": "190px"}
+WIDE = widgets.Layout(width="96%")
+MESSAGE_CSS = "color:#b00020;margin:0 0 4px 198px;font-size:12px"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_PAIN_LINE = re.compile(r"^([a-z0-9][a-z0-9_-]{0,63}):\s+(.+)$")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What one field edits: ``key`` is dotted below its part (``demographics.age_band``)."""
+
+    key: str
+    kind: str = "text"
+    options: Options | None = None
+    label: str = ""
+    """Catalogue key of the label; default ``forms.field.<key with _ for .>``."""
+    optional: bool = True
+    """For choices and references: whether 'none' is allowed (stored as null)."""
+    default: Any = None
+    """Shown when the part does not have the key yet (e.g. a stage cell not filled in)."""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown field kind {self.kind!r}")
+
+    @property
+    def name(self) -> str:
+        return self.key.replace(".", "_")
+
+    def label_text(self, lang: str) -> str:
+        return t(self.label or f"forms.field.{self.name}", lang)
+
+    def help_text(self, lang: str) -> str:
+        key = f"forms.help.{self.name}"
+        return catalogue(lang).get(key) or catalogue("en").get(key) or ""
+
+
+# --- reading and writing dotted keys -------------------------------------------------------
+
+
+def get_in(container: dict[str, Any] | None, key: str) -> Any:
+    value: Any = container
+    for part in key.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def set_in(container: dict[str, Any], key: str, value: Any) -> None:
+    parts = key.split(".")
+    for part in parts[:-1]:
+        nxt = container.get(part)
+        if not isinstance(nxt, dict):
+            nxt = {}
+            container[part] = nxt
+        container = nxt
+    container[parts[-1]] = value
+
+
+# --- conversions ----------------------------------------------------------------------------
+
+
+def parse_number(text: str, kind: str) -> Any:
+    """'3' -> 3, '0,46' -> 0.46, '' -> None; anything else is kept as typed for validation."""
+    raw = text.strip()
+    if raw == "":
+        return None
+    cleaned = raw.replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
+    if "," in cleaned and "." not in cleaned and cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return text
+    if kind == "int":
+        return int(number) if number.is_integer() else number
+    return number
+
+
+def split_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """'Promo codes fail!' -> 'promo-codes-fail'; a safe id fragment."""
+    out = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return out[:limit].strip("-") or "item"
+
+
+def notes_from_text(text: str, old: Any) -> list[dict[str, Any]]:
+    """One note per line; a line whose text is unchanged keeps its evidence level."""
+    known = {n.get("text"): n.get("evidence", "assumed") for n in old or [] if isinstance(n, dict)}
+    return [{"text": line, "evidence": known.get(line, "assumed")} for line in split_lines(text)]
+
+
+def notes_to_text(value: Any) -> str:
+    return "\n".join(str(n.get("text", "")) for n in value or [] if isinstance(n, dict))
+
+
+def pain_points_from_text(text: str, old: Any, taken: set[str]) -> list[dict[str, Any]]:
+    """'pp-id: text' per line; a line without an id gets a new one made from its text."""
+    previous = {p.get("id"): p for p in old or [] if isinstance(p, dict)}
+    by_text = {p.get("text"): p for p in old or [] if isinstance(p, dict)}
+    used = set(taken)
+    out = []
+    for line in split_lines(text):
+        match = _PAIN_LINE.match(line)
+        if match:
+            pp_id, body = match.group(1), match.group(2).strip()
+        elif line in by_text:
+            pp_id, body = by_text[line].get("id", ""), line
+        else:
+            base = "pp-" + slug(line)
+            pp_id, n = base, 2
+            while pp_id in used:
+                pp_id, n = f"{base}-{n}", n + 1
+            body = line
+        used.add(pp_id)
+        evidence = (previous.get(pp_id) or by_text.get(body) or {}).get("evidence", "assumed")
+        out.append({"id": pp_id, "text": body, "evidence": evidence})
+    return out
+
+
+def pain_points_to_text(value: Any) -> str:
+    return "\n".join(f"{p.get('id', '')}: {p.get('text', '')}" for p in value or [] if isinstance(p, dict))
+
+
+def datetime_to_text(value: Any) -> str:
+    if not value:
+        return ""
+    try:
+        return dt.datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(value)
+
+
+def date_from_data(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+# --- the field ------------------------------------------------------------------------------
+
+
+class Field:
+    """A labelled widget bound to one key, with a message line for problems below it."""
+
+    def __init__(self, spec: FieldSpec, lang: str, css_prefix: str) -> None:
+        self.spec = spec
+        self.lang = lang
+        self.control = self._make_control()
+        self.control.add_class(f"{css_prefix}-{spec.name}".replace("_", "-"))
+        self.message = widgets.HTML(value="", layout=widgets.Layout(display="none"))
+        self.message.add_class("cjm-field-message")
+        self.box = widgets.VBox([self.control, self.message])
+        self.messages: list[str] = []
+
+    # widgets --------------------------------------------------------------------------
+
+    def _make_control(self) -> widgets.Widget:
+        spec, lang = self.spec, self.lang
+        label = spec.label_text(lang)
+        help_text = spec.help_text(lang)
+        common: dict[str, Any] = {"description": label, "style": LABEL_STYLE, "layout": WIDE}
+        if help_text:
+            common["tooltip"] = help_text
+        kind = spec.kind
+        if kind in ("text", "int", "float", "datetime"):
+            return widgets.Text(placeholder=help_text, **common)
+        if kind in ("textarea", "lines", "notes", "pain_points"):
+            return widgets.Textarea(placeholder=help_text, rows=3, **common)
+        if kind == "date":
+            return widgets.DatePicker(**common)
+        if kind == "choice":
+            return widgets.Dropdown(options=[], **common)
+        if kind in ("ref", "suggest"):
+            return widgets.Combobox(options=[], ensure_option=False, placeholder=help_text, **common)
+        if kind in ("refs", "tags"):
+            common.pop("description")
+            common.pop("style")
+            box = widgets.TagsInput(value=[], allow_duplicates=False, **common)
+            return box
+        if kind == "bool":
+            return widgets.Checkbox(value=False, indent=True, **common)
+        raise ValueError(kind)
+
+    @property
+    def view(self) -> widgets.Widget:
+        """The field as shown: TagsInput has no description, so it gets a label beside it."""
+        if self.spec.kind in ("refs", "tags"):
+            label = widgets.Label(self.spec.label_text(self.lang), layout=widgets.Layout(width="194px"))
+            return widgets.VBox([widgets.HBox([label, self.control]), self.message])
+        return self.box
+
+    def refresh_options(self, project_data: dict[str, Any]) -> None:
+        """Recompute the choices from the project as it is now (ids change as lists are edited)."""
+        spec = self.spec
+        if spec.options is None:
+            return
+        pairs = list(spec.options(project_data))
+        if spec.kind == "choice":
+            if spec.optional:
+                pairs = [("—", None), *pairs]
+            current = self.control.value
+            values = [v for _, v in pairs]
+            if current not in values and current is not None:
+                pairs.append((str(current), current))
+            self.control.options = pairs
+            if current in [v for _, v in pairs]:
+                self.control.value = current
+        elif spec.kind in ("ref", "suggest"):
+            self.control.options = list(dict.fromkeys(str(v) for _, v in pairs if v))
+        elif spec.kind in ("refs", "tags"):
+            allowed = [str(v) for _, v in pairs]
+            allowed += [v for v in self.control.value if v not in allowed]
+            self.control.allowed_tags = allowed
+
+    # values ---------------------------------------------------------------------------
+
+    def show_value(self, value: Any) -> None:
+        """Put a plain-data value into the widget."""
+        kind, control = self.spec.kind, self.control
+        if kind in ("text", "textarea", "suggest"):
+            control.value = "" if value is None else str(value)
+        elif kind == "lines":
+            control.value = "\n".join(str(v) for v in value or [])
+        elif kind in ("int", "float"):
+            control.value = "" if value is None else _number_text(value)
+        elif kind == "datetime":
+            control.value = datetime_to_text(value)
+        elif kind == "date":
+            control.value = date_from_data(value)
+        elif kind == "choice":
+            options = list(control.options)
+            values = [o[1] if isinstance(o, tuple) else o for o in options]
+            if value not in values:
+                control.options = [*options, (str(value) if value is not None else "—", value)]
+            control.value = value
+        elif kind == "ref":
+            control.value = "" if value is None else str(value)
+        elif kind in ("refs", "tags"):
+            values = [str(v) for v in value or []]
+            if control.allowed_tags:
+                control.allowed_tags = [*control.allowed_tags,
+                                        *(v for v in values if v not in control.allowed_tags)]
+            control.value = values
+        elif kind == "bool":
+            control.value = bool(value)
+        elif kind == "notes":
+            control.value = notes_to_text(value)
+        elif kind == "pain_points":
+            control.value = pain_points_to_text(value)
+
+    def read_value(self, old: Any, taken_ids: set[str] | None = None) -> Any:
+        """The widget's value as plain data (``old`` keeps what text cannot carry)."""
+        kind, value = self.spec.kind, self.control.value
+        if kind in ("text", "textarea", "suggest"):
+            return value
+        if kind == "lines":
+            return split_lines(value)
+        if kind in ("int", "float"):
+            return parse_number(value, kind)
+        if kind == "datetime":
+            text = value.strip()
+            return text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", text) else text
+        if kind == "date":
+            return value.isoformat() if value else None
+        if kind == "choice":
+            return value
+        if kind == "ref":
+            text = value.strip()
+            return None if text == "" and self.spec.optional else text
+        if kind in ("refs", "tags"):
+            return list(value)
+        if kind == "bool":
+            return bool(value)
+        if kind == "notes":
+            return notes_from_text(value, old)
+        if kind == "pain_points":
+            return pain_points_from_text(value, old, taken_ids or set())
+        raise ValueError(kind)
+
+    # messages -------------------------------------------------------------------------
+
+    def show_messages(self, messages: list[str]) -> None:
+        self.messages = list(messages)
+        if messages:
+            text = "<br>".join(html.escape(m) for m in messages)
+            self.message.value = f"<div style='{MESSAGE_CSS}'>⚠ {text}</div>"
+            self.message.layout.display = None
+        else:
+            self.message.value = ""
+            self.message.layout.display = "none"
+
+    # display --------------------------------------------------------------------------
+
+    def display_text(self, value: Any, project_data: dict[str, Any]) -> str | list[str]:
+        """The value as a reader sees it on a card: a string, or a list for bullet points."""
+        kind = self.spec.kind
+        if kind in ("lines", "refs", "tags"):
+            return [str(v) for v in value or []]
+        if kind == "notes":
+            return [str(n.get("text", "")) for n in value or [] if isinstance(n, dict)]
+        if kind == "pain_points":
+            return [f"{p.get('text', '')} ({p.get('id', '')})" for p in value or [] if isinstance(p, dict)]
+        if value is None or value == "":
+            return ""
+        if kind == "bool":
+            return "✓" if value else ""
+        if kind == "choice":
+            options = self.spec.options(project_data) if self.spec.options else self.control.options
+            for option in options:
+                if isinstance(option, tuple) and option[1] == value:
+                    return str(option[0])
+            return str(value)
+        if kind == "datetime":
+            return datetime_to_text(value)
+        if kind in ("int", "float"):
+            return _number_text(value)
+        return str(value)
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)

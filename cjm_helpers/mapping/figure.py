@@ -9,12 +9,14 @@ mathtext, so a ``$`` in user text stays a dollar sign.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font, LoadFlags
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from ..i18n import t
@@ -25,7 +27,9 @@ from .layout import CardView, EmotionPoint, MapLayout, build_layout, evidence_la
 FONT_FAMILY = "DejaVu Sans"
 FONT_PT = 7.5
 LINE_IN = FONT_PT * 1.32 / 72
-CHAR_IN = FONT_PT * 0.55 / 72
+STAGE_PT = FONT_PT + 0.5
+FIT_MARGIN = 0.95
+"""Wrap a little short of the measured width: rendering at a given dpi rounds glyphs wider."""
 MAX_CARD_LINES = 14
 """A card longer than this is cut with an ellipsis in the figure (the HTML shows it all)."""
 
@@ -68,15 +72,79 @@ class _Series:
     dashed: bool
 
 
-def wrap(text: str, width_in: float, max_lines: int = MAX_CARD_LINES) -> list[str]:
-    """Wrap text to a column width in inches, keeping the writer's own line breaks."""
-    chars = max(int(width_in / CHAR_IN), 8)
+@lru_cache(maxsize=2)
+def _font(bold: bool) -> FT2Font:
+    weight = "bold" if bold else "normal"
+    font = FT2Font(font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY, weight=weight)))
+    font.set_size(100, 72)
+    return font
+
+
+@lru_cache(maxsize=8192)
+def _advance(ch: str, bold: bool) -> float:
+    """Width of one character in ems of DejaVu Sans (its real advance, not a guess)."""
+    font = _font(bold)
+    try:
+        glyph = font.load_char(ord(ch), flags=LoadFlags.NO_HINTING)
+    except (RuntimeError, ValueError, OverflowError):
+        return 0.6
+    return glyph.linearHoriAdvance / 65536 / 100
+
+
+def text_width(text: str, size: float = FONT_PT, bold: bool = False) -> float:
+    """Width of one line of text in inches, as the figure draws it."""
+    return sum(_advance(ch, bold) for ch in text) * size / 72
+
+
+def _fit(word: str, width_in: float, size: float, bold: bool) -> list[str]:
+    """A word too long for the line, cut into pieces that fit."""
+    pieces, piece = [], ""
+    for ch in word:
+        if piece and text_width(piece + ch, size, bold) > width_in:
+            pieces.append(piece)
+            piece = ""
+        piece += ch
+    return pieces + [piece]
+
+
+def wrap(text: str, width_in: float, max_lines: int = MAX_CARD_LINES, size: float = FONT_PT,
+         bold: bool = False) -> list[str]:
+    """Wrap text to a width in inches by measured glyph widths, keeping the writer's line breaks.
+
+    Text longer than ``max_lines`` ends with an ellipsis on the last line.
+    """
+    width_in = max(width_in, 0.3) * FIT_MARGIN
     lines: list[str] = []
     for paragraph in str(text).splitlines() or [""]:
-        lines += textwrap.wrap(paragraph, chars, break_long_words=True, break_on_hyphens=True) or [""]
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if text_width(candidate, size, bold) <= width_in:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            pieces = _fit(word, width_in, size, bold)
+            lines += pieces[:-1]
+            line = pieces[-1]
+        lines.append(line)
     if len(lines) > max_lines:
-        lines = lines[: max_lines - 1] + [lines[max_lines - 1][: max(chars - 1, 1)] + "…"]
+        last = lines[max_lines - 1]
+        while last and text_width(last + " …", size, bold) > width_in:
+            last = last[:-1]
+        lines = lines[: max_lines - 1] + [last.rstrip() + "…"]
     return lines
+
+
+def clip(text: str, width_in: float, size: float = FONT_PT, bold: bool = False) -> str:
+    """One line cut with an ellipsis to fit the width."""
+    text = " ".join(str(text).split())
+    width_in *= FIT_MARGIN
+    if text_width(text, size, bold) <= width_in:
+        return text
+    while text and text_width(text + "…", size, bold) > width_in:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _card_lines(card: CardView, width_in: float) -> list[str]:
@@ -136,9 +204,8 @@ class _Canvas:
         if card.backstage:
             detail = f"{detail} · {t('map.html.backstage', lang)}" if detail else t("map.html.backstage", lang)
         if detail:
-            room = max(int((w - 2 * PAD) / CHAR_IN * 0.55), 6)
-            short = detail if len(detail) <= room else detail[: room - 1] + "…"
-            self.text(x + PAD, foot_y, short, fontsize=FONT_PT - 1.5, color=MUTED)
+            room = w - 2 * PAD - text_width(badge, FONT_PT - 1.5) - 0.08
+            self.text(x + PAD, foot_y, clip(detail, room, FONT_PT - 1.5), fontsize=FONT_PT - 1.5, color=MUTED)
         return h
 
 
@@ -209,7 +276,24 @@ def _draw_emotions(cv: _Canvas, series: Sequence[_Series], centres: Sequence[flo
         for s in reversed(series):
             cv.text(x, y, f"{'- -' if s.dashed else '—'} {s.name}", ha="right", va="bottom",
                     fontsize=FONT_PT, color=s.colour or MUTED)
-            x -= 0.25 + len(s.name) * CHAR_IN * 1.1 + 0.3
+            x -= text_width(f"- - {s.name}") + 0.3
+
+
+def _line_h(size: float, spacing: float) -> float:
+    """Height in inches of one line of text at ``size`` points and a line spacing."""
+    return size * spacing * 1.08 / 72
+
+
+def _stage_runs(columns: Sequence[_Column]) -> list[tuple[int, int]]:
+    """(first, last) column of each stage: two columns per stage in the as-is/to-be view."""
+    runs, start = [], 0
+    while start < len(columns):
+        end = start
+        while end + 1 < len(columns) and columns[end + 1].stage == columns[start].stage:
+            end += 1
+        runs.append((start, end))
+        start = end + 1
+    return runs
 
 
 def _draw_map(columns: Sequence[_Column], lanes: Sequence[str], series: Sequence[_Series],
@@ -218,74 +302,81 @@ def _draw_map(columns: Sequence[_Column], lanes: Sequence[str], series: Sequence
     col_w = 2.25 if n <= 6 else 1.9 if n <= 10 else 1.7
     width = LABEL_W + n * (col_w + GAP) + 0.3
     has_sub = any(c.sub for c in columns)
-    head_h = 0.95
-    stage_h = 0.5 + (0.22 if has_sub else 0)
+    x0 = 0.15
+    title_lines = wrap(title, width - 0.3, max_lines=2, size=13, bold=True)
+    head_h = 0.72 + 0.23 * len(title_lines)
+    runs = _stage_runs(columns)
+    col_x = [x0 + LABEL_W + i * (col_w + GAP) for i in range(n)]
+    right = col_x[-1] + col_w
+    heads = []
+    for start, end in runs:
+        stage = columns[start].layout.stages[columns[start].stage]
+        w = col_x[end] + col_w - col_x[start]
+        name = wrap(stage.name, w - 0.3, 2, size=STAGE_PT, bold=True)
+        desc = wrap(stage.description, w - 0.14, 3, size=FONT_PT - 1) if stage.description.strip() else []
+        heads.append((start, w, name, desc))
+    box_h = max(0.12 + _line_h(STAGE_PT, 1.1) * len(h[2]) + _line_h(FONT_PT - 1, 1.15) * len(h[3])
+                for h in heads)
+    box_h = max(box_h, 0.34)
+    stage_h = box_h + 0.06 + (0.22 if has_sub else 0)
     lane_heights = []
+    label_lines = {lane: wrap(lane_label(lane, lang), LABEL_W - 0.2, 3, size=STAGE_PT, bold=True)
+                   for lane in lanes}
     for lane in lanes:
+        label_h = 0.14 + _line_h(STAGE_PT, 1.1) * len(label_lines[lane])
         if lane == "emotions":
-            lane_heights.append(EMOTION_H)
+            lane_heights.append(max(EMOTION_H, label_h))
         else:
-            lane_heights.append(max(0.35, max(_cell_height(_cards(c, lane), col_w) for c in columns)))
+            cells = max(_cell_height(_cards(c, lane), col_w) for c in columns)
+            lane_heights.append(max(0.35, label_h, cells))
     has_back = any(lane in BACKSTAGE_LANES for lane in lanes)
-    legend_h = 0.45
+    legend_rows = 1 + max(row for _, row, _, _ in _legend_layout(lang, width - 0.3))
+    legend_h = 0.17 + LEGEND_ROW * legend_rows
     height = head_h + stage_h + sum(h + GAP for h in lane_heights) + (0.35 if has_back else 0) + legend_h + 0.2
 
     cv = _Canvas(width, height, dpi)
-    x0 = 0.15
-    cv.text(x0, 0.12, kicker, fontsize=FONT_PT - 0.5, color=MUTED)
-    title_lines = wrap(title, width - 0.3, max_lines=2)
+    cv.text(x0, 0.12, clip(kicker, width - 0.3, FONT_PT - 0.5), fontsize=FONT_PT - 0.5, color=MUTED)
     cv.text(x0, 0.28, "\n".join(title_lines), fontsize=13, fontweight="bold", linespacing=1.1)
     persona_line = f"{t('map.html.persona', lang)}: {persona}" + (f"  “{quote}”" if quote.strip() else "")
-    cv.text(x0, 0.28 + 0.23 * len(title_lines) + 0.04, wrap(persona_line, (width - 0.3) / 1.1, 1)[0],
+    cv.text(x0, 0.28 + 0.23 * len(title_lines) + 0.04, clip(persona_line, width - 0.3, FONT_PT + 1),
             fontsize=FONT_PT + 1, color=MUTED)
 
-    col_x = [x0 + LABEL_W + i * (col_w + GAP) for i in range(n)]
-    right = col_x[-1] + col_w
     y = head_h
     # stage headers: one box per run of columns that share a stage
-    start = 0
-    while start < n:
-        end = start
-        while end + 1 < n and columns[end + 1].stage == columns[start].stage:
-            end += 1
-        stage = columns[start].layout.stages[columns[start].stage]
-        w = col_x[end] + col_w - col_x[start]
-        cv.box(col_x[start], y, w, 0.46, STAGE_BLUE)
-        name = wrap(stage.name, w - 0.3, max_lines=2)
-        cv.text(col_x[start] + 0.07, y + 0.05, "\n".join(name), color="white", fontweight="bold",
-                fontsize=FONT_PT + 0.5, linespacing=1.1)
-        cv.text(col_x[start] + w - 0.07, y + 0.05, str(columns[start].stage + 1), color="#c6dafc",
+    for start, w, name, desc in heads:
+        x = col_x[start]
+        cv.box(x, y, w, box_h, STAGE_BLUE)
+        cv.text(x + 0.07, y + 0.06, "\n".join(name), color="white", fontweight="bold",
+                fontsize=STAGE_PT, linespacing=1.1)
+        cv.text(x + w - 0.07, y + 0.06, str(columns[start].stage + 1), color="#c6dafc",
                 ha="right", fontsize=FONT_PT - 1)
-        start = end + 1
+        if desc:
+            cv.text(x + 0.07, y + 0.08 + _line_h(STAGE_PT, 1.1) * len(name), "\n".join(desc),
+                    color="#dbe6fb", fontsize=FONT_PT - 1, linespacing=1.15)
     if has_sub:
         for i, (c, x) in enumerate(zip(columns, col_x)):
             face = "#ceead6" if i % 2 else "#e8eaed"
-            cv.box(x, y + 0.5, col_w, 0.18, face, radius=0.03)
-            cv.text(x + col_w / 2, y + 0.52, c.sub, ha="center", fontsize=FONT_PT - 0.5, fontweight="bold")
+            cv.box(x, y + box_h + 0.04, col_w, 0.18, face, radius=0.03)
+            cv.text(x + col_w / 2, y + box_h + 0.06, c.sub, ha="center", fontsize=FONT_PT - 0.5,
+                    fontweight="bold")
     y += stage_h
 
-    centres = []
-    start = 0
-    while start < n:
-        end = start
-        while end + 1 < n and columns[end + 1].stage == columns[start].stage:
-            end += 1
-        centres.append((col_x[start] + col_x[end] + col_w) / 2)
-        start = end + 1
+    centres = [(col_x[start] + col_x[end] + col_w) / 2 for start, end in runs]
 
     drew_line = False
     for lane, lane_h in zip(lanes, lane_heights):
         if lane in BACKSTAGE_LANES and not drew_line:
             cv.ax.plot([x0, right], [y + 0.1, y + 0.1], color=MUTED, lw=1.2, ls="--")
-            cv.text(x0, y + 0.14, f"{t('map.html.line_of_visibility', lang).upper()}  ·  "
-                    f"{t('map.html.line_of_visibility_hint', lang)}", fontsize=FONT_PT - 1, color=MUTED)
+            line = (f"{t('map.html.line_of_visibility', lang).upper()}  ·  "
+                    f"{t('map.html.line_of_visibility_hint', lang)}")
+            cv.text(x0, y + 0.14, clip(line, right - x0, FONT_PT - 1), fontsize=FONT_PT - 1, color=MUTED)
             y += 0.35
             drew_line = True
         accent, _ = LANE_COLOURS.get(lane, (MUTED, "#fff"))
         cv.box(x0, y, LABEL_W - GAP, lane_h, "#f1f3f4", radius=0.04)
         cv.ax.add_patch(Rectangle((x0, y), 0.05, lane_h, facecolor=accent, edgecolor="none"))
-        cv.text(x0 + 0.1, y + 0.07, "\n".join(wrap(lane_label(lane, lang), LABEL_W - 0.2, 3)),
-                fontweight="bold", fontsize=FONT_PT + 0.5)
+        cv.text(x0 + 0.1, y + 0.07, "\n".join(label_lines[lane]), fontweight="bold", fontsize=STAGE_PT,
+                linespacing=1.1)
         if lane == "emotions":
             _draw_emotions(cv, series, centres, col_x[0], right, y, lang)
         else:
@@ -300,22 +391,44 @@ def _draw_map(columns: Sequence[_Column], lanes: Sequence[str], series: Sequence
                     cy += cv.card(x + GAP, cy, col_w - 2 * GAP, card, lane, lang) + GAP
         y += lane_h + GAP
 
-    _draw_legend(cv, x0, y + 0.12, lang)
+    _draw_legend(cv, x0, y + 0.12, lang, width - 0.3)
     return cv.fig
 
 
-def _draw_legend(cv: _Canvas, x: float, y: float, lang: str) -> None:
+LEGEND_ROW = 0.28
+
+
+def _legend_layout(lang: str, width: float) -> list[tuple[float, float, str, str | None]]:
+    """Where each legend item goes: (x, row, text, evidence level or None for the heading).
+
+    Items flow left to right and start a new row when the page is too narrow.
+    """
+    items: list[tuple[str, str | None, float]] = []
     label = t("map.html.legend", lang)
-    cv.text(x, y, label, fontweight="bold", color=MUTED)
-    x += len(label) * CHAR_IN * 1.1 + 0.25
+    items.append((label, None, text_width(label, bold=True) + 0.25))
     for level in EVIDENCE_LEVELS:
         text = f"{EVIDENCE_MARK[level]} {evidence_label(level, lang)}"
-        w = len(text) * CHAR_IN + 0.2
-        cv.box(x, y - 0.03, w, 0.2, "white", MUTED, LINESTYLE[level], 1.0, radius=0.05)
-        cv.text(x + 0.1, y, text)
         hint = t(f"map.html.evidence_hint.{level}", lang)
-        cv.text(x + w + 0.06, y, hint, color=MUTED)
-        x += w + 0.06 + len(hint) * CHAR_IN + 0.35
+        items.append((text, level, text_width(text) + 0.2 + 0.06 + text_width(hint) + 0.35))
+    placed, x, row = [], 0.0, 0
+    for text, level, w in items:
+        if x > 0 and x + w > width:
+            x, row = 0.0, row + 1
+        placed.append((x, row, text, level))
+        x += w
+    return placed
+
+
+def _draw_legend(cv: _Canvas, x0: float, y: float, lang: str, width: float) -> None:
+    for x, row, text, level in _legend_layout(lang, width):
+        top = y + row * LEGEND_ROW
+        if level is None:
+            cv.text(x0 + x, top, text, fontweight="bold", color=MUTED)
+            continue
+        w = text_width(text) + 0.2
+        cv.box(x0 + x, top - 0.03, w, 0.2, "white", MUTED, LINESTYLE[level], 1.0, radius=0.05)
+        cv.text(x0 + x + 0.1, top, text)
+        cv.text(x0 + x + w + 0.06, top, t(f"map.html.evidence_hint.{level}", lang), color=MUTED)
 
 
 def map_figure(project: Project, journey_id: str | None = None, lang: str = "en", dpi: int = 150) -> Figure:

@@ -1,0 +1,82 @@
+"""`cjm run`: execute the step notebooks headless on a project and write the journey report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import CJMError
+
+ORDER = 40
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from ..i18n import LANGUAGES
+    from ..run.params import FOR_EACH_KINDS
+
+    run = sub.add_parser("run", help="run the notebooks headless on a project; write notebooks, HTML and report.html",
+                         description="Execute the step notebooks in order on a copy of PROJECT and write the "
+                                     "executed notebooks, one HTML page each and the combined journey report "
+                                     "(DIR/report.html).")
+    run.add_argument("project", help="project file (.cjm.yaml)")
+    run.add_argument("--out", required=True, metavar="DIR", help="folder for the results (created if missing)")
+    run.add_argument("--params", metavar="FILE.yaml", help="run parameters from a YAML file")
+    run.add_argument("--data", metavar="DIR", help="folder holding events.csv, survey.csv and tickets.csv")
+    run.add_argument("--events", metavar="FILE", help="event log (CSV or Parquet)")
+    run.add_argument("--survey", metavar="FILE", help="survey answers (CSV)")
+    run.add_argument("--tickets", metavar="FILE", help="support tickets (CSV)")
+    run.add_argument("--lang", choices=LANGUAGES, help="language of the notebooks' output and the report")
+    run.add_argument("--only", metavar="STEPS", help="only these step numbers, e.g. 3,7")
+    run.add_argument("--for-each", choices=FOR_EACH_KINDS, dest="for_each",
+                     help="one run and report per persona, survey segment or journey, plus index.html")
+    run.add_argument("--jobs", type=int, metavar="N", help="parallel runs for --for-each (default: one per core)")
+    run.add_argument("--show-code", action="store_true", help="show the code cells in the HTML pages")
+    run.add_argument("--notebooks", metavar="DIR", help="run the notebooks of this folder instead of the suite's")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(handler=run_run)
+
+
+def data_files(args: argparse.Namespace) -> dict[str, str]:
+    """--events/--survey/--tickets, filled in from --data DIR for the ones not given."""
+    chosen = {"events_file": args.events or "", "survey_file": args.survey or "", "tickets_file": args.tickets or ""}
+    if args.data:
+        folder = Path(args.data)
+        if not folder.is_dir():
+            raise CJMError(f"{folder}: no such data folder (given as --data)")
+        for key, stem in (("events_file", "events"), ("survey_file", "survey"), ("tickets_file", "tickets")):
+            if chosen[key]:
+                continue
+            found = [p for ext in (".csv", ".parquet") if (p := folder / f"{stem}{ext}").is_file()]
+            if found:
+                chosen[key] = str(found[0])
+    return {k: str(Path(v).expanduser().resolve()) if v else "" for k, v in chosen.items()}
+
+
+def run_run(args: argparse.Namespace) -> int:
+    from ..i18n import t
+    from ..run import RunParams, load_params, parse_only, run_batch, run_suite
+
+    params = load_params(args.params) if args.params else RunParams()
+    if args.jobs is not None and args.jobs < 1:
+        raise CJMError(f"--jobs must be 1 or more, not {args.jobs}")
+    params = params.merged(
+        language=args.lang, only=parse_only(args.only) if args.only else None, for_each=args.for_each,
+        jobs=args.jobs, show_code=args.show_code or None, **data_files(args),
+    )
+    project = Path(args.project)
+    if not project.is_file():
+        raise CJMError(f"{project}: no such project file; create one with `cjm new DIR`")
+    lang = params.language
+    out = Path(args.out).expanduser().resolve()
+    if params.for_each:
+        outcomes = run_batch(project, out, params.for_each, params, args.notebooks, params.jobs or None,
+                             progress=not args.no_progress)
+        for outcome in outcomes:
+            print(t("run.done.report", lang, path=out / outcome.variant.folder / "report.html"))
+        print(t("run.done.index", lang, path=out / "index.html"))
+        return 0
+    result = run_suite(project, out, params, args.notebooks, progress=not args.no_progress)
+    print(t("run.done.notebooks", lang, count=len(result.notebooks), folder=out / "notebooks"))
+    print(t("run.done.walkthrough", lang, path=out / "html" / "index.html"))
+    print(t("run.done.report", lang, path=result.report))
+    return 0

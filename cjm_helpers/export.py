@@ -1,0 +1,334 @@
+"""Trainer export: executed notebooks as an offline HTML walkthrough with the suite's look.
+
+nbconvert's HTMLExporter renders each notebook with the ``cjm`` template
+(``templates/nbconvert/cjm/``): a table of contents, previous/next links across
+the steps, print styles. Before rendering, the parameters and set-up cells are
+removed, widget views are replaced by their static 'text/html' card (forms show
+as filled-in cards, not dead widgets), and after rendering every reference to
+another host is stripped, so a page opens with no network at all.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .errors import CJMError
+from .i18n import check_language, t
+
+HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "cjm-setup", "remove-cell", "remove_cell"})
+"""Cells with these tags never appear in an export."""
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+TEMPLATE_NAME = "cjm"
+TEMPLATE_BASE = paths.TEMPLATES_DIR / "nbconvert"
+TOTAL_STEPS = 8
+
+# --- external references --------------------------------------------------------------
+
+URL_ATTRIBUTES = frozenset({
+    "src", "href", "xlink:href", "srcset", "action", "formaction", "poster", "data", "background",
+    "cite", "longdesc", "manifest", "codebase", "archive", "usemap", "icon", "ping",
+})
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_LOCAL_SCHEMES = frozenset({"data", "mailto", "about", "blob"})
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1\s*\)?[^;]*;?""", re.IGNORECASE)
+
+
+def is_external(url: str) -> bool:
+    """True when a URL would make the browser contact another host (or read a file:// path)."""
+    value = html.unescape(url).strip()
+    if not value or value.startswith("#"):
+        return False
+    if value.startswith("//") or value.startswith("\\\\"):
+        return True
+    match = _SCHEME.match(value)
+    if match is None:
+        return False  # a relative path inside the export folder
+    return match.group(1).lower() not in _LOCAL_SCHEMES
+
+
+def _srcset_urls(value: str) -> list[str]:
+    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+
+
+def css_references(css: str) -> list[str]:
+    """Every URL a piece of CSS would load: url(...) and @import targets."""
+    found = [m.group(2) for m in _CSS_URL.finditer(css)]
+    found += [m.group(2) for m in _CSS_IMPORT.finditer(css) if not m.group(0).lower().startswith("@import url(")]
+    return found
+
+
+class _ReferenceScanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            name = name.lower()
+            if name == "srcset":
+                self.urls.extend(_srcset_urls(value))
+            elif name in URL_ATTRIBUTES:
+                self.urls.append(value)
+            elif name == "style":
+                self.urls.extend(css_references(value))
+        self._in_style = tag.lower() == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag.lower() == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.urls.extend(css_references(data))
+
+
+def external_references(page: str) -> list[str]:
+    """Every URL in ``page`` (attributes, styles) that points at another host; [] means offline."""
+    scanner = _ReferenceScanner()
+    scanner.feed(page)
+    scanner.close()
+    return [url for url in scanner.urls if is_external(url)]
+
+
+_ATTR = re.compile(
+    r"""(?P<lead>\s)(?P<name>(?:xlink:)?(?:src|href|srcset|action|formaction|poster|data|background|cite|"""
+    r"""longdesc|manifest|codebase|archive|usemap|icon|ping))\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s"'>]+)""",
+    re.IGNORECASE,
+)
+_STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
+_STYLE_ATTR = re.compile(r"""(\sstyle\s*=\s*)("[^"]*"|'[^']*')""", re.IGNORECASE)
+
+
+def _clean_css(css: str) -> str:
+    css = _CSS_IMPORT.sub(lambda m: "" if is_external(m.group(2)) else m.group(0), css)
+    return _CSS_URL.sub(lambda m: "none" if is_external(m.group(2)) else m.group(0), css)
+
+
+def strip_external(page: str) -> str:
+    """Remove every reference to another host: URL attributes are dropped, CSS url()/@import removed.
+
+    Link text stays readable; only the address that would be fetched or followed goes.
+    """
+    def attribute(match: re.Match[str]) -> str:
+        raw = match.group("value")
+        value = raw[1:-1] if raw[:1] in "\"'" else raw
+        urls = _srcset_urls(value) if match.group("name").lower() == "srcset" else [value]
+        if any(is_external(u) for u in urls):
+            return f'{match.group("lead")}data-cjm-offline="1"'
+        return match.group(0)
+
+    page = _STYLE_BLOCK.sub(lambda m: m.group(1) + _clean_css(m.group(2)) + m.group(3), page)
+    page = _STYLE_ATTR.sub(lambda m: m.group(1) + m.group(2)[0] + _clean_css(m.group(2)[1:-1]) + m.group(2)[0], page)
+    return _ATTR.sub(attribute, page)
+
+
+# --- notebook preparation ---------------------------------------------------------------
+
+
+def static_outputs(outputs: list[Any]) -> list[Any]:
+    """Outputs without live widgets or scripts: a widget view keeps its 'text/html' card, or goes."""
+    kept = []
+    for output in outputs:
+        data = output.get("data")
+        if not data:
+            kept.append(output)
+            continue
+        if WIDGET_MIME in data:
+            if "text/html" not in data:
+                continue  # a widget with no static fallback would only show as a dead repr
+            output = copy.deepcopy(output)
+            output["data"] = {k: v for k, v in data.items() if k in ("text/html", "text/plain")}
+        elif "application/javascript" in data:
+            output = copy.deepcopy(output)
+            output["data"] = {k: v for k, v in data.items() if k != "application/javascript"}
+            if not output["data"]:
+                continue
+        kept.append(output)
+    return kept
+
+
+def prepare_notebook(nb: Any) -> Any:
+    """A copy for export: hidden cells removed, widget views replaced by static cards."""
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & HIDDEN_TAGS:
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = static_outputs(cell.get("outputs", []))
+        cells.append(cell)
+    nb.cells = cells
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+_H1 = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def notebook_title(nb: Any, fallback: str) -> str:
+    """The first level-one heading of the notebook's markdown, without markdown marks."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        match = _H1.search(cell.source)
+        if match:
+            return re.sub(r"[*_`]", "", match.group(1)).strip()
+    return fallback
+
+
+def step_of(path: Path) -> int:
+    match = re.match(r"^(\d{2})_", path.name)
+    return int(match.group(1)) if match else -1
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    source: Path
+    href: str
+    title: str
+    step: int
+
+
+def _labels(lang: str) -> dict[str, str]:
+    return {key: t(f"run.export.{key}", lang) for key in
+            ("suite", "contents", "previous", "next", "pager", "footer", "on_this_page")}
+
+
+_HEADING = re.compile(r"<h([23])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def page_toc(page: str, lang: str) -> str:
+    """A list of the page's own h2/h3 headings (linked by their ids) for the sidebar."""
+    items = []
+    for level, anchor, inner in _HEADING.findall(page):
+        text = html.unescape(_TAGS.sub("", inner)).replace("¶", "").strip()
+        if text:
+            items.append(f'<li class="cjm-h{level}"><a href="#{html.escape(html.unescape(anchor))}">'
+                         f"{html.escape(text)}</a></li>")
+    if not items:
+        return ""
+    label = html.escape(t("run.export.on_this_page", lang))
+    return f'<ul class="cjm-page-toc" aria-label="{label}">{"".join(items)}</ul>'
+
+
+def render_page(nb: Any, resources_path: Path, pages: Sequence[Page], index: int, lang: str,
+                no_input: bool, home: str = "index.html") -> str:
+    """One notebook as a walkthrough page (already prepared with :func:`prepare_notebook`)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_BASE)],
+        exclude_input=no_input,
+        exclude_input_prompt=no_input,
+        exclude_output_prompt=True,
+        embed_images=True,
+        anchor_link_text="",
+    )
+    exporter.language_code = lang
+    current = pages[index] if 0 <= index < len(pages) else None
+    step_label = ""
+    if current and 1 <= current.step <= TOTAL_STEPS:
+        step_label = t("run.progress.step_short", lang, n=current.step, total=TOTAL_STEPS)
+    nav = [{"href": p.href, "title": p.title} for p in pages]
+    resources = {
+        "metadata": {"name": current.title if current else "", "path": str(resources_path)},
+        "cjm": {
+            "lang": lang,
+            "labels": _labels(lang),
+            "nav": nav,
+            "current": index,
+            "home": home,
+            "no_input": no_input,
+            "step_label": step_label,
+            "prev": nav[index - 1] if index > 0 else None,
+            "next": nav[index + 1] if index < len(nav) - 1 and nav else None,
+        },
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = body.replace("<!-- cjm-page-toc -->", page_toc(body, lang), 1)
+    page = strip_external(body)
+    left = external_references(page)
+    if left:  # cannot happen after strip_external; refuse rather than ship an online page
+        raise CJMError(f"{current.source if current else 'page'}: still refers to {left[0]}; not written")
+    return page
+
+
+def _index_notebook(pages: Sequence[Page], lang: str, title: str) -> Any:
+    import nbformat
+
+    items = "".join(
+        f'<li><a href="{html.escape(p.href)}">{html.escape(p.title)}</a></li>' for p in pages)
+    text = (f"# {title}\n\n{t('run.export.index_intro', lang)}\n\n"
+            f'<ol class="cjm-index">{items}</ol>\n')
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
+
+
+def _notebook_files(source: str | os.PathLike[str] | Sequence[Path]) -> list[Path]:
+    if isinstance(source, (str, os.PathLike)):
+        folder = Path(source)
+        if not folder.is_dir():
+            raise CJMError(f"{folder}: no such notebooks folder")
+        files = sorted(folder.glob("[0-9][0-9]_*.ipynb")) or sorted(folder.glob("*.ipynb"))
+        if not files:
+            raise CJMError(f"{folder}: no notebooks (.ipynb files) to export")
+        return files
+    return [Path(p) for p in source]
+
+
+def export_notebooks(
+    source: str | os.PathLike[str] | Sequence[Path],
+    out_dir: str | os.PathLike[str],
+    no_input: bool = False,
+    lang: str = "en",
+) -> list[Path]:
+    """Export notebooks (a folder or a list of files, in order) as linked offline HTML pages.
+
+    Writes one ``<name>.html`` per notebook and an ``index.html`` contents page;
+    returns the pages written, the index last.
+    """
+    import nbformat
+
+    from .store import atomic_write_text
+
+    lang = check_language(lang)
+    files = _notebook_files(source)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    notebooks = []
+    for file in files:
+        try:
+            notebooks.append(nbformat.read(file, as_version=4))
+        except (OSError, ValueError) as exc:  # nbformat raises ValueError subclasses for bad JSON
+            raise CJMError(f"{file}: cannot read this notebook ({exc})") from None
+    pages = [Page(f, f"{f.stem}.html", notebook_title(nb, f.stem), step_of(f)) for f, nb in zip(files, notebooks)]
+    written = []
+    for i, (page, nb) in enumerate(zip(pages, notebooks)):
+        text = render_page(prepare_notebook(nb), page.source.parent, pages, i, lang, no_input)
+        target = out / page.href
+        atomic_write_text(target, text, durable=False)
+        written.append(target)
+    title = t("run.export.index_title", lang)
+    index_text = render_page(_index_notebook(pages, lang, title), out, pages, -1, lang, no_input=True)
+    atomic_write_text(out / "index.html", index_text, durable=False)
+    written.append(out / "index.html")
+    return written

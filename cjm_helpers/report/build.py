@@ -1,0 +1,187 @@
+"""The combined journey report: one self-contained HTML page per project (or per persona).
+
+Sections, in the order a reader needs them: the objective, the personas, the
+map, the data overlay, the opportunities and action plan, the checklist and
+the review status. Parts that another module has not produced (no data, no
+checks yet) are replaced by a short note rather than failing the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..i18n import check_language, format_date, t
+from ..model import Project
+from .overlay import overlay_html
+from .page import document, esc, figure_html, frame_html, link_list, note, section, toc_html
+
+
+def _objective(project: Project, lang: str) -> str:
+    from ..views import objective_card_html
+
+    return objective_card_html(project, lang)
+
+
+def _personas(project: Project, lang: str, persona_id: str | None) -> str:
+    from ..views import persona_cards_html, scoring_matrix
+
+    shown = project
+    if persona_id:
+        shown = project.model_copy(update={"personas": [project.persona(persona_id)]})
+    cards = persona_cards_html(shown, lang)
+    matrix = scoring_matrix(project, lang)
+    scores = f"<h3>{esc(t('report.scores', lang))}</h3>{frame_html(matrix, lang)}" if len(matrix) else ""
+    return cards + scores
+
+
+def map_fragment(project: Project, journey_id: str | None, lang: str) -> str:
+    """The journey map as an inline HTML fragment (the map module's own renderer)."""
+    try:
+        from ..mapping import JourneyMap  # type: ignore[attr-defined]
+
+        return JourneyMap(project, journey_id, lang=lang)._repr_html_()
+    except ImportError:
+        from ..mapping import render_map_html
+
+        return render_map_html(project, journey_id, lang)
+
+
+def compare_fragment(project: Project, journey_id: str | None, lang: str) -> str:
+    """As-is beside to-be when a future-state journey improves on this one; else ''."""
+    current = project.journey(journey_id)
+    future = next((j for j in project.journeys if j.compares_to == current.id), None)
+    if future is None:
+        return ""
+    try:
+        from ..mapping import compare_maps  # type: ignore[attr-defined]
+
+        return compare_maps(project, current.id, future.id, lang=lang)._repr_html_()
+    except ImportError:
+        from ..mapping import compare_html
+
+        return compare_html(project, current.id, future.id, lang)
+
+
+def _map(project: Project, lang: str, journey_id: str | None) -> str:
+    if not project.journeys:
+        return note(t("report.no_journeys", lang))
+    body = f'<div class="cjm-scroll">{map_fragment(project, journey_id, lang)}</div>'
+    compare = compare_fragment(project, journey_id, lang)
+    if compare:
+        body += f"<h3>{esc(t('report.compare', lang))}</h3><div class=\"cjm-scroll\">{compare}</div>"
+    return body
+
+
+def _plan(project: Project, lang: str) -> str:
+    from ..views import action_plan, impact_effort_figure, kpi_table
+
+    if not project.opportunities:
+        body = note(t("report.no_opportunities", lang))
+    else:
+        body = (figure_html(impact_effort_figure(project, lang), t("report.impact_effort", lang))
+                + f"<h3>{esc(t('report.action_plan', lang))}</h3>" + frame_html(action_plan(project, lang), lang))
+    if project.kpis:
+        body += f"<h3>{esc(t('report.kpi_targets', lang))}</h3>" + frame_html(kpi_table(project, lang), lang)
+    return body
+
+
+def checklist_html(project: Project, lang: str) -> str:
+    """Every check of every step, as the checks module renders it."""
+    try:
+        from ..checks import Checklist, check_project  # type: ignore[import-not-found]
+    except ImportError:
+        return note(t("report.no_checks", lang))
+    return Checklist(check_project(project, step=None, lang=lang), lang)._repr_html_()
+
+
+def review_html(project: Project, lang: str, today: dt.date | None = None) -> str:
+    """When the map is next due for review, and whether that date has passed."""
+    today = today or dt.date.today()
+    due = project.objectives.next_review
+    cadence = t(f"views.cadence.{project.objectives.review_cadence}", lang)
+    try:
+        from ..diff import review_status  # type: ignore[import-not-found]
+
+        status = review_status(project, today=today)
+        overdue, message = bool(status.overdue), status.message(lang)
+    except ImportError:
+        if due is None:
+            overdue, message = True, t("report.review.none", lang)
+        elif due < today:
+            overdue, message = True, t("report.review.overdue", lang, date=format_date(due, lang),
+                                        days=(today - due).days)
+        else:
+            overdue, message = False, t("report.review.due", lang, date=format_date(due, lang),
+                                        days=(due - today).days)
+    css = "overdue" if overdue else "ok"
+    return (f'<p><span class="cjm-status {css}">{esc(message)}</span></p>'
+            f"<p class='cjm-meta'>{esc(t('report.review.cadence', lang, cadence=cadence))}</p>")
+
+
+def _guarded(title: str, render: Callable[[], str], lang: str) -> str:
+    """A section's HTML, or a note naming the section and the problem when it cannot be drawn."""
+    try:
+        return render()
+    except Exception as exc:  # one broken section must not cost the reader the whole report
+        return note(t("report.section_failed", lang, section=title, error=f"{type(exc).__name__}: {exc}"))
+
+
+def build_report(
+    project: Project,
+    lang: str = "en",
+    overlay_results: dict[str, Any] | None = None,
+    persona_id: str | None = None,
+    journey_id: str | None = None,
+    notebook_links: Sequence[tuple[str, str]] = (),
+    today: dt.date | None = None,
+) -> str:
+    """The journey report as one self-contained HTML page (styles inline, images as data URIs)."""
+    lang = check_language(lang)
+    today = today or dt.date.today()
+    if persona_id and journey_id is None:
+        journey_id = next((j.id for j in project.journeys if j.persona == persona_id), None)
+    renderers: list[tuple[str, Callable[[], str]]] = [
+        ("objective", lambda: _objective(project, lang)),
+        ("personas", lambda: _personas(project, lang, persona_id)),
+        ("map", lambda: _map(project, lang, journey_id)),
+        ("overlay", lambda: overlay_html(overlay_results, lang)),
+        ("plan", lambda: _plan(project, lang)),
+        ("checklist", lambda: checklist_html(project, lang)),
+        ("review", lambda: review_html(project, lang, today)),
+    ]
+    parts: list[tuple[str, str, str]] = []
+    for anchor, render in renderers:
+        title = t(f"report.section.{anchor}", lang)
+        parts.append((anchor, title, _guarded(title, render, lang)))
+    if notebook_links:
+        parts.append(("notebooks", t("report.section.notebooks", lang), link_list(notebook_links)))
+    focus = ""
+    if persona_id:
+        focus = f"<p class='cjm-meta'>{esc(t('report.focus_persona', lang, persona=project.persona(persona_id).name))}</p>"
+    head = (
+        f'<header class="cjm-report-head"><p class="cjm-kicker">{esc(t("report.kicker", lang))}</p>'
+        f"<h1>{esc(project.name)}</h1>{focus}"
+        f"<p class='cjm-lead'>{esc(project.description)}</p>"
+        f"<p class='cjm-meta'>{esc(t('report.generated', lang, date=format_date(today, lang)))}</p></header>"
+    )
+    toc = toc_html([(anchor, title) for anchor, title, _ in parts], lang)
+    body = head + toc + "".join(section(anchor, title, html) for anchor, title, html in parts)
+    body += f"<footer class='cjm-foot'>{esc(t('report.footer', lang))}</footer>"
+    return document(t("report.title", lang, project=project.name), body, lang)
+
+
+def write_report(path: str | os.PathLike[str], project: Project, lang: str = "en",
+                 overlay_results: dict[str, Any] | None = None, **options: Any) -> Path:
+    """Build the report and write it atomically; external references are stripped as a safeguard."""
+    from ..export import strip_external
+    from ..store import atomic_write_text
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page = strip_external(build_report(project, lang, overlay_results, **options))
+    atomic_write_text(target, page, durable=False)
+    return target

@@ -1,0 +1,103 @@
+"""The data overlay part of the report: compute the analyses once, draw them as PNG and tables.
+
+Each analysis is tried on its own: a missing file or an analysis that fails is
+written into the report as a note naming the analysis and the problem, and the
+rest of the report is still produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..i18n import t
+from ..model import Project
+from .page import esc, figure_html, frame_html, note
+
+ANALYSES: tuple[tuple[str, str], ...] = (
+    ("funnel", "plot_funnel"),
+    ("emotion_curve", "plot_emotion_curve"),
+    ("attribution", "plot_attribution"),
+    ("gaps", "plot_gaps"),
+    ("kpis", "plot_kpis"),
+    ("tickets", "plot_tickets"),
+)
+"""The overlay results the report shows, in order, with the overlay plot that draws each."""
+
+PROBLEMS = "_problems"
+
+
+def _attempt(results: dict[str, Any], name: str, compute: Callable[[], Any]) -> Any:
+    try:
+        value = compute()
+    except Exception as exc:  # one failed analysis must not stop the report
+        results.setdefault(PROBLEMS, []).append(f"{name}: {exc}")
+        return None
+    results[name] = value
+    return value
+
+
+def compute_overlay(project: Project, events_file: str = "", survey_file: str = "", tickets_file: str = "",
+                    journey_id: str | None = None) -> dict[str, Any]:
+    """Funnel, emotion curve, attribution, gaps, KPIs and ticket counts from whichever files exist."""
+    results: dict[str, Any] = {}
+    if not (events_file or survey_file or tickets_file):
+        return results
+    try:
+        from .. import overlay as ov
+    except ImportError as exc:
+        results[PROBLEMS] = [f"overlay: {exc}"]
+        return results
+    tickets = None
+    if tickets_file:
+        tickets = _attempt(results, "tickets_file", lambda: ov.load_tickets(tickets_file, project))
+        results.pop("tickets_file", None)
+        if tickets is not None:
+            _attempt(results, "tickets", lambda: ov.ticket_counts(tickets))
+    if events_file:
+        log = _attempt(results, "events", lambda: ov.load_events(events_file, project=project))
+        results.pop("events", None)
+        if log is not None:
+            _attempt(results, "funnel", lambda: ov.funnel(log))
+            _attempt(results, "attribution", lambda: ov.attribution(log))
+            _attempt(results, "gaps", lambda: ov.gaps(log))
+            _attempt(results, "kpis", lambda: ov.kpis(log, tickets=tickets))
+    if survey_file:
+        survey = _attempt(results, "survey", lambda: ov.load_survey(survey_file))
+        results.pop("survey", None)
+        if survey is not None:
+            _attempt(results, "emotion_curve", lambda: ov.emotion_curve(survey, project, journey_id=journey_id))
+    return results
+
+
+def _plot(name: str) -> Callable[[Any], Any] | None:
+    try:
+        from ..overlay import plots
+    except ImportError:
+        return None
+    return getattr(plots, name, None)
+
+
+def overlay_html(results: dict[str, Any] | None, lang: str) -> str:
+    """The overlay section's body: each analysis as a figure and a table, then any problems."""
+    results = results or {}
+    parts: list[str] = []
+    for name, plot_name in ANALYSES:
+        frame = results.get(name)
+        if frame is None:
+            continue
+        title = t(f"report.overlay.{name}", lang)
+        body = ""
+        plot = _plot(plot_name)
+        if plot is not None and len(frame):
+            try:
+                body += figure_html(plot(frame), title)
+            except Exception as exc:  # a broken plot still leaves the table
+                body += note(t("report.overlay.plot_failed", lang, name=title, error=str(exc)))
+        body += frame_html(frame, lang)
+        parts.append(f'<div class="cjm-overlay-part" data-analysis="{name}"><h3>{esc(title)}</h3>{body}</div>')
+    if not parts and not results.get(PROBLEMS):
+        parts.append(note(t("report.overlay.no_data", lang)))
+    for problem in results.get(PROBLEMS, []):
+        parts.append(note(t("report.overlay.problem", lang, problem=problem)))
+    return "".join(parts)

@@ -1,0 +1,156 @@
+"""Run parameters: what one headless run of the suite needs, from a YAML file and the command line.
+
+A params file holds plain keys (no code, loaded safely). Every key is checked:
+an unknown key or a value of the wrong type is refused with a message naming
+the file and the key, so a typo never silently runs with defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError
+from ..i18n import LANGUAGES
+from ..yamlio import YamlError, parse_yaml
+
+FOR_EACH_KINDS: tuple[str, ...] = ("persona", "segment", "journey")
+STEP_NUMBERS: tuple[int, ...] = tuple(range(0, 9))
+
+PARAM_KEYS: dict[str, str] = {
+    "language": f"one of {', '.join(LANGUAGES)}",
+    "events_file": "a path to the event log (CSV or Parquet)",
+    "survey_file": "a path to the survey (CSV)",
+    "tickets_file": "a path to the support tickets (CSV)",
+    "only": "a list of step numbers 0-8, e.g. [3, 7]",
+    "for_each": f"one of {', '.join(FOR_EACH_KINDS)}",
+    "jobs": "a whole number of parallel runs, 1 or more",
+    "show_code": "true or false",
+    "parameters": "a mapping of extra notebook parameters (names to plain values)",
+}
+"""The keys a params file may hold, with what each must be (used in error messages)."""
+
+
+@dataclass(frozen=True)
+class RunParams:
+    """Everything that shapes one run; paths are absolute or empty."""
+
+    language: str = "en"
+    events_file: str = ""
+    survey_file: str = ""
+    tickets_file: str = ""
+    only: tuple[int, ...] = ()
+    for_each: str = ""
+    jobs: int = 0
+    show_code: bool = False
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def merged(self, **overrides: Any) -> RunParams:
+        """A copy with the given values replaced; None and empty values keep the current ones."""
+        chosen = {k: v for k, v in overrides.items() if v not in (None, "", ())}
+        return replace(self, **chosen)
+
+
+def _bad(source: str, key: str, value: Any) -> DataError:
+    return DataError(f"{source}: key {key!r} must be {PARAM_KEYS[key]}, not {value!r}; fix the value and run again")
+
+
+def _path(value: Any, base: Path, source: str, key: str) -> str:
+    if not isinstance(value, str):
+        raise _bad(source, key, value)
+    if not value:
+        return ""
+    return str((base / Path(value).expanduser()).resolve())
+
+
+def parse_only(value: Any, source: str = "--only") -> tuple[int, ...]:
+    """'3,7' or [3, 7] -> (3, 7); refuses numbers outside 0-8 naming where they came from."""
+    items: list[Any]
+    if isinstance(value, str):
+        items = [v.strip() for v in value.split(",") if v.strip()]
+    elif isinstance(value, int) and not isinstance(value, bool):
+        items = [value]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise DataError(f"{source}: must be step numbers 0-8, e.g. 3,7; got {value!r}")
+    steps: list[int] = []
+    for item in items:
+        try:
+            number = int(item) if not isinstance(item, bool) else -1
+        except (TypeError, ValueError):
+            number = -1
+        if number not in STEP_NUMBERS:
+            raise DataError(f"{source}: {item!r} is not a step number; use numbers 0-8, e.g. 3,7")
+        if number not in steps:
+            steps.append(number)
+    return tuple(sorted(steps))
+
+
+def params_from_mapping(data: Any, source: str, base: Path) -> RunParams:
+    """Check a parsed params mapping key by key and build RunParams (paths relative to ``base``)."""
+    if data is None:
+        return RunParams()
+    if not isinstance(data, dict):
+        raise DataError(f"{source}: a params file must be a mapping of keys to values, e.g. 'language: id'")
+    unknown = sorted(str(k) for k in data if k not in PARAM_KEYS)
+    if unknown:
+        raise DataError(
+            f"{source}: unknown key {unknown[0]!r}" + (f" (and {', '.join(map(repr, unknown[1:]))})" if unknown[1:] else "")
+            + f"; the keys a params file may hold are: {', '.join(PARAM_KEYS)}"
+        )
+    values: dict[str, Any] = {}
+    if "language" in data:
+        if data["language"] not in LANGUAGES:
+            raise _bad(source, "language", data["language"])
+        values["language"] = data["language"]
+    for key in ("events_file", "survey_file", "tickets_file"):
+        if key in data and data[key] is not None:
+            values[key] = _path(data[key], base, source, key)
+    if "only" in data and data["only"] is not None:
+        if isinstance(data["only"], bool):
+            raise _bad(source, "only", data["only"])
+        values["only"] = parse_only(data["only"], f"{source}: key 'only'")
+    if "for_each" in data and data["for_each"] is not None:
+        if data["for_each"] not in FOR_EACH_KINDS:
+            raise _bad(source, "for_each", data["for_each"])
+        values["for_each"] = data["for_each"]
+    if "jobs" in data:
+        jobs = data["jobs"]
+        if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+            raise _bad(source, "jobs", jobs)
+        values["jobs"] = jobs
+    if "show_code" in data:
+        if not isinstance(data["show_code"], bool):
+            raise _bad(source, "show_code", data["show_code"])
+        values["show_code"] = data["show_code"]
+    if "parameters" in data:
+        extra = data["parameters"]
+        if not isinstance(extra, dict):
+            raise _bad(source, "parameters", extra)
+        for name, value in extra.items():
+            if not isinstance(name, str) or not name.isidentifier():
+                raise DataError(f"{source}: parameters: {name!r} is not a notebook parameter name")
+            if not isinstance(value, (str, int, float, bool)) and value is not None:
+                raise DataError(f"{source}: parameters.{name} must be a plain value (text, number, "
+                                f"true/false), not {type(value).__name__}")
+        values["parameters"] = dict(extra)
+    return RunParams(**values)
+
+
+def load_params(path: str | os.PathLike[str]) -> RunParams:
+    """Read and check a params YAML file; relative data paths are taken from the file's folder."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{file}: no such params file; check the path given to --params") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{file}: cannot read the params file ({exc}); save it as UTF-8 text") from None
+    try:
+        data = parse_yaml(text)
+    except YamlError as exc:
+        raise DataError(f"{file}: {exc}") from None
+    return params_from_mapping(data, str(file), file.resolve().parent)

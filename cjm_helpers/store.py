@@ -228,9 +228,20 @@ def _read_current(path: Path) -> str | None:
         return None
 
 
+def _remove_stale_temps(path: Path) -> None:
+    """Delete temporary files a killed save left behind; called under the lock, so none is live."""
+    for folder, pattern in ((path.parent, f".{path.name}.*.tmp"), (history_dir(path), ".*.tmp")):
+        for stale in folder.glob(pattern):
+            try:
+                stale.unlink(missing_ok=True)
+            except OSError:
+                pass  # the save itself will say why the folder cannot be written
+
+
 def _write_if_changed(path: Path, text: str, current: str | None) -> None:
     if current == text:
         return
+    _remove_stale_temps(path)
     atomic_write_text(path, text)
     _record_history(path, text)
 

@@ -201,6 +201,11 @@ def test_every_file_format_of_an_edge_case(maps, case, tmp_path):
         path = jm.save(tmp_path / f"map-{fmt}", fmt, dpi=30)
         data = path.read_bytes()
         assert data, fmt
+        if case == "hostile" and fmt in ("html", "csv", "wide-csv", "json", "mermaid"):
+            assert "Zażółć gęślą jaźń" in data.decode("utf-8"), fmt
+        if case == "hostile" and fmt == "xlsx":
+            book = load_workbook(io.BytesIO(data))
+            assert any("Zażółć gęślą jaźń" in str(c.value) for row in book.worksheets[0].iter_rows() for c in row)
         if fmt == "html":
             assert_safe_html(data.decode("utf-8"))
         elif fmt == "svg":

@@ -201,7 +201,7 @@ def test_every_file_format_of_an_edge_case(maps, case, tmp_path):
         path = jm.save(tmp_path / f"map-{fmt}", fmt, dpi=30)
         data = path.read_bytes()
         assert data, fmt
-        if case == "hostile" and fmt in ("html", "csv", "wide-csv", "json", "mermaid"):
+        if case == "hostile" and fmt in ("html", "csv", "wide-csv", "json"):  # mermaid shortens: see its test
             assert "Zażółć gęślą jaźń" in data.decode("utf-8"), fmt
         if case == "hostile" and fmt == "xlsx":
             book = load_workbook(io.BytesIO(data))

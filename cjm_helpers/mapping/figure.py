@@ -21,7 +21,7 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from ..i18n import t
 from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
-from .html import EMOTION_COLOURS, EVIDENCE_MARK, compare_lane_order, resolve_pair, score_text
+from .html import EMOTION_COLOURS, EVIDENCE_MARK, compare_lane_order, label_above, resolve_pair, score_text
 from .layout import CardView, EmotionPoint, MapLayout, build_layout, evidence_label, lane_label, map_type_label
 
 FONT_FAMILY = "DejaVu Sans"
@@ -259,7 +259,7 @@ def _draw_emotions(cv: _Canvas, series: Sequence[_Series], centres: Sequence[flo
                 sx, sy = _smooth(xs, ys)
                 cv.ax.plot(sx, sy, color=line_colour, lw=2.0, ls="--" if s.dashed else "-",
                            solid_capstyle="round", zorder=3)
-        for x, p in zip(centres, s.points):
+        for i, (x, p) in enumerate(zip(centres, s.points)):
             if p.score is None:
                 continue
             colour = s.colour or EMOTION_COLOURS[p.score]
@@ -267,7 +267,8 @@ def _draw_emotions(cv: _Canvas, series: Sequence[_Series], centres: Sequence[flo
             face = colour if p.evidence == "observed" else "white"
             cv.ax.plot([x], [y], marker="o", ms=8, mfc=face, mec=colour, mew=1.8, zorder=4,
                        ls="none")
-            dy = -0.1 if k % 2 == 0 else 0.2
+            other = series[1 - k].points[i] if len(series) == 2 else None
+            dy = -0.1 if label_above(p, other, k == 0) else 0.1
             cv.text(x, y + dy, score_text(p.score), ha="center", va="bottom" if dy < 0 else "top",
                     fontsize=FONT_PT, fontweight="bold", color=colour)
     if several:

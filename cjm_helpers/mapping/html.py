@@ -218,8 +218,15 @@ def _curve_layer(points: Sequence[EmotionPoint], colour: str, dashed: bool, n: i
     )
 
 
+def label_above(point: EmotionPoint, other: EmotionPoint | None, first: bool) -> bool:
+    """Put a score label on the side away from the other curve's point at the same stage."""
+    if other is None or other.score is None or point.score is None or other.score == point.score:
+        return first
+    return point.score > other.score
+
+
 def _markers(points: Sequence[EmotionPoint], stage_names: Sequence[str], n: int, lang: str,
-             series: str = "", label_dy: int = -11) -> str:
+             series: str = "", first: bool = True, other: Sequence[EmotionPoint] = ()) -> str:
     out = []
     for i, (point, stage_name) in enumerate(zip(points, stage_names)):
         x = f"{(i + 0.5) / n * 100:.3f}%"
@@ -241,6 +248,7 @@ def _markers(points: Sequence[EmotionPoint], stage_names: Sequence[str], n: int,
         if series:
             what = f"{series}, {what}"
         y = _y(point.score)
+        label_dy = -11 if label_above(point, other[i] if i < len(other) else None, first) else 21
         out.append(
             f'<g class="cjmmap-pt cjmmap-ev-{esc(point.evidence)}"><title>{esc(what)}</title>'
             f'<circle cx="{x}" cy="{y:.1f}" r="7" fill="{fill}" stroke="{colour}" stroke-width="2.5"{dash}/>'
@@ -279,7 +287,7 @@ def emotion_svg(series: Sequence[tuple[str, Sequence[EmotionPoint], str, bool]],
         body.append(_curve_layer(points, colour, dashed, n))
     for k, (name, points, colour, dashed) in enumerate(series):
         body.append(_markers(points, stage_names, n, lang, series=name if several else "",
-                             label_dy=-11 if k % 2 == 0 else 21))
+                             first=k == 0, other=series[1 - k][1] if len(series) == 2 else ()))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{EMOTION_HEIGHT}"'
         f' role="img" aria-label="{esc(label)}">{"".join(body)}</svg>'

@@ -201,3 +201,24 @@ def test_newlines_in_user_text_are_kept(sample):
     doc = soup(render_map_html(project, "rina-current"))
     card = doc.select_one(".cjmmap-lane-actions .cjmmap-card")
     assert "first line\nsecond line" in card.get_text()
+
+
+def test_compare_labels_sit_away_from_the_other_curve():
+    from cjm_helpers.mapping.html import label_above
+
+    now, later = EmotionPoint("s", 0, "observed"), EmotionPoint("s", 1, "observed")
+    assert label_above(later, now, first=False) and not label_above(now, later, first=True)
+    same = EmotionPoint("s", 1, "observed")
+    assert label_above(same, later, first=True) and not label_above(same, later, first=False)
+    assert label_above(now, None, first=True) and label_above(now, EmotionPoint("s", None, "assumed"), True)
+
+
+def test_compare_svg_puts_the_lower_score_label_below_its_marker(sample):
+    doc = soup(compare_html(sample, "rina-current", "rina-future"))
+    placed = {}
+    for group in doc.select(".cjmmap-emotion svg g.cjmmap-pt"):
+        title = group.find("title").get_text()
+        if "Purchase:" in title:
+            side = "as_is" if title.startswith(t("map.html.as_is")) else "to_be"
+            placed[side] = float(group.find("text")["y"]) > float(group.find("circle")["cy"])
+    assert placed == {"as_is": True, "to_be": False}  # as-is -2 under its marker, to-be +2 over it

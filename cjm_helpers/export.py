@@ -230,9 +230,8 @@ def page_toc(page: str, lang: str) -> str:
     return f'<ul class="cjm-page-toc" aria-label="{label}">{"".join(items)}</ul>'
 
 
-def render_page(nb: Any, resources_path: Path, pages: Sequence[Page], index: int, lang: str,
-                no_input: bool, home: str = "index.html") -> str:
-    """One notebook as a walkthrough page (already prepared with :func:`prepare_notebook`)."""
+def make_exporter(no_input: bool, lang: str) -> Any:
+    """nbconvert's HTML exporter set up with the suite's template (made once per export)."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -245,6 +244,13 @@ def render_page(nb: Any, resources_path: Path, pages: Sequence[Page], index: int
         anchor_link_text="",
     )
     exporter.language_code = lang
+    return exporter
+
+
+def render_page(nb: Any, resources_path: Path, pages: Sequence[Page], index: int, lang: str,
+                no_input: bool, home: str = "index.html", exporter: Any = None) -> str:
+    """One notebook as a walkthrough page (already prepared with :func:`prepare_notebook`)."""
+    exporter = exporter or make_exporter(no_input, lang)
     current = pages[index] if 0 <= index < len(pages) else None
     step_label = ""
     if current and 1 <= current.step <= TOTAL_STEPS:
@@ -322,13 +328,15 @@ def export_notebooks(
             raise CJMError(f"{file}: cannot read this notebook ({exc})") from None
     pages = [Page(f, f"{f.stem}.html", notebook_title(nb, f.stem), step_of(f)) for f, nb in zip(files, notebooks)]
     written = []
+    exporter = make_exporter(no_input, lang)
     for i, (page, nb) in enumerate(zip(pages, notebooks)):
-        text = render_page(prepare_notebook(nb), page.source.parent, pages, i, lang, no_input)
+        text = render_page(prepare_notebook(nb), page.source.parent, pages, i, lang, no_input, exporter=exporter)
         target = out / page.href
         atomic_write_text(target, text, durable=False)
         written.append(target)
     title = t("run.export.index_title", lang)
-    index_text = render_page(_index_notebook(pages, lang, title), out, pages, -1, lang, no_input=True)
+    index_text = render_page(_index_notebook(pages, lang, title), out, pages, -1, lang, no_input,
+                             exporter=exporter)
     atomic_write_text(out / "index.html", index_text, durable=False)
     written.append(out / "index.html")
     return written

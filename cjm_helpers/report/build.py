@@ -66,9 +66,11 @@ def compare_fragment(project: Project, journey_id: str | None, lang: str) -> str
         return compare_html(project, current.id, future.id, lang)
 
 
-def _map(project: Project, lang: str, journey_id: str | None) -> str:
+def _map(project: Project, lang: str, journey_id: str | None, persona_id: str | None = None) -> str:
     if not project.journeys:
         return note(t("report.no_journeys", lang))
+    if persona_id and journey_id is None:
+        return note(t("report.no_persona_journey", lang, persona=project.persona(persona_id).name))
     body = f'<div class="cjm-scroll">{map_fragment(project, journey_id, lang)}</div>'
     compare = compare_fragment(project, journey_id, lang)
     if compare:
@@ -89,13 +91,13 @@ def _plan(project: Project, lang: str) -> str:
     return body
 
 
-def checklist_html(project: Project, lang: str) -> str:
+def checklist_html(project: Project, lang: str, today: dt.date | None = None) -> str:
     """Every check of every step, as the checks module renders it."""
     try:
         from ..checks import Checklist, check_project  # type: ignore[import-not-found]
     except ImportError:
         return note(t("report.no_checks", lang))
-    return Checklist(check_project(project, step=None, lang=lang), lang)._repr_html_()
+    return Checklist(check_project(project, step=None, lang=lang, today=today), lang)._repr_html_()
 
 
 def review_html(project: Project, lang: str, today: dt.date | None = None) -> str:
@@ -147,10 +149,10 @@ def build_report(
     renderers: list[tuple[str, Callable[[], str]]] = [
         ("objective", lambda: _objective(project, lang)),
         ("personas", lambda: _personas(project, lang, persona_id)),
-        ("map", lambda: _map(project, lang, journey_id)),
+        ("map", lambda: _map(project, lang, journey_id, persona_id)),
         ("overlay", lambda: overlay_html(overlay_results, lang)),
         ("plan", lambda: _plan(project, lang)),
-        ("checklist", lambda: checklist_html(project, lang)),
+        ("checklist", lambda: checklist_html(project, lang, today)),
         ("review", lambda: review_html(project, lang, today)),
     ]
     parts: list[tuple[str, str, str]] = []

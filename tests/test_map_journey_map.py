@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import matplotlib.image as mpimg
-import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -23,7 +23,7 @@ from cjm_helpers.mapping.tabular import (
     neutralise,
     table_csv,
 )
-from cjm_helpers.model import Note, PainPoint, StageCell
+from cjm_helpers.model import Note, PainPoint
 from cjm_helpers.store import project_from_text, project_to_yaml
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd"]

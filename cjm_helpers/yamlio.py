@@ -41,6 +41,10 @@ class YamlError(ValueError):
     """The text is not YAML we accept; the message says where and why."""
 
 
+_TYPED_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "binary", "timestamp"))
+_TAG_RESOLVER = yaml.resolver.Resolver()
+
+
 def _check_nodes(root: yaml.Node) -> None:
     seen: set[int] = set()
     stack = [root]
@@ -68,6 +72,14 @@ def _check_nodes(root: yaml.Node) -> None:
                 stack.append(value_node)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
+        elif isinstance(node, yaml.ScalarNode) and node.tag in _TYPED_TAGS and (
+            node.tag != _TAG_RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
+        ):  # "!!int ''" or "!!float abc": a typed tag on a value of another type
+            mark = node.start_mark
+            raise YamlError(
+                f"line {mark.line + 1}, column {mark.column + 1}: {node.value!r} cannot be read as "
+                f"{node.tag.rsplit(':', 1)[-1]}; remove the !!tag and write the plain value"
+            )
 
 
 def parse_yaml(text: str) -> Any:

@@ -48,8 +48,8 @@ CSS = """
  margin-right:.4em;}
 .cjmmap .cjmmap-scroll{overflow-x:auto;max-width:100%;}
 .cjmmap .cjmmap-grid{display:grid;gap:4px;
- grid-template-columns:minmax(6.5rem,8.5rem) repeat(var(--cols),minmax(var(--colmin,10rem),1fr));
- min-width:calc(8.5rem + var(--cols) * var(--colmin,10rem));}
+ grid-template-columns:minmax(7.5rem,9rem) repeat(var(--cols),minmax(var(--colmin,10rem),1fr));
+ min-width:calc(9rem + var(--cols) * var(--colmin,10rem));}
 .cjmmap .cjmmap-grid>*{min-width:0;}
 .cjmmap .cjmmap-corner{color:var(--muted);font-size:11px;align-self:end;padding:4px;}
 .cjmmap .cjmmap-stage{background:#174ea6;color:#fff;border-radius:6px;padding:6px 8px;
@@ -473,7 +473,7 @@ def compare_html(project: Project, current_id: str | None = None, future_id: str
         f'<div class="{ROOT_CLASS}" lang="{esc(lang)}" data-journey="{esc(current_id)}"'
         f' data-compare="{esc(future_id)}"><style>{CSS}</style>'
         f"{_header(kicker, title, persona, now.persona_quote, lang)}"
-        f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{2 * n};--colmin:8rem">'
+        f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{2 * n};--colmin:9rem">'
         f'{"".join(head)}{"".join(rows)}</div></div>{_legend(lang)}</div>'
     )
     return wrap_document(fragment, title, lang) if standalone else fragment

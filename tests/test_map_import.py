@@ -57,7 +57,7 @@ def test_a_hand_made_sheet_becomes_a_journey_with_new_stages_and_touchpoints(sam
         ["Actions", "Sees an ad [observed]\nAsks a friend", "Queues at the till", ""],
         ["touchpoints", "Instagram ad", "Counter queue", ""],
         ["Channels", "Instagram", "Outlet", ""],
-        ["Emocje", "+1", "\u22122 [zgłoszone]", ""],
+        ["Emocje", "+1", "\u22122 [zgłoszone]", "-1.0"],
         ["Pain points", "", "Long queue", ""],
     ]
     project = import_wide_rows(rows, sample_project, source="sheet.csv")
@@ -72,7 +72,8 @@ def test_a_hand_made_sheet_becomes_a_journey_with_new_stages_and_touchpoints(sam
     queue = project.touchpoint(new.touchpoints[0])
     assert queue.name == "Counter queue" and queue.stage == "kasir-antrean" and queue.channel == "Outlet"
     assert new.pain_points[0].id == "pp-long-queue"
-    assert "purchase" not in journey.stages  # an empty column adds nothing
+    assert journey.stages["purchase"].emotion == -1  # a spreadsheet's "-1.0"
+    assert journey.stages["purchase"].actions == []  # an empty cell adds nothing
     assert journey.lanes == ["actions", "touchpoints", "channels", "emotions", "pain_points"]
 
 
@@ -96,6 +97,7 @@ def test_a_project_without_personas_gets_one(tmp_path):
         ("Lane,Awareness\n\n", "row 2", "no lane rows"),
         ("Lane,Awareness,Purchase\nEmotions,1,very bad\n", "row 2, column C", "'very bad' is not an emotion"),
         ("Lane,Awareness\nEmotions,3\n", "row 2, column B", "from -2"),
+        ("Lane,Awareness\nEmotions,1.5\n", "row 2, column B", "'1.5' is not an emotion"),
         ('Lane,Awareness\nActions,"unclosed\n', "map.csv", "not a readable CSV"),
         ("Lane,Awareness\nActions," + "x" * 2100 + "\n", "row 2, column B", "cannot be used"),
     ],

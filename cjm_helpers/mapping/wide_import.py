@@ -47,7 +47,7 @@ MAX_BYTES = 5_000_000
 _EVIDENCE_MARK = re.compile(r"\s*\[([^\[\]]{1,40})\]\s*$")
 _UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss"})
 """Letters that Unicode does not split into a base letter and an accent."""
-_EMOTION = re.compile(r"^[+]?(-?\d+)$")
+_EMOTION = re.compile(r"^[+]?(-?\d+)(?:[.,]0+)?$")  # "2", "+1", "-2", and "2.0" from spreadsheets
 
 
 def column_letter(index: int) -> str:

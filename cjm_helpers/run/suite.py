@@ -208,9 +208,11 @@ def run_suite(
     lang = check_language(params.language)
     source_project = Path(project_file).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
+    from ..store import load_project
+
+    data = data_paths(source_project, load_project(source_project), params)  # check inputs before writing
     chosen = choose_notebooks(Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve(), params.only)
     copy, project = prepare_project(source_project, out, focus)
-    data = data_paths(source_project, project, params)
     parameters = notebook_parameters(copy, data, params)
     if focus:
         parameters.setdefault(focus[0] if focus[0] != "journey" else "journey_id", focus[1])

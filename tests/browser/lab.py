@@ -1,0 +1,194 @@
+"""A private JupyterLab on 127.0.0.1 and Debian's Chromium driven by Playwright.
+
+The server gets its own config, runtime, settings and workspace folders (so nothing of the
+machine's Jupyter set-up leaks in), a random token, and no retries on a busy port. The page
+helpers wrap the few JupyterLab gestures a learner makes: open a notebook, run all cells,
+restart the kernel, fill a widget, click a button.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = Path(os.environ.get("CJM_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+IDLE = re.compile(r"\|\s*Idle\s*$")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LabServer:
+    """A running JupyterLab server; ``url(path)`` gives an address with the token."""
+
+    def __init__(self, root: Path, home: Path, env: dict[str, str]) -> None:
+        self.root = root
+        self.port = free_port()
+        self.token = secrets.token_hex(24)
+        settings = home / "settings"
+        news = settings / "@jupyterlab" / "apputils-extension"
+        news.mkdir(parents=True, exist_ok=True)
+        (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+        self.env = dict(
+            os.environ,
+            JUPYTER_CONFIG_DIR=str(home / "config"),
+            JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+            JUPYTERLAB_SETTINGS_DIR=str(settings),
+            JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+            IPYTHONDIR=str(home / "ipython"),
+            **env,
+        )
+        self.env.pop("MPLBACKEND", None)
+        cmd = [
+            sys.executable, "-m", "jupyterlab", "--no-browser",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root}",
+            "--LabApp.news_url=None", "--ServerApp.open_browser=False",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        self.log = (home / "server.log").open("w")
+        self.process = subprocess.Popen(cmd, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        self._wait_ready()
+
+    def url(self, path: str = "lab") -> str:
+        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
+
+    def _wait_ready(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with {self.process.returncode}; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(self.url("api/status"), timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s; see {self.log.name}")
+
+    def kernel_pids(self) -> list[int]:
+        """Process ids of kernels this server started (they run in sessions of their own)."""
+        runtime = Path(self.env["JUPYTER_RUNTIME_DIR"])
+        pids = []
+        for line in subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout.splitlines():
+            pid, _, args = line.strip().partition(" ")
+            if "ipykernel_launcher" in args and str(runtime) in args:
+                pids.append(int(pid))
+        return pids
+
+    def stop(self) -> None:
+        kernels = self.kernel_pids()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        for pid in kernels:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.log.close()
+
+
+@contextmanager
+def lab_server(root: Path, home: Path, env: dict[str, str] | None = None) -> Iterator[LabServer]:
+    server = LabServer(root, home, env or {})
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def chromium_page(profile: Path) -> Iterator[object]:
+    """A Playwright page in headless Debian Chromium with an empty profile."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"{CHROMIUM} is missing; install Debian's chromium (scripts/setup.sh --test does)")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
+        )
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.set_default_timeout(60_000)
+            yield page
+        finally:
+            context.close()
+
+
+class Learner:
+    """What a learner does in JupyterLab, as Playwright gestures, with screenshots along the way."""
+
+    def __init__(self, page: object, server: LabServer, shots: Path) -> None:
+        self.page = page
+        self.server = server
+        self.shots = shots
+        self.shot_count = 0
+        shots.mkdir(parents=True, exist_ok=True)
+
+    def screenshot(self, name: str) -> Path:
+        self.shot_count += 1
+        path = self.shots / f"{self.shot_count:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=False)
+        return path
+
+    def open_notebook(self, relative: str) -> None:
+        self.page.goto(self.server.url(f"lab/tree/{relative}"))
+        self.page.wait_for_selector(".jp-NotebookPanel", state="visible")
+        self.wait_idle()
+
+    def wait_idle(self, timeout_ms: int = 120_000) -> None:
+        """The status bar ends in '| Idle' once the kernel has started and finished its work."""
+        self.page.wait_for_function(
+            """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+                     .some(e => /\\|\\s*Idle\\s*$/.test(e.textContent.trim()))""",
+            timeout=timeout_ms,
+        )
+
+    def menu(self, label: str, command: str) -> None:
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=label).first.click()
+        self.page.locator(f'.lm-Menu-item[data-command="{command}"]').first.click()
+
+    def run_all(self) -> None:
+        self.menu("Run", "runmenu:run-all")
+        self.page.wait_for_timeout(500)
+        self.wait_idle()
+
+    def restart_kernel(self) -> None:
+        self.menu("Kernel", "kernelmenu:restart")
+        accept = self.page.locator(".jp-Dialog .jp-mod-accept")
+        accept.wait_for(state="visible")
+        accept.click()
+        self.page.wait_for_timeout(1000)
+        self.wait_idle()
+
+    def save_notebook_quietly(self) -> None:
+        """Close without the 'unsaved changes' dialog getting in the way of the next open."""
+        self.page.keyboard.press("Control+s")
+        self.page.wait_for_timeout(300)

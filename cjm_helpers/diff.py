@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import CJMError, ProjectFileError
+from .errors import CJMError
 from .i18n import check_language, format_date, format_number, t
 from .model import DEFAULT_STAGES, Journey, Project
 
@@ -350,6 +350,8 @@ class ProjectDiff:
     old_label: str = "old"
     new_label: str = "new"
     lang: str = "en"
+    has_previous: bool = True
+    """False when :func:`diff_with_previous` found no earlier version to compare with."""
 
     def __bool__(self) -> bool:
         return bool(self.changes)
@@ -368,6 +370,8 @@ class ProjectDiff:
         return out
 
     def heading(self, lang: str = "en") -> str:
+        if not self.has_previous:
+            return t("diff.cli.no_previous", lang, path=self.new_label)
         if not self.changes:
             return t("diff.none", lang, old=self.old_label, new=self.new_label)
         return t("diff.heading", lang, count=len(self.changes), old=self.old_label, new=self.new_label)
@@ -455,7 +459,11 @@ def _cell(value: Any) -> str:
 
 def diff_with_previous(path: str | os.PathLike[str], today: dt.date | None = None,
                        lang: str = "en") -> ProjectDiff:
-    """Compare a project file with the last saved version that differs from it."""
+    """Compare a project file with the last saved version that differs from it.
+
+    With no earlier version (a new file, or history switched off) the result is
+    empty and its ``has_previous`` is False, so a notebook shows "no changes".
+    """
     from .store import list_versions, load_project, project_to_data
 
     path = Path(path)
@@ -471,4 +479,5 @@ def diff_with_previous(path: str | os.PathLike[str], today: dt.date | None = Non
             result = diff_projects(earlier, current, today, old_label=stamp, new_label=str(path))
             result.lang = lang
             return result
-    raise ProjectFileError(t("diff.cli.no_previous", lang, path=str(path)))
+    result = ProjectDiff([], review_status(current, today), "", str(path), lang, has_previous=False)
+    return result

@@ -42,8 +42,10 @@ def run_diff(args: argparse.Namespace) -> int:
         except ValueError:
             raise CJMError(f"--today {args.today!r} is not a date; write it as YYYY-MM-DD") from None
     if args.new is None:
-        result = diff_with_previous(args.old, today, lang=args.lang or "en")
         lang = args.lang or load_project(args.old).language
+        result = diff_with_previous(args.old, today, lang=lang)
+        if not result.has_previous:
+            raise CJMError(result.heading(lang))
     else:
         old, new = load_project(args.old), load_project(args.new)
         lang = args.lang or new.language

@@ -37,8 +37,21 @@ def _attempt(results: dict[str, Any], name: str, compute: Callable[[], Any]) -> 
     return value
 
 
+def _call(function: Callable[..., Any], *args: Any, **options: Any) -> Any:
+    """Call an overlay function with the options it accepts (loaders differ in project/lang)."""
+    import inspect
+
+    try:
+        accepted = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return function(*args, **options)
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
+        return function(*args, **options)
+    return function(*args, **{k: v for k, v in options.items() if k in accepted})
+
+
 def compute_overlay(project: Project, events_file: str = "", survey_file: str = "", tickets_file: str = "",
-                    journey_id: str | None = None) -> dict[str, Any]:
+                    journey_id: str | None = None, lang: str = "en") -> dict[str, Any]:
     """Funnel, emotion curve, attribution, gaps, KPIs and ticket counts from whichever files exist."""
     results: dict[str, Any] = {}
     if not (events_file or survey_file or tickets_file):
@@ -50,7 +63,7 @@ def compute_overlay(project: Project, events_file: str = "", survey_file: str = 
         return results
     tickets = None
     if tickets_file:
-        tickets = _attempt(results, "tickets_file", lambda: ov.load_tickets(tickets_file, project))
+        tickets = _attempt(results, "tickets_file", lambda: _call(ov.load_tickets, tickets_file, project, lang=lang))
         results.pop("tickets_file", None)
         if tickets is not None:
             _attempt(results, "tickets", lambda: ov.ticket_counts(tickets))
@@ -63,7 +76,7 @@ def compute_overlay(project: Project, events_file: str = "", survey_file: str = 
             _attempt(results, "gaps", lambda: ov.gaps(log))
             _attempt(results, "kpis", lambda: ov.kpis(log, tickets=tickets))
     if survey_file:
-        survey = _attempt(results, "survey", lambda: ov.load_survey(survey_file))
+        survey = _attempt(results, "survey", lambda: _call(ov.load_survey, survey_file, project=project, lang=lang))
         results.pop("survey", None)
         if survey is not None:
             _attempt(results, "emotion_curve", lambda: ov.emotion_curve(survey, project, journey_id=journey_id))

@@ -54,6 +54,8 @@ def _read_table(path: str) -> Any:
 
     if path.lower().endswith((".parquet", ".pq")):
         return pd.read_parquet(path)
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        return pd.read_excel(path, dtype=str).fillna("")
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 

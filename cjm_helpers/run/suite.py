@@ -168,7 +168,8 @@ def execute_one(source: Path, target: Path, parameters: dict[str, Any], cwd: Pat
     import papermill as pm
 
     pm.execute_notebook(
-        str(source), str(target), parameters=parameters, kernel_name=KERNEL_NAME, cwd=str(cwd),
+        str(source), str(target), parameters=parameters, kernel_name=KERNEL_NAME, language="python",
+        cwd=str(cwd),
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
         execution_timeout=timeout,
     )
@@ -270,7 +271,7 @@ def write_run_report(result: RunResult, data: dict[str, str], lang: str,
     if persona_id and journey_id is None:
         journey_id = next((j.id for j in project.journeys if j.persona == persona_id), None)
     overlay = compute_overlay(project, data.get("events_file", ""), data.get("survey_file", ""),
-                              data.get("tickets_file", ""), journey_id=journey_id)
+                              data.get("tickets_file", ""), journey_id=journey_id, lang=lang)
     links = [(r.name, f"html/{r.executed.stem}.html") for r in result.notebooks]
     return write_report(result.out_dir / "report.html", project, lang, overlay, persona_id=persona_id,
                         journey_id=journey_id, notebook_links=links)

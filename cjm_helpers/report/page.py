@@ -52,6 +52,9 @@ body{margin:0;background:#f5f7fa;color:var(--cjm-ink);font:15px/1.5 'DejaVu Sans
 .cjm-grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:8px 24px;align-items:start}
 .cjm-error{white-space:pre-wrap;color:var(--cjm-bad);font-size:12.5px;margin:0}
 .cjm-links li{margin:2px 0}
+#objective .cjm-card{max-width:none;width:100%}
+#objective .cjm-card dl{grid-template-columns:minmax(160px,max-content) 1fr}
+.cjm-report .cjm-cards{margin:6px 0 12px}
 .cjm-foot{margin-top:40px;font-size:12px;color:#6b7b8b;border-top:1px solid var(--cjm-line);padding-top:8px}
 @media print{
   body{background:#fff;font-size:11pt}

@@ -241,9 +241,13 @@ def run_suite(
                 bar.update(1)
     finally:
         bar.close()
-    result.html = write_html(result, lang, params.show_code)
     if failure is not None:
+        try:  # the failed notebook's page shows the error in place; the failure itself matters more
+            result.html = write_html(result, lang, params.show_code)
+        except Exception:  # noqa: BLE001
+            pass
         raise failure
+    result.html = write_html(result, lang, params.show_code)
     if report:
         result.report = write_run_report(result, data, lang, focus)
     return result

@@ -128,6 +128,9 @@ def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
     ``durable`` also fsyncs the data and the folder, so the new version survives a power cut.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():  # renaming over /dev/null or a folder would replace it
+        raise SaveFailed(f"{path}: is not a regular file (a folder or a device such as /dev/null); "
+                         "give the name of a file to write")
     data = text.encode("utf-8")
     try:
         mode = path.stat().st_mode & 0o777

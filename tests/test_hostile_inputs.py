@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -201,10 +202,12 @@ def _setup(case: dict[str, Any], work: Path) -> None:
             (work / item["dir"]).mkdir(parents=True)
         elif "sample" in item:
             (work / item["sample"]).write_bytes(SAMPLE_PROJECT.read_bytes())
+        elif "fifo" in item:
+            os.mkfifo(work / item["fifo"])
         else:
             target = work / item["file"]
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(item["text"], encoding="utf-8")
+            target.write_bytes(item["text"].encode(item.get("encoding", "utf-8")))
 
 
 def _check_cli(case: dict[str, Any], tmp: Path, code: int, output: str, before: dict[str, bytes]) -> None:
@@ -214,9 +217,12 @@ def _check_cli(case: dict[str, Any], tmp: Path, code: int, output: str, before: 
     assert_words(output, expect["words"], subs)
     for pattern in expect.get("exists", []):
         assert Path(pattern.format(**subs)).is_file(), pattern
-        load_project(Path(pattern.format(**subs)))
+        if pattern.endswith(".cjm.yaml"):
+            load_project(Path(pattern.format(**subs)))
     for pattern in expect.get("absent", []):
         assert not Path(pattern.format(**subs)).exists(), pattern
+    for pattern in expect.get("fifo", []):
+        assert stat.S_ISFIFO(Path(pattern.format(**subs)).lstat().st_mode), f"{pattern} was replaced"
     for pattern in expect.get("unchanged", []):
         path = Path(pattern.format(**subs))
         assert path.read_bytes() == before[str(path.relative_to(tmp))], pattern

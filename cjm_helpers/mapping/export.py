@@ -83,6 +83,9 @@ def map_bytes(project: Project, journey_id: str | None, fmt: str, lang: str = "e
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Replace ``path`` with ``data`` through a temporary file, so it is never half written."""
     path = Path(path)
+    if path.exists() and not path.is_file():  # renaming over /dev/null or a folder would replace it
+        raise SaveFailed(f"{path}: is not a regular file (a folder or a device such as /dev/null); "
+                         "give the name of a file to write")
     tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -360,6 +360,9 @@ def import_wide_rows(
     wide = parse_wide(rows, where)
     stem = Path(source).name.split(".")[0] or "map"
     journey_id = journey_id or slug(stem, taken={j.id for j in project.journeys})
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", journey_id):
+        raise DataError(f"{source}: journey id {journey_id!r} is not a valid id; use lower-case letters, "
+                        "digits, '-' or '_' (for example 'rina-current')")
     replaced = next((j for j in project.journeys if j.id == journey_id), None)
     result = project.model_copy(deep=True)
 

@@ -7,6 +7,7 @@ the file and the key, so a typo never silently runs with defaults.
 
 from __future__ import annotations
 
+import keyword
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -131,7 +132,7 @@ def params_from_mapping(data: Any, source: str, base: Path) -> RunParams:
         if not isinstance(extra, dict):
             raise _bad(source, "parameters", extra)
         for name, value in extra.items():
-            if not isinstance(name, str) or not name.isidentifier():
+            if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
                 raise DataError(f"{source}: parameters: {name!r} is not a notebook parameter name")
             if not isinstance(value, (str, int, float, bool)) and value is not None:
                 raise DataError(f"{source}: parameters.{name} must be a plain value (text, number, "

@@ -111,15 +111,20 @@ def _by_id(items: list[Any]) -> dict[str, Any]:
     return {item.id: item for item in items}
 
 
+_FIELD = {"persona": "personas", "stage": "stages", "journey": "journeys", "opportunity": "opportunities",
+          "kpi": "kpis"}
+"""The project field that holds each kind of part, for the change's path."""
+
+
 def _added_removed(old: list[Any], new: list[Any], what: str, label: str) -> Iterator[Change]:
     before, after = _by_id(old), _by_id(new)
     for item_id, item in after.items():
         if item_id not in before:
-            yield _change(f"{what}_added", f"{what}s.{item_id}", None, getattr(item, label),
+            yield _change(f"{what}_added", f"{_FIELD[what]}.{item_id}", None, getattr(item, label),
                           name=getattr(item, label), id=item_id)
     for item_id, item in before.items():
         if item_id not in after:
-            yield _change(f"{what}_removed", f"{what}s.{item_id}", getattr(item, label), None,
+            yield _change(f"{what}_removed", f"{_FIELD[what]}.{item_id}", getattr(item, label), None,
                           name=getattr(item, label), id=item_id)
 
 

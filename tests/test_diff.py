@@ -112,6 +112,7 @@ def test_opportunity_status_and_kpi_drift(pair):
     assert "further from the target" in drift["kpis.kpi-checkout-abandon.current"].message
     assert "38 → 41" in drift["kpis.kpi-checkout-abandon.current"].text("pl")
     assert [c.after for c in diff.of_kind("opportunity_added", "kpi_added")] == ["Night menu", "NPS"]
+    assert [c.path for c in diff.of_kind("opportunity_added", "kpi_added")] == ["opportunities.opp-new", "kpis.kpi-nps"]
     assert diff.counts() == {"opportunities": 2, "kpis": 3}
 
 

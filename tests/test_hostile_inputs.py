@@ -259,3 +259,53 @@ def test_command_line_as_a_program(case: dict[str, Any], tmp_path: Path) -> None
     before = snapshot(tmp_path)
     code, output = run_cli_subprocess(_expand(case["args"], tmp_path), work)
     _check_cli(case, tmp_path, code, output, before)
+
+
+# --- form fields ----------------------------------------------------------------------------
+
+
+def find_control(widget: Any, css_class: str) -> Any:
+    """The first widget under ``widget`` carrying ``css_class``."""
+    if css_class in getattr(widget, "_dom_classes", ()):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = find_control(child, css_class)
+        if found is not None:
+            return found
+    return None
+
+
+def _typed_value(case: dict[str, Any]) -> str:
+    if case.get("generate") == "long_text":
+        return "K" * 5000
+    return case["value"]
+
+
+@pytest.mark.parametrize("case", params("forms.yaml"))
+def test_form_field(case: dict[str, Any], sample_copy: Path) -> None:
+    from cjm_helpers.forms import step_form
+    from cjm_helpers.store import ProjectStore
+
+    before = sample_copy.read_bytes()
+    form = step_form(case["step"], ProjectStore(sample_copy))
+    control = find_control(form.widget, case["field"])
+    assert control is not None, f"no control {case['field']} in step {case['step']}"
+    value = _typed_value(case)
+    control.value = value
+    form.save_button.click()
+    expect = case["expect"]
+
+    assert form.saved is expect["saved"], form.problems
+    assert control.value == value, "the typed value stays in the field"
+    if not expect["saved"]:
+        assert_words("\n".join(form.problems), expect["words"], {})
+        assert sample_copy.read_bytes() == before, "a refused save writes nothing"
+        assert "cjm-form-status" in form.status._dom_classes and form.status.value
+    else:
+        stored: Any = project_to_data(load_project(sample_copy))
+        for part in expect["path"].split("."):
+            stored = stored[int(part) if part.isdigit() else part]
+        assert stored == expect.get("stored", value)
+        card = form._repr_mimebundle_()["text/html"]
+        assert "<script" not in card and "<img" not in card
+    assert not list(sample_copy.parent.glob("*.tmp"))

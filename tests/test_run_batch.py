@@ -77,7 +77,8 @@ def test_segment_batch_filters_data_and_reports_a_failure(tmp_path, sample_copy)
         run_batch(sample_copy, out, "segment", params, notebooks_dir=nbs, jobs=2, progress=False)
     assert "1 of 2 runs failed" in str(info.value)
     assert "segment-students" in str(info.value) and "refused on purpose" in str(info.value)
-    assert (out / "segment-commuters" / "report.html").exists()
+    commuters = (out / "segment-commuters" / "report.html").read_text(encoding="utf-8")
+    assert t("report.focus_segment", "en", segment="commuters") in commuters
     assert not (out / "segment-students" / "report.html").exists()
     kept = (out / "segment-commuters" / "data" / "events.csv").read_text(encoding="utf-8")
     assert "u1" in kept and "u3" in kept and "u2" not in kept

@@ -140,6 +140,7 @@ def build_report(
     journey_id: str | None = None,
     notebook_links: Sequence[tuple[str, str]] = (),
     today: dt.date | None = None,
+    segment: str | None = None,
 ) -> str:
     """The journey report as one self-contained HTML page (styles inline, images as data URIs)."""
     lang = check_language(lang)
@@ -164,6 +165,8 @@ def build_report(
     focus = ""
     if persona_id:
         focus = f"<p class='cjm-meta'>{esc(t('report.focus_persona', lang, persona=project.persona(persona_id).name))}</p>"
+    if segment:
+        focus += f"<p class='cjm-meta'>{esc(t('report.focus_segment', lang, segment=segment))}</p>"
     head = (
         f'<header class="cjm-report-head"><p class="cjm-kicker">{esc(t("report.kicker", lang))}</p>'
         f"<h1>{esc(project.name)}</h1>{focus}"

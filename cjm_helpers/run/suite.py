@@ -282,5 +282,6 @@ def write_run_report(result: RunResult, data: dict[str, str], lang: str,
     overlay = compute_overlay(project, data.get("events_file", ""), data.get("survey_file", ""),
                               data.get("tickets_file", ""), journey_id=journey_id, lang=lang)
     links = [(r.name, f"html/{r.executed.stem}.html") for r in result.notebooks]
+    segment = focus[1] if focus and focus[0] == "segment" else None
     return write_report(result.out_dir / "report.html", project, lang, overlay, persona_id=persona_id,
-                        journey_id=journey_id, notebook_links=links)
+                        journey_id=journey_id, notebook_links=links, segment=segment)

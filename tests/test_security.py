@@ -251,6 +251,20 @@ def _svg(project: Project) -> str:
     return JourneyMap(project).to_bytes("svg").decode("utf-8")
 
 
+def _form_cards(project: Project) -> str:
+    """The filled-in cards the eight step forms show in static exports."""
+    import tempfile
+
+    from cjm_helpers.forms import step_form
+    from cjm_helpers.store import ProjectStore
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "p.cjm.yaml"
+        save_project(project, path)
+        store = ProjectStore(path)
+        return "".join(step_form(n, store)._repr_mimebundle_()["text/html"] for n in range(1, 9))
+
+
 def _renderers() -> dict[str, Callable[[Project], str]]:
     from cjm_helpers.mapping.journey_map import JourneyMap, compare_maps
     from cjm_helpers.report.build import build_report
@@ -264,11 +278,13 @@ def _renderers() -> dict[str, Callable[[Project], str]]:
         "diff-page": _diff_html,
         "objective-card": objective_card_html,
         "persona-cards": persona_cards_html,
+        "form-cards": _form_cards,
     }
 
 
 RENDERERS = list(_renderers())
-VISIBLE = {"map-fragment", "map-future-page", "compare-page", "report", "objective-card", "persona-cards", "diff-page"}
+VISIBLE = {"map-fragment", "map-future-page", "compare-page", "report", "objective-card", "persona-cards", "diff-page",
+           "form-cards"}
 
 
 @lru_cache(maxsize=None)

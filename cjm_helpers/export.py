@@ -75,6 +75,9 @@ class _ReferenceScanner(HTMLParser):
         self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name.lower(): value or "" for name, value in attrs}
+        if tag.lower() == "meta" and values.get("http-equiv", "").lower() == "refresh":
+            self.urls.append(values.get("content", "").partition("=")[2].strip(" '\""))
         for name, value in attrs:
             if value is None:
                 continue
@@ -110,6 +113,7 @@ _ATTR = re.compile(
     re.IGNORECASE,
 )
 _STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
+_META_REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?refresh[^>]*>", re.IGNORECASE)
 _STYLE_ATTR = re.compile(r"""(\sstyle\s*=\s*)("[^"]*"|'[^']*')""", re.IGNORECASE)
 
 
@@ -131,6 +135,7 @@ def strip_external(page: str) -> str:
             return f'{match.group("lead")}data-cjm-offline="1"'
         return match.group(0)
 
+    page = _META_REFRESH.sub("", page)
     page = _STYLE_BLOCK.sub(lambda m: m.group(1) + _clean_css(m.group(2)) + m.group(3), page)
     page = _STYLE_ATTR.sub(lambda m: m.group(1) + m.group(2)[0] + _clean_css(m.group(2)[1:-1]) + m.group(2)[0], page)
     return _ATTR.sub(attribute, page)

@@ -165,6 +165,9 @@ def test_the_hostile_page_really_had_references_to_strip(tmp_path):
     assert len(external(scan(raw).refs)) == 3
     assert external(scan(strip_external(raw)).refs) == []
     assert "#local" in strip_external(raw)
+    refresh = '<meta http-equiv="refresh" content="0; url=https://x.example/">'
+    assert external_references(refresh) == ["https://x.example/"]
+    assert external_references(strip_external(refresh)) == []
 
 
 def test_no_input_leaves_no_code(exported):

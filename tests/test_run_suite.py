@@ -90,8 +90,12 @@ def test_a_failing_notebook_stops_the_run_and_keeps_what_was_made(tmp_path, samp
     fake_notebook(nbs, "02_personas", "Personas", ["x = 1", "raise ValueError('boom-42 in the data')"])
     fake_notebook(nbs, "03_targets", "Targets", ["print('never')"])
     out = tmp_path / "out"
+    (out / "html").mkdir(parents=True)
+    (out / "html" / "09_old_run.html").write_text("stale", encoding="utf-8")
+    (out / "report.html").write_text("stale", encoding="utf-8")
     done = cli("run", str(sample_copy), "--out", str(out), "--notebooks", str(nbs), "--no-progress")
     assert done.returncode == 1, done.stderr
+    assert not (out / "html" / "09_old_run.html").exists()  # an earlier run's pages do not linger
     message = done.stderr
     assert "02_personas.ipynb" in message
     # cell 6 of the executed notebook (papermill adds the injected-parameters cell), its 5th run

@@ -198,6 +198,14 @@ def prepare_project(project_file: Path, out_dir: Path, focus: tuple[str, str] | 
     return copy, project
 
 
+def clear_previous_run(out: Path) -> None:
+    """Remove what an earlier run wrote into the same folder, so no stale page outlives it."""
+    stale = [*(out / "notebooks").glob("[0-9][0-9]_*.ipynb"), *(out / "html").glob("*.html"), out / "report.html"]
+    for path in stale:
+        if path.is_file():
+            path.unlink()
+
+
 def run_suite(
     project_file: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -210,12 +218,12 @@ def run_suite(
     """Execute the step notebooks on a copy of the project; write notebooks, HTML and the report."""
     from tqdm.auto import tqdm
 
+    from ..store import load_project
+
     params = params or RunParams()
     lang = check_language(params.language)
     source_project = Path(project_file).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
-    from ..store import load_project
-
     data = data_paths(source_project, load_project(source_project), params)  # check inputs before writing
     chosen = choose_notebooks(Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve(), params.only)
     copy, project = prepare_project(source_project, out, focus)
@@ -224,6 +232,7 @@ def run_suite(
         parameters.setdefault(focus[0] if focus[0] != "journey" else "journey_id", focus[1])
     executed_dir = out / "notebooks"
     executed_dir.mkdir(exist_ok=True)
+    clear_previous_run(out)
     result = RunResult(out_dir=out, project_file=copy)
     failure: RunFailed | None = None
     bar = tqdm(total=len(chosen), unit="notebook", disable=not progress, leave=True)

@@ -309,3 +309,18 @@ def test_form_field(case: dict[str, Any], sample_copy: Path) -> None:
         card = form._repr_mimebundle_()["text/html"]
         assert "<script" not in card and "<img" not in card
     assert not list(sample_copy.parent.glob("*.tmp"))
+
+
+def test_segments_whose_names_look_alike_get_their_own_folders(tmp_path: Path) -> None:
+    """Non-Latin or differently written segment names must not share (and overwrite) a run folder."""
+    from cjm_helpers.run.batch import segment_variants
+    from cjm_helpers.run.params import RunParams
+
+    survey = tmp_path / "survey.csv"
+    survey.write_text("user_id,segment\nu1,学生\nu2,职员\nu3,Office workers\nu4,office-workers\n", encoding="utf-8")
+    variants = segment_variants(str(survey), "", tmp_path / "out", RunParams())
+    folders = [v.folder for v in variants]
+    assert len(set(folders)) == 4, folders
+    for variant in variants:
+        rows = (tmp_path / "out" / variant.folder / "data" / "survey.csv").read_text(encoding="utf-8").splitlines()
+        assert rows[1].endswith(variant.key) and len(rows) == 2

@@ -52,11 +52,19 @@ def slug(text: str) -> str:
 def _read_table(path: str) -> Any:
     import pandas as pd
 
-    if path.lower().endswith((".parquet", ".pq")):
-        return pd.read_parquet(path)
-    if path.lower().endswith((".xlsx", ".xlsm")):
-        return pd.read_excel(path, dtype=str).fillna("")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        if path.lower().endswith((".parquet", ".pq")):
+            return pd.read_parquet(path)
+        if path.lower().endswith((".xlsx", ".xlsm")):
+            return pd.read_excel(path, dtype=str).fillna("")
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file; check the path") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text; save it as UTF-8 (in a spreadsheet: 'CSV UTF-8')") from None
+    except (OSError, ValueError, ImportError) as exc:  # pandas' ParserError and EmptyDataError are ValueErrors
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{path}: cannot be read as a table ({detail}); check the file's format") from None
 
 
 def _column(frame: Any, wanted: str) -> str | None:
@@ -80,8 +88,13 @@ def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: 
     events = _read_table(events_file) if events_file and user_col else None
     event_user_col = _column(events, "user_id") if events is not None else None
     variants = []
+    used: set[str] = set()
     for value in sorted(v for v in survey[seg_col].unique() if str(v).strip()):
-        folder = f"segment-{slug(str(value))}"
+        folder = base = f"segment-{slug(str(value))}"
+        n = 2
+        while folder in used:  # 'Office workers' and 'office-workers', or two non-Latin names
+            folder, n = f"{base}-{n}", n + 1
+        used.add(folder)
         data_dir = out_dir / folder / "data"
         data_dir.mkdir(parents=True, exist_ok=True)
         part = survey[survey[seg_col] == value]
@@ -148,9 +161,9 @@ def run_batch(
     lang = check_language(params.language)
     source = Path(project_file).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
-    out.mkdir(parents=True, exist_ok=True)
     project = load_project(source)
-    variants = plan_batch(project, source, kind, out, params)
+    variants = plan_batch(project, source, kind, out, params)  # checks the data before any folder is made
+    out.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs or params.jobs or os.cpu_count() or 1, len(variants)))
     nb_dir = str(notebooks_dir) if notebooks_dir else None
     outcomes: dict[str, VariantOutcome] = {}

@@ -16,7 +16,14 @@ from functools import lru_cache
 import numpy as np
 from matplotlib import font_manager
 from matplotlib.figure import Figure
-from matplotlib.ft2font import FT2Font, LoadFlags
+from matplotlib.ft2font import FT2Font
+
+try:  # matplotlib 3.10 and later
+    from matplotlib.ft2font import LoadFlags
+
+    NO_HINTING = LoadFlags.NO_HINTING
+except ImportError:  # matplotlib 3.8 and 3.9
+    from matplotlib.ft2font import LOAD_NO_HINTING as NO_HINTING  # type: ignore[attr-defined,no-redef]
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from ..i18n import t
@@ -85,7 +92,7 @@ def _advance(ch: str, bold: bool) -> float:
     """Width of one character in ems of DejaVu Sans (its real advance, not a guess)."""
     font = _font(bold)
     try:
-        glyph = font.load_char(ord(ch), flags=LoadFlags.NO_HINTING)
+        glyph = font.load_char(ord(ch), flags=NO_HINTING)
     except (RuntimeError, ValueError, OverflowError):
         return 0.6
     return glyph.linearHoriAdvance / 65536 / 100

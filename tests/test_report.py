@@ -126,6 +126,8 @@ def test_frame_html_formats_numbers_per_language():
     assert "1,234.5" in en and "1.234,5" in id_
     assert "&lt;b&gt;pay&lt;/b&gt;" in en and "<b>pay" not in en
     assert t("report.col.conversion", "id") in id_
+    named = frame_html(pd.DataFrame({"stage": ["purchase"], "stage_name": ["Pembelian"], "n": [3]}), "id")
+    assert "Pembelian" in named and "purchase" not in named  # the id gives way to its name
 
 
 def test_overlay_section_embeds_figures_and_tables(monkeypatch):

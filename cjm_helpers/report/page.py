@@ -159,6 +159,8 @@ def frame_html(frame: Any, lang: str, max_rows: int = 40, index: bool = False) -
     if frame is None or len(frame) == 0:
         return f"<p>{esc(t('report.empty_table', lang))}</p>"
     data = frame.reset_index() if index else frame
+    # an id column beside its readable name ('stage' and 'stage_name') shows the name only
+    data = data[[c for c in data.columns if f"{c}_name" not in data.columns]]
     columns = list(data.columns)
     head = "".join(f"<th>{esc(column_label(c, lang))}</th>" for c in columns)
     rows = []

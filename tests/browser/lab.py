@@ -158,8 +158,20 @@ class Learner:
         self.page.screenshot(path=str(path), full_page=False)
         return path
 
+    @contextmanager
+    def shot_on_failure(self) -> Iterator[None]:
+        """Keep a screenshot of the page as it was when a step failed."""
+        try:
+            yield
+        except BaseException:
+            try:
+                self.screenshot("failure")
+            finally:
+                raise
+
     def open_notebook(self, relative: str) -> None:
-        self.page.goto(self.server.url(f"lab/tree/{relative}"))
+        """Open one notebook in a fresh workspace (``reset``), so no other tab's kernel interferes."""
+        self.page.goto(self.server.url(f"lab/tree/{relative}") + "&reset")
         self.page.wait_for_selector(".jp-NotebookPanel", state="visible")
         self.wait_idle()
 
@@ -175,9 +187,33 @@ class Learner:
         self.page.locator(".lm-MenuBar-itemLabel", has_text=label).first.click()
         self.page.locator(f'.lm-Menu-item[data-command="{command}"]').first.click()
 
-    def run_all(self) -> None:
+    def run_all(self, timeout_ms: int = 180_000) -> None:
+        """Run every cell and wait until each code cell of the visible notebook has run.
+
+        A cell that raises stops the run: fail at once with the error the learner would see.
+        """
+        self.page.wait_for_timeout(300)
+        self.menu("Edit", "editmenu:clear-all")  # stored outputs and prompts would look like a finished run
+        self.page.wait_for_function(
+            """() => ![...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]
+                     .some(e => /\\[\\d+\\]/.test(e.textContent))""")
         self.menu("Run", "runmenu:run-all")
-        self.page.wait_for_timeout(500)
+        state = self.page.wait_for_function(
+            """() => {
+                 const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
+                   .find(p => !p.classList.contains('lm-mod-hidden'));
+                 if (!panel) return false;
+                 const error = [...panel.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')]
+                   .find(e => /^\\w*(Error|Exception)\\b|Traceback/m.test(e.textContent));
+                 if (error) return 'error: ' + error.textContent.trim().split('\\n').slice(-3).join(' | ');
+                 const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                 return prompts.length > 0 && prompts.every(e => /\\[\\d+\\]/.test(e.textContent)) && 'done';
+               }""",
+            timeout=timeout_ms,
+        ).json_value()
+        if state != "done":
+            self.screenshot("cell-error")
+            raise AssertionError(f"a notebook cell failed: {state}")
         self.wait_idle()
 
     def restart_kernel(self) -> None:

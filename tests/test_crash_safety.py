@@ -14,6 +14,7 @@ import json
 import os
 import random
 import resource
+import select
 import signal
 import subprocess
 import sys
@@ -81,10 +82,20 @@ def wait_started(read_end: int) -> None:
     assert os.read(read_end, 1) == b"r"
 
 
-def outcome_of(pid: int, read_end: int) -> tuple[int, str]:
-    """Wait for a forked child; its exit status and the text it reported."""
+def outcome_of(pid: int, read_end: int, timeout: float = 60.0) -> tuple[int, str]:
+    """Wait (at most ``timeout`` seconds) for a forked child; its exit status and the text it reported."""
     chunks = []
-    while chunk := os.read(read_end, 65536):
+    deadline = time.monotonic() + timeout
+    while True:
+        ready, _, _ = select.select([read_end], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read_end)
+            raise AssertionError(f"the child process did not finish within {timeout:.0f} s")
+        chunk = os.read(read_end, 65536)
+        if not chunk:
+            break
         chunks.append(chunk)
     os.close(read_end)
     _, status = os.waitpid(pid, 0)

@@ -18,6 +18,8 @@ atexit.register(shutil.rmtree, _workspace, ignore_errors=True)
 os.environ["CJM_HOME"] = str(_workspace)
 os.environ.pop("MPLBACKEND", None)
 
-from cjm_helpers.paths import create_project  # noqa: E402
+from cjm_helpers.paths import SAMPLE_REFERENCE_DATE, TODAY_ENV, create_project  # noqa: E402
+
+os.environ.setdefault(TODAY_ENV, SAMPLE_REFERENCE_DATE)  # review dates read alike on every day
 
 os.environ["CJM_PROJECT"] = str(create_project(_workspace / "sample", "sample"))

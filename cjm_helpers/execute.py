@@ -51,11 +51,12 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 @contextlib.contextmanager
 def sample_workspace() -> Iterator[Path]:
     """A private copy of the sample project (and its data) for one run; the environment points at it."""
-    saved = {k: os.environ.get(k) for k in (paths.PROJECT_ENV, "CJM_HOME", "MPLBACKEND")}
+    saved = {k: os.environ.get(k) for k in (paths.PROJECT_ENV, "CJM_HOME", "MPLBACKEND", paths.TODAY_ENV)}
     with tempfile.TemporaryDirectory(prefix="cjm-run-") as tmp:
         project = paths.create_project(Path(tmp) / "sample", "sample")
         os.environ[paths.PROJECT_ENV] = str(project)
         os.environ["CJM_HOME"] = tmp
+        os.environ[paths.TODAY_ENV] = paths.SAMPLE_REFERENCE_DATE
         os.environ.pop("MPLBACKEND", None)
         try:
             yield project

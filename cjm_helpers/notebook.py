@@ -22,7 +22,7 @@ from .i18n import check_language, t
 from .model import Project
 from .store import ProjectStore
 
-TODAY_ENV = "CJM_TODAY"
+TODAY_ENV = paths.TODAY_ENV
 """Fixes 'today' (YYYY-MM-DD) so executed notebooks do not change from day to day."""
 
 STEP_TITLES: dict[int, str] = {
@@ -77,9 +77,9 @@ def _show(fig: Any) -> Any:
     return fig
 
 
-def note_html(message: str, kind: str = "info") -> str:
-    """A short boxed note in a notebook: information, or something to fix."""
-    colour = {"info": "#2a7ab0", "warn": "#b7791f", "ok": "#2f855a"}.get(kind, "#2a7ab0")
+def note_html(message: str, tone: str = "info") -> str:
+    """A short boxed note in a notebook: information (info), something to fix (warn), all good (ok)."""
+    colour = {"info": "#2a7ab0", "warn": "#b7791f", "ok": "#2f855a"}.get(tone, "#2a7ab0")
     return (f"<div class='cjm-note' style='border-left:4px solid {colour};padding:6px 12px;"
             f"margin:6px 0;background:#f7f9fb;font-family:\"DejaVu Sans\",Arial,sans-serif'>"
             f"{html.escape(message)}</div>")
@@ -127,9 +127,9 @@ class Step:
     def _t(self, key: str, **values: Any) -> str:
         return t(f"notebook.{key}", self.language, **values)
 
-    def note(self, key: str, kind: str = "info", **values: Any) -> Any:
-        """A boxed note with a message from the ``notebook`` catalogue."""
-        return _html(note_html(self._t(key, **values), kind))
+    def note(self, key: str, tone: str = "info", **values: Any) -> Any:
+        """A boxed note with a message from the ``notebook`` catalogue; tone is info, warn or ok."""
+        return _html(note_html(self._t(key, **values), tone))
 
     # start here ---------------------------------------------------------------------
 
@@ -408,7 +408,7 @@ class Step:
         """What changed between the project file and its previous saved version."""
         from .diff import diff_with_previous
 
-        diff = diff_with_previous(self.project_path)
+        diff = diff_with_previous(self.project_path, today=reference_date(), lang=self.language)
         if not diff:
             return self.note("no_changes")
         return diff

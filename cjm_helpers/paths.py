@@ -26,6 +26,10 @@ SAMPLE_TICKETS = SAMPLE_DIR / "tickets.csv"
 PROJECT_ENV = "CJM_PROJECT"
 """Environment variable `cjm lab` sets so every notebook opens the same project."""
 PROJECT_FILE_NAME = "project.cjm.yaml"
+TODAY_ENV = "CJM_TODAY"
+"""Environment variable that fixes 'today' (YYYY-MM-DD), so review dates read the same in every run."""
+SAMPLE_REFERENCE_DATE = "2026-11-23"
+"""The day the committed notebook outputs are computed for; tests and `cjm notebooks refresh` use it."""
 
 
 def workspace_dir() -> Path:

@@ -178,3 +178,12 @@ def test_write_report(sample_project, tmp_path):
     text = target.read_text(encoding="utf-8")
     assert t("report.section.plan", "pl") in text
     assert external_references(text) == []
+
+
+def test_reference_day_comes_from_cjm_today(sample_project, monkeypatch):
+    from cjm_helpers.i18n import format_date
+
+    monkeypatch.setenv("CJM_TODAY", "2027-03-01")
+    page = build_report(sample_project, "pl")
+    assert t("report.generated", "pl", date=format_date(dt.date(2027, 3, 1), "pl")) in page
+    assert "cjm-status overdue" in section_of(page, "review")  # next review was 15 Feb 2027

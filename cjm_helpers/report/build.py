@@ -144,7 +144,10 @@ def build_report(
 ) -> str:
     """The journey report as one self-contained HTML page (styles inline, images as data URIs)."""
     lang = check_language(lang)
-    today = today or dt.date.today()
+    if today is None:
+        from ..notebook import reference_date  # honours CJM_TODAY, like the notebooks
+
+        today = reference_date()
     if persona_id and journey_id is None:
         journey_id = next((j.id for j in project.journeys if j.persona == persona_id), None)
     renderers: list[tuple[str, Callable[[], str]]] = [

@@ -219,3 +219,41 @@ def test_any_text_in_any_text_field_saves_loads_and_draws(edits: list[tuple[tupl
     assert project_from_text(project_to_yaml(project)) == project
     page = JourneyMap(project, project.journeys[0].id).html_document()
     assert page.count("<script") == 0
+
+
+LANE_NAMES = ["Lane", "Actions", "Touchpoints", "Channels", "Thoughts", "Emotions", "Pain points", "Opportunities",
+              "Internal actors", "Gossip", "", "emotions", "ACTIONS"]
+STAGE_NAMES = ["Awareness", "Consideration", "Purchase", "Retention", "Advocacy", "Nowhere", "", "purchase", "Ünïcode"]
+CELLS = ["-2", "2", "9", "happy", "1.0", "", "Sees an ad [observed]", "=1+1", "a\nb", "[assumed]", '"q"', "x;y"]
+
+
+@st.composite
+def wide_csv_texts(draw: Any) -> str:
+    """A wide map sheet: a header of stages, rows of lanes, cells of cards; sometimes mangled."""
+    sep = draw(st.sampled_from([",", ";", "\t"]))
+    stages = draw(st.lists(st.sampled_from(STAGE_NAMES) | st.text(max_size=6), min_size=0, max_size=5))
+    lines = [sep.join(["Lane", *stages])]
+    for _ in range(draw(st.integers(0, 6))):
+        lane = draw(st.sampled_from(LANE_NAMES) | st.text(max_size=6))
+        cells = [draw(st.sampled_from(CELLS) | st.text(max_size=10)) for _ in range(len(stages) + draw(st.integers(-1, 1)))]
+        quoted = ['"' + c.replace('"', '""') + '"' if draw(st.booleans()) else c for c in cells]
+        lines.append(sep.join([lane, *quoted]))
+    return ("\ufeff" if draw(st.booleans()) else "") + "\n".join(lines) + "\n"
+
+
+@settings(FUZZ, max_examples=200)
+@given(text=wide_csv_texts())
+def test_wide_map_import_on_random_sheets(text: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`cjm map-import` input: a clear error or a valid project, nothing else."""
+    from cjm_helpers.mapping.wide_import import import_wide_csv
+
+    EXAMPLES["wide_import_random_csv"] += 1
+    path = tmp_path_factory.getbasetemp() / "sheet.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        result = import_wide_csv(path, load_project(SAMPLE_PROJECT), journey_id="imported")
+    except CJMError as exc:
+        assert "sheet.csv" in str(exc), str(exc)
+        return
+    assert project_from_text(project_to_yaml(result)) == result
+    assert "cjmmap" in JourneyMap(result, "imported").html()

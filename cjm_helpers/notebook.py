@@ -502,6 +502,27 @@ def reference_date() -> dt.date:
     return dt.date.today()
 
 
+def show_errors_as_messages() -> None:
+    """In a kernel, show our own errors (a problem in the learner's input) as their message only.
+
+    The cell still fails (papermill and nbval still see an error), but the learner reads
+    "ProjectInvalid: project.cjm.yaml: ... names: is empty" instead of a traceback.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from .errors import CJMError
+
+    def message_only(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
+        shell._showtraceback(etype, value, [f"\x1b[0;31m{etype.__name__}\x1b[0m: {value}"])
+
+    shell.set_custom_exc((CJMError,), message_only)
+
+
 def start_step(
     number: int,
     project_file: str = "",
@@ -511,6 +532,7 @@ def start_step(
     language: str = "en",
 ) -> Step:
     """Open the project and data a step notebook works on, and set up plotting."""
+    show_errors_as_messages()
     setup_plots()
     step = Step(number=number, project_path=paths.resolve_project(project_file),
                 language=check_language(language))

@@ -324,3 +324,33 @@ def test_segments_whose_names_look_alike_get_their_own_folders(tmp_path: Path) -
     for variant in variants:
         rows = (tmp_path / "out" / variant.folder / "data" / "survey.csv").read_text(encoding="utf-8").splitlines()
         assert rows[1].endswith(variant.key) and len(rows) == 2
+
+
+# --- a notebook on a broken project ---------------------------------------------------------------
+
+
+def test_notebook_on_a_broken_project_shows_the_message_not_a_traceback(tmp_path: Path) -> None:
+    """The learner sees what is wrong and where; papermill and nbval still see a failed cell."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    broken = tmp_path / "broken.cjm.yaml"
+    broken.write_text("name: Kopi\npersonas: [{id: 'Rina Baru', name: Rina}]\n", encoding="utf-8")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(f"from cjm_helpers.notebook import start_step\nstep = start_step(2, {str(broken)!r})"),
+        nbformat.v4.new_code_cell("1 / 0"),
+    ]
+    client = NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=True,
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    (ours,), (theirs,) = (cell.outputs for cell in nb.cells)
+    assert ours["output_type"] == "error" and ours["ename"] == "ProjectInvalid"
+    assert len(ours["traceback"]) == 1
+    assert str(broken) in ours["traceback"][0] and "personas[0].id: 'Rina Baru' is not a valid id" in ours["traceback"][0]
+    assert theirs["ename"] == "ZeroDivisionError" and len(theirs["traceback"]) > 1, "other errors keep their traceback"
+
+    strict = NotebookClient(nbformat.v4.new_notebook(cells=nb.cells[:1]), kernel_name="python3", timeout=120)
+    with pytest.raises(CellExecutionError, match="ProjectInvalid"):
+        strict.execute()

@@ -183,7 +183,8 @@ class Step:
 
         self.reload()
         step = self.number or None
-        return Checklist(check_project(self.project, step=step, lang=self.language), self.language)
+        return Checklist(check_project(self.project, step=step, lang=self.language, today=reference_date()),
+                         self.language)
 
     # step 1 ----------------------------------------------------------------------------
 

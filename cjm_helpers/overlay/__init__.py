@@ -1,0 +1,42 @@
+"""The data overlay: journey analytics on event logs, surveys and support tickets.
+
+Event analytics are written once with Ibis (DuckDB by default, the same code on
+PySpark or a warehouse); only aggregates come back as small pandas DataFrames,
+each ready to plot with :mod:`cjm_helpers.overlay.plots`.
+"""
+
+from .attribution import attribution
+from .events import GA4_COLUMNS, EventLog, load_events
+from .feedback_samples import generate_survey, generate_tickets
+from .funnel import funnel
+from .gaps import gaps, switch_points
+from .generate import generate_events
+from .kpis import kpis
+from .paths import time_between_stages, top_paths, transitions
+from .survey import emotion_curve, load_survey, score_summary, segment_profiles, survey_segments
+from .tickets import load_tickets, ticket_counts, ticket_quotes
+
+__all__ = [
+    "GA4_COLUMNS",
+    "EventLog",
+    "attribution",
+    "emotion_curve",
+    "funnel",
+    "gaps",
+    "generate_events",
+    "generate_survey",
+    "generate_tickets",
+    "kpis",
+    "load_events",
+    "load_survey",
+    "load_tickets",
+    "score_summary",
+    "segment_profiles",
+    "survey_segments",
+    "switch_points",
+    "ticket_counts",
+    "ticket_quotes",
+    "time_between_stages",
+    "top_paths",
+    "transitions",
+]

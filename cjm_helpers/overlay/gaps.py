@@ -1,0 +1,77 @@
+"""Gaps: where a customer's next step switches device, channel or department (seed 001).
+
+A *step* is every event after a user's first, compared with the event before it in
+time order (ties in file order). It is a *switch* of a kind when both events name a
+device (channel, department) and the two differ. A step is a *drop-off* when it is
+the user's last event and the user never converted. Comparing the drop-off rate
+after a switch with the rate after no switch shows which hand-overs lose people.
+
+Written once with Ibis; only a few counted rows come back to pandas.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from .events import EventLog
+
+GAP_KINDS: tuple[str, ...] = ("device", "channel", "department")
+GAP_COLUMNS: tuple[str, ...] = ("kind", "switched", "steps", "drop_offs", "drop_off")
+SWITCH_COLUMNS: tuple[str, ...] = ("kind", "from", "to", "steps", "users", "drop_offs", "drop_off")
+
+
+def _steps(log: EventLog) -> ir.Table:
+    """Every event after a user's first, with the previous event's device, channel and department."""
+    t = log.table
+    per_user = ibis.window(group_by=t.user_id, order_by=[t.ts, t.seq])
+    whole_user = ibis.window(group_by=t.user_id)
+    converted = t.event.isin(list(log.conversion_events)) if log.conversion_events else ibis.literal(False)
+    t = t.mutate(
+        pos=ibis.row_number().over(per_user),
+        last_pos=(t.count().over(whole_user) - 1),
+        user_converted=converted.cast("int8").max().over(whole_user),
+        **{f"prev_{k}": t[k].lag().over(per_user) for k in GAP_KINDS},
+    )
+    steps = t.filter(t.pos > 0)
+    return steps.mutate(dropped=((steps.pos == steps.last_pos) & (steps.user_converted == 0)).cast("int64"))
+
+
+def gaps(log: EventLog) -> pd.DataFrame:
+    """Per gap kind, steps with and without a switch, and the drop-off rate after each."""
+    s = _steps(log)
+    parts = []
+    for kind in GAP_KINDS:
+        known = s[kind].notnull() & s[f"prev_{kind}"].notnull()
+        counted = s.filter(known).mutate(switched=s[kind] != s[f"prev_{kind}"])
+        parts.append(counted.group_by("switched").agg(
+            kind=ibis.literal(kind), steps=counted.count(), drop_offs=counted.dropped.sum()))
+    found = ibis.union(*parts).execute()
+    rows = []
+    for kind in GAP_KINDS:
+        for switched in (True, False):
+            hit = found[(found["kind"] == kind) & (found["switched"] == switched)]
+            steps = int(hit["steps"].sum()) if len(hit) else 0
+            drops = int(hit["drop_offs"].fillna(0).sum()) if len(hit) else 0
+            rows.append({"kind": kind, "switched": switched, "steps": steps, "drop_offs": drops,
+                         "drop_off": drops / steps if steps else float("nan")})
+    return pd.DataFrame(rows, columns=list(GAP_COLUMNS))
+
+
+def switch_points(log: EventLog, kind: str = "channel", n: int = 10) -> pd.DataFrame:
+    """The ``n`` most frequent switches of one kind (from -> to), with their drop-off rate."""
+    if kind not in GAP_KINDS:
+        from ..errors import DataError
+
+        raise DataError(f"gap kind {kind!r} is not known; use one of {', '.join(GAP_KINDS)}")
+    s = _steps(log)
+    prev = s[f"prev_{kind}"]
+    moved = s.filter(s[kind].notnull() & prev.notnull() & (s[kind] != prev))
+    agg = (moved.group_by([moved[f"prev_{kind}"].name("from"), moved[kind].name("to")])
+           .agg(steps=moved.count(), users=moved.user_id.nunique(), drop_offs=moved.dropped.sum()))
+    out = agg.order_by([ibis.desc("steps"), "from", "to"]).limit(n).execute()
+    out = out.astype({"steps": "int64", "users": "int64", "drop_offs": "int64"})
+    out.insert(0, "kind", kind)
+    out["drop_off"] = out["drop_offs"] / out["steps"]
+    return out[list(SWITCH_COLUMNS)].reset_index(drop=True)

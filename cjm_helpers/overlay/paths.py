@@ -1,0 +1,120 @@
+"""Where users go next: transitions between events, top paths, time between stages.
+
+A path is one user's events (``by="user"``) or one session's (``by="session"``) in
+time order, ties kept in file order (``seq``). ``on`` chooses what a step is: the
+event name, the touchpoint (events of no touchpoint keep their event name) or the
+stage. Written once with Ibis; only the counted result comes back to pandas.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from ..errors import DataError
+from .events import EventLog
+
+By = Literal["user", "session"]
+On = Literal["event", "touchpoint", "stage"]
+TRANSITION_COLUMNS: tuple[str, ...] = ("from", "to", "users", "events")
+PATH_COLUMNS: tuple[str, ...] = ("path", "steps", "count", "share")
+STAGE_TIME_COLUMNS: tuple[str, ...] = (
+    "from_stage", "to_stage", "users", "q1_hours", "median_hours", "q3_hours", "mean_hours",
+)
+SEPARATOR = " > "
+
+
+def path_keys(by: str) -> list[str]:
+    if by == "user":
+        return ["user_id"]
+    if by == "session":
+        return ["user_id", "path_session"]
+    raise DataError(f"paths by {by!r} are not possible; use by='user' or by='session'")
+
+
+def steps_table(log: EventLog, by: str = "user", on: str = "event") -> ir.Table:
+    """The log as (keys..., label, ts, seq): what each step of a path is called."""
+    t = log.table
+    if on == "event":
+        label = t.event
+    elif on == "touchpoint":
+        label = t.touchpoint.fill_null(t.event)
+    elif on == "stage":
+        label = t.stage.fill_null(t.event)
+    else:
+        raise DataError(f"steps on {on!r} are not possible; use on='event', 'touchpoint' or 'stage'")
+    path_keys(by)
+    return t.select(user_id=t.user_id, path_session=t.session_id.fill_null(""), label=label,
+                    ts=t.ts, seq=t.seq)
+
+
+def _window(table: ir.Table, by: str) -> ibis.expr.builders.LegacyWindowBuilder:
+    return ibis.window(group_by=[table[k] for k in path_keys(by)], order_by=[table.ts, table.seq])
+
+
+def transitions(log: EventLog, by: By = "user", on: On = "event") -> pd.DataFrame:
+    """Counts of consecutive steps A -> B: users who made the move and how often (events)."""
+    s = steps_table(log, by, on)
+    s = s.mutate(nxt=s.label.lead().over(_window(s, by)))
+    moves = s.filter(s.nxt.notnull())
+    agg = (moves.group_by([moves.label.name("from"), moves.nxt.name("to")])
+           .agg(users=moves.user_id.nunique(), events=moves.count()))
+    out = agg.execute()
+    out = out.astype({"users": "int64", "events": "int64"})
+    out = out.sort_values(["events", "from", "to"], ascending=[False, True, True], kind="stable")
+    return out[list(TRANSITION_COLUMNS)].reset_index(drop=True)
+
+
+def top_paths(log: EventLog, n: int = 10, by: By = "user", on: On = "event") -> pd.DataFrame:
+    """The ``n`` most common whole paths (consecutive repeats merged): path, steps, count, share."""
+    s = steps_table(log, by, on)
+    s = s.mutate(prev=s.label.lag().over(_window(s, by)))
+    s = s.filter(s.prev.isnull() | (s.prev != s.label))
+    s = s.mutate(p=ibis.row_number().over(_window(s, by)))
+    keys = path_keys(by)
+    per_key = s.group_by(keys).agg(
+        path=ibis.struct({"p": s.p, "label": s.label}).collect().sort().map(lambda x: x.label).join(SEPARATOR),
+        steps=s.count(),
+    )
+    total = per_key.count()
+    counted = per_key.group_by(["path", "steps"]).agg(count=per_key.count())
+    top = counted.order_by([ibis.desc("count"), "path"]).limit(n)
+    out = top.execute()
+    n_keys = int(total.execute())
+    out = out.astype({"steps": "int64", "count": "int64"})
+    out["share"] = out["count"] / n_keys if n_keys else 0.0
+    out = out.sort_values(["count", "path"], ascending=[False, True], kind="stable")
+    return out[list(PATH_COLUMNS)].reset_index(drop=True)
+
+
+def time_between_stages(log: EventLog) -> pd.DataFrame:
+    """Hours from first reaching each stage to first reaching the next, for users who reached both in order.
+
+    Quartiles and mean per pair of consecutive stages of the project; a pair no
+    user went through has ``users`` 0 and empty times.
+    """
+    t = log.table
+    first = (t.filter(t.stage_order.notnull()).group_by(["user_id", "stage_order"])
+             .agg(first=t.ts.min()))
+    later = first.select(user_id=first.user_id, stage_order=first.stage_order - 1, next_first=first.first)
+    pairs = first.join(later, ["user_id", "stage_order"])
+    pairs = pairs.filter(pairs.next_first >= pairs.first)
+    hours = ((pairs.next_first.epoch_seconds() - pairs.first.epoch_seconds()).cast("float64") / 3600.0)
+    pairs = pairs.mutate(hours=hours)
+    agg = pairs.group_by("stage_order").agg(
+        users=pairs.count(), q1_hours=pairs.hours.quantile(0.25), median_hours=pairs.hours.quantile(0.5),
+        q3_hours=pairs.hours.quantile(0.75), mean_hours=pairs.hours.mean(),
+    )
+    found = {int(r["stage_order"]): r for r in agg.execute().to_dict("records")}
+    rows = []
+    for i in range(len(log.stages) - 1):
+        r = found.get(i, {})
+        rows.append({
+            "from_stage": log.stages[i], "to_stage": log.stages[i + 1], "users": int(r.get("users", 0) or 0),
+            **{c: (float(r[c]) if r.get(c) is not None and not pd.isna(r.get(c)) else float("nan"))
+               for c in STAGE_TIME_COLUMNS[3:]},
+        })
+    return pd.DataFrame(rows, columns=list(STAGE_TIME_COLUMNS))

@@ -1,0 +1,383 @@
+"""Survey responses: validated loading, the data emotion curve, segments and scores.
+
+One row per respondent and stage (a respondent may answer for several stages).
+Columns, names in any case:
+
+* ``respondent_id`` (required); ``stage`` or ``touchpoint`` (at least one column;
+  a touchpoint gives its stage);
+* the feeling at that stage, either ``emotion`` on the map's scale **-2..+2**
+  (-2 very negative, +2 very positive) or ``satisfaction`` on **1..5**, which is
+  turned into emotion by subtracting 3 (1 → -2, 3 → 0, 5 → +2); required on every row;
+* optional scores, blank when the respondent skipped the question: ``nps`` 0..10
+  (whole numbers), ``csat`` 1..5 (5 = very satisfied), ``ces`` 1..7 (customer effort
+  score, 7 = very easy);
+* optional text: ``comment``, and segment attributes ``segment``, ``persona``
+  (a project persona id), ``age_band``, ``goal``, ``pain`` (several goals or pains
+  in one cell are separated by ';').
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..i18n import t
+from ..model import Project
+from .feedback_input import (
+    Problems,
+    known_list,
+    match,
+    number_column,
+    read_table,
+    require_columns,
+    stage_lookup,
+    text_column,
+    touchpoint_lookup,
+)
+
+TEXT_COLUMNS: tuple[str, ...] = ("comment", "segment", "persona", "age_band", "goal", "pain")
+SURVEY_COLUMNS: tuple[str, ...] = (
+    "respondent_id", "stage", "touchpoint", "emotion", "satisfaction", "nps", "csat", "ces", *TEXT_COLUMNS,
+)
+EMOTION_RANGE = (-2.0, 2.0)
+SATISFACTION_RANGE = (1.0, 5.0)
+NPS_RANGE = (0.0, 10.0)
+CSAT_RANGE = (1.0, 5.0)
+CES_RANGE = (1.0, 7.0)
+DISAGREE_POINTS = 1.0
+"""A stated emotion this far (or further) from the survey mean is flagged even inside the interval."""
+CONFIDENCE = 0.95
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+def load_survey(source: Any, project: Project | None = None, lang: str = "en", sep: str = ",") -> pd.DataFrame:
+    """Read and check survey responses (CSV/XLSX/Parquet path or DataFrame).
+
+    Returns a DataFrame with the columns of :data:`SURVEY_COLUMNS` (plus any extra
+    columns of the input), ``emotion`` always filled on the -2..+2 scale. With a
+    project, stage and touchpoint cells may be ids or names and are turned into
+    ids; an unknown one is an error naming the row. Raises :class:`DataError`.
+    """
+    frame, name, from_file = read_table(source, t("feedback.survey.what", lang), lang, sep)
+    require_columns(frame, name, ["respondent_id"], lang)
+    if "stage" not in frame.columns and "touchpoint" not in frame.columns:
+        raise DataError(t("feedback.error.missing_one_of", lang, file=name, columns="stage, touchpoint",
+                          found=", ".join(frame.columns)))
+    if "emotion" not in frame.columns and "satisfaction" not in frame.columns:
+        raise DataError(t("feedback.error.missing_one_of", lang, file=name, columns="emotion, satisfaction",
+                          found=", ".join(frame.columns)))
+    problems = Problems(name, from_file, lang)
+    out = pd.DataFrame(index=frame.index)
+    out["respondent_id"] = text_column(frame, "respondent_id")
+    for position, (label, value) in enumerate(out["respondent_id"].items()):
+        if not value:
+            problems.add("required", row=problems.where(position, label), column="respondent_id",
+                         hint=t("feedback.hint.respondent", lang))
+    out["stage"] = text_column(frame, "stage")
+    out["touchpoint"] = text_column(frame, "touchpoint")
+    for position, (label, stage, tp) in enumerate(zip(out.index, out["stage"], out["touchpoint"])):
+        if not stage and not tp:
+            problems.add("required", row=problems.where(position, label), column="stage",
+                         hint=t("feedback.hint.stage", lang))
+    if "emotion" in frame.columns:
+        out["emotion"] = number_column(frame, "emotion", *EMOTION_RANGE, False, True, problems,
+                                       t("feedback.hint.emotion", lang))
+        out["satisfaction"] = (number_column(frame, "satisfaction", *SATISFACTION_RANGE, False, False, problems,
+                                             t("feedback.hint.satisfaction", lang))
+                               if "satisfaction" in frame.columns else math.nan)
+    else:
+        out["satisfaction"] = number_column(frame, "satisfaction", *SATISFACTION_RANGE, False, True, problems,
+                                            t("feedback.hint.satisfaction", lang))
+        out["emotion"] = out["satisfaction"] - 3.0
+    for column, (low, high) in (("nps", NPS_RANGE), ("csat", CSAT_RANGE), ("ces", CES_RANGE)):
+        if column in frame.columns:
+            out[column] = number_column(frame, column, low, high, True, False, problems,
+                                        t(f"feedback.hint.{column}", lang))
+        else:
+            out[column] = math.nan
+    for column in TEXT_COLUMNS:
+        out[column] = text_column(frame, column)
+    if project is not None:
+        _map_stages(out, project, problems, lang)
+    problems.raise_if_any()
+    for column in frame.columns:
+        if column not in out.columns:
+            out[column] = frame[column]
+    out = out.reset_index(drop=True)
+    out.attrs["source"] = name
+    out.attrs["from_file"] = from_file
+    return out
+
+
+def _map_stages(out: pd.DataFrame, project: Project, problems: Problems, lang: str) -> None:
+    """Turn stage and touchpoint names into ids, filling a missing stage from the touchpoint."""
+    stages = stage_lookup(project)
+    touchpoints = touchpoint_lookup(project)
+    stage_of = {tp.id: tp.stage for tp in project.touchpoints}
+    stage_ids = project.stage_ids()
+    tp_ids = [tp.id for tp in project.touchpoints]
+    new_stage: list[str] = []
+    new_tp: list[str] = []
+    for position, (label, stage, tp) in enumerate(zip(out.index, out["stage"], out["touchpoint"])):
+        row = problems.where(position, label)
+        tp_id = match(touchpoints, tp) if tp else ""
+        if tp and tp_id is None:
+            problems.add("unknown_touchpoint", row=row, column="touchpoint", value=tp, known=known_list(tp_ids))
+        stage_id = match(stages, stage) if stage else stage_of.get(tp_id or "", "")
+        if stage and stage_id is None:
+            problems.add("unknown_stage", row=row, column="stage", value=stage, known=known_list(stage_ids))
+        new_stage.append(stage_id or "")
+        new_tp.append(tp_id or "")
+    out["stage"] = new_stage
+    out["touchpoint"] = new_tp
+
+
+def _checked(survey: pd.DataFrame | Any, project: Project | None = None, lang: str = "en") -> pd.DataFrame:
+    """A survey that went through :func:`load_survey` (checking a raw DataFrame now)."""
+    if isinstance(survey, pd.DataFrame) and survey.attrs.get("cjm_survey_checked") and project is None:
+        return survey
+    checked = load_survey(survey, project, lang)
+    if project is None:
+        checked.attrs["cjm_survey_checked"] = True
+    return checked
+
+
+# --- the emotion curve --------------------------------------------------------------
+
+
+def t_quantile(p: float, df: int) -> float:
+    """Quantile of Student's t distribution (scipy when installed, else solved here exactly)."""
+    try:
+        from scipy.stats import t as student_t  # type: ignore[import-not-found]
+
+        return float(student_t.ppf(p, df))
+    except ImportError:
+        pass
+    if df <= 0:
+        return math.nan
+    if p == 0.5:
+        return 0.0
+    if p < 0.5:
+        return -t_quantile(1.0 - p, df)
+    low, high = 0.0, 1.0
+    while _t_cdf(high, df) < p:
+        high *= 2.0
+    for _ in range(200):
+        mid = (low + high) / 2.0
+        if _t_cdf(mid, df) < p:
+            low = mid
+        else:
+            high = mid
+        if high - low < 1e-12:
+            break
+    return (low + high) / 2.0
+
+
+def _t_cdf(x: float, df: int) -> float:
+    """P(T <= x) for x >= 0, through the regularised incomplete beta function."""
+    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + x * x))
+    return 1.0 - tail
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    """Regularised incomplete beta I_x(a, b) by its continued fraction (Lentz's method)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    if x > (a + 1.0) / (a + b + 2.0):
+        return 1.0 - _betainc(b, a, 1.0 - x)
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    result = d
+    for m in range(1, 500):
+        for numerator in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            result *= c * d
+        if abs(c * d - 1.0) < 1e-15:
+            break
+    return math.exp(log_front) * result / a
+
+
+def mean_ci(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """Mean and its two-sided t-interval; the interval is NaN with fewer than two values."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    if n < 2:
+        return mean, math.nan, math.nan
+    half = t_quantile(0.5 + confidence / 2.0, n - 1) * float(values.std(ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def emotion_curve(survey: pd.DataFrame | Any, project: Project, journey_id: str | None = None,
+                  lang: str = "en", confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Survey emotion per stage beside the emotion stated on the journey map.
+
+    One row per project stage, in order: stage, stage_name, n, mean, ci_low, ci_high
+    (t-interval at ``confidence``), stated (the map's emotion, NaN when not set),
+    difference (mean - stated) and disagree: the stated emotion lies outside the
+    interval, or differs from the mean by :data:`DISAGREE_POINTS` or more. When the
+    survey has a ``persona`` column, only the journey persona's answers count.
+    """
+    data = _checked(survey, project, lang)
+    journey = project.journey(journey_id) if project.journeys else None
+    if journey is not None and (data["persona"] != "").any():
+        data = data[data["persona"] == journey.persona]
+    rows = []
+    for stage in project.stages:
+        values = data.loc[data["stage"] == stage.id, "emotion"].dropna().to_numpy()
+        mean, low, high = mean_ci(values, confidence)
+        stated = journey.cell(stage.id).emotion if journey is not None else None
+        stated_value = math.nan if stated is None else float(stated)
+        difference = mean - stated_value
+        outside = bool(low == low and (stated_value < low or stated_value > high))
+        far = bool(difference == difference and abs(difference) >= DISAGREE_POINTS)
+        rows.append({
+            "stage": stage.id, "stage_name": stage.name, "n": len(values), "mean": mean,
+            "ci_low": low, "ci_high": high, "stated": stated_value, "difference": difference,
+            "disagree": outside or far,
+        })
+    return pd.DataFrame(rows)
+
+
+# --- segments and personas ----------------------------------------------------------
+
+
+def _respondents(data: pd.DataFrame) -> pd.DataFrame:
+    """One row per respondent: the first non-blank value of each column."""
+    text = [c for c in data.columns if data[c].dtype == object or pd.api.types.is_string_dtype(data[c])]
+    blanked = data.copy()
+    for column in text:
+        blanked[column] = blanked[column].replace("", np.nan)
+    people = blanked.groupby("respondent_id", sort=False).first().reset_index()
+    for column in text:
+        if column in people.columns:
+            people[column] = people[column].fillna("")
+    return people
+
+
+def survey_segments(survey: pd.DataFrame | Any, by: str = "segment", lang: str = "en") -> pd.DataFrame:
+    """Segment sizes: segment, respondents, share, nps, csat_mean, emotion_mean (largest first)."""
+    data = _checked(survey, lang=lang)
+    people = _respondents(data)
+    if by not in people.columns:
+        raise DataError(t("feedback.error.missing_column", lang, file=data.attrs.get("source", "survey"),
+                          column=by, found=", ".join(data.columns)))
+    people[by] = people[by].map(lambda v: v if isinstance(v, str) and v else t("feedback.label.no_segment", lang))
+    emotion = data.groupby("respondent_id")["emotion"].mean()
+    people["emotion_mean"] = people["respondent_id"].map(emotion)
+    rows = []
+    for segment, group in people.groupby(by, sort=False):
+        rows.append({
+            "segment": segment, "respondents": len(group), "share": len(group) / len(people),
+            "nps": nps_score(group["nps"]), "csat_mean": _mean(group["csat"]),
+            "emotion_mean": _mean(group["emotion_mean"]),
+        })
+    frame = pd.DataFrame(rows).sort_values(["respondents", "segment"], ascending=[False, True])
+    return frame.reset_index(drop=True)
+
+
+def _split(values: pd.Series) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for cell in values:
+        for part in str(cell).split(";"):
+            part = part.strip()
+            if part:
+                counts[part] += 1
+    return counts
+
+
+def _top(counts: Counter[str], top: int) -> str:
+    return "; ".join(f"{value} ({n})" for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+
+
+def segment_profiles(survey: pd.DataFrame | Any, by: str = "segment", top: int = 3, lang: str = "en") -> pd.DataFrame:
+    """Who each segment is: segment, respondents, share, age_band (most common), top_goals, top_pains.
+
+    Goals and pains are listed most frequent first as 'text (count)', joined by '; '.
+    """
+    data = _checked(survey, lang=lang)
+    people = _respondents(data)
+    sizes = survey_segments(data, by, lang).set_index("segment")
+    people[by] = people[by].map(lambda v: v if isinstance(v, str) and v else t("feedback.label.no_segment", lang))
+    rows = []
+    for segment in sizes.index:
+        group = people[people[by] == segment]
+        ids = set(group["respondent_id"])
+        answers = data[data["respondent_id"].isin(ids)]
+        ages = Counter(v for v in group["age_band"] if v)
+        rows.append({
+            "segment": segment, "respondents": int(sizes.loc[segment, "respondents"]),
+            "share": float(sizes.loc[segment, "share"]),
+            "age_band": ages.most_common(1)[0][0] if ages else "",
+            "top_goals": _top(_split(answers.drop_duplicates(["respondent_id", "goal"])["goal"]), top),
+            "top_pains": _top(_split(answers.drop_duplicates(["respondent_id", "pain"])["pain"]), top),
+        })
+    return pd.DataFrame(rows)
+
+
+# --- NPS, CSAT, CES --------------------------------------------------------------------
+
+
+def _mean(values: pd.Series) -> float:
+    values = pd.to_numeric(values, errors="coerce").dropna()
+    return float(values.mean()) if len(values) else math.nan
+
+
+def nps_score(values: pd.Series) -> float:
+    """Net Promoter Score -100..100: % promoters (9-10) minus % detractors (0-6); NaN without answers."""
+    values = pd.to_numeric(values, errors="coerce").dropna()
+    if not len(values):
+        return math.nan
+    return float(100.0 * ((values >= 9).mean() - (values <= 6).mean()))
+
+
+def score_summary(survey: pd.DataFrame | Any, by: str | None = None, lang: str = "en") -> pd.DataFrame:
+    """NPS, CSAT and CES overall (by=None) or per stage/segment/... (by='stage').
+
+    Columns: group, respondents, nps_answers, promoters, passives, detractors (shares),
+    nps, csat_answers, csat_mean, csat_satisfied (share answering 4-5), ces_answers,
+    ces_mean, ces_easy (share answering 5-7). NPS counts each respondent once.
+    """
+    data = _checked(survey, lang=lang)
+    groups = [(t("feedback.label.all", lang), data)] if by is None else list(data.groupby(by, sort=False))
+    rows = []
+    for key, group in groups:
+        people = _respondents(group)
+        nps = people["nps"].dropna()
+        csat = group["csat"].dropna()
+        ces = group["ces"].dropna()
+        rows.append({
+            "group": key or t("feedback.label.no_segment", lang),
+            "respondents": len(people),
+            "nps_answers": len(nps),
+            "promoters": float((nps >= 9).mean()) if len(nps) else math.nan,
+            "passives": float(((nps >= 7) & (nps <= 8)).mean()) if len(nps) else math.nan,
+            "detractors": float((nps <= 6).mean()) if len(nps) else math.nan,
+            "nps": nps_score(nps),
+            "csat_answers": len(csat),
+            "csat_mean": _mean(csat),
+            "csat_satisfied": float((csat >= 4).mean()) if len(csat) else math.nan,
+            "ces_answers": len(ces),
+            "ces_mean": _mean(ces),
+            "ces_easy": float((ces >= 5).mean()) if len(ces) else math.nan,
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,98 @@
+"""`cjm overlay` and `cjm sample-data`: journey analytics on data files, and seeded data to try them on."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import DataError
+
+ORDER = 40
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    overlay = sub.add_parser("overlay", help="journey analytics on an event log (and a survey and tickets)",
+                             description="Run the data overlay: one CSV per analysis, the figures as PNG "
+                                         "and summary.html in --out.")
+    overlay.add_argument("events", help="event log: CSV or Parquet")
+    overlay.add_argument("--survey", help="survey answers (CSV)")
+    overlay.add_argument("--tickets", help="support tickets (CSV; needs --project)")
+    overlay.add_argument("--project", help="project file, to map events to touchpoints and stages")
+    overlay.add_argument("--funnel", help="funnel over these events instead of the stages: EVENT,EVENT,...")
+    overlay.add_argument("--path-by", choices=("user", "session"), default="user",
+                         help="paths and transitions per user or per session (default: user)")
+    overlay.add_argument("--columns", help="column mapping: 'ga4' for a GA4 export, or a YAML file "
+                                           "{their name: user_id|timestamp|event|...}")
+    overlay.add_argument("--lang", choices=("en", "id", "pl"), default="en")
+    overlay.add_argument("--out", required=True, help="folder for the results")
+    overlay.add_argument("--no-progress", action="store_true", help="no progress bar")
+    overlay.set_defaults(handler=run_overlay_command)
+
+    sample = sub.add_parser("sample-data", help="write a seeded event log, survey and tickets for a project")
+    sample.add_argument("project", help="project file whose touchpoints list event names")
+    sample.add_argument("--users", type=int, default=2000, help="customers in the event log (default 2000)")
+    sample.add_argument("--respondents", type=int, default=300, help="survey respondents (default 300)")
+    sample.add_argument("--tickets", type=int, default=200, help="support tickets (default 200)")
+    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--out", required=True, help="folder for events.csv (or .parquet), survey.csv, tickets.csv")
+    sample.add_argument("--parquet", action="store_true", help="write the event log as Parquet")
+    sample.set_defaults(handler=run_sample_data)
+
+
+def column_mapping(value: str | None) -> dict[str, str] | None:
+    """The --columns option: 'ga4', a YAML file of {their name: canonical name}, or nothing."""
+    if not value:
+        return None
+    from ..overlay import GA4_COLUMNS
+
+    if value.lower() == "ga4":
+        return dict(GA4_COLUMNS)
+    from ..yamlio import YamlError, parse_yaml
+
+    path = Path(value)
+    try:
+        data = parse_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot read the column mapping ({exc}); give 'ga4' or a YAML file") from None
+    except YamlError as exc:
+        raise DataError(f"{path}: {exc}") from None
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise DataError(f"{path}: a column mapping is lines like 'their_column: user_id'")
+    return data
+
+
+def run_overlay_command(args: argparse.Namespace) -> int:
+    from ..i18n import t
+    from ..overlay.run import run_overlay
+    from ..store import load_project
+
+    project = load_project(args.project) if args.project else None
+    if args.tickets and project is None:
+        raise DataError("--tickets needs --project, to place tickets on stages and touchpoints")
+    steps = [s.strip() for s in args.funnel.split(",") if s.strip()] if args.funnel else None
+    results = run_overlay(args.events, args.out, survey=args.survey, tickets=args.tickets, project=project,
+                          funnel_steps=steps, path_by=args.path_by, columns=column_mapping(args.columns),
+                          lang=args.lang, progress=not args.no_progress)
+    summary = Path(args.out) / "summary.html"
+    print(t("overlay.cli.wrote", args.lang, count=len(results), folder=args.out, summary=summary))
+    return 0
+
+
+def run_sample_data(args: argparse.Namespace) -> int:
+    from ..mapping.export import write_bytes
+    from ..overlay import generate_events, generate_survey, generate_tickets
+    from ..overlay.generate import write_events
+    from ..store import load_project
+
+    project = load_project(args.project)
+    out = Path(args.out)
+    events = generate_events(project, users=args.users, seed=args.seed)
+    target = write_events(events, out / ("events.parquet" if args.parquet else "events.csv"))
+    print(f"{target}: {len(events)} events of {events['user_id'].nunique()} users")
+    survey = generate_survey(project, n=args.respondents, seed=args.seed)
+    write_bytes(out / "survey.csv", survey.to_csv(index=False).encode("utf-8"))
+    print(f"{out / 'survey.csv'}: {len(survey)} answers")
+    tickets = generate_tickets(project, n=args.tickets, seed=args.seed)
+    write_bytes(out / "tickets.csv", tickets.to_csv(index=False).encode("utf-8"))
+    print(f"{out / 'tickets.csv'}: {len(tickets)} tickets")
+    return 0

@@ -55,8 +55,8 @@ def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
     t = t.mutate(pos=ibis.row_number().over(per_user))
     if conversions:
         conv_pos = ibis.ifelse(t.event.isin(conversions), t.pos, ibis.null("int64"))
-    else:
-        conv_pos = ibis.null("int64")
+    else:  # nobody can convert: a column of nulls (a bare null scalar cannot be windowed)
+        conv_pos = ibis.ifelse(t.pos < 0, t.pos, ibis.null("int64"))
     t = t.mutate(conv_pos=conv_pos.min().over(ibis.window(group_by=t.user_id)))
     t = t.filter(t.key.notnull() & (t.key.strip() != "") & (t.conv_pos.isnull() | (t.pos < t.conv_pos)))
     # merge consecutive repeats of the same key

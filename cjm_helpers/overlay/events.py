@@ -490,8 +490,9 @@ def _first_bad_value(raw: ir.Table, ts: ir.Value, ts_raw: ir.Value, seq: ir.Valu
 def _epoch(value: ir.NumericValue, unit: str | None, biggest: float) -> ir.Value:
     if unit is None:
         unit = "s" if biggest < 1e11 else "ms" if biggest < 1e14 else "us" if biggest < 1e17 else "ns"
-    if unit == "ns":
-        return (value.cast("float64") / 1000).round().cast("int64").as_timestamp("us")
+    if unit in ("us", "ns"):  # DuckDB's Ibis cannot cast microseconds directly: whole ms plus the rest
+        micros = (value.cast("float64") / (1000 if unit == "ns" else 1)).round().cast("int64")
+        return (micros // 1000).as_timestamp("ms") + (micros % 1000).as_interval("us")
     return value.cast("float64").round().cast("int64").as_timestamp(unit)
 
 

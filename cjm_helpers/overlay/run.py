@@ -43,12 +43,12 @@ def _png(fig: Any) -> bytes:
 def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: Any = None,
                 project: Project | None = None, funnel_steps: Sequence[str] | None = None,
                 path_by: str = "user", columns: dict[str, str] | None = None, lang: str = "en",
-                progress: bool = True) -> dict[str, pd.DataFrame]:
+                progress: bool = True, delimiter: str = ",") -> dict[str, pd.DataFrame]:
     """Run every analysis the inputs allow; write CSVs, PNGs and ``summary.html`` into ``out_dir``."""
     from tqdm.auto import tqdm
 
     out = Path(out_dir)
-    log = load_events(events, project=project, columns=columns).cached()
+    log = load_events(events, project=project, columns=columns, delimiter=delimiter).cached()
     survey_frame = load_survey(survey, project=project, lang=lang) if survey is not None else None
     ticket_frame = load_tickets(tickets, project, lang=lang) if tickets is not None and project is not None else None
     steps: list[Step] = [

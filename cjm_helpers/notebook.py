@@ -67,14 +67,27 @@ def _show(fig: Any) -> Any:
     """
     if fig is None or not _in_kernel():
         return fig
-    from IPython.display import display
+    import io
 
-    display(fig)
+    from IPython.display import Image, display
+
     if getattr(fig.canvas, "manager", None) is not None:
         import matplotlib.pyplot as plt
 
+        display(fig)
         plt.close(fig)
+        return fig
+    buffer = io.BytesIO()  # a figure pyplot never saw has no inline formatter: send its PNG
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight")
+    display(Image(data=buffer.getvalue(), format="png"))
     return fig
+
+
+def _dates_only(frame: Any) -> Any:
+    """Timestamps shown as dates: a quote's day is what matters, and the table stays short."""
+    if "timestamp" in getattr(frame, "columns", ()):
+        frame = frame.assign(timestamp=frame["timestamp"].dt.strftime("%Y-%m-%d"))
+    return frame
 
 
 def note_html(message: str, tone: str = "info") -> str:
@@ -377,7 +390,7 @@ class Step:
     def ticket_quotes(self) -> Any:
         from .overlay import ticket_quotes
 
-        return self._data("tickets", "ticket_quotes", lambda: ticket_quotes(self.tickets, n=2))
+        return self._data("tickets", "ticket_quotes", lambda: _dates_only(ticket_quotes(self.tickets, n=2)))
 
     # step 8 ----------------------------------------------------------------------------
 

@@ -104,7 +104,7 @@ def overlay_html(results: dict[str, Any] | None, lang: str) -> str:
         plot = _plot(plot_name)
         if plot is not None and len(frame):
             try:
-                body += figure_html(plot(frame), title)
+                body += figure_html(_call(plot, frame, lang=lang), title)
             except Exception as exc:  # a broken plot still leaves the table
                 body += note(t("report.overlay.plot_failed", lang, name=title, error=str(exc)))
         body += frame_html(frame, lang)

@@ -128,6 +128,12 @@ def test_frame_html_formats_numbers_per_language():
     assert t("report.col.conversion", "id") in id_
     named = frame_html(pd.DataFrame({"stage": ["purchase"], "stage_name": ["Pembelian"], "n": [3]}), "id")
     assert "Pembelian" in named and "purchase" not in named  # the id gives way to its name
+    kpis = frame_html(pd.DataFrame({"kpi": ["conversion_rate", "own_kpi"], "value": [0.3165, 0.5],
+                                    "unit": ["share", "min"]}), "id")
+    assert "31,6%" in kpis and "0,5" in kpis  # a share is a percentage, minutes are not
+    assert t("overlay.kpi.conversion_rate", "id") in kpis and "own_kpi" in kpis
+    blank = frame_html(pd.DataFrame({"stage": [""], "n": [2]}), "en")
+    assert "<td>—</td>" in blank
 
 
 def test_overlay_section_embeds_figures_and_tables(monkeypatch):

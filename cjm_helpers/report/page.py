@@ -122,7 +122,7 @@ def column_label(name: object, lang: str) -> str:
 
 def cell_text(value: Any, column: str, lang: str) -> tuple[str, bool]:
     """A value as text for the language, and whether it is a number (right-aligned)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip()):
         return "—", False
     try:
         import pandas as pd
@@ -154,20 +154,37 @@ def cell_text(value: Any, column: str, lang: str) -> tuple[str, bool]:
     return str(value), False
 
 
+def _kind(column: str, row: dict[str, Any]) -> str:
+    """How to read a cell: a KPI's value whose unit is a share is a percentage."""
+    if column == "value" and row.get("unit") == "share":
+        return "share"
+    return column
+
+
+def known_name(prefix: str, key: str, lang: str) -> str:
+    """The catalogue's name for an id (e.g. a KPI), or the id itself when there is none."""
+    full = f"{prefix}.{key}"
+    return t(full, lang) if full in catalogue("en") else key
+
+
 def frame_html(frame: Any, lang: str, max_rows: int = 40, index: bool = False) -> str:
     """A pandas DataFrame as an escaped, language-formatted HTML table."""
     if frame is None or len(frame) == 0:
         return f"<p>{esc(t('report.empty_table', lang))}</p>"
     data = frame.reset_index() if index else frame
     # an id column beside its readable name ('stage' and 'stage_name') shows the name only
-    data = data[[c for c in data.columns if f"{c}_name" not in data.columns]]
+    data = data[[c for c in data.columns if f"{c}_name" not in data.columns
+                 and not (c == "key" and "label" in data.columns)]]
     columns = list(data.columns)
     head = "".join(f"<th>{esc(column_label(c, lang))}</th>" for c in columns)
     rows = []
     for record in data.head(max_rows).itertuples(index=False, name=None):
         cells = []
+        row = dict(zip(columns, record))
         for column, value in zip(columns, record):
-            text, numeric = cell_text(value, str(column), lang)
+            text, numeric = cell_text(value, _kind(str(column), row), lang)
+            if column == "kpi" and isinstance(value, str):
+                text = known_name("overlay.kpi", value, lang)
             cells.append(f'<td class="num">{esc(text)}</td>' if numeric else f"<td>{esc(text)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     more = ""

@@ -8,6 +8,7 @@ ci-artifacts/browser/ so a failed CI run shows what the learner would have seen.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -85,3 +86,84 @@ def test_tiny_form_survives_a_kernel_restart(tmp_path: Path) -> None:
         learner.screenshot("after-restart")
         assert form.locator(".widget-text input").input_value() == "Kopi susu gula aren"
     assert len(list(shots.glob("*.png"))) == 3
+
+
+# --- the suite's own step 1 and step 2 notebooks ---------------------------------------------
+
+STEPS = [
+    # notebook, form class, field control (CSS class of the widget), selector inside it, value, path on disk
+    ("01_set_objectives.ipynb", "cjm-form-step1", "cjm-field-objectives-business-question", "textarea",
+     "Apa yang membuat pelanggan memesan lagi tiap minggu? <b>& Co.</b>", ("objectives", "business_question")),
+    ("02_profile_personas.ipynb", "cjm-form-step2", "cjm-field-personas-quote", "input",
+     "Kalau antre di konter lebih dari 5 menit, saya batal pesan.", ("personas", 0, "quote")),
+]
+
+
+def notebooks_dir() -> Path:
+    """The suite's notebooks (CJM_TEST_NOTEBOOKS may point at another built copy of them)."""
+    from cjm_helpers.paths import NOTEBOOKS_DIR
+
+    return Path(os.environ.get("CJM_TEST_NOTEBOOKS") or NOTEBOOKS_DIR)
+
+
+def on_disk(project_file: Path, path: tuple) -> object:
+    from cjm_helpers.store import load_project, project_to_data
+
+    value: object = project_to_data(load_project(project_file))
+    for part in path:
+        value = value[part]  # type: ignore[index]
+    return value
+
+
+def test_learner_fills_steps_1_and_2_and_finds_them_after_a_restart(tmp_path: Path) -> None:
+    from cjm_helpers.paths import create_project
+
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    for name, *_ in STEPS:
+        shutil.copyfile(notebooks_dir() / name, root / name)
+    project_file = create_project(tmp_path / "learner", "sample")
+    shots = ARTIFACTS / "steps-1-2"
+    shutil.rmtree(shots, ignore_errors=True)
+
+    with lab_server(root, tmp_path / "jupyter", {"CJM_PROJECT": str(project_file)}) as server, \
+            chromium_page(tmp_path / "profile") as page:
+        learner = Learner(page, server, shots)
+        with learner.shot_on_failure():
+            walk_steps(learner, page, project_file)
+
+    assert on_disk(project_file, STEPS[0][-1]) == STEPS[0][4], "step 2's save kept step 1's value"
+    assert len(list(shots.glob("*.png"))) == 3 * len(STEPS)
+
+
+def walk_steps(learner: Learner, page: object, project_file: Path) -> None:
+    """Each step: run all, type, Save, check the file, restart the kernel, run all, check the form."""
+    for name, form_class, field, control, value, path in STEPS:
+        step = name.split("_")[0]
+        selector = f".{form_class} .{field} {control}"
+        assert on_disk(project_file, path) != value
+
+        learner.open_notebook(name)
+        learner.run_all()
+        page.locator(selector).first.wait_for(state="visible")
+        page.locator(selector).first.scroll_into_view_if_needed()
+        learner.screenshot(f"{step}-form")
+
+        page.locator(selector).first.fill(value)
+        page.locator(f".{form_class} .cjm-form-save").first.click()
+        page.locator(f".{form_class} .cjm-form-status", has_text="Saved to").first.wait_for(state="visible")
+        page.locator(selector).first.scroll_into_view_if_needed()
+        learner.screenshot(f"{step}-saved")
+        assert on_disk(project_file, path) == value
+
+        learner.restart_kernel()
+        learner.run_all()
+        page.locator(selector).first.wait_for(state="visible")
+        page.wait_for_function(
+            "([sel, want]) => document.querySelector(sel)?.value === want",
+            arg=[selector, value], timeout=60_000,
+        )
+        page.locator(selector).first.scroll_into_view_if_needed()
+        learner.screenshot(f"{step}-after-restart")
+        assert page.locator(selector).first.input_value() == value
+        learner.save_notebook_quietly()

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -28,7 +26,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 ]
-IDLE = re.compile(r"\|\s*Idle\s*$")
 
 
 def free_port() -> int:
@@ -88,13 +85,21 @@ class LabServer:
         raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s; see {self.log.name}")
 
     def kernel_pids(self) -> list[int]:
-        """Process ids of kernels this server started (they run in sessions of their own)."""
-        runtime = Path(self.env["JUPYTER_RUNTIME_DIR"])
+        """Process ids of kernels this server started (they run in sessions of their own).
+
+        Read from /proc, so the test needs no `ps` (minimal images lack procps).
+        """
+        runtime = str(Path(self.env["JUPYTER_RUNTIME_DIR"]))
         pids = []
-        for line in subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout.splitlines():
-            pid, _, args = line.strip().partition(" ")
-            if "ipykernel_launcher" in args and str(runtime) in args:
-                pids.append(int(pid))
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                args = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if "ipykernel_launcher" in args and runtime in args:
+                pids.append(int(entry.name))
         return pids
 
     def stop(self) -> None:

@@ -21,11 +21,11 @@ import ipywidgets as widgets
 
 from ..errors import CJMError, Problem, ProjectInvalid, SaveConflict
 from ..i18n import check_language, t
-from ..store import ProjectStore
+from ..store import ProjectStore, load_project
 from ..validation import validate_project
 from ..views import CARD_CSS, esc
 from .editors import CellEditor, GroupEditor, ListEditor
-from .fields import FieldSpec
+from .fields import FieldSpec, get_in
 
 Editor = GroupEditor | ListEditor | CellEditor
 
@@ -60,6 +60,8 @@ class StepForm:
         self.cells: CellEditor | None = None
         self.problems: list[str] = []
         self.saved = False
+        self._generated: dict[str, set[str]] = {}
+        """Ids this form made up for items it added, by list path (renumbered if another session took them)."""
         self._messages: dict[str, list[str]] = {}
         self._sections: list[widgets.Widget] = []
 
@@ -126,7 +128,39 @@ class StepForm:
         n = len(items) + 1
         while f"{prefix}-{n}" in taken:
             n += 1
+        self._generated.setdefault(path, set()).add(f"{prefix}-{n}")
         return f"{prefix}-{n}"
+
+    def _renumber_clashing_ids(self) -> bool:
+        """Give items added here a new id when another session saved an item with the same made-up id.
+
+        Two forms that each add a persona both call it ``persona-3``; that is two new
+        personas, not one edited twice. Returns whether any id changed.
+        """
+        try:
+            on_disk = load_project(self.store.path).model_dump(mode="json")
+        except CJMError:
+            return False
+        renamed: dict[str, str] = {}
+        for path, made_up in self._generated.items():
+            items = get_in(self.data, path)
+            theirs = get_in(on_disk, path)
+            if not isinstance(items, list) or not isinstance(theirs, list):
+                continue
+            taken = {i.get("id") for i in [*items, *theirs] if isinstance(i, dict)}
+            for item in items:
+                old = item.get("id") if isinstance(item, dict) else None
+                if old not in made_up or old not in {i.get("id") for i in theirs if isinstance(i, dict)}:
+                    continue
+                prefix, n = old.rsplit("-", 1)[0], len(taken) + 1
+                while f"{prefix}-{n}" in taken:
+                    n += 1
+                item["id"] = renamed[old] = f"{prefix}-{n}"
+                taken.add(item["id"])
+                made_up.add(item["id"])
+        if renamed:
+            self.data = _replace_refs(self.data, renamed)
+        return bool(renamed)
 
     def pain_point_ids(self) -> set[str]:
         """Every pain point id of every journey, as the data stands now."""
@@ -155,6 +189,7 @@ class StepForm:
         except CJMError as exc:
             self._set_status([str(exc)], ok=False)
             return
+        self._generated = {}
         self._messages = {}
         self.problems = []
         self.load_widgets()
@@ -193,7 +228,6 @@ class StepForm:
                         if any(p.get("id") == wanted for p in cell.get(key) or [] if isinstance(p, dict)):
                             out.append(Problem(f"journeys[{j}].stages.{stage}.{key}", problem.message))
             return out or [problem]
-        from .fields import get_in
 
         items = get_in(self.data, problem.path)
         if not isinstance(items, list):
@@ -240,7 +274,15 @@ class StepForm:
             self._show_problems(exc.problems)
             return False
         try:
-            result = self.store.save(project)
+            try:
+                result = self.store.save(project)
+            except SaveConflict:
+                if not self._renumber_clashing_ids():
+                    raise
+                result = self.store.save(validate_project(copy.deepcopy(self.data), source))
+        except ProjectInvalid as exc:
+            self._show_problems(exc.problems)
+            return False
         except SaveConflict as exc:
             self._messages = {}
             self.problems = [t("forms.status.conflict", self.lang), *exc.conflicts]
@@ -252,6 +294,7 @@ class StepForm:
             self._set_status(self.problems, ok=False)
             return False
         self.data = result.model_dump(mode="json")
+        self._generated = {}
         self._messages = {}
         self.problems = []
         self.load_widgets()
@@ -301,6 +344,17 @@ class StepForm:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} step {self.number} of {self.store.path.name}>"
+
+
+def _replace_refs(value: Any, renamed: dict[str, str]) -> Any:
+    """``value`` with every string equal to a renamed id replaced by its new id."""
+    if isinstance(value, dict):
+        return {k: _replace_refs(v, renamed) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_refs(v, renamed) for v in value]
+    if isinstance(value, str):
+        return renamed.get(value, value)
+    return value
 
 
 def _value_html(value: Any) -> str:

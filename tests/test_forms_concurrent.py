@@ -1,0 +1,67 @@
+"""Two forms open on one project file: new items from both are kept, real clashes are refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cjm_helpers.forms import step_form
+from cjm_helpers.store import ProjectStore, load_project
+
+
+def test_two_forms_adding_a_persona_each_keep_both(sample_copy: Path) -> None:
+    first = step_form(2, ProjectStore(sample_copy))
+    second = step_form(2, ProjectStore(sample_copy))
+    before = [p.id for p in load_project(sample_copy).personas]
+    for form, name in ((first, "Bu Ani, the office manager"), (second, "Pak Joko, the driver")):
+        form.lists["personas"].add()
+        form.lists["personas"].editor.fields["name"].control.value = name
+    # both forms made up the same id for their new persona
+    assert first.lists["personas"].items[-1]["id"] == second.lists["personas"].items[-1]["id"]
+    first.save_button.click()
+    second.save_button.click()
+    assert first.saved and second.saved, second.problems
+    personas = load_project(sample_copy).personas
+    assert len(personas) == len(before) + 2
+    assert {p.name for p in personas} >= {"Bu Ani, the office manager", "Pak Joko, the driver"}
+    assert len({p.id for p in personas}) == len(personas)
+    # the second form now shows its persona under its new id
+    shown = second.lists["personas"]
+    assert {i["id"] for i in shown.items} == {p.id for p in personas}
+
+
+def test_renumbered_opportunity_keeps_its_action(sample_copy: Path) -> None:
+    first = step_form(8, ProjectStore(sample_copy))
+    second = step_form(8, ProjectStore(sample_copy))
+    for form, title in ((first, "Pickup shelf by the door"), (second, "Promo codes that always work")):
+        form.lists["opportunities"].add()
+        form.lists["opportunities"].editor.fields["title"].control.value = title
+        form.lists["actions"].add()
+        actions = form.lists["actions"].editor.fields
+        actions["opportunity"].control.value = form.lists["opportunities"].items[-1]["id"]
+        actions["title"].control.value = f"Do: {title}"
+    first.save_button.click()
+    second.save_button.click()
+    assert first.saved and second.saved, second.problems
+    project = load_project(sample_copy)
+    titles = {o.id: o.title for o in project.opportunities}
+    acted = {a.title: titles[a.opportunity] for a in project.actions if a.title.startswith("Do: ")}
+    assert acted == {"Do: Pickup shelf by the door": "Pickup shelf by the door",
+                     "Do: Promo codes that always work": "Promo codes that always work"}
+
+
+def test_same_id_typed_in_two_forms_is_still_a_conflict(sample_copy: Path) -> None:
+    first = step_form(4, ProjectStore(sample_copy))
+    second = step_form(4, ProjectStore(sample_copy))
+    for form, name in ((first, "Poster at Sudirman"), (second, "Poster at Blok M")):
+        form.lists["touchpoints"].add()
+        fields = form.lists["touchpoints"].editor.fields
+        fields["id"].control.value = "tp-poster"
+        fields["name"].control.value = name
+    first.save_button.click()
+    assert first.saved
+    before = sample_copy.read_bytes()
+    second.save_button.click()
+    assert not second.saved
+    assert any("tp-poster" in p for p in second.problems)
+    assert sample_copy.read_bytes() == before
+    assert second.lists["touchpoints"].editor.fields["name"].control.value == "Poster at Blok M"

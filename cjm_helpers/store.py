@@ -131,6 +131,8 @@ def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
     if path.exists() and not path.is_file():  # renaming over /dev/null or a folder would replace it
         raise SaveFailed(f"{path}: is not a regular file (a folder or a device such as /dev/null); "
                          "give the name of a file to write")
+    if path.is_symlink():  # write the file the link points to; renaming would replace the link
+        path = path.resolve()
     data = text.encode("utf-8")
     try:
         mode = path.stat().st_mode & 0o777

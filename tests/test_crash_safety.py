@@ -313,3 +313,18 @@ def test_read_only_folder_gives_a_clear_error(tmp_path: Path) -> None:
         for p in sorted(folder.rglob("*"), reverse=True):
             p.unlink() if p.is_file() else p.rmdir()
         folder.rmdir()
+
+
+def test_saving_through_a_symlink_updates_the_file_it_points_to(tmp_path: Path) -> None:
+    """A project linked into a synced folder stays linked: the save lands in the real file."""
+    a, b = two_versions()
+    real = tmp_path / "synced" / "p.cjm.yaml"
+    real.parent.mkdir()
+    save_project(a, real)
+    link = tmp_path / "p.cjm.yaml"
+    link.symlink_to(real)
+
+    save_project(b, link)
+    assert link.is_symlink() and link.resolve() == real
+    assert real.read_text(encoding="utf-8") == project_to_yaml(b)
+    assert temp_files(tmp_path) == [] and list(real.parent.glob(".*.tmp")) == []

@@ -159,3 +159,17 @@ def test_data_folder_fills_in_the_files(tmp_path):
     assert files == {"events_file": str((tmp_path / "events.parquet").resolve()),
                      "survey_file": str((tmp_path / "survey.csv").resolve()),
                      "tickets_file": str(own.resolve())}
+
+
+def test_batch_extras_go_only_to_notebooks_that_declare_them(tmp_path):
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from cjm_helpers.run.suite import declared_only
+
+    declares = fake_notebook(tmp_path, "01_a", "A", ["1"])
+    plain = tmp_path / "02_b.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell('language: str = "en"', metadata={"tags": ["parameters"]})]),
+                   plain)
+    given = {"language": "id", "persona": "rina", "custom": 1}
+    assert declared_only(declares, given) == given
+    assert declared_only(plain, given) == {"language": "id", "custom": 1}  # user extras are kept

@@ -128,6 +128,23 @@ def notebook_parameters(project_file: Path, data: dict[str, str], params: RunPar
     }
 
 
+FOCUS_PARAMETERS = frozenset({"persona", "segment", "journey_id"})
+"""Parameters a batch adds; a notebook that does not declare one simply does not get it."""
+
+
+def declared_only(notebook: Path, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The parameters without batch extras the notebook's parameters cell does not declare."""
+    import nbformat
+
+    extras = FOCUS_PARAMETERS & parameters.keys()
+    if not extras:
+        return parameters
+    nb = nbformat.read(notebook, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    declared = {m.group(1) for c in cells for m in re.finditer(r"^(\w+)\s*[:=]", c.source, re.MULTILINE)}
+    return {k: v for k, v in parameters.items() if k not in extras or k in declared}
+
+
 @contextmanager
 def kernel_environment(home: Path) -> Iterator[None]:
     """Environment for the kernels: a private CJM_HOME, and no MPLBACKEND (it hides figures)."""
@@ -243,7 +260,7 @@ def run_suite(
                 target = executed_dir / nb_path.name
                 started = time.perf_counter()
                 try:
-                    execute_one(nb_path, target, parameters, cwd=out)
+                    execute_one(nb_path, target, declared_only(nb_path, parameters), cwd=out)
                 except Exception as exc:  # papermill, nbclient and kernel errors alike
                     failure = _failure(exc, nb_path, out, lang)
                     if target.exists():

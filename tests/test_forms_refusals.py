@@ -223,3 +223,22 @@ def test_card_shows_the_typed_values_escaped(number: int, sample_copy: Path) -> 
     else:
         names = [p.name for p in load_project(sample_copy).personas]
         assert any(n in text for n in names)
+
+
+def test_step5_opens_the_journey_asked_for_and_names_an_unknown_one(sample_copy: Path) -> None:
+    from cjm_helpers.errors import CJMError
+
+    journeys = [j.id for j in load_project(sample_copy).journeys]
+    form = step_form(5, ProjectStore(sample_copy), journey_id=journeys[-1])
+    assert form.lists["journeys"].index == len(journeys) - 1
+    assert form.cells is not None and form.cells._prefix().startswith(f"journeys[{len(journeys) - 1}]")
+    with pytest.raises(CJMError, match="no journey 'nope'") as caught:
+        step_form(5, ProjectStore(sample_copy), journey_id="nope")
+    assert journeys[0] in str(caught.value)
+
+
+def test_there_is_no_step_nine(sample_copy: Path) -> None:
+    from cjm_helpers.errors import CJMError
+
+    with pytest.raises(CJMError, match="1 to 8"):
+        step_form(9, ProjectStore(sample_copy))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import CJMError
 from ..i18n import t
 from ..model import Journey
 from . import choices as c
@@ -38,10 +39,13 @@ class MapElementsForm(StepForm):
             F("internal_process", "notes"),
             F("internal_pain_points", "pain_points"),
         ], "forms.section.cells")
-        if self.journey_id is not None:
+        if self.journey_id:
             ids = self.ids("journeys")
-            if self.journey_id in ids:
-                journeys.index = ids.index(self.journey_id)
+            if self.journey_id not in ids:
+                raise CJMError(f"{self.store.path}: there is no journey {self.journey_id!r} "
+                               f"(known: {', '.join(ids) or 'none yet'}); pick one of these or leave "
+                               "journey_id empty to start with the first")
+            journeys.index = ids.index(self.journey_id)
 
     def _new_journey(self) -> dict[str, Any]:
         personas = self.ids("personas") or ["persona"]

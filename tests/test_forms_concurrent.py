@@ -65,3 +65,40 @@ def test_same_id_typed_in_two_forms_is_still_a_conflict(sample_copy: Path) -> No
     assert any("tp-poster" in p for p in second.problems)
     assert sample_copy.read_bytes() == before
     assert second.lists["touchpoints"].editor.fields["name"].control.value == "Poster at Blok M"
+
+
+def test_renamed_persona_id_takes_its_references_along(sample_copy: Path) -> None:
+    project = load_project(sample_copy)
+    old = project.personas[0].id
+    uses = sum(t.persona == old for t in project.target_personas) + sum(j.persona == old for j in project.journeys)
+    assert uses, "the sample's first persona is used by targets or journeys"
+    form = step_form(2, ProjectStore(sample_copy))
+    form.lists["personas"].select(0)
+    form.lists["personas"].editor.fields["id"].control.value = "Rina Two"
+    form.save_button.click()
+    assert not form.saved and form.messages_at("personas[0].id")  # not a usable id: said next to it
+    form.lists["personas"].editor.fields["id"].control.value = "rina-2"
+    form.save_button.click()
+    assert form.saved, form.problems
+    after = load_project(sample_copy)
+    assert after.personas[0].id == "rina-2"
+    assert sum(t.persona == "rina-2" for t in after.target_personas) + sum(
+        j.persona == "rina-2" for j in after.journeys) == uses
+    assert f'"{old}"' not in after.model_dump_json()  # no reference left behind
+
+
+def test_renamed_stage_id_moves_touchpoints_and_journey_cells(sample_copy: Path) -> None:
+    project = load_project(sample_copy)
+    stage = project.stages[2].id
+    cell = project.journeys[0].cell(stage).model_dump()
+    n_touchpoints = sum(tp.stage == stage for tp in project.touchpoints)
+    form = step_form(4, ProjectStore(sample_copy))
+    form.lists["stages"].select(2)
+    form.lists["stages"].editor.fields["id"].control.value = "buy"
+    form.save_button.click()
+    assert form.saved, form.problems
+    after = load_project(sample_copy)
+    assert after.stages[2].id == "buy"
+    assert sum(tp.stage == "buy" for tp in after.touchpoints) == n_touchpoints
+    assert after.journeys[0].cell("buy").model_dump() == cell
+    assert stage not in after.journeys[0].stages

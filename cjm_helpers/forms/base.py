@@ -66,6 +66,7 @@ class StepForm:
         self._sections: list[widgets.Widget] = []
 
         self.build()
+        self._original_ids = self._ids_by_item()
 
         lang = self.lang
         self.save_button = widgets.Button(description=t("forms.button.save", lang), button_style="primary",
@@ -131,6 +132,44 @@ class StepForm:
         self._generated.setdefault(path, set()).add(f"{prefix}-{n}")
         return f"{prefix}-{n}"
 
+    def _ids_by_item(self) -> dict[str, list[tuple[dict[str, Any], str]]]:
+        """Each listed item with its id as loaded, to notice renames (the item itself, not a copy)."""
+        out: dict[str, list[tuple[dict[str, Any], str]]] = {}
+        for path in self.lists:
+            items = get_in(self.data, path)
+            if isinstance(items, list):
+                out[path] = [(i, i["id"]) for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
+        return out
+
+    def _follow_renamed_ids(self) -> None:
+        """An id changed in this form takes its references along (targets, journeys, cells, KPIs...).
+
+        Without this a learner who renames a persona id could never save: the old id
+        is still used elsewhere, and the other steps cannot point at the new one
+        before it is saved. An old id still carried by another item is left alone.
+        """
+        renamed: dict[str, dict[str, str]] = {}
+        for path, before in self._original_ids.items():
+            items = get_in(self.data, path)
+            if not isinstance(items, list):
+                continue
+            now = {i.get("id") for i in items if isinstance(i, dict)}
+            for item, old in before:
+                new = item.get("id")
+                if not any(i is item for i in items):
+                    continue  # removed from the list
+                if isinstance(new, str) and new and new != old and old not in now:
+                    renamed.setdefault(path, {})[old] = new
+        if not renamed:
+            return
+        everything = {old: new for pairs in renamed.values() for old, new in pairs.items()}
+        _replace_refs(self.data, everything, keep_ids=True)
+        for journey in self.data.get("journeys") or []:
+            cells = journey.get("stages") if isinstance(journey, dict) else None
+            if isinstance(cells, dict) and "stages" in renamed:
+                journey["stages"] = {renamed["stages"].get(k, k): v for k, v in cells.items()}
+        self._original_ids = self._ids_by_item()
+
     def _renumber_clashing_ids(self) -> bool:
         """Give items added here a new id when another session saved an item with the same made-up id.
 
@@ -189,6 +228,7 @@ class StepForm:
         except CJMError as exc:
             self._set_status([str(exc)], ok=False)
             return
+        self._original_ids = self._ids_by_item()
         self._generated = {}
         self._messages = {}
         self.problems = []
@@ -268,6 +308,7 @@ class StepForm:
         """Validate and save; on any problem, explain it next to the field and keep every value."""
         self.saved = False
         source = str(self.store.path)
+        self._follow_renamed_ids()
         try:
             project = validate_project(copy.deepcopy(self.data), source)
         except ProjectInvalid as exc:
@@ -294,6 +335,7 @@ class StepForm:
             self._set_status(self.problems, ok=False)
             return False
         self.data = result.model_dump(mode="json")
+        self._original_ids = self._ids_by_item()
         self._generated = {}
         self._messages = {}
         self.problems = []
@@ -346,13 +388,19 @@ class StepForm:
         return f"<{type(self).__name__} step {self.number} of {self.store.path.name}>"
 
 
-def _replace_refs(value: Any, renamed: dict[str, str]) -> Any:
-    """``value`` with every string equal to a renamed id replaced by its new id."""
+def _replace_refs(value: Any, renamed: dict[str, str], keep_ids: bool = False) -> Any:
+    """Replace, in place, every string equal to a renamed id by its new id; returns ``value``.
+
+    In place, so the editors' items stay the same objects. With ``keep_ids``, the
+    ``id`` of each part is left as it is (only references move).
+    """
     if isinstance(value, dict):
-        return {k: _replace_refs(v, renamed) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_replace_refs(v, renamed) for v in value]
-    if isinstance(value, str):
+        for key, item in value.items():
+            if not (keep_ids and key == "id"):
+                value[key] = _replace_refs(item, renamed, keep_ids)
+    elif isinstance(value, list):
+        value[:] = [_replace_refs(item, renamed, keep_ids) for item in value]
+    elif isinstance(value, str):
         return renamed.get(value, value)
     return value
 

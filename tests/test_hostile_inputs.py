@@ -275,6 +275,13 @@ def find_control(widget: Any, css_class: str) -> Any:
     return None
 
 
+def field_at(data: Any, dotted: str) -> Any:
+    """The value at 'opportunities.0.id' in plain project data."""
+    for part in dotted.split("."):
+        data = data[int(part) if part.isdigit() else part]
+    return data
+
+
 def _typed_value(case: dict[str, Any]) -> str:
     if case.get("generate") == "long_text":
         return "K" * 5000
@@ -302,10 +309,10 @@ def test_form_field(case: dict[str, Any], sample_copy: Path) -> None:
         assert sample_copy.read_bytes() == before, "a refused save writes nothing"
         assert "cjm-form-status" in form.status._dom_classes and form.status.value
     else:
-        stored: Any = project_to_data(load_project(sample_copy))
-        for part in expect["path"].split("."):
-            stored = stored[int(part) if part.isdigit() else part]
-        assert stored == expect.get("stored", value)
+        data = project_to_data(load_project(sample_copy))
+        assert field_at(data, expect["path"]) == expect.get("stored", value)
+        for path, wanted in expect.get("also", {}).items():
+            assert field_at(data, path) == wanted, path
         card = form._repr_mimebundle_()["text/html"]
         assert "<script" not in card and "<img" not in card
     assert not list(sample_copy.parent.glob("*.tmp"))

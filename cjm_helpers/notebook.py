@@ -470,7 +470,7 @@ class Step:
             frame = getattr(self, name)()
         if not isinstance(frame, pd.DataFrame):
             return None
-        return _show(plot(frame))
+        return _show(plot(frame, lang=self.language))
 
     # data --------------------------------------------------------------------------------
 

@@ -242,3 +242,29 @@ def test_there_is_no_step_nine(sample_copy: Path) -> None:
 
     with pytest.raises(CJMError, match="1 to 8"):
         step_form(9, ProjectStore(sample_copy))
+
+
+ROUNDTRIP = {
+    1: ("objectives", "experience", "Ordering ahead on the way to work"),
+    2: ("personas", "quote", "Kalau antre, saya telat."),
+    3: ("target_personas", "strategic_fit", 2),
+    4: ("touchpoints", "channel", "Kiosk"),
+    5: ("journeys", "name", "Rina orders ahead (revised)"),
+    6: ("resources", "department", "Customer Care"),
+    7: ("walkthrough", "friction", "The pickup code was hidden under a banner"),
+    8: ("kpis", "definition", "Orders collected within 2 minutes of ready"),
+}
+
+
+@pytest.mark.parametrize("number", sorted(ROUNDTRIP))
+def test_saved_value_is_in_a_fresh_form_after_a_restart(number: int, sample_copy: Path) -> None:
+    path, key, value = ROUNDTRIP[number]
+    form = step_form(number, ProjectStore(sample_copy))
+    assert field(form, path, key).value != value
+    before = sample_copy.read_bytes()
+    field(form, path, key).value = value
+    form.save_button.click()
+    assert form.saved, form.problems
+    assert sample_copy.read_bytes() != before
+    fresh = step_form(number, ProjectStore(sample_copy))  # as after a kernel restart
+    assert field(fresh, path, key).value == value

@@ -79,12 +79,20 @@ def run_overlay_command(args: argparse.Namespace) -> int:
     return 0
 
 
+SAMPLE_LIMIT = 1_000_000
+"""Most customers, respondents or tickets `cjm sample-data` makes (a typo must not run for hours)."""
+
+
 def run_sample_data(args: argparse.Namespace) -> int:
     from ..mapping.export import write_bytes
     from ..overlay import generate_events, generate_survey, generate_tickets
     from ..overlay.generate import write_events
     from ..store import load_project
 
+    for name, value, low in (("users", args.users, 1), ("respondents", args.respondents, 1),
+                             ("tickets", args.tickets, 1)):  # all checked before any file is written
+        if not low <= value <= SAMPLE_LIMIT:
+            raise DataError(f"--{name} must be between {low} and {SAMPLE_LIMIT:,}, not {value}")
     project = load_project(args.project)
     out = Path(args.out)
     events = generate_events(project, users=args.users, seed=args.seed)

@@ -102,3 +102,31 @@ def test_renamed_stage_id_moves_touchpoints_and_journey_cells(sample_copy: Path)
     assert sum(tp.stage == "buy" for tp in after.touchpoints) == n_touchpoints
     assert after.journeys[0].cell("buy").model_dump() == cell
     assert stage not in after.journeys[0].stages
+
+
+def test_save_from_another_store_merges_or_is_named_as_a_conflict(sample_copy: Path) -> None:
+    form = step_form(1, ProjectStore(sample_copy))
+    other = ProjectStore(sample_copy)  # e.g. another notebook
+    project = other.load()
+    other.save(project.model_copy(update={"objectives": project.objectives.model_copy(
+        update={"scope": "Jakarta outlets only", "experience": "Evening orders"})}))
+    form.groups["objectives"].editor.fields["business_question"].control.value = "Why do orders drop at 17:00?"
+    form.save_button.click()
+    assert form.saved, form.problems
+    merged = load_project(sample_copy).objectives
+    assert (merged.scope, merged.experience, merged.business_question) == (
+        "Jakarta outlets only", "Evening orders", "Why do orders drop at 17:00?")
+    # the form now shows the other store's values too
+    assert form.groups["objectives"].editor.fields["scope"].control.value == "Jakarta outlets only"
+
+    project = other.load()
+    other.save(project.model_copy(update={"objectives": project.objectives.model_copy(
+        update={"scope": "Bandung too"})}))
+    form.groups["objectives"].editor.fields["scope"].control.value = "Surabaya too"
+    before = sample_copy.read_bytes()
+    form.save_button.click()
+    assert not form.saved
+    assert "objectives.scope" in "\n".join(form.problems)
+    assert "changed the same fields" in form.status.value
+    assert sample_copy.read_bytes() == before
+    assert form.groups["objectives"].editor.fields["scope"].control.value == "Surabaya too"

@@ -130,3 +130,18 @@ def test_save_from_another_store_merges_or_is_named_as_a_conflict(sample_copy: P
     assert "changed the same fields" in form.status.value
     assert sample_copy.read_bytes() == before
     assert form.groups["objectives"].editor.fields["scope"].control.value == "Surabaya too"
+
+
+def test_renaming_onto_an_existing_id_moves_no_references(sample_copy: Path) -> None:
+    project = load_project(sample_copy)
+    first, second = project.personas[0].id, project.personas[1].id
+    before_targets = [t.persona for t in project.target_personas]
+    form = step_form(2, ProjectStore(sample_copy))
+    ids = form.lists["personas"].editor.fields["id"].control
+    ids.value = second  # a duplicate: refused
+    form.save_button.click()
+    assert not form.saved and form.messages_at("personas[0].id")
+    ids.value = first  # changed back: saves as it was
+    form.save_button.click()
+    assert form.saved, form.problems
+    assert [t.persona for t in load_project(sample_copy).target_personas] == before_targets

@@ -153,12 +153,13 @@ class StepForm:
             items = get_in(self.data, path)
             if not isinstance(items, list):
                 continue
-            now = {i.get("id") for i in items if isinstance(i, dict)}
+            now = [i.get("id") for i in items if isinstance(i, dict)]
             for item, old in before:
                 new = item.get("id")
                 if not any(i is item for i in items):
                     continue  # removed from the list
-                if isinstance(new, str) and new and new != old and old not in now:
+                # a new id another item already has is a duplicate to report, not a rename to follow
+                if isinstance(new, str) and new and new != old and old not in now and now.count(new) == 1:
                     renamed.setdefault(path, {})[old] = new
         if not renamed:
             return

@@ -122,10 +122,24 @@ def _lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
+SAVE_FAILED = ("{path}: could not save ({reason}); the previous version is unchanged. "
+               "Free some disk space or choose a folder you can write to, then save again.")
+
+
 def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
     """Replace ``path`` with ``text`` so a crash leaves the old or the new file, never a mix.
 
     ``durable`` also fsyncs the data and the folder, so the new version survives a power cut.
+    """
+    atomic_write_bytes(path, text.encode("utf-8"), durable)
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, durable: bool = True,
+                       failed: str = SAVE_FAILED) -> Path:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``.
+
+    Every file the suite writes goes through here, so none is ever half written.
+    ``failed`` words the error (placeholders ``{path}`` and ``{reason}``).
     """
     path = Path(path)
     if path.exists() and not path.is_file():  # renaming over /dev/null or a folder would replace it
@@ -133,7 +147,6 @@ def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
                          "give the name of a file to write")
     if path.is_symlink():  # write the file the link points to; renaming would replace the link
         path = path.resolve()
-    data = text.encode("utf-8")
     try:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
@@ -154,16 +167,14 @@ def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
         if durable:
             _fsync_dir(path.parent)
     except OSError as exc:
-        raise SaveFailed(
-            f"{path}: could not save ({exc.strerror or exc}); the previous version is unchanged. "
-            "Free some disk space or choose a folder you can write to, then save again."
-        ) from None
+        raise SaveFailed(failed.format(path=path, reason=exc.strerror or exc)) from None
     finally:
         if tmp_name is not None:
             try:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+    return path
 
 
 def _fsync_dir(folder: Path) -> None:

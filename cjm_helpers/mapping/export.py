@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import CJMError, SaveFailed
 from ..i18n import t
 from ..model import Project
+from ..store import atomic_write_bytes
 
 FORMATS: tuple[str, ...] = ("html", "png", "svg", "pdf", "csv", "wide-csv", "xlsx", "json", "mermaid")
 IMAGE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
@@ -80,31 +80,17 @@ def map_bytes(project: Project, journey_id: str | None, fmt: str, lang: str = "e
     return makers[fmt]()
 
 
+WRITE_FAILED = "{path}: could not write ({reason}); choose a folder you can write to"
+
+
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Replace ``path`` with ``data`` through a temporary file, so it is never half written."""
     path = Path(path)
-    if path.exists() and not path.is_file():  # renaming over /dev/null or a folder would replace it
-        raise SaveFailed(f"{path}: is not a regular file (a folder or a device such as /dev/null); "
-                         "give the name of a file to write")
-    tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-        tmp_name = None
     except OSError as exc:
-        raise SaveFailed(f"{path}: could not write ({exc.strerror or exc}); choose a folder you can "
-                         "write to") from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
-    return path
+        raise SaveFailed(WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from None
+    return atomic_write_bytes(path, data, durable=False, failed=WRITE_FAILED)
 
 
 def export_map(project: Project, path: str | os.PathLike[str], fmt: str | None = None,

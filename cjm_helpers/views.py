@@ -302,8 +302,9 @@ def impact_effort_figure(project: Project, lang: str = "en") -> Figure:
         ax.scatter(o.effort + jitter, o.impact + jitter, s=120 + 900 * o.reach / max_reach, alpha=0.55,
                    color="#2a7ab0" if o.status not in ("done", "dropped") else "#9aa7b4", edgecolor="white")
         label = o.title if len(o.title) <= 38 else o.title[:36] + "…"
-        ax.annotate(label, (o.effort + jitter, o.impact + jitter), xytext=(8, 6), textcoords="offset points",
-                    fontsize=8.5)
+        right_edge = o.effort + jitter > 3.5  # labels there sit centred below, so they stay inside the axes
+        ax.annotate(label, (o.effort + jitter, o.impact + jitter), xytext=(0, -22) if right_edge else (8, 6),
+                    textcoords="offset points", fontsize=8.5, ha="center" if right_edge else "left")
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0.5, 5.5)
     ax.set_xlabel(t("views.matrix.effort", lang))

@@ -122,7 +122,7 @@ TICKETS: dict[str, tuple[str, float, list[str]]] = {
     "tp-referral": ("Referral", 0.06, [
         "Bonus referral teman saya belum dikreditkan",
         "Where do I find my referral code? Took ages to find it",
-        "Referral reward came a week late",
+        "Referral bonus for my friend came a week late",
     ]),
     "tp-whatsapp-cs": ("Service", 0.04, [
         "Admin WA lama balasnya, sudah 2 jam",
@@ -220,7 +220,7 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
             comment = str(rng.choice(pool)) if pool and rng.random() < 0.6 else ""
             options = touchpoints.get(stage) or [""]
             tp = str(rng.choice(options)) if rng.random() < 0.7 else ""
-            csat = int(np.clip(np.rint(rng.normal(3.4 + 0.7 * emotion, 0.7)), 1, 5)) \
+            csat = int(np.clip(np.rint(rng.normal(3.8 + 0.6 * emotion, 0.7)), 1, 5)) \
                 if stage in ("purchase", "retention") or rng.random() < 0.2 else None
             ces = int(np.clip(np.rint(rng.normal(4.8 + 0.9 * emotion, 1.0)), 1, 7)) \
                 if stage in ("consideration", "purchase") else None
@@ -232,7 +232,7 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
             })
         mood = float(np.mean(emotions))
         if rng.random() < 0.85:
-            rows[-len(answered)]["nps"] = int(np.clip(np.rint(rng.normal(7.2 + 1.4 * mood, 1.5)), 0, 10))
+            rows[-len(answered)]["nps"] = int(np.clip(np.rint(rng.normal(8.0 + 1.3 * mood, 1.4)), 0, 10))
     frame = pd.DataFrame(rows)
     for column in ("nps", "csat", "ces"):
         frame[column] = frame[column].astype("Int64")

@@ -39,6 +39,12 @@ from .feedback_input import (
     text_column,
     touchpoint_lookup,
 )
+from .feedback_samples import generate_survey
+
+__all__ = [
+    "load_survey", "emotion_curve", "survey_segments", "segment_profiles", "score_summary", "nps_score",
+    "mean_ci", "t_quantile", "generate_survey", "SURVEY_COLUMNS",
+]
 
 TEXT_COLUMNS: tuple[str, ...] = ("comment", "segment", "persona", "age_band", "goal", "pain")
 SURVEY_COLUMNS: tuple[str, ...] = (

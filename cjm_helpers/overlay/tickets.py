@@ -34,6 +34,12 @@ from .feedback_input import (
     text_column,
     touchpoint_lookup,
 )
+from .feedback_samples import generate_tickets
+
+__all__ = [
+    "load_tickets", "ticket_counts", "ticket_quotes", "generate_tickets", "match_touchpoint",
+    "touchpoint_keywords", "TICKET_COLUMNS",
+]
 
 TICKET_COLUMNS: tuple[str, ...] = (
     "ticket_id", "timestamp", "channel", "category", "text", "user_id", "stage", "stage_name",

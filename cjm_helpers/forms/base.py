@@ -12,6 +12,7 @@ keep every value until the learner changes it or reloads.
 from __future__ import annotations
 
 import copy
+from abc import ABC, abstractmethod
 import html
 import re
 from collections.abc import Callable, Iterator
@@ -43,7 +44,7 @@ def best_slot(path: str, slots: list[str]) -> str | None:
     return max(found, key=len) if found else None
 
 
-class StepForm:
+class StepForm(ABC):
     """One step's form. Subclasses set ``number`` and build their editors in :meth:`build`."""
 
     number: int = 0
@@ -89,8 +90,9 @@ class StepForm:
 
     # building (used by subclasses) ----------------------------------------------------
 
+    @abstractmethod
     def build(self) -> None:
-        raise NotImplementedError
+        """Create the step's editors with add_group, add_list and add_cells."""
 
     def add_group(self, path: str, specs: list[FieldSpec], heading_key: str) -> GroupEditor:
         editor = GroupEditor(self, path, specs, t(heading_key, self.lang))

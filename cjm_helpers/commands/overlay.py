@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from ..errors import DataError
@@ -71,9 +72,18 @@ def run_overlay_command(args: argparse.Namespace) -> int:
     if args.tickets and project is None:
         raise DataError("--tickets needs --project, to place tickets on stages and touchpoints")
     steps = [s.strip() for s in args.funnel.split(",") if s.strip()] if args.funnel else None
-    results = run_overlay(args.events, args.out, survey=args.survey, tickets=args.tickets, project=project,
-                          funnel_steps=steps, path_by=args.path_by, columns=column_mapping(args.columns),
-                          lang=args.lang, progress=not args.no_progress, delimiter=args.delimiter)
+    import duckdb
+
+    try:
+        results = run_overlay(args.events, args.out, survey=args.survey, tickets=args.tickets, project=project,
+                              funnel_steps=steps, path_by=args.path_by, columns=column_mapping(args.columns),
+                              lang=args.lang, progress=not args.no_progress, delimiter=args.delimiter)
+    except duckdb.OutOfMemoryException:
+        from ..overlay.events import DUCKDB_MEMORY
+
+        limit = os.environ.get("CJM_DUCKDB_MEMORY", DUCKDB_MEMORY)
+        raise DataError(f"{args.events}: the log needs more working memory than DuckDB's limit of {limit}; "
+                        "set CJM_DUCKDB_MEMORY higher (100M events ran in 8GB) and run again") from None
     summary = Path(args.out) / "summary.html"
     print(t("overlay.cli.wrote", args.lang, count=len(results), folder=args.out, summary=summary))
     return 0

@@ -7,7 +7,6 @@ ci-artifacts/fuzz-examples.json beside the project-loader figures.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -16,11 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzz_record import record_examples as write_counts
+
 from cjm_helpers.errors import CJMError
 from cjm_helpers.paths import SAMPLE_PROJECT
 from cjm_helpers.store import load_project
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "ci-artifacts"
 EXAMPLES: Counter[str] = Counter()
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 PROJECT = load_project(SAMPLE_PROJECT)
@@ -29,12 +29,7 @@ PROJECT = load_project(SAMPLE_PROJECT)
 @pytest.fixture(scope="module", autouse=True)
 def record_examples() -> Any:
     yield
-    ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / "fuzz-examples.json"
-    counts = json.loads(target.read_text()) if target.exists() else {}
-    counts.update(EXAMPLES)
-    target.write_text(json.dumps(counts, indent=2, sort_keys=True), encoding="utf-8")
-    print(f"fuzz examples run: {dict(EXAMPLES)} (total {sum(EXAMPLES.values())})")
+    write_counts(EXAMPLES)
 
 
 TIMESTAMPS = ["2026-10-01 08:00:00", "2026-10-01T08:00:00+07:00", "2026-10-01T08:00:00Z", "1759305600",

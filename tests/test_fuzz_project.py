@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
-import json
 import string
 from collections import Counter
 from pathlib import Path
@@ -22,6 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzz_record import record_examples as write_counts
+
 from cjm_helpers.cli import main
 from cjm_helpers.errors import CJMError
 from cjm_helpers.mapping.journey_map import JourneyMap
@@ -30,7 +31,6 @@ from cjm_helpers.store import load_project, project_from_text, project_to_data, 
 from cjm_helpers.validation import validate_project
 from cjm_helpers.yamlio import dump_yaml
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "ci-artifacts"
 EXAMPLES: Counter[str] = Counter()
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -38,12 +38,7 @@ FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, Heal
 @pytest.fixture(scope="module", autouse=True)
 def record_examples() -> Any:
     yield
-    ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / "fuzz-examples.json"
-    counts = json.loads(target.read_text()) if target.exists() else {}
-    counts.update(EXAMPLES)
-    target.write_text(json.dumps(counts, indent=2, sort_keys=True), encoding="utf-8")
-    print(f"fuzz examples run: {dict(EXAMPLES)} (total {sum(EXAMPLES.values())})")
+    write_counts(EXAMPLES)
 
 
 def load_or_our_error(text: str) -> Any:

@@ -35,6 +35,8 @@ def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
 _DateSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 MAX_YAML_BYTES = 64 * 1024 * 1024
+MAX_YAML_DEPTH = 64
+"""A project needs about eight levels; deeper is refused before any YAML library's own limit."""
 
 
 class YamlError(ValueError):
@@ -45,11 +47,21 @@ _TYPED_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float",
 _TAG_RESOLVER = yaml.resolver.Resolver()
 
 
+def _too_deep(mark: Any) -> YamlError:
+    where = f"line {mark.line + 1}: " if mark is not None else ""
+    return YamlError(
+        f"{where}the value is nested too deeply (more than {MAX_YAML_DEPTH} levels of lists or "
+        "mappings); a project needs only a few, so flatten it"
+    )
+
+
 def _check_nodes(root: yaml.Node) -> None:
     seen: set[int] = set()
-    stack = [root]
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
+        if depth > MAX_YAML_DEPTH:
+            raise _too_deep(node.start_mark)
         if id(node) in seen:
             mark = node.start_mark
             raise YamlError(
@@ -68,10 +80,10 @@ def _check_nodes(root: yaml.Node) -> None:
                             "same mapping; keep one so no value is silently lost"
                         )
                     keys.add(key_node.value)
-                stack.append(key_node)
-                stack.append(value_node)
+                stack.append((key_node, depth + 1))
+                stack.append((value_node, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((item, depth + 1) for item in node.value)
         elif isinstance(node, yaml.ScalarNode) and node.tag in _TYPED_TAGS and (
             node.tag != _TAG_RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
         ):  # "!!int ''" or "!!float abc": a typed tag on a value of another type
@@ -99,11 +111,13 @@ def parse_yaml(text: str) -> Any:
         problem = exc.problem or exc.context or "not valid YAML"
         if "could not determine a constructor" in str(exc):
             problem = "tags such as !!python/... are not allowed in a project file"
+        if "nesting depth" in problem:  # libyaml's own limit (PyYAML 6.0.4 and newer)
+            raise _too_deep(mark) from None
         raise YamlError(f"{where}{problem}") from None
     except yaml.YAMLError as exc:
         raise YamlError(str(exc)) from None
-    except RecursionError:
-        raise YamlError("the document is nested too deeply") from None
+    except RecursionError:  # the pure-Python parser on a very deep document
+        raise _too_deep(None) from None
     finally:
         loader.dispose()
 

@@ -23,12 +23,15 @@ apt_install() {
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv 2>/dev/null || { apt_install python3-venv && python3 -m venv .venv; }
 fi
-.venv/bin/python -m pip install -q --upgrade pip
+# Every package comes at the exact version in constraints.txt (the lock), so a
+# fresh install today gets what CI tested; scripts/lock.sh moves the lock forward.
+pip_install() { .venv/bin/python -m pip install -q --no-build-isolation -c constraints.txt "$@"; }
+pip_install pip setuptools wheel
 if [ "$want_test" = 1 ]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
+  pip_install -e ".[test]"
   command -v java >/dev/null || apt_install openjdk-17-jre-headless || apt_install default-jre-headless
   command -v chromium >/dev/null || apt_install chromium fonts-dejavu-core
 else
-  .venv/bin/python -m pip install -q -e .
+  pip_install -e .
 fi
 echo "setup: ready in $(pwd)/.venv"

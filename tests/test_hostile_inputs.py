@@ -128,6 +128,10 @@ def deep_nesting() -> bytes:
     return ("name: x\ndescription: " + "[" * 5000 + "]" * 5000 + "\n").encode()
 
 
+def nesting_of_100() -> bytes:
+    return ("name: x\ndescription: " + "[" * 100 + "]" * 100 + "\n").encode()
+
+
 def huge_file() -> bytes:
     line = "# " + "x" * 1021 + "\n"
     return b"name: big\n" + (line * (65 * 1024)).encode()
@@ -156,7 +160,7 @@ def binary() -> bytes:
 
 GENERATORS: dict[str, Callable[[], bytes]] = {
     f.__name__: f
-    for f in (alias_bomb, long_name, deep_nesting, huge_file, many_personas, bom_sample, latin1, utf16, binary)
+    for f in (alias_bomb, long_name, deep_nesting, nesting_of_100, huge_file, many_personas, bom_sample, latin1, utf16, binary)
 }
 
 

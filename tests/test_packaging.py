@@ -43,3 +43,35 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second() -> None:
     assert len(commands) == 2, commands
     ci = (REPO / ".ci" / "run").read_text()
     assert commands[1].strip() in ci
+
+
+def _locked() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (REPO / "constraints.txt").read_text().splitlines():
+        match = re.match(r"([A-Za-z0-9_.\-]+)==(\S+)$", line.strip())
+        if match:
+            pins[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return pins
+
+
+def test_the_lock_pins_every_dependency_inside_its_range() -> None:
+    from packaging.requirements import Requirement
+
+    meta = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    pins = _locked()
+    wrong = {}
+    for text in meta["dependencies"] + meta["optional-dependencies"]["test"]:
+        requirement = Requirement(text)
+        name = requirement.name.lower().replace("_", "-")
+        if name not in pins:
+            wrong[name] = "not in constraints.txt"
+        elif not requirement.specifier.contains(pins[name], prereleases=True):
+            wrong[name] = f"{pins[name]} is outside {requirement.specifier}"
+    assert not wrong, f"constraints.txt disagrees with pyproject.toml (run scripts/lock.sh): {wrong}"
+
+
+def test_setup_installs_from_the_lock() -> None:
+    setup = (REPO / "scripts" / "setup.sh").read_text()
+    installs = [line for line in setup.splitlines() if "pip install" in line]
+    assert installs and all("-c constraints.txt" in line for line in installs), installs
+    assert "setuptools" in _locked() and "pip" in _locked()

@@ -194,6 +194,9 @@ def execute_one(source: Path, target: Path, parameters: dict[str, Any], cwd: Pat
         cwd=str(cwd),
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
         execution_timeout=timeout, config=Config({"KernelManager": {"transport": "ipc"}}),
+        # Shutting a kernel down interrupts it first, and ipykernel logs that interrupt as an
+        # error on our terminal; a cell's real errors still reach the notebook and our message.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
 
 

@@ -320,6 +320,14 @@ class ProjectStore:
         self._base_text = text
         return project
 
+    def changed_on_disk(self) -> bool:
+        """Whether another session saved the file since this store last loaded or saved it."""
+        return self._base_text is not None and _read_current(self.path) != self._base_text
+
+    def loaded(self) -> Project | None:
+        """The project as this store last loaded or saved it (the base a save merges against)."""
+        return None if self._base_text is None else project_from_text(self._base_text, str(self.path))
+
     def save(self, project: Project) -> Project:
         """Save, merging with concurrent saves; return the project as now on disk."""
         result, text = _checked_text(project, self.path)

@@ -224,6 +224,21 @@ class StepForm(ABC):
                 continue  # loaded by its journey list
             editor.load()
 
+    def has_unsaved_edits(self) -> bool:
+        """Whether the form holds values that differ from what it last loaded or saved."""
+        loaded = self.store.loaded()
+        return loaded is None or self.data != loaded.model_dump(mode="json")
+
+    def refresh(self) -> bool:
+        """Show another session's newer save, unless that would throw away edits made here.
+
+        Edits are kept: saving them merges with the newer file, or names a conflict.
+        """
+        if not self.store.changed_on_disk() or self.has_unsaved_edits():
+            return False
+        self.reload()
+        return True
+
     def reload(self) -> None:
         """Throw away unsaved edits and show the project as it is on disk now."""
         try:

@@ -213,8 +213,9 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
     segments = []
     for persona in project.personas:
         share = persona.share_of_customers or (0.6 / max(len(project.personas), 1))
-        segments.append((persona.id, _segment_name(persona.name, project.language), persona.demographics.age_band or "25–34",
-                         persona.goals or ["—"], persona.pains or ["—"], share))
+        segments.append((persona.id, _segment_name(persona.name, project.language),
+                         persona.demographics.age_band or "25–34", persona.goals or ["—"], persona.pains or ["—"],
+                         share))
     rest = max(0.0, 1.0 - sum(s[-1] for s in segments))
     for (name, age, goals, pains), part in zip(phrases.extra_segments, EXTRA_SHARE):
         segments.append(("", name, age, goals, pains, rest * part / sum(EXTRA_SHARE)))

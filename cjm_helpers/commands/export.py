@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--out", required=True, metavar="DIR", help="folder for the HTML pages")
     export.add_argument("--no-input", action="store_true", help="hide all code; show only text and results")
     export.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the page headings and links")
+    export.add_argument("--slides", action="store_true",
+                        help="reveal.js slide decks instead of pages: one per notebook and one for the whole course, "
+                             "with the prose as speaker notes; they open offline")
     export.set_defaults(handler=run_export)
 
 
@@ -26,6 +29,12 @@ def run_export(args: argparse.Namespace) -> int:
     from ..export import export_notebooks
     from ..i18n import t
 
+    if args.slides:
+        from ..slides import export_slides
+
+        decks = export_slides(Path(args.notebooks), Path(args.out), no_input=True, lang=args.lang)
+        print(t("slides.done", args.lang, count=len(decks), path=Path(args.out)))
+        return 0
     written = export_notebooks(Path(args.notebooks), Path(args.out), no_input=args.no_input, lang=args.lang)
     print(t("run.done.export", args.lang, count=len(written), path=written[-1]))
     return 0

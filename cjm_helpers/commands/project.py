@@ -31,6 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     lab.add_argument("project", nargs="?", default="", help="project file (default: a copy of the sample)")
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    lab.add_argument("--collaborate", action="store_true",
+                     help="real-time collaboration: several people edit the same notebooks at once and see "
+                          "each other's cursors and edits")
     lab.set_defaults(handler=run_lab)
 
 
@@ -61,8 +64,12 @@ def run_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def lab_command(project: Path, port: int, token: str, open_browser: bool) -> list[str]:
-    """The JupyterLab command line: loopback only, with a token, on the notebooks folder."""
+def lab_command(project: Path, port: int, token: str, open_browser: bool, collaborate: bool = False) -> list[str]:
+    """The JupyterLab command line: loopback only, with a token, on the notebooks folder.
+
+    Real-time collaboration (jupyter-collaboration) is on only when asked for: alone, a
+    learner's notebook behaves as in plain JupyterLab.
+    """
     from ..paths import NOTEBOOKS_DIR
 
     cmd = [
@@ -72,6 +79,7 @@ def lab_command(project: Path, port: int, token: str, open_browser: bool) -> lis
         f"--ServerApp.port={port}",
         f"--IdentityProvider.token={token}",
     ]
+    cmd.append(f"--YDocExtension.disable_rtc={not collaborate}")
     if not open_browser:
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -90,6 +98,7 @@ def run_lab(args: argparse.Namespace) -> int:
     print(f"opening JupyterLab with {project}")
     print(f"address: http://127.0.0.1:{args.port}/lab?token={token}")
     try:
-        return subprocess.call(lab_command(project, args.port, token, not args.no_browser), env=env)
+        return subprocess.call(lab_command(project, args.port, token, not args.no_browser, args.collaborate),
+                               env=env)
     except FileNotFoundError as exc:
         raise CJMError(f"cannot start JupyterLab ({exc}); install the suite with pip first") from None

@@ -7,7 +7,6 @@ and tests use the same result. Data-derived views live in :mod:`.overlay`.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 import pandas as pd
@@ -15,6 +14,7 @@ from matplotlib.figure import Figure
 
 from .i18n import format_date, format_number, t
 from .model import Project
+from .text import esc
 
 # --- small HTML pieces ---------------------------------------------------------------
 
@@ -32,11 +32,6 @@ CARD_CSS = """
 .cjm-evidence{font-size:11px;border-radius:8px;padding:0 6px;background:#e8eef4;color:#33506b}
 </style>
 """
-
-
-def esc(text: object) -> str:
-    """Escape any value for HTML text and attributes."""
-    return html.escape(str(text), quote=True)
 
 
 def _items(values: Iterable[str]) -> str:

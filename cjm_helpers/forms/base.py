@@ -12,9 +12,8 @@ keep every value until the learner changes it or reloads.
 from __future__ import annotations
 
 import copy
-from abc import ABC, abstractmethod
-import html
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,8 +22,9 @@ import ipywidgets as widgets
 from ..errors import CJMError, Problem, ProjectInvalid, SaveConflict
 from ..i18n import check_language, t
 from ..store import ProjectStore, load_project
+from ..text import esc
 from ..validation import validate_project
-from ..views import CARD_CSS, esc
+from ..views import CARD_CSS
 from .editors import CellEditor, GroupEditor, ListEditor
 from .fields import FieldSpec, get_in
 
@@ -302,7 +302,7 @@ class StepForm(ABC):
 
     def _set_status(self, lines: list[str], ok: bool) -> None:
         color = "#1b6e3a" if ok else "#b00020"
-        body = "<br>".join(html.escape(line) for line in lines)
+        body = "<br>".join(esc(line) for line in lines)
         self.status.value = f"<div style='color:{color};margin:6px 0'>{body}</div>"
 
     # saving -----------------------------------------------------------------------------------

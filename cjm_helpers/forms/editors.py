@@ -14,13 +14,13 @@ so a validation problem can be shown next to the field it concerns.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from ..i18n import t
+from ..text import esc
 from .fields import MESSAGE_CSS, Field, FieldSpec, get_in, set_in
 
 if TYPE_CHECKING:
@@ -33,11 +33,11 @@ def _message_html(messages: list[str], indent: bool = False) -> str:
     if not messages:
         return ""
     style = MESSAGE_CSS if indent else MESSAGE_CSS.replace("margin:0 0 4px 198px", "margin:2px 0 4px 0")
-    return f"<div style='{style}'>⚠ " + "<br>".join(html.escape(m) for m in messages) + "</div>"
+    return f"<div style='{style}'>⚠ " + "<br>".join(esc(m) for m in messages) + "</div>"
 
 
 def _heading(text: str) -> widgets.HTML:
-    return widgets.HTML(f"<h4 style='margin:10px 0 4px 0;color:#1f3b57'>{html.escape(text)}</h4>")
+    return widgets.HTML(f"<h4 style='margin:10px 0 4px 0;color:#1f3b57'>{esc(text)}</h4>")
 
 
 class ItemEditor:
@@ -265,7 +265,7 @@ class ListEditor:
         self._refresh_selector()
         self.editor.load()
         self.remove_button.disabled = self.current() is None
-        self.empty.value = "" if self.items else f"<i>{html.escape(t('forms.status.empty', self.form.lang))}</i>"
+        self.empty.value = "" if self.items else f"<i>{esc(t('forms.status.empty', self.form.lang))}</i>"
         self.message.value = _message_html(self.form.messages_at(self.path)
                                            + (self.form.messages_at(f"{self.path}[{self.index}]")
                                               if self.index is not None else []))

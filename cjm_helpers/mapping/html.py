@@ -2,17 +2,17 @@
 
 The output needs no network and no JavaScript: styles are inline and scoped
 under the ``cjmmap`` class so they never restyle the notebook around them, and
-every piece of user text passes through :func:`html.escape`. The same markup
+every piece of user text passes through :func:`cjm_helpers.text.esc`. The same markup
 shows inline in Jupyter, in a standalone file, and on paper (print CSS).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 from ..i18n import t
 from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
+from ..text import esc
 from .layout import (
     CardView,
     EmotionPoint,
@@ -117,11 +117,6 @@ html,body{margin:0;padding:0;background:#fff;}
 body{padding:16px;}
 @media print{body{padding:0;}}
 """
-
-
-def esc(text: object) -> str:
-    """Escape anything for HTML text and attribute values."""
-    return html.escape(str(text), quote=True)
 
 
 def score_text(score: int) -> str:

@@ -9,9 +9,7 @@ raises :class:`RunFailed` so the command exits non-zero.
 
 from __future__ import annotations
 
-import html
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -21,6 +19,7 @@ from typing import Any
 from ..errors import CJMError, DataError
 from ..i18n import check_language, t
 from ..model import Project
+from ..text import esc, slug, unique_id
 from .params import FOR_EACH_KINDS, RunParams
 from .suite import RunFailed, data_paths, run_suite
 
@@ -41,12 +40,6 @@ class VariantOutcome:
     variant: Variant
     ok: bool
     message: str = ""
-
-
-def slug(text: str) -> str:
-    """A folder-safe name: lower-case letters, digits and '-' only."""
-    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return value[:60] or "x"
 
 
 def _read_table(path: str) -> Any:
@@ -90,10 +83,8 @@ def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: 
     variants = []
     used: set[str] = set()
     for value in sorted(v for v in survey[seg_col].unique() if str(v).strip()):
-        folder = base = f"segment-{slug(str(value))}"
-        n = 2
-        while folder in used:  # 'Office workers' and 'office-workers', or two non-Latin names
-            folder, n = f"{base}-{n}", n + 1
+        # 'Office workers' and 'office-workers', or two non-Latin names, get folders of their own
+        folder = unique_id(f"segment-{slug(str(value), limit=60)}", used)
         used.add(folder)
         data_dir = out_dir / folder / "data"
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -192,7 +183,6 @@ def index_html(project: Project, kind: str, outcomes: list[VariantOutcome], lang
     """The batch's index page: one row per run with links to its report and walkthrough."""
     from ..report.page import PAGE_CSS
 
-    esc = html.escape
     rows = []
     for o in outcomes:
         v = o.variant

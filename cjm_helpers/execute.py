@@ -96,9 +96,10 @@ def refresh_notebooks(names: list[str] | None = None, progress: bool = True) -> 
     chosen = [s for s in chapter_sources() if not names or any(n in s.name for n in names)]
     if not chosen:
         from .errors import CJMError
+        from .i18n import t
 
-        known = ", ".join(s.stem for s in chapter_sources()) or "none"
-        raise CJMError(f"no notebook matches {' '.join(names or [])!r}; known: {known}")
+        known = ", ".join(s.stem for s in chapter_sources()) or t("errors.none_yet")
+        raise CJMError(t("errors.notebooks.no_match", names=repr(" ".join(names or [])), known=known))
     written = []
     with sample_workspace():
         for source in tqdm(chosen, desc="notebooks", unit="nb", disable=not progress):

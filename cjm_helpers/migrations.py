@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import Problem, ProjectInvalid
+from .i18n import t
 from .model import SCHEMA_VERSION
 from .text import slug
 
@@ -93,7 +94,7 @@ def migrate(data: Any, source: str | None = None) -> Any:
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool):
         raise ProjectInvalid(
-            [Problem("schema_version", f"is {version!r}; it must be a whole number such as {SCHEMA_VERSION}")],
+            [Problem("schema_version", t("errors.schema.not_number", version=repr(version), current=SCHEMA_VERSION))],
             source,
         )
     if version > SCHEMA_VERSION:
@@ -101,14 +102,13 @@ def migrate(data: Any, source: str | None = None) -> Any:
             [
                 Problem(
                     "schema_version",
-                    f"is {version}, newer than this version of cjm understands ({SCHEMA_VERSION}); "
-                    "upgrade cjm-helpers to open it",
+                    t("errors.schema.too_new", version=version, current=SCHEMA_VERSION),
                 )
             ],
             source,
         )
     if version < 1:
-        raise ProjectInvalid([Problem("schema_version", f"is {version}; the oldest known is 1")], source)
+        raise ProjectInvalid([Problem("schema_version", t("errors.schema.too_old", version=version))], source)
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
         version += 1

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import CJMError
+from .i18n import t
 
 SCHEMA_VERSION = 2
 
@@ -419,7 +420,7 @@ class Project(Part):
         """The journey with this id, or the first one when no id is given."""
         if journey_id is None:
             if not self.journeys:
-                raise CJMError(f"project {self.name!r} has no journeys yet; add one in step 5")
+                raise CJMError(t("errors.model.no_journeys", project=repr(self.name)))
             return self.journeys[0]
         return _by_id(self.journeys, journey_id, "journey")
 
@@ -437,5 +438,5 @@ def _by_id(items: list, wanted: str, kind: str):  # type: ignore[type-arg]
     for item in items:
         if item.id == wanted:
             return item
-    known = ", ".join(i.id for i in items) or "none yet"
-    raise CJMError(f"no {kind} with id {wanted!r} (known: {known})")
+    known = ", ".join(i.id for i in items) or t("errors.none_yet")
+    raise CJMError(t(f"errors.model.no_{kind}", id=repr(wanted), known=known))

@@ -392,17 +392,14 @@ def resolve_pair(project: Project, current_id: str | None, future_id: str | None
         candidates = [j for j in project.journeys
                       if j.compares_to is not None and (current_id is None or j.compares_to == current_id)]
         if not candidates:
-            wanted = f" to {current_id!r}" if current_id else ""
-            raise CJMError(
-                f"project {project.name!r} has no future-state journey that compares{wanted}; "
-                "set compares_to on the future journey or pass both journey ids"
-            )
+            if current_id:
+                raise CJMError(t("errors.map.no_future_for", project=repr(project.name), journey=repr(current_id)))
+            raise CJMError(t("errors.map.no_future", project=repr(project.name)))
         future_id = candidates[0].id
     if current_id is None:
         current_id = project.journey(future_id).compares_to
         if current_id is None:
-            raise CJMError(f"journey {future_id!r} does not say which journey it improves on; "
-                           "set its compares_to or pass the current journey's id")
+            raise CJMError(t("errors.map.no_compares_to", journey=repr(future_id)))
     project.journey(current_id)
     project.journey(future_id)
     return current_id, future_id

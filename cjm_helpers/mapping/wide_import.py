@@ -347,8 +347,7 @@ def import_wide_rows(
     stem = Path(source).name.split(".")[0] or "map"
     journey_id = journey_id or unique_id(slug(stem), {j.id for j in project.journeys})
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", journey_id):
-        raise DataError(f"{source}: journey id {journey_id!r} is not a valid id; use lower-case letters, "
-                        "digits, '-' or '_' (for example 'rina-current')")
+        raise DataError(t("errors.map.bad_journey_id", lang, source=source, journey=repr(journey_id)))
     replaced = next((j for j in project.journeys if j.id == journey_id), None)
     result = project.model_copy(deep=True)
 

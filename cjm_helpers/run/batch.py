@@ -52,12 +52,12 @@ def _read_table(path: str) -> Any:
             return pd.read_excel(path, dtype=str).fillna("")
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
-        raise DataError(f"{path}: no such file; check the path") from None
+        raise DataError(t("errors.run.no_file", path=path)) from None
     except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text; save it as UTF-8 (in a spreadsheet: 'CSV UTF-8')") from None
+        raise DataError(t("errors.run.not_utf8", path=path)) from None
     except (OSError, ValueError, ImportError) as exc:  # pandas' ParserError and EmptyDataError are ValueErrors
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path}: cannot be read as a table ({detail}); check the file's format") from None
+        raise DataError(t("errors.run.not_table", path=path, reason=detail)) from None
 
 
 def _column(frame: Any, wanted: str) -> str | None:
@@ -71,12 +71,11 @@ def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: 
     ``user_id`` column the event log is cut to the same users.
     """
     if not survey_file:
-        raise DataError("--for-each segment needs a survey; give --survey FILE or declare one in the project")
+        raise DataError(t("errors.run.segment_needs_survey"))
     survey = _read_table(survey_file)
     seg_col = _column(survey, "segment")
     if seg_col is None:
-        raise DataError(f"{survey_file}: no 'segment' column, so there are no segments to run for; "
-                        "add one or use --for-each persona")
+        raise DataError(t("errors.run.no_segment_column", path=survey_file))
     user_col = _column(survey, "user_id")
     events = _read_table(events_file) if events_file and user_col else None
     event_user_col = _column(events, "user_id") if events is not None else None
@@ -101,21 +100,21 @@ def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: 
         variants.append(Variant("segment", str(value), str(value), folder,
                                 replace(params, parameters=extra, **new)))
     if not variants:
-        raise DataError(f"{survey_file}: the 'segment' column is empty; fill it in or use --for-each persona")
+        raise DataError(t("errors.run.empty_segment_column", path=survey_file))
     return variants
 
 
 def plan_batch(project: Project, project_file: Path, kind: str, out_dir: Path, params: RunParams) -> list[Variant]:
     """The runs of a batch, in a stable order."""
     if kind not in FOR_EACH_KINDS:
-        raise CJMError(f"cannot run for each {kind!r}; use one of {', '.join(FOR_EACH_KINDS)}")
+        raise CJMError(t("errors.run.for_each", kind=repr(kind), kinds=", ".join(FOR_EACH_KINDS)))
     if kind == "persona":
         if not project.personas:
-            raise CJMError(f"{project_file}: the project has no personas yet; add them in step 2")
+            raise CJMError(t("errors.run.no_personas", path=project_file))
         return [Variant("persona", p.id, p.name, f"persona-{p.id}", params) for p in project.personas]
     if kind == "journey":
         if not project.journeys:
-            raise CJMError(f"{project_file}: the project has no journeys yet; add one in step 5")
+            raise CJMError(t("errors.run.no_journeys", path=project_file))
         return [Variant("journey", j.id, j.name, f"journey-{j.id}", params) for j in project.journeys]
     data = data_paths(project_file, project, params)
     return segment_variants(data["survey_file"], data["events_file"], out_dir, params)

@@ -23,6 +23,7 @@ from typing import Any
 from . import paths
 from .errors import CJMError
 from .i18n import check_language, t
+from .text import step_number
 
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "cjm-setup", "remove-cell", "remove_cell"})
 """Cells with these tags never appear in an export."""
@@ -196,11 +197,6 @@ def notebook_title(nb: Any, fallback: str) -> str:
     return fallback
 
 
-def step_of(path: Path) -> int:
-    match = re.match(r"^(\d{2})_", path.name)
-    return int(match.group(1)) if match else -1
-
-
 # --- rendering -----------------------------------------------------------------------------
 
 
@@ -332,7 +328,7 @@ def export_notebooks(
             notebooks.append(nbformat.read(file, as_version=4))
         except (OSError, ValueError) as exc:  # nbformat raises ValueError subclasses for bad JSON
             raise CJMError(t("errors.export.unreadable", lang, file=file, reason=exc)) from None
-    pages = [Page(f, f"{f.stem}.html", notebook_title(nb, f.stem), step_of(f)) for f, nb in zip(files, notebooks)]
+    pages = [Page(f, f"{f.stem}.html", notebook_title(nb, f.stem), step_number(f)) for f, nb in zip(files, notebooks)]
     written = []
     exporter = make_exporter(no_input, lang)
     for i, (page, nb) in enumerate(zip(pages, notebooks)):

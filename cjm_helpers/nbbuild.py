@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import paths
+from . import paths, text
 from .errors import CJMError
 from .i18n import t
 
@@ -58,10 +58,10 @@ class _Cell:
 
 def step_number(source: Path) -> int:
     """The step a source belongs to, from its name: ``05_map_elements.md`` -> 5."""
-    match = re.match(r"^(\d{2})_", source.name)
-    if not match:
+    number = text.step_number(source)
+    if number < 0:
         raise CJMError(t("errors.nbbuild.bad_name", file=source.name))
-    return int(match.group(1))
+    return number
 
 
 def chapter_sources(folder: Path | None = None) -> list[Path]:

@@ -1,4 +1,4 @@
-"""Small text jobs every part of the suite shares: ids made from names, loose keys, HTML escaping.
+"""Small text jobs every part of the suite shares: ids made from names, HTML escaping, step numbers.
 
 This is the ground floor: it imports nothing of ours, so the model, the forms,
 the importers, the runner and the HTML writers can all use it. Each job exists
@@ -11,8 +11,9 @@ import html
 import re
 import unicodedata
 from collections.abc import Collection
+from pathlib import PurePath
 
-__all__ = ["esc", "fold", "slug", "unique_id"]
+__all__ = ["esc", "fold", "slug", "step_number", "unique_id"]
 
 _UNDECOMPOSED = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i",
                                "ħ": "h", "þ": "th", "ð": "d"})
@@ -51,3 +52,12 @@ def unique_id(base: str, taken: Collection[str]) -> str:
 def esc(value: object) -> str:
     """Any value as text safe inside HTML text and attribute values (quotes escaped too)."""
     return html.escape(str(value), quote=True)
+
+
+_STEP_PREFIX = re.compile(r"^(\d{2})_")
+
+
+def step_number(path: str | PurePath) -> int:
+    """The step a chapter file belongs to, from its name: '03_target_personas.ipynb' -> 3; -1 without a prefix."""
+    match = _STEP_PREFIX.match(PurePath(path).name)
+    return int(match.group(1)) if match else -1

@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..environment import scoped_environ
 from ..errors import CJMError
 from ..i18n import check_language, t
 from ..model import Project
+from ..text import step_number
 from .params import RunParams
 
 TOTAL_STEPS = 8
@@ -68,12 +70,6 @@ class RunResult:
     notebooks: list[NotebookResult] = field(default_factory=list)
     html: list[Path] = field(default_factory=list)
     report: Path | None = None
-
-
-def step_number(path: Path) -> int:
-    """'03_target_personas.ipynb' -> 3 (-1 when the name has no step prefix)."""
-    match = re.match(r"^(\d{2})_", path.name)
-    return int(match.group(1)) if match else -1
 
 
 def choose_notebooks(folder: Path, only: tuple[int, ...] = ()) -> list[Path]:
@@ -148,17 +144,8 @@ def declared_only(notebook: Path, parameters: dict[str, Any]) -> dict[str, Any]:
 @contextmanager
 def kernel_environment(home: Path) -> Iterator[None]:
     """Environment for the kernels: a private CJM_HOME, and no MPLBACKEND (it hides figures)."""
-    saved = {k: os.environ.get(k) for k in ("CJM_HOME", "MPLBACKEND")}
-    os.environ["CJM_HOME"] = str(home)
-    os.environ.pop("MPLBACKEND", None)
-    try:
+    with scoped_environ({"CJM_HOME": str(home), "MPLBACKEND": None}):
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _failure(exc: BaseException, notebook: Path, out_dir: Path, lang: str) -> RunFailed:

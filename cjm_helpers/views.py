@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .i18n import format_date, format_number, t
-from .model import Project
+from .model import RESOURCE_KINDS, Project
 from .text import esc
 
 # --- small HTML pieces ---------------------------------------------------------------
@@ -209,7 +209,7 @@ def resource_table(project: Project, lang: str = "en") -> pd.DataFrame:
 def resource_gaps(project: Project, lang: str = "en") -> pd.DataFrame:
     """Touchpoints by resource kind: 'need' where something is missing, 'have' where covered."""
     names = {tp.id: tp.name for tp in project.touchpoints}
-    kinds = ["people", "tools", "budget", "data"]
+    kinds = list(RESOURCE_KINDS)
     cells: dict[str, dict[str, str]] = {}
     for r in project.resources:
         row = cells.setdefault(names.get(r.touchpoint or "", r.department or "—"), {})

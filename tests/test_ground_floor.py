@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import os
 from pathlib import Path
+from typing import Literal, get_args, get_origin
 
 import pytest
 
@@ -35,6 +36,43 @@ def _definitions() -> list[tuple[str, str]]:
 def test_each_shared_helper_is_defined_once() -> None:
     copies = [(rel, name) for rel, name in _definitions() if rel != SHARED[name] and (rel, name) not in STRICTER]
     assert not copies, f"use the shared helper instead of a copy: {copies}"
+
+
+def _vocabularies() -> dict[str, frozenset[str]]:
+    from cjm_helpers import model
+
+    return {name: frozenset(get_args(value)) for name, value in vars(model).items()
+            if get_origin(value) is Literal and len(get_args(value)) > 1}
+
+
+def test_vocabulary_tuples_are_read_from_the_model_literals() -> None:
+    from cjm_helpers import model
+
+    pairs = {"EVIDENCE_LEVELS": "EvidenceLevel", "MAP_TYPES": "MapType", "LANES": "Lane",
+             "RESOURCE_KINDS": "ResourceKind", "RESOURCE_STATUSES": "ResourceStatus",
+             "DATA_SOURCE_KINDS": "DataSourceKind", "VISIBILITIES": "Visibility",
+             "OPPORTUNITY_STATUSES": "OpportunityStatus", "GOAL_TYPES": "GoalType", "REVIEW_CADENCES": "ReviewCadence"}
+    for values, literal in pairs.items():
+        assert getattr(model, values) == get_args(getattr(model, literal)), values
+
+
+def test_no_module_spells_out_a_vocabulary_again() -> None:
+    """A tuple or list that repeats a whole vocabulary of the model is a copy that can drift."""
+    vocabularies = _vocabularies()
+    copies = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        literals = {id(n.slice) for n in ast.walk(tree)
+                    if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == "Literal"}
+        for node in ast.walk(tree):
+            if id(node) in literals:
+                continue  # the Literal itself: the one place a vocabulary is written
+            if isinstance(node, (ast.Tuple, ast.List)) and node.elts and all(
+                    isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+                words = frozenset(e.value for e in node.elts)  # type: ignore[attr-defined]
+                copies += [f"{rel}:{node.lineno} repeats {name}" for name, v in vocabularies.items() if words == v]
+    assert not copies, copies
 
 
 def test_step_number_reads_the_prefix() -> None:

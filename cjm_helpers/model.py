@@ -15,12 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import CJMError
 from .i18n import t
+from .text import ID_PATTERN
 
 SCHEMA_VERSION = 2
 
 Id = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$"),
+    StringConstraints(pattern=ID_PATTERN.pattern),
 ]
 """Identifier of a part: lower-case letters, digits, '-' and '_', at most 64."""
 

@@ -13,12 +13,16 @@ import unicodedata
 from collections.abc import Collection
 from pathlib import PurePath
 
-__all__ = ["esc", "fold", "slug", "step_number", "unique_id"]
+__all__ = ["ID_BODY", "ID_PATTERN", "esc", "fold", "slug", "step_number", "unique_id"]
 
 _UNDECOMPOSED = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i",
                                "ħ": "h", "þ": "th", "ð": "d"})
 """Lower-case letters Unicode does not split into a base letter and an accent (``ł`` is not ``l`` + mark)."""
 _NOT_ID = re.compile(r"[^a-z0-9]+")
+
+ID_BODY = r"[a-z0-9][a-z0-9_-]{0,63}"
+"""What an id is: lower-case letters, digits, '-' and '_', starting with a letter or digit, at most 64."""
+ID_PATTERN = re.compile(f"^{ID_BODY}$")
 
 
 def fold(text: str) -> str:

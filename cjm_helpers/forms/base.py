@@ -21,7 +21,7 @@ import ipywidgets as widgets
 
 from ..errors import CJMError, Problem, ProjectInvalid, SaveConflict
 from ..i18n import check_language, t
-from ..references import ID_LISTS, IdKind, rename_references
+from ..references import ID_LISTS, IdKind, ids_of, rename_references
 from ..store import ProjectStore, load_project
 from ..text import esc
 from ..validation import validate_project
@@ -204,12 +204,7 @@ class StepForm(ABC):
 
     def pain_point_ids(self) -> set[str]:
         """Every pain point id of every journey, as the data stands now."""
-        ids: set[str] = set()
-        for journey in self.data.get("journeys") or []:
-            for cell in (journey.get("stages") or {}).values():
-                for key in ("pain_points", "internal_pain_points"):
-                    ids.update(p.get("id") for p in cell.get(key) or [] if isinstance(p, dict))
-        return ids
+        return set(ids_of(self.data, "pain point"))
 
     def ids(self, path: str) -> list[str]:
         return [str(i.get("id")) for i in self.data.get(path) or [] if isinstance(i, dict) and i.get("id")]

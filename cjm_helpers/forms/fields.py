@@ -18,7 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..i18n import catalogue, t
-from ..text import esc, slug, unique_id
+from ..text import ID_BODY, esc, slug, unique_id
 
 Options = Callable[[dict[str, Any]], Sequence[tuple[str, Any]]]
 """Given the whole project data, the (label, value) pairs a choice offers."""
@@ -29,8 +29,7 @@ KINDS = ("text", "suggest", "textarea", "lines", "int", "float", "date", "dateti
 LABEL_STYLE = {"description_width": "190px"}
 WIDE = widgets.Layout(width="96%")
 MESSAGE_CSS = "color:#b00020;margin:0 0 4px 198px;font-size:12px"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_PAIN_LINE = re.compile(r"^([a-z0-9][a-z0-9_-]{0,63}):\s+(.+)$")
+_PAIN_LINE = re.compile(rf"^({ID_BODY}):\s+(.+)$")
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from ..model import (
     Touchpoint,
 )
 from ..store import project_to_data
-from ..text import fold, slug, unique_id
+from ..text import ID_PATTERN, fold, slug, unique_id
 from ..validation import validate_project
 from .layout import evidence_label, lane_label, stage_label
 from .tabular import FORMULA_STARTS
@@ -346,7 +346,7 @@ def import_wide_rows(
     wide = parse_wide(rows, where)
     stem = Path(source).name.split(".")[0] or "map"
     journey_id = journey_id or unique_id(slug(stem), {j.id for j in project.journeys})
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", journey_id):
+    if not ID_PATTERN.match(journey_id):
         raise DataError(t("errors.map.bad_journey_id", lang, source=source, journey=repr(journey_id)))
     replaced = next((j for j in project.journeys if j.id == journey_id), None)
     result = project.model_copy(deep=True)

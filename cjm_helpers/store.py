@@ -120,8 +120,8 @@ def _lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-SAVE_FAILED = ("{path}: could not save ({reason}); the previous version is unchanged. "
-               "Free some disk space or choose a folder you can write to, then save again.")
+SAVE_FAILED = "errors.store.save_failed"
+"""The catalogue key of the message when a save fails (placeholders ``{path}`` and ``{reason}``)."""
 
 
 def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
@@ -137,7 +137,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, durable: bool 
     """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``.
 
     Every file the suite writes goes through here, so none is ever half written.
-    ``failed`` words the error (placeholders ``{path}`` and ``{reason}``).
+    ``failed`` is the catalogue key that words the error (placeholders ``{path}`` and ``{reason}``).
     """
     path = Path(path)
     if path.exists() and not path.is_file():  # renaming over /dev/null or a folder would replace it
@@ -164,7 +164,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, durable: bool 
         if durable:
             _fsync_dir(path.parent)
     except OSError as exc:
-        raise SaveFailed(failed.format(path=path, reason=exc.strerror or exc)) from None
+        raise SaveFailed(t(failed, path=path, reason=exc.strerror or exc)) from None
     finally:
         if tmp_name is not None:
             try:

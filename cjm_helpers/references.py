@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 from .errors import Problem
+from .i18n import DEFAULT_LANGUAGE, t
 from .model import Project
 
 __all__ = ["ID_LISTS", "REFERENCES", "IdKind", "ids_of", "reference_problems", "references", "rename_references"]
@@ -159,53 +160,52 @@ def rename_references(data: Any, renamed: Mapping[IdKind, Mapping[str, str]]) ->
     return data
 
 
-def _known(ids: Iterable[str]) -> str:
+def _kind(kind: IdKind, lang: str) -> str:
+    return t(f"errors.references.kind.{kind.replace(' ', '_')}", lang)
+
+
+def _known(ids: Iterable[str], lang: str) -> str:
     ids = list(ids)
     if not ids:
-        return "none defined yet"
+        return t("errors.references.none_defined", lang)
     if len(ids) > 8:
-        return f"{ids[0]} … {ids[-1]}, {len(ids)} in all"
+        return t("errors.references.many", lang, first=ids[0], last=ids[-1], count=len(ids))
     return ", ".join(ids)
 
 
-def _dangling(path: str, value: str, kind: str, known: list[str]) -> Problem:
-    return Problem(
-        path,
-        f"{value!r} is not a {kind} of this project (known: {_known(known)}); "
-        f"fix the id or add the {kind} first",
-    )
+def _dangling(path: str, value: str, kind: IdKind, known: list[str], lang: str) -> Problem:
+    return Problem(path, t("errors.references.dangling", lang, value=repr(value), kind=_kind(kind, lang),
+                           known=_known(known, lang)))
 
 
-def _duplicates(path: str, ids: list[str], kind: str) -> Iterator[Problem]:
+def _duplicates(path: str, ids: list[str], kind: IdKind, lang: str) -> Iterator[Problem]:
     for value, count in Counter(ids).items():
         if count > 1:
-            yield Problem(
-                path,
-                f"the {kind} id {value!r} is used {count} times; give each {kind} its own id",
-            )
+            yield Problem(path, t("errors.references.duplicate", lang, kind=_kind(kind, lang), value=repr(value),
+                                  count=count))
 
 
-def reference_problems(project: Project) -> list[Problem]:
-    """All dangling references and duplicate ids in a structurally valid project."""
-    return list(_iter_problems(project))
+def reference_problems(project: Project, lang: str = DEFAULT_LANGUAGE) -> list[Problem]:
+    """All dangling references and duplicate ids in a structurally valid project, worded in ``lang``."""
+    return list(_iter_problems(project, lang))
 
 
-def _iter_problems(p: Project) -> Iterator[Problem]:
+def _iter_problems(p: Project, lang: str) -> Iterator[Problem]:
     known: dict[IdKind, list[str]] = {}
     for path, kind in ID_LISTS.items():
         ids = [value for _, value, _ in references(p, path)]
         known.setdefault(kind, []).extend(ids)
         if kind != "pain point":
-            yield from _duplicates(path.split("[")[0], ids, kind)
-    yield from _duplicates("journeys[*].stages", known["pain point"], "pain point")
+            yield from _duplicates(path.split("[")[0], ids, kind, lang)
+    yield from _duplicates("journeys[*].stages", known["pain point"], "pain point", lang)
 
-    if sum(t.primary for t in p.target_personas) > 1:
-        yield Problem("target_personas", "more than one persona is marked primary; keep one")
+    if sum(target.primary for target in p.target_personas) > 1:
+        yield Problem("target_personas", t("errors.references.primary", lang))
     for i, j in enumerate(p.journeys):
         if j.compares_to is not None and j.compares_to == j.id:
-            yield Problem(f"journeys[{i}].compares_to", "a journey cannot compare to itself")
+            yield Problem(f"journeys[{i}].compares_to", t("errors.references.self_compare", lang))
 
     for path, kind in REFERENCES.items():
         for where, value, _ in references(p, path):
             if value not in known[kind]:
-                yield _dangling(where, value, kind, known[kind])
+                yield _dangling(where, value, kind, known[kind], lang)

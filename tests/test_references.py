@@ -131,3 +131,16 @@ def test_renaming_the_stage_purchase_in_the_form_leaves_the_event_purchase(sampl
     had_cells = [j.id for j in project.journeys if "purchase" in j.stages]
     assert had_cells and all("buy" in after.journey(j).stages and "purchase" not in after.journey(j).stages
                              for j in had_cells)
+
+
+@pytest.mark.parametrize("lang", ["id", "pl"])
+def test_reference_problems_are_worded_in_the_language_asked(lang: str, sample_project: Project) -> None:
+    data = sample_project.model_dump(mode="json")
+    data["touchpoints"][0]["stage"] = "nowhere"
+    data["touchpoints"].append(dict(data["touchpoints"][1]))
+    project = Project.model_validate(data)
+    english = [str(p) for p in reference_problems(project)]
+    worded = [str(p) for p in reference_problems(project, lang)]
+    assert any("is not a stage of this project" in p for p in english)
+    assert len(worded) == len(english) and not set(worded) & set(english)
+    assert any("'nowhere'" in p for p in worded)

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import Problem, ProjectInvalid
+from .i18n import t
 from .model import Project
 from .references import reference_problems
 
@@ -92,7 +93,7 @@ def validate_project(data: Any, source: str | None = None) -> Project:
     """Build a Project from plain data, raising ProjectInvalid with all problems found."""
     if not isinstance(data, dict):
         raise ProjectInvalid(
-            [Problem("", f"the top level must be a mapping of fields, not {type(data).__name__}")],
+            [Problem("", t("errors.validation.top_level", type=type(data).__name__))],
             source,
         )
     try:

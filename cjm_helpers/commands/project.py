@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ..errors import CJMError, ProjectFileError, ProjectInvalid
+from ..i18n import t
 
 ORDER = 10
 
@@ -101,4 +102,4 @@ def run_lab(args: argparse.Namespace) -> int:
         return subprocess.call(lab_command(project, args.port, token, not args.no_browser, args.collaborate),
                                env=env)
     except FileNotFoundError as exc:
-        raise CJMError(f"cannot start JupyterLab ({exc}); install the suite with pip first") from None
+        raise CJMError(t("errors.cli.no_jupyterlab", reason=exc)) from None

@@ -136,15 +136,15 @@ def render_deck(nb: Any, title: str, lang: str, exporter: Any, source: str) -> s
     page = strip_external(body)
     left = external_references(page)
     if left:
-        raise CJMError(f"{source}: the slides still refer to {left[0]}; not written")
+        raise CJMError(t("errors.export.dangling_link", lang, page=source, target=left[0]))
     return page
 
 
-def copy_assets(out: Path) -> Path:
+def copy_assets(out: Path, lang: str = "en") -> Path:
     """reveal.js and its licence beside the decks (replaced on every export)."""
     target = out / ASSETS_FOLDER
     if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise CJMError(f"{target}: exists and is not a folder of reveal.js files; remove it or choose another --out")
+        raise CJMError(t("slides.assets_in_the_way", lang, path=target))
     shutil.copytree(ASSETS_DIR, target, dirs_exist_ok=True)
     return target
 
@@ -164,7 +164,7 @@ def export_slides(
     files = _notebook_files(source)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    copy_assets(out)
+    copy_assets(out, lang)
     exporter = make_slides_exporter(no_input, lang)
     written: list[Path] = []
     course = None
@@ -172,7 +172,7 @@ def export_slides(
         try:
             nb = prepare_notebook(nbformat.read(file, as_version=4))
         except (OSError, ValueError) as exc:
-            raise CJMError(f"{file}: cannot read this notebook ({exc})") from None
+            raise CJMError(t("errors.export.unreadable", lang, file=file, reason=exc)) from None
         title = notebook_title(nb, file.stem)
         target = out / f"{file.stem}.slides.html"
         atomic_write_text(target, render_deck(nb, title, lang, exporter, str(file)), durable=False)

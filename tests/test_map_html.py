@@ -64,14 +64,21 @@ def test_line_of_visibility_separates_backstage_lanes(sample):
     assert not set(names[:cut]) & set(BACKSTAGE_LANES)
 
 
+def _all_frontstage(project):
+    project = project.model_copy(deep=True)
+    for tp in project.touchpoints:
+        tp.visibility = "frontstage"
+    return project
+
+
 def test_frontstage_only_map_has_no_line_of_visibility(sample):
-    doc = soup(render_map_html(sample, "rina-future"))
+    doc = soup(render_map_html(_all_frontstage(sample), "rina-future"))
     assert doc.select(".cjmmap-lov") == []
 
 
 @pytest.mark.parametrize("map_type", MAP_TYPES)
 def test_each_map_type_draws_its_default_lanes(sample, map_type):
-    project = sample.model_copy(deep=True)
+    project = _all_frontstage(sample)  # a backstage touchpoint would add the lane below the line
     journey = project.journey("rina-current")
     journey.lanes = []
     journey.map_type = map_type

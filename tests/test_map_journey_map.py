@@ -127,8 +127,11 @@ def test_html_of_every_case_is_safe_and_shows_every_stage(maps, case):
         assert doc.select(".cjmmap-grid .cjmmap-card") == []
         assert len(doc.select(".cjmmap-empty")) == 4 * (len(LANES) - 1)
     if case == "forty_touchpoints":
-        first = BeautifulSoup(jm.html(), "html.parser").select(".cjmmap-cell.cjmmap-lane-touchpoints")[0]
-        assert len(first.select(".cjmmap-card")) == 40
+        page = BeautifulSoup(jm.html(), "html.parser")
+        above = page.select(".cjmmap-cell.cjmmap-lane-touchpoints")[0].select(".cjmmap-card")
+        below = page.select(".cjmmap-cell.cjmmap-lane-internal_tools")[0].select(".cjmmap-card")
+        assert len(above) == 39
+        assert "tp-0-1" in [card.get("data-ref") for card in below], "the backstage touchpoint is below the line"
     if case == "long_text":
         assert (("Card " * 300).strip()) in text  # the HTML shows all of it and lets CSS wrap
 

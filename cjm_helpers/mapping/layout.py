@@ -123,6 +123,10 @@ def evidence_label(level: str, lang: str = "en") -> str:
     return t(f"common.evidence.{level}", lang)
 
 
+BACKSTAGE_TOOLS = "internal_tools"
+"""The lane below the line of visibility where backstage touchpoints are drawn."""
+
+
 def map_type_label(map_type: str, lang: str = "en") -> str:
     return t(f"common.map_type.{map_type}", lang)
 
@@ -179,8 +183,13 @@ def _note_cards(notes: list) -> tuple[CardView, ...]:  # type: ignore[type-arg]
     return tuple(CardView(text=n.text, evidence=n.evidence, ref=getattr(n, "id", "")) for n in notes)
 
 
-def build_layout(project: Project, journey_id: str | None = None, lang: str = "en") -> MapLayout:
+def build_layout(project: Project, journey_id: str | None = None, lang: str = "en",
+                 drawn: bool = True) -> MapLayout:
     """Lay out one journey of the project (the first one when no id is given).
+
+    ``drawn`` lays it out as the map draws it, backstage touchpoints below the line of
+    visibility; ``drawn=False`` keeps every touchpoint in its lane, as the project stores it
+    (for tables that must read back unchanged).
 
     ``lang`` only translates stage names that are still the untouched defaults.
     """
@@ -197,17 +206,25 @@ def build_layout(project: Project, journey_id: str | None = None, lang: str = "e
     lane_order = ordered_lanes(journey)
     cells = [journey.cell(stage.id) for stage in project.stages]
     touchpoints = [_touchpoint_cards(project, cell.touchpoints) for cell in cells]
+    # The customer sees only frontstage touchpoints; backstage ones (a barista's queue
+    # screen) are drawn below the line of visibility, with the internal tools.
+    seen = [tuple(c for c in tps if not (drawn and c.backstage)) for tps in touchpoints]
+    unseen = [tuple(c for c in tps if drawn and c.backstage) for tps in touchpoints]
+    if "touchpoints" in lane_order and any(unseen) and BACKSTAGE_TOOLS not in lane_order:
+        lane_order = (*lane_order, BACKSTAGE_TOOLS)
 
     lanes = []
     for lane in lane_order:
         if lane == "emotions":
             continue
         if lane == "touchpoints":
-            row = tuple(touchpoints)
+            row = tuple(seen)
         elif lane == "channels":
-            row = tuple(_channel_cards(tps) for tps in touchpoints)
+            row = tuple(_channel_cards(tps) for tps in seen)
         else:
             row = tuple(_note_cards(getattr(cell, lane)) for cell in cells)
+        if lane == BACKSTAGE_TOOLS and "touchpoints" in lane_order:
+            row = tuple(back + notes for back, notes in zip(unseen, row))
         lanes.append(LaneView(lane=lane, backstage=lane in BACKSTAGE_LANES, cells=row))
 
     emotions = tuple(

@@ -50,7 +50,7 @@ def one_line(text: str) -> str:
 
 def journey_table(project: Project, journey_id: str | None = None, lang: str = "en") -> pd.DataFrame:
     """One row per stage × lane cell, cards one per line, with evidence and ids aligned."""
-    layout = build_layout(project, journey_id, lang)
+    layout = build_layout(project, journey_id, lang, drawn=False)
     return layout_table(layout, lang)
 
 
@@ -106,7 +106,7 @@ def journey_wide_table(project: Project, journey_id: str | None = None, lang: st
     Cards are one per line; ``with_evidence`` appends ``[observed]`` and the like
     so :func:`import_wide_csv` reads the evidence back.
     """
-    layout = build_layout(project, journey_id, lang)
+    layout = build_layout(project, journey_id, lang, drawn=False)
     lanes = {lane.lane: lane for lane in layout.lanes}
 
     def mark(level: str) -> str:
@@ -150,7 +150,7 @@ def journey_xlsx(project: Project, journey_id: str | None = None, lang: str = "e
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    layout = build_layout(project, journey_id, lang)
+    layout = build_layout(project, journey_id, lang, drawn=False)
     sheets = [
         (t("map.table.sheet_map", lang), journey_wide_table(project, journey_id, lang)),
         (t("map.table.sheet_cells", lang), layout_table(layout, lang)),

@@ -75,6 +75,9 @@ TEXTS_PER_THEME = 5
 """At least this many distinct texts per theme looked for (fewer texts, fewer themes)."""
 PAIN_AT, GAIN_AT = -0.5, 0.5
 QUOTES = 3
+MIN_FIT = 0.2
+"""A document joins its strongest theme only if its words point the same way (cosine of its TF-IDF
+vector with the theme's word weights); a text that merely has to go somewhere stays without a theme."""
 CARD_MIN_SHARE = 0.25
 """A theme gets a card at each stage holding at least this share of its documents (and its main stage)."""
 CARD_QUOTE_CHARS = 140
@@ -260,7 +263,9 @@ def find_themes(documents: pd.DataFrame, n_themes: int | None = None, seed: int 
     components = model.components_
     best = weights.argmax(axis=1)
     strength = weights.max(axis=1)
-    best[strength <= 1e-9] = -1
+    unit = components / np.maximum(np.linalg.norm(components, axis=1, keepdims=True), 1e-12)
+    fit = np.asarray((matrix @ unit.T)[np.arange(len(best)), best]).ravel()
+    best[(strength <= 1e-9) | (fit < MIN_FIT)] = -1
     sizes = Counter(int(b) for b in best if b >= 0)
     kept = sorted((j for j, n in sizes.items() if n >= min_size), key=lambda j: (-sizes[j], j))
     ids = {j: f"theme-{i + 1:02d}" for i, j in enumerate(kept)}

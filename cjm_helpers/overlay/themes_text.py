@@ -17,15 +17,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import snowballstemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 LANGUAGES: tuple[str, ...] = ("en", "id", "pl")
 SNOWBALL_NAMES = {"en": "english", "id": "indonesian", "pl": "polish"}
 
-_ENGLISH_EXTRA = """
-please thanks thank hi hello just really got get gets getting did does doing done want wanted need needs
-im ive dont didnt doesnt cant couldnt wont isnt wasnt youre its thats theres lot lots bit ok okay
-also even still ever every time times one two three day days week weeks minute minutes
+_ENGLISH = """
+a an the and or but if then than so because as of at by for with about against between into through
+during before after above below to from up down in out on off over under again further once here there
+when where why how all any both each few more most other some such no nor not only own same too very
+can will just should would could might must shall may am is are was were be been being have has had
+having do does did doing i me my myself we our ours ourselves you your yours yourself yourselves he him
+his himself she her hers herself it its itself they them their theirs themselves what which who whom
+this that these those while until also even still ever yet already almost quite rather much many
+im ive dont didnt doesnt cant couldnt wont wouldnt isnt wasnt arent werent havent hasnt youre its
+thats theres lets
+thanks thank hi hello really got get gets getting done want wanted need needs lot lots bit ok okay
+every time times one two three four five six ten day days week weeks minute minutes hour hours
 """
 
 _INDONESIAN = """
@@ -58,7 +65,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 STOP_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(ENGLISH_STOP_WORDS) | _words(_ENGLISH_EXTRA),
+    "en": _words(_ENGLISH),
     "id": _words(_INDONESIAN),
     "pl": _words(_POLISH),
 }

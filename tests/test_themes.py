@@ -331,7 +331,8 @@ def test_project_themes_reads_files_and_the_overlay_frame_agrees(sample_project,
     tickets.to_csv(tmp_path / "tickets.csv", index=False)
     result = project_themes(sample_project, tmp_path / "survey.csv", tmp_path / "tickets.csv", lang="pl")
     frame = overlay_themes(load_survey(tmp_path / "survey.csv", sample_project),
-                           load_tickets(tmp_path / "tickets.csv", sample_project), sample_project)
+                           load_tickets(tmp_path / "tickets.csv", sample_project), sample_project, lang="pl")
     pd.testing.assert_frame_equal(result.themes, frame)
+    assert "Zakup" in set(frame["stage_name"]), "default stage names are written in the reader's language"
     assert "Tematy" not in result.html("en") and "Znalezione tematy" in result.html("pl")
     assert dt.date.fromisoformat(result.themes["first_seen"].min()) >= dt.date(2026, 9, 1)

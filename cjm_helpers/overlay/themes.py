@@ -78,9 +78,11 @@ QUOTES = 3
 MIN_FIT = 0.2
 """A document joins its strongest theme only if its words point the same way (cosine of its TF-IDF
 vector with the theme's word weights); a text that merely has to go somewhere stays without a theme."""
-CARD_MIN_SHARE = 0.25
+CARD_MIN_SHARE = 1 / 3
 """A theme gets a card at each stage holding at least this share of its documents (and its main stage)."""
-CARD_QUOTE_CHARS = 140
+CARDS_PER_STAGE = 4
+"""At most this many theme cards per stage and lane, the largest themes first; the report lists them all."""
+CARD_QUOTE_CHARS = 100
 THEME_ID = re.compile(r"^theme-\d{2,}")
 _CARD_MARK = re.compile(r"\btheme-\d{2,}\b")
 SURVEY_TIME_COLUMNS = ("submitted", "timestamp", "date", "when", "created")
@@ -94,10 +96,13 @@ def _text(values: pd.Series) -> pd.Series:
                                        else " ".join(str(v).split()))
 
 
-def _names(project: Project | None) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
+def _names(project: Project | None, lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
+    """Stage names (defaults translated into ``lang``), touchpoint names, and stage order."""
+    from ..mapping.layout import stage_label
+
     if project is None:
         return {}, {}, {}
-    return ({s.id: s.name for s in project.stages}, {tp.id: tp.name for tp in project.touchpoints},
+    return ({s.id: stage_label(s, lang) for s in project.stages}, {tp.id: tp.name for tp in project.touchpoints},
             {s.id: i for i, s in enumerate(project.stages)})
 
 
@@ -108,9 +113,10 @@ def feedback_documents(survey: pd.DataFrame | None = None, tickets: pd.DataFrame
     ``survey`` is what :func:`.survey.load_survey` returns (its ``comment``, the
     ``emotion`` as score and a ``submitted`` date when there is one); ``tickets``
     what :func:`.tickets.load_tickets` returns. Rows without text are left out;
-    a table without its text column is a :class:`DataError` in ``lang``.
+    a table without its text column is a :class:`DataError` in ``lang``, the
+    language stage names are written in when they are still the defaults.
     """
-    stage_names, tp_names, order = _names(project)
+    stage_names, tp_names, order = _names(project, lang)
     parts = []
     if survey is not None and len(survey):
         if "comment" not in survey.columns:
@@ -141,7 +147,7 @@ def feedback_documents(survey: pd.DataFrame | None = None, tickets: pd.DataFrame
             "ref": _text(tickets["ticket_id"]) if "ticket_id" in tickets.columns else "",
             "text": _text(tickets["text"]),
             "stage": stage,
-            "stage_name": (_text(tickets["stage_name"]) if "stage_name" in tickets.columns
+            "stage_name": (_text(tickets["stage_name"]) if "stage_name" in tickets.columns and project is None
                            else stage.map(lambda s: stage_names.get(s, s))),
             "stage_order": stage.map(lambda s: order.get(s, math.nan)),
             "touchpoint": tp,
@@ -291,9 +297,16 @@ def _label_terms(component: np.ndarray, terms: np.ndarray, analyser: Analyser, n
     return words
 
 
-def _quotes(members: pd.DataFrame, scores: np.ndarray) -> list[str]:
-    """The strongest distinct texts of a theme; the best one of a second language if none is among them."""
-    order = members.assign(_score=scores[members.index]).sort_values("_score", ascending=False, kind="stable")
+def _quotes(members: pd.DataFrame, scores: np.ndarray, polarity: str) -> list[str]:
+    """The strongest distinct texts of a theme; the best one of a second language if none is among them.
+
+    Texts whose feeling agrees with the theme's kind come first (a pain theme is
+    quoted from complaints and tickets, a gain theme from praise).
+    """
+    feeling = members["score"]
+    agrees = {"pain": (feeling < 0) | feeling.isna(), "gain": feeling > 0}.get(polarity, feeling.notna() | True)
+    order = members.assign(_score=scores[members.index], _agrees=agrees.astype(int))
+    order = order.sort_values(["_agrees", "_score"], ascending=False, kind="stable")
     picked: list[str] = []
     picked_langs: list[str] = []
     seen: set[str] = set()
@@ -348,7 +361,7 @@ def _describe(theme: str, component: np.ndarray, terms: np.ndarray, analyser: An
     tp, tp_name, _, tps = _spread(members, "touchpoint", "touchpoint_name")
     langs = Counter(members["language"])
     when = members["when"].dropna()
-    quotes = _quotes(members, scores)
+    quotes = _quotes(members, scores, polarity)
     return {
         "theme": theme, "label": ", ".join(words[:3]), "terms": ", ".join(words), "size": len(members),
         "share": len(members) / len(docs), "sentiment": sentiment, "scored": len(scored), "polarity": polarity,
@@ -516,11 +529,12 @@ def _short(text: str, limit: int = CARD_QUOTE_CHARS) -> str:
 
 
 def theme_cards(themes: ThemeResult | pd.DataFrame, lang: str = "en", placement: pd.DataFrame | None = None,
-                min_share: float = CARD_MIN_SHARE) -> list[ThemeCard]:
-    """Pain-point and gain cards for every pain or gain theme, with evidence 'observed'.
+                min_share: float = CARD_MIN_SHARE, per_stage: int = CARDS_PER_STAGE) -> list[ThemeCard]:
+    """Pain-point and gain cards for pain and gain themes, with evidence 'observed'.
 
     A theme gets a card at its main stage and at every other stage holding at
-    least ``min_share`` of its documents. The card says what customers complain
+    least ``min_share`` of its documents, up to ``per_stage`` cards per stage
+    and lane (largest themes first). The card says what customers complain
     about or value, quotes the strongest text and names the theme id, under
     which themes.csv and the report list all its quotes.
     """
@@ -541,6 +555,8 @@ def theme_cards(themes: ThemeResult | pd.DataFrame, lang: str = "en", placement:
         lines += [f"“{_short(q)}”" for q in (row.quote_1,) if isinstance(q, str) and q]
         lines.append(t("themes.card.link", lang, theme=row.theme))
         text = "\n".join(lines)
+        lane = "pain_points" if row.polarity == "pain" else "thoughts"
+        stages = [s for s in stages if sum(c.stage == s and c.lane == lane for c in cards) < per_stage]
         for stage in stages:
             if row.polarity == "pain":
                 note: Note = PainPoint(id=f"{row.theme}-{stage}"[:64].rstrip("-_"), text=text, evidence="observed")

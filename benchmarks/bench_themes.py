@@ -11,6 +11,7 @@ words drawn from all phrases and a number, so nearly every text is distinct
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -62,12 +63,13 @@ def main() -> None:
     print(f"{len(docs):,} comments, {docs['text'].nunique():,} distinct texts")
     times = []
     for run in range(args.repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = find_themes(docs)
         times.append(time.perf_counter() - started)
-        print(f"run {run + 1}: {times[-1]:.1f} s, {len(result.themes)} themes, "
+        print(f"run {run + 1}: {times[-1]:.1f} s ({time.process_time() - cpu:.1f} s CPU), {len(result.themes)} themes, "
               f"{(result.documents['theme'] == '').mean():.1%} of texts without a theme")
-    print(f"median {statistics.median(times):.1f} s for {len(docs):,} comments (target: under 30 s)")
+    print(f"median {statistics.median(times):.1f} s for {len(docs):,} comments (target: under 30 s); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for row in result.themes.itertuples(index=False):
         print(f"  {row.theme}  {row.size:>6,}  {row.polarity:<5}  {row.stage_name:<13}  {row.label}")
 

@@ -107,8 +107,9 @@ def test_stop_words_go_and_words_are_stemmed_in_their_language():
     assert stems.count("bayar") == 3  # pembayaran, dibayar, bayar: one word
     lang, stems = analyser.analyse("Codes were rejected, the code is rejected again")
     assert lang == "en" and stems.count("code") == 2 and stems.count("reject") == 2 and "the" not in stems
-    lang, stems = analyser.analyse("Punkty za zamówienie nie zostały dodane do mojego konta")
+    lang, stems = analyser.analyse("Punkty za zamówienie nie zostały dodane do mojego konta, zamówienia też")
     assert lang == "pl" and "nie" not in stems and "do" not in stems
+    assert len({stem for stem in stems if stem.startswith("zamówi")}) == 1  # zamówienie, zamówienia: one word
     assert analyser.surface("code") in {"code", "codes"}
 
 
@@ -192,6 +193,14 @@ def test_too_little_text_gives_no_themes_and_no_error():
     assert result.themes.empty and list(result.themes.columns) == list(THEME_COLUMNS)
     assert "no themes" in themes_html(result).lower()
     assert find_themes(docs.iloc[:0]).themes.empty
+
+
+def test_odd_texts_neither_break_nor_join_themes(corpus):
+    odd = ["🙂🙂🙂", "12345 678", "...", "\u202eteks terbalik", "x" * 100_000, "ok", "\x00\x01", "ج"]
+    extra = corpus.drop(columns="_truth").iloc[: len(odd)].assign(text=odd, when=pd.NaT, score=np.nan)
+    result = find_themes(pd.concat([corpus.drop(columns="_truth"), extra], ignore_index=True), n_themes=4)
+    assert len(result.themes) == 4
+    assert (result.documents["theme"].iloc[-len(odd):] == "").all()
 
 
 @pytest.mark.parametrize("bad", [0, -1, 41, 2.5, "ten", True])

@@ -69,6 +69,8 @@ PLACEMENT_COLUMNS: tuple[str, ...] = (
 DEFAULT_THEMES = 12
 """Themes to look for when not told: about what a workshop can read through."""
 MAX_THEMES = 40
+FIT_SAMPLE = 20_000
+"""Above this many texts the themes are learnt from this many, spread evenly, and then found in all."""
 MIN_SIZE = 3
 """A theme needs at least this many documents; smaller ones are dropped."""
 TEXTS_PER_THEME = 5
@@ -265,7 +267,11 @@ def find_themes(documents: pd.DataFrame, n_themes: int | None = None, seed: int 
     terms = vectoriser.get_feature_names_out()
     k = min(k, matrix.shape[1])
     model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400, tol=1e-4)
-    weights = model.fit_transform(matrix)
+    if matrix.shape[0] > FIT_SAMPLE:  # learn the themes from evenly spread texts, then weigh every text
+        model.fit(matrix[np.linspace(0, matrix.shape[0] - 1, FIT_SAMPLE).astype(int)])
+        weights = model.transform(matrix)
+    else:
+        weights = model.fit_transform(matrix)
     components = model.components_
     best = weights.argmax(axis=1)
     strength = weights.max(axis=1)

@@ -30,7 +30,7 @@ having do does did doing i me my myself we our ours ourselves you your yours you
 his himself she her hers herself it its itself they them their theirs themselves what which who whom
 this that these those while until also even still ever yet already almost quite rather much many
 im ive dont didnt doesnt cant couldnt wont wouldnt isnt wasnt arent werent havent hasnt youre its
-thats theres lets
+thats theres lets don didn doesn isn wasn weren couldn wouldn shouldn haven hasn ll ve re please
 thanks thank hi hello really got get gets getting done want wanted need needs lot lots bit ok okay
 every time times one two three four five six ten day days week weeks minute minutes hour hours
 """
@@ -76,6 +76,7 @@ _MARKERS: dict[str, frozenset[str]] = {
     for lang, words in STOP_WORDS.items()
 }
 """Stop words only one language uses: what the language guess counts."""
+_MARKER_OF: dict[str, str] = {word: lang for lang, words in _MARKERS.items() for word in words}
 
 _POLISH_LETTERS = re.compile(r"[ąćęłńśźż]")
 WORD = re.compile(r"[^\W\d_]{2,}")
@@ -90,10 +91,11 @@ def detect_language(tokens: Iterable[str], text: str = "", default: str = "en") 
     Indonesian ones.
     """
     hits = {lang: 0 for lang in LANGUAGES}
+    marker_of = _MARKER_OF
     for token in tokens:
-        for lang in LANGUAGES:
-            if token in _MARKERS[lang]:
-                hits[lang] += 1
+        lang = marker_of.get(token)
+        if lang is not None:
+            hits[lang] += 1
     hits["pl"] += 2 * len(_POLISH_LETTERS.findall(text))
     hits["id"] += sum(1 for token in tokens if len(token) > 5 and token.endswith("nya"))
     best = max(LANGUAGES, key=lambda lang: (hits[lang], lang == default))

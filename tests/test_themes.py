@@ -128,6 +128,33 @@ def test_every_planted_theme_is_found_as_its_own_theme(corpus, found):
         assert words & set(row["terms"].split(", ")), (name, row["terms"])
 
 
+POLISH = {
+    "kolejka": ["kolejka", "kolejce", "kasa", "czekałem", "długo", "tłum"],
+    "kod": ["kod", "kodu", "rabat", "rabatowy", "zniżka", "nieważny"],
+    "punkty": ["punkty", "punktów", "nagroda", "naliczone", "konto", "program"],
+}
+
+
+def test_polish_texts_are_stemmed_and_grouped_too():
+    rng = np.random.default_rng(5)
+    filler = ["nie", "się", "na", "w", "i", "już", "bardzo", "znowu"]
+    rows, truth = [], []
+    for i in range(120):
+        name = list(POLISH)[i % 3]
+        words = list(rng.choice(POLISH[name], size=4, replace=False)) + list(rng.choice(filler, 3, replace=False))
+        rows.append(" ".join(words))
+        truth.append(name)
+    docs = pd.DataFrame({"source": "ticket", "ref": "", "text": rows, "stage": "", "stage_name": "",
+                         "stage_order": np.nan, "touchpoint": "", "touchpoint_name": "", "when": pd.NaT,
+                         "score": np.nan})
+    result = find_themes(docs, n_themes=3, lang="pl")
+    assert set(result.documents["language"]) == {"pl"}
+    joined = pd.DataFrame({"truth": truth, "theme": result.documents["theme"]})
+    assert joined.groupby("truth")["theme"].agg(lambda s: s.value_counts(normalize=True).iloc[0]).min() >= 0.9
+    assert joined.groupby("truth")["theme"].agg(lambda s: s.value_counts().index[0]).nunique() == 3
+    assert not {word for terms in result.themes["terms"] for word in terms.split(", ")} & set(filler)
+
+
 def test_themes_span_both_languages_and_quote_both(corpus, found):
     for theme in _match(corpus, found).values():
         row = found.themes.set_index("theme").loc[theme]

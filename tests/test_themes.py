@@ -219,6 +219,8 @@ def test_too_little_text_gives_no_themes_and_no_error():
     result = find_themes(docs)
     assert result.themes.empty and list(result.themes.columns) == list(THEME_COLUMNS)
     assert "no themes" in themes_html(result).lower()
+    assert list(result.documents["text"]) == list(docs["text"]) and (result.documents["theme"] == "").all()
+    assert result.documents["language"].isin(["en", "id"]).all()
     assert find_themes(docs.iloc[:0]).themes.empty
 
 
@@ -274,7 +276,10 @@ def test_sample_themes_become_observed_cards_on_the_primary_map(sample_project, 
     added = [pp for cell in journey.stages.values() for pp in cell.pain_points if pp.id.startswith("theme-")]
     assert len(added) == len(pains)
     assert not reference_problems(mapped)
-    Project.model_validate(mapped.model_dump())
+    from cjm_helpers.store import project_to_yaml
+    from cjm_helpers.yamlio import parse_yaml
+
+    assert Project.model_validate(parse_yaml(project_to_yaml(mapped))) == mapped
     assert not any(pp.id.startswith("theme-") for j in sample_project.journeys
                    for cell in j.stages.values() for pp in cell.pain_points), "the project itself changed"
     twice = add_theme_cards(mapped, cards)

@@ -220,7 +220,10 @@ def _n_themes(n_themes: int | None, distinct: int) -> int:
 
 
 def _empty_result(documents: pd.DataFrame) -> ThemeResult:
-    docs = documents.assign(language=pd.Series(dtype="object"), theme="", weight=0.0)
+    """No themes: the documents as they are (with an empty theme each) and empty tables."""
+    docs = documents.assign(theme="", weight=0.0)
+    if "language" not in docs.columns:
+        docs.insert(len(documents.columns), "language", "")
     return ThemeResult(
         themes=pd.DataFrame({c: pd.Series(dtype="object") for c in THEME_COLUMNS}),
         documents=docs,
@@ -284,8 +287,7 @@ def find_themes(documents: pd.DataFrame, n_themes: int | None = None, seed: int 
     docs["theme"] = [ids.get(int(b), "") for b in best]
     docs["weight"] = np.where(docs["theme"] != "", strength, 0.0).astype(float)
     if not kept:
-        result = _empty_result(documents.reset_index(drop=True))
-        return ThemeResult(result.themes, docs, result.placement)
+        return _empty_result(docs)
     rows = [_describe(ids[j], components[j], terms, analyser, docs, weights[:, j]) for j in kept]
     themes = pd.DataFrame(rows, columns=list(THEME_COLUMNS))
     _add_trend(themes, docs)

@@ -362,6 +362,7 @@ def test_overlay_writes_themes_csv(sample_project, tmp_path):
     written = pd.read_csv(tmp_path / "themes.csv", keep_default_na=False)
     assert list(written.columns) == list(THEME_COLUMNS) and len(written) >= 3
     assert list(written["theme"]) == list(results["themes"]["theme"])
+    assert (tmp_path / "themes.png").stat().st_size > 0
     assert "Tema dari tulisan pelanggan" in (tmp_path / "summary.html").read_text(encoding="utf-8")
 
 
@@ -377,3 +378,19 @@ def test_project_themes_reads_files_and_the_overlay_frame_agrees(sample_project,
     assert "Zakup" in set(frame["stage_name"]), "default stage names are written in the reader's language"
     assert "Tematy" not in result.html("en") and "Znalezione tematy" in result.html("pl")
     assert dt.date.fromisoformat(result.themes["first_seen"].min()) >= dt.date(2026, 9, 1)
+
+
+def test_the_themes_figure_has_a_bar_per_theme_in_the_readers_language(found):
+    import matplotlib.pyplot as plt
+
+    from cjm_helpers.overlay.themes_plot import plot_themes
+
+    fig = plot_themes(found.themes, "id")
+    ax = fig.axes[0]
+    assert len(ax.patches) == len(found.themes)
+    assert ax.get_title() == "Tema dari tulisan pelanggan" and ax.get_xlabel() == "Komentar"
+    assert {tick.get_text() for tick in ax.get_yticklabels()} == set(found.themes["label"])
+    plt.close(fig)
+    empty = plot_themes(found.themes.iloc[:0], "pl")
+    assert empty.axes[0].get_title() == "Tematy z wypowiedzi klientów"
+    plt.close(empty)

@@ -312,7 +312,12 @@ def _quotes(members: pd.DataFrame, scores: np.ndarray, polarity: str) -> list[st
     quoted from complaints and tickets, a gain theme from praise).
     """
     feeling = members["score"]
-    agrees = {"pain": (feeling < 0) | feeling.isna(), "gain": feeling > 0}.get(polarity, feeling.notna() | True)
+    if polarity == "pain":
+        agrees = (feeling < 0) | feeling.isna()
+    elif polarity == "gain":
+        agrees = feeling > 0
+    else:
+        agrees = pd.Series(True, index=members.index)
     order = members.assign(_score=scores[members.index], _agrees=agrees.astype(int))
     order = order.sort_values(["_agrees", "_score"], ascending=False, kind="stable")
     picked: list[str] = []

@@ -56,7 +56,7 @@ bardzo tylko też także jeszcze przez przy pod nad dla u ku sobie swoje swój s
 mojego mojej moim proszę dziękuję dzięki żeby aby gdy kiedy gdzie który która które którego której
 jego jej ich im go ją je nam nas was wam znowu znów nawet więc tam tu tutaj wszystko nic nikt ktoś
 coś mam ma mają miał miała mieli można trzeba już ciągle dalej potem wtedy teraz dziś dzisiaj
-raz dwa trzy razy dni dzień minut minuty godzinę godziny tydzień
+raz dwa trzy razy dni dzień minut minuty godzinę godziny tydzień czemu dlaczego da jeden jedna jedno zero
 """
 
 

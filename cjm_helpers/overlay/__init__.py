@@ -14,13 +14,16 @@ from .generate import generate_events
 from .kpis import kpis
 from .paths import time_between_stages, top_paths, transitions
 from .survey import emotion_curve, load_survey, score_summary, segment_profiles, survey_segments
+from .themes import ThemeResult, find_themes, project_themes
 from .tickets import load_tickets, ticket_counts, ticket_quotes
 
 __all__ = [
     "GA4_COLUMNS",
     "EventLog",
+    "ThemeResult",
     "attribution",
     "emotion_curve",
+    "find_themes",
     "funnel",
     "gaps",
     "generate_events",
@@ -30,6 +33,7 @@ __all__ = [
     "load_events",
     "load_survey",
     "load_tickets",
+    "project_themes",
     "score_summary",
     "segment_profiles",
     "survey_segments",

@@ -28,6 +28,8 @@ from .gaps import gaps
 from .kpis import kpis
 from .paths import time_between_stages, top_paths, transitions
 from .survey import emotion_curve, load_survey, survey_segments
+from .themes import overlay_themes
+from .themes_plot import plot_themes
 from .tickets import load_tickets, ticket_counts
 
 Step = tuple[str, Callable[[], pd.DataFrame], Callable[..., Any] | None]
@@ -69,6 +71,8 @@ def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: A
         steps.append(("segments", lambda: survey_segments(survey_frame, lang=lang), plots.plot_segments))
     if ticket_frame is not None:
         steps.append(("tickets", lambda: ticket_counts(ticket_frame), plots.plot_tickets))
+    if survey_frame is not None or ticket_frame is not None:
+        steps.append(("themes", lambda: overlay_themes(survey_frame, ticket_frame, project, lang), plot_themes))
     results: dict[str, pd.DataFrame] = {}
     figures: dict[str, bytes] = {}
     for name, compute, plot in tqdm(steps, desc="overlay", unit="analysis", disable=not progress):

@@ -51,11 +51,11 @@ def column_mapping(value: str | None) -> dict[str, str] | None:
         return dict(GA4_COLUMNS)
     from ..yamlio import YamlError, parse_yaml
 
+    from ..files import MAX_COLUMNS_BYTES, read_text_bounded
+
     path = Path(value)
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read the column mapping ({exc}); give 'ga4' or a YAML file") from None
+        data = parse_yaml(read_text_bounded(path, MAX_COLUMNS_BYTES, "columns", DataError))
     except YamlError as exc:
         raise DataError(f"{path}: {exc}") from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):

@@ -144,11 +144,11 @@ def params_from_mapping(data: Any, source: str, base: Path) -> RunParams:
 def load_params(path: str | os.PathLike[str]) -> RunParams:
     """Read and check a params YAML file; relative data paths are taken from the file's folder."""
     file = Path(path)
+    from ..files import MAX_PARAMS_BYTES, read_bytes_bounded
+
     try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{file}: no such params file; check the path given to --params") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bytes_bounded(file, MAX_PARAMS_BYTES, "params", DataError).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise DataError(f"{file}: cannot read the params file ({exc}); save it as UTF-8 text") from None
     try:
         data = parse_yaml(text)

@@ -406,3 +406,44 @@ def test_overlay_outputs_keep_user_event_names_inert(tmp_path: Path) -> None:
     assert [name for name, _ in page.attrs if name.startswith("on")] == []
     sources = [value for name, value in page.attrs if name == "src"]
     assert sources and all(value.startswith("data:image/") for value in sources), "only the embedded figures"
+
+
+# --- a history folder that is not ours -----------------------------------------------------
+
+
+def test_save_refuses_a_history_folder_that_is_a_symlink(sample_copy: Path, tmp_path: Path) -> None:
+    """A shared project whose .NAME.history points elsewhere must not make a save prune that place."""
+    from cjm_helpers.errors import SaveFailed
+    from cjm_helpers.store import history_dir
+
+    victim = tmp_path / "someone-elses-folder"
+    victim.mkdir()
+    names = [f"2026010{i % 9 + 1}T{i:06d}000000Z.yaml" for i in range(60)] + [f"notes-{i}.yaml" for i in range(5)]
+    for name in names:
+        (victim / name).write_text("keep: me\n", encoding="utf-8")
+    history_dir(sample_copy).symlink_to(victim)
+    before = sample_copy.read_bytes()
+    project = load_project(sample_copy)
+
+    with pytest.raises(SaveFailed) as info:
+        save_project(project.model_copy(update={"name": "Renamed"}), sample_copy)
+    assert str(info.value) == (
+        f"{history_dir(sample_copy)}: the history folder of {sample_copy} is a symbolic link to another place; "
+        "saving prunes old versions there and could delete files that are not this project's. Nothing was "
+        "saved: replace the link with a real folder (or remove it), then save again")
+    assert sorted(p.name for p in victim.iterdir()) == sorted(names), "no file of the other folder was deleted"
+    assert sample_copy.read_bytes() == before
+
+
+def test_history_pruning_only_removes_saved_versions(sample_copy: Path) -> None:
+    """Pruning keeps the newest versions and never touches a file the store did not name."""
+    from cjm_helpers import store
+
+    folder = store.history_dir(sample_copy)
+    folder.mkdir()
+    (folder / "my-notes.yaml").write_text("mine: true\n", encoding="utf-8")
+    project = load_project(sample_copy)
+    for n in range(store.HISTORY_KEEP + 3):
+        save_project(project.model_copy(update={"name": f"Version {n}"}), sample_copy)
+    assert (folder / "my-notes.yaml").read_text(encoding="utf-8") == "mine: true\n"
+    assert len([p for p in folder.glob("*.yaml") if p.name != "my-notes.yaml"]) == store.HISTORY_KEEP

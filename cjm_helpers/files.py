@@ -122,3 +122,9 @@ def refuse_overwrite(outputs: Iterable[str | os.PathLike[str]], inputs: Iterable
                 raise CJMError(t("files.overwrite_input", lang, path=str(out), source=str(source)))
         if out.name.endswith(PROJECT_SUFFIX) or out.resolve().name.endswith(PROJECT_SUFFIX):
             raise CJMError(t("files.overwrite_project", lang, path=str(out)))
+
+
+def project_inputs(project_file: str | os.PathLike[str], declared: Iterable[str]) -> list[Path]:
+    """A project file and the data files it declares (relative to its folder): what it reads."""
+    path = Path(project_file)
+    return [path, *(path.parent / name for name in declared if name)]

@@ -447,3 +447,19 @@ def test_history_pruning_only_removes_saved_versions(sample_copy: Path) -> None:
         save_project(project.model_copy(update={"name": f"Version {n}"}), sample_copy)
     assert (folder / "my-notes.yaml").read_text(encoding="utf-8") == "mine: true\n"
     assert len([p for p in folder.glob("*.yaml") if p.name != "my-notes.yaml"]) == store.HISTORY_KEEP
+
+
+# --- no command writes over its inputs -------------------------------------------------------
+
+
+def test_overlay_knows_every_file_it_writes(tmp_path: Path) -> None:
+    """`cjm overlay` checks its outputs against its inputs by name, so the list must be complete."""
+    from cjm_helpers.commands.overlay import overlay_outputs
+    from cjm_helpers.paths import SAMPLE_EVENTS, SAMPLE_SURVEY, SAMPLE_TICKETS
+
+    out = tmp_path / "overlay"
+    assert main(["overlay", str(SAMPLE_EVENTS), "--survey", str(SAMPLE_SURVEY), "--tickets", str(SAMPLE_TICKETS),
+                 "--project", str(SAMPLE_PROJECT), "--out", str(out), "--no-progress"]) == 0
+    written = {p.name for p in out.iterdir()}
+    assert written and written <= {p.name for p in overlay_outputs(out)}, written - {p.name for p in overlay_outputs(out)}
+    assert {"tickets.csv", "segments.csv", "emotion_curve.csv"} <= written

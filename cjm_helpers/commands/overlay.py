@@ -63,6 +63,16 @@ def column_mapping(value: str | None) -> dict[str, str] | None:
     return data
 
 
+OVERLAY_TABLES = ("funnel", "transitions", "top_paths", "time_between_stages", "gaps", "kpis", "attribution",
+                  "attribution_channel", "unmatched_events", "emotion_curve", "segments", "tickets")
+"""The tables `cjm overlay` may write, each as NAME.csv and perhaps NAME.png (a test keeps this in step)."""
+
+
+def overlay_outputs(out: Path) -> list[Path]:
+    """Every file `cjm overlay --out OUT` may write, to check none of them is an input."""
+    return [out / "summary.html", *(out / f"{name}{ext}" for name in OVERLAY_TABLES for ext in (".csv", ".png"))]
+
+
 def run_overlay_command(args: argparse.Namespace) -> int:
     from ..i18n import t
     from ..overlay.run import run_overlay
@@ -72,6 +82,10 @@ def run_overlay_command(args: argparse.Namespace) -> int:
     if args.tickets and project is None:
         raise DataError("--tickets needs --project, to place tickets on stages and touchpoints")
     steps = [s.strip() for s in args.funnel.split(",") if s.strip()] if args.funnel else None
+    from ..files import refuse_overwrite
+
+    refuse_overwrite(overlay_outputs(Path(args.out)),
+                     [args.events, args.survey, args.tickets, args.project, args.columns], args.lang)
     import duckdb
 
     try:

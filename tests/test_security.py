@@ -116,15 +116,14 @@ def test_yaml_is_parsed_with_the_safe_loader() -> None:
 # --- cjm lab ----------------------------------------------------------------------------------
 
 
-def test_lab_command_is_loopback_with_token() -> None:
-    cmd = project_commands.lab_command(SAMPLE_PROJECT, 8899, "a" * 48, open_browser=False)
+def test_lab_command_is_loopback_on_one_port_without_the_token() -> None:
+    cmd = project_commands.lab_command(SAMPLE_PROJECT, 8899, open_browser=False)
     assert isinstance(cmd, list) and all(isinstance(part, str) for part in cmd)
     assert "--ServerApp.ip=127.0.0.1" in cmd
-    assert "--IdentityProvider.token=" + "a" * 48 in cmd
-    assert "--ServerApp.port=8899" in cmd
+    assert "--ServerApp.port=8899" in cmd and "--ServerApp.port_retries=0" in cmd
     joined = " ".join(cmd)
-    for risky in ("0.0.0.0", "ip=*", "token=''", 'token=""', "disable_check_xsrf", "allow_origin=*",
-                  "password=", "allow_remote_access=True"):
+    assert "token" not in joined.lower(), "the token is never on a command line (every user can read it)"
+    for risky in ("0.0.0.0", "ip=*", "disable_check_xsrf", "allow_origin=*", "password=", "allow_remote_access=True"):
         assert risky not in joined
 
 
@@ -132,17 +131,101 @@ def test_cjm_lab_starts_with_a_fresh_long_token(sample_copy: Path, monkeypatch: 
     calls: list[tuple[list[str], dict[str, str]]] = []
     monkeypatch.setattr(project_commands.subprocess, "call",
                         lambda cmd, env: calls.append((cmd, env)) or 0)
+    monkeypatch.setenv("JUPYTER_TOKEN_FILE", "/somewhere/else")
     assert main(["lab", str(sample_copy), "--no-browser", "--port", "8891"]) == 0
     assert main(["lab", str(sample_copy), "--no-browser", "--port", "8891"]) == 0
     tokens = []
     for cmd, env in calls:
         assert "--ServerApp.ip=127.0.0.1" in cmd and "--no-browser" in cmd
-        token = next(p.split("=", 1)[1] for p in cmd if p.startswith("--IdentityProvider.token="))
+        token = env["JUPYTER_TOKEN"]
         assert re.fullmatch(r"[0-9a-f]{48}", token)
+        assert token not in " ".join(cmd)
+        assert "JUPYTER_TOKEN_FILE" not in env, "the token we print is the one the server uses"
         assert env[PROJECT_ENV] == str(sample_copy.resolve())
         tokens.append(token)
     assert tokens[0] != tokens[1], "every start gets its own token"
     assert f"http://127.0.0.1:8891/lab?token={tokens[0]}" in capsys.readouterr().out
+
+
+def test_cjm_lab_refuses_a_busy_port(sample_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """Whoever holds the port would otherwise get the printed address with the token."""
+    import socket
+
+    started: list[object] = []
+    monkeypatch.setattr(project_commands.subprocess, "call", lambda *a, **k: started.append(a) or 0)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen(1)
+        port = holder.getsockname()[1]
+        assert main(["lab", str(sample_copy), "--no-browser", "--port", str(port)]) == 1
+    out, err = capsys.readouterr()
+    assert err.strip() == (
+        f"cjm lab: port {port} on 127.0.0.1 is already in use (perhaps another JupyterLab); JupyterLab was not "
+        "started, so the address with its token goes to nobody else. Close the other program or choose a free "
+        f"port, e.g. --port {port + 1}")
+    assert "token=" not in out and started == []
+    assert main(["lab", str(sample_copy), "--no-browser", "--port", "0"]) == 1
+    assert "--port 0 is not a port; choose one between 1024 and 65535" in capsys.readouterr().err
+
+
+def _command_lines() -> list[str]:
+    """Every readable /proc/PID/cmdline on the machine, as text."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace"))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux /proc")
+def test_lab_token_is_in_no_command_line(sample_copy: Path, tmp_path: Path) -> None:
+    """A real `cjm lab`: its token reaches JupyterLab, but no process's command line shows it."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"), HOME=str(tmp_path))
+    cjm = Path(sys.executable).with_name("cjm")
+    proc = subprocess.Popen([str(cjm), "lab", str(sample_copy), "--no-browser", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+                            start_new_session=True)
+    try:
+        token = ""
+        for line in proc.stdout:  # type: ignore[union-attr]
+            if "token=" in line:
+                token = line.strip().rsplit("token=", 1)[1]
+                break
+        assert re.fullmatch(r"[0-9a-f]{48}", token)
+        deadline = time.monotonic() + 120
+        status = None
+        while time.monotonic() < deadline and status is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=5) as r:
+                    status = r.status
+            except OSError:
+                time.sleep(0.5)
+        assert status == 200, "the server accepts the printed token"
+        lines = _command_lines()
+        assert any("jupyterlab" in line and f"--ServerApp.port={port}" in line for line in lines)
+        assert [line for line in lines if token in line] == []
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 # --- every text field, filled with payloads ------------------------------------------------

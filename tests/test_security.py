@@ -546,3 +546,30 @@ def test_overlay_knows_every_file_it_writes(tmp_path: Path) -> None:
     written = {p.name for p in out.iterdir()}
     assert written and written <= {p.name for p in overlay_outputs(out)}, written - {p.name for p in overlay_outputs(out)}
     assert {"tickets.csv", "segments.csv", "emotion_curve.csv"} <= written
+
+
+# --- cjm run --out removes only what an earlier run wrote ---------------------------------------
+
+
+def test_run_into_an_earlier_runs_folder_keeps_the_users_own_files(sample_copy: Path, tmp_path: Path) -> None:
+    """The second run replaces the first run's files and leaves the user's notebook and page alone."""
+    from run_fakes import fake_notebook
+
+    nbs = tmp_path / "nbs"
+    fake_notebook(nbs, "01_objectives", "Objectives", ["print('ok')"])
+    fake_notebook(nbs, "02_personas", "Personas", ["print('ok')"])
+    out = tmp_path / "W"
+    args = ["run", str(sample_copy), "--out", str(out), "--notebooks", str(nbs), "--no-progress"]
+    assert main(args) == 0
+    assert (out / ".cjm-run.json").is_file() and (out / "notebooks" / "02_personas.ipynb").is_file()
+    mine = {out / "notebooks" / "01_my_own_analysis.ipynb": b"{}", out / "html" / "my_page.html": b"<p>mine</p>",
+            out / "notes.txt": b"keep"}
+    for path, data in mine.items():
+        path.write_bytes(data)
+    (nbs / "02_personas.ipynb").unlink()  # the second run makes fewer notebooks
+
+    assert main(args) == 0
+    for path, data in mine.items():
+        assert path.read_bytes() == data, f"{path.name} was not the run's to remove"
+    assert not (out / "notebooks" / "02_personas.ipynb").exists(), "the earlier run's own files are replaced"
+    assert (out / "notebooks" / "01_objectives.ipynb").is_file() and (out / "report.html").is_file()

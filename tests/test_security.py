@@ -573,3 +573,48 @@ def test_run_into_an_earlier_runs_folder_keeps_the_users_own_files(sample_copy: 
         assert path.read_bytes() == data, f"{path.name} was not the run's to remove"
     assert not (out / "notebooks" / "02_personas.ipynb").exists(), "the earlier run's own files are replaced"
     assert (out / "notebooks" / "01_objectives.ipynb").is_file() and (out / "report.html").is_file()
+
+
+# --- long text costs time in proportion to its length ---------------------------------------------
+
+
+def _clip_by_trimming(text: str, width_in: float, size: float, bold: bool) -> str:
+    """The obvious way to clip (trim one letter at a time), kept here as the reference answer."""
+    from cjm_helpers.mapping.figure import FIT_MARGIN, text_width
+
+    text = " ".join(text.split())
+    width_in *= FIT_MARGIN
+    if text_width(text, size, bold) <= width_in:
+        return text
+    while text and text_width(text + "…", size, bold) > width_in:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+@pytest.mark.parametrize("text", ["", "short", "Rina wants  to pay\\nat the counter", "W" * 80, "żółć " * 30,
+                                  "a " * 200, "漢字" * 40, "x" * 3 + " " * 50 + "y"])
+@pytest.mark.parametrize("width", [0.05, 0.8, 2.5])
+def test_clip_gives_the_same_line_as_trimming(text: str, width: float) -> None:
+    from cjm_helpers.mapping.figure import clip
+
+    for bold in (False, True):
+        assert clip(text, width, 8.0, bold) == _clip_by_trimming(text, width, 8.0, bold)
+
+
+def test_clip_measures_each_letter_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long persona quote is measured in one pass (it used to be re-measured once per letter cut)."""
+    from cjm_helpers.mapping import figure
+
+    measured = 0
+    real = figure._advance
+
+    def counting(ch: str, bold: bool) -> float:
+        nonlocal measured
+        measured += 1
+        return real(ch, bold)
+
+    monkeypatch.setattr(figure, "_advance", counting)
+    quote = "I just want to pay without queueing twice " * 100  # 4,200 letters
+    line = figure.clip(quote, 3.0)
+    assert line.endswith("…") and len(line) < 100
+    assert measured <= len(quote) + 1, f"{measured:,} glyph measurements for {len(quote):,} letters"

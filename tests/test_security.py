@@ -618,3 +618,20 @@ def test_clip_measures_each_letter_once(monkeypatch: pytest.MonkeyPatch) -> None
     line = figure.clip(quote, 3.0)
     assert line.endswith("…") and len(line) < 100
     assert measured <= len(quote) + 1, f"{measured:,} glyph measurements for {len(quote):,} letters"
+
+
+# --- Mermaid keeps every task -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("percent", ["%%", "%%%", "%%%%%", "a%%%b", "100%%% sure %% %%%"])
+def test_mermaid_never_writes_a_comment_from_user_text(percent: str) -> None:
+    """'%%' starts a Mermaid comment, which would drop the task; no run of '%' may leave one."""
+    from cjm_helpers.mapping.mermaid import journey_mermaid
+
+    data = project_to_data(load_project(SAMPLE_PROJECT))
+    journey = data["journeys"][0]
+    stage = next(iter(journey["stages"]))
+    journey["stages"][stage]["actions"][0]["text"] = f"Pays {percent} cash"
+    text = journey_mermaid(Project.model_validate(data), journey["id"])
+    assert "%%" not in text
+    assert any(line.strip().startswith("Pays ") and "cash: " in line for line in text.splitlines()), text

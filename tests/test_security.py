@@ -635,3 +635,24 @@ def test_mermaid_never_writes_a_comment_from_user_text(percent: str) -> None:
     text = journey_mermaid(Project.model_validate(data), journey["id"])
     assert "%%" not in text
     assert any(line.strip().startswith("Pays ") and "cash: " in line for line in text.splitlines()), text
+
+
+# --- offline pages rewrite real attributes only ------------------------------------------------------
+
+
+def test_strip_external_leaves_text_that_looks_like_an_attribute() -> None:
+    """User text such as 'src=https://…' is shown as written; only real attributes lose their address."""
+    from cjm_helpers.export import external_references, strip_external
+
+    page = ('<html><head><link rel="stylesheet" href="https://cdn.example/x.css"></head><body>'
+            '<p>Our old form said src=https://shop.example/a.png and href="http://x.example"</p>'
+            '<img title="copied from src=https://shop.example/b.png" src="https://cdn.example/b.png" alt="b">'
+            '<a href="#top" style="background: url(http://t.example/p.gif)">top</a>'
+            '<pre>style="url(http://t.example/q.gif)"</pre></body></html>')
+    out = strip_external(page)
+    assert external_references(out) == []
+    assert "<p>Our old form said src=https://shop.example/a.png and href=\"http://x.example\"</p>" in out
+    assert '<img title="copied from src=https://shop.example/b.png" data-cjm-offline="1" alt="b">' in out
+    assert '<a href="#top" style="background: none">top</a>' in out
+    assert '<pre>style="url(http://t.example/q.gif)"</pre>' in out
+    assert '<link rel="stylesheet" data-cjm-offline="1">' in out

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from . import __version__
 from .commands import command_modules
 from .errors import CJMError
+from .terminal import terminal_text
 
 
 SYMLINK_LOOP = re.compile(r"Symlink loop from '(.*)'")
@@ -42,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except CJMError as exc:
-        print(f"cjm {args.command}: {exc}", file=sys.stderr)
+        print(f"cjm {args.command}: {terminal_text(str(exc))}", file=sys.stderr)
         return 1
     except RuntimeError as exc:  # pathlib's resolve() on a symlink that leads back to itself
         loop = SYMLINK_LOOP.fullmatch(str(exc))

@@ -656,3 +656,34 @@ def test_strip_external_leaves_text_that_looks_like_an_attribute() -> None:
     assert '<a href="#top" style="background: none">top</a>' in out
     assert '<pre>style="url(http://t.example/q.gif)"</pre>' in out
     assert '<link rel="stylesheet" data-cjm-offline="1">' in out
+
+
+# --- terminal output ---------------------------------------------------------------------------------
+
+
+ESCAPES = "\x1b[2J\x1b[H\x1b]0;owned\x07\rfake line\x9b31m\u202egnp.exe"
+
+
+def test_cjm_diff_never_prints_escape_codes(sample_copy: Path, tmp_path: Path, capsys) -> None:
+    """Names from a project reach the terminal with every control character made visible."""
+    data = project_to_data(load_project(sample_copy))
+    data["personas"].append({**data["personas"][0], "id": "twin", "name": "Rina" + ESCAPES})
+    data["touchpoints"].append({**data["touchpoints"][0], "id": "kiosk", "name": "Kiosk\nreview: done" + ESCAPES})
+    newer = tmp_path / "newer.cjm.yaml"
+    save_project(Project.model_validate(data), newer)
+
+    assert main(["diff", str(sample_copy), str(newer)]) == 0
+    out = capsys.readouterr().out
+    assert re.findall(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out) == []
+    assert "Rina\\x1b[2J\\x1b[H\\x1b]0;owned\\x07 fake line\\x9b31m\\u202egnp.exe" in out
+    assert "Kiosk review: done" in out, "a line break inside a value does not start a new line"
+
+
+def test_error_messages_never_print_escape_codes(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / ("bad\x1b[2J.cjm.yaml")
+    bad.write_text("name: [\n", encoding="utf-8")
+    assert main(["validate", str(bad)]) == 1
+    assert main(["map", str(bad), "--out", str(tmp_path / "m.html")]) == 1
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out + captured.err
+    assert "bad\\x1b[2J.cjm.yaml" in captured.err

@@ -47,6 +47,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     from ..store import load_project
+    from ..terminal import terminal_text
 
     failed = 0
     for name in args.files:
@@ -54,10 +55,10 @@ def run_validate(args: argparse.Namespace) -> int:
             p = load_project(name)
         except (ProjectInvalid, ProjectFileError) as exc:
             failed += 1
-            print(str(exc))
+            print(terminal_text(str(exc)))
             continue
-        print(f"{name}: ok ({len(p.personas)} personas, {len(p.touchpoints)} touchpoints, "
-              f"{len(p.journeys)} journeys)")
+        print(terminal_text(f"{name}: ok ({len(p.personas)} personas, {len(p.touchpoints)} touchpoints, "
+                            f"{len(p.journeys)} journeys)"))
     return 1 if failed else 0
 
 

@@ -410,8 +410,11 @@ FORMULAS = [
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
     "\r=1+1",
+    '\uff1dHYPERLINK("http://evil.example/?fw","full-width")',
+    "  =1+1+cmd|' /C calc'!A0",
+    'Pays at the counter;=HYPERLINK("http://evil.example/?semi","x")',
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def _is_number(text: str) -> bool:
@@ -428,7 +431,9 @@ def _csv_cells(raw: bytes) -> list[str]:
 
 
 def _assert_inert(cells: list[str], where: str) -> None:
-    live = [c for c in cells if c.startswith(FORMULA_START) and not _is_number(c)]
+    """No cell a spreadsheet would run: not at its start, after blanks, nor after a ';' that splits cells."""
+    pieces = [piece.lstrip(" \u00a0\u3000") for c in cells for piece in c.split(";")]
+    live = [p for p in pieces if p.startswith(FORMULA_START) and not _is_number(p)]
     assert live == [], f"{where}: cells a spreadsheet would run: {live[:3]}"
 
 
@@ -456,7 +461,7 @@ def test_spreadsheet_exports_neutralise_formulas(fmt: str, payload: str, tmp_pat
         cells = _csv_cells(out.read_bytes())
     _assert_inert(cells, f"{fmt} export")
     shown = payload.strip()
-    assert any(shown in c for c in cells), "the text is kept (with a leading apostrophe), not dropped"
+    assert any(shown in c.replace(";'", ";") for c in cells), "the text is kept (with an apostrophe), not dropped"
 
 
 # --- the data overlay: event names and channels come straight from the user's log -----------
@@ -687,3 +692,13 @@ def test_error_messages_never_print_escape_codes(tmp_path: Path, capsys) -> None
     captured = capsys.readouterr()
     assert "\x1b" not in captured.out + captured.err
     assert "bad\\x1b[2J.cjm.yaml" in captured.err
+
+
+@pytest.mark.parametrize("payload", FORMULAS, ids=[f"formula{i}" for i in range(len(FORMULAS))])
+def test_neutralised_cells_read_back_as_written(payload: str) -> None:
+    """The wide-CSV import removes exactly the apostrophes the export added."""
+    from cjm_helpers.mapping.tabular import neutralise
+    from cjm_helpers.mapping.wide_import import unguard
+
+    assert neutralise(payload) != payload
+    assert unguard(neutralise(payload)) == payload

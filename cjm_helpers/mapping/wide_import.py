@@ -39,7 +39,7 @@ from ..model import (
 from ..store import project_to_data
 from ..validation import validate_project
 from .layout import evidence_label, lane_label, stage_label
-from .tabular import FORMULA_STARTS
+from .tabular import restore
 
 NOTE_LANES = ("actions", "thoughts", "opportunities", "internal_actors", "internal_tools", "internal_process")
 PAIN_LANES = ("pain_points", "internal_pain_points")
@@ -79,9 +79,7 @@ def slug(text: str, prefix: str = "", taken: set[str] | frozenset[str] = frozens
 
 def unguard(text: str) -> str:
     """Remove the apostrophe our exports put before text that a spreadsheet would run."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
+    return restore(text)
 
 
 @dataclass

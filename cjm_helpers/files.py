@@ -128,3 +128,23 @@ def project_inputs(project_file: str | os.PathLike[str], declared: Iterable[str]
     """A project file and the data files it declares (relative to its folder): what it reads."""
     path = Path(project_file)
     return [path, *(path.parent / name for name in declared if name)]
+
+
+MAX_LINE_CHARS = 1 << 20
+"""A header line of a data file names a few dozen columns; one of a million characters is not a header."""
+
+
+def csv_cells(line: str, delimiter: str, path: str | os.PathLike[str], error: type[CJMError] = CJMError,
+              lang: str = "en") -> list[str]:
+    """The cells of a header line, or a clear error for a line too long, holding NULs, or not CSV."""
+    shown = str(path)
+    if len(line) > MAX_LINE_CHARS:
+        raise error(t("files.csv.long_line", lang, path=shown, limit=f"{MAX_LINE_CHARS:,}"))
+    if "\0" in line:
+        raise error(t("files.csv.nul", lang, path=shown))
+    import csv
+
+    try:
+        return next(csv.reader([line], delimiter=delimiter))
+    except (csv.Error, StopIteration) as exc:
+        raise error(t("files.csv.unreadable", lang, path=shown, reason=str(exc))) from None

@@ -24,7 +24,23 @@ def regex_bomb_ticket() -> bytes:
             + "a" * 5000 + "!\n").encode()
 
 
-GENERATORS = {"regex_bomb_ticket": regex_bomb_ticket, "binary": binary}
+def nul_filled() -> bytes:
+    """A log whose bytes were zeroed (a damaged download or disk)."""
+    return b"\0" * 4096 + b"\n" + b"\0" * 4096 + b"\n"
+
+
+def huge_header_cell() -> bytes:
+    """A header whose one cell is larger than Python's CSV field limit."""
+    return b"user_id,timestamp," + b"e" * 200_000 + b"\nu1,2026-10-01 08:00:00,app_open\n"
+
+
+def single_long_line() -> bytes:
+    """Two megabytes without a line break: not a CSV header at all."""
+    return b"user_id," * (2 * 2**20 // 8)
+
+
+GENERATORS = {"regex_bomb_ticket": regex_bomb_ticket, "binary": binary, "nul_filled": nul_filled,
+              "huge_header_cell": huge_header_cell, "single_long_line": single_long_line}
 
 
 def data_bytes(case: dict[str, Any]) -> bytes:

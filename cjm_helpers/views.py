@@ -11,10 +11,13 @@ import html
 from collections.abc import Iterable
 
 import pandas as pd
+from matplotlib import rcParams
 from matplotlib.figure import Figure
 
 from .i18n import format_date, format_number, t
 from .model import Project
+
+rcParams["text.parse_math"] = False  # a '$' in user text (a channel, a title) is drawn as typed, never as mathtext
 
 # --- small HTML pieces ---------------------------------------------------------------
 

@@ -702,3 +702,44 @@ def test_neutralised_cells_read_back_as_written(payload: str) -> None:
 
     assert neutralise(payload) != payload
     assert unguard(neutralise(payload)) == payload
+
+
+# --- a '$' in user text is drawn as typed --------------------------------------------------------------
+
+MATH = r"$\frac$"
+
+
+def test_views_draw_dollar_text_as_typed() -> None:
+    """A channel or opportunity title like '$\\frac$' is text, not mathtext that fails to parse."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from cjm_helpers import views
+
+    data = project_to_data(load_project(SAMPLE_PROJECT))
+    for touchpoint in data["touchpoints"]:
+        touchpoint["channel"] = MATH
+    for opportunity in data["opportunities"]:
+        opportunity["title"] = f"{MATH} {opportunity['title']}"
+    project = Project.model_validate(data)
+    for figure in (views.inventory_figure(project), views.impact_effort_figure(project)):
+        figure.savefig(io.BytesIO(), format="png")
+        shown = [text.get_text() for text in figure.findobj(matplotlib.text.Text)]
+        assert any(MATH in text for text in shown)
+
+
+def test_overlay_plots_draw_dollar_names_as_typed(tmp_path: Path) -> None:
+    from cjm_helpers.paths import SAMPLE_EVENTS, SAMPLE_SURVEY
+
+    events = tmp_path / "events.csv"
+    lines = SAMPLE_EVENTS.read_text(encoding="utf-8").splitlines()
+    events.write_text("\n".join(lines[:400]) + "\n", encoding="utf-8")
+    survey = tmp_path / "survey.csv"
+    rows = SAMPLE_SURVEY.read_text(encoding="utf-8").splitlines()
+    survey.write_text("\n".join([rows[0], *[r.replace("Commuting office worker", MATH) for r in rows[1:]]]) + "\n",
+                      encoding="utf-8")
+    assert MATH in survey.read_text(encoding="utf-8")
+    out = tmp_path / "overlay"
+    assert main(["overlay", str(events), "--survey", str(survey), "--project", str(SAMPLE_PROJECT),
+                 "--funnel", f"app_open,{MATH}", "--out", str(out), "--no-progress"]) == 0
+    assert (out / "segments.png").is_file() and (out / "funnel.png").is_file()

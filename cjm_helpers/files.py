@@ -34,6 +34,8 @@ def _size(limit: int) -> str:
         return f"{limit >> 20} MiB"
     if limit % 1_000_000 == 0:
         return f"{limit // 1_000_000} MB"
+    if limit >= 1 << 20:
+        return f"{limit / (1 << 20):,.1f} MiB"
     return f"{limit:,} bytes"
 
 
@@ -148,3 +150,76 @@ def csv_cells(line: str, delimiter: str, path: str | os.PathLike[str], error: ty
         return next(csv.reader([line], delimiter=delimiter))
     except (csv.Error, StopIteration) as exc:
         raise error(t("files.csv.unreadable", lang, path=shown, reason=str(exc))) from None
+
+
+# --- survey and ticket files: checked before pandas reads them ------------------------------------
+
+MAX_TABLE_BYTES = 256 << 20
+"""A survey or ticket file; larger ones are split or sampled before they are loaded."""
+MAX_TABLE_LINES = 1_000_000
+"""Rows of a survey or ticket CSV: memory grows with rows (about 1 KB each once loaded)."""
+MAX_TABLE_COLUMNS = 1_000
+"""Columns of a survey or ticket CSV; a survey with more is a layout the suite does not read."""
+MAX_XLSX_UNCOMPRESSED = 256 << 20
+"""What an XLSX workbook may unpack to: a small file can hold a gigabyte of text."""
+
+
+def check_table_file(path: str | os.PathLike[str], lang: str = "en", sep: str = ",",
+                     error: type[CJMError] = CJMError) -> None:
+    """Refuse a survey or ticket file whose reading would not be bounded, before pandas opens it.
+
+    A regular file of at most MAX_TABLE_BYTES; an XLSX must be a real workbook unpacking to at
+    most MAX_XLSX_UNCOMPRESSED; a CSV's header line is capped, and it may have at most
+    MAX_TABLE_COLUMNS columns and MAX_TABLE_LINES lines.
+    """
+    path = Path(path)
+    shown = str(path)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise error(t("files.unreadable", lang, path=shown, reason=exc.strerror or exc)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise error(t("files.special", lang, path=shown, what=t("files.what.table", lang)))
+    if info.st_size > MAX_TABLE_BYTES:
+        raise error(t("files.too_big", lang, path=shown, what=t("files.what.table", lang),
+                      limit=_size(MAX_TABLE_BYTES)))
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        _check_xlsx(path, lang, error)
+    elif suffix not in (".parquet", ".xls"):
+        _check_csv_shape(path, lang, sep, error)
+
+
+def _check_xlsx(path: Path, lang: str, error: type[CJMError]) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            entries = book.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise error(t("files.table.not_xlsx", lang, path=str(path))) from None
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise error(t("files.table.not_xlsx", lang, path=str(path)))
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > MAX_XLSX_UNCOMPRESSED:
+        raise error(t("files.table.xlsx_too_big", lang, path=str(path), size=_size(unpacked),
+                      limit=_size(MAX_XLSX_UNCOMPRESSED)))
+
+
+def _check_csv_shape(path: Path, lang: str, sep: str, error: type[CJMError]) -> None:
+    shown = str(path)
+    with open(path, "rb") as handle:
+        first = handle.readline(MAX_LINE_CHARS + 1)
+        lines = first.count(b"\n")
+        for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
+            lines += chunk.count(b"\n")
+            if lines > MAX_TABLE_LINES:
+                raise error(t("files.table.too_many_lines", lang, path=shown, limit=f"{MAX_TABLE_LINES:,}"))
+    header = first.decode("utf-8-sig", errors="replace")
+    if len(header) > MAX_LINE_CHARS:
+        raise error(t("files.csv.long_line", lang, path=shown, limit=f"{MAX_LINE_CHARS:,}"))
+    columns = len(csv_cells(header, sep, shown, error, lang)) if header.strip() else 0
+    if columns > MAX_TABLE_COLUMNS:
+        raise error(t("files.table.too_many_columns", lang, path=shown, count=f"{columns:,}",
+                      limit=f"{MAX_TABLE_COLUMNS:,}"))

@@ -106,11 +106,12 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def refuse_overwrite(outputs: Iterable[str | os.PathLike[str]], inputs: Iterable[str | os.PathLike[str] | None],
-                     lang: str = "en") -> None:
+                     lang: str = "en", projects: bool = True) -> None:
     """Refuse (before anything is written) an output that is one of the inputs or a project file.
 
     Compared by the file itself (``samefile``), so a symlink or a hard link to an input is
-    caught too; an output that does not exist yet cannot be an input.
+    caught too; an output that does not exist yet cannot be an input. ``projects=False``
+    for the one command whose output is a project (`cjm map-import`).
     """
     sources = [Path(p) for p in inputs if p]
     for out in map(Path, outputs):
@@ -122,7 +123,7 @@ def refuse_overwrite(outputs: Iterable[str | os.PathLike[str]], inputs: Iterable
         for source in sources:
             if _same(out, source):
                 raise CJMError(t("files.overwrite_input", lang, path=str(out), source=str(source)))
-        if out.name.endswith(PROJECT_SUFFIX) or out.resolve().name.endswith(PROJECT_SUFFIX):
+        if projects and (out.name.endswith(PROJECT_SUFFIX) or out.resolve().name.endswith(PROJECT_SUFFIX)):
             raise CJMError(t("files.overwrite_project", lang, path=str(out)))
 
 

@@ -81,7 +81,7 @@ def run_import(args: argparse.Namespace) -> int:
     store = ProjectStore(args.project)
     project = store.load()
     lang = args.lang or project.language
-    refuse_overwrite([args.project], [args.csv], lang)  # the sheet and the project are one file
+    refuse_overwrite([args.project], [args.csv], lang, projects=False)  # the sheet is not the project itself
     result = import_wide_csv(args.csv, project, args.journey_id, args.persona, args.name, args.map_type, lang)
     journey_id = args.journey_id or next(j.id for j in result.journeys if j.id not in
                                          {x.id for x in project.journeys})

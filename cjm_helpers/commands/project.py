@@ -110,6 +110,7 @@ def check_port_free(port: int) -> None:
     if not 1 <= port <= 65535:
         raise CJMError(t("files.lab.bad_port", port=port))
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as JupyterLab binds: a listener still blocks
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

@@ -743,3 +743,31 @@ def test_overlay_plots_draw_dollar_names_as_typed(tmp_path: Path) -> None:
     assert main(["overlay", str(events), "--survey", str(survey), "--project", str(SAMPLE_PROJECT),
                  "--funnel", f"app_open,{MATH}", "--out", str(out), "--no-progress"]) == 0
     assert (out / "segments.png").is_file() and (out / "funnel.png").is_file()
+
+
+def test_save_refuses_a_history_folder_that_is_a_file(sample_copy: Path) -> None:
+    from cjm_helpers.errors import SaveFailed
+    from cjm_helpers.store import history_dir
+
+    history_dir(sample_copy).write_text("not a folder\n", encoding="utf-8")
+    before = sample_copy.read_bytes()
+    with pytest.raises(SaveFailed, match="is not a folder; nothing was saved"):
+        save_project(load_project(sample_copy).model_copy(update={"name": "Renamed"}), sample_copy)
+    assert sample_copy.read_bytes() == before
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() != 0,
+                    reason="giving a folder to another user needs root (CI runs as root)")
+def test_save_refuses_another_users_history_folder(sample_copy: Path) -> None:
+    import os
+
+    from cjm_helpers.errors import SaveFailed
+    from cjm_helpers.store import history_dir
+
+    folder = history_dir(sample_copy)
+    folder.mkdir()
+    os.chown(folder, 65534, 65534)
+    before = sample_copy.read_bytes()
+    with pytest.raises(SaveFailed, match="belongs to another user"):
+        save_project(load_project(sample_copy).model_copy(update={"name": "Renamed"}), sample_copy)
+    assert sample_copy.read_bytes() == before

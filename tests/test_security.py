@@ -132,8 +132,9 @@ def test_cjm_lab_starts_with_a_fresh_long_token(sample_copy: Path, monkeypatch: 
     monkeypatch.setattr(project_commands.subprocess, "call",
                         lambda cmd, env: calls.append((cmd, env)) or 0)
     monkeypatch.setenv("JUPYTER_TOKEN_FILE", "/somewhere/else")
-    assert main(["lab", str(sample_copy), "--no-browser", "--port", "8891"]) == 0
-    assert main(["lab", str(sample_copy), "--no-browser", "--port", "8891"]) == 0
+    port = _free_port()
+    assert main(["lab", str(sample_copy), "--no-browser", "--port", str(port)]) == 0
+    assert main(["lab", str(sample_copy), "--no-browser", "--port", str(port)]) == 0
     tokens = []
     for cmd, env in calls:
         assert "--ServerApp.ip=127.0.0.1" in cmd and "--no-browser" in cmd
@@ -144,7 +145,16 @@ def test_cjm_lab_starts_with_a_fresh_long_token(sample_copy: Path, monkeypatch: 
         assert env[PROJECT_ENV] == str(sample_copy.resolve())
         tokens.append(token)
     assert tokens[0] != tokens[1], "every start gets its own token"
-    assert f"http://127.0.0.1:8891/lab?token={tokens[0]}" in capsys.readouterr().out
+    assert f"http://127.0.0.1:{port}/lab?token={tokens[0]}" in capsys.readouterr().out
+
+
+def _free_port() -> int:
+    """A port nothing listens on at this moment (the machine is shared)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def test_cjm_lab_refuses_a_busy_port(sample_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
@@ -191,9 +201,7 @@ def test_lab_token_is_in_no_command_line(sample_copy: Path, tmp_path: Path) -> N
     import time
     import urllib.request
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
                JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"), HOME=str(tmp_path))
     cjm = Path(sys.executable).with_name("cjm")

@@ -9,7 +9,6 @@ a run is about to execute are never removed or written over.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 

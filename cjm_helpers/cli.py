@@ -9,12 +9,17 @@ with exit code 1 (problems in the input) or 2 (wrong command line).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 
 from . import __version__
 from .commands import command_modules
 from .errors import CJMError
+from .terminal import terminal_text
+
+
+SYMLINK_LOOP = re.compile(r"Symlink loop from '(.*)'")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +43,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except CJMError as exc:
-        print(f"cjm {args.command}: {exc}", file=sys.stderr)
+        print(f"cjm {args.command}: {terminal_text(str(exc))}", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:  # pathlib's resolve() on a symlink that leads back to itself
+        loop = SYMLINK_LOOP.fullmatch(str(exc))
+        if loop is None:
+            raise
+        from .i18n import t
+
+        print(f"cjm {args.command}: {t('files.loop', path=loop.group(1))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"cjm {args.command}: interrupted; files already written are complete", file=sys.stderr)

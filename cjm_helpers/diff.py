@@ -23,6 +23,7 @@ import pandas as pd
 from .errors import CJMError
 from .i18n import check_language, format_date, format_number, t
 from .model import DEFAULT_STAGES, Journey, Project
+from .terminal import terminal_line
 
 _DEFAULT_STAGE_NAMES = dict(DEFAULT_STAGES)
 
@@ -392,7 +393,7 @@ class ProjectDiff:
             lines += ["", f"{t(f'diff.group.{group}', lang)} ({len(rows)})"]
             lines += [f"  {_SIGN.get(c.kind, '~')} {c.text(lang)}" for c in rows]
         lines += ["", f"{t('diff.group.review', lang)}: {self.review.message(lang)}"]
-        return "\n".join(lines) + "\n"
+        return "\n".join(terminal_line(line) for line in lines) + "\n"  # no escape code reaches the screen
 
     def __str__(self) -> str:
         return self.to_text()

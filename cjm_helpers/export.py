@@ -108,14 +108,14 @@ def external_references(page: str) -> list[str]:
     return [url for url in scanner.urls if is_external(url)]
 
 
-_ATTR = re.compile(
-    r"""(?P<lead>\s)(?P<name>(?:xlink:)?(?:src|href|srcset|action|formaction|poster|data|background|cite|"""
-    r"""longdesc|manifest|codebase|archive|usemap|icon|ping))\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s"'>]+)""",
-    re.IGNORECASE,
+_TAG = re.compile(r"""<(?P<name>[a-zA-Z][^\s/>]*)(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*)>""")
+"""A start tag; user text in a page is escaped, so a raw '<' begins a real tag."""
+_ATTR_TOKEN = re.compile(
+    r"""(?P<lead>\s+)(?P<name>[^\s"'>/=]+)(?:(?P<eq>\s*=\s*)(?P<value>"[^"]*"|'[^']*'|[^\s"'>]+))?"""
 )
+"""One attribute of a tag, its value included, so text inside a value is never read as an attribute."""
 _STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
 _META_REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?refresh[^>]*>", re.IGNORECASE)
-_STYLE_ATTR = re.compile(r"""(\sstyle\s*=\s*)("[^"]*"|'[^']*')""", re.IGNORECASE)
 
 
 def _clean_css(css: str) -> str:
@@ -126,20 +126,32 @@ def _clean_css(css: str) -> str:
 def strip_external(page: str) -> str:
     """Remove every reference to another host: URL attributes are dropped, CSS url()/@import removed.
 
+    Only real attributes of real tags are rewritten; text that merely reads like one
+    (``src=https://...`` in a paragraph or inside a title) is left as the user wrote it.
     Link text stays readable; only the address that would be fetched or followed goes.
     """
     def attribute(match: re.Match[str]) -> str:
         raw = match.group("value")
-        value = raw[1:-1] if raw[:1] in "\"'" else raw
-        urls = _srcset_urls(value) if match.group("name").lower() == "srcset" else [value]
-        if any(is_external(u) for u in urls):
-            return f'{match.group("lead")}data-cjm-offline="1"'
+        if raw is None:
+            return match.group(0)
+        name = match.group("name").lower()
+        quote = raw[0] if raw[:1] in "\"'" else ""
+        value = raw[1:-1] if quote else raw
+        if name == "style":
+            quote = quote or '"'
+            return f'{match.group("lead")}{match.group("name")}{match.group("eq")}{quote}{_clean_css(value)}{quote}'
+        if name in URL_ATTRIBUTES:
+            urls = _srcset_urls(value) if name == "srcset" else [value]
+            if any(is_external(u) for u in urls):
+                return f'{match.group("lead")}data-cjm-offline="1"'
         return match.group(0)
+
+    def tag(match: re.Match[str]) -> str:
+        return f"<{match.group('name')}{_ATTR_TOKEN.sub(attribute, match.group('attrs'))}>"
 
     page = _META_REFRESH.sub("", page)
     page = _STYLE_BLOCK.sub(lambda m: m.group(1) + _clean_css(m.group(2)) + m.group(3), page)
-    page = _STYLE_ATTR.sub(lambda m: m.group(1) + m.group(2)[0] + _clean_css(m.group(2)[1:-1]) + m.group(2)[0], page)
-    return _ATTR.sub(attribute, page)
+    return _TAG.sub(tag, page)
 
 
 # --- notebook preparation ---------------------------------------------------------------

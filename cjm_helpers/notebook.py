@@ -47,7 +47,8 @@ def setup_plots() -> None:
         # Agg in the environment makes inline figures vanish from executed notebooks.
         matplotlib.use("module://matplotlib_inline.backend_inline")
     sns.set_theme(context="notebook", style="whitegrid", palette="deep", font="DejaVu Sans")
-    matplotlib.rcParams.update({"figure.dpi": 100, "figure.figsize": (9, 4.5), "svg.hashsalt": "cjm"})
+    matplotlib.rcParams.update({"figure.dpi": 100, "figure.figsize": (9, 4.5), "svg.hashsalt": "cjm",
+                                "text.parse_math": False})  # user text with '$' is never read as mathtext
 
 
 def _in_kernel() -> bool:

@@ -8,7 +8,6 @@ current directory.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from .errors import CJMError
@@ -70,6 +69,12 @@ def _check_folder_name(name: str) -> None:
         raise CJMError(t("errors.paths.device", name=repr(last)))
 
 
+def _copy_new(source: Path, target: Path) -> None:
+    """Copy into a file that must not exist yet: never through a symlink, never over a file."""
+    with open(target, "xb") as out:  # O_CREAT | O_EXCL: a link, even a dangling one, is refused
+        out.write(source.read_bytes())
+
+
 def create_project(folder: str | os.PathLike[str], template: str = "current_state") -> Path:
     """Copy a starter into ``folder/project.cjm.yaml``; never overwrite an existing project."""
     source = starter_path(template)
@@ -78,15 +83,21 @@ def create_project(folder: str | os.PathLike[str], template: str = "current_stat
     if target_dir.exists() and not target_dir.is_dir():
         raise CJMError(t("errors.paths.not_folder", path=target_dir))
     target = target_dir / PROJECT_FILE_NAME
+    if target.is_symlink() and not target.exists():
+        from .i18n import t
+
+        raise CJMError(t("files.new.dangling", path=str(target), to=os.readlink(target)))
     if target.exists():
         raise CJMError(t("errors.paths.exists", path=target))
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        _copy_new(source, target)
         if template == "sample":
             for data_file in (SAMPLE_EVENTS, SAMPLE_SURVEY, SAMPLE_TICKETS):
-                if data_file.exists() and not (target_dir / data_file.name).exists():
-                    shutil.copyfile(data_file, target_dir / data_file.name)
+                if data_file.exists() and not os.path.lexists(target_dir / data_file.name):
+                    _copy_new(data_file, target_dir / data_file.name)
+    except FileExistsError:
+        raise CJMError(f"{target} already exists; open it, or choose an empty folder for a new project") from None
     except OSError as exc:
         raise CJMError(t("errors.paths.cannot_create", path=target, reason=exc.strerror or exc)) from None
     return target

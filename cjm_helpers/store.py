@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,9 @@ from .merge import three_way_merge
 from .migrations import migrate
 from .model import Project
 from .validation import validate_project
-from .yamlio import YamlError, dump_yaml, parse_yaml
+from .files import read_text_bounded
+from .i18n import t
+from .yamlio import MAX_YAML_BYTES, YamlError, dump_yaml, parse_yaml
 
 HISTORY_KEEP = 50
 LOCK_TIMEOUT_S = 10.0
@@ -84,23 +88,8 @@ def project_from_text(text: str, source: str = "<text>") -> Project:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProjectFileError(t("errors.store.no_file", path=path)) from None
-    except IsADirectoryError:
-        raise ProjectFileError(t("errors.store.is_folder", path=path)) from None
-    except OSError as exc:
-        raise ProjectFileError(t("errors.store.unreadable", path=path, reason=exc.strerror)) from None
-    except ValueError:  # a NUL character in the path
-        raise ProjectFileError(t("errors.store.nul", path=repr(str(path)))) from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ProjectFileError(t("errors.store.not_utf8", path=path, line=line)) from None
+    """A project file's text: a regular file of at most MAX_YAML_BYTES, read with the limit applied."""
+    return read_text_bounded(path, MAX_YAML_BYTES, "project", ProjectFileError)
 
 
 def load_project(path: str | os.PathLike[str]) -> Project:
@@ -198,18 +187,45 @@ class Version:
         return load_project(self.path)
 
 
+_VERSION_NAME = re.compile(r"^\d{8}T\d{12}Z(-\d+)?\.yaml$")
+"""How the store names a saved version; pruning never touches any other file."""
+
+
+def check_history_dir(path: Path) -> None:
+    """Refuse a history folder that is a symlink, not a folder, or another user's.
+
+    Saving prunes old versions there, so a shared project whose ``.NAME.history``
+    points elsewhere must not make a save delete files in that other place.
+    """
+    folder = history_dir(path)
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise SaveFailed(t("files.history.unreadable", path=str(folder), reason=exc.strerror or exc)) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise SaveFailed(t("files.history.symlink", path=str(folder), project=str(path)))
+    if not stat.S_ISDIR(info.st_mode):
+        raise SaveFailed(t("files.history.not_folder", path=str(folder), project=str(path)))
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        raise SaveFailed(t("files.history.not_ours", path=str(folder), project=str(path)))
+
+
 def _record_history(path: Path, text: str) -> None:
     folder = history_dir(path)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     try:
         folder.mkdir(exist_ok=True)
+        check_history_dir(path)  # made by someone else between the check before saving and now
         target = folder / f"{stamp}.yaml"
         n = 1
         while target.exists():
             target = folder / f"{stamp}-{n}.yaml"
             n += 1
         atomic_write_text(target, text, durable=False)
-        for old in sorted(folder.glob("*.yaml"))[:-HISTORY_KEEP]:
+        ours = sorted(p for p in folder.glob("*.yaml") if _VERSION_NAME.match(p.name) and not p.is_symlink())
+        for old in ours[:-HISTORY_KEEP]:
             old.unlink(missing_ok=True)
     except (OSError, SaveFailed):
         pass  # history is a convenience; the project itself is already saved
@@ -236,8 +252,8 @@ def _lock(path: Path) -> FileLock:
 def _read_current(path: Path) -> str | None:
     """The file's text as it is now, or None when there is no readable file."""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return _read_text(path)
+    except ProjectFileError:
         return None
 
 
@@ -254,6 +270,7 @@ def _remove_stale_temps(path: Path) -> None:
 def _write_if_changed(path: Path, text: str, current: str | None) -> None:
     if current == text:
         return
+    check_history_dir(path)
     _remove_stale_temps(path)
     atomic_write_text(path, text)
     _record_history(path, text)

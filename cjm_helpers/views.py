@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
+from matplotlib import rcParams
 from matplotlib.figure import Figure
 
 from .i18n import format_date, format_number, t
 from .model import RESOURCE_KINDS, Project
 from .text import esc
+
+rcParams["text.parse_math"] = False  # a '$' in user text (a channel, a title) is drawn as typed, never as mathtext
 
 # --- small HTML pieces ---------------------------------------------------------------
 

@@ -15,8 +15,8 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "ci-artifacts" / "browser" 
 
 
 def test_collaboration_is_on_only_when_asked_for(tmp_path: Path) -> None:
-    alone = lab_command(tmp_path / "p.cjm.yaml", 8888, "t" * 48, False)
-    together = lab_command(tmp_path / "p.cjm.yaml", 8888, "t" * 48, False, collaborate=True)
+    alone = lab_command(tmp_path / "p.cjm.yaml", 8888, False)
+    together = lab_command(tmp_path / "p.cjm.yaml", 8888, False, collaborate=True)
     assert "--YDocExtension.disable_rtc=True" in alone
     assert "--YDocExtension.disable_rtc=False" in together
 

@@ -24,7 +24,52 @@ def regex_bomb_ticket() -> bytes:
             + "a" * 5000 + "!\n").encode()
 
 
-GENERATORS = {"regex_bomb_ticket": regex_bomb_ticket, "binary": binary}
+def nul_filled() -> bytes:
+    """A log whose bytes were zeroed (a damaged download or disk)."""
+    return b"\0" * 4096 + b"\n" + b"\0" * 4096 + b"\n"
+
+
+def huge_header_cell() -> bytes:
+    """A header whose one cell is larger than Python's CSV field limit."""
+    return b"user_id,timestamp," + b"e" * 200_000 + b"\nu1,2026-10-01 08:00:00,app_open\n"
+
+
+def single_long_line() -> bytes:
+    """Two megabytes without a line break: not a CSV header at all."""
+    return b"user_id," * (2 * 2**20 // 8)
+
+
+def corrupt_xlsx() -> bytes:
+    """The start of a zip archive and then nothing: a download cut short."""
+    return b"PK\x03\x04" + b"\x14\x00" * 20
+
+
+def xlsx_bomb() -> bytes:
+    """A workbook of 300 KB whose shared strings unpack to 300 MiB (one huge string)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        book.writestr("xl/sharedStrings.xml", "a" * (300 << 20))
+    return buffer.getvalue()
+
+
+def survey_of_many_columns() -> bytes:
+    """100 KB and 10,000 columns: reading time used to grow with the square of the column count."""
+    names = ["respondent_id", "stage", "emotion", *(f"q{i}" for i in range(9997))]
+    return (",".join(names) + "\n" + ",".join(["r1", "awareness", "1", *["x"] * 9997]) + "\n").encode()
+
+
+def survey_of_many_lines() -> bytes:
+    return b"respondent_id,stage,emotion\n" + b"r,awareness,1\n" * 1_000_001
+
+
+GENERATORS = {"regex_bomb_ticket": regex_bomb_ticket, "binary": binary, "nul_filled": nul_filled,
+              "huge_header_cell": huge_header_cell, "single_long_line": single_long_line,
+              "corrupt_xlsx": corrupt_xlsx, "xlsx_bomb": xlsx_bomb, "survey_of_many_columns": survey_of_many_columns,
+              "survey_of_many_lines": survey_of_many_lines}
 
 
 def data_bytes(case: dict[str, Any]) -> bytes:
@@ -54,7 +99,7 @@ def load_data_file(loader: str, path: Path, kwargs: dict[str, Any]) -> int:
 
 @pytest.mark.parametrize("case", params("data_files.yaml"))
 def test_data_file(case: dict[str, Any], tmp_path: Path) -> None:
-    path = tmp_path / f"{case['id']}.csv"
+    path = tmp_path / f"{case['id']}{case.get('suffix', '.csv')}"
     raw = data_bytes(case)
     path.write_bytes(raw)
     expect = case["expect"]

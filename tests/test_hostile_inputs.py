@@ -208,10 +208,14 @@ def _setup(case: dict[str, Any], work: Path) -> None:
             (work / item["sample"]).write_bytes(SAMPLE_PROJECT.read_bytes())
         elif "fifo" in item:
             os.mkfifo(work / item["fifo"])
+        elif "symlink" in item:
+            link = work / item["symlink"]
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(item["to"].replace("{work}", str(work)))
         else:
             target = work / item["file"]
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item["text"].encode(item.get("encoding", "utf-8")))
+            target.write_bytes(item["text"].encode(item.get("encoding", "utf-8")) * item.get("repeat", 1))
 
 
 def _check_cli(case: dict[str, Any], tmp: Path, code: int, output: str, before: dict[str, bytes]) -> None:

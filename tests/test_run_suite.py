@@ -93,6 +93,7 @@ def test_a_failing_notebook_stops_the_run_and_keeps_what_was_made(tmp_path, samp
     (out / "html").mkdir(parents=True)
     (out / "html" / "09_old_run.html").write_text("stale", encoding="utf-8")
     (out / "report.html").write_text("stale", encoding="utf-8")
+    (out / ".cjm-run.json").write_text(json.dumps({"files": ["html/09_old_run.html", "report.html"]}))
     done = cli("run", str(sample_copy), "--out", str(out), "--notebooks", str(nbs), "--no-progress")
     assert done.returncode == 1, done.stderr
     assert not (out / "html" / "09_old_run.html").exists()  # an earlier run's pages do not linger

@@ -51,6 +51,10 @@ def run_diff(args: argparse.Namespace) -> int:
         lang = args.lang or new.language
         result = diff_projects(old, new, today, old_label=args.old, new_label=args.new)
     result.lang = lang
+    if args.html:
+        from ..files import refuse_overwrite
+
+        refuse_overwrite([args.html], [args.old, args.new], lang)
     print(result.to_text(lang), end="")
     if args.html:
         path = write_bytes(args.html, result.to_html(lang, standalone=True).encode("utf-8"))

@@ -53,8 +53,12 @@ def run_map(args: argparse.Namespace) -> int:
     from ..mapping.export import human_size
     from ..store import load_project
 
+    from ..files import project_inputs, refuse_overwrite
+
     project = load_project(args.project)
     lang = args.lang or project.language
+    data = project.data
+    refuse_overwrite([args.out], project_inputs(args.project, (data.events, data.survey, data.tickets)), lang)
     if args.compare:
         view = compare_maps(project, args.journey, args.future, lang)
         path = view.save(args.out, args.fmt, dpi=args.dpi)
@@ -73,9 +77,12 @@ def run_import(args: argparse.Namespace) -> int:
     from ..mapping import import_wide_csv
     from ..store import ProjectStore
 
+    from ..files import refuse_overwrite
+
     store = ProjectStore(args.project)
     project = store.load()
     lang = args.lang or project.language
+    refuse_overwrite([args.project], [args.csv], lang, projects=False)  # the sheet is not the project itself
     result = import_wide_csv(args.csv, project, args.journey_id, args.persona, args.name, args.map_type, lang)
     journey_id = args.journey_id or next(j.id for j in result.journeys if j.id not in
                                          {x.id for x in project.journeys})

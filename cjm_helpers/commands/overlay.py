@@ -52,16 +52,26 @@ def column_mapping(value: str | None) -> dict[str, str] | None:
         return dict(GA4_COLUMNS)
     from ..yamlio import YamlError, parse_yaml
 
+    from ..files import MAX_COLUMNS_BYTES, read_text_bounded
+
     path = Path(value)
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(t("errors.overlay.mapping_unreadable", path=path, reason=exc)) from None
+        data = parse_yaml(read_text_bounded(path, MAX_COLUMNS_BYTES, "columns", DataError))
     except YamlError as exc:
         raise DataError(f"{path}: {exc}") from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise DataError(t("errors.overlay.mapping_lines", path=path))
     return data
+
+
+OVERLAY_TABLES = ("funnel", "transitions", "top_paths", "time_between_stages", "gaps", "kpis", "attribution",
+                  "attribution_channel", "unmatched_events", "emotion_curve", "segments", "tickets", "themes")
+"""The tables `cjm overlay` may write, each as NAME.csv and perhaps NAME.png (a test keeps this in step)."""
+
+
+def overlay_outputs(out: Path) -> list[Path]:
+    """Every file `cjm overlay --out OUT` may write, to check none of them is an input."""
+    return [out / "summary.html", *(out / f"{name}{ext}" for name in OVERLAY_TABLES for ext in (".csv", ".png"))]
 
 
 def run_overlay_command(args: argparse.Namespace) -> int:
@@ -72,6 +82,10 @@ def run_overlay_command(args: argparse.Namespace) -> int:
     if args.tickets and project is None:
         raise DataError(t("errors.overlay.tickets_need_project", args.lang))
     steps = [s.strip() for s in args.funnel.split(",") if s.strip()] if args.funnel else None
+    from ..files import refuse_overwrite
+
+    refuse_overwrite(overlay_outputs(Path(args.out)),
+                     [args.events, args.survey, args.tickets, args.project, args.columns], args.lang)
     import duckdb
 
     try:

@@ -51,6 +51,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     from ..store import load_project
+    from ..terminal import terminal_text
 
     failed = 0
     for name in args.files:
@@ -58,18 +59,25 @@ def run_validate(args: argparse.Namespace) -> int:
             p = load_project(name)
         except (ProjectInvalid, ProjectFileError) as exc:
             failed += 1
-            print(str(exc))
+            print(terminal_text(str(exc)))
             continue
-        print(f"{name}: ok ({len(p.personas)} personas, {len(p.touchpoints)} touchpoints, "
-              f"{len(p.journeys)} journeys)")
+        print(terminal_text(f"{name}: ok ({len(p.personas)} personas, {len(p.touchpoints)} touchpoints, "
+                            f"{len(p.journeys)} journeys)"))
     return 1 if failed else 0
 
 
-def lab_command(project: Path, port: int, token: str, open_browser: bool, collaborate: bool = False) -> list[str]:
-    """The JupyterLab command line: loopback only, with a token, on the notebooks folder.
+TOKEN_ENV = "JUPYTER_TOKEN"
+"""JupyterLab reads its token from here: the environment of a process is readable by its user
+only (``/proc/PID/environ`` is mode 0400), while its command line is readable by everyone."""
 
-    Real-time collaboration (jupyter-collaboration) is on only when asked for: alone, a
-    learner's notebook behaves as in plain JupyterLab.
+
+def lab_command(project: Path, port: int, open_browser: bool, collaborate: bool = False) -> list[str]:
+    """The JupyterLab command line: loopback only, on one port, on the notebooks folder.
+
+    The token is never on it (see :func:`lab_environment`); ``port_retries=0`` makes
+    JupyterLab stop rather than move to another port than the address we print. Real-time
+    collaboration (jupyter-collaboration) is on only when asked for: alone, a learner's
+    notebook behaves as in plain JupyterLab.
     """
     from ..paths import NOTEBOOKS_DIR
 
@@ -78,7 +86,7 @@ def lab_command(project: Path, port: int, token: str, open_browser: bool, collab
         f"--ServerApp.root_dir={NOTEBOOKS_DIR}",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
-        f"--IdentityProvider.token={token}",
+        "--ServerApp.port_retries=0",
     ]
     cmd.append(f"--YDocExtension.disable_rtc={not collaborate}")
     if not open_browser:
@@ -88,18 +96,46 @@ def lab_command(project: Path, port: int, token: str, open_browser: bool, collab
     return cmd
 
 
+def lab_environment(project: Path, token: str) -> dict[str, str]:
+    """The server's environment: the project to open and the token, kept off the command line."""
+    from ..paths import PROJECT_ENV
+
+    env = {k: v for k, v in os.environ.items() if k != "JUPYTER_TOKEN_FILE"}
+    env.update({PROJECT_ENV: str(project), TOKEN_ENV: token})
+    return env
+
+
+def check_port_free(port: int) -> None:
+    """Refuse a port outside 1-65535 or one that something already listens on at 127.0.0.1.
+
+    Whoever holds the port would otherwise receive the address with the token.
+    """
+    import socket
+
+    from ..i18n import t
+
+    if not 1 <= port <= 65535:
+        raise CJMError(t("files.lab.bad_port", port=port))
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as JupyterLab binds: a listener still blocks
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise CJMError(t("files.lab.port_busy", port=port, other=port + 1)) from None
+
+
 def run_lab(args: argparse.Namespace) -> int:
-    from ..paths import PROJECT_ENV, resolve_project
+    from ..paths import resolve_project
     from ..store import load_project
 
     project = resolve_project(args.project)
     load_project(project)  # refuse to start on a broken file: say what is wrong first
+    check_port_free(args.port)
     token = secrets.token_hex(24)
-    env = dict(os.environ, **{PROJECT_ENV: str(project)})
     print(f"opening JupyterLab with {project}")
     print(f"address: http://127.0.0.1:{args.port}/lab?token={token}")
     try:
-        return subprocess.call(lab_command(project, args.port, token, not args.no_browser, args.collaborate),
-                               env=env)
+        return subprocess.call(lab_command(project, args.port, not args.no_browser, args.collaborate),
+                               env=lab_environment(project, token))
     except FileNotFoundError as exc:
         raise CJMError(t("errors.cli.no_jupyterlab", reason=exc)) from None

@@ -144,14 +144,22 @@ def wrap(text: str, width_in: float, max_lines: int = MAX_CARD_LINES, size: floa
 
 
 def clip(text: str, width_in: float, size: float = FONT_PT, bold: bool = False) -> str:
-    """One line cut with an ellipsis to fit the width."""
+    """One line cut with an ellipsis to fit the width.
+
+    One pass over the text (each glyph measured once), so a 100 KB quote costs no more
+    than reading it: the longest prefix that fits with "…" is found as the widths add up.
+    """
     text = " ".join(str(text).split())
     width_in *= FIT_MARGIN
-    if text_width(text, size, bold) <= width_in:
-        return text
-    while text and text_width(text + "…", size, bold) > width_in:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    ellipsis = _advance("…", bold)
+    used, cut = 0.0, None
+    for i, ch in enumerate(text):
+        used += _advance(ch, bold)
+        if cut is None and (used + ellipsis) * size / 72 > width_in:
+            cut = i  # text[:i] + "…" is the longest prefix that still fits
+        if used * size / 72 > width_in:
+            return text[:cut].rstrip() + "…"
+    return text
 
 
 def _card_lines(card: CardView, width_in: float) -> list[str]:

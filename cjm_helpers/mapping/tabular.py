@@ -1,15 +1,17 @@
 """The map as tables and data: one row per stage × lane cell, the wide layout, JSON.
 
 Spreadsheets run formulas, so every text cell written to CSV or XLSX that starts
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-apostrophe (the OWASP advice against CSV injection); the wide-CSV import strips
-it again, so our own exports round-trip.
+with ``=``, ``+``, ``-``, ``@`` (or their full-width forms), a tab or a carriage
+return, even after blanks, gets a leading apostrophe (the OWASP advice against CSV
+injection), and so does a formula after a ``;`` inside a cell; the wide-CSV import
+strips them again, so our own exports round-trip.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import pandas as pd
@@ -19,7 +21,11 @@ from ..model import Project
 from ..store import project_to_data
 from .layout import MapLayout, build_layout, lane_label
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""What makes a spreadsheet read a cell as a formula, the full-width ＝ ＋ － ＠ that some convert included."""
+_LEADING_BLANKS = " \n\u00a0\u2007\u202f\u3000"
+_AFTER_SEMICOLON = re.compile("(;\\s*)(?=[=+\\-@\uff1d\uff0b\uff0d\uff20])")
+"""A ';' then a formula: where ';' separates cells (Polish, Indonesian settings) a new cell starts there."""
 TABLE_COLUMNS = (
     "journey", "stage_order", "stage_id", "stage", "lane", "lane_label",
     "cards", "text", "evidence", "refs", "emotion",
@@ -27,10 +33,26 @@ TABLE_COLUMNS = (
 
 
 def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe.
+
+    Also when blanks come first (" =1+1"), and after every ';' that a formula follows,
+    since a spreadsheet set to split on ';' would start a new cell there.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.lstrip(_LEADING_BLANKS).startswith(FORMULA_STARTS):
+        value = "'" + value
+    return _AFTER_SEMICOLON.sub("\\1'", value) if ";" in value else value
+
+
+_GUARDED_AFTER_SEMICOLON = re.compile("(;\\s*)'(?=[=+\\-@\uff1d\uff0b\uff0d\uff20])")
+
+
+def restore(value: str) -> str:
+    """Undo :func:`neutralise`, so a wide CSV we exported reads back as the text that was written."""
+    if value.startswith("'") and value[1:].lstrip(_LEADING_BLANKS).startswith(FORMULA_STARTS):
+        value = value[1:]
+    return _GUARDED_AFTER_SEMICOLON.sub("\\1", value) if ";" in value else value
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:

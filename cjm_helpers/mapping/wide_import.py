@@ -39,7 +39,7 @@ from ..store import project_to_data
 from ..text import ID_PATTERN, fold, slug, unique_id
 from ..validation import validate_project
 from .layout import evidence_label, lane_label, stage_label
-from .tabular import FORMULA_STARTS
+from .tabular import restore
 
 NOTE_LANES = ("actions", "thoughts", "opportunities", "internal_actors", "internal_tools", "internal_process")
 PAIN_LANES = ("pain_points", "internal_pain_points")
@@ -65,9 +65,7 @@ def _key(text: str) -> str:
 
 def unguard(text: str) -> str:
     """Remove the apostrophe our exports put before text that a spreadsheet would run."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
+    return restore(text)
 
 
 @dataclass
@@ -404,15 +402,8 @@ def import_wide_csv(
     """Read a wide CSV file (stages as columns, lanes as rows) into a journey of the project."""
     path = Path(path)
     where = _Where(str(path), check_language(lang))
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise where.fail("too_big", limit=MAX_BYTES // 1_000_000)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise where.fail("missing") from None
-    except IsADirectoryError:
-        raise where.fail("folder") from None
-    except OSError as exc:
-        raise where.fail("unreadable", detail=exc.strerror or str(exc)) from None
+    from ..files import read_bytes_bounded
+
+    raw = read_bytes_bounded(path, MAX_BYTES, "sheet", DataError, where.lang)  # regular files only, bounded
     rows = read_rows(decode(raw, where), where)
     return import_wide_rows(rows, project, journey_id, persona, name, map_type, str(path), lang)

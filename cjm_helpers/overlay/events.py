@@ -15,7 +15,6 @@ counts and a few example rows come back to Python.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import os
 import re
@@ -289,15 +288,17 @@ def _first_line(exc: BaseException) -> str:
 
 def _check_csv_header(path: Path, mapping: dict[str, str], delimiter: str) -> list[str]:
     """The header cells; a DataError for an empty file or one split by another delimiter."""
+    from ..files import MAX_LINE_CHARS, csv_cells
+
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            lines = [line for line in itertools.islice(fh, 2)]
+        with path.open(encoding="utf-8-sig", newline="") as fh:  # each line read with a length cap
+            lines = [line for line in (fh.readline(MAX_LINE_CHARS + 1) for _ in range(2)) if line]
     except UnicodeDecodeError:
         raise DataError(f"{path}: not UTF-8 text; save the CSV as UTF-8 (or give a Parquet file)") from None
     if not lines or not lines[0].strip():
         raise DataError(f"{path}: the file has no header row; the first line must name the columns "
                         "(user_id, timestamp, event, ...)")
-    header = next(csv.reader([lines[0]], delimiter=delimiter))
+    header = csv_cells(lines[0], delimiter, path, DataError)
     if len(lines) < 2 or not lines[1].strip():
         raise DataError(f"{path}: the file has a header but no events; export the event log again")
     wanted = set(REQUIRED)
@@ -306,7 +307,7 @@ def _check_csv_header(path: Path, mapping: dict[str, str], delimiter: str) -> li
         for other in (";", "\t", "|", ","):
             if other == delimiter:
                 continue
-            cells = next(csv.reader([lines[0]], delimiter=other))
+            cells = csv_cells(lines[0], other, path, DataError)
             if len(cells) > 1 and wanted <= set(_resolve_names(cells, mapping)):
                 shown = "tab" if other == "\t" else repr(other)
                 flag = "\\t" if other == "\t" else other

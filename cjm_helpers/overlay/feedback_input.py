@@ -91,6 +91,9 @@ def read_table(source: Any, what: str, lang: str = "en", sep: str = ",") -> tupl
 
 
 def _read_file(path: Path, name: str, lang: str, sep: str) -> pd.DataFrame:
+    from ..files import check_table_file
+
+    check_table_file(path, lang, sep, DataError)  # size, lines, columns and XLSX unpacked size, before pandas
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xls"):

@@ -16,6 +16,8 @@ from matplotlib.figure import Figure
 
 from ..i18n import format_percent, t
 
+plt.rcParams["text.parse_math"] = False  # a '$' in an event, channel or segment name is drawn as typed
+
 PALETTE = {"open": "#9ec5e8", "closed": "#1f5f99", "switch": "#c0392b", "no_switch": "#7f8c8d",
            "survey": "#1f5f99", "stated": "#e67e22", "disagree": "#c0392b"}
 MAX_LABEL = 28

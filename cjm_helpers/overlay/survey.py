@@ -113,9 +113,8 @@ def load_survey(source: Any, project: Project | None = None, lang: str = "en", s
     if project is not None:
         _map_stages(out, project, problems, lang)
     problems.raise_if_any()
-    for column in frame.columns:
-        if column not in out.columns:
-            out[column] = frame[column]
+    extra = [column for column in frame.columns if column not in out.columns]
+    out = pd.concat([out, frame[extra]], axis=1) if extra else out  # one step: adding columns one by one is quadratic
     out = out.reset_index(drop=True)
     out.attrs["source"] = name
     out.attrs["from_file"] = from_file

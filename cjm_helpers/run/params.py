@@ -134,12 +134,9 @@ def params_from_mapping(data: Any, source: str, base: Path) -> RunParams:
 def load_params(path: str | os.PathLike[str]) -> RunParams:
     """Read and check a params YAML file; relative data paths are taken from the file's folder."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(t("errors.params.no_file", file=file)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(t("errors.params.unreadable", file=file, reason=exc)) from None
+    from ..files import MAX_PARAMS_BYTES, read_text_bounded
+
+    text = read_text_bounded(file, MAX_PARAMS_BYTES, "params", DataError)
     try:
         data = parse_yaml(text)
     except YamlError as exc:

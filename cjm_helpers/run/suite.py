@@ -31,6 +31,7 @@ from ..errors import CJMError
 from ..i18n import check_language, t
 from ..model import Project
 from ..text import step_number
+from .outdir import claim_output_folder
 from .params import RunParams
 
 TOTAL_STEPS = 8
@@ -205,14 +206,6 @@ def prepare_project(project_file: Path, out_dir: Path, focus: tuple[str, str] | 
     return copy, project
 
 
-def clear_previous_run(out: Path) -> None:
-    """Remove what an earlier run wrote into the same folder, so no stale page outlives it."""
-    stale = [*(out / "notebooks").glob("[0-9][0-9]_*.ipynb"), *(out / "html").glob("*.html"), out / "report.html"]
-    for path in stale:
-        if path.is_file():
-            path.unlink()
-
-
 def run_suite(
     project_file: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -233,13 +226,13 @@ def run_suite(
     out = Path(out_dir).expanduser().resolve()
     data = data_paths(source_project, load_project(source_project), params)  # check inputs before writing
     chosen = choose_notebooks(Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve(), params.only)
+    claim_output_folder(out, chosen, lang)  # removes only an earlier run's files; refuses anyone else's
     copy, project = prepare_project(source_project, out, focus)
     parameters = notebook_parameters(copy, data, params)
     if focus:
         parameters.setdefault(focus[0] if focus[0] != "journey" else "journey_id", focus[1])
     executed_dir = out / "notebooks"
     executed_dir.mkdir(exist_ok=True)
-    clear_previous_run(out)
     result = RunResult(out_dir=out, project_file=copy)
     failure: RunFailed | None = None
     bar = tqdm(total=len(chosen), unit="notebook", disable=not progress, leave=True)

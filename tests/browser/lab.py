@@ -52,13 +52,14 @@ class LabServer:
             JUPYTERLAB_SETTINGS_DIR=str(settings),
             JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
             IPYTHONDIR=str(home / "ipython"),
+            JUPYTER_TOKEN=self.token,  # as `cjm lab` does: never on the command line
             **env,
         )
         self.env.pop("MPLBACKEND", None)
         cmd = [
             sys.executable, "-m", "jupyterlab", "--no-browser",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root}",
+            f"--ServerApp.root_dir={root}",
             "--LabApp.news_url=None", "--ServerApp.open_browser=False",
             f"--YDocExtension.disable_rtc={not collaborate}",  # as `cjm lab` (--collaborate) does
         ]

@@ -84,8 +84,6 @@ def create_project(folder: str | os.PathLike[str], template: str = "current_stat
         raise CJMError(t("errors.paths.not_folder", path=target_dir))
     target = target_dir / PROJECT_FILE_NAME
     if target.is_symlink() and not target.exists():
-        from .i18n import t
-
         raise CJMError(t("files.new.dangling", path=str(target), to=os.readlink(target)))
     if target.exists():
         raise CJMError(t("errors.paths.exists", path=target))
@@ -97,7 +95,7 @@ def create_project(folder: str | os.PathLike[str], template: str = "current_stat
                 if data_file.exists() and not os.path.lexists(target_dir / data_file.name):
                     _copy_new(data_file, target_dir / data_file.name)
     except FileExistsError:
-        raise CJMError(f"{target} already exists; open it, or choose an empty folder for a new project") from None
+        raise CJMError(t("errors.paths.exists", path=target)) from None
     except OSError as exc:
         raise CJMError(t("errors.paths.cannot_create", path=target, reason=exc.strerror or exc)) from None
     return target

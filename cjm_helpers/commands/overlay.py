@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..errors import DataError
 
 if TYPE_CHECKING:
-    from ..overlay.reading import ReadOptions
+    from ..reading import ReadOptions
 
 ORDER = 40
 
@@ -64,7 +64,7 @@ def add_reading_options(parser: argparse.ArgumentParser) -> None:
 def reading_options(args: argparse.Namespace, columns: dict[str, str] | None = None,
                     delimiter: str | None = None) -> ReadOptions:
     """The reading options given on a command line, each checked (a bad value names its flag)."""
-    from ..overlay.reading import ReadOptions, check_backend, check_date_format, conversion_list
+    from ..reading import ReadOptions, check_backend, check_date_format, conversion_list
 
     return ReadOptions(
         columns=columns or {},
@@ -80,7 +80,7 @@ def run_overlay_command(args: argparse.Namespace) -> int:
     import sys
 
     from ..i18n import t
-    from ..overlay.reading import column_mapping, from_project
+    from ..reading import column_mapping, from_project
     from ..overlay.run import not_run_lines, run_overlay
     from ..store import load_project
 

@@ -27,7 +27,7 @@ from .funnel import funnel
 from .gaps import gaps
 from .kpis import kpis
 from .paths import time_between_stages, top_paths, transitions
-from .reading import ReadOptions
+from ..reading import ReadOptions
 from .survey import emotion_curve, load_survey, survey_segments
 from .tickets import load_tickets, ticket_counts
 

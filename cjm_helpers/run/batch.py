@@ -71,6 +71,22 @@ def _column(frame: Any, wanted: str) -> str | None:
     return next((c for c in frame.columns if str(c).strip().lower() == wanted), None)
 
 
+def _segment_files(survey: Any, seg_col: str, value: Any, events: Any, event_user_col: str | None,
+                   user_col: str | None, data_dir: Path) -> dict[str, str]:
+    """Write the segment's survey answers (and its users' events, when linkable) into ``data_dir``."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    part = survey[survey[seg_col] == value]
+    survey_path = data_dir / "survey.csv"
+    part.to_csv(survey_path, index=False)
+    new = {"survey_file": str(survey_path)}
+    if events is not None and event_user_col is not None and user_col is not None:
+        users = set(part[user_col])
+        events_path = data_dir / "events.csv"
+        events[events[event_user_col].isin(users)].to_csv(events_path, index=False)
+        new["events_file"] = str(events_path)
+    return new
+
+
 def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: RunParams) -> list[Variant]:
     """One variant per value of the survey's ``segment`` column, each with its own filtered data.
 
@@ -95,23 +111,70 @@ def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: 
         while folder in used:  # 'Office workers' and 'office-workers', or two non-Latin names
             folder, n = f"{base}-{n}", n + 1
         used.add(folder)
-        data_dir = out_dir / folder / "data"
-        data_dir.mkdir(parents=True, exist_ok=True)
-        part = survey[survey[seg_col] == value]
-        survey_path = data_dir / "survey.csv"
-        part.to_csv(survey_path, index=False)
-        new = {"survey_file": str(survey_path)}
-        if events is not None and event_user_col is not None:
-            users = set(part[user_col])
-            events_path = data_dir / "events.csv"
-            events[events[event_user_col].isin(users)].to_csv(events_path, index=False)
-            new["events_file"] = str(events_path)
+        new = _segment_files(survey, seg_col, value, events, event_user_col, user_col, out_dir / folder / "data")
         extra = {**params.parameters, "segment": str(value)}
         variants.append(Variant("segment", str(value), str(value), folder,
                                 replace(params, parameters=extra, **new)))
     if not variants:
         raise DataError(f"{survey_file}: the 'segment' column is empty; fill it in or use --for-each persona")
     return variants
+
+
+def persona_variants(project: Project, data: dict[str, str], out_dir: Path, params: RunParams) -> list[Variant]:
+    """One variant per persona, with only the data of the survey segment the persona is linked to.
+
+    The link is ``Persona.segment``. The survey is cut to that segment's answers
+    and the event log to its users (when the survey has a ``user_id``); data that
+    cannot be cut to the segment, or any data at all when there is no link, is
+    withheld with a notice at the top of the report, never shown as the persona's.
+    """
+    lang = params.language
+    survey = events = seg_col = user_col = event_user_col = None
+    if data["survey_file"]:
+        survey = _read_table(data["survey_file"])
+        seg_col = _column(survey, "segment")
+        user_col = _column(survey, "user_id")
+    if data["events_file"] and user_col is not None:
+        events = _read_table(data["events_file"])
+        event_user_col = _column(events, "user_id")
+    variants = []
+    for persona in project.personas:
+        folder = f"persona-{persona.id}"
+        present = {k for k in ("events_file", "survey_file", "tickets_file") if data[k]}
+        withheld: dict[str, str] = {}
+        new: dict[str, str] = {}
+        if not persona.segment:
+            reason = t("inputs.persona.no_link", lang, persona=persona.name)
+            withheld = dict.fromkeys(present, reason) or {"survey_file": reason}
+        elif survey is None or seg_col is None:
+            reason = t("inputs.persona.no_segment_column", lang, persona=persona.name, segment=persona.segment)
+            withheld = dict.fromkeys(present, reason) or {"survey_file": reason}
+        elif not (survey[seg_col] == persona.segment).any():
+            known = ", ".join(sorted(str(v) for v in survey[seg_col].unique() if str(v).strip()))
+            reason = t("inputs.persona.unknown_segment", lang, persona=persona.name, segment=persona.segment,
+                       known=known or "—")
+            withheld = dict.fromkeys(present, reason)
+        else:
+            new = _segment_files(survey, seg_col, persona.segment, events, event_user_col, user_col,
+                                 out_dir / folder / "data")
+            if "events_file" in present and "events_file" not in new:
+                withheld["events_file"] = t("inputs.persona.events_not_cut", lang, persona=persona.name)
+            if "tickets_file" in present:
+                withheld["tickets_file"] = t("inputs.persona.tickets_not_cut", lang, persona=persona.name)
+        extra = {**params.parameters, **({"segment": persona.segment} if new else {})}
+        variants.append(Variant("persona", persona.id, persona.name, folder,
+                                replace(params, parameters=extra, withheld=_one_reason_each(withheld), **new)))
+    return variants
+
+
+def _one_reason_each(withheld: dict[str, str]) -> dict[str, str]:
+    """Withheld keys with each distinct reason kept once (the report lists reasons, not keys)."""
+    seen: set[str] = set()
+    out: dict[str, str] = {}
+    for key, reason in withheld.items():
+        out[key] = "" if reason in seen else reason
+        seen.add(reason)
+    return out
 
 
 def plan_batch(project: Project, project_file: Path, kind: str, out_dir: Path, params: RunParams) -> list[Variant]:
@@ -121,7 +184,7 @@ def plan_batch(project: Project, project_file: Path, kind: str, out_dir: Path, p
     if kind == "persona":
         if not project.personas:
             raise CJMError(f"{project_file}: the project has no personas yet; add them in step 2")
-        return [Variant("persona", p.id, p.name, f"persona-{p.id}", params) for p in project.personas]
+        return persona_variants(project, data_paths(project_file, project, params), out_dir, params)
     if kind == "journey":
         if not project.journeys:
             raise CJMError(f"{project_file}: the project has no journeys yet; add one in step 5")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError
-from ..model import DATE_FORMATS, DataFiles
+from .errors import DataError
+from .model import DATE_FORMATS, DataFiles
 
 ENGINES: tuple[str, ...] = ("duckdb", "pyspark")
 """Engines named by a word; anything else must be an Ibis connection string (``postgres://…``)."""
@@ -71,7 +71,7 @@ class ReadOptions:
 
 
 def _is_ga4(columns: Mapping[str, str]) -> bool:
-    from .events import GA4_COLUMNS
+    from .overlay.events import GA4_COLUMNS
 
     return dict(columns) == GA4_COLUMNS
 
@@ -89,7 +89,7 @@ def from_project(data: DataFiles) -> ReadOptions:
 
 def column_mapping_value(value: Any, source: str) -> dict[str, str]:
     """'ga4' or a mapping {their name: canonical name} -> the mapping; anything else is refused."""
-    from .events import GA4_COLUMNS
+    from .overlay.events import GA4_COLUMNS
 
     if value in (None, "", {}):
         return {}
@@ -106,7 +106,7 @@ def column_mapping(value: str | None, base: Path | None = None) -> dict[str, str
         return None
     if value.lower() == "ga4":
         return column_mapping_value("ga4", "--columns")
-    from ..yamlio import YamlError, parse_yaml
+    from .yamlio import YamlError, parse_yaml
 
     path = (base / value) if base is not None else Path(value)
     try:

@@ -9,7 +9,7 @@ the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -167,3 +167,16 @@ def open_backend(value: str) -> Any:
         scheme = value.split("://", 1)[0]
         raise DataError(f"cannot connect to the {scheme} engine ({detail}); check the connection string "
                         "and that the Ibis driver for it is installed") from None
+
+
+def call_accepting(function: Callable[..., Any], *args: Any, **options: Any) -> Any:
+    """Call a loader with the options it accepts: the date format reaches every loader that reads dates."""
+    import inspect
+
+    try:
+        accepted = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return function(*args, **options)
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
+        options = {k: v for k, v in options.items() if k in accepted}
+    return function(*args, **options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -91,10 +92,13 @@ def run_run(args: argparse.Namespace) -> int:
         outcomes = run_batch(project, out, params.for_each, params, args.notebooks, params.jobs or None,
                              progress=not args.no_progress)
         for outcome in outcomes:
+            for line in outcome.notices:
+                print(f"{outcome.variant.folder}: {line}", file=sys.stderr)
             print(t("run.done.report", lang, path=out / outcome.variant.folder / "report.html"))
         print(t("run.done.index", lang, path=out / "index.html"))
         return 0
-    result = run_suite(project, out, params, args.notebooks, progress=not args.no_progress)
+    result = run_suite(project, out, params, args.notebooks, progress=not args.no_progress,
+                       on_notice=lambda line: print(line, file=sys.stderr))
     print(t("run.done.notebooks", lang, count=len(result.notebooks), folder=out / "notebooks"))
     print(t("run.done.walkthrough", lang, path=out / "html" / "index.html"))
     print(t("run.done.report", lang, path=result.report))

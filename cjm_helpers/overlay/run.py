@@ -27,7 +27,7 @@ from .funnel import funnel
 from .gaps import gaps
 from .kpis import kpis
 from .paths import time_between_stages, top_paths, transitions
-from ..reading import ReadOptions
+from ..reading import ReadOptions, call_accepting
 from .survey import emotion_curve, load_survey, survey_segments
 from .tickets import load_tickets, ticket_counts
 
@@ -95,9 +95,9 @@ def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: A
     reading = ReadOptions(columns=columns or {}, delimiter=delimiter if delimiter != "," else "")
     reading = reading.over(options or ReadOptions())
     log = load_events(events, project=project, **reading.event_kwargs()).cached()
-    survey_frame = (_load(load_survey, survey, project=project, lang=lang, **reading.date_kwargs())
+    survey_frame = (call_accepting(load_survey, survey, project=project, lang=lang, **reading.date_kwargs())
                     if survey is not None else None)
-    ticket_frame = (_load(load_tickets, tickets, project, lang=lang, **reading.date_kwargs())
+    ticket_frame = (call_accepting(load_tickets, tickets, project, lang=lang, **reading.date_kwargs())
                     if tickets is not None and project is not None else None)
     steps: list[Step] = [
         ("funnel", lambda: funnel(log, funnel_steps), plots.plot_funnel),
@@ -143,16 +143,6 @@ def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: A
         write_bytes(out / f"{name}.png", figures[name])
     write_bytes(out / "summary.html", summary_html(results, figures, lang, log.source).encode("utf-8"))
     return results
-
-
-def _load(loader: Callable[..., Any], *args: Any, **options: Any) -> Any:
-    """Call a loader with the options it accepts (the date format reaches those that read dates)."""
-    import inspect
-
-    accepted = inspect.signature(loader).parameters
-    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
-        options = {k: v for k, v in options.items() if k in accepted}
-    return loader(*args, **options)
 
 
 def _remove_stale(out: Path, name: str) -> None:

@@ -22,7 +22,7 @@ from ..errors import CJMError, DataError
 from ..i18n import check_language, t
 from ..model import Project
 from .params import FOR_EACH_KINDS, RunParams
-from .suite import RunFailed, data_paths, run_suite
+from .suite import RunFailed, checked_params, data_paths, run_suite
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class VariantOutcome:
     variant: Variant
     ok: bool
     message: str = ""
+    notices: list[str] = field(default_factory=list)
 
 
 def slug(text: str) -> str:
@@ -163,7 +164,8 @@ def persona_variants(project: Project, data: dict[str, str], out_dir: Path, para
                 withheld["tickets_file"] = t("inputs.persona.tickets_not_cut", lang, persona=persona.name)
         extra = {**params.parameters, **({"segment": persona.segment} if new else {})}
         variants.append(Variant("persona", persona.id, persona.name, folder,
-                                replace(params, parameters=extra, withheld=_one_reason_each(withheld), **new)))
+                                replace(params, parameters=extra,
+                                        withheld={**params.withheld, **_one_reason_each(withheld)}, **new)))
     return variants
 
 
@@ -197,13 +199,13 @@ def _run_variant(project_file: str, out_dir: str, variant: Variant, notebooks_di
     """Worker body (a top-level function, so a process pool can call it)."""
     try:
         focus = (variant.kind, variant.key)
-        run_suite(project_file, Path(out_dir) / variant.folder, variant.params, notebooks_dir,
-                  progress=False, focus=focus)
+        result = run_suite(project_file, Path(out_dir) / variant.folder, variant.params, notebooks_dir,
+                           progress=False, focus=focus)
     except CJMError as exc:
         return VariantOutcome(variant, False, str(exc))
     except Exception as exc:  # a worker must always report back
         return VariantOutcome(variant, False, f"{type(exc).__name__}: {exc}")
-    return VariantOutcome(variant, True)
+    return VariantOutcome(variant, True, notices=result.notices)
 
 
 def run_batch(
@@ -225,6 +227,7 @@ def run_batch(
     source = Path(project_file).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
     project = load_project(source)
+    params = checked_params(source, project, params)  # a named file that cannot be used stops the batch here
     variants = plan_batch(project, source, kind, out, params)  # checks the data before any folder is made
     out.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs or params.jobs or os.cpu_count() or 1, len(variants)))

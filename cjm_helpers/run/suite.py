@@ -21,7 +21,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +140,7 @@ def reading_for(project: Project, params: RunParams) -> ReadOptions:
 def check_one(key: str, path: str, project: Project, reading: ReadOptions, lang: str) -> str:
     """Load one data file as the notebooks will; '' when it is usable, else the reason it is not."""
     from .. import overlay as ov
-    from ..report.overlay import _call
+    from ..reading import call_accepting as _call
 
     try:
         if key == "events_file":
@@ -156,8 +156,8 @@ def check_one(key: str, path: str, project: Project, reading: ReadOptions, lang:
     return ""
 
 
-def check_inputs(project_path: Path, project: Project, params: RunParams) -> tuple[dict[str, str], list[str]]:
-    """The data files this run will use, each loaded once as a check, and notices of the ones skipped.
+def check_inputs(project_path: Path, project: Project, params: RunParams) -> tuple[dict[str, str], dict[str, str]]:
+    """The data files this run will use, each loaded once as a check, and a notice per data key skipped.
 
     A file the person named (``--events``, a params file) that cannot be used
     stops the run with the reason and the fix. A file found in a ``--data``
@@ -167,7 +167,7 @@ def check_inputs(project_path: Path, project: Project, params: RunParams) -> tup
     lang = params.language
     reading = reading_for(project, params)
     data = data_paths(project_path, project, params)
-    notices = [reason for reason in params.withheld.values() if reason]
+    skipped: dict[str, str] = {}
     for key, field_name in DATA_KEYS:
         path = data[key]
         if not path:
@@ -182,13 +182,28 @@ def check_inputs(project_path: Path, project: Project, params: RunParams) -> tup
             raise DataError(t("inputs.unusable", lang, file=path, kind=kind, reason=reason,
                               fix=t(f"inputs.fix.{field_name}", lang)))
         how = t("inputs.from_data_folder" if key in params.found else "inputs.from_project", lang)
-        notices.append(t("inputs.skipped", lang, file=path, kind=kind, how=how, reason=reason))
+        skipped[key] = t("inputs.skipped", lang, file=path, kind=kind, how=how, reason=reason)
         data[key] = ""
         declared = paths.resolve_data("", project_path, getattr(project.data, field_name))
         if key in params.found and declared is not None and declared.is_file() and str(declared) != path:
             if not check_one(key, str(declared), project, reading, lang):
                 data[key] = str(declared)
-    return data, notices
+    return data, skipped
+
+
+def run_notices(params: RunParams, skipped: dict[str, str]) -> list[str]:
+    """The lines that open the report: data withheld on purpose, then data files skipped."""
+    return [reason for reason in (*params.withheld.values(), *skipped.values()) if reason]
+
+
+def checked_params(project_path: Path, project: Project, params: RunParams) -> RunParams:
+    """The params with each data file checked once: usable ones named, skipped ones withheld with their notice.
+
+    A batch calls this before it plans its runs, so a named file that cannot be
+    used stops the batch at once, and every run's report carries the same notices.
+    """
+    data, skipped = check_inputs(project_path, project, params)
+    return replace(params, found=(), withheld={**params.withheld, **skipped}, **{k: v for k, v in data.items() if v})
 
 
 def project_for_run(project: Project, data: dict[str, str], reading: ReadOptions) -> Project:
@@ -334,7 +349,8 @@ def run_suite(
     out = Path(out_dir).expanduser().resolve()
     original = load_project(source_project)  # the one read of the user's file
     chosen = choose_notebooks(Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve(), params.only)
-    data, notices = check_inputs(source_project, original, params)  # before anything is written
+    data, skipped = check_inputs(source_project, original, params)  # before anything is written
+    notices = run_notices(params, skipped)
     for line in notices:
         if on_notice is not None:
             on_notice(line)

@@ -1,4 +1,4 @@
-"""`cjm run` and its data: named files are used or refused, found ones skipped with a notice, options reach the loader."""
+"""`cjm run` and its data: named files used or refused, found ones skipped aloud, options passed on."""
 
 from __future__ import annotations
 

@@ -3,10 +3,16 @@
 One run works on a copy of the project inside the output folder (the user's
 file is never touched) and writes, in that folder::
 
-    project.cjm.yaml      the copy the notebooks worked on
+    project.cjm.yaml      the copy the notebooks worked on (naming the data files used
+                          and how to read them, so every notebook reads them the same way)
     notebooks/NN_*.ipynb  the executed notebooks
     html/NN_*.html        one page per notebook (plus html/index.html)
     report.html           the combined journey report
+
+Before anything is written each data file is loaded once as a check: one the
+person named that cannot be used stops the run with the reason and the fix; one
+found in a ``--data`` folder or declared by the project is skipped, and the
+notice is printed and opens the report.
 
 When a notebook fails the run stops, keeps everything written so far (the
 failed notebook too, with its error, and its HTML page) and raises

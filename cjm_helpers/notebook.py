@@ -479,32 +479,32 @@ class Step:
         """The event log mapped onto the project's touchpoints (loaded once)."""
         from .errors import CJMError
         from .overlay import load_events
-        from .reading import from_project
+        from .reading import for_notebook
 
         if self.events_path is None:
             raise CJMError("no event log given; set the events_file parameter")
-        return load_events(self.events_path, project=self.project, **from_project(self.project.data).event_kwargs())
+        return load_events(self.events_path, project=self.project, **for_notebook(self.project.data).event_kwargs())
 
     @cached_property
     def survey(self) -> Any:
         from .errors import CJMError
         from .overlay import load_survey
-        from .reading import call_accepting, from_project
+        from .reading import call_accepting, for_notebook
 
         if self.survey_path is None:
             raise CJMError("no survey file given; set the survey_file parameter")
-        return call_accepting(load_survey, self.survey_path, **from_project(self.project.data).date_kwargs())
+        return call_accepting(load_survey, self.survey_path, **for_notebook(self.project.data).date_kwargs())
 
     @cached_property
     def tickets(self) -> Any:
         from .errors import CJMError
         from .overlay import load_tickets
-        from .reading import call_accepting, from_project
+        from .reading import call_accepting, for_notebook
 
         if self.tickets_path is None:
             raise CJMError("no tickets file given; set the tickets_file parameter")
         return call_accepting(load_tickets, self.tickets_path, self.project,
-                              **from_project(self.project.data).date_kwargs())
+                              **for_notebook(self.project.data).date_kwargs())
 
 
 def reference_date() -> dt.date:

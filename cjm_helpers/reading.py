@@ -17,6 +17,9 @@ from typing import Any
 from .errors import DataError
 from .model import DATE_FORMATS, DataFiles
 
+BACKEND_ENV = "CJM_BACKEND"
+"""Environment variable naming the engine for a notebook's data (set by ``cjm run --backend``)."""
+
 ENGINES: tuple[str, ...] = ("duckdb", "pyspark")
 """Engines named by a word; anything else must be an Ibis connection string (``postgres://…``)."""
 
@@ -85,6 +88,15 @@ def from_project(data: DataFiles) -> ReadOptions:
         dedupe=bool(data.dedupe),
         date_format=data.date_format,
     )
+
+
+def for_notebook(data: DataFiles, environ: Mapping[str, str] | None = None) -> ReadOptions:
+    """How a notebook reads its data: as the project says, on the engine ``CJM_BACKEND`` names (set by a run)."""
+    import os
+
+    backend = (os.environ if environ is None else environ).get(BACKEND_ENV, "").strip()
+    engine = ReadOptions(backend=check_backend(backend, BACKEND_ENV) if backend else "")
+    return engine.over(from_project(data))
 
 
 def column_mapping_value(value: Any, source: str) -> dict[str, str]:

@@ -211,3 +211,18 @@ def test_a_run_reads_the_project_file_once(tmp_path, sample_copy, nbs, monkeypat
     monkeypatch.setattr(store, "load_project", lambda path: reads.append(str(path)) or real(path))
     run_suite(sample_copy, tmp_path / "out", RunParams(), notebooks_dir=nbs, progress=False)
     assert reads == [str(sample_copy.resolve())]
+
+
+def test_the_runs_engine_reaches_the_notebooks(tmp_path, sample_copy):
+    from cjm_helpers.reading import for_notebook
+
+    nbs = tmp_path / "nbs"
+    fake_notebook(nbs, "01_objectives", "Objectives", ["import os; print('engine', os.environ.get('CJM_BACKEND'))"])
+    result = run_suite(sample_copy, tmp_path / "out", RunParams(reading=ReadOptions(backend="duckdb")),
+                       notebooks_dir=nbs, progress=False)
+    assert "engine duckdb" in (result.out_dir / "notebooks" / "01_objectives.ipynb").read_text(encoding="utf-8")
+    project = load_project(sample_copy)
+    assert for_notebook(project.data, {"CJM_BACKEND": "pyspark"}).event_kwargs()["backend"] == "pyspark"
+    assert "backend" not in for_notebook(project.data, {}).event_kwargs()
+    with pytest.raises(DataError, match="CJM_BACKEND: 'sparky' is not an engine"):
+        for_notebook(project.data, {"CJM_BACKEND": "sparky"})

@@ -35,7 +35,7 @@ from .. import paths
 from ..errors import CJMError, DataError
 from ..i18n import check_language, t
 from ..model import Project
-from ..reading import ReadOptions
+from ..reading import BACKEND_ENV, ReadOptions
 from .params import RunParams
 
 TOTAL_STEPS = 8
@@ -248,11 +248,20 @@ def declared_only(notebook: Path, parameters: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def kernel_environment(home: Path) -> Iterator[None]:
-    """Environment for the kernels: a private CJM_HOME, and no MPLBACKEND (it hides figures)."""
-    saved = {k: os.environ.get(k) for k in ("CJM_HOME", "MPLBACKEND")}
+def kernel_environment(home: Path, backend: str = "") -> Iterator[None]:
+    """Environment for the kernels: a private CJM_HOME, the run's engine, and no MPLBACKEND (it hides figures).
+
+    The engine is not part of the project (it belongs to the machine that runs it),
+    so it reaches the notebooks as ``CJM_BACKEND`` rather than through the project copy.
+    """
+    keys = ("CJM_HOME", "MPLBACKEND", BACKEND_ENV)
+    saved = {k: os.environ.get(k) for k in keys}
     os.environ["CJM_HOME"] = str(home)
     os.environ.pop("MPLBACKEND", None)
+    if backend:
+        os.environ[BACKEND_ENV] = backend
+    else:
+        os.environ.pop(BACKEND_ENV, None)
     try:
         yield
     finally:
@@ -372,7 +381,7 @@ def run_suite(
     failure: RunFailed | None = None
     bar = tqdm(total=len(chosen), unit="notebook", disable=not progress, leave=True)
     try:
-        with kernel_environment(out / ".cjm-home"):
+        with kernel_environment(out / ".cjm-home", reading.backend):
             for nb_path in chosen:
                 bar.set_description(progress_label(nb_path, lang))
                 target = executed_dir / nb_path.name

@@ -61,7 +61,7 @@ def test_a_log_found_in_the_data_folder_is_skipped_with_a_notice_first(tmp_path,
                        on_notice=said.append)
     expected = t("inputs.skipped", "en", file=str(folder / "events.csv"), kind=t("inputs.kind.events", "en"),
                  how=t("inputs.from_data_folder", "en"), reason="")
-    assert len(said) == 1 and said[0].startswith(expected) and "no column for user_id" in said[0]
+    assert said[0].startswith(expected) and "no column for user_id" in said[0]
     assert result.notices == said
     top = notices_block(result.report)
     assert "Skipped the event log (found in the --data folder)" in top and "no column for user_id" in top
@@ -226,3 +226,16 @@ def test_the_runs_engine_reaches_the_notebooks(tmp_path, sample_copy):
     assert "backend" not in for_notebook(project.data, {}).event_kwargs()
     with pytest.raises(DataError, match="CJM_BACKEND: 'sparky' is not an engine"):
         for_notebook(project.data, {"CJM_BACKEND": "sparky"})
+
+
+def test_a_declared_file_that_is_missing_is_named_not_dropped_silently(tmp_path, sample_copy, nbs):
+    import shutil
+
+    from cjm_helpers.paths import SAMPLE_PROJECT
+
+    for name in ("events.csv", "survey.csv"):  # the project declares all three; tickets.csv is not there
+        shutil.copyfile(SAMPLE_PROJECT.parent / name, sample_copy.parent / name)
+    result = run_suite(sample_copy, tmp_path / "out", RunParams(), notebooks_dir=nbs, progress=False)
+    missing = str((sample_copy.parent / "tickets.csv").resolve())
+    assert result.notices == [t("inputs.skipped", "en", file=missing, kind=t("inputs.kind.tickets", "en"),
+                                how=t("inputs.from_project", "en"), reason=t("inputs.no_such_file", "en"))]

@@ -176,9 +176,13 @@ def check_inputs(project_path: Path, project: Project, params: RunParams) -> tup
     skipped: dict[str, str] = {}
     for key, field_name in DATA_KEYS:
         path = data[key]
-        if not path:
-            continue
         kind = t(f"inputs.kind.{field_name}", lang)
+        declared = paths.resolve_data("", project_path, getattr(project.data, field_name))
+        if not path:
+            if declared is not None and key not in params.withheld:  # declared, but not there
+                skipped[key] = t("inputs.skipped", lang, file=str(declared), kind=kind,
+                                 how=t("inputs.from_project", lang), reason=t("inputs.no_such_file", lang))
+            continue
         reason = check_one(key, path, project, reading, lang)
         if not reason:
             continue
@@ -190,7 +194,6 @@ def check_inputs(project_path: Path, project: Project, params: RunParams) -> tup
         how = t("inputs.from_data_folder" if key in params.found else "inputs.from_project", lang)
         skipped[key] = t("inputs.skipped", lang, file=path, kind=kind, how=how, reason=reason)
         data[key] = ""
-        declared = paths.resolve_data("", project_path, getattr(project.data, field_name))
         if key in params.found and declared is not None and declared.is_file() and str(declared) != path:
             if not check_one(key, str(declared), project, reading, lang):
                 data[key] = str(declared)

@@ -105,3 +105,28 @@ def test_batch_reports_carry_each_personas_notices_at_the_top(tmp_path, sample_c
     assert 'data-analysis="emotion_curve"' in rina
     outcome = next(o for o in outcomes if o.variant.key == "dimas")
     assert any("is linked to no survey segment" in line for line in outcome.notices)
+
+
+def test_segment_runs_leave_out_a_log_they_cannot_cut(tmp_path, sample_copy):
+    (tmp_path / "survey.csv").write_text(SURVEY.replace("user_id,", "who,"), encoding="utf-8")
+    (tmp_path / "events.csv").write_text(EVENTS, encoding="utf-8")
+    params = RunParams(survey_file=str(tmp_path / "survey.csv"), events_file=str(tmp_path / "events.csv"))
+    variants = plan_batch(load_project(sample_copy), sample_copy, "segment", tmp_path / "out", params)
+    for variant in variants:
+        assert variant.params.withheld["events_file"] == t("inputs.segment.events_not_cut", "en",
+                                                           segment=variant.key)
+
+
+def test_segment_runs_cut_a_log_read_as_the_options_say(tmp_path, sample_copy):
+    from cjm_helpers.reading import ReadOptions
+
+    (tmp_path / "survey.csv").write_text(SURVEY, encoding="utf-8")
+    (tmp_path / "events.csv").write_text(EVENTS.replace(",", ";").replace("user_id", "uid"), encoding="utf-8")
+    params = RunParams(survey_file=str(tmp_path / "survey.csv"), events_file=str(tmp_path / "events.csv"),
+                       reading=ReadOptions(columns={"uid": "user_id"}, delimiter=";"))
+    variants = {v.key: v for v in plan_batch(load_project(sample_copy), sample_copy, "segment", tmp_path / "out",
+                                             params)}
+    cut = Path(variants["Commuters"].params.events_file).read_text(encoding="utf-8").splitlines()
+    assert cut[0] == "uid;timestamp;event"  # still read by the same options
+    assert {line.split(";")[0] for line in cut[1:]} == {"u1", "u3"}
+    assert "events_file" not in variants["Commuters"].params.withheld

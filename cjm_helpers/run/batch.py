@@ -21,8 +21,9 @@ from typing import Any
 from ..errors import CJMError, DataError
 from ..i18n import check_language, t
 from ..model import Project
+from ..reading import ReadOptions
 from .params import FOR_EACH_KINDS, RunParams
-from .suite import RunFailed, checked_params, data_paths, run_suite
+from .suite import RunFailed, checked_params, data_paths, reading_for, run_suite
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def slug(text: str) -> str:
     return value[:60] or "x"
 
 
-def _read_table(path: str) -> Any:
+def _read_table(path: str, delimiter: str = ",") -> Any:
     import pandas as pd
 
     try:
@@ -58,7 +59,7 @@ def _read_table(path: str) -> Any:
             return pd.read_parquet(path)
         if path.lower().endswith((".xlsx", ".xlsm")):
             return pd.read_excel(path, dtype=str).fillna("")
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, sep=delimiter)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file; check the path") from None
     except UnicodeDecodeError:
@@ -72,9 +73,20 @@ def _column(frame: Any, wanted: str) -> str | None:
     return next((c for c in frame.columns if str(c).strip().lower() == wanted), None)
 
 
+def _events_and_users(events_file: str, reading: ReadOptions) -> tuple[Any, str | None]:
+    """The event log as read for cutting, and its user column (as the column mapping names it)."""
+    events = _read_table(events_file, reading.delimiter or ",")
+    mapped = next((theirs for theirs, ours in reading.columns.items() if ours == "user_id"
+                   and theirs in events.columns), None)
+    return events, mapped or _column(events, "user_id")
+
+
 def _segment_files(survey: Any, seg_col: str, value: Any, events: Any, event_user_col: str | None,
-                   user_col: str | None, data_dir: Path) -> dict[str, str]:
-    """Write the segment's survey answers (and its users' events, when linkable) into ``data_dir``."""
+                   user_col: str | None, data_dir: Path, delimiter: str = ",") -> dict[str, str]:
+    """Write the segment's survey answers (and its users' events, when linkable) into ``data_dir``.
+
+    The events keep the log's own delimiter, so the run's reading options still fit them.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     part = survey[survey[seg_col] == value]
     survey_path = data_dir / "survey.csv"
@@ -83,17 +95,21 @@ def _segment_files(survey: Any, seg_col: str, value: Any, events: Any, event_use
     if events is not None and event_user_col is not None and user_col is not None:
         users = set(part[user_col])
         events_path = data_dir / "events.csv"
-        events[events[event_user_col].isin(users)].to_csv(events_path, index=False)
+        events[events[event_user_col].isin(users)].to_csv(events_path, index=False, sep=delimiter)
         new["events_file"] = str(events_path)
     return new
 
 
-def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: RunParams) -> list[Variant]:
+def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: RunParams,
+                     reading: ReadOptions | None = None) -> list[Variant]:
     """One variant per value of the survey's ``segment`` column, each with its own filtered data.
 
     The survey is cut to the segment's answers; when both files have a
-    ``user_id`` column the event log is cut to the same users.
+    ``user_id`` column the event log is cut to the same users, and otherwise it
+    is left out with a notice (the whole log is not the segment's).
     """
+    reading = reading or ReadOptions()
+    lang = params.language
     if not survey_file:
         raise DataError("--for-each segment needs a survey; give --survey FILE or declare one in the project")
     survey = _read_table(survey_file)
@@ -102,8 +118,7 @@ def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: 
         raise DataError(f"{survey_file}: no 'segment' column, so there are no segments to run for; "
                         "add one or use --for-each persona")
     user_col = _column(survey, "user_id")
-    events = _read_table(events_file) if events_file and user_col else None
-    event_user_col = _column(events, "user_id") if events is not None else None
+    events, event_user_col = _events_and_users(events_file, reading) if events_file and user_col else (None, None)
     variants = []
     used: set[str] = set()
     for value in sorted(v for v in survey[seg_col].unique() if str(v).strip()):
@@ -112,16 +127,21 @@ def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: 
         while folder in used:  # 'Office workers' and 'office-workers', or two non-Latin names
             folder, n = f"{base}-{n}", n + 1
         used.add(folder)
-        new = _segment_files(survey, seg_col, value, events, event_user_col, user_col, out_dir / folder / "data")
+        new = _segment_files(survey, seg_col, value, events, event_user_col, user_col, out_dir / folder / "data",
+                             reading.delimiter or ",")
+        withheld = dict(params.withheld)
+        if events_file and "events_file" not in new:
+            withheld["events_file"] = t("inputs.segment.events_not_cut", lang, segment=str(value))
         extra = {**params.parameters, "segment": str(value)}
         variants.append(Variant("segment", str(value), str(value), folder,
-                                replace(params, parameters=extra, **new)))
+                                replace(params, parameters=extra, withheld=withheld, **new)))
     if not variants:
         raise DataError(f"{survey_file}: the 'segment' column is empty; fill it in or use --for-each persona")
     return variants
 
 
-def persona_variants(project: Project, data: dict[str, str], out_dir: Path, params: RunParams) -> list[Variant]:
+def persona_variants(project: Project, data: dict[str, str], out_dir: Path, params: RunParams,
+                     reading: ReadOptions | None = None) -> list[Variant]:
     """One variant per persona, with only the data of the survey segment the persona is linked to.
 
     The link is ``Persona.segment``. The survey is cut to that segment's answers
@@ -130,14 +150,14 @@ def persona_variants(project: Project, data: dict[str, str], out_dir: Path, para
     withheld with a notice at the top of the report, never shown as the persona's.
     """
     lang = params.language
+    reading = reading or ReadOptions()
     survey = events = seg_col = user_col = event_user_col = None
     if data["survey_file"]:
         survey = _read_table(data["survey_file"])
         seg_col = _column(survey, "segment")
         user_col = _column(survey, "user_id")
     if data["events_file"] and user_col is not None:
-        events = _read_table(data["events_file"])
-        event_user_col = _column(events, "user_id")
+        events, event_user_col = _events_and_users(data["events_file"], reading)
     variants = []
     for persona in project.personas:
         folder = f"persona-{persona.id}"
@@ -157,7 +177,7 @@ def persona_variants(project: Project, data: dict[str, str], out_dir: Path, para
             withheld = dict.fromkeys(present, reason)
         else:
             new = _segment_files(survey, seg_col, persona.segment, events, event_user_col, user_col,
-                                 out_dir / folder / "data")
+                                 out_dir / folder / "data", reading.delimiter or ",")
             if "events_file" in present and "events_file" not in new:
                 withheld["events_file"] = t("inputs.persona.events_not_cut", lang, persona=persona.name)
             if "tickets_file" in present:
@@ -186,13 +206,14 @@ def plan_batch(project: Project, project_file: Path, kind: str, out_dir: Path, p
     if kind == "persona":
         if not project.personas:
             raise CJMError(f"{project_file}: the project has no personas yet; add them in step 2")
-        return persona_variants(project, data_paths(project_file, project, params), out_dir, params)
+        return persona_variants(project, data_paths(project_file, project, params), out_dir, params,
+                                reading_for(project, params))
     if kind == "journey":
         if not project.journeys:
             raise CJMError(f"{project_file}: the project has no journeys yet; add one in step 5")
         return [Variant("journey", j.id, j.name, f"journey-{j.id}", params) for j in project.journeys]
     data = data_paths(project_file, project, params)
-    return segment_variants(data["survey_file"], data["events_file"], out_dir, params)
+    return segment_variants(data["survey_file"], data["events_file"], out_dir, params, reading_for(project, params))
 
 
 def _run_variant(project_file: str, out_dir: str, variant: Variant, notebooks_dir: str | None) -> VariantOutcome:

@@ -239,3 +239,16 @@ def test_a_declared_file_that_is_missing_is_named_not_dropped_silently(tmp_path,
     missing = str((sample_copy.parent / "tickets.csv").resolve())
     assert result.notices == [t("inputs.skipped", "en", file=missing, kind=t("inputs.kind.tickets", "en"),
                                 how=t("inputs.from_project", "en"), reason=t("inputs.no_such_file", "en"))]
+
+
+def test_the_terminal_shows_a_skipped_data_folder_file(tmp_path, sample_copy, nbs, capsys):
+    from cjm_helpers.cli import main
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "survey.csv").write_text("who,said\nr1,hello\n", encoding="utf-8")
+    code = main(["run", str(sample_copy), "--data", str(folder), "--notebooks", str(nbs), "--out",
+                 str(tmp_path / "out"), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert f"Skipped the survey (found in the --data folder), {folder / 'survey.csv'}: " in err

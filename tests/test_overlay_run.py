@@ -15,7 +15,9 @@ from cjm_helpers.store import load_project
 
 SAMPLE_EVENTS = SAMPLE_PROJECT.parent / "events.csv"
 SMALL_LOG = ("user_id,timestamp,event,channel\nu1,2026-10-01 08:00:00,app_open,app\n"
-             "u1,2026-10-01 08:03:00,payment_success,app\nu2,2026-10-01 09:00:00,app_open,web\n")
+             "u1,2026-10-01 08:03:00,product_view,web\nu2,2026-10-01 09:00:00,app_open,app\n"
+             "u2,2026-10-01 09:05:00,payment_success,app\nu3,2026-10-01 10:00:00,app_open,web\n"
+             "u3,2026-10-01 10:02:00,product_view,app\nu3,2026-10-01 10:04:00,payment_success,app\n")
 
 
 def test_the_minimal_form_runs_what_needs_no_project_and_names_the_rest(tmp_path):
@@ -78,11 +80,11 @@ def test_overlay_flags_reach_load_events(tmp_path, monkeypatch):
     monkeypatch.setattr("cjm_helpers.overlay.run.load_events", recorder)
     (tmp_path / "e.csv").write_text(SMALL_LOG.replace(",", ";"), encoding="utf-8")
     code = main(["overlay", str(tmp_path / "e.csv"), "--out", str(tmp_path / "out"), "--no-progress",
-                 "--delimiter", ";", "--conversion", "payment_success, app_open", "--dedupe",
+                 "--delimiter", ";", "--conversion", "payment_success, order_paid", "--dedupe",
                  "--date-format", "day-first", "--backend", "duckdb"])
     assert code == 0
     (call,) = calls
-    assert call["delimiter"] == ";" and call["conversion_events"] == ["payment_success", "app_open"]
+    assert call["delimiter"] == ";" and call["conversion_events"] == ["payment_success", "order_paid"]
     assert call["dedupe"] is True and call["date_format"] == "day-first" and call["backend"] == "duckdb"
 
 

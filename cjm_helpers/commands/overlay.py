@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                          help="paths and transitions per user or per session (default: user)")
     overlay.add_argument("--columns", help="column mapping: 'ga4' for a GA4 export, or a YAML file "
                                            "{their name: user_id|timestamp|event|...}")
-    overlay.add_argument("--delimiter", help="cell separator of a CSV event log (default ',')")
+    overlay.add_argument("--delimiter", help="cell separator of a CSV event log (default: the project's, else ',')")
     add_reading_options(overlay)
     overlay.add_argument("--lang", choices=("en", "id", "pl"), default="en")
     overlay.add_argument("--out", required=True, help="folder for the results")
@@ -66,6 +66,8 @@ def reading_options(args: argparse.Namespace, columns: dict[str, str] | None = N
     """The reading options given on a command line, each checked (a bad value names its flag)."""
     from ..reading import ReadOptions, check_backend, check_date_format, conversion_list
 
+    if delimiter is not None and len(delimiter) != 1:
+        raise DataError(f"--delimiter must be one character, such as ';' or a tab, not {delimiter!r}")
     return ReadOptions(
         columns=columns or {},
         delimiter=delimiter or "",

@@ -252,3 +252,9 @@ def test_the_terminal_shows_a_skipped_data_folder_file(tmp_path, sample_copy, nb
     err = capsys.readouterr().err
     assert code == 0
     assert f"Skipped the survey (found in the --data folder), {folder / 'survey.csv'}: " in err
+
+
+def test_the_runs_project_copy_is_a_plain_file(tmp_path, sample_copy, nbs):
+    result = run_suite(sample_copy, tmp_path / "out", RunParams(), notebooks_dir=nbs, progress=False)
+    assert not [p.name for p in result.out_dir.glob(".project.cjm.yaml.*")]  # no lock, no history
+    assert load_project(result.project_file).name == load_project(sample_copy).name

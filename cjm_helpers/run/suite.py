@@ -319,7 +319,8 @@ def prepare_project(project_file: Path, out_dir: Path, focus: tuple[str, str] | 
     With ``data`` the copy names the files the run uses (absolute) and how to read
     them, so a notebook reading the project's data reads exactly those.
     """
-    from ..store import load_project, save_project
+    from ..store import atomic_write_text, load_project, project_to_data, project_to_yaml
+    from ..validation import validate_project
     from .focus import focus_project
 
     project = project if project is not None else load_project(project_file)
@@ -331,8 +332,9 @@ def prepare_project(project_file: Path, out_dir: Path, focus: tuple[str, str] | 
         project = focus_project(project, *focus)
     if data is not None:
         project = project_for_run(project, data, reading or ReadOptions())
-    if focus or data is not None:
-        save_project(project, copy)
+    if focus or data is not None:  # a working copy: checked and written whole, with no history beside it
+        project = validate_project(project_to_data(project), str(copy))
+        atomic_write_text(copy, project_to_yaml(project), durable=False)
     else:
         shutil.copyfile(project_file, copy)
     return copy, project

@@ -82,8 +82,8 @@ def run_overlay_command(args: argparse.Namespace) -> int:
     import sys
 
     from ..i18n import t
-    from ..reading import column_mapping, from_project
     from ..overlay.run import not_run_lines, run_overlay
+    from ..reading import column_mapping, from_project
     from ..store import load_project
 
     project = load_project(args.project) if args.project else None

@@ -20,6 +20,7 @@ from ..i18n import t
 from ..mapping.export import write_bytes
 from ..mapping.tabular import neutralise_frame
 from ..model import Project
+from ..reading import ReadOptions, call_accepting
 from . import plots
 from .attribution import attribution
 from .events import EventLog, load_events
@@ -27,7 +28,6 @@ from .funnel import funnel
 from .gaps import gaps
 from .kpis import kpis
 from .paths import time_between_stages, top_paths, transitions
-from ..reading import ReadOptions, call_accepting
 from .survey import emotion_curve, load_survey, survey_segments
 from .tickets import load_tickets, ticket_counts
 

@@ -146,15 +146,15 @@ def reading_for(project: Project, params: RunParams) -> ReadOptions:
 def check_one(key: str, path: str, project: Project, reading: ReadOptions, lang: str) -> str:
     """Load one data file as the notebooks will; '' when it is usable, else the reason it is not."""
     from .. import overlay as ov
-    from ..reading import call_accepting as _call
+    from ..reading import call_accepting
 
     try:
         if key == "events_file":
             ov.load_events(path, project=project, **reading.event_kwargs())
         elif key == "survey_file":
-            _call(ov.load_survey, path, project=project, lang=lang, **reading.date_kwargs())
+            call_accepting(ov.load_survey, path, project=project, lang=lang, **reading.date_kwargs())
         else:
-            _call(ov.load_tickets, path, project, lang=lang, **reading.date_kwargs())
+            call_accepting(ov.load_tickets, path, project, lang=lang, **reading.date_kwargs())
     except CJMError as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - whatever the reader met, the person needs its words

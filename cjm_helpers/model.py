@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import CJMError
 from .i18n import t
@@ -205,6 +206,11 @@ class Persona(Card):
     share_of_customers: Share | None = None
     value: Annotated[float, Field(ge=0)] | None = None
     """Typical yearly revenue from one customer of this persona, in the project currency."""
+    segment: Annotated[str, StringConstraints(max_length=200)] = ""
+    """The survey segment (a value of its ``segment`` column) this persona stands for; empty: none.
+
+    A report for one persona uses only that segment's answers and users; without
+    the link it shows no data rather than everyone's."""
 
 
 # --- step 3: target personas -------------------------------------------------
@@ -374,12 +380,55 @@ class Action(Part):
 # --- the project ----------------------------------------------------------------
 
 
+DATE_FORMATS: tuple[str, ...] = ("day-first", "month-first")
+"""Named date orders; any other date format is a strptime pattern such as ``%d.%m.%Y %H:%M``."""
+
+
 class DataFiles(Part):
-    """Where the project's own data lives, relative to the project file (empty: none yet)."""
+    """Where the project's own data lives (relative to the project file) and how to read it.
+
+    Everything that reads the data (the notebooks, ``cjm run``, ``cjm overlay``)
+    takes these settings, so the same files give the same numbers everywhere.
+    """
 
     events: str = ""
     survey: str = ""
     tickets: str = ""
+    columns: Literal["ga4"] | dict[str, str] = Field(default_factory=dict)
+    """The event log's column names: 'ga4' for a GA4 export, or {their name: user_id|timestamp|event|...}."""
+    delimiter: Annotated[str, StringConstraints(max_length=1)] = ""
+    """The cell separator of CSV event logs (one character, e.g. ';' or a tab); empty: a comma."""
+    conversion_events: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list)
+    """Event names that count as a conversion; empty: guessed from the names, and the guess reported."""
+    date_format: str = ""
+    """How dates are written when not YYYY-MM-DD: 'day-first', 'month-first' or a strptime pattern."""
+    dedupe: bool | None = None
+    """True: drop exact duplicate rows of the event log (they are counted and reported either way)."""
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _columns_shape(cls, value: object) -> object:
+        if value == "ga4" or (isinstance(value, dict)
+                              and all(isinstance(k, str) and isinstance(v, str) and k and v
+                                      for k, v in value.items())):
+            return value
+        raise PydanticCustomError(
+            "columns_mapping",
+            "is {shown}; write 'ga4' or lines like 'their_column: user_id' (one per column to rename)",
+            {"shown": repr(value)[:80]},
+        )
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_format_shape(cls, value: str) -> str:
+        if value in ("", *DATE_FORMATS) or "%" in value:
+            return value
+        raise PydanticCustomError(
+            "date_format",
+            "is {shown}; use 'day-first', 'month-first' or a pattern such as '%d/%m/%Y %H:%M'",
+            {"shown": repr(value)[:80]},
+        )
 
 
 

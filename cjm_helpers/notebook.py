@@ -480,28 +480,32 @@ class Step:
         """The event log mapped onto the project's touchpoints (loaded once)."""
         from .errors import CJMError
         from .overlay import load_events
+        from .reading import for_notebook
 
         if self.events_path is None:
             raise CJMError(t("errors.notebook.no_events", self.lang))
-        return load_events(self.events_path, project=self.project)
+        return load_events(self.events_path, project=self.project, **for_notebook(self.project.data).event_kwargs())
 
     @cached_property
     def survey(self) -> Any:
         from .errors import CJMError
         from .overlay import load_survey
+        from .reading import call_accepting, for_notebook
 
         if self.survey_path is None:
             raise CJMError(t("errors.notebook.no_survey", self.lang))
-        return load_survey(self.survey_path)
+        return call_accepting(load_survey, self.survey_path, **for_notebook(self.project.data).date_kwargs())
 
     @cached_property
     def tickets(self) -> Any:
         from .errors import CJMError
         from .overlay import load_tickets
+        from .reading import call_accepting, for_notebook
 
         if self.tickets_path is None:
             raise CJMError(t("errors.notebook.no_tickets", self.lang))
-        return load_tickets(self.tickets_path, self.project)
+        return call_accepting(load_tickets, self.tickets_path, self.project,
+                              **for_notebook(self.project.data).date_kwargs())
 
 
 def reference_date() -> dt.date:

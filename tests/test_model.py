@@ -125,3 +125,55 @@ def test_opportunity_rice_and_target_total(sample_project: Project) -> None:
     assert opp.rice == pytest.approx(opp.reach * opp.impact * opp.confidence / opp.effort)
     assert sample_project.target_personas[0].total == 14
     assert sample_project.primary_persona().id == "rina"
+
+
+# --- the data section: which files, and how to read them ------------------------------------
+
+
+def test_data_section_says_how_to_read_the_files(data: dict) -> None:
+    from cjm_helpers.reading import from_project
+    from cjm_helpers.store import project_to_yaml
+
+    data["data"].update(columns={"uid": "user_id", "when": "timestamp"}, delimiter=";", dedupe=True,
+                        conversion_events=["payment_success", "order_paid"], date_format="day-first")
+    project = validate_project(data)
+    options = from_project(project.data).event_kwargs()
+    assert options == {"columns": {"uid": "user_id", "when": "timestamp"}, "delimiter": ";",
+                       "conversion_events": ["payment_success", "order_paid"], "dedupe": True,
+                       "date_format": "day-first"}
+    assert "\n  delimiter: ;\n  conversion_events:\n" in project_to_yaml(project)
+    assert validate_project(project_to_data(project)) == project  # saved and loaded back unchanged
+    ga4 = validate_project({**data, "data": {"columns": "ga4"}})
+    assert from_project(ga4.data).event_kwargs()["columns"]["user_pseudo_id"] == "user_id"
+
+
+def test_an_unset_data_section_adds_nothing_to_a_saved_file(sample_project: Project) -> None:
+    from cjm_helpers.store import project_to_data
+
+    assert set(project_to_data(sample_project)["data"]) == {"events", "survey", "tickets"}
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ({"columns": "bigquery"}, "data.columns: is 'bigquery'; write 'ga4' or lines like 'their_column: user_id'"),
+        ({"columns": {"uid": 3}}, "data.columns: is {'uid': 3}; write 'ga4' or lines like"),
+        ({"delimiter": ";;"}, "data.delimiter: is longer than 1 characters"),
+        ({"conversion_events": "payment_success"}, "data.conversion_events: is str; it must be a list"),
+        ({"conversion_events": [""]}, "data.conversion_events[0]: is empty"),
+        ({"date_format": "DD/MM/YYYY"}, "data.date_format: is 'DD/MM/YYYY'; use 'day-first', 'month-first' or a pattern"),
+        ({"dedupe": "sometimes"}, "data.dedupe: is 'sometimes'"),
+        ({"engine": "duckdb"}, "data.engine: is not a known field"),
+    ],
+)
+def test_each_data_section_mistake_is_named(data: dict, section: dict, expected: str) -> None:
+    data["data"].update(section)
+    messages = problems_of(data)
+    assert any(m.startswith(expected) for m in messages), messages
+
+
+def test_a_persona_names_its_survey_segment(data: dict) -> None:
+    data["personas"][0]["segment"] = "Commuting office worker"
+    assert validate_project(data).persona("rina").segment == "Commuting office worker"
+    data["personas"][0]["segment"] = ["a", "list"]
+    assert any(m.startswith("personas[0].segment: is") for m in problems_of(data))

@@ -65,7 +65,8 @@ def test_batch_for_two_personas(tmp_path, sample_copy):
 
 def test_segment_batch_filters_data_and_reports_a_failure(tmp_path, sample_copy):
     survey = tmp_path / "survey.csv"
-    survey.write_text("user_id,segment,score\nu1,commuters,4\nu2,students,2\nu3,commuters,5\n", encoding="utf-8")
+    survey.write_text("respondent_id,user_id,segment,stage,emotion\nr1,u1,commuters,awareness,1\n"
+                      "r2,u2,students,purchase,-1\nr3,u3,commuters,purchase,2\n", encoding="utf-8")
     events = tmp_path / "events.csv"
     events.write_text("user_id,ts,event\nu1,2026-01-01,open\nu2,2026-01-01,open\nu3,2026-01-02,pay\n",
                       encoding="utf-8")

@@ -39,7 +39,7 @@ def finished_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     project.parent.mkdir()
     shutil.copyfile(SAMPLE_PROJECT, project)
     events = root / "events.csv"
-    events.write_text("user_id,ts,event\n", encoding="utf-8")
+    events.write_text("user_id,ts,event\nu1,2026-10-01 08:00:00,app_open\n", encoding="utf-8")
     nbs = root / "nbs"
     fake_notebook(nbs, "01_objectives", "Objectives", [REPORT_PARAMETERS])
     fake_notebook(nbs, "02_personas", "Personas", ["print('second ran', 6 * 7)"])
@@ -156,10 +156,23 @@ def test_data_folder_fills_in_the_files(tmp_path):
     (tmp_path / "survey.csv").write_text("a\n", encoding="utf-8")
     own = tmp_path / "mine.csv"
     args = argparse.Namespace(events=None, survey=None, tickets=str(own), data=str(tmp_path))
-    files = data_files(args)
+    files, found = data_files(args)
     assert files == {"events_file": str((tmp_path / "events.parquet").resolve()),
                      "survey_file": str((tmp_path / "survey.csv").resolve()),
                      "tickets_file": str(own.resolve())}
+    assert found == ("events_file", "survey_file")  # only these may be skipped when unusable
+
+
+def test_a_params_file_path_beats_the_data_folder(tmp_path):
+    import argparse
+
+    from cjm_helpers.commands.run import data_files
+
+    (tmp_path / "events.csv").write_text("a\n", encoding="utf-8")
+    named = str((tmp_path / "named.csv").resolve())
+    args = argparse.Namespace(events=None, survey=None, tickets=None, data=str(tmp_path))
+    files, found = data_files(args, {"events_file": named})
+    assert files["events_file"] == named and found == ()
 
 
 def test_batch_extras_go_only_to_notebooks_that_declare_them(tmp_path):

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import DataError
 from ..i18n import t
+
+if TYPE_CHECKING:
+    from ..reading import ReadOptions
 
 ORDER = 40
 
@@ -25,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                          help="paths and transitions per user or per session (default: user)")
     overlay.add_argument("--columns", help="column mapping: 'ga4' for a GA4 export, or a YAML file "
                                            "{their name: user_id|timestamp|event|...}")
-    overlay.add_argument("--delimiter", default=",", help="cell separator of a CSV event log (default ',')")
+    overlay.add_argument("--delimiter", help="cell separator of a CSV event log (default: the project's, else ',')")
+    add_reading_options(overlay)
     overlay.add_argument("--lang", choices=("en", "id", "pl"), default="en")
     overlay.add_argument("--out", required=True, help="folder for the results")
     overlay.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -42,26 +47,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     sample.set_defaults(handler=run_sample_data)
 
 
-def column_mapping(value: str | None) -> dict[str, str] | None:
-    """The --columns option: 'ga4', a YAML file of {their name: canonical name}, or nothing."""
-    if not value:
-        return None
-    from ..overlay import GA4_COLUMNS
+def add_reading_options(parser: argparse.ArgumentParser) -> None:
+    """--conversion, --dedupe, --date-format and --backend: shared by `cjm overlay` and `cjm run`."""
+    parser.add_argument("--conversion", metavar="EVENT,...",
+                        help="event names that count as a conversion (default: the project's, else guessed "
+                             "from the names and reported)")
+    parser.add_argument("--dedupe", action="store_true",
+                        help="drop exact duplicate rows of the event log (they are counted either way)")
+    parser.add_argument("--date-format", dest="date_format", metavar="FMT",
+                        help="how dates are written when not YYYY-MM-DD: day-first, month-first or a "
+                             "pattern such as '%%d/%%m/%%Y %%H:%%M'")
+    parser.add_argument("--backend", metavar="ENGINE",
+                        help="engine for the queries: duckdb (default), pyspark, or an Ibis connection "
+                             "string such as postgres://user@host/db")
 
-    if value.lower() == "ga4":
-        return dict(GA4_COLUMNS)
-    from ..yamlio import YamlError, parse_yaml
 
-    from ..files import MAX_COLUMNS_BYTES, read_text_bounded
+def reading_options(args: argparse.Namespace, columns: dict[str, str] | None = None,
+                    delimiter: str | None = None) -> ReadOptions:
+    """The reading options given on a command line, each checked (a bad value names its flag)."""
+    from ..reading import ReadOptions, check_backend, check_date_format, conversion_list
 
-    path = Path(value)
-    try:
-        data = parse_yaml(read_text_bounded(path, MAX_COLUMNS_BYTES, "columns", DataError))
-    except YamlError as exc:
-        raise DataError(f"{path}: {exc}") from None
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise DataError(t("errors.overlay.mapping_lines", path=path))
-    return data
+    if delimiter is not None and len(delimiter) != 1:
+        raise DataError(f"--delimiter must be one character, such as ';' or a tab, not {delimiter!r}")
+    return ReadOptions(
+        columns=columns or {},
+        delimiter=delimiter or "",
+        conversion_events=conversion_list(args.conversion) if args.conversion is not None else (),
+        dedupe=bool(args.dedupe),
+        date_format=check_date_format(args.date_format) if args.date_format else "",
+        backend=check_backend(args.backend) if args.backend else "",
+    )
 
 
 OVERLAY_TABLES = ("funnel", "transitions", "top_paths", "time_between_stages", "gaps", "kpis", "attribution",
@@ -75,7 +90,10 @@ def overlay_outputs(out: Path) -> list[Path]:
 
 
 def run_overlay_command(args: argparse.Namespace) -> int:
-    from ..overlay.run import run_overlay
+    import sys
+
+    from ..overlay.run import not_run_lines, run_overlay
+    from ..reading import column_mapping, from_project
     from ..store import load_project
 
     project = load_project(args.project) if args.project else None
@@ -86,19 +104,26 @@ def run_overlay_command(args: argparse.Namespace) -> int:
 
     refuse_overwrite(overlay_outputs(Path(args.out)),
                      [args.events, args.survey, args.tickets, args.project, args.columns], args.lang)
+    options = reading_options(args, column_mapping(args.columns), args.delimiter)
+    if project is not None:
+        options = options.over(from_project(project.data))
     import duckdb
 
     try:
         results = run_overlay(args.events, args.out, survey=args.survey, tickets=args.tickets, project=project,
-                              funnel_steps=steps, path_by=args.path_by, columns=column_mapping(args.columns),
-                              lang=args.lang, progress=not args.no_progress, delimiter=args.delimiter)
+                              funnel_steps=steps, path_by=args.path_by, lang=args.lang,
+                              progress=not args.no_progress, options=options)
     except duckdb.OutOfMemoryException:
         from ..overlay.events import DUCKDB_MEMORY
 
         limit = os.environ.get("CJM_DUCKDB_MEMORY", DUCKDB_MEMORY)
         raise DataError(t("errors.overlay.out_of_memory", args.lang, path=args.events, limit=limit)) from None
+    for line in not_run_lines(results, args.lang):
+        print(line, file=sys.stderr)
     summary = Path(args.out) / "summary.html"
     print(t("overlay.cli.wrote", args.lang, count=len(results), folder=args.out, summary=summary))
+    if results.failed:
+        raise DataError(t("inputs.overlay.some_failed", args.lang, failed=len(results.failed), summary=summary))
     return 0
 
 

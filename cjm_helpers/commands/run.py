@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import CJMError
 from ..i18n import t
+from .overlay import add_reading_options
 
 ORDER = 40
 
@@ -26,6 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--events", metavar="FILE", help="event log (CSV or Parquet)")
     run.add_argument("--survey", metavar="FILE", help="survey answers (CSV)")
     run.add_argument("--tickets", metavar="FILE", help="support tickets (CSV)")
+    run.add_argument("--columns", help="column mapping of the event log: 'ga4' for a GA4 export, or a YAML file "
+                                       "{their name: user_id|timestamp|event|...}")
+    run.add_argument("--delimiter", help="cell separator of a CSV event log (default: the project's, else ',')")
+    add_reading_options(run)
     run.add_argument("--lang", choices=LANGUAGES, help="language of the notebooks' output and the report")
     run.add_argument("--only", metavar="STEPS", help="only these step numbers, e.g. 3,7")
     run.add_argument("--for-each", choices=FOR_EACH_KINDS, dest="for_each",
@@ -37,9 +44,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.set_defaults(handler=run_run)
 
 
-def data_files(args: argparse.Namespace) -> dict[str, str]:
-    """--events/--survey/--tickets, filled in from --data DIR for the ones not given."""
-    chosen = {"events_file": args.events or "", "survey_file": args.survey or "", "tickets_file": args.tickets or ""}
+def data_files(args: argparse.Namespace, named: dict[str, str] | None = None) -> tuple[dict[str, str], tuple[str, ...]]:
+    """--events/--survey/--tickets (else the params file's ``named`` ones), filled in from --data DIR.
+
+    Also returns the keys found in the folder: unlike a named file, such a file
+    may be skipped (with a notice) when it cannot be used.
+    """
+    named = named or {}
+    chosen = {key: getattr(args, key.removesuffix("_file")) or named.get(key, "")
+              for key in ("events_file", "survey_file", "tickets_file")}
+    found: list[str] = []
     if args.data:
         folder = Path(args.data)
         if not folder.is_dir():
@@ -47,22 +61,28 @@ def data_files(args: argparse.Namespace) -> dict[str, str]:
         for key, stem in (("events_file", "events"), ("survey_file", "survey"), ("tickets_file", "tickets")):
             if chosen[key]:
                 continue
-            found = [p for ext in (".csv", ".parquet") if (p := folder / f"{stem}{ext}").is_file()]
-            if found:
-                chosen[key] = str(found[0])
-    return {k: str(Path(v).expanduser().resolve()) if v else "" for k, v in chosen.items()}
+            matches = [p for ext in (".csv", ".parquet") if (p := folder / f"{stem}{ext}").is_file()]
+            if matches:
+                chosen[key] = str(matches[0])
+                found.append(key)
+    return {k: str(Path(v).expanduser().resolve()) if v else "" for k, v in chosen.items()}, tuple(found)
 
 
 def run_run(args: argparse.Namespace) -> int:
+    from ..reading import column_mapping
     from ..run import RunParams, load_params, parse_only, run_batch, run_suite
+    from .overlay import reading_options
 
     params = load_params(args.params) if args.params else RunParams()
     if args.jobs is not None and args.jobs < 1:
         raise CJMError(t("errors.cli.jobs", jobs=args.jobs))
+    files, found = data_files(args, {k: getattr(params, k) for k in ("events_file", "survey_file", "tickets_file")})
     params = params.merged(
         language=args.lang, only=parse_only(args.only) if args.only else None, for_each=args.for_each,
-        jobs=args.jobs, show_code=args.show_code or None, **data_files(args),
+        jobs=args.jobs, show_code=args.show_code or None, **files,
     )
+    cli_reading = reading_options(args, column_mapping(args.columns), args.delimiter)
+    params = replace(params, reading=cli_reading.over(params.reading), found=found)
     project = Path(args.project)
     if not project.is_file():
         raise CJMError(t("errors.cli.no_project_file", params.language, path=project))
@@ -72,10 +92,13 @@ def run_run(args: argparse.Namespace) -> int:
         outcomes = run_batch(project, out, params.for_each, params, args.notebooks, params.jobs or None,
                              progress=not args.no_progress)
         for outcome in outcomes:
+            for line in outcome.notices:
+                print(f"{outcome.variant.folder}: {line}", file=sys.stderr)
             print(t("run.done.report", lang, path=out / outcome.variant.folder / "report.html"))
         print(t("run.done.index", lang, path=out / "index.html"))
         return 0
-    result = run_suite(project, out, params, args.notebooks, progress=not args.no_progress)
+    result = run_suite(project, out, params, args.notebooks, progress=not args.no_progress,
+                       on_notice=lambda line: print(line, file=sys.stderr))
     print(t("run.done.notebooks", lang, count=len(result.notebooks), folder=out / "notebooks"))
     print(t("run.done.walkthrough", lang, path=out / "html" / "index.html"))
     print(t("run.done.report", lang, path=result.report))

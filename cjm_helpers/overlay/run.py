@@ -20,9 +20,10 @@ from ..i18n import t
 from ..mapping.export import write_bytes
 from ..mapping.tabular import neutralise_frame
 from ..model import Project
+from ..reading import ReadOptions, call_accepting
 from . import plots
 from .attribution import attribution
-from .events import load_events
+from .events import EventLog, load_events
 from .funnel import funnel
 from .gaps import gaps
 from .kpis import kpis
@@ -35,6 +36,19 @@ from .tickets import load_tickets, ticket_counts
 Step = tuple[str, Callable[[], pd.DataFrame], Callable[..., Any] | None]
 
 
+class OverlayResults(dict[str, pd.DataFrame]):
+    """The analyses that ran, by name, plus the ones that did not and why.
+
+    ``skipped`` holds analyses the inputs cannot support (no project, no funnel);
+    ``failed`` holds analyses that raised an error. Neither stops the others.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipped: dict[str, str] = {}
+        self.failed: dict[str, str] = {}
+
+
 def _png(fig: Any) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
@@ -42,17 +56,51 @@ def _png(fig: Any) -> bytes:
     return buffer.getvalue()
 
 
+def skip_reasons(log: EventLog, project: Project | None, funnel_steps: Sequence[str] | None,
+                 survey_given: bool, lang: str) -> dict[str, str]:
+    """The analyses these inputs cannot support, each with what to give to get it."""
+    reasons: dict[str, str] = {}
+    if not funnel_steps and not log.stages:
+        reasons["funnel"] = t("inputs.overlay.needs_funnel", lang)
+    if not log.stages:
+        reasons["time_between_stages"] = t("inputs.overlay.needs_stages", lang)
+    if project is None:
+        reasons["attribution"] = t("inputs.overlay.needs_project", lang)
+        reasons["unmatched_events"] = t("inputs.overlay.needs_project", lang)
+        if survey_given:
+            reasons["emotion_curve"] = t("inputs.overlay.needs_project_map", lang)
+    return reasons
+
+
+def _error_text(exc: Exception) -> str:
+    from ..errors import CJMError
+
+    text = str(exc).strip() or type(exc).__name__
+    return text if isinstance(exc, CJMError) else f"{type(exc).__name__}: {text}"
+
+
 def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: Any = None,
                 project: Project | None = None, funnel_steps: Sequence[str] | None = None,
                 path_by: str = "user", columns: dict[str, str] | None = None, lang: str = "en",
-                progress: bool = True, delimiter: str = ",") -> dict[str, pd.DataFrame]:
-    """Run every analysis the inputs allow; write CSVs, PNGs and ``summary.html`` into ``out_dir``."""
+                progress: bool = True, delimiter: str = ",",
+                options: ReadOptions | None = None) -> OverlayResults:
+    """Run every analysis the inputs allow; write CSVs, PNGs and ``summary.html`` into ``out_dir``.
+
+    ``options`` (conversion events, dedupe, date format, engine) are passed to the
+    loaders; ``columns`` and ``delimiter`` override the same options there. An
+    analysis the inputs cannot support is skipped, one that fails is recorded;
+    either way the others still run and the summary names it with the reason.
+    """
     from tqdm.auto import tqdm
 
     out = Path(out_dir)
-    log = load_events(events, project=project, columns=columns, delimiter=delimiter).cached()
-    survey_frame = load_survey(survey, project=project, lang=lang) if survey is not None else None
-    ticket_frame = load_tickets(tickets, project, lang=lang) if tickets is not None and project is not None else None
+    reading = ReadOptions(columns=columns or {}, delimiter=delimiter if delimiter != "," else "")
+    reading = reading.over(options or ReadOptions())
+    log = load_events(events, project=project, **reading.event_kwargs()).cached()
+    survey_frame = (call_accepting(load_survey, survey, project=project, lang=lang, **reading.date_kwargs())
+                    if survey is not None else None)
+    ticket_frame = (call_accepting(load_tickets, tickets, project, lang=lang, **reading.date_kwargs())
+                    if tickets is not None and project is not None else None)
     steps: list[Step] = [
         ("funnel", lambda: funnel(log, funnel_steps), plots.plot_funnel),
         ("transitions", lambda: transitions(log, by=path_by), plots.plot_transitions),
@@ -73,17 +121,40 @@ def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: A
         steps.append(("tickets", lambda: ticket_counts(ticket_frame), plots.plot_tickets))
     if survey_frame is not None or ticket_frame is not None:
         steps.append(("themes", lambda: overlay_themes(survey_frame, ticket_frame, project, lang), plot_themes))
-    results: dict[str, pd.DataFrame] = {}
+    results = OverlayResults()
+    results.skipped.update(skip_reasons(log, project, funnel_steps, survey_frame is not None, lang))
     figures: dict[str, bytes] = {}
     for name, compute, plot in tqdm(steps, desc="overlay", unit="analysis", disable=not progress):
-        frame = compute()
+        if name in results.skipped:
+            _remove_stale(out, name)
+            continue
+        try:
+            frame = compute()
+        except Exception as exc:  # one failed analysis must not take the others down
+            results.failed[name] = _error_text(exc)
+            _remove_stale(out, name)
+            continue
         results[name] = frame
         write_bytes(out / f"{name}.csv", neutralise_frame(frame).to_csv(index=False).encode("utf-8"))
-        if plot is not None:
+        if plot is None:
+            continue
+        try:
             figures[name] = _png(plot(frame, lang=lang))
-            write_bytes(out / f"{name}.png", figures[name])
+        except Exception as exc:  # the table is written; the figure's problem is named
+            plt.close("all")
+            results.failed[name] = t("inputs.overlay.plot_failed", lang, error=_error_text(exc))
+            continue
+        write_bytes(out / f"{name}.png", figures[name])
     write_bytes(out / "summary.html", summary_html(results, figures, lang, log.source).encode("utf-8"))
     return results
+
+
+def _remove_stale(out: Path, name: str) -> None:
+    """Remove an earlier run's files of an analysis that did not run now, so none is taken for current."""
+    for suffix in (".csv", ".png"):
+        stale = out / f"{name}{suffix}"
+        if stale.is_file():
+            stale.unlink()
 
 
 SUMMARY_CSS = """
@@ -91,17 +162,30 @@ body{font-family:'DejaVu Sans',Arial,sans-serif;margin:24px auto;max-width:1100p
 h1{color:#1f3b57}h2{color:#1f3b57;border-bottom:1px solid #d5dde5;padding-bottom:4px;margin-top:32px}
 table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{border:1px solid #d5dde5;padding:3px 8px;text-align:left}
 th{background:#eef3f8}img{max-width:100%;height:auto}
+.not-run{background:#fff8e6;border-left:4px solid #a86b00;padding:4px 14px}
 @media print{h2{break-after:avoid}img,table{break-inside:avoid}}
 """
 
 
+def not_run_lines(results: OverlayResults, lang: str) -> list[str]:
+    """One line per analysis that did not run: its name, skipped or failed, and why."""
+    lines = [t("inputs.overlay.skipped", lang, analysis=t(f"overlay.analysis.{name}", lang), reason=reason)
+             for name, reason in results.skipped.items()]
+    lines += [t("inputs.overlay.failed", lang, analysis=t(f"overlay.analysis.{name}", lang), reason=reason)
+              for name, reason in results.failed.items()]
+    return lines
+
+
 def summary_html(results: dict[str, pd.DataFrame], figures: dict[str, bytes], lang: str, source: str) -> str:
-    """One self-contained page: per analysis a heading, its figure and its table (escaped)."""
+    """One self-contained page: what did not run and why, then per analysis a heading, its figure and its table."""
     esc = html.escape
     parts = [f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'>",
              f"<title>{esc(t('overlay.summary.title', lang))}</title><style>{SUMMARY_CSS}</style></head><body>",
              f"<h1>{esc(t('overlay.summary.title', lang))}</h1>",
              f"<p>{esc(t('overlay.summary.source', lang, source=source))}</p>"]
+    if isinstance(results, OverlayResults) and (results.skipped or results.failed):
+        items = "".join(f"<li>{esc(line)}</li>" for line in not_run_lines(results, lang))
+        parts.append(f"<div class='not-run'><h2>{esc(t('inputs.overlay.not_run', lang))}</h2><ul>{items}</ul></div>")
     for name, frame in results.items():
         parts.append(f"<h2>{esc(t(f'overlay.analysis.{name}', lang))}</h2>")
         if name in figures:

@@ -141,8 +141,12 @@ def build_report(
     notebook_links: Sequence[tuple[str, str]] = (),
     today: dt.date | None = None,
     segment: str | None = None,
+    notices: Sequence[str] = (),
 ) -> str:
-    """The journey report as one self-contained HTML page (styles inline, images as data URIs)."""
+    """The journey report as one self-contained HTML page (styles inline, images as data URIs).
+
+    ``notices`` (a data file skipped, data not cut to a persona) open the page, where no reader misses them.
+    """
     lang = check_language(lang)
     if today is None:
         from ..notebook import reference_date  # honours CJM_TODAY, like the notebooks
@@ -170,6 +174,11 @@ def build_report(
         focus = f"<p class='cjm-meta'>{esc(t('report.focus_persona', lang, persona=project.persona(persona_id).name))}</p>"
     if segment:
         focus += f"<p class='cjm-meta'>{esc(t('report.focus_segment', lang, segment=segment))}</p>"
+    if persona_id and journey_id is None and project.journeys:
+        notices = [*notices, t("inputs.persona.no_journey", lang, persona=project.persona(persona_id).name)]
+    if notices:
+        focus += ('<div class="cjm-notices" role="alert">'
+                  + "".join(note(line) for line in notices) + "</div>")
     head = (
         f'<header class="cjm-report-head"><p class="cjm-kicker">{esc(t("report.kicker", lang))}</p>'
         f"<h1>{esc(project.name)}</h1>{focus}"

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..i18n import t
 from ..model import Project
+from ..reading import ReadOptions, call_accepting
 from .page import esc, figure_html, frame_html, note
 
 ANALYSES: tuple[tuple[str, str], ...] = (
@@ -37,22 +38,18 @@ def _attempt(results: dict[str, Any], name: str, compute: Callable[[], Any]) -> 
     return value
 
 
-def _call(function: Callable[..., Any], *args: Any, **options: Any) -> Any:
-    """Call an overlay function with the options it accepts (loaders differ in project/lang)."""
-    import inspect
-
-    try:
-        accepted = inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return function(*args, **options)
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
-        return function(*args, **options)
-    return function(*args, **{k: v for k, v in options.items() if k in accepted})
-
-
 def compute_overlay(project: Project, events_file: str = "", survey_file: str = "", tickets_file: str = "",
-                    journey_id: str | None = None, lang: str = "en") -> dict[str, Any]:
-    """Funnel, emotion curve, attribution, gaps, KPIs and ticket counts from whichever files exist."""
+                    journey_id: str | None = None, lang: str = "en", reading: ReadOptions | None = None,
+                    persona_id: str | None = None) -> dict[str, Any]:
+    """Funnel, emotion curve, attribution, gaps, KPIs and ticket counts from whichever files exist.
+
+    The files are read as ``reading`` says (else as the project's data section says).
+    For one persona without a journey of its own there is no emotion curve: the
+    map's stated emotions would be another persona's.
+    """
+    from ..reading import from_project
+
+    reading = reading if reading is not None else from_project(project.data)
     results: dict[str, Any] = {}
     if not (events_file or survey_file or tickets_file):
         return results
@@ -63,12 +60,13 @@ def compute_overlay(project: Project, events_file: str = "", survey_file: str = 
         return results
     tickets = None
     if tickets_file:
-        tickets = _attempt(results, "tickets_file", lambda: _call(ov.load_tickets, tickets_file, project, lang=lang))
+        tickets = _attempt(results, "tickets_file", lambda: call_accepting(
+            ov.load_tickets, tickets_file, project, lang=lang, **reading.date_kwargs()))
         results.pop("tickets_file", None)
         if tickets is not None:
             _attempt(results, "tickets", lambda: ov.ticket_counts(tickets))
     if events_file:
-        log = _attempt(results, "events", lambda: ov.load_events(events_file, project=project))
+        log = _attempt(results, "events", lambda: ov.load_events(events_file, project=project, **reading.event_kwargs()))
         results.pop("events", None)
         if log is not None:
             _attempt(results, "funnel", lambda: ov.funnel(log))
@@ -76,9 +74,10 @@ def compute_overlay(project: Project, events_file: str = "", survey_file: str = 
             _attempt(results, "gaps", lambda: ov.gaps(log))
             _attempt(results, "kpis", lambda: ov.kpis(log, tickets=tickets))
     if survey_file:
-        survey = _attempt(results, "survey", lambda: _call(ov.load_survey, survey_file, project=project, lang=lang))
+        survey = _attempt(results, "survey", lambda: call_accepting(
+            ov.load_survey, survey_file, project=project, lang=lang, **reading.date_kwargs()))
         results.pop("survey", None)
-        if survey is not None:
+        if survey is not None and not (persona_id and journey_id is None):
             _attempt(results, "emotion_curve", lambda: ov.emotion_curve(survey, project, journey_id=journey_id))
     return results
 
@@ -104,7 +103,7 @@ def overlay_html(results: dict[str, Any] | None, lang: str) -> str:
         plot = _plot(plot_name)
         if plot is not None and len(frame):
             try:
-                body += figure_html(_call(plot, frame, lang=lang), title)
+                body += figure_html(call_accepting(plot, frame, lang=lang), title)
             except Exception as exc:  # a broken plot still leaves the table
                 body += note(t("report.overlay.plot_failed", lang, name=title, error=str(exc)))
         body += frame_html(frame, lang)

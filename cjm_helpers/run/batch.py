@@ -20,8 +20,9 @@ from ..errors import CJMError, DataError
 from ..i18n import check_language, t
 from ..model import Project
 from ..text import esc, slug, unique_id
+from ..reading import ReadOptions
 from .params import FOR_EACH_KINDS, RunParams
-from .suite import RunFailed, data_paths, run_suite
+from .suite import RunFailed, checked_params, data_paths, reading_for, run_suite
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,10 @@ class VariantOutcome:
     variant: Variant
     ok: bool
     message: str = ""
+    notices: list[str] = field(default_factory=list)
 
 
-def _read_table(path: str) -> Any:
+def _read_table(path: str, delimiter: str = ",") -> Any:
     import pandas as pd
 
     try:
@@ -50,7 +52,7 @@ def _read_table(path: str) -> Any:
             return pd.read_parquet(path)
         if path.lower().endswith((".xlsx", ".xlsm")):
             return pd.read_excel(path, dtype=str).fillna("")
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, sep=delimiter)
     except FileNotFoundError:
         raise DataError(t("errors.run.no_file", path=path)) from None
     except UnicodeDecodeError:
@@ -64,12 +66,43 @@ def _column(frame: Any, wanted: str) -> str | None:
     return next((c for c in frame.columns if str(c).strip().lower() == wanted), None)
 
 
-def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: RunParams) -> list[Variant]:
+def _events_and_users(events_file: str, reading: ReadOptions) -> tuple[Any, str | None]:
+    """The event log as read for cutting, and its user column (as the column mapping names it)."""
+    events = _read_table(events_file, reading.delimiter or ",")
+    mapped = next((theirs for theirs, ours in reading.columns.items() if ours == "user_id"
+                   and theirs in events.columns), None)
+    return events, mapped or _column(events, "user_id")
+
+
+def _segment_files(survey: Any, seg_col: str, value: Any, events: Any, event_user_col: str | None,
+                   user_col: str | None, data_dir: Path, delimiter: str = ",") -> dict[str, str]:
+    """Write the segment's survey answers (and its users' events, when linkable) into ``data_dir``.
+
+    The events keep the log's own delimiter, so the run's reading options still fit them.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    part = survey[survey[seg_col] == value]
+    survey_path = data_dir / "survey.csv"
+    part.to_csv(survey_path, index=False)
+    new = {"survey_file": str(survey_path)}
+    if events is not None and event_user_col is not None and user_col is not None:
+        users = set(part[user_col])
+        events_path = data_dir / "events.csv"
+        events[events[event_user_col].isin(users)].to_csv(events_path, index=False, sep=delimiter)
+        new["events_file"] = str(events_path)
+    return new
+
+
+def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: RunParams,
+                     reading: ReadOptions | None = None) -> list[Variant]:
     """One variant per value of the survey's ``segment`` column, each with its own filtered data.
 
     The survey is cut to the segment's answers; when both files have a
-    ``user_id`` column the event log is cut to the same users.
+    ``user_id`` column the event log is cut to the same users, and otherwise it
+    is left out with a notice (the whole log is not the segment's).
     """
+    reading = reading or ReadOptions()
+    lang = params.language
     if not survey_file:
         raise DataError(t("errors.run.segment_needs_survey"))
     survey = _read_table(survey_file)
@@ -77,31 +110,83 @@ def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: 
     if seg_col is None:
         raise DataError(t("errors.run.no_segment_column", path=survey_file))
     user_col = _column(survey, "user_id")
-    events = _read_table(events_file) if events_file and user_col else None
-    event_user_col = _column(events, "user_id") if events is not None else None
+    events, event_user_col = _events_and_users(events_file, reading) if events_file and user_col else (None, None)
     variants = []
     used: set[str] = set()
     for value in sorted(v for v in survey[seg_col].unique() if str(v).strip()):
         # 'Office workers' and 'office-workers', or two non-Latin names, get folders of their own
         folder = unique_id(f"segment-{slug(str(value), limit=60)}", used)
         used.add(folder)
-        data_dir = out_dir / folder / "data"
-        data_dir.mkdir(parents=True, exist_ok=True)
-        part = survey[survey[seg_col] == value]
-        survey_path = data_dir / "survey.csv"
-        part.to_csv(survey_path, index=False)
-        new = {"survey_file": str(survey_path)}
-        if events is not None and event_user_col is not None:
-            users = set(part[user_col])
-            events_path = data_dir / "events.csv"
-            events[events[event_user_col].isin(users)].to_csv(events_path, index=False)
-            new["events_file"] = str(events_path)
+        new = _segment_files(survey, seg_col, value, events, event_user_col, user_col, out_dir / folder / "data",
+                             reading.delimiter or ",")
+        withheld = dict(params.withheld)
+        if events_file and "events_file" not in new:
+            withheld["events_file"] = t("inputs.segment.events_not_cut", lang, segment=str(value))
         extra = {**params.parameters, "segment": str(value)}
         variants.append(Variant("segment", str(value), str(value), folder,
-                                replace(params, parameters=extra, **new)))
+                                replace(params, parameters=extra, withheld=withheld, **new)))
     if not variants:
         raise DataError(t("errors.run.empty_segment_column", path=survey_file))
     return variants
+
+
+def persona_variants(project: Project, data: dict[str, str], out_dir: Path, params: RunParams,
+                     reading: ReadOptions | None = None) -> list[Variant]:
+    """One variant per persona, with only the data of the survey segment the persona is linked to.
+
+    The link is ``Persona.segment``. The survey is cut to that segment's answers
+    and the event log to its users (when the survey has a ``user_id``); data that
+    cannot be cut to the segment, or any data at all when there is no link, is
+    withheld with a notice at the top of the report, never shown as the persona's.
+    """
+    lang = params.language
+    reading = reading or ReadOptions()
+    survey = events = seg_col = user_col = event_user_col = None
+    if data["survey_file"]:
+        survey = _read_table(data["survey_file"])
+        seg_col = _column(survey, "segment")
+        user_col = _column(survey, "user_id")
+    if data["events_file"] and user_col is not None:
+        events, event_user_col = _events_and_users(data["events_file"], reading)
+    variants = []
+    for persona in project.personas:
+        folder = f"persona-{persona.id}"
+        present = {k for k in ("events_file", "survey_file", "tickets_file") if data[k]}
+        withheld: dict[str, str] = {}
+        new: dict[str, str] = {}
+        if not persona.segment:
+            reason = t("inputs.persona.no_link", lang, persona=persona.name)
+            withheld = dict.fromkeys(present, reason) or {"survey_file": reason}
+        elif survey is None or seg_col is None:
+            reason = t("inputs.persona.no_segment_column", lang, persona=persona.name, segment=persona.segment)
+            withheld = dict.fromkeys(present, reason) or {"survey_file": reason}
+        elif not (survey[seg_col] == persona.segment).any():
+            known = ", ".join(sorted(str(v) for v in survey[seg_col].unique() if str(v).strip()))
+            reason = t("inputs.persona.unknown_segment", lang, persona=persona.name, segment=persona.segment,
+                       known=known or "—")
+            withheld = dict.fromkeys(present, reason)
+        else:
+            new = _segment_files(survey, seg_col, persona.segment, events, event_user_col, user_col,
+                                 out_dir / folder / "data", reading.delimiter or ",")
+            if "events_file" in present and "events_file" not in new:
+                withheld["events_file"] = t("inputs.persona.events_not_cut", lang, persona=persona.name)
+            if "tickets_file" in present:
+                withheld["tickets_file"] = t("inputs.persona.tickets_not_cut", lang, persona=persona.name)
+        extra = {**params.parameters, **({"segment": persona.segment} if new else {})}
+        variants.append(Variant("persona", persona.id, persona.name, folder,
+                                replace(params, parameters=extra,
+                                        withheld={**params.withheld, **_one_reason_each(withheld)}, **new)))
+    return variants
+
+
+def _one_reason_each(withheld: dict[str, str]) -> dict[str, str]:
+    """Withheld keys with each distinct reason kept once (the report lists reasons, not keys)."""
+    seen: set[str] = set()
+    out: dict[str, str] = {}
+    for key, reason in withheld.items():
+        out[key] = "" if reason in seen else reason
+        seen.add(reason)
+    return out
 
 
 def plan_batch(project: Project, project_file: Path, kind: str, out_dir: Path, params: RunParams) -> list[Variant]:
@@ -111,26 +196,27 @@ def plan_batch(project: Project, project_file: Path, kind: str, out_dir: Path, p
     if kind == "persona":
         if not project.personas:
             raise CJMError(t("errors.run.no_personas", path=project_file))
-        return [Variant("persona", p.id, p.name, f"persona-{p.id}", params) for p in project.personas]
+        return persona_variants(project, data_paths(project_file, project, params), out_dir, params,
+                                reading_for(project, params))
     if kind == "journey":
         if not project.journeys:
             raise CJMError(t("errors.run.no_journeys", path=project_file))
         return [Variant("journey", j.id, j.name, f"journey-{j.id}", params) for j in project.journeys]
     data = data_paths(project_file, project, params)
-    return segment_variants(data["survey_file"], data["events_file"], out_dir, params)
+    return segment_variants(data["survey_file"], data["events_file"], out_dir, params, reading_for(project, params))
 
 
 def _run_variant(project_file: str, out_dir: str, variant: Variant, notebooks_dir: str | None) -> VariantOutcome:
     """Worker body (a top-level function, so a process pool can call it)."""
     try:
         focus = (variant.kind, variant.key)
-        run_suite(project_file, Path(out_dir) / variant.folder, variant.params, notebooks_dir,
-                  progress=False, focus=focus)
+        result = run_suite(project_file, Path(out_dir) / variant.folder, variant.params, notebooks_dir,
+                           progress=False, focus=focus)
     except CJMError as exc:
         return VariantOutcome(variant, False, str(exc))
     except Exception as exc:  # a worker must always report back
         return VariantOutcome(variant, False, f"{type(exc).__name__}: {exc}")
-    return VariantOutcome(variant, True)
+    return VariantOutcome(variant, True, notices=result.notices)
 
 
 def run_batch(
@@ -152,6 +238,7 @@ def run_batch(
     source = Path(project_file).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
     project = load_project(source)
+    params = checked_params(source, project, params)  # a named file that cannot be used stops the batch here
     variants = plan_batch(project, source, kind, out, params)  # checks the data before any folder is made
     out.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs or params.jobs or os.cpu_count() or 1, len(variants)))

@@ -15,13 +15,16 @@ from typing import Any
 
 from ..errors import DataError
 from ..i18n import LANGUAGES, t
+from ..reading import (ReadOptions, check_backend, check_date_format, column_mapping, column_mapping_value,
+                       conversion_list)
 from ..yamlio import YamlError, parse_yaml
 
 FOR_EACH_KINDS: tuple[str, ...] = ("persona", "segment", "journey")
 STEP_NUMBERS: tuple[int, ...] = tuple(range(0, 9))
 
 PARAM_KEYS: tuple[str, ...] = ("language", "events_file", "survey_file", "tickets_file", "only", "for_each", "jobs",
-                              "show_code", "parameters")
+                              "show_code", "parameters", "columns", "delimiter", "conversion_events", "dedupe",
+                              "date_format", "backend")
 """The keys a params file may hold; what each must be is ``errors.params.wanted.<key>`` in the catalogues."""
 
 
@@ -38,6 +41,12 @@ class RunParams:
     jobs: int = 0
     show_code: bool = False
     parameters: dict[str, Any] = field(default_factory=dict)
+    reading: ReadOptions = field(default_factory=ReadOptions)
+    """How the data files are read (column mapping, delimiter, conversions, dates, dedupe, engine)."""
+    found: tuple[str, ...] = ()
+    """Data keys (events_file, ...) found in a --data folder rather than named: these may be skipped."""
+    withheld: dict[str, str] = field(default_factory=dict)
+    """Data keys deliberately not used in this run, each with the reason shown at the top of the report."""
 
     def merged(self, **overrides: Any) -> RunParams:
         """A copy with the given values replaced; None and empty values keep the current ones."""
@@ -128,7 +137,46 @@ def params_from_mapping(data: Any, source: str, base: Path) -> RunParams:
             if not isinstance(value, (str, int, float, bool)) and value is not None:
                 raise DataError(t("errors.params.not_plain", source=source, name=name, type=type(value).__name__))
         values["parameters"] = dict(extra)
+    values["reading"] = reading_from_mapping(data, source, base)
     return RunParams(**values)
+
+
+def reading_from_mapping(data: dict[str, Any], source: str, base: Path) -> ReadOptions:
+    """The reading options of a params file (a column mapping file is found relative to it)."""
+    options: dict[str, Any] = {}
+    columns = data.get("columns")
+    if isinstance(columns, str) and columns and columns.lower() != "ga4":
+        options["columns"] = column_mapping(columns, base) or {}
+    elif columns is not None:
+        try:
+            options["columns"] = column_mapping_value(columns, f"{source}: key 'columns'")
+        except DataError:
+            raise _bad(source, "columns", columns) from None
+    delimiter = data.get("delimiter")
+    if delimiter is not None:
+        if not isinstance(delimiter, str) or len(delimiter) != 1:
+            raise _bad(source, "delimiter", delimiter)
+        options["delimiter"] = delimiter
+    if data.get("conversion_events") is not None:
+        value = data["conversion_events"]
+        if not isinstance(value, (str, list)):
+            raise _bad(source, "conversion_events", value)
+        options["conversion_events"] = conversion_list(value, f"{source}: key 'conversion_events'")
+    if "dedupe" in data:
+        if not isinstance(data["dedupe"], bool):
+            raise _bad(source, "dedupe", data["dedupe"])
+        options["dedupe"] = data["dedupe"]
+    for key, check in (("date_format", check_date_format), ("backend", check_backend)):
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise _bad(source, key, value)
+        try:
+            options[key] = check(value, f"{source}: key {key!r}")
+        except DataError:
+            raise _bad(source, key, value) from None
+    return ReadOptions(**options)
 
 
 def load_params(path: str | os.PathLike[str]) -> RunParams:

@@ -3,10 +3,16 @@
 One run works on a copy of the project inside the output folder (the user's
 file is never touched) and writes, in that folder::
 
-    project.cjm.yaml      the copy the notebooks worked on
+    project.cjm.yaml      the copy the notebooks worked on (naming the data files used
+                          and how to read them, so every notebook reads them the same way)
     notebooks/NN_*.ipynb  the executed notebooks
     html/NN_*.html        one page per notebook (plus html/index.html)
     report.html           the combined journey report
+
+Before anything is written each data file is loaded once as a check: one the
+person named that cannot be used stops the run with the reason and the fix; one
+found in a ``--data`` folder or declared by the project is skipped, and the
+notice is printed and opens the report.
 
 When a notebook fails the run stops, keeps everything written so far (the
 failed notebook too, with its error, and its HTML page) and raises
@@ -19,17 +25,18 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import paths
 from ..environment import scoped_environ
-from ..errors import CJMError
+from ..errors import CJMError, DataError
 from ..i18n import check_language, t
 from ..model import Project
+from ..reading import BACKEND_ENV, ReadOptions
 from ..text import step_number
 from .outdir import claim_output_folder
 from .params import RunParams
@@ -71,6 +78,8 @@ class RunResult:
     notebooks: list[NotebookResult] = field(default_factory=list)
     html: list[Path] = field(default_factory=list)
     report: Path | None = None
+    notices: list[str] = field(default_factory=list)
+    """What the run left out and why (a skipped data file, data not cut to a persona), shown first."""
 
 
 def choose_notebooks(folder: Path, only: tuple[int, ...] = ()) -> list[Path]:
@@ -98,20 +107,116 @@ def progress_label(path: Path, lang: str) -> str:
     return t("run.progress.start", lang, name=path.stem)
 
 
+DATA_KEYS: tuple[tuple[str, str], ...] = (("events_file", "events"), ("survey_file", "survey"),
+                                          ("tickets_file", "tickets"))
+"""Run parameters naming data files, with the project's ``data:`` field for each."""
+
+
 def data_paths(project_path: Path, project: Project, params: RunParams) -> dict[str, str]:
-    """Absolute data paths: the params' own, else the project's declared files when they exist."""
+    """Absolute data paths: the params' own, else the project's declared files when they exist.
+
+    A key the params withhold (a persona without its segment's data) stays empty.
+    """
     out = {}
-    for key, declared in (("events_file", project.data.events), ("survey_file", project.data.survey),
-                          ("tickets_file", project.data.tickets)):
+    for key, field_name in DATA_KEYS:
+        if key in params.withheld:
+            out[key] = ""
+            continue
         given = getattr(params, key)
         if given:
             if not Path(given).is_file():
                 raise CJMError(t("errors.run.no_data_file", path=given, kind=key.removesuffix("_file")))
             out[key] = str(Path(given).resolve())
             continue
-        candidate = paths.resolve_data("", project_path, declared)
+        candidate = paths.resolve_data("", project_path, getattr(project.data, field_name))
         out[key] = str(candidate) if candidate is not None and candidate.is_file() else ""
     return out
+
+
+def reading_for(project: Project, params: RunParams) -> ReadOptions:
+    """How this run reads its data: the command line and params file over the project's data section."""
+    from ..reading import from_project
+
+    return params.reading.over(from_project(project.data))
+
+
+def check_one(key: str, path: str, project: Project, reading: ReadOptions, lang: str) -> str:
+    """Load one data file as the notebooks will; '' when it is usable, else the reason it is not."""
+    from .. import overlay as ov
+    from ..reading import call_accepting
+
+    try:
+        if key == "events_file":
+            ov.load_events(path, project=project, **reading.event_kwargs())
+        elif key == "survey_file":
+            call_accepting(ov.load_survey, path, project=project, lang=lang, **reading.date_kwargs())
+        else:
+            call_accepting(ov.load_tickets, path, project, lang=lang, **reading.date_kwargs())
+    except CJMError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - whatever the reader met, the person needs its words
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+
+
+def check_inputs(project_path: Path, project: Project, params: RunParams) -> tuple[dict[str, str], dict[str, str]]:
+    """The data files this run will use, each loaded once as a check, and a notice per data key skipped.
+
+    A file the person named (``--events``, a params file) that cannot be used
+    stops the run with the reason and the fix. A file found in a ``--data``
+    folder or declared by the project is skipped instead, with a notice; a
+    skipped ``--data`` file gives way to the project's own when that one works.
+    """
+    lang = params.language
+    reading = reading_for(project, params)
+    data = data_paths(project_path, project, params)
+    skipped: dict[str, str] = {}
+    for key, field_name in DATA_KEYS:
+        path = data[key]
+        kind = t(f"inputs.kind.{field_name}", lang)
+        declared = paths.resolve_data("", project_path, getattr(project.data, field_name))
+        if not path:
+            if declared is not None and key not in params.withheld:  # declared, but not there
+                skipped[key] = t("inputs.skipped", lang, file=str(declared), kind=kind,
+                                 how=t("inputs.from_project", lang), reason=t("inputs.no_such_file", lang))
+            continue
+        reason = check_one(key, path, project, reading, lang)
+        if not reason:
+            continue
+        reason = reason.removeprefix(f"{path}: ")  # the file is named once, at the start
+        given = getattr(params, key) and key not in params.found
+        if given:
+            raise DataError(t("inputs.unusable", lang, file=path, kind=kind, reason=reason,
+                              fix=t(f"inputs.fix.{field_name}", lang)))
+        how = t("inputs.from_data_folder" if key in params.found else "inputs.from_project", lang)
+        skipped[key] = t("inputs.skipped", lang, file=path, kind=kind, how=how, reason=reason)
+        data[key] = ""
+        if key in params.found and declared is not None and declared.is_file() and str(declared) != path:
+            if not check_one(key, str(declared), project, reading, lang):
+                data[key] = str(declared)
+    return data, skipped
+
+
+def run_notices(params: RunParams, skipped: dict[str, str]) -> list[str]:
+    """The lines that open the report: data withheld on purpose, then data files skipped."""
+    return [reason for reason in (*params.withheld.values(), *skipped.values()) if reason]
+
+
+def checked_params(project_path: Path, project: Project, params: RunParams) -> RunParams:
+    """The params with each data file checked once: usable ones named, skipped ones withheld with their notice.
+
+    A batch calls this before it plans its runs, so a named file that cannot be
+    used stops the batch at once, and every run's report carries the same notices.
+    """
+    data, skipped = check_inputs(project_path, project, params)
+    return replace(params, found=(), withheld={**params.withheld, **skipped}, **{k: v for k, v in data.items() if v})
+
+
+def project_for_run(project: Project, data: dict[str, str], reading: ReadOptions) -> Project:
+    """The project as the run's copy holds it: the data files actually used and how to read them."""
+    files = {field_name: data.get(key, "") for key, field_name in DATA_KEYS}
+    section = reading.to_data(project.data).model_copy(update=files)
+    return project.model_copy(update={"data": section})
 
 
 def notebook_parameters(project_file: Path, data: dict[str, str], params: RunParams) -> dict[str, Any]:
@@ -143,9 +248,13 @@ def declared_only(notebook: Path, parameters: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def kernel_environment(home: Path) -> Iterator[None]:
-    """Environment for the kernels: a private CJM_HOME, and no MPLBACKEND (it hides figures)."""
-    with scoped_environ({"CJM_HOME": str(home), "MPLBACKEND": None}):
+def kernel_environment(home: Path, backend: str = "") -> Iterator[None]:
+    """Environment for the kernels: a private CJM_HOME, the run's engine, and no MPLBACKEND (it hides figures).
+
+    The engine is not part of the project (it belongs to the machine that runs it),
+    so it reaches the notebooks as ``CJM_BACKEND`` rather than through the project copy.
+    """
+    with scoped_environ({"CJM_HOME": str(home), "MPLBACKEND": None, BACKEND_ENV: backend or None}):
         yield
 
 
@@ -188,19 +297,30 @@ def execute_one(source: Path, target: Path, parameters: dict[str, Any], cwd: Pat
     )
 
 
-def prepare_project(project_file: Path, out_dir: Path, focus: tuple[str, str] | None = None) -> tuple[Path, Project]:
-    """Copy the project into the run folder (narrowed to one persona/journey when ``focus`` is given)."""
-    from ..store import load_project, save_project
+def prepare_project(project_file: Path, out_dir: Path, focus: tuple[str, str] | None = None,
+                    project: Project | None = None, data: dict[str, str] | None = None,
+                    reading: ReadOptions | None = None) -> tuple[Path, Project]:
+    """Copy the project into the run folder (narrowed to one persona/journey when ``focus`` is given).
+
+    With ``data`` the copy names the files the run uses (absolute) and how to read
+    them, so a notebook reading the project's data reads exactly those.
+    """
+    from ..store import atomic_write_text, load_project, project_to_data, project_to_yaml
+    from ..validation import validate_project
     from .focus import focus_project
 
-    project = load_project(project_file)
+    project = project if project is not None else load_project(project_file)
     out_dir.mkdir(parents=True, exist_ok=True)
     copy = out_dir / paths.PROJECT_FILE_NAME
     if copy.resolve() == project_file.resolve():
         raise CJMError(t("errors.run.out_is_project", folder=out_dir))
     if focus:
         project = focus_project(project, *focus)
-        save_project(project, copy)
+    if data is not None:
+        project = project_for_run(project, data, reading or ReadOptions())
+    if focus or data is not None:  # a working copy: checked and written whole, with no history beside it
+        project = validate_project(project_to_data(project), str(copy))
+        atomic_write_text(copy, project_to_yaml(project), durable=False)
     else:
         shutil.copyfile(project_file, copy)
     return copy, project
@@ -214,6 +334,7 @@ def run_suite(
     progress: bool = True,
     focus: tuple[str, str] | None = None,
     report: bool = True,
+    on_notice: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Execute the step notebooks on a copy of the project; write notebooks, HTML and the report."""
     from tqdm.auto import tqdm
@@ -224,20 +345,26 @@ def run_suite(
     lang = check_language(params.language)
     source_project = Path(project_file).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
-    data = data_paths(source_project, load_project(source_project), params)  # check inputs before writing
+    original = load_project(source_project)  # the one read of the user's file
     chosen = choose_notebooks(Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve(), params.only)
+    data, skipped = check_inputs(source_project, original, params)  # before anything is written
+    notices = run_notices(params, skipped)
+    for line in notices:
+        if on_notice is not None:
+            on_notice(line)
+    reading = reading_for(original, params)
     claim_output_folder(out, chosen, lang)  # removes only an earlier run's files; refuses anyone else's
-    copy, project = prepare_project(source_project, out, focus)
+    copy, project = prepare_project(source_project, out, focus, project=original, data=data, reading=reading)
     parameters = notebook_parameters(copy, data, params)
     if focus:
         parameters.setdefault(focus[0] if focus[0] != "journey" else "journey_id", focus[1])
     executed_dir = out / "notebooks"
     executed_dir.mkdir(exist_ok=True)
-    result = RunResult(out_dir=out, project_file=copy)
+    result = RunResult(out_dir=out, project_file=copy, notices=notices)
     failure: RunFailed | None = None
     bar = tqdm(total=len(chosen), unit="notebook", disable=not progress, leave=True)
     try:
-        with kernel_environment(out / ".cjm-home"):
+        with kernel_environment(out / ".cjm-home", reading.backend):
             for nb_path in chosen:
                 bar.set_description(progress_label(nb_path, lang))
                 target = executed_dir / nb_path.name
@@ -263,7 +390,7 @@ def run_suite(
         raise failure
     result.html = write_html(result, lang, params.show_code)
     if report:
-        result.report = write_run_report(result, data, lang, focus)
+        result.report = write_run_report(result, data, lang, focus, project=project, reading=reading)
     return result
 
 
@@ -278,19 +405,21 @@ def write_html(result: RunResult, lang: str, show_code: bool) -> list[Path]:
 
 
 def write_run_report(result: RunResult, data: dict[str, str], lang: str,
-                     focus: tuple[str, str] | None = None) -> Path:
-    """The combined journey report of a finished run, beside its notebooks."""
+                     focus: tuple[str, str] | None = None, project: Project | None = None,
+                     reading: ReadOptions | None = None) -> Path:
+    """The combined journey report of a finished run, beside its notebooks, notices first."""
     from ..report import compute_overlay, write_report
     from ..store import load_project
 
-    project = load_project(result.project_file)
+    project = project if project is not None else load_project(result.project_file)
     persona_id = focus[1] if focus and focus[0] == "persona" else None
     journey_id = focus[1] if focus and focus[0] == "journey" else None
     if persona_id and journey_id is None:
         journey_id = next((j.id for j in project.journeys if j.persona == persona_id), None)
     overlay = compute_overlay(project, data.get("events_file", ""), data.get("survey_file", ""),
-                              data.get("tickets_file", ""), journey_id=journey_id, lang=lang)
+                              data.get("tickets_file", ""), journey_id=journey_id, lang=lang,
+                              reading=reading, persona_id=persona_id)
     links = [(r.name, f"html/{r.executed.stem}.html") for r in result.notebooks]
     segment = focus[1] if focus and focus[0] == "segment" else None
     return write_report(result.out_dir / "report.html", project, lang, overlay, persona_id=persona_id,
-                        journey_id=journey_id, notebook_links=links, segment=segment)
+                        journey_id=journey_id, notebook_links=links, segment=segment, notices=result.notices)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError
+from .i18n import t
 from .model import DATE_FORMATS, DataFiles
 
 BACKEND_ENV = "CJM_BACKEND"
@@ -109,7 +110,7 @@ def column_mapping_value(value: Any, source: str) -> dict[str, str]:
         return dict(GA4_COLUMNS)
     if isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         return dict(value)
-    raise DataError(f"{source}: a column mapping is 'ga4' or lines like 'their_column: user_id'")
+    raise DataError(t("inputs.reading.mapping_shape", source=source))
 
 
 def column_mapping(value: str | None, base: Path | None = None) -> dict[str, str] | None:
@@ -120,15 +121,15 @@ def column_mapping(value: str | None, base: Path | None = None) -> dict[str, str
         return column_mapping_value("ga4", "--columns")
     from .yamlio import YamlError, parse_yaml
 
+    from .files import MAX_COLUMNS_BYTES, read_text_bounded
+
     path = (base / value) if base is not None else Path(value)
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read the column mapping ({exc}); give 'ga4' or a YAML file") from None
+        data = parse_yaml(read_text_bounded(path, MAX_COLUMNS_BYTES, "columns", DataError))
     except YamlError as exc:
         raise DataError(f"{path}: {exc}") from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise DataError(f"{path}: a column mapping is lines like 'their_column: user_id'")
+        raise DataError(t("errors.overlay.mapping_lines", path=path))
     return data
 
 
@@ -140,12 +141,12 @@ def conversion_list(value: str | Iterable[Any] | None, source: str = "--conversi
     names: list[str] = []
     for item in items:
         if not isinstance(item, str):
-            raise DataError(f"{source}: {item!r} is not an event name; write names like payment_success,order_paid")
+            raise DataError(t("inputs.reading.not_event_name", source=source, item=repr(item)))
         name = item.strip()
         if name and name not in names:
             names.append(name)
     if not names:
-        raise DataError(f"{source}: no event names given; write them like payment_success,order_paid")
+        raise DataError(t("inputs.reading.no_event_names", source=source))
     return tuple(names)
 
 
@@ -153,16 +154,14 @@ def check_date_format(value: str, source: str = "--date-format") -> str:
     """'day-first', 'month-first' or a strptime pattern (it holds a '%'); anything else is refused."""
     if value in DATE_FORMATS or "%" in value:
         return value
-    raise DataError(f"{source}: {value!r} is not a date format; use 'day-first', 'month-first' "
-                    "or a pattern such as '%d/%m/%Y %H:%M'")
+    raise DataError(t("inputs.reading.not_date_format", source=source, value=repr(value)))
 
 
 def check_backend(value: str, source: str = "--backend") -> str:
     """'duckdb', 'pyspark' or an Ibis connection string such as 'postgres://user@host/db'."""
     if value in ENGINES or ("://" in value and value.split("://", 1)[0]):
         return value
-    raise DataError(f"{source}: {value!r} is not an engine; use duckdb, pyspark or a connection string "
-                    "such as postgres://user@host/db")
+    raise DataError(t("inputs.reading.not_engine", source=source, value=repr(value)))
 
 
 def open_backend(value: str) -> Any:
@@ -177,8 +176,7 @@ def open_backend(value: str) -> Any:
     except Exception as exc:  # noqa: BLE001 - a driver's own error, worded for the person
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         scheme = value.split("://", 1)[0]
-        raise DataError(f"cannot connect to the {scheme} engine ({detail}); check the connection string "
-                        "and that the Ibis driver for it is installed") from None
+        raise DataError(t("inputs.reading.no_connection", scheme=scheme, detail=detail)) from None
 
 
 def call_accepting(function: Callable[..., Any], *args: Any, **options: Any) -> Any:

@@ -68,7 +68,7 @@ def reading_options(args: argparse.Namespace, columns: dict[str, str] | None = N
     from ..reading import ReadOptions, check_backend, check_date_format, conversion_list
 
     if delimiter is not None and len(delimiter) != 1:
-        raise DataError(f"--delimiter must be one character, such as ';' or a tab, not {delimiter!r}")
+        raise DataError(t("inputs.reading.delimiter", value=repr(delimiter)))
     return ReadOptions(
         columns=columns or {},
         delimiter=delimiter or "",

@@ -15,12 +15,16 @@ ORDER = 10
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ..i18n import LANGUAGES
     from ..paths import starter_names
 
     new = sub.add_parser("new", help="create a project folder from a template")
     new.add_argument("folder", help="folder to create the project in")
     new.add_argument("--template", default="current_state", choices=starter_names(),
                      help="map starter to begin from (default: current_state)")
+    new.add_argument("--lang", choices=LANGUAGES, default=None,
+                     help="the project's language: notebooks, forms and reports speak it; "
+                          "with --template sample, that language's sample (default: en)")
     new.set_defaults(handler=run_new)
 
     validate = sub.add_parser("validate", help="check project files and list every problem")
@@ -31,6 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     lab.add_argument("project", nargs="?", default="", help="project file (default: a copy of the sample)")
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    lab.add_argument("--lang", choices=LANGUAGES, default=None,
+                     help="serve the notebooks written in this language (default: the project's language)")
     lab.set_defaults(handler=run_lab)
 
 
@@ -38,7 +44,7 @@ def run_new(args: argparse.Namespace) -> int:
     from ..paths import create_project
     from ..store import load_project
 
-    target = create_project(args.folder, args.template)
+    target = create_project(args.folder, args.template, lang=args.lang)
     project = load_project(target)
     print(f"created {target} ({project.name!r}, from the {args.template} template)")
     print(f"next: cjm lab {target}")
@@ -61,13 +67,13 @@ def run_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def lab_command(project: Path, port: int, token: str, open_browser: bool) -> list[str]:
-    """The JupyterLab command line: loopback only, with a token, on the notebooks folder."""
-    from ..paths import NOTEBOOKS_DIR
+def lab_command(project: Path, port: int, token: str, open_browser: bool, lang: str = "en") -> list[str]:
+    """The JupyterLab command line: loopback only, with a token, on the notebooks folder of ``lang``."""
+    from ..paths import notebooks_dir
 
     cmd = [
         sys.executable, "-m", "jupyterlab",
-        f"--ServerApp.root_dir={NOTEBOOKS_DIR}",
+        f"--ServerApp.root_dir={notebooks_dir(lang)}",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         f"--IdentityProvider.token={token}",
@@ -83,13 +89,13 @@ def run_lab(args: argparse.Namespace) -> int:
     from ..paths import PROJECT_ENV, resolve_project
     from ..store import load_project
 
-    project = resolve_project(args.project)
-    load_project(project)  # refuse to start on a broken file: say what is wrong first
+    project = resolve_project(args.project, lang=args.lang or "")
+    lang = args.lang or load_project(project).language  # refuse a broken file: say what is wrong first
     token = secrets.token_hex(24)
     env = dict(os.environ, **{PROJECT_ENV: str(project)})
     print(f"opening JupyterLab with {project}")
     print(f"address: http://127.0.0.1:{args.port}/lab?token={token}")
     try:
-        return subprocess.call(lab_command(project, args.port, token, not args.no_browser), env=env)
+        return subprocess.call(lab_command(project, args.port, token, not args.no_browser, lang), env=env)
     except FileNotFoundError as exc:
         raise CJMError(f"cannot start JupyterLab ({exc}); install the suite with pip first") from None

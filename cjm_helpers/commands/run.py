@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                          description="Execute the step notebooks in order on a copy of PROJECT and write the "
                                      "executed notebooks, one HTML page each and the combined journey report "
                                      "(DIR/report.html).")
-    run.add_argument("project", help="project file (.cjm.yaml)")
+    run.add_argument("project", help="project file (.cjm.yaml), or 'sample' for the sample in --lang")
     run.add_argument("--out", required=True, metavar="DIR", help="folder for the results (created if missing)")
     run.add_argument("--params", metavar="FILE.yaml", help="run parameters from a YAML file")
     run.add_argument("--data", metavar="DIR", help="folder holding events.csv, survey.csv and tickets.csv")
@@ -64,6 +64,10 @@ def run_run(args: argparse.Namespace) -> int:
         jobs=args.jobs, show_code=args.show_code or None, **data_files(args),
     )
     project = Path(args.project)
+    if args.project == "sample" and not project.exists():
+        from ..paths import sample_project
+
+        project = sample_project(params.language)
     if not project.is_file():
         raise CJMError(f"{project}: no such project file; create one with `cjm new DIR`")
     lang = params.language

@@ -242,7 +242,7 @@ def run_suite(
     source_project = Path(project_file).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
     data = data_paths(source_project, load_project(source_project), params)  # check inputs before writing
-    chosen = choose_notebooks(Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve(), params.only)
+    chosen = choose_notebooks(Path(notebooks_dir or paths.run_notebooks_dir(lang)).resolve(), params.only)
     copy, project = prepare_project(source_project, out, focus)
     parameters = notebook_parameters(copy, data, params)
     if focus:

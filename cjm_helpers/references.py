@@ -10,33 +10,35 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from .errors import Problem
+from .i18n import Message
 from .model import Project
 
+KINDS = ("stage", "persona", "touchpoint", "journey", "resource", "kpi", "opportunity", "action", "pain_point")
+"""The parts an id can name; each has its own sentences in ``locales/*/validation.yaml`` (grammar differs)."""
 
-def _known(ids: Iterable[str]) -> str:
+
+def _problem(path: str, key: str, **values: object) -> Problem:
+    said = Message(f"validation.{key}", values)
+    return Problem(path, said.text(), said)
+
+
+def _known(ids: Iterable[str]) -> str | Message:
     ids = list(ids)
     if not ids:
-        return "none defined yet"
+        return Message("validation.known_none")
     if len(ids) > 8:
-        return f"{ids[0]} … {ids[-1]}, {len(ids)} in all"
+        return Message("validation.known_many", {"first": ids[0], "last": ids[-1], "count": len(ids)})
     return ", ".join(ids)
 
 
 def _dangling(path: str, value: str, kind: str, known: list[str]) -> Problem:
-    return Problem(
-        path,
-        f"{value!r} is not a {kind} of this project (known: {_known(known)}); "
-        f"fix the id or add the {kind} first",
-    )
+    return _problem(path, f"dangling.{kind}", value=repr(value), known=_known(known))
 
 
 def _duplicates(path: str, ids: list[str], kind: str) -> Iterator[Problem]:
     for value, count in Counter(ids).items():
         if count > 1:
-            yield Problem(
-                path,
-                f"the {kind} id {value!r} is used {count} times; give each {kind} its own id",
-            )
+            yield _problem(path, f"duplicate.{kind}", value=repr(value), count=count)
 
 
 def reference_problems(project: Project) -> list[Problem]:
@@ -58,7 +60,7 @@ def _iter_problems(p: Project) -> Iterator[Problem]:
         ("touchpoints", touchpoints, "touchpoint"),
         ("journeys", journeys, "journey"),
         ("resources", [x.id for x in p.resources], "resource"),
-        ("kpis", kpis, "KPI"),
+        ("kpis", kpis, "kpi"),
         ("opportunities", opportunities, "opportunity"),
         ("actions", [x.id for x in p.actions], "action"),
     ):
@@ -68,10 +70,10 @@ def _iter_problems(p: Project) -> Iterator[Problem]:
     for j in p.journeys:
         for cell in j.stages.values():
             pain_point_ids += [pp.id for pp in cell.pain_points + cell.internal_pain_points]
-    yield from _duplicates("journeys[*].stages", pain_point_ids, "pain point")
+    yield from _duplicates("journeys[*].stages", pain_point_ids, "pain_point")
 
     if sum(t.primary for t in p.target_personas) > 1:
-        yield Problem("target_personas", "more than one persona is marked primary; keep one")
+        yield _problem("target_personas", "two_primary")
     for i, t in enumerate(p.target_personas):
         if t.persona not in personas:
             yield _dangling(f"target_personas[{i}].persona", t.persona, "persona", personas)
@@ -87,7 +89,7 @@ def _iter_problems(p: Project) -> Iterator[Problem]:
         if j.compares_to is not None and j.compares_to not in journeys:
             yield _dangling(f"{base}.compares_to", j.compares_to, "journey", journeys)
         if j.compares_to == j.id:
-            yield Problem(f"{base}.compares_to", "a journey cannot compare to itself")
+            yield _problem(f"{base}.compares_to", "compares_to_itself")
         for stage_id, cell in j.stages.items():
             if stage_id not in stages:
                 yield _dangling(f"{base}.stages.{stage_id}", stage_id, "stage", stages)
@@ -116,10 +118,10 @@ def _iter_problems(p: Project) -> Iterator[Problem]:
     for i, o in enumerate(p.opportunities):
         for k, pp in enumerate(o.pain_points):
             if pp not in pain_point_ids:
-                yield _dangling(f"opportunities[{i}].pain_points[{k}]", pp, "pain point", pain_point_ids)
+                yield _dangling(f"opportunities[{i}].pain_points[{k}]", pp, "pain_point", pain_point_ids)
         for k, kpi in enumerate(o.kpis):
             if kpi not in kpis:
-                yield _dangling(f"opportunities[{i}].kpis[{k}]", kpi, "KPI", kpis)
+                yield _dangling(f"opportunities[{i}].kpis[{k}]", kpi, "kpi", kpis)
 
     for i, a in enumerate(p.actions):
         if a.opportunity not in opportunities:

@@ -1,0 +1,223 @@
+"""The course in every language: the same chapters, the same code, the same messages.
+
+A chapter, a catalogue key or a form message that exists in one language and not
+in another fails here; so does a translated chapter whose code differs from the
+English one's (a translation changes the prose, never what the notebook runs).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from cjm_helpers import paths
+from cjm_helpers.errors import ProjectInvalid
+from cjm_helpers.forms import step_form
+from cjm_helpers.i18n import LANGUAGES, catalogue
+from cjm_helpers.nbbuild import build_notebook, chapter_sources, code_cells, source_languages
+from cjm_helpers.store import ProjectStore, load_project
+from cjm_helpers.validation import validate_project
+
+PACKAGE = paths.PACKAGE_DIR
+TRANSLATIONS = [lang for lang in LANGUAGES if lang != paths.DEFAULT_LANGUAGE]
+ENGLISH = {s.name: s for s in chapter_sources()}
+
+
+def _sources(lang: str) -> dict[str, Path]:
+    return {s.name: s for s in chapter_sources(lang=lang)}
+
+
+def _translated_pairs() -> list[tuple[str, Path]]:
+    return [(lang, source) for lang in TRANSLATIONS for source in chapter_sources(lang=lang)]
+
+
+# --- chapters ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_every_chapter_exists_in_every_language(lang: str) -> None:
+    theirs = _sources(lang)
+    missing = sorted(set(ENGLISH) - set(theirs))
+    extra = sorted(set(theirs) - set(ENGLISH))
+    assert not missing, f"notebooks/src/{lang}/ lacks {missing}: write them (same file names as the English)"
+    assert not extra, f"notebooks/src/{lang}/ has chapters English lacks: {extra}"
+
+
+def test_source_languages_lists_the_written_ones() -> None:
+    assert source_languages()[0] == "en"
+    assert set(source_languages()) == {lang for lang in LANGUAGES if chapter_sources(lang=lang)}
+
+
+@pytest.mark.parametrize(("lang", "source"), _translated_pairs(),
+                         ids=[f"{lang}-{s.stem}" for lang, s in _translated_pairs()])
+def test_translated_code_cells_are_the_english_ones(lang: str, source: Path) -> None:
+    english = ENGLISH[source.name]
+    assert code_cells(source) == code_cells(english), (
+        f"notebooks/src/{lang}/{source.name}: its ```python blocks (and tags) differ from "
+        f"notebooks/src/{english.name}; copy them unchanged, translate only the prose")
+
+
+def _headings(source: Path) -> list[str]:
+    nb = build_notebook(source)
+    return [line.split(" ", 1)[0] for cell in nb.cells if cell.cell_type == "markdown"
+            for line in cell.source.splitlines() if re.match(r"^#{1,3} ", line)]
+
+
+def _links(source: Path) -> list[str]:
+    return re.findall(r"\]\(([^)]+\.ipynb)\)", source.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("lang", "source"), _translated_pairs(),
+                         ids=[f"{lang}-{s.stem}" for lang, s in _translated_pairs()])
+def test_translated_chapter_keeps_the_skeleton_and_links(lang: str, source: Path) -> None:
+    english = ENGLISH[source.name]
+    assert [h for h in _headings(source) if h != "###"] == [h for h in _headings(english) if h != "###"], \
+        f"{lang}/{source.name}: its # and ## headings do not follow the English chapter's sections"
+    assert sorted(set(_links(source))) == sorted(set(_links(english))), \
+        f"{lang}/{source.name}: links to other chapters differ from the English chapter's"
+
+
+@pytest.mark.parametrize(("lang", "source"), _translated_pairs(),
+                         ids=[f"{lang}-{s.stem}" for lang, s in _translated_pairs()])
+def test_translated_notebook_speaks_its_language(lang: str, source: Path) -> None:
+    nb = build_notebook(source)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert f'language: str = "{lang}"' in params.source
+    assert nb.metadata["cjm"] == {"step": int(source.name[:2]), "source": f"src/{lang}/{source.name}",
+                                  "language": lang}
+
+
+def test_english_notebook_follows_the_project_language() -> None:
+    nb = build_notebook(next(iter(ENGLISH.values())))
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'language: str = ""' in params.source
+    assert "language" not in nb.metadata["cjm"]
+
+
+def test_a_missing_translation_is_noticed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chapter check itself: a language folder lacking one chapter is reported by name."""
+    src = tmp_path / "src"
+    (src / "id").mkdir(parents=True)
+    for name in ("00_start_here.md", "01_set_objectives.md"):
+        (src / name).write_text("# T\n\n{{ setup }}\n", encoding="utf-8")
+    (src / "id" / "00_start_here.md").write_text("# T\n\n{{ setup }}\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
+    assert [s.name for s in chapter_sources(lang="id")] == ["00_start_here.md"]
+    assert set(s.name for s in chapter_sources()) - set(s.name for s in chapter_sources(lang="id")) == \
+        {"01_set_objectives.md"}
+
+
+def test_changed_code_in_a_translation_is_noticed(tmp_path: Path) -> None:
+    english = tmp_path / "04_touchpoints.md"
+    english.write_text("# T\n\n{{ setup }}\n\n```python\nstep.inventory()\n```\n", encoding="utf-8")
+    (tmp_path / "id").mkdir()
+    translated = tmp_path / "id" / "04_touchpoints.md"
+    translated.write_text("# J\n\n{{ setup }}\n\n```python\nstep.inventaris()\n```\n", encoding="utf-8")
+    assert code_cells(translated) != code_cells(english)
+    translated.write_text("# J\n\nTeks.\n\n{{ setup }}\n\n```python\nstep.inventory()\n```\n", encoding="utf-8")
+    assert code_cells(translated) == code_cells(english)
+
+
+# --- messages the code asks for --------------------------------------------------------
+
+_KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+
+
+def _keys_used_in_code() -> dict[str, list[str]]:
+    used: dict[str, list[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        for match in _KEY_CALL.finditer(path.read_text(encoding="utf-8")):
+            used.setdefault(match.group(1), []).append(str(path.relative_to(PACKAGE)))
+    return used
+
+
+def _message_keys_in_code() -> set[str]:
+    """Keys passed to Message(...) as string constants (the validation messages)."""
+    keys = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Message" and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                keys.add(node.args[0].value)
+    return keys
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_message_the_code_asks_for_exists(lang: str) -> None:
+    known = catalogue(lang)
+    missing = {key: where for key, where in _keys_used_in_code().items() if key not in known}
+    missing_messages = sorted(k for k in _message_keys_in_code() if k not in known)
+    assert not missing, f"locales/{lang}: no message for {sorted(missing)[:8]} (used in {list(missing.values())[:3]})"
+    assert not missing_messages, f"locales/{lang}: no message for {missing_messages}"
+
+
+def test_validation_sentences_exist_for_every_kind() -> None:
+    from cjm_helpers.references import KINDS
+
+    for lang in LANGUAGES:
+        for group in ("dangling", "duplicate"):
+            missing = [k for k in KINDS if f"validation.{group}.{k}" not in catalogue(lang)]
+            assert not missing, f"locales/{lang}/validation.yaml: {group} lacks {missing}"
+
+
+# --- form messages in the learner's language -------------------------------------------
+
+
+def _control(widget, css_class: str):
+    if css_class in getattr(widget, "_dom_classes", ()):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = _control(child, css_class)
+        if found is not None:
+            return found
+    return None
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "is empty"), ("id", "masih kosong"), ("pl", "jest puste")])
+def test_form_explains_an_empty_field_in_its_language(sample_copy: Path, lang: str, words: str) -> None:
+    form = step_form(2, ProjectStore(sample_copy), lang=lang)
+    _control(form.widget, "cjm-field-personas-name").value = ""
+    form.save_button.click()
+    assert not form.saved
+    beside = " ".join(form.messages_at("personas[0].name"))
+    assert words in beside, beside
+    if lang != "en":
+        assert "is empty" not in beside and "is empty" not in " ".join(form.problems)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("id", "bukan tahap dalam proyek ini"),
+                                             ("pl", "nie jest etapem tego projektu")])
+def test_form_explains_a_dangling_reference_in_its_language(sample_copy: Path, lang: str, words: str) -> None:
+    form = step_form(4, ProjectStore(sample_copy), lang=lang)
+    stages = form.lists["stages"]
+    stages.select(0)
+    stages.remove_button.click()
+    form.save_button.click()
+    assert not form.saved
+    said = " ".join(form.problems) + " ".join(m for path in form._messages for m in form.messages_at(path))
+    assert words in said
+    assert "is not a stage" not in said
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_duplicate_ids_are_pointed_at_in_every_language(sample_copy: Path, lang: str) -> None:
+    form = step_form(4, ProjectStore(sample_copy), lang=lang)
+    first = form.data["touchpoints"][0]
+    form.data["touchpoints"].append(dict(first))
+    form.save_button.click()
+    assert not form.saved
+    assert form.messages_at("touchpoints[0].id"), "the duplicate id is shown beside the first touchpoint"
+    assert "is used" not in " ".join(form.messages_at("touchpoints[0].id"))
+
+
+def test_command_line_keeps_english(sample_copy: Path) -> None:
+    data = load_project(sample_copy).model_dump(mode="json")
+    data["personas"][0]["name"] = ""
+    with pytest.raises(ProjectInvalid) as caught:
+        validate_project(data, "x.yaml")
+    problem = caught.value.problems[0]
+    assert str(problem) == "personas[0].name: is empty; write something here"
+    assert problem.in_language("id") == "personas[0].name: masih kosong; tuliskan sesuatu di sini"

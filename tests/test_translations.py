@@ -221,3 +221,96 @@ def test_command_line_keeps_english(sample_copy: Path) -> None:
     problem = caught.value.problems[0]
     assert str(problem) == "personas[0].name: is empty; write something here"
     assert problem.in_language("id") == "personas[0].name: masih kosong; tuliskan sesuatu di sini"
+
+
+
+# --- the Indonesian sample -------------------------------------------------------------
+
+SAME_IN_EVERY_LANGUAGE = {"Instagram", "WhatsApp", "TikTok", "Google Maps", "Bandung", "Digital", "Tablet",
+                          "Michał Wójcik", "25–34", "18–24", "Kalau ada promo buy 1 get 1, aku ajak teman.",
+                          "Ada promo apa hari ini?", "%", "per 100"}
+"""Brand and place names, age bands, units and quotes already in Indonesian: the same in both samples."""
+MACHINE_FIELDS = {"id", "persona", "stage", "touchpoint", "events", "lanes", "map_type", "evidence",
+                  "emotion_evidence", "visibility", "goal_type", "kind", "review_cadence", "status", "language",
+                  "currency", "compares_to", "opportunity", "touchpoints", "kpis", "pain_points_ids", "when", "due",
+                  "next_review", "data", "events_file"}
+PEOPLE_FIELDS = {"owner"}
+
+
+def _texts(value, key: str = "", parent: str = "") -> list[tuple[str, str]]:
+    """(field, text) of every human-readable string in a project's plain data, in document order."""
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() if k not in MACHINE_FIELDS and k not in PEOPLE_FIELDS
+                and not (k == "name" and parent == "team") for pair in _texts(v, k, key)]
+    if isinstance(value, list):
+        return [pair for item in value for pair in _texts(item, key, key)]
+    if isinstance(value, str) and not (key == "pain_points" and value.startswith("pp-")):
+        return [(key, value)]
+    return []
+
+
+def _plain(path: Path) -> dict:
+    from cjm_helpers.store import project_to_data
+
+    return project_to_data(load_project(path))
+
+
+def test_indonesian_sample_tells_the_same_story_in_indonesian() -> None:
+    english, indonesian = _plain(paths.SAMPLE_PROJECT), _plain(paths.sample_project("id"))
+    assert paths.sample_project("id") == paths.SAMPLE_DIR / "id" / "kopiloka.cjm.yaml"
+    assert indonesian["language"] == "id" and english["language"] == "en"
+    en_texts, id_texts = _texts(english), _texts(indonesian)
+    assert [k for k, _ in en_texts] == [k for k, _ in id_texts], "the same fields, in the same order"
+    untranslated = sorted({e for (_, e), (_, i) in zip(en_texts, id_texts) if e == i} - SAME_IN_EVERY_LANGUAGE)
+    assert not untranslated, f"still English in sample_data/id/kopiloka.cjm.yaml: {untranslated[:5]}"
+
+    def skeleton(data):
+        return {key: [item.get("id") for item in data.get(key) or []]
+                for key in ("personas", "stages", "touchpoints", "journeys", "resources", "kpis", "opportunities",
+                            "actions")}
+
+    assert skeleton(indonesian) == skeleton(english), "same ids as the English Kopiloka"
+
+
+def test_indonesian_tickets_land_where_the_english_ones_do() -> None:
+    from cjm_helpers.overlay import load_tickets
+
+    english = load_tickets(paths.SAMPLE_TICKETS, load_project(paths.SAMPLE_PROJECT))
+    indonesian = load_tickets(paths.SAMPLE_TICKETS, load_project(paths.sample_project("id")))
+    assert indonesian["touchpoint"].fillna("").tolist() == english["touchpoint"].fillna("").tolist()
+
+
+def test_new_project_in_a_language(tmp_path: Path) -> None:
+    sample = paths.create_project(tmp_path / "contoh", "sample", lang="id")
+    project = load_project(sample)
+    assert project.language == "id" and project.stages[0].description.startswith("Rina pertama kali")
+    assert sorted(p.name for p in sample.parent.glob("*.csv")) == ["events.csv", "survey.csv", "tickets.csv"]
+    starter = paths.create_project(tmp_path / "baru", "current_state", lang="pl")
+    assert load_project(starter).language == "pl"
+
+
+def test_run_data_of_the_indonesian_sample_is_the_shared_data() -> None:
+    project = paths.sample_project("id")
+    assert paths.resolve_data("", project, "events.csv") == paths.SAMPLE_EVENTS.resolve()
+
+
+def test_notebook_without_project_opens_its_languages_sample(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjm_helpers.notebook import start_step
+
+    monkeypatch.delenv(paths.PROJECT_ENV, raising=False)
+    monkeypatch.setenv("CJM_HOME", str(tmp_path))
+    step = start_step(4, language="id")
+    assert step.project_path == tmp_path / "sample-id" / paths.PROJECT_FILE_NAME
+    assert step.project.language == "id" and step.language == "id"
+    assert "titik sentuh" in step.empty_stages().data
+    english = start_step(4)
+    assert english.project_path == tmp_path / "sample" / paths.PROJECT_FILE_NAME and english.language == "en"
+
+
+def test_empty_language_follows_the_project(tmp_path: Path) -> None:
+    from cjm_helpers.notebook import start_step
+
+    project = paths.create_project(tmp_path / "p", "current_state", lang="pl")
+    assert start_step(4, str(project)).language == "pl"
+    assert start_step(4, str(project), language="id").language == "id"

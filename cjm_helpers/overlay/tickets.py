@@ -35,6 +35,7 @@ from .feedback_input import (
     touchpoint_lookup,
 )
 from .feedback_samples import generate_tickets
+from .keywords_id import SAME_AS_ID, STOPWORDS_ID
 
 __all__ = [
     "load_tickets", "ticket_counts", "ticket_quotes", "generate_tickets", "match_touchpoint",
@@ -82,6 +83,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "menu": ("menu", "harga", "price"),
 }
 """Extra words (Indonesian and English) for words that appear in touchpoint names."""
+
+STOPWORDS = STOPWORDS | STOPWORDS_ID
+SYNONYMS.update({word: (english, *SYNONYMS.get(english, ())) for word, english in SAME_AS_ID.items()})
 
 
 # --- keyword matching --------------------------------------------------------------------

@@ -70,7 +70,8 @@ def sample_data_file(project: Path, name: str) -> Path | None:
     """A data file of a sample: beside its project file, else the shared one in ``sample_data/``.
 
     The Indonesian Kopiloka tells the same story as the English one, so it reads the
-    same event log and survey; a sample business of its own keeps its own files.
+    same event log and tickets (its survey names segments, goals and pains in
+    Indonesian, so it has its own); a sample business of its own keeps its own files.
     """
     for candidate in (project.parent / name, SAMPLE_DIR / name):
         if candidate.is_file():

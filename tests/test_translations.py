@@ -292,6 +292,19 @@ def test_new_project_in_a_language(tmp_path: Path) -> None:
 def test_run_data_of_the_indonesian_sample_is_the_shared_data() -> None:
     project = paths.sample_project("id")
     assert paths.resolve_data("", project, "events.csv") == paths.SAMPLE_EVENTS.resolve()
+    assert paths.resolve_data("", project, "survey.csv") == (paths.SAMPLE_DIR / "id" / "survey.csv").resolve()
+
+
+def test_indonesian_survey_is_the_english_one_in_indonesian() -> None:
+    import pandas as pd
+
+    english = pd.read_csv(paths.SAMPLE_SURVEY, dtype=str, keep_default_na=False)
+    indonesian = pd.read_csv(paths.SAMPLE_DIR / "id" / "survey.csv", dtype=str, keep_default_na=False)
+    words = ["segment", "goal", "pain"]
+    pd.testing.assert_frame_equal(english.drop(columns=words), indonesian.drop(columns=words))
+    for column in words:
+        same = set(english[column]) & set(indonesian[column])
+        assert not same, f"sample_data/id/survey.csv: {column} still in English: {sorted(same)[:3]}"
 
 
 def test_notebook_without_project_opens_its_languages_sample(tmp_path: Path,

@@ -327,3 +327,93 @@ def test_empty_language_follows_the_project(tmp_path: Path) -> None:
     project = paths.create_project(tmp_path / "p", "current_state", lang="pl")
     assert start_step(4, str(project)).language == "pl"
     assert start_step(4, str(project), language="id").language == "id"
+
+
+# --- built notebooks and the commands -------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_committed_translated_notebooks_match_their_sources(lang: str) -> None:
+    from cjm_helpers.nbbuild import stale_notebooks
+
+    stale = stale_notebooks(paths.notebooks_dir(lang), lang)
+    assert stale == [], f"notebooks/{lang}/: run `cjm notebooks refresh --lang {lang}` ({stale[:3]} out of date)"
+
+
+def test_stale_check_reads_the_language_folders(tmp_path: Path) -> None:
+    from cjm_helpers.execute import normalise
+    from cjm_helpers.nbbuild import stale_notebooks
+
+    (tmp_path / "src" / "id").mkdir(parents=True)
+    source = tmp_path / "src" / "id" / "04_touchpoints.md"
+    source.write_text("# Langkah 4\n\n{{ setup }}\n", encoding="utf-8")
+    folder = tmp_path / "id"
+    assert stale_notebooks(folder, "id") == ["04_touchpoints.ipynb"]
+    folder.mkdir()
+    import nbformat
+
+    (folder / "04_touchpoints.ipynb").write_text(nbformat.writes(normalise(build_notebook(source))), encoding="utf-8")
+    assert stale_notebooks(folder, "id") == []
+
+
+def test_refresh_picks_languages_and_refuses_unknown_ones() -> None:
+    from cjm_helpers.errors import CJMError
+    from cjm_helpers.execute import choose_chapters
+
+    chosen = choose_chapters(["04_"], ["id"])
+    assert list(chosen) == ["id"] and [s.name for s in chosen["id"]] == ["04_touchpoints.md"]
+    assert set(choose_chapters(["04_"])) == set(source_languages())
+    with pytest.raises(CJMError, match="not available"):
+        choose_chapters(None, ["fr"])
+
+
+def test_cli_new_with_a_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cjm_helpers.cli import main
+
+    assert main(["new", str(tmp_path / "kedai"), "--template", "sample", "--lang", "id"]) == 0
+    project = load_project(tmp_path / "kedai" / paths.PROJECT_FILE_NAME)
+    assert project.language == "id" and project.name.startswith("Kopiloka — kopi")
+    assert main(["new", str(tmp_path / "warsztat"), "--lang", "pl"]) == 0
+    assert load_project(tmp_path / "warsztat" / paths.PROJECT_FILE_NAME).language == "pl"
+
+
+def test_lab_serves_the_language_of_the_project(tmp_path: Path) -> None:
+    from cjm_helpers.commands.project import lab_command
+
+    command = lab_command(paths.SAMPLE_PROJECT, 8899, "a" * 48, open_browser=False, lang="id")
+    assert f"--ServerApp.root_dir={paths.NOTEBOOKS_DIR / 'id'}" in command
+    command = lab_command(paths.SAMPLE_PROJECT, 8899, "a" * 48, open_browser=False)
+    assert f"--ServerApp.root_dir={paths.NOTEBOOKS_DIR}" in command
+
+
+def test_lab_without_lang_uses_the_projects_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from cjm_helpers.cli import main
+
+    project = paths.create_project(tmp_path / "p", "current_state", lang="id")
+    seen: dict[str, list[str]] = {}
+    monkeypatch.setattr(subprocess, "call", lambda cmd, env=None: seen.setdefault("cmd", cmd) and 0)
+    assert main(["lab", str(project), "--no-browser"]) == 0
+    assert f"--ServerApp.root_dir={paths.NOTEBOOKS_DIR / 'id'}" in seen["cmd"]
+
+
+def test_runs_fall_back_to_english_notebooks_until_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
+    (tmp_path / "00_start_here.ipynb").write_text("{}", encoding="utf-8")
+    assert paths.run_notebooks_dir("id") == tmp_path
+    (tmp_path / "id").mkdir()
+    (tmp_path / "id" / "00_start_here.ipynb").write_text("{}", encoding="utf-8")
+    assert paths.run_notebooks_dir("id") == tmp_path / "id"
+
+
+def test_export_takes_the_language_of_the_notebooks(tmp_path: Path) -> None:
+    import nbformat
+
+    from cjm_helpers.commands.export import notebooks_language
+
+    nb = build_notebook(chapter_sources(lang="id")[1])
+    (tmp_path / nb.metadata["cjm"]["source"].split("/")[-1].replace(".md", ".ipynb")).write_text(
+        nbformat.writes(nb), encoding="utf-8")
+    assert notebooks_language(tmp_path) == "id"
+    assert notebooks_language(tmp_path / "empty") == "en"

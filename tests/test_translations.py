@@ -417,3 +417,16 @@ def test_export_takes_the_language_of_the_notebooks(tmp_path: Path) -> None:
         nbformat.writes(nb), encoding="utf-8")
     assert notebooks_language(tmp_path) == "id"
     assert notebooks_language(tmp_path / "empty") == "en"
+
+
+@pytest.mark.parametrize("name", [n for n in paths.starter_names() if n != "sample"])
+def test_indonesian_starters_speak_indonesian(name: str, tmp_path: Path) -> None:
+    english = load_project(paths.starter_path(name))
+    project = load_project(paths.create_project(tmp_path / name, name, lang="id"))
+    assert paths.starter_path(name, "id") == paths.MAP_STARTERS_DIR / "id" / f"{name}.cjm.yaml"
+    assert project.language == "id"
+    assert [s.id for s in project.stages] == [s.id for s in english.stages]
+    pairs = [(project.name, english.name), (project.description, english.description),
+             (project.personas[0].name, english.personas[0].name), (project.journeys[0].name, english.journeys[0].name)]
+    pairs += [(a.name, b.name) for a, b in zip(project.stages, english.stages)]
+    assert all(ours != theirs for ours, theirs in pairs), [p for p in pairs if p[0] == p[1]]

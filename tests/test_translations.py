@@ -372,7 +372,7 @@ def test_cli_new_with_a_language(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
     assert main(["new", str(tmp_path / "kedai"), "--template", "sample", "--lang", "id"]) == 0
     project = load_project(tmp_path / "kedai" / paths.PROJECT_FILE_NAME)
-    assert project.language == "id" and project.name.startswith("Kopiloka — kopi")
+    assert project.language == "id" and project.name.startswith("Kopiloka — pesan kopi")
     assert main(["new", str(tmp_path / "warsztat"), "--lang", "pl"]) == 0
     assert load_project(tmp_path / "warsztat" / paths.PROJECT_FILE_NAME).language == "pl"
 

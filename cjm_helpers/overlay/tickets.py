@@ -34,8 +34,8 @@ from .feedback_input import (
     text_column,
     touchpoint_lookup,
 )
-from .feedback_samples import generate_tickets
 from .keywords_id import SAME_AS_ID, STOPWORDS_ID
+from .feedback_samples import generate_tickets
 
 __all__ = [
     "load_tickets", "ticket_counts", "ticket_quotes", "generate_tickets", "match_touchpoint",

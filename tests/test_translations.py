@@ -430,3 +430,28 @@ def test_indonesian_starters_speak_indonesian(name: str, tmp_path: Path) -> None
              (project.personas[0].name, english.personas[0].name), (project.journeys[0].name, english.journeys[0].name)]
     pairs += [(a.name, b.name) for a, b in zip(project.stages, english.stages)]
     assert all(ours != theirs for ours, theirs in pairs), [p for p in pairs if p[0] == p[1]]
+
+
+def test_run_speaks_the_projects_language_unless_told(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjm_helpers.cli import main
+    from cjm_helpers.commands import run as run_command
+
+    seen: list[str] = []
+
+    class Done:
+        notebooks: list = []
+        report = None
+
+    def fake_run(project, out, params, notebooks, progress=True):
+        seen.append(params.language)
+        return Done()
+
+    monkeypatch.setattr("cjm_helpers.run.run_suite", fake_run)
+    project = paths.create_project(tmp_path / "p", "current_state", lang="pl")
+    assert main(["run", str(project), "--out", str(tmp_path / "a"), "--no-progress"]) == 0
+    assert main(["run", str(project), "--out", str(tmp_path / "b"), "--lang", "id", "--no-progress"]) == 0
+    params = tmp_path / "params.yaml"
+    params.write_text("language: en\n", encoding="utf-8")
+    assert main(["run", str(project), "--out", str(tmp_path / "c"), "--params", str(params), "--no-progress"]) == 0
+    assert seen == ["pl", "id", "en"]
+    assert run_command.language_chosen(type("A", (), {"lang": None, "params": None})()) is False

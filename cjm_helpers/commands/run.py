@@ -52,6 +52,18 @@ def data_files(args: argparse.Namespace) -> dict[str, str]:
     return {k: str(Path(v).expanduser().resolve()) if v else "" for k, v in chosen.items()}
 
 
+def language_chosen(args: argparse.Namespace) -> bool:
+    """Whether --lang or the params file names a language; otherwise the run speaks the project's."""
+    if args.lang:
+        return True
+    if not args.params:
+        return False
+    from ..yamlio import parse_yaml
+
+    data = parse_yaml(Path(args.params).read_text(encoding="utf-8"))
+    return isinstance(data, dict) and "language" in data
+
+
 def run_run(args: argparse.Namespace) -> int:
     from ..i18n import t
     from ..run import RunParams, load_params, parse_only, run_batch, run_suite
@@ -70,6 +82,10 @@ def run_run(args: argparse.Namespace) -> int:
         project = sample_project(params.language)
     if not project.is_file():
         raise CJMError(f"{project}: no such project file; create one with `cjm new DIR`")
+    if not language_chosen(args):
+        from ..store import load_project
+
+        params = params.merged(language=load_project(project).language)
     lang = params.language
     out = Path(args.out).expanduser().resolve()
     if params.for_each:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .i18n import Message
 
+from .i18n import DEFAULT_LANGUAGE, t
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -45,15 +47,16 @@ class CJMError(Exception):
 class ProjectInvalid(CJMError):
     """A project file or object breaks the schema or its own cross-references."""
 
-    def __init__(self, problems: list[Problem], source: str | None = None) -> None:
+    def __init__(self, problems: list[Problem], source: str | None = None, lang: str = DEFAULT_LANGUAGE) -> None:
         self.problems = list(problems)
         self.source = source
+        self.lang = lang
         super().__init__(self._render())
 
     def _render(self) -> str:
         where = f"{self.source}: " if self.source else ""
         count = len(self.problems)
-        head = f"{where}{count} problem{'s' if count != 1 else ''} found"
+        head = where + t(f"errors.invalid.{_plural(count, self.lang)}", self.lang, count=count)
         return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)
 
 
@@ -64,15 +67,11 @@ class ProjectFileError(CJMError):
 class SaveConflict(CJMError):
     """Two edits of the same project changed the same thing differently."""
 
-    def __init__(self, path: str, conflicts: list[str]) -> None:
+    def __init__(self, path: str, conflicts: list[str], lang: str = DEFAULT_LANGUAGE) -> None:
         self.path = path
         self.conflicts = list(conflicts)
         lines = "\n".join(f"  - {c}" for c in self.conflicts)
-        super().__init__(
-            f"{path}: not saved, because another session changed the same fields since you "
-            f"loaded it:\n{lines}\nReload the project to see their version, then make your "
-            "change again. Your own edits are still in memory."
-        )
+        super().__init__(t("errors.conflict", lang, path=path, lines=lines))
 
 
 class SaveFailed(CJMError):
@@ -81,3 +80,12 @@ class SaveFailed(CJMError):
 
 class DataError(CJMError):
     """An input data file (event log, survey, tickets, params) is not usable as given."""
+
+
+def _plural(count: int, lang: str) -> str:
+    """Which plural form a count takes: 'one', 'few' (Polish 2-4, 22-24, ...) or 'many'."""
+    if count == 1:
+        return "one"
+    if lang == "pl" and count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return "few"
+    return "many"

@@ -11,7 +11,6 @@ normalised metadata so diffs show only real changes.
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from . import paths
+from .environment import scoped_environ
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 600
@@ -51,22 +51,12 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 @contextlib.contextmanager
 def sample_workspace(lang: str = paths.DEFAULT_LANGUAGE) -> Iterator[Path]:
     """A private copy of the sample project in ``lang`` (and its data) for one run; the environment points at it."""
-    saved = {k: os.environ.get(k) for k in (paths.PROJECT_ENV, "CJM_HOME", "MPLBACKEND", paths.TODAY_ENV)}
     with tempfile.TemporaryDirectory(prefix="cjm-run-") as tmp:
         project = paths.create_project(Path(tmp) / "sample", "sample",
                                        lang=None if lang == paths.DEFAULT_LANGUAGE else lang)
-        os.environ[paths.PROJECT_ENV] = str(project)
-        os.environ["CJM_HOME"] = tmp
-        os.environ[paths.TODAY_ENV] = paths.SAMPLE_REFERENCE_DATE
-        os.environ.pop("MPLBACKEND", None)
-        try:
+        with scoped_environ({paths.PROJECT_ENV: str(project), "CJM_HOME": tmp,
+                             paths.TODAY_ENV: paths.SAMPLE_REFERENCE_DATE, "MPLBACKEND": None}):
             yield project
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 def execute_notebook(nb: nbformat.NotebookNode, folder: Path, timeout: int = CELL_TIMEOUT_S) -> nbformat.NotebookNode:
@@ -91,23 +81,23 @@ def choose_chapters(names: list[str] | None = None,
     ``names`` keeps the chapters whose file name contains one of them, in every chosen language.
     """
     from .errors import CJMError
-    from .i18n import check_language
+    from .i18n import check_language, t
     from .nbbuild import chapter_sources, source_languages
 
     available = source_languages()
     for lang in languages or []:
         check_language(lang)
         if lang not in available:
-            raise CJMError(f"no chapter sources in {paths.chapter_sources_dir(lang)} for language {lang!r}; "
-                           f"languages with chapters: {', '.join(available)}")
+            raise CJMError(t("errors.notebooks.no_language", folder=paths.chapter_sources_dir(lang),
+                             lang=repr(lang), languages=", ".join(available)))
     chosen: dict[str, list[Path]] = {}
     for lang in languages or available:
         found = [s for s in chapter_sources(lang=lang) if not names or any(n in s.name for n in names)]
         if found:
             chosen[lang] = found
     if not chosen:
-        known = ", ".join(s.stem for s in chapter_sources()) or "none"
-        raise CJMError(f"no notebook matches {' '.join(names or [])!r}; known: {known}")
+        known = ", ".join(s.stem for s in chapter_sources()) or t("errors.none_yet")
+        raise CJMError(t("errors.notebooks.no_match", names=repr(" ".join(names or [])), known=known))
     return chosen
 
 

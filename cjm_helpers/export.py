@@ -23,6 +23,7 @@ from typing import Any
 from . import paths
 from .errors import CJMError
 from .i18n import check_language, t
+from .text import step_number
 
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "cjm-setup", "remove-cell", "remove_cell"})
 """Cells with these tags never appear in an export."""
@@ -196,11 +197,6 @@ def notebook_title(nb: Any, fallback: str) -> str:
     return fallback
 
 
-def step_of(path: Path) -> int:
-    match = re.match(r"^(\d{2})_", path.name)
-    return int(match.group(1)) if match else -1
-
-
 # --- rendering -----------------------------------------------------------------------------
 
 
@@ -280,7 +276,8 @@ def render_page(nb: Any, resources_path: Path, pages: Sequence[Page], index: int
     page = strip_external(body)
     left = external_references(page)
     if left:  # cannot happen after strip_external; refuse rather than ship an online page
-        raise CJMError(f"{current.source if current else 'page'}: still refers to {left[0]}; not written")
+        where = current.source if current else t("errors.export.this_page", lang)
+        raise CJMError(t("errors.export.dangling_link", lang, page=where, target=left[0]))
     return page
 
 
@@ -298,10 +295,10 @@ def _notebook_files(source: str | os.PathLike[str] | Sequence[Path]) -> list[Pat
     if isinstance(source, (str, os.PathLike)):
         folder = Path(source)
         if not folder.is_dir():
-            raise CJMError(f"{folder}: no such notebooks folder")
+            raise CJMError(t("errors.notebooks.no_folder", folder=folder))
         files = sorted(folder.glob("[0-9][0-9]_*.ipynb")) or sorted(folder.glob("*.ipynb"))
         if not files:
-            raise CJMError(f"{folder}: no notebooks (.ipynb files) to export")
+            raise CJMError(t("errors.export.no_notebooks", folder=folder))
         return files
     return [Path(p) for p in source]
 
@@ -330,8 +327,8 @@ def export_notebooks(
         try:
             notebooks.append(nbformat.read(file, as_version=4))
         except (OSError, ValueError) as exc:  # nbformat raises ValueError subclasses for bad JSON
-            raise CJMError(f"{file}: cannot read this notebook ({exc})") from None
-    pages = [Page(f, f"{f.stem}.html", notebook_title(nb, f.stem), step_of(f)) for f, nb in zip(files, notebooks)]
+            raise CJMError(t("errors.export.unreadable", lang, file=file, reason=exc)) from None
+    pages = [Page(f, f"{f.stem}.html", notebook_title(nb, f.stem), step_number(f)) for f, nb in zip(files, notebooks)]
     written = []
     exporter = make_exporter(no_input, lang)
     for i, (page, nb) in enumerate(zip(pages, notebooks)):

@@ -48,7 +48,7 @@ def check_language(lang: str) -> str:
     from .errors import CJMError
 
     if lang not in LANGUAGES:
-        raise CJMError(f"language {lang!r} is not available; use one of {', '.join(LANGUAGES)}")
+        raise CJMError(t("errors.language", lang=repr(lang), languages=", ".join(LANGUAGES)))
     return lang
 
 

@@ -13,13 +13,13 @@ run in order, so a file of any older version loads. Schema history:
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from .errors import Problem, ProjectInvalid
+from .i18n import t
 from .model import SCHEMA_VERSION
+from .text import slug
 
 _NOTE_LANES = (
     "actions",
@@ -32,19 +32,12 @@ _NOTE_LANES = (
 _PAIN_LANES = ("pain_points", "internal_pain_points")
 
 
-def slugify(text: str, fallback: str = "item") -> str:
-    """A valid id from free text: 'Pembelian Ulang' -> 'pembelian-ulang'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:64]
-    return slug or fallback
-
-
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     stages = out.get("stages")
     if isinstance(stages, list):
         out["stages"] = [
-            {"id": slugify(s, f"stage-{i + 1}"), "name": s} if isinstance(s, str) else s
+            {"id": slug(s, limit=64, fallback=f"stage-{i + 1}"), "name": s} if isinstance(s, str) else s
             for i, s in enumerate(stages)
         ]
     touchpoints = out.get("touchpoints")
@@ -73,7 +66,7 @@ def _journey_v1_to_v2(journey: Any) -> Any:
         for cell in cells:
             if isinstance(cell, dict) and isinstance(cell.get("stage"), str):
                 cell = dict(cell)
-                mapping[slugify(cell.pop("stage"))] = _cell_v1_to_v2(cell, journey.get("id", "j"))
+                mapping[slug(cell.pop("stage"), limit=64, fallback="item")] = _cell_v1_to_v2(cell, journey.get("id", "j"))
         journey["stages"] = mapping
     return journey
 
@@ -85,7 +78,7 @@ def _cell_v1_to_v2(cell: dict[str, Any], journey_id: str) -> dict[str, Any]:
     for lane in _PAIN_LANES:
         if isinstance(cell.get(lane), list):
             cell[lane] = [
-                {"id": slugify(f"{journey_id}-{n}"), "text": n} if isinstance(n, str) else n
+                {"id": slug(f"{journey_id}-{n}", limit=64, fallback="item"), "text": n} if isinstance(n, str) else n
                 for n in cell[lane]
             ]
     return cell
@@ -101,7 +94,7 @@ def migrate(data: Any, source: str | None = None) -> Any:
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool):
         raise ProjectInvalid(
-            [Problem("schema_version", f"is {version!r}; it must be a whole number such as {SCHEMA_VERSION}")],
+            [Problem("schema_version", t("errors.schema.not_number", version=repr(version), current=SCHEMA_VERSION))],
             source,
         )
     if version > SCHEMA_VERSION:
@@ -109,14 +102,13 @@ def migrate(data: Any, source: str | None = None) -> Any:
             [
                 Problem(
                     "schema_version",
-                    f"is {version}, newer than this version of cjm understands ({SCHEMA_VERSION}); "
-                    "upgrade cjm-helpers to open it",
+                    t("errors.schema.too_new", version=version, current=SCHEMA_VERSION),
                 )
             ],
             source,
         )
     if version < 1:
-        raise ProjectInvalid([Problem("schema_version", f"is {version}; the oldest known is 1")], source)
+        raise ProjectInvalid([Problem("schema_version", t("errors.schema.too_old", version=version))], source)
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
         version += 1

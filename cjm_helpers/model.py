@@ -9,24 +9,26 @@ journey's persona exists, ...) are checked in :mod:`cjm_helpers.references`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import CJMError
+from .i18n import t
+from .text import ID_PATTERN
 
 SCHEMA_VERSION = 2
 
 Id = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$"),
+    StringConstraints(pattern=ID_PATTERN.pattern),
 ]
 """Identifier of a part: lower-case letters, digits, '-' and '_', at most 64."""
 
 EvidenceLevel = Literal["observed", "reported", "assumed"]
 """How a card is known: seen in data or the walkthrough, told by someone, or guessed."""
 
-EVIDENCE_LEVELS: tuple[str, ...] = ("observed", "reported", "assumed")
+EVIDENCE_LEVELS: tuple[str, ...] = get_args(EvidenceLevel)
 
 EmotionScore = Annotated[int, Field(ge=-2, le=2)]
 """Feeling at a moment of the journey, from -2 (very negative) to +2 (very positive)."""
@@ -38,7 +40,7 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 """A fraction between 0 and 1."""
 
 MapType = Literal["current_state", "day_in_the_life", "future_state", "service_blueprint"]
-MAP_TYPES: tuple[str, ...] = ("current_state", "day_in_the_life", "future_state", "service_blueprint")
+MAP_TYPES: tuple[str, ...] = get_args(MapType)
 
 Lane = Literal[
     "actions",
@@ -53,19 +55,7 @@ Lane = Literal[
     "internal_process",
     "internal_pain_points",
 ]
-LANES: tuple[str, ...] = (
-    "actions",
-    "touchpoints",
-    "channels",
-    "thoughts",
-    "emotions",
-    "pain_points",
-    "opportunities",
-    "internal_actors",
-    "internal_tools",
-    "internal_process",
-    "internal_pain_points",
-)
+LANES: tuple[str, ...] = get_args(Lane)
 BACKSTAGE_LANES: tuple[str, ...] = (
     "internal_actors",
     "internal_tools",
@@ -109,7 +99,18 @@ ResourceStatus = Literal["have", "need"]
 DataSourceKind = Literal["internal", "external", "new"]
 Visibility = Literal["frontstage", "backstage"]
 OpportunityStatus = Literal["idea", "planned", "in_progress", "done", "dropped"]
-OPPORTUNITY_STATUSES: tuple[str, ...] = ("idea", "planned", "in_progress", "done", "dropped")
+GoalType = Literal["optimise_service", "find_growth", "new_product", "onboarding", "other"]
+ReviewCadence = Literal["monthly", "quarterly", "half_yearly", "yearly"]
+
+# Each vocabulary is written once, as the Literal the model checks; the tuples that forms,
+# tables and the CLI offer as choices are read from it.
+RESOURCE_KINDS: tuple[str, ...] = get_args(ResourceKind)
+RESOURCE_STATUSES: tuple[str, ...] = get_args(ResourceStatus)
+DATA_SOURCE_KINDS: tuple[str, ...] = get_args(DataSourceKind)
+VISIBILITIES: tuple[str, ...] = get_args(Visibility)
+GOAL_TYPES: tuple[str, ...] = get_args(GoalType)
+REVIEW_CADENCES: tuple[str, ...] = get_args(ReviewCadence)
+OPPORTUNITY_STATUSES: tuple[str, ...] = get_args(OpportunityStatus)
 
 
 class Part(BaseModel):
@@ -157,13 +158,13 @@ class Objectives(Part):
     """Why the map exists and how the team will know it helped (step 1)."""
 
     business_question: str = ""
-    goal_type: Literal["optimise_service", "find_growth", "new_product", "onboarding", "other"] = "optimise_service"
+    goal_type: GoalType = "optimise_service"
     scope: str = ""
     experience: str = ""
     success_metrics: list[str] = Field(default_factory=list)
     team: list[TeamMember] = Field(default_factory=list)
     data_sources: list[DataSource] = Field(default_factory=list)
-    review_cadence: Literal["monthly", "quarterly", "half_yearly", "yearly"] = "quarterly"
+    review_cadence: ReviewCadence = "quarterly"
     next_review: dt.date | None = None
 
 
@@ -419,7 +420,7 @@ class Project(Part):
         """The journey with this id, or the first one when no id is given."""
         if journey_id is None:
             if not self.journeys:
-                raise CJMError(f"project {self.name!r} has no journeys yet; add one in step 5")
+                raise CJMError(t("errors.model.no_journeys", project=repr(self.name)))
             return self.journeys[0]
         return _by_id(self.journeys, journey_id, "journey")
 
@@ -437,5 +438,5 @@ def _by_id(items: list, wanted: str, kind: str):  # type: ignore[type-arg]
     for item in items:
         if item.id == wanted:
             return item
-    known = ", ".join(i.id for i in items) or "none yet"
-    raise CJMError(f"no {kind} with id {wanted!r} (known: {known})")
+    known = ", ".join(i.id for i in items) or t("errors.none_yet")
+    raise CJMError(t(f"errors.model.no_{kind}", id=repr(wanted), known=known))

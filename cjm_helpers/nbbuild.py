@@ -27,8 +27,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import paths
+from . import paths, text
 from .errors import CJMError
+from .i18n import t
 
 SOURCES_DIR = paths.chapter_sources_dir()
 SETUP_MARKER = "{{ setup }}"
@@ -62,10 +63,10 @@ class _Cell:
 
 def step_number(source: Path) -> int:
     """The step a source belongs to, from its name: ``05_map_elements.md`` -> 5."""
-    match = re.match(r"^(\d{2})_", source.name)
-    if not match:
-        raise CJMError(f"{source.name}: a chapter source must be named NN_name.md, e.g. 05_map_elements.md")
-    return int(match.group(1))
+    number = text.step_number(source)
+    if number < 0:
+        raise CJMError(t("errors.nbbuild.bad_name", file=source.name))
+    return number
 
 
 def chapter_sources(folder: Path | None = None, lang: str = paths.DEFAULT_LANGUAGE) -> list[Path]:
@@ -140,7 +141,7 @@ def _split(text: str, where: str) -> list[_Cell]:
         else:
             current.lines.append(line)
     if in_code:
-        raise CJMError(f"{where}: a ```python block is not closed; add a line with ``` after it")
+        raise CJMError(t("errors.nbbuild.open_block", where=where))
     cells.append(current)
     return [c for c in cells if c.kind != "markdown" or "\n".join(c.lines).strip()]
 

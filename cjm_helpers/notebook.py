@@ -481,7 +481,7 @@ class Step:
         from .overlay import load_events
 
         if self.events_path is None:
-            raise CJMError("no event log given; set the events_file parameter")
+            raise CJMError(t("errors.notebook.no_events", self.lang))
         return load_events(self.events_path, project=self.project)
 
     @cached_property
@@ -490,7 +490,7 @@ class Step:
         from .overlay import load_survey
 
         if self.survey_path is None:
-            raise CJMError("no survey file given; set the survey_file parameter")
+            raise CJMError(t("errors.notebook.no_survey", self.lang))
         return load_survey(self.survey_path)
 
     @cached_property
@@ -499,7 +499,7 @@ class Step:
         from .overlay import load_tickets
 
         if self.tickets_path is None:
-            raise CJMError("no tickets file given; set the tickets_file parameter")
+            raise CJMError(t("errors.notebook.no_tickets", self.lang))
         return load_tickets(self.tickets_path, self.project)
 
 
@@ -512,7 +512,7 @@ def reference_date() -> dt.date:
         except ValueError:
             from .errors import CJMError
 
-            raise CJMError(f"{TODAY_ENV}={fixed!r} is not a date; write it as YYYY-MM-DD") from None
+            raise CJMError(t("errors.notebook.bad_today", name=TODAY_ENV, value=repr(fixed))) from None
     return dt.date.today()
 
 

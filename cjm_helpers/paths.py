@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from .errors import CJMError
+from .i18n import t
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -107,7 +108,7 @@ def starter_path(name: str, lang: str = DEFAULT_LANGUAGE) -> Path:
     if lang != DEFAULT_LANGUAGE and translated.is_file():
         return translated
     if not path.is_file():
-        raise CJMError(f"no template named {name!r}; choose one of: {', '.join(starter_names())}")
+        raise CJMError(t("errors.paths.no_template", name=repr(name), names=", ".join(starter_names())))
     return path
 
 
@@ -120,13 +121,12 @@ WINDOWS_DEVICE_NAMES = frozenset(
 def _check_folder_name(name: str) -> None:
     """Refuse folder names that are empty, hold a NUL byte, or are Windows device names."""
     if not name.strip():
-        raise CJMError("the project folder name is empty; give the folder a name, e.g. `cjm new my-map`")
+        raise CJMError(t("errors.paths.empty_name"))
     if "\x00" in name:
-        raise CJMError(f"{name!r}: a folder name cannot contain a NUL character; choose another name")
+        raise CJMError(t("errors.paths.nul", name=repr(name)))
     last = Path(name).name
     if last.split(".")[0].strip().upper() in WINDOWS_DEVICE_NAMES:
-        raise CJMError(f"{last!r} is a device name on Windows, so the project could not be opened "
-                       "there; choose another folder name")
+        raise CJMError(t("errors.paths.device", name=repr(last)))
 
 
 def create_project(folder: str | os.PathLike[str], template: str = "current_state",
@@ -140,10 +140,10 @@ def create_project(folder: str | os.PathLike[str], template: str = "current_stat
     _check_folder_name(str(folder))
     target_dir = Path(folder)
     if target_dir.exists() and not target_dir.is_dir():
-        raise CJMError(f"{target_dir} exists and is not a folder; choose another name")
+        raise CJMError(t("errors.paths.not_folder", path=target_dir))
     target = target_dir / PROJECT_FILE_NAME
     if target.exists():
-        raise CJMError(f"{target} already exists; open it, or choose an empty folder for a new project")
+        raise CJMError(t("errors.paths.exists", path=target))
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
         if lang:
@@ -156,7 +156,7 @@ def create_project(folder: str | os.PathLike[str], template: str = "current_stat
                 if data_file is not None and not (target_dir / name).exists():
                     shutil.copyfile(data_file, target_dir / name)
     except OSError as exc:
-        raise CJMError(f"cannot create {target} ({exc.strerror or exc}); choose a folder you can write to") from None
+        raise CJMError(t("errors.paths.cannot_create", path=target, reason=exc.strerror or exc)) from None
     return target
 
 

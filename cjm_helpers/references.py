@@ -1,128 +1,215 @@
 """Cross-reference checks: every id a part mentions must exist in the project.
 
-These run after the structure is valid and report every problem at once, each
-with the path of the offending field and the ids that would have been valid.
+Which field refers to which kind of id is declared once, in :data:`ID_LISTS`
+(where the items of each kind keep their own id) and :data:`REFERENCES` (which
+fields name an id of which kind). The checker below and the renamer used by the
+forms (:func:`rename_references`) both read these tables, so renaming the stage
+``purchase`` moves the touchpoints, cells and KPIs that name that stage, and never
+a touchpoint's event that happens to be called ``purchase``.
+
+The checks run after the structure is valid and report every problem at once,
+each with the path of the offending field and the ids that would have been valid.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Literal
 
 from .errors import Problem
-from .i18n import Message
+from .i18n import DEFAULT_LANGUAGE, Message
 from .model import Project
 
-KINDS = ("stage", "persona", "touchpoint", "journey", "resource", "kpi", "opportunity", "action", "pain_point")
-"""The parts an id can name; each has its own sentences in ``locales/*/validation.yaml`` (grammar differs)."""
+__all__ = ["ID_LISTS", "REFERENCES", "IdKind", "ids_of", "reference_problems", "references", "rename_references"]
+
+IdKind = Literal["stage", "persona", "touchpoint", "journey", "resource", "KPI", "opportunity", "action",
+                 "pain point"]
+"""The kinds of id a project holds; each word is also how messages name the kind."""
+
+ID_LISTS: dict[str, IdKind] = {
+    "stages[*].id": "stage",
+    "personas[*].id": "persona",
+    "touchpoints[*].id": "touchpoint",
+    "journeys[*].id": "journey",
+    "resources[*].id": "resource",
+    "kpis[*].id": "KPI",
+    "opportunities[*].id": "opportunity",
+    "actions[*].id": "action",
+    "journeys[*].stages{*}.pain_points[*].id": "pain point",
+    "journeys[*].stages{*}.internal_pain_points[*].id": "pain point",
+}
+"""Where the items of each kind are, by the path of their own ``id``."""
+
+REFERENCES: dict[str, IdKind] = {
+    "target_personas[*].persona": "persona",
+    "touchpoints[*].stage": "stage",
+    "journeys[*].persona": "persona",
+    "journeys[*].compares_to": "journey",
+    "journeys[*].stages{key}": "stage",
+    "journeys[*].stages{*}.touchpoints[*]": "touchpoint",
+    "resources[*].touchpoint": "touchpoint",
+    "walkthrough[*].stage": "stage",
+    "walkthrough[*].touchpoint": "touchpoint",
+    "kpis[*].stage": "stage",
+    "kpis[*].touchpoint": "touchpoint",
+    "opportunities[*].pain_points[*]": "pain point",
+    "opportunities[*].kpis[*]": "KPI",
+    "actions[*].opportunity": "opportunity",
+}
+"""Every field that names an id of another part, and the kind of id it names.
+
+A path is field names joined by dots; ``[*]`` after a name means each item of
+that list, ``{*}`` each value of that mapping and ``{key}`` the mapping's keys
+themselves (a journey's cells are keyed by stage id). An empty optional field
+(``None``) refers to nothing.
+"""
+
+_SEGMENT = re.compile(r"^(\w+)(\[\*\]|\{\*\}|\{key\})?$")
+
+Setter = Callable[[str], None]
+"""Replaces the value just found (in plain data) by a new id."""
 
 
-def _problem(path: str, key: str, **values: object) -> Problem:
-    said = Message(f"validation.{key}", values)
-    return Problem(path, said.text(), said)
+def _segments(path: str) -> list[tuple[str, str]]:
+    out = []
+    for part in path.split("."):
+        match = _SEGMENT.match(part)
+        if match is None:
+            raise ValueError(f"bad reference path {path!r} at {part!r}")
+        out.append((match.group(1), match.group(2) or ""))
+    return out
+
+
+def _child(node: Any, name: str) -> Any:
+    """A field of a mapping (plain data) or an attribute of a model (validated project)."""
+    return node.get(name) if isinstance(node, Mapping) else getattr(node, name, None)
+
+
+def _set_field(node: Any, name: str) -> Setter:
+    def put(new: str) -> None:
+        if isinstance(node, dict):
+            node[name] = new
+        else:
+            setattr(node, name, new)
+    return put
+
+
+def _set_item(items: list[Any], index: int) -> Setter:
+    def put(new: str) -> None:
+        items[index] = new
+    return put
+
+
+def _set_key(mapping: dict[str, Any], old: str) -> Setter:
+    def put(new: str) -> None:  # in place and in order, so editors holding the mapping still see it
+        pairs = [(new if key == old else key, value) for key, value in mapping.items()]
+        mapping.clear()
+        mapping.update(pairs)
+    return put
+
+
+def _walk(node: Any, segments: list[tuple[str, str]], where: str) -> Iterator[tuple[str, Any, Setter]]:
+    (name, each), rest = segments[0], segments[1:]
+    child = _child(node, name)
+    here = f"{where}.{name}" if where else name
+    if each == "[*]":
+        items = list(enumerate(child)) if isinstance(child, list) else []
+        found = [(f"{here}[{i}]", item, _set_item(child, i)) for i, item in items]
+    elif each == "{*}":
+        found = [(f"{here}.{key}", item, _set_field(child, key)) for key, item in child.items()] \
+            if isinstance(child, Mapping) else []
+    elif each == "{key}":
+        found = [(f"{here}.{key}", key, _set_key(child, key)) for key in list(child)] \
+            if isinstance(child, Mapping) else []
+    else:
+        found = [(here, child, _set_field(node, name))] if child is not None else []
+    for path, value, put in found:
+        if rest:
+            yield from _walk(value, rest, path)
+        elif value is not None:
+            yield path, value, put
+
+
+def references(data: Any, path: str) -> Iterator[tuple[str, Any, Setter]]:
+    """Each value at a declared ``path``: its concrete path ('touchpoints[2].stage'), value and setter."""
+    yield from _walk(data, _segments(path), "")
+
+
+def ids_of(data: Any, kind: IdKind) -> list[str]:
+    """Every id of one kind, in project order, as the project or plain data holds them."""
+    return [value for path, wanted in ID_LISTS.items() if wanted == kind
+            for _, value, _ in references(data, path) if isinstance(value, str)]
+
+
+def rename_references(data: Any, renamed: Mapping[IdKind, Mapping[str, str]]) -> Any:
+    """Point every reference to a renamed id at its new id, in place; returns ``data``.
+
+    Only the fields :data:`REFERENCES` declares for that kind change: renaming the
+    stage ``purchase`` leaves a touchpoint's event ``purchase`` as it is. The
+    items' own ids are not touched (the caller has renamed them already).
+    """
+    for path, kind in REFERENCES.items():
+        pairs = renamed.get(kind)
+        if not pairs:
+            continue
+        for _, value, put in list(references(data, path)):
+            if isinstance(value, str) and value in pairs:
+                put(pairs[value])
+    return data
+
+
+def _problem(path: str, key: str, lang: str, **values: object) -> Problem:
+    """A problem worded in ``lang`` that a form can say again in its own language."""
+    said = Message(f"errors.references.{key}", values)
+    return Problem(path, said.text(lang), said)
+
+
+def _kind(kind: IdKind) -> Message:
+    return Message(f"errors.references.kind.{kind.replace(' ', '_')}")
 
 
 def _known(ids: Iterable[str]) -> str | Message:
     ids = list(ids)
     if not ids:
-        return Message("validation.known_none")
+        return Message("errors.references.none_defined")
     if len(ids) > 8:
-        return Message("validation.known_many", {"first": ids[0], "last": ids[-1], "count": len(ids)})
+        return Message("errors.references.many", {"first": ids[0], "last": ids[-1], "count": len(ids)})
     return ", ".join(ids)
 
 
-def _dangling(path: str, value: str, kind: str, known: list[str]) -> Problem:
-    return _problem(path, f"dangling.{kind}", value=repr(value), known=_known(known))
+def _dangling(path: str, value: str, kind: IdKind, known: list[str], lang: str) -> Problem:
+    return _problem(path, "dangling", lang, value=repr(value), kind=_kind(kind), known=_known(known))
 
 
-def _duplicates(path: str, ids: list[str], kind: str) -> Iterator[Problem]:
+def _duplicates(path: str, ids: list[str], kind: IdKind, lang: str) -> Iterator[Problem]:
     for value, count in Counter(ids).items():
         if count > 1:
-            yield _problem(path, f"duplicate.{kind}", value=repr(value), count=count)
+            yield _problem(path, "duplicate", lang, kind=_kind(kind), value=repr(value), count=count)
 
 
-def reference_problems(project: Project) -> list[Problem]:
-    """All dangling references and duplicate ids in a structurally valid project."""
-    return list(_iter_problems(project))
+def reference_problems(project: Project, lang: str = DEFAULT_LANGUAGE) -> list[Problem]:
+    """All dangling references and duplicate ids in a structurally valid project, worded in ``lang``."""
+    return list(_iter_problems(project, lang))
 
 
-def _iter_problems(p: Project) -> Iterator[Problem]:
-    stages = p.stage_ids()
-    personas = [x.id for x in p.personas]
-    touchpoints = [x.id for x in p.touchpoints]
-    journeys = [x.id for x in p.journeys]
-    kpis = [x.id for x in p.kpis]
-    opportunities = [x.id for x in p.opportunities]
+def _iter_problems(p: Project, lang: str) -> Iterator[Problem]:
+    known: dict[IdKind, list[str]] = {}
+    for path, kind in ID_LISTS.items():
+        ids = [value for _, value, _ in references(p, path)]
+        known.setdefault(kind, []).extend(ids)
+        if kind != "pain point":
+            yield from _duplicates(path.split("[")[0], ids, kind, lang)
+    yield from _duplicates("journeys[*].stages", known["pain point"], "pain point", lang)
 
-    for path, ids, kind in (
-        ("stages", stages, "stage"),
-        ("personas", personas, "persona"),
-        ("touchpoints", touchpoints, "touchpoint"),
-        ("journeys", journeys, "journey"),
-        ("resources", [x.id for x in p.resources], "resource"),
-        ("kpis", kpis, "kpi"),
-        ("opportunities", opportunities, "opportunity"),
-        ("actions", [x.id for x in p.actions], "action"),
-    ):
-        yield from _duplicates(path, ids, kind)
-
-    pain_point_ids: list[str] = []
-    for j in p.journeys:
-        for cell in j.stages.values():
-            pain_point_ids += [pp.id for pp in cell.pain_points + cell.internal_pain_points]
-    yield from _duplicates("journeys[*].stages", pain_point_ids, "pain_point")
-
-    if sum(t.primary for t in p.target_personas) > 1:
-        yield _problem("target_personas", "two_primary")
-    for i, t in enumerate(p.target_personas):
-        if t.persona not in personas:
-            yield _dangling(f"target_personas[{i}].persona", t.persona, "persona", personas)
-
-    for i, tp in enumerate(p.touchpoints):
-        if tp.stage not in stages:
-            yield _dangling(f"touchpoints[{i}].stage", tp.stage, "stage", stages)
-
+    if sum(target.primary for target in p.target_personas) > 1:
+        yield _problem("target_personas", "primary", lang)
     for i, j in enumerate(p.journeys):
-        base = f"journeys[{i}]"
-        if j.persona not in personas:
-            yield _dangling(f"{base}.persona", j.persona, "persona", personas)
-        if j.compares_to is not None and j.compares_to not in journeys:
-            yield _dangling(f"{base}.compares_to", j.compares_to, "journey", journeys)
-        if j.compares_to == j.id:
-            yield _problem(f"{base}.compares_to", "compares_to_itself")
-        for stage_id, cell in j.stages.items():
-            if stage_id not in stages:
-                yield _dangling(f"{base}.stages.{stage_id}", stage_id, "stage", stages)
-            for k, tp_id in enumerate(cell.touchpoints):
-                if tp_id not in touchpoints:
-                    yield _dangling(
-                        f"{base}.stages.{stage_id}.touchpoints[{k}]", tp_id, "touchpoint", touchpoints
-                    )
+        if j.compares_to is not None and j.compares_to == j.id:
+            yield _problem(f"journeys[{i}].compares_to", "self_compare", lang)
 
-    for i, r in enumerate(p.resources):
-        if r.touchpoint is not None and r.touchpoint not in touchpoints:
-            yield _dangling(f"resources[{i}].touchpoint", r.touchpoint, "touchpoint", touchpoints)
-
-    for i, w in enumerate(p.walkthrough):
-        if w.stage not in stages:
-            yield _dangling(f"walkthrough[{i}].stage", w.stage, "stage", stages)
-        if w.touchpoint is not None and w.touchpoint not in touchpoints:
-            yield _dangling(f"walkthrough[{i}].touchpoint", w.touchpoint, "touchpoint", touchpoints)
-
-    for i, k in enumerate(p.kpis):
-        if k.stage is not None and k.stage not in stages:
-            yield _dangling(f"kpis[{i}].stage", k.stage, "stage", stages)
-        if k.touchpoint is not None and k.touchpoint not in touchpoints:
-            yield _dangling(f"kpis[{i}].touchpoint", k.touchpoint, "touchpoint", touchpoints)
-
-    for i, o in enumerate(p.opportunities):
-        for k, pp in enumerate(o.pain_points):
-            if pp not in pain_point_ids:
-                yield _dangling(f"opportunities[{i}].pain_points[{k}]", pp, "pain_point", pain_point_ids)
-        for k, kpi in enumerate(o.kpis):
-            if kpi not in kpis:
-                yield _dangling(f"opportunities[{i}].kpis[{k}]", kpi, "kpi", kpis)
-
-    for i, a in enumerate(p.actions):
-        if a.opportunity not in opportunities:
-            yield _dangling(f"actions[{i}].opportunity", a.opportunity, "opportunity", opportunities)
+    for path, kind in REFERENCES.items():
+        for where, value, _ in references(p, path):
+            if value not in known[kind]:
+                yield _dangling(where, value, kind, known[kind], lang)

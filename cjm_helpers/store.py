@@ -21,6 +21,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from .errors import ProjectFileError, ProjectInvalid, SaveConflict, SaveFailed
+from .i18n import t
 from .merge import three_way_merge
 from .migrations import migrate
 from .model import Project
@@ -73,10 +74,9 @@ def project_from_text(text: str, source: str = "<text>") -> Project:
     try:
         data = parse_yaml(text)
     except YamlError as exc:
-        raise ProjectFileError(f"{source}: {exc}. Fix the YAML, or restore an earlier version "
-                               "from the project's history folder.") from None
+        raise ProjectFileError(t("errors.store.bad_yaml", source=source, reason=exc)) from None
     if data is None:
-        raise ProjectFileError(f"{source}: the file is empty; start one with `cjm new`")
+        raise ProjectFileError(t("errors.store.empty", source=source))
     return validate_project(migrate(data, source), source)
 
 
@@ -87,22 +87,20 @@ def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ProjectFileError(f"{path}: no such file; check the path or create a project with `cjm new`") from None
+        raise ProjectFileError(t("errors.store.no_file", path=path)) from None
     except IsADirectoryError:
-        raise ProjectFileError(f"{path}: is a folder, not a project file") from None
+        raise ProjectFileError(t("errors.store.is_folder", path=path)) from None
     except OSError as exc:
-        raise ProjectFileError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise ProjectFileError(t("errors.store.unreadable", path=path, reason=exc.strerror)) from None
     except ValueError:  # a NUL character in the path
-        raise ProjectFileError(f"{str(path)!r}: cannot be read (the path holds a NUL character)") from None
+        raise ProjectFileError(t("errors.store.nul", path=repr(str(path)))) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ProjectFileError(
-            f"{path}: line {line} is not UTF-8 text; save the file as UTF-8 in your editor"
-        ) from None
+        raise ProjectFileError(t("errors.store.not_utf8", path=path, line=line)) from None
 
 
 def load_project(path: str | os.PathLike[str]) -> Project:
@@ -122,8 +120,8 @@ def _lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-SAVE_FAILED = ("{path}: could not save ({reason}); the previous version is unchanged. "
-               "Free some disk space or choose a folder you can write to, then save again.")
+SAVE_FAILED = "errors.store.save_failed"
+"""The catalogue key of the message when a save fails (placeholders ``{path}`` and ``{reason}``)."""
 
 
 def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
@@ -139,12 +137,11 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, durable: bool 
     """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``.
 
     Every file the suite writes goes through here, so none is ever half written.
-    ``failed`` words the error (placeholders ``{path}`` and ``{reason}``).
+    ``failed`` is the catalogue key that words the error (placeholders ``{path}`` and ``{reason}``).
     """
     path = Path(path)
     if path.exists() and not path.is_file():  # renaming over /dev/null or a folder would replace it
-        raise SaveFailed(f"{path}: is not a regular file (a folder or a device such as /dev/null); "
-                         "give the name of a file to write")
+        raise SaveFailed(t("errors.store.not_regular", path=path))
     if path.is_symlink():  # write the file the link points to; renaming would replace the link
         path = path.resolve()
     try:
@@ -167,7 +164,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, durable: bool 
         if durable:
             _fsync_dir(path.parent)
     except OSError as exc:
-        raise SaveFailed(failed.format(path=path, reason=exc.strerror or exc)) from None
+        raise SaveFailed(t(failed, path=path, reason=exc.strerror or exc)) from None
     finally:
         if tmp_name is not None:
             try:
@@ -288,15 +285,10 @@ class _locked:
         try:
             self.lock.acquire()
         except Timeout:
-            raise SaveFailed(
-                f"{self.path}: another program has held the project open for saving for "
-                f"{LOCK_TIMEOUT_S:.0f} s; close it or try again"
-            ) from None
+            raise SaveFailed(t("errors.store.locked", path=self.path, seconds=f"{LOCK_TIMEOUT_S:.0f}")) from None
         except OSError as exc:
-            raise SaveFailed(
-                f"{self.path}: cannot save in {self.path.parent} ({exc.strerror or exc}); "
-                "the previous version is unchanged. Choose a folder you can write to."
-            ) from None
+            raise SaveFailed(t("errors.store.cannot_save", path=self.path, folder=self.path.parent,
+                               reason=exc.strerror or exc)) from None
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()
@@ -320,6 +312,14 @@ class ProjectStore:
         self._base_text = text
         return project
 
+    def changed_on_disk(self) -> bool:
+        """Whether another session saved the file since this store last loaded or saved it."""
+        return self._base_text is not None and _read_current(self.path) != self._base_text
+
+    def loaded(self) -> Project | None:
+        """The project as this store last loaded or saved it (the base a save merges against)."""
+        return None if self._base_text is None else project_from_text(self._base_text, str(self.path))
+
     def save(self, project: Project) -> Project:
         """Save, merging with concurrent saves; return the project as now on disk."""
         result, text = _checked_text(project, self.path)
@@ -342,9 +342,7 @@ class ProjectStore:
         try:
             result = validate_project(merged, source)
         except ProjectInvalid as exc:
-            raise SaveConflict(
-                source, [f"together with the other session's changes: {p}" for p in exc.problems]
-            ) from None
+            raise SaveConflict(source, [t("errors.store.merged_problem", problem=p) for p in exc.problems]) from None
         return result, project_to_yaml(result)
 
     def versions(self) -> list[Version]:
@@ -354,7 +352,7 @@ class ProjectStore:
         """Restore the version saved before the current one (itself saved as a new version)."""
         versions = self.versions()
         if len(versions) < 2:
-            raise ProjectFileError(f"{self.path}: there is no earlier version to go back to")
+            raise ProjectFileError(t("errors.store.no_earlier", path=self.path))
         previous = versions[-2].load()
         self._base_text = None
         return self.save(previous)

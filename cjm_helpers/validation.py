@@ -105,7 +105,7 @@ def problems_from_validation_error(exc: ValidationError) -> list[Problem]:
 def validate_project(data: Any, source: str | None = None) -> Project:
     """Build a Project from plain data, raising ProjectInvalid with all problems found."""
     if not isinstance(data, dict):
-        said = Message("validation.top_level", {"kind": type(data).__name__})
+        said = Message("errors.validation.top_level", {"type": type(data).__name__})
         raise ProjectInvalid([Problem("", said.text(), said)], source)
     try:
         project = Project.model_validate(data)

@@ -7,14 +7,14 @@ and tests use the same result. Data-derived views live in :mod:`.overlay`.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from .i18n import format_date, format_number, t
-from .model import Project
+from .model import RESOURCE_KINDS, Project
+from .text import esc
 
 # --- small HTML pieces ---------------------------------------------------------------
 
@@ -32,11 +32,6 @@ CARD_CSS = """
 .cjm-evidence{font-size:11px;border-radius:8px;padding:0 6px;background:#e8eef4;color:#33506b}
 </style>
 """
-
-
-def esc(text: object) -> str:
-    """Escape any value for HTML text and attributes."""
-    return html.escape(str(text), quote=True)
 
 
 def _items(values: Iterable[str]) -> str:
@@ -214,7 +209,7 @@ def resource_table(project: Project, lang: str = "en") -> pd.DataFrame:
 def resource_gaps(project: Project, lang: str = "en") -> pd.DataFrame:
     """Touchpoints by resource kind: 'need' where something is missing, 'have' where covered."""
     names = {tp.id: tp.name for tp in project.touchpoints}
-    kinds = ["people", "tools", "budget", "data"]
+    kinds = list(RESOURCE_KINDS)
     cells: dict[str, dict[str, str]] = {}
     for r in project.resources:
         row = cells.setdefault(names.get(r.touchpoint or "", r.department or "—"), {})

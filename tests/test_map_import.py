@@ -9,7 +9,7 @@ import pytest
 from cjm_helpers.errors import DataError
 from cjm_helpers.mapping.layout import build_layout
 from cjm_helpers.mapping.tabular import journey_wide_table, layout_table, table_csv
-from cjm_helpers.mapping.wide_import import column_letter, import_wide_csv, import_wide_rows, slug
+from cjm_helpers.mapping.wide_import import column_letter, import_wide_csv, import_wide_rows
 from cjm_helpers.model import Note, PainPoint, Project
 
 
@@ -135,6 +135,3 @@ def test_semicolon_sheets_and_default_stage_names_in_other_languages(sample_proj
 
 def test_helpers():
     assert [column_letter(i) for i in (0, 25, 26, 27)] == ["A", "Z", "AA", "AB"]
-    assert slug("Kasir & Antrean!", "tp-") == "tp-kasir-antrean"
-    assert slug("Zażółć", taken={"zazołc"}) == "zazolc"
-    assert slug("a", taken={"a"}) == "a-2"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cjm_helpers.errors import ProjectInvalid
-from cjm_helpers.migrations import migrate, slugify
+from cjm_helpers.migrations import migrate
 from cjm_helpers.model import SCHEMA_VERSION
 from cjm_helpers.store import load_project
 
@@ -62,7 +62,6 @@ def test_unknown_versions_are_refused(version: object, message: str) -> None:
         migrate({"schema_version": version, "name": "x"}, "p.yaml")
 
 
-def test_slugify_handles_accents_and_empties() -> None:
-    assert slugify("Pembelian Ulang") == "pembelian-ulang"
-    assert slugify("Zażółć gęślą") == "zazoc-gesla"
-    assert slugify("???", "stage-1") == "stage-1"
+def test_stage_names_become_ids_with_polish_letters_and_empties() -> None:
+    data = migrate({"schema_version": 1, "name": "x", "stages": ["Pembelian Ulang", "Zażółć gęślą", "???"]})
+    assert [s["id"] for s in data["stages"]] == ["pembelian-ulang", "zazolc-gesla", "stage-3"]

@@ -31,6 +31,13 @@ def test_the_run_succeeds(sample_run):
     assert str(out / "report.html") in done.stdout
 
 
+def test_the_run_prints_no_kernel_log_or_warning(sample_run):
+    done, _ = sample_run
+    noise = [line for line in done.stderr.splitlines()
+             if "[IPKernelApp]" in line or "Warning" in line or "KeyboardInterrupt" in line]
+    assert noise == [], noise
+
+
 def test_executed_notebooks_and_pages(sample_run):
     _, out = sample_run
     names = sorted(p.name for p in NOTEBOOKS_DIR.glob("0[15]_*.ipynb"))

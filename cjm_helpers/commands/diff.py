@@ -40,7 +40,7 @@ def run_diff(args: argparse.Namespace) -> int:
         try:
             today = dt.date.fromisoformat(args.today)
         except ValueError:
-            raise CJMError(f"--today {args.today!r} is not a date; write it as YYYY-MM-DD") from None
+            raise CJMError(t("errors.cli.today_not_date", value=repr(args.today))) from None
     if args.new is None:
         lang = args.lang or load_project(args.old).language
         result = diff_with_previous(args.old, today, lang=lang)

@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--lang", choices=LANGUAGES, default=None,
                         help="language of the page headings and links, and of the suite's notebooks when no "
                              "folder is given (default: the notebooks' own language)")
+    export.add_argument("--slides", action="store_true",
+                        help="reveal.js slide decks instead of pages: one per notebook and one for the whole course, "
+                             "with the prose as speaker notes; they open offline")
     export.set_defaults(handler=run_export)
 
 
@@ -30,12 +33,13 @@ def notebooks_language(folder: Path) -> str:
     import nbformat
 
     from ..errors import CJMError
+    from ..i18n import t
 
     for path in sorted(folder.glob("[0-9][0-9]_*.ipynb"))[:1]:
         try:
             nb = nbformat.read(path, as_version=4)
         except (OSError, ValueError) as exc:
-            raise CJMError(f"{path}: cannot be read as a notebook ({exc}); export a folder of .ipynb files") from None
+            raise CJMError(t("errors.export.unreadable", file=path, reason=exc)) from None
         return str(nb.metadata.get("cjm", {}).get("language", "en"))
     return "en"
 
@@ -46,7 +50,13 @@ def run_export(args: argparse.Namespace) -> int:
     from ..paths import notebooks_dir
 
     folder = Path(args.notebooks) if args.notebooks else notebooks_dir(args.lang or "en")
-    lang = args.lang or (notebooks_language(folder) if folder.is_dir() else "en")
-    written = export_notebooks(folder, Path(args.out), no_input=args.no_input, lang=check_language(lang))
+    lang = check_language(args.lang or (notebooks_language(folder) if folder.is_dir() else "en"))
+    if args.slides:
+        from ..slides import export_slides
+
+        decks = export_slides(folder, Path(args.out), no_input=True, lang=lang)
+        print(t("slides.done", lang, count=len(decks), path=Path(args.out)))
+        return 0
+    written = export_notebooks(folder, Path(args.out), no_input=args.no_input, lang=lang)
     print(t("run.done.export", lang, count=len(written), path=written[-1]))
     return 0

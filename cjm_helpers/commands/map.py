@@ -10,6 +10,7 @@ ORDER = 30
 def register(sub: argparse._SubParsersAction) -> None:
     from ..i18n import LANGUAGES
     from ..mapping.export import FORMATS
+    from ..model import MAP_TYPES
 
     export = sub.add_parser(
         "map", help="draw a journey map as html, png, svg, pdf, csv, wide-csv, xlsx, json or mermaid",
@@ -41,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--persona", default=None, help="persona id (default: the journey's or the primary persona)")
     imp.add_argument("--name", default=None, help="journey name for a new journey")
     imp.add_argument("--map-type", default=None,
-                     choices=("current_state", "day_in_the_life", "future_state", "service_blueprint"))
+                     choices=MAP_TYPES)
     imp.add_argument("--lang", default=None, choices=LANGUAGES, help="language of messages")
     imp.set_defaults(handler=run_import)
 

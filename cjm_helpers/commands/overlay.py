@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from ..errors import DataError
+from ..i18n import t
 
 ORDER = 40
 
@@ -55,22 +56,21 @@ def column_mapping(value: str | None) -> dict[str, str] | None:
     try:
         data = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read the column mapping ({exc}); give 'ga4' or a YAML file") from None
+        raise DataError(t("errors.overlay.mapping_unreadable", path=path, reason=exc)) from None
     except YamlError as exc:
         raise DataError(f"{path}: {exc}") from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise DataError(f"{path}: a column mapping is lines like 'their_column: user_id'")
+        raise DataError(t("errors.overlay.mapping_lines", path=path))
     return data
 
 
 def run_overlay_command(args: argparse.Namespace) -> int:
-    from ..i18n import t
     from ..overlay.run import run_overlay
     from ..store import load_project
 
     project = load_project(args.project) if args.project else None
     if args.tickets and project is None:
-        raise DataError("--tickets needs --project, to place tickets on stages and touchpoints")
+        raise DataError(t("errors.overlay.tickets_need_project", args.lang))
     steps = [s.strip() for s in args.funnel.split(",") if s.strip()] if args.funnel else None
     import duckdb
 
@@ -82,8 +82,7 @@ def run_overlay_command(args: argparse.Namespace) -> int:
         from ..overlay.events import DUCKDB_MEMORY
 
         limit = os.environ.get("CJM_DUCKDB_MEMORY", DUCKDB_MEMORY)
-        raise DataError(f"{args.events}: the log needs more working memory than DuckDB's limit of {limit}; "
-                        "set CJM_DUCKDB_MEMORY higher (100M events ran in 8GB) and run again") from None
+        raise DataError(t("errors.overlay.out_of_memory", args.lang, path=args.events, limit=limit)) from None
     summary = Path(args.out) / "summary.html"
     print(t("overlay.cli.wrote", args.lang, count=len(results), folder=args.out, summary=summary))
     return 0
@@ -102,7 +101,7 @@ def run_sample_data(args: argparse.Namespace) -> int:
     for name, value, low in (("users", args.users, 1), ("respondents", args.respondents, 1),
                              ("tickets", args.tickets, 1)):  # all checked before any file is written
         if not low <= value <= SAMPLE_LIMIT:
-            raise DataError(f"--{name} must be between {low} and {SAMPLE_LIMIT:,}, not {value}")
+            raise DataError(t("errors.overlay.sample_range", name=name, low=low, high=f"{SAMPLE_LIMIT:,}", value=value))
     project = load_project(args.project)
     out = Path(args.out)
     events = generate_events(project, users=args.users, seed=args.seed)

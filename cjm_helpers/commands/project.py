@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ..errors import CJMError, ProjectFileError, ProjectInvalid
+from ..i18n import t
 
 ORDER = 10
 
@@ -37,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     lab.add_argument("--lang", choices=LANGUAGES, default=None,
                      help="serve the notebooks written in this language (default: the project's language)")
+    lab.add_argument("--collaborate", action="store_true",
+                     help="real-time collaboration: several people edit the same notebooks at once and see "
+                          "each other's cursors and edits")
     lab.set_defaults(handler=run_lab)
 
 
@@ -67,8 +71,13 @@ def run_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def lab_command(project: Path, port: int, token: str, open_browser: bool, lang: str = "en") -> list[str]:
-    """The JupyterLab command line: loopback only, with a token, on the notebooks folder of ``lang``."""
+def lab_command(project: Path, port: int, token: str, open_browser: bool, collaborate: bool = False,
+                lang: str = "en") -> list[str]:
+    """The JupyterLab command line: loopback only, with a token, on the notebooks folder of ``lang``.
+
+    Real-time collaboration (jupyter-collaboration) is on only when asked for: alone, a
+    learner's notebook behaves as in plain JupyterLab.
+    """
     from ..paths import notebooks_dir
 
     cmd = [
@@ -78,6 +87,7 @@ def lab_command(project: Path, port: int, token: str, open_browser: bool, lang: 
         f"--ServerApp.port={port}",
         f"--IdentityProvider.token={token}",
     ]
+    cmd.append(f"--YDocExtension.disable_rtc={not collaborate}")
     if not open_browser:
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -96,6 +106,7 @@ def run_lab(args: argparse.Namespace) -> int:
     print(f"opening JupyterLab with {project}")
     print(f"address: http://127.0.0.1:{args.port}/lab?token={token}")
     try:
-        return subprocess.call(lab_command(project, args.port, token, not args.no_browser, lang), env=env)
+        return subprocess.call(lab_command(project, args.port, token, not args.no_browser, args.collaborate,
+                                           lang), env=env)
     except FileNotFoundError as exc:
-        raise CJMError(f"cannot start JupyterLab ({exc}); install the suite with pip first") from None
+        raise CJMError(t("errors.cli.no_jupyterlab", reason=exc)) from None

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import CJMError
+from ..i18n import t
 
 ORDER = 40
 
@@ -42,7 +43,7 @@ def data_files(args: argparse.Namespace) -> dict[str, str]:
     if args.data:
         folder = Path(args.data)
         if not folder.is_dir():
-            raise CJMError(f"{folder}: no such data folder (given as --data)")
+            raise CJMError(t("errors.cli.no_data_folder", folder=folder))
         for key, stem in (("events_file", "events"), ("survey_file", "survey"), ("tickets_file", "tickets")):
             if chosen[key]:
                 continue
@@ -65,12 +66,11 @@ def language_chosen(args: argparse.Namespace) -> bool:
 
 
 def run_run(args: argparse.Namespace) -> int:
-    from ..i18n import t
     from ..run import RunParams, load_params, parse_only, run_batch, run_suite
 
     params = load_params(args.params) if args.params else RunParams()
     if args.jobs is not None and args.jobs < 1:
-        raise CJMError(f"--jobs must be 1 or more, not {args.jobs}")
+        raise CJMError(t("errors.cli.jobs", jobs=args.jobs))
     params = params.merged(
         language=args.lang, only=parse_only(args.only) if args.only else None, for_each=args.for_each,
         jobs=args.jobs, show_code=args.show_code or None, **data_files(args),
@@ -81,7 +81,7 @@ def run_run(args: argparse.Namespace) -> int:
 
         project = sample_project(params.language)
     if not project.is_file():
-        raise CJMError(f"{project}: no such project file; create one with `cjm new DIR`")
+        raise CJMError(t("errors.cli.no_project_file", params.language, path=project))
     if not language_chosen(args):
         from ..store import load_project
 

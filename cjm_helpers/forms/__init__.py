@@ -8,6 +8,7 @@ or, without a browser, set its widgets and call ``form.save()`` (or click
 from __future__ import annotations
 
 from ..errors import CJMError
+from ..i18n import LANGUAGES, t
 from ..store import ProjectStore
 from .base import StepForm
 from .changes import ChangesForm
@@ -36,7 +37,7 @@ def step_form(number: int, store: ProjectStore, lang: str = "en", journey_id: st
     try:
         form_class = FORMS[number]
     except KeyError:
-        raise CJMError(f"step {number} has no form; the steps with forms are 1 to 8") from None
+        raise CJMError(t("errors.forms.no_form", lang if lang in LANGUAGES else "en", number=number)) from None
     return form_class(store, lang=lang, journey_id=journey_id)
 
 

@@ -12,9 +12,8 @@ keep every value until the learner changes it or reloads.
 from __future__ import annotations
 
 import copy
-from abc import ABC, abstractmethod
-import html
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,9 +21,11 @@ import ipywidgets as widgets
 
 from ..errors import CJMError, Problem, ProjectInvalid, SaveConflict
 from ..i18n import check_language, t
+from ..references import ID_LISTS, IdKind, ids_of, rename_references
 from ..store import ProjectStore, load_project
+from ..text import esc
 from ..validation import validate_project
-from ..views import CARD_CSS, esc
+from ..views import CARD_CSS
 from .editors import CellEditor, GroupEditor, ListEditor
 from .fields import FieldSpec, get_in
 
@@ -46,7 +47,7 @@ def best_slot(path: str, slots: list[str]) -> str | None:
 
 def _duplicated_id(problem: Problem) -> str | None:
     """The id a 'used N times' problem is about, or None for any other problem."""
-    if problem.said is not None and problem.said.key.startswith("validation.duplicate."):
+    if problem.said is not None and problem.said.key == "errors.references.duplicate":
         return str(problem.said.values.get("value", "")).strip("'\"")
     match = _DUPLICATE.search(problem.message)
     return match.group(1) if match else None
@@ -158,10 +159,11 @@ class StepForm(ABC):
         is still used elsewhere, and the other steps cannot point at the new one
         before it is saved. An old id still carried by another item is left alone.
         """
-        renamed: dict[str, dict[str, str]] = {}
+        renamed: dict[IdKind, dict[str, str]] = {}
         for path, before in self._original_ids.items():
             items = get_in(self.data, path)
-            if not isinstance(items, list):
+            kind = ID_LISTS.get(f"{path}[*].id")
+            if not isinstance(items, list) or kind is None:
                 continue
             now = [i.get("id") for i in items if isinstance(i, dict)]
             for item, old in before:
@@ -170,15 +172,10 @@ class StepForm(ABC):
                     continue  # removed from the list
                 # a new id another item already has is a duplicate to report, not a rename to follow
                 if isinstance(new, str) and new and new != old and old not in now and now.count(new) == 1:
-                    renamed.setdefault(path, {})[old] = new
+                    renamed.setdefault(kind, {})[old] = new
         if not renamed:
             return
-        everything = {old: new for pairs in renamed.values() for old, new in pairs.items()}
-        _replace_refs(self.data, everything, keep_ids=True)
-        for journey in self.data.get("journeys") or []:
-            cells = journey.get("stages") if isinstance(journey, dict) else None
-            if isinstance(cells, dict) and "stages" in renamed:
-                journey["stages"] = {renamed["stages"].get(k, k): v for k, v in cells.items()}
+        rename_references(self.data, renamed)
         self._original_ids = self._ids_by_item()
 
     def _renumber_clashing_ids(self) -> bool:
@@ -191,11 +188,12 @@ class StepForm(ABC):
             on_disk = load_project(self.store.path).model_dump(mode="json")
         except CJMError:
             return False
-        renamed: dict[str, str] = {}
+        renamed: dict[IdKind, dict[str, str]] = {}
         for path, made_up in self._generated.items():
             items = get_in(self.data, path)
             theirs = get_in(on_disk, path)
-            if not isinstance(items, list) or not isinstance(theirs, list):
+            kind = ID_LISTS.get(f"{path}[*].id")
+            if not isinstance(items, list) or not isinstance(theirs, list) or kind is None:
                 continue
             taken = {i.get("id") for i in [*items, *theirs] if isinstance(i, dict)}
             for item in items:
@@ -205,21 +203,16 @@ class StepForm(ABC):
                 prefix, n = old.rsplit("-", 1)[0], len(taken) + 1
                 while f"{prefix}-{n}" in taken:
                     n += 1
-                item["id"] = renamed[old] = f"{prefix}-{n}"
+                item["id"] = renamed.setdefault(kind, {})[old] = f"{prefix}-{n}"
                 taken.add(item["id"])
                 made_up.add(item["id"])
         if renamed:
-            self.data = _replace_refs(self.data, renamed)
+            rename_references(self.data, renamed)
         return bool(renamed)
 
     def pain_point_ids(self) -> set[str]:
         """Every pain point id of every journey, as the data stands now."""
-        ids: set[str] = set()
-        for journey in self.data.get("journeys") or []:
-            for cell in (journey.get("stages") or {}).values():
-                for key in ("pain_points", "internal_pain_points"):
-                    ids.update(p.get("id") for p in cell.get(key) or [] if isinstance(p, dict))
-        return ids
+        return set(ids_of(self.data, "pain point"))
 
     def ids(self, path: str) -> list[str]:
         return [str(i.get("id")) for i in self.data.get(path) or [] if isinstance(i, dict) and i.get("id")]
@@ -231,6 +224,21 @@ class StepForm(ABC):
             if isinstance(editor, CellEditor):
                 continue  # loaded by its journey list
             editor.load()
+
+    def has_unsaved_edits(self) -> bool:
+        """Whether the form holds values that differ from what it last loaded or saved."""
+        loaded = self.store.loaded()
+        return loaded is None or self.data != loaded.model_dump(mode="json")
+
+    def refresh(self) -> bool:
+        """Show another session's newer save, unless that would throw away edits made here.
+
+        Edits are kept: saving them merges with the newer file, or names a conflict.
+        """
+        if not self.store.changed_on_disk() or self.has_unsaved_edits():
+            return False
+        self.reload()
+        return True
 
     def reload(self) -> None:
         """Throw away unsaved edits and show the project as it is on disk now."""
@@ -311,7 +319,7 @@ class StepForm(ABC):
 
     def _set_status(self, lines: list[str], ok: bool) -> None:
         color = "#1b6e3a" if ok else "#b00020"
-        body = "<br>".join(html.escape(line) for line in lines)
+        body = "<br>".join(esc(line) for line in lines)
         self.status.value = f"<div style='color:{color};margin:6px 0'>{body}</div>"
 
     # saving -----------------------------------------------------------------------------------
@@ -398,23 +406,6 @@ class StepForm(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} step {self.number} of {self.store.path.name}>"
-
-
-def _replace_refs(value: Any, renamed: dict[str, str], keep_ids: bool = False) -> Any:
-    """Replace, in place, every string equal to a renamed id by its new id; returns ``value``.
-
-    In place, so the editors' items stay the same objects. With ``keep_ids``, the
-    ``id`` of each part is left as it is (only references move).
-    """
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not (keep_ids and key == "id"):
-                value[key] = _replace_refs(item, renamed, keep_ids)
-    elif isinstance(value, list):
-        value[:] = [_replace_refs(item, renamed, keep_ids) for item in value]
-    elif isinstance(value, str):
-        return renamed.get(value, value)
-    return value
 
 
 def _value_html(value: Any) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import t
-from ..model import KPI, Action, Opportunity
+from ..model import KPI, REVIEW_CADENCES, Action, Opportunity
 from . import choices as c
 from .base import StepForm
 from .fields import FieldSpec as F
-from .objectives import CADENCES
 
 
 class ChangesForm(StepForm):
@@ -50,7 +49,7 @@ class ChangesForm(StepForm):
         ], "forms.section.kpis", lambda k: str(k.get("name", "")),
             lambda: KPI(id=self.unique_id("kpi", "kpis"), name=t("forms.new.kpi", lang)).model_dump(mode="json"))
         self.add_group("objectives", [
-            F("review_cadence", "choice", c.fixed(CADENCES, "views.cadence", lang), optional=False),
+            F("review_cadence", "choice", c.fixed(REVIEW_CADENCES, "views.cadence", lang), optional=False),
             F("next_review", "date"),
         ], "forms.section.review")
 

@@ -14,17 +14,34 @@ so a validation problem can be shown next to the field it concerns.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, runtime_checkable
 
 import ipywidgets as widgets
 
 from ..i18n import t
+from ..text import esc
 from .fields import MESSAGE_CSS, Field, FieldSpec, get_in, set_in
 
-if TYPE_CHECKING:
-    from .base import StepForm
+
+@runtime_checkable
+class FormState(Protocol):
+    """What an editor needs of its form: the data it edits, the language, the messages to show.
+
+    The form (:class:`~cjm_helpers.forms.base.StepForm`) builds the editors, so the
+    editors know it only through this, and the two modules do not import each other.
+    """
+
+    data: dict[str, Any]
+    lang: str
+
+    def messages_at(self, slot: str) -> list[str]: ...
+
+    def has_messages_under(self, slot: str) -> bool: ...
+
+    def forget_messages_under(self, slot: str) -> None: ...
+
+    def pain_point_ids(self) -> set[str]: ...
 
 Container = Callable[[bool], "dict[str, Any] | None"]
 
@@ -33,17 +50,17 @@ def _message_html(messages: list[str], indent: bool = False) -> str:
     if not messages:
         return ""
     style = MESSAGE_CSS if indent else MESSAGE_CSS.replace("margin:0 0 4px 198px", "margin:2px 0 4px 0")
-    return f"<div style='{style}'>⚠ " + "<br>".join(html.escape(m) for m in messages) + "</div>"
+    return f"<div style='{style}'>⚠ " + "<br>".join(esc(m) for m in messages) + "</div>"
 
 
 def _heading(text: str) -> widgets.HTML:
-    return widgets.HTML(f"<h4 style='margin:10px 0 4px 0;color:#1f3b57'>{html.escape(text)}</h4>")
+    return widgets.HTML(f"<h4 style='margin:10px 0 4px 0;color:#1f3b57'>{esc(text)}</h4>")
 
 
 class ItemEditor:
     """Fields editing the mapping ``container(create)`` returns; ``prefix()`` is its path."""
 
-    def __init__(self, form: StepForm, specs: list[FieldSpec], css_prefix: str,
+    def __init__(self, form: FormState, specs: list[FieldSpec], css_prefix: str,
                  container: Container, prefix: Callable[[], str | None]) -> None:
         self.form = form
         self.fields: dict[str, Field] = {s.key: Field(s, form.lang, css_prefix) for s in specs}
@@ -103,7 +120,7 @@ def _has(item: dict[str, Any], key: str) -> bool:
 class GroupEditor:
     """Fields of one fixed part of the project, e.g. ``objectives``."""
 
-    def __init__(self, form: StepForm, path: str, specs: list[FieldSpec], heading: str) -> None:
+    def __init__(self, form: FormState, path: str, specs: list[FieldSpec], heading: str) -> None:
         self.form = form
         self.path = path
         self.heading = heading
@@ -149,7 +166,7 @@ def _rows(editor: ItemEditor, item: dict[str, Any]) -> list[tuple[str, Any]]:
 class ListEditor:
     """A list of parts: pick one with the selector, edit it below, add or remove items."""
 
-    def __init__(self, form: StepForm, path: str, specs: list[FieldSpec], heading: str,
+    def __init__(self, form: FormState, path: str, specs: list[FieldSpec], heading: str,
                  label_of: Callable[[dict[str, Any]], str],
                  new_item: Callable[[], dict[str, Any]]) -> None:
         self.form = form
@@ -265,7 +282,7 @@ class ListEditor:
         self._refresh_selector()
         self.editor.load()
         self.remove_button.disabled = self.current() is None
-        self.empty.value = "" if self.items else f"<i>{html.escape(t('forms.status.empty', self.form.lang))}</i>"
+        self.empty.value = "" if self.items else f"<i>{esc(t('forms.status.empty', self.form.lang))}</i>"
         self.message.value = _message_html(self.form.messages_at(self.path)
                                            + (self.form.messages_at(f"{self.path}[{self.index}]")
                                               if self.index is not None else []))
@@ -298,7 +315,7 @@ class ListEditor:
 class CellEditor:
     """The stage cells of the journey selected in ``journeys``: one stage at a time."""
 
-    def __init__(self, form: StepForm, journeys: ListEditor, specs: list[FieldSpec], heading: str) -> None:
+    def __init__(self, form: FormState, journeys: ListEditor, specs: list[FieldSpec], heading: str) -> None:
         self.form = form
         self.journeys = journeys
         self.heading = heading

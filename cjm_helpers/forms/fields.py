@@ -10,7 +10,6 @@ the learner does not lose it.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..i18n import catalogue, t
+from ..text import ID_BODY, esc, slug, unique_id
 
 Options = Callable[[dict[str, Any]], Sequence[tuple[str, Any]]]
 """Given the whole project data, the (label, value) pairs a choice offers."""
@@ -29,8 +29,7 @@ KINDS = ("text", "suggest", "textarea", "lines", "int", "float", "date", "dateti
 LABEL_STYLE = {"description_width": "190px"}
 WIDE = widgets.Layout(width="96%")
 MESSAGE_CSS = "color:#b00020;margin:0 0 4px 198px;font-size:12px"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_PAIN_LINE = re.compile(r"^([a-z0-9][a-z0-9_-]{0,63}):\s+(.+)$")
+_PAIN_LINE = re.compile(rf"^({ID_BODY}):\s+(.+)$")
 
 
 @dataclass(frozen=True)
@@ -110,12 +109,6 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def slug(text: str, limit: int = 40) -> str:
-    """'Promo codes fail!' -> 'promo-codes-fail'; a safe id fragment."""
-    out = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return out[:limit].strip("-") or "item"
-
-
 def notes_from_text(text: str, old: Any) -> list[dict[str, Any]]:
     """One note per line; a line whose text is unchanged keeps its evidence level."""
     known = {n.get("text"): n.get("evidence", "assumed") for n in old or [] if isinstance(n, dict)}
@@ -139,11 +132,7 @@ def pain_points_from_text(text: str, old: Any, taken: set[str]) -> list[dict[str
         elif line in by_text:
             pp_id, body = by_text[line].get("id", ""), line
         else:
-            base = "pp-" + slug(line)
-            pp_id, n = base, 2
-            while pp_id in used:
-                pp_id, n = f"{base}-{n}", n + 1
-            body = line
+            pp_id, body = unique_id("pp-" + slug(line, fallback="item"), used), line
         used.add(pp_id)
         evidence = (previous.get(pp_id) or by_text.get(body) or {}).get("evidence", "assumed")
         out.append({"id": pp_id, "text": body, "evidence": evidence})
@@ -318,7 +307,7 @@ class Field:
     def show_messages(self, messages: list[str]) -> None:
         self.messages = list(messages)
         if messages:
-            text = "<br>".join(html.escape(m) for m in messages)
+            text = "<br>".join(esc(m) for m in messages)
             self.message.value = f"<div style='{MESSAGE_CSS}'>⚠ {text}</div>"
             self.message.layout.display = None
         else:

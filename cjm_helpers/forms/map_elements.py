@@ -42,9 +42,9 @@ class MapElementsForm(StepForm):
         if self.journey_id:
             ids = self.ids("journeys")
             if self.journey_id not in ids:
-                raise CJMError(f"{self.store.path}: there is no journey {self.journey_id!r} "
-                               f"(known: {', '.join(ids) or 'none yet'}); pick one of these or leave "
-                               "journey_id empty to start with the first")
+                known = ", ".join(ids) or t("errors.none_yet", self.lang)
+                raise CJMError(t("errors.forms.no_journey", self.lang, path=self.store.path,
+                                 journey=repr(self.journey_id), known=known))
             journeys.index = ids.index(self.journey_id)
 
     def _new_journey(self) -> dict[str, Any]:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from ..i18n import t
-from ..model import DataSource, TeamMember
+from ..model import DATA_SOURCE_KINDS, GOAL_TYPES, REVIEW_CADENCES, DataSource, TeamMember
 from . import choices as c
 from .base import StepForm
 from .fields import FieldSpec as F
-
-GOAL_TYPES = ("optimise_service", "find_growth", "new_product", "onboarding", "other")
-CADENCES = ("monthly", "quarterly", "half_yearly", "yearly")
-SOURCE_KINDS = ("internal", "external", "new")
 
 
 class ObjectivesForm(StepForm):
@@ -26,7 +22,7 @@ class ObjectivesForm(StepForm):
             F("scope", "textarea"),
             F("experience", "textarea"),
             F("success_metrics", "lines"),
-            F("review_cadence", "choice", c.fixed(CADENCES, "views.cadence", lang), optional=False),
+            F("review_cadence", "choice", c.fixed(REVIEW_CADENCES, "views.cadence", lang), optional=False),
             F("next_review", "date"),
         ], "forms.section.objective")
         self.add_list("objectives.team", [
@@ -34,7 +30,7 @@ class ObjectivesForm(StepForm):
         ], "forms.section.team", lambda m: str(m.get("name", "")),
             lambda: TeamMember(name=t("forms.new.member", lang)).model_dump(mode="json"))
         self.add_list("objectives.data_sources", [
-            F("kind", "choice", c.fixed(SOURCE_KINDS, "views.source_kind", lang), optional=False),
+            F("kind", "choice", c.fixed(DATA_SOURCE_KINDS, "views.source_kind", lang), optional=False),
             F("name"), F("description", "textarea"),
         ], "forms.section.sources", lambda s: str(s.get("name", "")),
             lambda: DataSource(kind="new", name=t("forms.new.source", lang)).model_dump(mode="json"))

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from ..i18n import t
-from ..model import Resource
+from ..model import RESOURCE_KINDS, RESOURCE_STATUSES, Resource
 from . import choices as c
 from .base import StepForm
 from .fields import FieldSpec as F
-
-KINDS = ("people", "tools", "budget", "data")
 
 
 class ResourcesForm(StepForm):
@@ -20,9 +18,9 @@ class ResourcesForm(StepForm):
         lang = self.lang
         self.add_list("resources", [
             F("id"),
-            F("kind", "choice", c.fixed(KINDS, "views.resource_kind", lang), optional=False),
+            F("kind", "choice", c.fixed(RESOURCE_KINDS, "views.resource_kind", lang), optional=False),
             F("description", "textarea"),
-            F("status", "choice", c.fixed(("have", "need"), "views.resource_status", lang), optional=False),
+            F("status", "choice", c.fixed(RESOURCE_STATUSES, "views.resource_status", lang), optional=False),
             F("touchpoint", "choice", c.items("touchpoints")),
             F("department", "suggest", c.departments),
             F("owner", "suggest", c.team_names),

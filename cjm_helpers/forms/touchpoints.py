@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..i18n import t
-from ..model import EVIDENCE_LEVELS, Stage, Touchpoint
+from ..model import EVIDENCE_LEVELS, VISIBILITIES, Stage, Touchpoint
 from . import choices as c
 from .base import StepForm
 from .fields import FieldSpec as F
@@ -22,7 +22,7 @@ class TouchpointsForm(StepForm):
             F("channel", "suggest", c.values_of("touchpoints", "channel")),
             F("device", "suggest", c.values_of("touchpoints", "device")),
             F("owner_department", "suggest", c.departments),
-            F("visibility", "choice", c.fixed(("frontstage", "backstage"), "forms.visibility", lang),
+            F("visibility", "choice", c.fixed(VISIBILITIES, "forms.visibility", lang),
               optional=False),
             F("events", "tags"),
             F("evidence", "choice", c.fixed(EVIDENCE_LEVELS, "common.evidence", lang), optional=False),

@@ -80,7 +80,8 @@ def map_bytes(project: Project, journey_id: str | None, fmt: str, lang: str = "e
     return makers[fmt]()
 
 
-WRITE_FAILED = "{path}: could not write ({reason}); choose a folder you can write to"
+WRITE_FAILED = "errors.store.write_failed"
+"""The catalogue key of the message when an export cannot be written."""
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -89,7 +90,7 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SaveFailed(WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from None
+        raise SaveFailed(t(WRITE_FAILED, path=path, reason=exc.strerror or exc)) from None
     return atomic_write_bytes(path, data, durable=False, failed=WRITE_FAILED)
 
 

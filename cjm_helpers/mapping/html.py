@@ -2,17 +2,17 @@
 
 The output needs no network and no JavaScript: styles are inline and scoped
 under the ``cjmmap`` class so they never restyle the notebook around them, and
-every piece of user text passes through :func:`html.escape`. The same markup
+every piece of user text passes through :func:`cjm_helpers.text.esc`. The same markup
 shows inline in Jupyter, in a standalone file, and on paper (print CSS).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 from ..i18n import t
 from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
+from ..text import esc
 from .layout import (
     CardView,
     EmotionPoint,
@@ -117,11 +117,6 @@ html,body{margin:0;padding:0;background:#fff;}
 body{padding:16px;}
 @media print{body{padding:0;}}
 """
-
-
-def esc(text: object) -> str:
-    """Escape anything for HTML text and attribute values."""
-    return html.escape(str(text), quote=True)
 
 
 def score_text(score: int) -> str:
@@ -397,17 +392,14 @@ def resolve_pair(project: Project, current_id: str | None, future_id: str | None
         candidates = [j for j in project.journeys
                       if j.compares_to is not None and (current_id is None or j.compares_to == current_id)]
         if not candidates:
-            wanted = f" to {current_id!r}" if current_id else ""
-            raise CJMError(
-                f"project {project.name!r} has no future-state journey that compares{wanted}; "
-                "set compares_to on the future journey or pass both journey ids"
-            )
+            if current_id:
+                raise CJMError(t("errors.map.no_future_for", project=repr(project.name), journey=repr(current_id)))
+            raise CJMError(t("errors.map.no_future", project=repr(project.name)))
         future_id = candidates[0].id
     if current_id is None:
         current_id = project.journey(future_id).compares_to
         if current_id is None:
-            raise CJMError(f"journey {future_id!r} does not say which journey it improves on; "
-                           "set its compares_to or pass the current journey's id")
+            raise CJMError(t("errors.map.no_compares_to", journey=repr(future_id)))
     project.journey(current_id)
     project.journey(future_id)
     return current_id, future_id

@@ -187,7 +187,7 @@ def build_layout(project: Project, journey_id: str | None = None, lang: str = "e
     check_language(lang)
     journey = project.journey(journey_id)
     if not project.stages:
-        raise CJMError(f"project {project.name!r} has no stages; add at least one in step 4")
+        raise CJMError(t("errors.map.no_stages", lang, project=repr(project.name)))
     try:
         persona = project.persona(journey.persona)
         persona_name, persona_quote = persona.name, persona.quote

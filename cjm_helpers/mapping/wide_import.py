@@ -15,7 +15,6 @@ import csv
 import io
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from ..model import (
     Touchpoint,
 )
 from ..store import project_to_data
+from ..text import ID_PATTERN, fold, slug, unique_id
 from ..validation import validate_project
 from .layout import evidence_label, lane_label, stage_label
 from .tabular import FORMULA_STARTS
@@ -45,8 +45,6 @@ NOTE_LANES = ("actions", "thoughts", "opportunities", "internal_actors", "intern
 PAIN_LANES = ("pain_points", "internal_pain_points")
 MAX_BYTES = 5_000_000
 _EVIDENCE_MARK = re.compile(r"\s*\[([^\[\]]{1,40})\]\s*$")
-_UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss"})
-"""Letters that Unicode does not split into a base letter and an accent."""
 _EMOTION = re.compile(r"^[+]?(-?\d+)(?:[.,]0+)?$")  # "2", "+1", "-2", and "2.0" from spreadsheets
 
 
@@ -62,19 +60,7 @@ def column_letter(index: int) -> str:
 
 def _key(text: str) -> str:
     """Text compared loosely: case, accents, spacing and punctuation do not matter."""
-    text = unicodedata.normalize("NFKD", str(text).translate(_UNDECOMPOSED)).casefold()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
-def slug(text: str, prefix: str = "", taken: set[str] | frozenset[str] = frozenset()) -> str:
-    """A valid id made from text, unique among ``taken``: 'Kasir & antrean' -> 'kasir-antrean'."""
-    base = re.sub(r"[^a-z0-9]+", "-", _key(text).replace("_", " ")).strip("-")[:40].strip("-")
-    base = f"{prefix}{base}" if base else f"{prefix}x".rstrip("-") or "x"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
+    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
 
 
 def unguard(text: str) -> str:
@@ -240,7 +226,7 @@ def _match_stages(project: Project, names: list[str], where: _Where) -> list[Sta
         if free:
             stage = free[0]
         else:
-            stage = Stage(id=slug(name, taken=taken), name=name[:200])
+            stage = Stage(id=unique_id(slug(name), taken), name=name[:200])
             taken.add(stage.id)
             known.setdefault(_key(name), []).append(stage)
         chosen.append(stage)
@@ -289,7 +275,7 @@ class _Builder:
         for tp in self.touchpoints:
             if name == tp.id or _key(name) == _key(tp.name):
                 return tp.id
-        new = Touchpoint(id=slug(name, "tp-", {tp.id for tp in self.touchpoints}), name=name[:300],
+        new = Touchpoint(id=unique_id("tp-" + slug(name), {tp.id for tp in self.touchpoints}), name=name[:300],
                          stage=stage, evidence=evidence)
         self.touchpoints.append(new)
         return new.id
@@ -297,7 +283,7 @@ class _Builder:
     def pain_id(self, text: str) -> str:
         wanted = self.reuse.pop(_key(text), None)
         if wanted is None or wanted in self.pain_ids:
-            wanted = slug(text, "pp-", self.pain_ids | set(self.reuse.values()))
+            wanted = unique_id("pp-" + slug(text), self.pain_ids | set(self.reuse.values()))
         self.pain_ids.add(wanted)
         return wanted
 
@@ -359,10 +345,9 @@ def import_wide_rows(
     where = _Where(source, lang)
     wide = parse_wide(rows, where)
     stem = Path(source).name.split(".")[0] or "map"
-    journey_id = journey_id or slug(stem, taken={j.id for j in project.journeys})
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", journey_id):
-        raise DataError(f"{source}: journey id {journey_id!r} is not a valid id; use lower-case letters, "
-                        "digits, '-' or '_' (for example 'rina-current')")
+    journey_id = journey_id or unique_id(slug(stem), {j.id for j in project.journeys})
+    if not ID_PATTERN.match(journey_id):
+        raise DataError(t("errors.map.bad_journey_id", lang, source=source, journey=repr(journey_id)))
     replaced = next((j for j in project.journeys if j.id == journey_id), None)
     result = project.model_copy(deep=True)
 

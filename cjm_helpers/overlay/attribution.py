@@ -27,6 +27,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from .. import i18n
 from ..errors import DataError
 
 ATTRIBUTION_COLUMNS: tuple[str, ...] = (
@@ -45,10 +46,10 @@ def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
     """
     table = log.table
     if by not in ("touchpoint", "channel"):
-        raise DataError(f"attribution by {by!r} is not possible; use by='touchpoint' or by='channel'")
+        raise DataError(i18n.t("errors.overlay.attribution_by", by=repr(by)))
     if by not in table.columns:
-        raise DataError(f"{getattr(log, 'source', 'the event log')}: no column {by!r}; attribution by "
-                        f"{by} needs it")
+        source = getattr(log, "source", None) or i18n.t("errors.overlay.the_log")
+        raise DataError(i18n.t("errors.overlay.attribution_column", source=source, column=repr(by), by=by))
     conversions = [str(e) for e in (getattr(log, "conversion_events", ()) or ())]
     t = table.select("user_id", "ts", "seq", "event", key=table[by].cast("string"))
     per_user = ibis.window(group_by=t.user_id, order_by=[t.ts, t.seq])

@@ -1,8 +1,10 @@
 """Seeded sample surveys and tickets that follow a project's stages, touchpoints and personas.
 
 The texts are written for the sample project (an order-ahead coffee chain in
-Jakarta), in Bahasa Indonesia and English as customers there write; for other
-projects the generators fall back to plain texts built from touchpoint names.
+Jakarta), in Bahasa Indonesia and English as customers there write, and for the
+Polish sample in Polish (:mod:`.feedback_phrases_pl`, chosen by the project's
+language); for other projects the generators fall back to plain texts built from
+touchpoint names.
 The survey deliberately disagrees with the sample map at two stages, so the
 emotion curve has something to show.
 """
@@ -10,11 +12,13 @@ emotion curve has something to show.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from ..model import Project
+from . import feedback_phrases_pl as pl
 
 STAGE_WEIGHTS = {"awareness": 0.14, "consideration": 0.22, "purchase": 0.32, "retention": 0.22, "advocacy": 0.10}
 
@@ -150,10 +154,34 @@ TICKET_CHANNELS = (("WhatsApp", 0.45), ("In-app chat", 0.30), ("Email", 0.10), (
                    ("Phone", 0.05))
 
 
-def _segment_name(persona_name: str) -> str:
-    if ", the " in persona_name:
-        name = persona_name.split(", the ", 1)[1]
-        return name[:1].upper() + name[1:]
+class _Phrases(NamedTuple):
+    """The phrase tables one language's samples are written from."""
+
+    comments: dict[str, dict[str, list[str]]]
+    generic: dict[str, list[str]]
+    tickets: dict[str, tuple[str, float, list[str]]]
+    channels: tuple[tuple[str, float], ...]
+    extra_segments: tuple
+    fallback: tuple[str, ...]
+
+
+_KOPILOKA = _Phrases(COMMENTS, GENERIC_COMMENTS, TICKETS, TICKET_CHANNELS, EXTRA_SEGMENTS,
+                     ("Problem with {name}, please help", "Ada masalah di {name}, mohon dibantu"))
+_POLISH = _Phrases(pl.COMMENTS_PL, pl.GENERIC_COMMENTS_PL, pl.TICKETS_PL, pl.TICKET_CHANNELS_PL,
+                   pl.EXTRA_SEGMENTS_PL, pl.FALLBACK_TICKETS_PL)
+
+
+def _phrases(project: Project) -> _Phrases:
+    """Polish tables for a Polish project; the Kopiloka mix of Indonesian and English otherwise."""
+    return _POLISH if project.language == "pl" else _KOPILOKA
+
+
+def _segment_name(persona_name: str, language: str = "en") -> str:
+    """'Rina, the commuting office worker' -> 'Commuting office worker'; in Polish 'Kasia, …' drops 'Kasia, '."""
+    for sep in (", the ", ", ") if language == "pl" else (", the ",):
+        if sep in persona_name:
+            name = persona_name.split(sep, 1)[1]
+            return name[:1].upper() + name[1:]
     return persona_name
 
 
@@ -178,16 +206,18 @@ def _timestamps(rng: np.random.Generator, n: int, start: dt.date, days: int) -> 
 def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFrame:
     """``n`` seeded respondents answering for one to three stages each (see :mod:`.survey` columns)."""
     rng = np.random.default_rng(seed)
+    phrases = _phrases(project)
     stages = [s.id for s in project.stages]
     weights = _stage_weights(project)
     touchpoints = {s: [tp.id for tp in project.touchpoints if tp.stage == s and tp.events] for s in stages}
     segments = []
     for persona in project.personas:
         share = persona.share_of_customers or (0.6 / max(len(project.personas), 1))
-        segments.append((persona.id, _segment_name(persona.name), persona.demographics.age_band or "25–34",
-                         persona.goals or ["—"], persona.pains or ["—"], share))
+        segments.append((persona.id, _segment_name(persona.name, project.language),
+                         persona.demographics.age_band or "25–34", persona.goals or ["—"], persona.pains or ["—"],
+                         share))
     rest = max(0.0, 1.0 - sum(s[-1] for s in segments))
-    for (name, age, goals, pains), part in zip(EXTRA_SEGMENTS, EXTRA_SHARE):
+    for (name, age, goals, pains), part in zip(phrases.extra_segments, EXTRA_SHARE):
         segments.append(("", name, age, goals, pains, rest * part / sum(EXTRA_SHARE)))
     seg_p = np.array([s[-1] for s in segments], dtype=float)
     seg_p = seg_p / seg_p.sum()
@@ -215,7 +245,7 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
             true = curve.get(stage, 0.0) + shift
             emotion = int(np.clip(np.rint(rng.normal(true, 0.8)), -2, 2))
             emotions.append(emotion)
-            pool = COMMENTS.get(stage, GENERIC_COMMENTS)["pos" if emotion >= 1 else "neg"] \
+            pool = phrases.comments.get(stage, phrases.generic)["pos" if emotion >= 1 else "neg"] \
                 if emotion != 0 else []
             comment = str(rng.choice(pool)) if pool and rng.random() < 0.6 else ""
             options = touchpoints.get(stage) or [""]
@@ -242,15 +272,16 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
 def generate_tickets(project: Project, n: int = 200, seed: int = 0) -> pd.DataFrame:
     """``n`` seeded support tickets: ticket_id, timestamp, user_id, channel, category, text."""
     rng = np.random.default_rng(seed)
+    phrases = _phrases(project)
     known = {tp.id for tp in project.touchpoints}
-    pools = [(tp, cat, w, texts) for tp, (cat, w, texts) in TICKETS.items() if tp in known or tp == ""]
+    pools = [(tp, cat, w, texts) for tp, (cat, w, texts) in phrases.tickets.items() if tp in known or tp == ""]
     if len(pools) <= 1:  # not the sample project: plain texts from the touchpoint names
         pools = [(tp.id, next((s.name for s in project.stages if s.id == tp.stage), tp.stage), 1.0,
-                  [f"Problem with {tp.name}, please help", f"Ada masalah di {tp.name}, mohon dibantu"])
+                  [text.format(name=tp.name) for text in phrases.fallback])
                  for tp in project.touchpoints] + [pools[0]] if pools else []
     p = np.array([w for _, _, w, _ in pools], dtype=float)
     p = p / p.sum()
-    channels, channel_p = zip(*TICKET_CHANNELS)
+    channels, channel_p = zip(*phrases.channels)
     times = sorted(_timestamps(rng, n, dt.date(2026, 9, 1), 80))
     rows = []
     for i in range(n):

@@ -19,6 +19,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from .. import i18n
 from ..errors import DataError
 from .events import EventLog
 
@@ -38,8 +39,7 @@ def funnel(log: EventLog, steps: Sequence[str] | None = None) -> pd.DataFrame:
     else:
         level, names = "stage", list(log.stages)
     if not names:
-        raise DataError(f"{log.source}: no stages to build a funnel from; give a project, a 'stage' column, "
-                        "or the funnel's events (cjm overlay --funnel EVENT,EVENT,...)")
+        raise DataError(i18n.t("errors.overlay.no_funnel_stages", source=log.source))
     t = log.table
     opened = t.agg(**{f"o{i}": t.user_id.nunique(where=t[level] == name) for i, name in enumerate(names)})
     ordered = with_position(t.filter(t[level].isin(names)).select("user_id", "ts", "seq", level))

@@ -62,9 +62,10 @@ def gaps(log: EventLog) -> pd.DataFrame:
 def switch_points(log: EventLog, kind: str = "channel", n: int = 10) -> pd.DataFrame:
     """The ``n`` most frequent switches of one kind (from -> to), with their drop-off rate."""
     if kind not in GAP_KINDS:
+        from .. import i18n
         from ..errors import DataError
 
-        raise DataError(f"gap kind {kind!r} is not known; use one of {', '.join(GAP_KINDS)}")
+        raise DataError(i18n.t("errors.overlay.gap_kind", kind=repr(kind), kinds=", ".join(GAP_KINDS)))
     s = _steps(log)
     prev = s[f"prev_{kind}"]
     moved = s.filter(s[kind].notnull() & prev.notnull() & (s[kind] != prev))

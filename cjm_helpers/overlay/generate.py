@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import i18n
 from ..errors import DataError
 from ..model import Project
 from .events import CONVERSION_HINT as CONVERSION_LIKE
@@ -48,8 +49,7 @@ def _stage_events(project: Project) -> list[list[tuple[str, str, str]]]:
                   for tp in project.touchpoints if tp.stage == stage.id for e in tp.events]
         out.append(events)
     if not any(out):
-        raise DataError(f"project {project.name!r}: no touchpoint lists any event name, so there is nothing "
-                        "to generate; add event names to the touchpoints (step 4)")
+        raise DataError(i18n.t("errors.overlay.nothing_to_generate", project=repr(project.name)))
     return out
 
 
@@ -96,7 +96,7 @@ def generate_events(project: Project, users: int = 2000, seed: int = 0,
     Columns: user_id, session_id, timestamp (text, UTC), event, channel, device.
     """
     if users < 1:
-        raise DataError(f"users must be at least 1, not {users}")
+        raise DataError(i18n.t("errors.overlay.users", users=users))
     rng = np.random.default_rng(seed)
     stages = _stage_events(project)
     origin = dt.datetime.combine(start, dt.time())

@@ -14,6 +14,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from .. import i18n
 from ..errors import DataError
 from .events import EventLog
 
@@ -32,7 +33,7 @@ def path_keys(by: str) -> list[str]:
         return ["user_id"]
     if by == "session":
         return ["user_id", "path_session"]
-    raise DataError(f"paths by {by!r} are not possible; use by='user' or by='session'")
+    raise DataError(i18n.t("errors.overlay.paths_by", by=repr(by)))
 
 
 def steps_table(log: EventLog, by: str = "user", on: str = "event") -> ir.Table:
@@ -45,7 +46,7 @@ def steps_table(log: EventLog, by: str = "user", on: str = "event") -> ir.Table:
     elif on == "stage":
         label = t.stage.fill_null(t.event)
     else:
-        raise DataError(f"steps on {on!r} are not possible; use on='event', 'touchpoint' or 'stage'")
+        raise DataError(i18n.t("errors.overlay.steps_on", on=repr(on)))
     path_keys(by)
     return t.select(user_id=t.user_id, path_session=t.session_id.fill_null(""), label=label,
                     ts=t.ts, seq=t.seq)

@@ -23,11 +23,22 @@ MAX_HEATMAP = 14
 
 
 def _label(text: object, width: int = MAX_LABEL) -> str:
-    return "\n".join(textwrap.wrap(str(text), width)) or "—"
+    """A label wrapped to at most two lines, the rest cut with an ellipsis, so no name can crowd out a plot."""
+    return "\n".join(textwrap.wrap(str(text), width, max_lines=2, placeholder="…")) or "—"
+
+
+def _fit_ticks(fig: Figure) -> Figure:
+    """Shorten category tick labels longer than a label may be (user names of events, steps, channels)."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = axis.get_ticklabels()
+            if any(len(label.get_text()) > MAX_LABEL for label in labels):
+                axis.set_ticks(axis.get_ticklocs(), [_label(label.get_text()) for label in labels])
+    return fig
 
 
 def _empty(title: str, lang: str) -> Figure:
-    fig, ax = plt.subplots(figsize=(8, 2.5))
+    fig, ax = plt.subplots(figsize=(8, 2.5), layout="constrained")
     ax.axis("off")
     ax.set_title(title)
     ax.text(0.5, 0.5, t("feedback.plot.no_data", lang), ha="center", va="center", color="#666")
@@ -45,7 +56,7 @@ def plot_funnel(frame: pd.DataFrame, lang: str = "en") -> Figure:
         return _empty(title, lang)
     long = frame.melt(id_vars="step", value_vars=["users_open", "users_closed"], var_name="kind", value_name="users")
     long["kind"] = long["kind"].map({"users_open": _tr("funnel.open", lang), "users_closed": _tr("funnel.closed", lang)})
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(frame) + 1.8))
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(frame) + 1.8), layout="constrained")
     sns.barplot(data=long, y="step", x="users", hue="kind", orient="h", ax=ax,
                 palette=[PALETTE["open"], PALETTE["closed"]])
     for i, row in frame.reset_index(drop=True).iterrows():
@@ -53,8 +64,7 @@ def plot_funnel(frame: pd.DataFrame, lang: str = "en") -> Figure:
                 fontsize=9, color=PALETTE["closed"])
     ax.set(title=title, xlabel=_tr("funnel.users", lang), ylabel=_tr("funnel.step", lang))
     ax.legend(title=None, loc="lower right")
-    fig.tight_layout()
-    return fig
+    return _fit_ticks(fig)
 
 
 def plot_transitions(frame: pd.DataFrame, lang: str = "en") -> Figure:
@@ -69,14 +79,17 @@ def plot_transitions(frame: pd.DataFrame, lang: str = "en") -> Figure:
     matrix = shown.pivot_table(index="from", columns="to", values="users", aggfunc="sum", fill_value=0)
     matrix = matrix.reindex(index=[k for k in keep if k in matrix.index],
                             columns=[k for k in keep if k in matrix.columns], fill_value=0)
-    fig, ax = plt.subplots(figsize=(1.0 + 0.62 * len(matrix.columns), 1.2 + 0.5 * len(matrix.index)))
+    matrix.index = [_label(name) for name in matrix.index]  # before drawing: seaborn lays out as it draws
+    matrix.columns = [_label(name) for name in matrix.columns]
+    label_width = max((len(line) for name in matrix.index for line in str(name).split("\n")), default=0)
+    fig, ax = plt.subplots(figsize=(max(6.0, 2.4 + 0.62 * len(matrix.columns) + 0.08 * label_width),
+                                    max(3.5, 2.2 + 0.5 * len(matrix.index))), layout="constrained")
     sns.heatmap(matrix, annot=True, fmt="d", cmap="Blues", cbar_kws={"label": _tr("transitions.colour", lang)},
                 ax=ax, annot_kws={"fontsize": 8})
     subtitle = _tr("transitions.more", lang, shown=len(keep), total=len(busiest)) if len(busiest) > len(keep) else ""
     ax.set(title=title + (f"\n{subtitle}" if subtitle else ""), xlabel=_tr("transitions.to", lang),
            ylabel=_tr("transitions.from", lang))
-    fig.tight_layout()
-    return fig
+    return _fit_ticks(fig)
 
 
 def plot_time_between_stages(frame: pd.DataFrame, lang: str = "en") -> Figure:
@@ -86,7 +99,7 @@ def plot_time_between_stages(frame: pd.DataFrame, lang: str = "en") -> Figure:
     if data.empty:
         return _empty(title, lang)
     pairs = [f"{a} → {b}" for a, b in zip(data["from_stage"], data["to_stage"])]
-    fig, ax = plt.subplots(figsize=(9, 0.6 * len(data) + 1.6))
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(data) + 1.6), layout="constrained")
     y = np.arange(len(data))
     ax.barh(y, data["median_hours"], color=PALETTE["closed"])
     ax.errorbar(data["median_hours"], y, xerr=[data["median_hours"] - data["q1_hours"],
@@ -95,8 +108,7 @@ def plot_time_between_stages(frame: pd.DataFrame, lang: str = "en") -> Figure:
     ax.set_yticks(y, pairs)
     ax.invert_yaxis()
     ax.set(title=title, xlabel=_tr("time.hours", lang), ylabel=_tr("time.pair", lang))
-    fig.tight_layout()
-    return fig
+    return _fit_ticks(fig)
 
 
 def plot_gaps(frame: pd.DataFrame, lang: str = "en") -> Figure:
@@ -109,7 +121,7 @@ def plot_gaps(frame: pd.DataFrame, lang: str = "en") -> Figure:
         kind=data["kind"].map(lambda k: _tr(f"gaps.{k}", lang)),
         switch=data["switched"].map({True: _tr("gaps.with_switch", lang), False: _tr("gaps.without_switch", lang)}),
     )
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
     sns.barplot(data=data, x="kind", y="drop_off", hue="switch", ax=ax,
                 palette=[PALETTE["switch"], PALETTE["no_switch"]],
                 hue_order=[_tr("gaps.with_switch", lang), _tr("gaps.without_switch", lang)])
@@ -119,8 +131,7 @@ def plot_gaps(frame: pd.DataFrame, lang: str = "en") -> Figure:
     ax.set(title=title, xlabel=_tr("gaps.kind", lang), ylabel=_tr("gaps.drop_off", lang))
     ax.set_ylim(0, float(data["drop_off"].max()) * 1.3)
     ax.legend(title=None, loc="upper center", ncols=2, bbox_to_anchor=(0.5, -0.15), frameon=False)
-    fig.tight_layout()
-    return fig
+    return _fit_ticks(fig)
 
 
 def plot_kpis(frame: pd.DataFrame, lang: str = "en") -> Figure:
@@ -129,7 +140,7 @@ def plot_kpis(frame: pd.DataFrame, lang: str = "en") -> Figure:
     if frame.empty:
         return _empty(title, lang)
     names = [t(f"overlay.kpi.{k}", lang) if _has(f"overlay.kpi.{k}") else k.replace("_", " ") for k in frame["kpi"]]
-    fig, ax = plt.subplots(figsize=(9, 0.5 * len(frame) + 1.5))
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(frame) + 1.5), layout="constrained")
     colours = [PALETTE["closed"] if u == "share" else PALETTE["stated"] for u in frame["unit"]]
     ax.barh(range(len(frame)), frame["value"], color=colours)
     for i, (value, unit) in enumerate(zip(frame["value"], frame["unit"])):
@@ -139,8 +150,7 @@ def plot_kpis(frame: pd.DataFrame, lang: str = "en") -> Figure:
     ax.invert_yaxis()
     ax.set_xlim(0, max(1.0, float(frame["value"].max()) * 1.25))
     ax.set(title=title, xlabel=_tr("kpis.value", lang))
-    fig.tight_layout()
-    return fig
+    return _fit_ticks(fig)
 
 
 def _has(key: str) -> bool:
@@ -158,13 +168,12 @@ def plot_attribution(frame: pd.DataFrame, lang: str = "en", by: str = "touchpoin
     long = frame.melt(id_vars="label", value_vars=models, var_name="model", value_name="share")
     long["model"] = long["model"].map(lambda m: _tr(f"attribution.{m}", lang))
     long["label"] = long["label"].map(_label)
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(frame) + 1.8))
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(frame) + 1.8), layout="constrained")
     sns.barplot(data=long, y="label", x="share", hue="model", orient="h", ax=ax, palette="deep")
     ax.xaxis.set_major_formatter(lambda v, _: format_percent(v, lang, 0))
     ax.set(title=title, xlabel=_tr("attribution.share", lang), ylabel="")
     ax.legend(title=None, loc="lower right")
-    fig.tight_layout()
-    return fig
+    return _fit_ticks(fig)
 
 
 def plot_emotion_curve(frame: pd.DataFrame, lang: str = "en") -> Figure:
@@ -173,7 +182,7 @@ def plot_emotion_curve(frame: pd.DataFrame, lang: str = "en") -> Figure:
     if frame.empty:
         return _empty(title, lang)
     x = np.arange(len(frame))
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
     ax.axhline(0, color="#bbb", lw=1)
     ax.fill_between(x, frame["ci_low"].astype(float), frame["ci_high"].astype(float), color=PALETTE["survey"],
                     alpha=0.18, label=_tr("emotion.ci", lang, level="95%"))
@@ -190,8 +199,7 @@ def plot_emotion_curve(frame: pd.DataFrame, lang: str = "en") -> Figure:
     ax.set_ylim(-2.5, 2.5)
     ax.set(title=title, ylabel=_tr("emotion.score", lang), xlabel=_tr("emotion.stage", lang))
     ax.legend(loc="upper left", fontsize=8, ncols=2)
-    fig.tight_layout()
-    return fig
+    return _fit_ticks(fig)
 
 
 def plot_segments(frame: pd.DataFrame, lang: str = "en") -> Figure:
@@ -199,7 +207,7 @@ def plot_segments(frame: pd.DataFrame, lang: str = "en") -> Figure:
     title = _tr("segments.title", lang)
     if frame.empty:
         return _empty(title, lang)
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(frame) + 1.5))
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(frame) + 1.5), layout="constrained")
     ax.barh(range(len(frame)), frame["respondents"], color=PALETTE["closed"])
     for i, (n, share) in enumerate(zip(frame["respondents"], frame["share"])):
         ax.text(n, i, f"  {int(n)} ({format_percent(share, lang)})", va="center", fontsize=9)
@@ -207,8 +215,7 @@ def plot_segments(frame: pd.DataFrame, lang: str = "en") -> Figure:
     ax.invert_yaxis()
     ax.set_xlim(0, float(frame["respondents"].max()) * 1.3)
     ax.set(title=title, xlabel=_tr("segments.respondents", lang), ylabel=_tr("segments.segment", lang))
-    fig.tight_layout()
-    return fig
+    return _fit_ticks(fig)
 
 
 def plot_tickets(frame: pd.DataFrame, lang: str = "en") -> Figure:
@@ -220,9 +227,8 @@ def plot_tickets(frame: pd.DataFrame, lang: str = "en") -> Figure:
     label = data["touchpoint_name"].where(data["touchpoint_name"].astype(str).str.len() > 0,
                                           t("feedback.label.unmatched", lang))
     data = data.assign(label=label.map(_label), stage_name=data["stage_name"].replace("", "—"))
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(data) + 1.6))
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(data) + 1.6), layout="constrained")
     sns.barplot(data=data, y="label", x="tickets", hue="stage_name", dodge=False, orient="h", ax=ax, palette="deep")
     ax.set(title=title, xlabel=_tr("tickets.tickets", lang), ylabel=_tr("tickets.touchpoint", lang))
     ax.legend(title=_tr("tickets.stage", lang), fontsize=8)
-    fig.tight_layout()
-    return fig
+    return _fit_ticks(fig)

@@ -36,6 +36,7 @@ from .feedback_input import (
 )
 from .keywords_id import SAME_AS_ID, STOPWORDS_ID
 from .feedback_samples import generate_tickets
+from .keywords_pl import STOPWORDS_PL, SYNONYMS_PL
 
 __all__ = [
     "load_tickets", "ticket_counts", "ticket_quotes", "generate_tickets", "match_touchpoint",
@@ -50,7 +51,7 @@ TICKET_COLUMNS: tuple[str, ...] = (
 STOPWORDS = frozenset(
     "and with from the for on of in to a an by app store page screen order orders your my our "
     "weekly new".split()
-)
+) | STOPWORDS_PL
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "payment": ("bayar", "pembayaran", "paid", "pay", "refund", "saldo", "e-wallet", "ewallet", "gopay",
@@ -81,8 +82,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ad": ("iklan", "ads"),
     "promo": ("promo", "diskon", "voucher", "discount", "potongan"),
     "menu": ("menu", "harga", "price"),
+    **SYNONYMS_PL,
 }
-"""Extra words (Indonesian and English) for words that appear in touchpoint names."""
+"""Extra words (Indonesian, English and Polish) for words that appear in touchpoint names."""
 
 STOPWORDS = STOPWORDS | STOPWORDS_ID
 SYNONYMS.update({word: (english, *SYNONYMS.get(english, ())) for word, english in SAME_AS_ID.items()})

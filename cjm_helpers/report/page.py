@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 import io
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..i18n import catalogue, format_date, format_number, format_percent, t
+from ..text import esc
 
 PAGE_CSS = """
 :root{--cjm-ink:#1d2b36;--cjm-navy:#1f3b57;--cjm-accent:#2a7ab0;--cjm-soft:#eef3f8;--cjm-line:#d5dee7;
@@ -73,11 +73,6 @@ PERCENT_COLUMNS = frozenset({
     "conversion", "drop_off", "first_touch", "last_touch", "markov_removal", "share", "rate",
     "drop_off_rate", "conversion_rate", "share_of_users",
 })
-
-
-def esc(value: object) -> str:
-    """Escape any value for HTML text and attributes."""
-    return html.escape(str(value), quote=True)
 
 
 def heading(key: str, lang: str) -> str:

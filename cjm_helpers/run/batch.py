@@ -9,9 +9,7 @@ raises :class:`RunFailed` so the command exits non-zero.
 
 from __future__ import annotations
 
-import html
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -21,6 +19,7 @@ from typing import Any
 from ..errors import CJMError, DataError
 from ..i18n import check_language, t
 from ..model import Project
+from ..text import esc, slug, unique_id
 from .params import FOR_EACH_KINDS, RunParams
 from .suite import RunFailed, data_paths, run_suite
 
@@ -43,12 +42,6 @@ class VariantOutcome:
     message: str = ""
 
 
-def slug(text: str) -> str:
-    """A folder-safe name: lower-case letters, digits and '-' only."""
-    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return value[:60] or "x"
-
-
 def _read_table(path: str) -> Any:
     import pandas as pd
 
@@ -59,12 +52,12 @@ def _read_table(path: str) -> Any:
             return pd.read_excel(path, dtype=str).fillna("")
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
-        raise DataError(f"{path}: no such file; check the path") from None
+        raise DataError(t("errors.run.no_file", path=path)) from None
     except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text; save it as UTF-8 (in a spreadsheet: 'CSV UTF-8')") from None
+        raise DataError(t("errors.run.not_utf8", path=path)) from None
     except (OSError, ValueError, ImportError) as exc:  # pandas' ParserError and EmptyDataError are ValueErrors
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path}: cannot be read as a table ({detail}); check the file's format") from None
+        raise DataError(t("errors.run.not_table", path=path, reason=detail)) from None
 
 
 def _column(frame: Any, wanted: str) -> str | None:
@@ -78,22 +71,19 @@ def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: 
     ``user_id`` column the event log is cut to the same users.
     """
     if not survey_file:
-        raise DataError("--for-each segment needs a survey; give --survey FILE or declare one in the project")
+        raise DataError(t("errors.run.segment_needs_survey"))
     survey = _read_table(survey_file)
     seg_col = _column(survey, "segment")
     if seg_col is None:
-        raise DataError(f"{survey_file}: no 'segment' column, so there are no segments to run for; "
-                        "add one or use --for-each persona")
+        raise DataError(t("errors.run.no_segment_column", path=survey_file))
     user_col = _column(survey, "user_id")
     events = _read_table(events_file) if events_file and user_col else None
     event_user_col = _column(events, "user_id") if events is not None else None
     variants = []
     used: set[str] = set()
     for value in sorted(v for v in survey[seg_col].unique() if str(v).strip()):
-        folder = base = f"segment-{slug(str(value))}"
-        n = 2
-        while folder in used:  # 'Office workers' and 'office-workers', or two non-Latin names
-            folder, n = f"{base}-{n}", n + 1
+        # 'Office workers' and 'office-workers', or two non-Latin names, get folders of their own
+        folder = unique_id(f"segment-{slug(str(value), limit=60)}", used)
         used.add(folder)
         data_dir = out_dir / folder / "data"
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -110,21 +100,21 @@ def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: 
         variants.append(Variant("segment", str(value), str(value), folder,
                                 replace(params, parameters=extra, **new)))
     if not variants:
-        raise DataError(f"{survey_file}: the 'segment' column is empty; fill it in or use --for-each persona")
+        raise DataError(t("errors.run.empty_segment_column", path=survey_file))
     return variants
 
 
 def plan_batch(project: Project, project_file: Path, kind: str, out_dir: Path, params: RunParams) -> list[Variant]:
     """The runs of a batch, in a stable order."""
     if kind not in FOR_EACH_KINDS:
-        raise CJMError(f"cannot run for each {kind!r}; use one of {', '.join(FOR_EACH_KINDS)}")
+        raise CJMError(t("errors.run.for_each", kind=repr(kind), kinds=", ".join(FOR_EACH_KINDS)))
     if kind == "persona":
         if not project.personas:
-            raise CJMError(f"{project_file}: the project has no personas yet; add them in step 2")
+            raise CJMError(t("errors.run.no_personas", path=project_file))
         return [Variant("persona", p.id, p.name, f"persona-{p.id}", params) for p in project.personas]
     if kind == "journey":
         if not project.journeys:
-            raise CJMError(f"{project_file}: the project has no journeys yet; add one in step 5")
+            raise CJMError(t("errors.run.no_journeys", path=project_file))
         return [Variant("journey", j.id, j.name, f"journey-{j.id}", params) for j in project.journeys]
     data = data_paths(project_file, project, params)
     return segment_variants(data["survey_file"], data["events_file"], out_dir, params)
@@ -192,7 +182,6 @@ def index_html(project: Project, kind: str, outcomes: list[VariantOutcome], lang
     """The batch's index page: one row per run with links to its report and walkthrough."""
     from ..report.page import PAGE_CSS
 
-    esc = html.escape
     rows = []
     for o in outcomes:
         v = o.variant

@@ -8,7 +8,9 @@ which opens the primary persona and the first journey by default, works on it.
 from __future__ import annotations
 
 from ..errors import CJMError
+from ..i18n import t
 from ..model import Project, TargetPersona
+from .params import FOR_EACH_KINDS
 
 
 def focus_on_persona(project: Project, persona_id: str) -> Project:
@@ -37,4 +39,4 @@ def focus_project(project: Project, kind: str, key: str) -> Project:
         return focus_on_journey(project, key)
     if kind == "segment":
         return project
-    raise CJMError(f"cannot run for each {kind!r}; use persona, segment or journey")
+    raise CJMError(t("errors.run.for_each", kind=repr(kind), kinds=", ".join(FOR_EACH_KINDS)))

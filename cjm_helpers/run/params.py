@@ -14,24 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, t
 from ..yamlio import YamlError, parse_yaml
 
 FOR_EACH_KINDS: tuple[str, ...] = ("persona", "segment", "journey")
 STEP_NUMBERS: tuple[int, ...] = tuple(range(0, 9))
 
-PARAM_KEYS: dict[str, str] = {
-    "language": f"one of {', '.join(LANGUAGES)}",
-    "events_file": "a path to the event log (CSV or Parquet)",
-    "survey_file": "a path to the survey (CSV)",
-    "tickets_file": "a path to the support tickets (CSV)",
-    "only": "a list of step numbers 0-8, e.g. [3, 7]",
-    "for_each": f"one of {', '.join(FOR_EACH_KINDS)}",
-    "jobs": "a whole number of parallel runs, 1 or more",
-    "show_code": "true or false",
-    "parameters": "a mapping of extra notebook parameters (names to plain values)",
-}
-"""The keys a params file may hold, with what each must be (used in error messages)."""
+PARAM_KEYS: tuple[str, ...] = ("language", "events_file", "survey_file", "tickets_file", "only", "for_each", "jobs",
+                              "show_code", "parameters")
+"""The keys a params file may hold; what each must be is ``errors.params.wanted.<key>`` in the catalogues."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +46,8 @@ class RunParams:
 
 
 def _bad(source: str, key: str, value: Any) -> DataError:
-    return DataError(f"{source}: key {key!r} must be {PARAM_KEYS[key]}, not {value!r}; fix the value and run again")
+    wanted = t(f"errors.params.wanted.{key}", languages=", ".join(LANGUAGES), kinds=", ".join(FOR_EACH_KINDS))
+    return DataError(t("errors.params.bad_value", source=source, key=repr(key), wanted=wanted, value=repr(value)))
 
 
 def _path(value: Any, base: Path, source: str, key: str) -> str:
@@ -76,7 +68,7 @@ def parse_only(value: Any, source: str = "--only") -> tuple[int, ...]:
     elif isinstance(value, list):
         items = value
     else:
-        raise DataError(f"{source}: must be step numbers 0-8, e.g. 3,7; got {value!r}")
+        raise DataError(t("errors.params.steps", source=source, value=repr(value)))
     steps: list[int] = []
     for item in items:
         try:
@@ -84,7 +76,7 @@ def parse_only(value: Any, source: str = "--only") -> tuple[int, ...]:
         except (TypeError, ValueError):
             number = -1
         if number not in STEP_NUMBERS:
-            raise DataError(f"{source}: {item!r} is not a step number; use numbers 0-8, e.g. 3,7")
+            raise DataError(t("errors.params.not_step", source=source, item=repr(item)))
         if number not in steps:
             steps.append(number)
     return tuple(sorted(steps))
@@ -95,13 +87,12 @@ def params_from_mapping(data: Any, source: str, base: Path) -> RunParams:
     if data is None:
         return RunParams()
     if not isinstance(data, dict):
-        raise DataError(f"{source}: a params file must be a mapping of keys to values, e.g. 'language: id'")
+        raise DataError(t("errors.params.not_mapping", source=source))
     unknown = sorted(str(k) for k in data if k not in PARAM_KEYS)
     if unknown:
-        raise DataError(
-            f"{source}: unknown key {unknown[0]!r}" + (f" (and {', '.join(map(repr, unknown[1:]))})" if unknown[1:] else "")
-            + f"; the keys a params file may hold are: {', '.join(PARAM_KEYS)}"
-        )
+        key = "errors.params.unknown_keys" if unknown[1:] else "errors.params.unknown_key"
+        raise DataError(t(key, source=source, key=repr(unknown[0]), others=", ".join(map(repr, unknown[1:])),
+                          keys=", ".join(PARAM_KEYS)))
     values: dict[str, Any] = {}
     if "language" in data:
         if data["language"] not in LANGUAGES:
@@ -133,10 +124,9 @@ def params_from_mapping(data: Any, source: str, base: Path) -> RunParams:
             raise _bad(source, "parameters", extra)
         for name, value in extra.items():
             if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-                raise DataError(f"{source}: parameters: {name!r} is not a notebook parameter name")
+                raise DataError(t("errors.params.not_parameter", source=source, name=repr(name)))
             if not isinstance(value, (str, int, float, bool)) and value is not None:
-                raise DataError(f"{source}: parameters.{name} must be a plain value (text, number, "
-                                f"true/false), not {type(value).__name__}")
+                raise DataError(t("errors.params.not_plain", source=source, name=name, type=type(value).__name__))
         values["parameters"] = dict(extra)
     return RunParams(**values)
 
@@ -147,9 +137,9 @@ def load_params(path: str | os.PathLike[str]) -> RunParams:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DataError(f"{file}: no such params file; check the path given to --params") from None
+        raise DataError(t("errors.params.no_file", file=file)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{file}: cannot read the params file ({exc}); save it as UTF-8 text") from None
+        raise DataError(t("errors.params.unreadable", file=file, reason=exc)) from None
     try:
         data = parse_yaml(text)
     except YamlError as exc:

@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..environment import scoped_environ
 from ..errors import CJMError
 from ..i18n import check_language, t
 from ..model import Project
+from ..text import step_number
 from .params import RunParams
 
 TOTAL_STEPS = 8
@@ -70,26 +72,20 @@ class RunResult:
     report: Path | None = None
 
 
-def step_number(path: Path) -> int:
-    """'03_target_personas.ipynb' -> 3 (-1 when the name has no step prefix)."""
-    match = re.match(r"^(\d{2})_", path.name)
-    return int(match.group(1)) if match else -1
-
-
 def choose_notebooks(folder: Path, only: tuple[int, ...] = ()) -> list[Path]:
     """The step notebooks of ``folder`` in order, limited to the ``only`` step numbers if given."""
     if not folder.is_dir():
-        raise CJMError(f"{folder}: no such notebooks folder")
+        raise CJMError(t("errors.notebooks.no_folder", folder=folder))
     found = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
     if not found:
-        raise CJMError(f"{folder}: no step notebooks (files named 00_….ipynb to 08_….ipynb) found")
+        raise CJMError(t("errors.run.no_step_notebooks", folder=folder))
     if not only:
         return found
     chosen = [p for p in found if step_number(p) in only]
     missing = sorted(set(only) - {step_number(p) for p in chosen})
     if missing:
-        raise CJMError(f"{folder}: no notebook for step {', '.join(map(str, missing))}; "
-                       f"available: {', '.join(str(step_number(p)) for p in found)}")
+        raise CJMError(t("errors.run.no_notebook_for_step", folder=folder, steps=", ".join(map(str, missing)),
+                         available=", ".join(str(step_number(p)) for p in found)))
     return chosen
 
 
@@ -109,7 +105,7 @@ def data_paths(project_path: Path, project: Project, params: RunParams) -> dict[
         given = getattr(params, key)
         if given:
             if not Path(given).is_file():
-                raise CJMError(f"{given}: no such file (given as {key.replace('_file', '')} data); check the path")
+                raise CJMError(t("errors.run.no_data_file", path=given, kind=key.removesuffix("_file")))
             out[key] = str(Path(given).resolve())
             continue
         candidate = paths.resolve_data("", project_path, declared)
@@ -148,17 +144,8 @@ def declared_only(notebook: Path, parameters: dict[str, Any]) -> dict[str, Any]:
 @contextmanager
 def kernel_environment(home: Path) -> Iterator[None]:
     """Environment for the kernels: a private CJM_HOME, and no MPLBACKEND (it hides figures)."""
-    saved = {k: os.environ.get(k) for k in ("CJM_HOME", "MPLBACKEND")}
-    os.environ["CJM_HOME"] = str(home)
-    os.environ.pop("MPLBACKEND", None)
-    try:
+    with scoped_environ({"CJM_HOME": str(home), "MPLBACKEND": None}):
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _failure(exc: BaseException, notebook: Path, out_dir: Path, lang: str) -> RunFailed:
@@ -194,6 +181,9 @@ def execute_one(source: Path, target: Path, parameters: dict[str, Any], cwd: Pat
         cwd=str(cwd),
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
         execution_timeout=timeout, config=Config({"KernelManager": {"transport": "ipc"}}),
+        # Shutting a kernel down interrupts it first, and ipykernel logs that interrupt as an
+        # error on our terminal; a cell's real errors still reach the notebook and our message.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
 
 
@@ -206,7 +196,7 @@ def prepare_project(project_file: Path, out_dir: Path, focus: tuple[str, str] | 
     out_dir.mkdir(parents=True, exist_ok=True)
     copy = out_dir / paths.PROJECT_FILE_NAME
     if copy.resolve() == project_file.resolve():
-        raise CJMError(f"{out_dir}: the output folder holds the project itself; choose another --out folder")
+        raise CJMError(t("errors.run.out_is_project", folder=out_dir))
     if focus:
         project = focus_project(project, *focus)
         save_project(project, copy)

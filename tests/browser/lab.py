@@ -37,7 +37,7 @@ def free_port() -> int:
 class LabServer:
     """A running JupyterLab server; ``url(path)`` gives an address with the token."""
 
-    def __init__(self, root: Path, home: Path, env: dict[str, str]) -> None:
+    def __init__(self, root: Path, home: Path, env: dict[str, str], collaborate: bool = False) -> None:
         self.root = root
         self.port = free_port()
         self.token = secrets.token_hex(24)
@@ -60,6 +60,7 @@ class LabServer:
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root}",
             "--LabApp.news_url=None", "--ServerApp.open_browser=False",
+            f"--YDocExtension.disable_rtc={not collaborate}",  # as `cjm lab` (--collaborate) does
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
@@ -119,8 +120,9 @@ class LabServer:
 
 
 @contextmanager
-def lab_server(root: Path, home: Path, env: dict[str, str] | None = None) -> Iterator[LabServer]:
-    server = LabServer(root, home, env or {})
+def lab_server(root: Path, home: Path, env: dict[str, str] | None = None,
+               collaborate: bool = False) -> Iterator[LabServer]:
+    server = LabServer(root, home, env or {}, collaborate)
     try:
         yield server
     finally:

@@ -7,19 +7,37 @@ never reaches a learner for a mistake in their own file.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .i18n import Message
 
 from .i18n import DEFAULT_LANGUAGE, t
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where it is and what to do about it."""
+    """One thing wrong with an input: where it is and what to do about it.
+
+    ``message`` is the English text; ``said`` (when the message comes from the
+    catalogue) lets a form say the same in the learner's language.
+    """
 
     path: str
     message: str
+    said: Message | None = None
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``; as written when it has no catalogue key."""
+        return self.said.text(lang) if self.said is not None else self.message
+
+    def in_language(self, lang: str = "en") -> str:
+        """Like ``str(problem)``, in ``lang``."""
+        text = self.text(lang)
+        return f"{self.path}: {text}" if self.path else text
 
 
 class CJMError(Exception):

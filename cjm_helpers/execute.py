@@ -49,10 +49,11 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 @contextlib.contextmanager
-def sample_workspace() -> Iterator[Path]:
-    """A private copy of the sample project (and its data) for one run; the environment points at it."""
+def sample_workspace(lang: str = paths.DEFAULT_LANGUAGE) -> Iterator[Path]:
+    """A private copy of the sample project in ``lang`` (and its data) for one run; the environment points at it."""
     with tempfile.TemporaryDirectory(prefix="cjm-run-") as tmp:
-        project = paths.create_project(Path(tmp) / "sample", "sample")
+        project = paths.create_project(Path(tmp) / "sample", "sample",
+                                       lang=None if lang == paths.DEFAULT_LANGUAGE else lang)
         with scoped_environ({paths.PROJECT_ENV: str(project), "CJM_HOME": tmp,
                              paths.TODAY_ENV: paths.SAMPLE_REFERENCE_DATE, "MPLBACKEND": None}):
             yield project
@@ -73,29 +74,59 @@ def execute_in_place(path: Path, timeout: int = CELL_TIMEOUT_S) -> nbformat.Note
     return execute_notebook(nbformat.read(path, as_version=4), path.parent, timeout)
 
 
-def refresh_notebooks(names: list[str] | None = None, progress: bool = True) -> list[Path]:
+def choose_chapters(names: list[str] | None = None,
+                    languages: list[str] | None = None) -> dict[str, list[Path]]:
+    """The chapter sources to build, by language: every language with sources unless ``languages`` says.
+
+    ``names`` keeps the chapters whose file name contains one of them, in every chosen language.
+    """
+    from .errors import CJMError
+    from .i18n import check_language, t
+    from .nbbuild import chapter_sources, source_languages
+
+    available = source_languages()
+    for lang in languages or []:
+        check_language(lang)
+        if lang not in available:
+            raise CJMError(t("errors.notebooks.no_language", folder=paths.chapter_sources_dir(lang),
+                             lang=repr(lang), languages=", ".join(available)))
+    chosen: dict[str, list[Path]] = {}
+    for lang in languages or available:
+        found = [s for s in chapter_sources(lang=lang) if not names or any(n in s.name for n in names)]
+        if found:
+            chosen[lang] = found
+    if not chosen:
+        known = ", ".join(s.stem for s in chapter_sources()) or t("errors.none_yet")
+        raise CJMError(t("errors.notebooks.no_match", names=repr(" ".join(names or [])), known=known))
+    return chosen
+
+
+def refresh_notebooks(names: list[str] | None = None, progress: bool = True,
+                      languages: list[str] | None = None) -> list[Path]:
     """Build the chosen chapters from their sources, run them on the sample, write them with outputs.
 
-    This is the only way the committed outputs change: a notebook is written
-    only after it ran without error, so a failing chapter keeps its old file.
+    Each language's chapters run on that language's sample (Indonesian Kopiloka for
+    ``id``), so the stored outputs speak the chapter's language. This is the only way
+    the committed outputs change: a notebook is written only after it ran without
+    error, so a failing chapter keeps its old file.
     """
     from tqdm.auto import tqdm
 
-    from .nbbuild import build_notebook, chapter_sources, notebook_path
+    from .nbbuild import build_notebook, notebook_path
 
-    chosen = [s for s in chapter_sources() if not names or any(n in s.name for n in names)]
-    if not chosen:
-        from .errors import CJMError
-        from .i18n import t
-
-        known = ", ".join(s.stem for s in chapter_sources()) or t("errors.none_yet")
-        raise CJMError(t("errors.notebooks.no_match", names=repr(" ".join(names or [])), known=known))
+    chosen = choose_chapters(names, languages)
     written = []
-    with sample_workspace():
-        for source in tqdm(chosen, desc="notebooks", unit="nb", disable=not progress):
-            target = notebook_path(source)
-            nb = normalise(execute_notebook(build_notebook(source), target.parent))
-            nbformat.validate(nb)
-            target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
-            written.append(target)
+    total = sum(len(sources) for sources in chosen.values())
+    with tqdm(total=total, desc="notebooks", unit="nb", disable=not progress) as bar:
+        for lang, sources in chosen.items():
+            with sample_workspace(lang):
+                for source in sources:
+                    bar.set_postfix_str(f"{lang}/{source.stem}")
+                    target = notebook_path(source)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    nb = normalise(execute_notebook(build_notebook(source), target.parent))
+                    nbformat.validate(nb)
+                    target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+                    written.append(target)
+                    bar.update(1)
     return written

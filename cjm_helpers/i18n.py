@@ -9,6 +9,8 @@ Polish fall back to English for a missing key, and a test lists what is missing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,24 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     if text is None:
         raise KeyError(f"no message {key!r} in the English catalogue")
     return text.format(**values) if values else text
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalogue message not yet put into words: its key and values, said in any language later.
+
+    Problems are found once (in English for the command line) and shown in a form in
+    the learner's language; a value may itself be a :class:`Message` (a word such as
+    'none defined yet' inside a sentence).
+    """
+
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The message in ``lang`` (English where the catalogue lacks it)."""
+        values = {k: v.text(lang) if isinstance(v, Message) else v for k, v in self.values.items()}
+        return t(self.key, lang, **values)
 
 
 def format_number(value: float, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:

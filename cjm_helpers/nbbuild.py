@@ -12,6 +12,11 @@ A chapter is written as one Markdown file, ``notebooks/src/NN_name.md``:
 Only ```` ```python ```` fences make code cells, so examples in other languages
 (```` ```sh ````) stay inside the Markdown. The built notebook has no outputs:
 ``cjm notebooks refresh`` builds, executes and writes it (see :mod:`.execute`).
+
+Translations live beside the English sources, one folder per language
+(``notebooks/src/id/NN_name.md`` builds to ``notebooks/id/NN_name.ipynb``), with the
+same file names and the same code cells; only their prose and the default of the
+``language`` parameter differ.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from . import paths, text
 from .errors import CJMError
 from .i18n import t
 
-SOURCES_DIR = paths.NOTEBOOKS_DIR / "src"
+SOURCES_DIR = paths.chapter_sources_dir()
 SETUP_MARKER = "{{ setup }}"
 CELL_BREAK = "+++"
 _FENCE_OPEN = re.compile(r"^```python(?:\s+tags=(?P<tags>[\w,\-]+))?\s*$")
@@ -36,7 +41,7 @@ project_file: str = ""  # project file to open; empty: the one `cjm lab` chose, 
 events_file: str = ""  # event log (CSV or Parquet); empty: the file the project declares
 survey_file: str = ""  # survey answers (CSV); empty: the file the project declares
 tickets_file: str = ""  # support tickets (CSV); empty: the file the project declares
-language: str = "en"  # language of labels and messages: en, id or pl
+language: str = "{language}"  # language of labels and messages: en, id or pl; empty: the project's language
 interactive: bool = True  # True: editable forms; False (headless runs): filled-in cards only"""
 
 SETUP_TEMPLATE = """\
@@ -64,14 +69,49 @@ def step_number(source: Path) -> int:
     return number
 
 
-def chapter_sources(folder: Path | None = None) -> list[Path]:
-    """The chapter sources in order: 00_…, 01_…, … 08_…."""
-    return sorted((folder or SOURCES_DIR).glob("[0-9][0-9]_*.md"))
+def chapter_sources(folder: Path | None = None, lang: str = paths.DEFAULT_LANGUAGE) -> list[Path]:
+    """The chapter sources of one language in order: 00_…, 01_…, … 08_…."""
+    return sorted((folder or paths.chapter_sources_dir(lang)).glob("[0-9][0-9]_*.md"))
+
+
+def source_languages() -> list[str]:
+    """The languages whose chapter sources exist, English first."""
+    from .i18n import LANGUAGES
+
+    return [lang for lang in LANGUAGES if chapter_sources(lang=lang)]
+
+
+def source_language(source: Path) -> str:
+    """The language a chapter source is written in, from its folder: ``src/id/…`` -> 'id'."""
+    from .i18n import LANGUAGES
+
+    folder = source.parent.name
+    return folder if folder in LANGUAGES and folder != paths.DEFAULT_LANGUAGE else paths.DEFAULT_LANGUAGE
 
 
 def notebook_path(source: Path, folder: Path | None = None) -> Path:
-    """Where the notebook built from ``source`` lives."""
-    return (folder or paths.NOTEBOOKS_DIR) / (source.stem + ".ipynb")
+    """Where the notebook built from ``source`` lives (``notebooks/<lang>/`` for a translation)."""
+    return (folder or paths.notebooks_dir(source_language(source))) / (source.stem + ".ipynb")
+
+
+def parameters_source(lang: str = paths.DEFAULT_LANGUAGE) -> str:
+    """The parameters cell of a chapter in ``lang``.
+
+    An English chapter follows the project's language (empty default); a translated
+    chapter speaks its own, and without a project it opens that language's sample.
+    """
+    return PARAMETERS_SOURCE.format(language="" if lang == paths.DEFAULT_LANGUAGE else lang)
+
+
+def code_cells(source: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """The code a chapter source runs, in order: (source, tags) of each ```python block and setup."""
+    out = []
+    for cell in _split(source.read_text(encoding="utf-8"), source.name):
+        if cell.kind == "setup":
+            out.append((SETUP_MARKER, ()))
+        elif cell.kind == "code":
+            out.append(("\n".join(cell.lines).strip("\n"), tuple(cell.tags)))
+    return out
 
 
 def _split(text: str, where: str) -> list[_Cell]:
@@ -109,10 +149,11 @@ def _split(text: str, where: str) -> list[_Cell]:
 def build_notebook(source: Path) -> nbformat.NotebookNode:
     """The notebook (without outputs) that a chapter source describes."""
     number = step_number(source)
+    lang = source_language(source)
     nb = nbformat.v4.new_notebook()
     for cell in _split(source.read_text(encoding="utf-8"), source.name):
         if cell.kind == "setup":
-            nb.cells.append(nbformat.v4.new_code_cell(PARAMETERS_SOURCE, metadata={"tags": ["parameters"]}))
+            nb.cells.append(nbformat.v4.new_code_cell(parameters_source(lang), metadata={"tags": ["parameters"]}))
             nb.cells.append(nbformat.v4.new_code_cell(SETUP_TEMPLATE.format(number=number),
                                                       metadata={"tags": ["cjm-setup"]}))
         elif cell.kind == "code":
@@ -120,7 +161,10 @@ def build_notebook(source: Path) -> nbformat.NotebookNode:
             nb.cells.append(nbformat.v4.new_code_cell("\n".join(cell.lines).strip("\n"), metadata=meta))
         else:
             nb.cells.append(nbformat.v4.new_markdown_cell("\n".join(cell.lines).strip("\n")))
-    nb.metadata["cjm"] = {"step": number, "source": f"src/{source.name}"}
+    where = source.name if lang == paths.DEFAULT_LANGUAGE else f"{lang}/{source.name}"
+    nb.metadata["cjm"] = {"step": number, "source": f"src/{where}"}
+    if lang != paths.DEFAULT_LANGUAGE:
+        nb.metadata["cjm"]["language"] = lang
     return nb
 
 
@@ -129,10 +173,13 @@ def cell_signature(nb: nbformat.NotebookNode) -> list[tuple[str, str, tuple[str,
     return [(c.cell_type, c.source, tuple(c.get("metadata", {}).get("tags", []))) for c in nb.cells]
 
 
-def stale_notebooks(folder: Path | None = None) -> list[str]:
+def stale_notebooks(folder: Path | None = None, lang: str = paths.DEFAULT_LANGUAGE) -> list[str]:
     """Names of committed notebooks whose cells differ from their sources (or that are missing)."""
     stale = []
-    for source in chapter_sources(folder and folder / "src"):
+    src = None
+    if folder is not None:
+        src = folder / "src" if lang == paths.DEFAULT_LANGUAGE else folder.parent / "src" / lang
+    for source in chapter_sources(src, lang):
         target = notebook_path(source, folder)
         if not target.exists():
             stale.append(target.name)

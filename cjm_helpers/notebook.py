@@ -548,13 +548,20 @@ def start_step(
     events_file: str = "",
     survey_file: str = "",
     tickets_file: str = "",
-    language: str = "en",
+    language: str = "",
 ) -> Step:
-    """Open the project and data a step notebook works on, and set up plotting."""
+    """Open the project and data a step notebook works on, and set up plotting.
+
+    An empty ``language`` means the project's own; a language given with no project
+    opens a copy of that language's sample.
+    """
     show_errors_as_messages()
     setup_plots()
-    step = Step(number=number, project_path=paths.resolve_project(project_file),
-                language=check_language(language))
+    if language:
+        check_language(language)
+    step = Step(number=number, project_path=paths.resolve_project(project_file, lang=language),
+                language=language or "en")
+    step.language = check_language(language or step.project.language)
     declared = step.project.data
     step.events_path = paths.resolve_data(events_file, step.project_path, declared.events)
     step.survey_path = paths.resolve_data(survey_file, step.project_path, declared.survey)

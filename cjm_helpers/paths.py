@@ -8,6 +8,7 @@ current directory.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .errors import CJMError
@@ -23,6 +24,9 @@ SAMPLE_PROJECT = SAMPLE_DIR / "kopiloka.cjm.yaml"
 SAMPLE_EVENTS = SAMPLE_DIR / "events.csv"
 SAMPLE_SURVEY = SAMPLE_DIR / "survey.csv"
 SAMPLE_TICKETS = SAMPLE_DIR / "tickets.csv"
+SAMPLE_DATA_NAMES: tuple[str, ...] = ("events.csv", "survey.csv", "tickets.csv")
+DEFAULT_LANGUAGE = "en"
+"""The course's first language: its chapters and sample sit at the top of their folders."""
 PROJECT_ENV = "CJM_PROJECT"
 """Environment variable `cjm lab` sets so every notebook opens the same project."""
 PROJECT_FILE_NAME = "project.cjm.yaml"
@@ -30,6 +34,57 @@ TODAY_ENV = "CJM_TODAY"
 """Environment variable that fixes 'today' (YYYY-MM-DD), so review dates read the same in every run."""
 SAMPLE_REFERENCE_DATE = "2026-11-23"
 """The day the committed notebook outputs are computed for; tests and `cjm notebooks refresh` use it."""
+
+
+def notebooks_dir(lang: str = DEFAULT_LANGUAGE) -> Path:
+    """Where a language's notebooks live: ``notebooks/`` for English, ``notebooks/<lang>/`` otherwise."""
+    return NOTEBOOKS_DIR if lang == DEFAULT_LANGUAGE else NOTEBOOKS_DIR / lang
+
+
+def run_notebooks_dir(lang: str = DEFAULT_LANGUAGE) -> Path:
+    """The built notebooks a run in ``lang`` executes: that language's, else the English ones.
+
+    Translated notebooks exist once `cjm notebooks refresh` built them; until then a run
+    still works, with the labels and messages in ``lang`` around English prose.
+    """
+    folder = notebooks_dir(lang)
+    return folder if any(folder.glob("[0-9][0-9]_*.ipynb")) else NOTEBOOKS_DIR
+
+
+def chapter_sources_dir(lang: str = DEFAULT_LANGUAGE) -> Path:
+    """Where a language's chapter sources live: ``notebooks/src/`` or ``notebooks/src/<lang>/``."""
+    src = NOTEBOOKS_DIR / "src"
+    return src if lang == DEFAULT_LANGUAGE else src / lang
+
+
+def sample_project(lang: str = DEFAULT_LANGUAGE) -> Path:
+    """The sample project written in ``lang``; English Kopiloka when that language has none yet."""
+    if lang != DEFAULT_LANGUAGE:
+        found = sorted((SAMPLE_DIR / lang).glob("*.cjm.yaml"))
+        if found:
+            return found[0]
+    return SAMPLE_PROJECT
+
+
+def sample_data_file(project: Path, name: str) -> Path | None:
+    """A data file of a sample: beside its project file, else the shared one in ``sample_data/``.
+
+    The Indonesian Kopiloka tells the same story as the English one, so it reads the
+    same event log and tickets (its survey names segments, goals and pains in
+    Indonesian, so it has its own); a sample business of its own keeps its own files.
+    """
+    for candidate in (project.parent / name, SAMPLE_DIR / name):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _in_sample_dir(path: Path) -> bool:
+    try:
+        path.resolve().relative_to(SAMPLE_DIR.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def workspace_dir() -> Path:
@@ -43,10 +98,14 @@ def starter_names() -> list[str]:
     return names + ["sample"]
 
 
-def starter_path(name: str) -> Path:
+def starter_path(name: str, lang: str = DEFAULT_LANGUAGE) -> Path:
+    """The file `cjm new --template NAME --lang LANG` copies: the language's own, else the English one."""
     if name == "sample":
-        return SAMPLE_PROJECT
+        return sample_project(lang)
     path = MAP_STARTERS_DIR / f"{name}.cjm.yaml"
+    translated = MAP_STARTERS_DIR / lang / path.name
+    if lang != DEFAULT_LANGUAGE and translated.is_file():
+        return translated
     if not path.is_file():
         raise CJMError(t("errors.paths.no_template", name=repr(name), names=", ".join(starter_names())))
     return path
@@ -69,15 +128,20 @@ def _check_folder_name(name: str) -> None:
         raise CJMError(t("errors.paths.device", name=repr(last)))
 
 
-def _copy_new(source: Path, target: Path) -> None:
-    """Copy into a file that must not exist yet: never through a symlink, never over a file."""
+def _write_new(target: Path, data: bytes) -> None:
+    """Write a file that must not exist yet: never through a symlink, never over a file."""
     with open(target, "xb") as out:  # O_CREAT | O_EXCL: a link, even a dangling one, is refused
-        out.write(source.read_bytes())
+        out.write(data)
 
 
-def create_project(folder: str | os.PathLike[str], template: str = "current_state") -> Path:
-    """Copy a starter into ``folder/project.cjm.yaml``; never overwrite an existing project."""
-    source = starter_path(template)
+def create_project(folder: str | os.PathLike[str], template: str = "current_state",
+                   lang: str | None = None) -> Path:
+    """Copy a starter into ``folder/project.cjm.yaml``; never overwrite an existing project.
+
+    With ``lang`` the starter (or sample) written in that language is used, and the
+    project's ``language`` is set to it so every notebook speaks it by default.
+    """
+    source = starter_path(template, lang or DEFAULT_LANGUAGE)
     _check_folder_name(str(folder))
     target_dir = Path(folder)
     if target_dir.exists() and not target_dir.is_dir():
@@ -89,11 +153,17 @@ def create_project(folder: str | os.PathLike[str], template: str = "current_stat
         raise CJMError(t("errors.paths.exists", path=target))
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
-        _copy_new(source, target)
+        data = source.read_bytes()
+        if lang:
+            from .i18n import check_language
+
+            data = with_language(data.decode("utf-8"), check_language(lang)).encode("utf-8")
+        _write_new(target, data)
         if template == "sample":
-            for data_file in (SAMPLE_EVENTS, SAMPLE_SURVEY, SAMPLE_TICKETS):
-                if data_file.exists() and not os.path.lexists(target_dir / data_file.name):
-                    _copy_new(data_file, target_dir / data_file.name)
+            for name in SAMPLE_DATA_NAMES:
+                data_file = sample_data_file(source, name)
+                if data_file is not None and not os.path.lexists(target_dir / name):
+                    _write_new(target_dir / name, data_file.read_bytes())
     except FileExistsError:
         raise CJMError(t("errors.paths.exists", path=target)) from None
     except OSError as exc:
@@ -101,20 +171,37 @@ def create_project(folder: str | os.PathLike[str], template: str = "current_stat
     return target
 
 
-def resolve_project(project_file: str | os.PathLike[str] | None = "") -> Path:
+_LANGUAGE_LINE = re.compile(r"^language:.*$", re.MULTILINE)
+
+
+def with_language(text: str, lang: str) -> str:
+    """A project file's text with its top-level ``language`` set to ``lang`` (added when absent)."""
+    line = f"language: {lang}"
+    if _LANGUAGE_LINE.search(text):
+        return _LANGUAGE_LINE.sub(line, text, count=1)
+    head, sep, rest = text.partition("\n")
+    if head.startswith("schema_version:"):
+        return f"{head}\n{line}\n{rest}"
+    return f"{line}\n{text}"
+
+
+def resolve_project(project_file: str | os.PathLike[str] | None = "", lang: str = "") -> Path:
     """The project a notebook should open.
 
     An explicit path wins; then the ``CJM_PROJECT`` environment variable that
-    `cjm lab` sets; otherwise a personal copy of the sample project in the
-    workspace folder, made on first use so the shipped sample stays clean.
+    `cjm lab` sets; otherwise a personal copy of the sample project (in ``lang``,
+    English when empty) in the workspace folder, made on first use so the shipped
+    sample stays clean.
     """
     if project_file:
         return Path(project_file).expanduser().resolve()
     if os.environ.get(PROJECT_ENV):
         return Path(os.environ[PROJECT_ENV]).expanduser().resolve()
-    target = workspace_dir() / "sample" / PROJECT_FILE_NAME
+    lang = lang or DEFAULT_LANGUAGE
+    folder = "sample" if lang == DEFAULT_LANGUAGE else f"sample-{lang}"
+    target = workspace_dir() / folder / PROJECT_FILE_NAME
     if not target.exists():
-        create_project(target.parent, "sample")
+        create_project(target.parent, "sample", lang=None if lang == DEFAULT_LANGUAGE else lang)
     return target
 
 
@@ -123,5 +210,9 @@ def resolve_data(data_file: str | os.PathLike[str] | None, project_path: Path, d
     if data_file:
         return Path(data_file).expanduser().resolve()
     if declared:
-        return (project_path.parent / declared).resolve()
+        beside = (project_path.parent / declared).resolve()
+        if not beside.exists() and _in_sample_dir(project_path):
+            shared = sample_data_file(project_path, Path(declared).name)
+            return shared.resolve() if shared is not None else beside
+        return beside
     return None

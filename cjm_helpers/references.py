@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 from .errors import Problem
-from .i18n import DEFAULT_LANGUAGE, t
+from .i18n import DEFAULT_LANGUAGE, Message
 from .model import Project
 
 __all__ = ["ID_LISTS", "REFERENCES", "IdKind", "ids_of", "reference_problems", "references", "rename_references"]
@@ -160,29 +160,33 @@ def rename_references(data: Any, renamed: Mapping[IdKind, Mapping[str, str]]) ->
     return data
 
 
-def _kind(kind: IdKind, lang: str) -> str:
-    return t(f"errors.references.kind.{kind.replace(' ', '_')}", lang)
+def _problem(path: str, key: str, lang: str, **values: object) -> Problem:
+    """A problem worded in ``lang`` that a form can say again in its own language."""
+    said = Message(f"errors.references.{key}", values)
+    return Problem(path, said.text(lang), said)
 
 
-def _known(ids: Iterable[str], lang: str) -> str:
+def _kind(kind: IdKind) -> Message:
+    return Message(f"errors.references.kind.{kind.replace(' ', '_')}")
+
+
+def _known(ids: Iterable[str]) -> str | Message:
     ids = list(ids)
     if not ids:
-        return t("errors.references.none_defined", lang)
+        return Message("errors.references.none_defined")
     if len(ids) > 8:
-        return t("errors.references.many", lang, first=ids[0], last=ids[-1], count=len(ids))
+        return Message("errors.references.many", {"first": ids[0], "last": ids[-1], "count": len(ids)})
     return ", ".join(ids)
 
 
 def _dangling(path: str, value: str, kind: IdKind, known: list[str], lang: str) -> Problem:
-    return Problem(path, t("errors.references.dangling", lang, value=repr(value), kind=_kind(kind, lang),
-                           known=_known(known, lang)))
+    return _problem(path, "dangling", lang, value=repr(value), kind=_kind(kind), known=_known(known))
 
 
 def _duplicates(path: str, ids: list[str], kind: IdKind, lang: str) -> Iterator[Problem]:
     for value, count in Counter(ids).items():
         if count > 1:
-            yield Problem(path, t("errors.references.duplicate", lang, kind=_kind(kind, lang), value=repr(value),
-                                  count=count))
+            yield _problem(path, "duplicate", lang, kind=_kind(kind), value=repr(value), count=count)
 
 
 def reference_problems(project: Project, lang: str = DEFAULT_LANGUAGE) -> list[Problem]:
@@ -200,10 +204,10 @@ def _iter_problems(p: Project, lang: str) -> Iterator[Problem]:
     yield from _duplicates("journeys[*].stages", known["pain point"], "pain point", lang)
 
     if sum(target.primary for target in p.target_personas) > 1:
-        yield Problem("target_personas", t("errors.references.primary", lang))
+        yield _problem("target_personas", "primary", lang)
     for i, j in enumerate(p.journeys):
         if j.compares_to is not None and j.compares_to == j.id:
-            yield Problem(f"journeys[{i}].compares_to", t("errors.references.self_compare", lang))
+            yield _problem(f"journeys[{i}].compares_to", "self_compare", lang)
 
     for path, kind in REFERENCES.items():
         for where, value, _ in references(p, path):

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import Problem, ProjectInvalid
-from .i18n import t
+from .i18n import Message
 from .model import Project
 from .references import reference_problems
 
@@ -44,58 +44,69 @@ class _Shown:
         return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _describe(error: dict[str, Any]) -> str:
+_BOUNDS = {"greater_than_equal": ("ge", "at_least"), "less_than_equal": ("le", "at_most"),
+           "greater_than": ("gt", "more_than"), "less_than": ("lt", "less_than")}
+_SHAPES = {"list_type": "shape_list", "dict_type": "shape_mapping"}
+
+
+def _message(error: dict[str, Any]) -> Message:
+    """What a pydantic error means for the person fixing the file, as a catalogue message."""
     kind = error["type"]
     ctx = error.get("ctx", {})
     got = _Shown(error.get("input"))
+
+    def said(key: str, **values: Any) -> Message:
+        return Message(f"validation.{key}", values)
+
     if kind == "missing":
-        return "is required but missing; add it"
+        return said("missing")
     if kind == "extra_forbidden":
-        return "is not a known field; check its spelling or remove it"
+        return said("extra")
     if kind == "literal_error":
-        return f"is {got!r}; use one of {ctx.get('expected', '')}"
+        return said("literal", got=repr(got), expected=ctx.get("expected", ""))
     if kind == "string_pattern_mismatch":
-        return (
-            f"{got!r} is not a valid id; use lower-case letters, digits, '-' or '_' "
-            "(for example 'tp-checkout')"
-        )
-    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        bound = ctx.get("ge", ctx.get("le", ctx.get("gt", ctx.get("lt"))))
-        word = {"greater_than_equal": "at least", "less_than_equal": "at most",
-                "greater_than": "more than", "less_than": "less than"}[kind]
-        return f"is {got!r}; it must be {word} {bound}"
+        return said("bad_id", got=repr(got))
+    if kind in _BOUNDS:
+        bound_key, key = _BOUNDS[kind]
+        return said(key, got=repr(got), bound=ctx.get(bound_key))
     if kind == "string_too_short":
-        return "is empty; write something here"
+        return said("empty")
     if kind == "string_too_long":
-        return f"is longer than {ctx.get('max_length')} characters; shorten it"
+        return said("too_long", max_length=ctx.get("max_length"))
     if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return f"is {got!r}; use a whole number"
+        return said("whole_number", got=repr(got))
     if kind in {"float_parsing", "float_type", "finite_number"}:
-        return f"is {got!r}; use a number"
+        return said("number", got=repr(got))
     if kind in {"date_parsing", "date_from_datetime_parsing", "date_type"}:
-        return f"is {got!r}; write a date as YYYY-MM-DD"
+        return said("date", got=repr(got))
     if kind in {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}:
-        return f"is {got!r}; write a time as YYYY-MM-DDTHH:MM"
+        return said("datetime", got=repr(got))
     if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
-        shape = {"list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping of fields")
-        return f"is {type(got.value).__name__}; it must be {shape}"
+        return said(_SHAPES.get(kind, "shape_fields"), kind=type(got.value).__name__)
     if kind in {"string_type", "bool_type", "bool_parsing"}:
-        return f"is {got!r}; {error['msg'].lower()}"
-    return error["msg"]
+        return said(kind, got=repr(got))
+    return said("other", msg=error["msg"])
+
+
+def _describe(error: dict[str, Any]) -> str:
+    """The English text of a pydantic error (what the command line prints)."""
+    return _message(error).text()
 
 
 def problems_from_validation_error(exc: ValidationError) -> list[Problem]:
     """Every pydantic error as a Problem with a readable path."""
-    return [Problem(format_location(e["loc"]), _describe(e)) for e in exc.errors()]
+    out = []
+    for error in exc.errors():
+        said = _message(error)
+        out.append(Problem(format_location(error["loc"]), said.text(), said))
+    return out
 
 
 def validate_project(data: Any, source: str | None = None) -> Project:
     """Build a Project from plain data, raising ProjectInvalid with all problems found."""
     if not isinstance(data, dict):
-        raise ProjectInvalid(
-            [Problem("", t("errors.validation.top_level", type=type(data).__name__))],
-            source,
-        )
+        said = Message("errors.validation.top_level", {"type": type(data).__name__})
+        raise ProjectInvalid([Problem("", said.text(), said)], source)
     try:
         project = Project.model_validate(data)
     except ValidationError as exc:

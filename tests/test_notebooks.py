@@ -96,7 +96,7 @@ def test_parameters_cell_is_documented_for_papermill(path: Path) -> None:
     for name, info in described.items():
         assert info["inferred_type_name"] == PARAMETER_TYPES[name], name
         assert info["help"].strip(), f"{name} has no comment for --help-notebook"
-    assert described["language"]["default"] == '"en"'
+    assert described["language"]["default"] == '""'  # empty: the project's language
     assert described["interactive"]["default"] == "True"
     # nothing is computed in the parameters cell: plain assignments of constants only
     tree = ast.parse(nb.cells[tagged[0]].source)

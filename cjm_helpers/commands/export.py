@@ -15,26 +15,48 @@ def register(sub: argparse._SubParsersAction) -> None:
                             description="Write one HTML page per notebook plus index.html: the suite's look, "
                                         "a table of contents, previous/next links, print styles; nothing is "
                                         "loaded from any host.")
-    export.add_argument("notebooks", metavar="NOTEBOOKS_DIR", help="folder of (executed) notebooks")
+    export.add_argument("notebooks", metavar="NOTEBOOKS_DIR", nargs="?", default=None,
+                        help="folder of (executed) notebooks (default: the suite's notebooks in --lang)")
     export.add_argument("--out", required=True, metavar="DIR", help="folder for the HTML pages")
     export.add_argument("--no-input", action="store_true", help="hide all code; show only text and results")
-    export.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the page headings and links")
+    export.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="language of the page headings and links, and of the suite's notebooks when no "
+                             "folder is given (default: the notebooks' own language)")
     export.add_argument("--slides", action="store_true",
                         help="reveal.js slide decks instead of pages: one per notebook and one for the whole course, "
                              "with the prose as speaker notes; they open offline")
     export.set_defaults(handler=run_export)
 
 
-def run_export(args: argparse.Namespace) -> int:
-    from ..export import export_notebooks
+def notebooks_language(folder: Path) -> str:
+    """The language the notebooks of ``folder`` are written in (their metadata), English when unsaid."""
+    import nbformat
+
+    from ..errors import CJMError
     from ..i18n import t
 
+    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb"))[:1]:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except (OSError, ValueError) as exc:
+            raise CJMError(t("errors.export.unreadable", file=path, reason=exc)) from None
+        return str(nb.metadata.get("cjm", {}).get("language", "en"))
+    return "en"
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from ..export import export_notebooks
+    from ..i18n import check_language, t
+    from ..paths import notebooks_dir
+
+    folder = Path(args.notebooks) if args.notebooks else notebooks_dir(args.lang or "en")
+    lang = check_language(args.lang or (notebooks_language(folder) if folder.is_dir() else "en"))
     if args.slides:
         from ..slides import export_slides
 
-        decks = export_slides(Path(args.notebooks), Path(args.out), no_input=True, lang=args.lang)
-        print(t("slides.done", args.lang, count=len(decks), path=Path(args.out)))
+        decks = export_slides(folder, Path(args.out), no_input=True, lang=lang)
+        print(t("slides.done", lang, count=len(decks), path=Path(args.out)))
         return 0
-    written = export_notebooks(Path(args.notebooks), Path(args.out), no_input=args.no_input, lang=args.lang)
-    print(t("run.done.export", args.lang, count=len(written), path=written[-1]))
+    written = export_notebooks(folder, Path(args.out), no_input=args.no_input, lang=lang)
+    print(t("run.done.export", lang, count=len(written), path=written[-1]))
     return 0

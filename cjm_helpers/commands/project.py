@@ -16,12 +16,16 @@ ORDER = 10
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ..i18n import LANGUAGES
     from ..paths import starter_names
 
     new = sub.add_parser("new", help="create a project folder from a template")
     new.add_argument("folder", help="folder to create the project in")
     new.add_argument("--template", default="current_state", choices=starter_names(),
                      help="map starter to begin from (default: current_state)")
+    new.add_argument("--lang", choices=LANGUAGES, default=None,
+                     help="the project's language: notebooks, forms and reports speak it; "
+                          "with --template sample, that language's sample (default: en)")
     new.set_defaults(handler=run_new)
 
     validate = sub.add_parser("validate", help="check project files and list every problem")
@@ -32,6 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     lab.add_argument("project", nargs="?", default="", help="project file (default: a copy of the sample)")
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    lab.add_argument("--lang", choices=LANGUAGES, default=None,
+                     help="serve the notebooks written in this language (default: the project's language)")
     lab.add_argument("--collaborate", action="store_true",
                      help="real-time collaboration: several people edit the same notebooks at once and see "
                           "each other's cursors and edits")
@@ -42,7 +48,7 @@ def run_new(args: argparse.Namespace) -> int:
     from ..paths import create_project
     from ..store import load_project
 
-    target = create_project(args.folder, args.template)
+    target = create_project(args.folder, args.template, lang=args.lang)
     project = load_project(target)
     print(f"created {target} ({project.name!r}, from the {args.template} template)")
     print(f"next: cjm lab {target}")
@@ -71,19 +77,20 @@ TOKEN_ENV = "JUPYTER_TOKEN"
 only (``/proc/PID/environ`` is mode 0400), while its command line is readable by everyone."""
 
 
-def lab_command(project: Path, port: int, open_browser: bool, collaborate: bool = False) -> list[str]:
-    """The JupyterLab command line: loopback only, on one port, on the notebooks folder.
+def lab_command(project: Path, port: int, open_browser: bool, collaborate: bool = False,
+                lang: str = "en") -> list[str]:
+    """The JupyterLab command line: loopback only, on one port, on the notebooks folder of ``lang``.
 
     The token is never on it (see :func:`lab_environment`); ``port_retries=0`` makes
     JupyterLab stop rather than move to another port than the address we print. Real-time
     collaboration (jupyter-collaboration) is on only when asked for: alone, a learner's
     notebook behaves as in plain JupyterLab.
     """
-    from ..paths import NOTEBOOKS_DIR
+    from ..paths import notebooks_dir
 
     cmd = [
         sys.executable, "-m", "jupyterlab",
-        f"--ServerApp.root_dir={NOTEBOOKS_DIR}",
+        f"--ServerApp.root_dir={notebooks_dir(lang)}",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
@@ -128,14 +135,14 @@ def run_lab(args: argparse.Namespace) -> int:
     from ..paths import resolve_project
     from ..store import load_project
 
-    project = resolve_project(args.project)
-    load_project(project)  # refuse to start on a broken file: say what is wrong first
+    project = resolve_project(args.project, lang=args.lang or "")
+    lang = args.lang or load_project(project).language  # refuse a broken file: say what is wrong first
     check_port_free(args.port)
     token = secrets.token_hex(24)
     print(f"opening JupyterLab with {project}")
     print(f"address: http://127.0.0.1:{args.port}/lab?token={token}")
     try:
-        return subprocess.call(lab_command(project, args.port, not args.no_browser, args.collaborate),
+        return subprocess.call(lab_command(project, args.port, not args.no_browser, args.collaborate, lang),
                                env=lab_environment(project, token))
     except FileNotFoundError as exc:
         raise CJMError(t("errors.cli.no_jupyterlab", reason=exc)) from None

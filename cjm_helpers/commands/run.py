@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                          description="Execute the step notebooks in order on a copy of PROJECT and write the "
                                      "executed notebooks, one HTML page each and the combined journey report "
                                      "(DIR/report.html).")
-    run.add_argument("project", help="project file (.cjm.yaml)")
+    run.add_argument("project", help="project file (.cjm.yaml), or 'sample' for the sample in --lang")
     run.add_argument("--out", required=True, metavar="DIR", help="folder for the results (created if missing)")
     run.add_argument("--params", metavar="FILE.yaml", help="run parameters from a YAML file")
     run.add_argument("--data", metavar="DIR", help="folder holding events.csv, survey.csv and tickets.csv")
@@ -68,6 +68,18 @@ def data_files(args: argparse.Namespace, named: dict[str, str] | None = None) ->
     return {k: str(Path(v).expanduser().resolve()) if v else "" for k, v in chosen.items()}, tuple(found)
 
 
+def language_chosen(args: argparse.Namespace) -> bool:
+    """Whether --lang or the params file names a language; otherwise the run speaks the project's."""
+    if args.lang:
+        return True
+    if not args.params:
+        return False
+    from ..yamlio import parse_yaml
+
+    data = parse_yaml(Path(args.params).read_text(encoding="utf-8"))
+    return isinstance(data, dict) and "language" in data
+
+
 def run_run(args: argparse.Namespace) -> int:
     from ..reading import column_mapping
     from ..run import RunParams, load_params, parse_only, run_batch, run_suite
@@ -84,8 +96,16 @@ def run_run(args: argparse.Namespace) -> int:
     cli_reading = reading_options(args, column_mapping(args.columns), args.delimiter)
     params = replace(params, reading=cli_reading.over(params.reading), found=found)
     project = Path(args.project)
+    if args.project == "sample" and not project.exists():
+        from ..paths import sample_project
+
+        project = sample_project(params.language)
     if not project.is_file():
         raise CJMError(t("errors.cli.no_project_file", params.language, path=project))
+    if not language_chosen(args):
+        from ..store import load_project
+
+        params = params.merged(language=load_project(project).language)
     lang = params.language
     out = Path(args.out).expanduser().resolve()
     if params.for_each:

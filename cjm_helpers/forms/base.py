@@ -45,6 +45,14 @@ def best_slot(path: str, slots: list[str]) -> str | None:
     return max(found, key=len) if found else None
 
 
+def _duplicated_id(problem: Problem) -> str | None:
+    """The id a 'used N times' problem is about, or None for any other problem."""
+    if problem.said is not None and problem.said.key == "errors.references.duplicate":
+        return str(problem.said.values.get("value", "")).strip("'\"")
+    match = _DUPLICATE.search(problem.message)
+    return match.group(1) if match else None
+
+
 class StepForm(ABC):
     """One step's form. Subclasses set ``number`` and build their editors in :meth:`build`."""
 
@@ -267,23 +275,23 @@ class StepForm(ABC):
 
     def _refine(self, problem: Problem) -> list[Problem]:
         """Point list-wide problems (duplicate ids) at the items they concern."""
-        match = _DUPLICATE.search(problem.message)
-        if not match:
+        wanted = _duplicated_id(problem)
+        if wanted is None:
             return [problem]
-        wanted = match.group(1)
         if problem.path.startswith("journeys[*]"):
             out = []
             for j, journey in enumerate(self.data.get("journeys") or []):
                 for stage, cell in (journey.get("stages") or {}).items():
                     for key in ("pain_points", "internal_pain_points"):
                         if any(p.get("id") == wanted for p in cell.get(key) or [] if isinstance(p, dict)):
-                            out.append(Problem(f"journeys[{j}].stages.{stage}.{key}", problem.message))
+                            out.append(Problem(f"journeys[{j}].stages.{stage}.{key}", problem.message,
+                                               problem.said))
             return out or [problem]
 
         items = get_in(self.data, problem.path)
         if not isinstance(items, list):
             return [problem]
-        out = [Problem(f"{problem.path}[{i}].id", problem.message)
+        out = [Problem(f"{problem.path}[{i}].id", problem.message, problem.said)
                for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == wanted]
         return out or [problem]
 
@@ -294,13 +302,14 @@ class StepForm(ABC):
         self.problems = []
         for original in problems:
             for problem in self._refine(original):
-                self.problems.append(str(problem))
+                self.problems.append(problem.in_language(self.lang))
                 slot = best_slot(problem.path, slots)
                 if slot is None:
-                    unplaced.append(str(problem))
+                    unplaced.append(problem.in_language(self.lang))
                     continue
                 detail = problem.path[len(slot):].lstrip(".")
-                text = f"{detail}: {problem.message}" if detail else problem.message
+                message = problem.text(self.lang)
+                text = f"{detail}: {message}" if detail else message
                 self._messages.setdefault(slot, []).append(text)
         for editor in self.editors:
             editor.reveal()

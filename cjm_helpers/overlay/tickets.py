@@ -34,6 +34,7 @@ from .feedback_input import (
     text_column,
     touchpoint_lookup,
 )
+from .keywords_id import SAME_AS_ID, STOPWORDS_ID
 from .feedback_samples import generate_tickets
 from .keywords_pl import STOPWORDS_PL, SYNONYMS_PL
 
@@ -84,6 +85,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     **SYNONYMS_PL,
 }
 """Extra words (Indonesian, English and Polish) for words that appear in touchpoint names."""
+
+STOPWORDS = STOPWORDS | STOPWORDS_ID
+SYNONYMS.update({word: (english, *SYNONYMS.get(english, ())) for word, english in SAME_AS_ID.items()})
 
 
 # --- keyword matching --------------------------------------------------------------------

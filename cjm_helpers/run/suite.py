@@ -346,7 +346,7 @@ def run_suite(
     source_project = Path(project_file).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
     original = load_project(source_project)  # the one read of the user's file
-    chosen = choose_notebooks(Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve(), params.only)
+    chosen = choose_notebooks(Path(notebooks_dir or paths.run_notebooks_dir(lang)).resolve(), params.only)
     data, skipped = check_inputs(source_project, original, params)  # before anything is written
     notices = run_notices(params, skipped)
     for line in notices:

@@ -16,11 +16,13 @@ ORDER = 10
 
 def register(sub: argparse._SubParsersAction) -> None:
     from ..paths import starter_names
+    from ..starters import ListStarters
 
     new = sub.add_parser("new", help="create a project folder from a template")
     new.add_argument("folder", help="folder to create the project in")
-    new.add_argument("--template", default="current_state", choices=starter_names(),
-                     help="map starter to begin from (default: current_state)")
+    new.add_argument("--template", default="current_state", choices=starter_names(), metavar="NAME",
+                     help="starter to begin from (default: current_state); see --list-templates")
+    new.add_argument("--list-templates", action=ListStarters)
     new.set_defaults(handler=run_new)
 
     validate = sub.add_parser("validate", help="check project files and list every problem")

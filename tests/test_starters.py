@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,7 +212,7 @@ def test_every_industry_runs_through_every_notebook(name: str, notebook: Path, t
     assert not errors
     text = "".join(str(o.get("data", {}).get("text/html", "")) + str(o.get("text", ""))
                    for c in executed.cells for o in c.get("outputs", []))
-    assert load_project(params["project_file"]).name.split(" — ")[0] in text
+    assert load_project(params["project_file"]).name.split(" — ")[0] in html.unescape(text)
 
 
 _RUNS: dict[str, dict[str, Any]] = {}

@@ -71,4 +71,5 @@ class ListStarters(argparse.Action):
             text = format_starters(lang)
         except CJMError as exc:
             parser.exit(1, f"{parser.prog}: {exc}\n")
-        parser.exit(0, text + "\n")
+        print(text)
+        parser.exit(0)

@@ -13,6 +13,7 @@ import papermill as pm
 import pytest
 
 from cjm_helpers.cli import main
+from cjm_helpers.errors import CJMError
 from cjm_helpers.execute import step_notebooks
 from cjm_helpers.model import Project
 from cjm_helpers.overlay import generate_events, generate_survey, generate_tickets
@@ -173,12 +174,30 @@ def test_starters_are_listed_with_one_line_each() -> None:
         assert list(listed)[:-1] == sorted(listed)[: len(listed) - 1]
         for name in INDUSTRIES:
             assert listed[name] == load_project(industry_file(name, lang)).description
-    assert dict(starters("pl"))["current_state"] == dict(starters("en"))["current_state"]  # no translation yet
 
 
-def test_starter_file_falls_back_to_english() -> None:
-    assert starter_file("cafe", "pl") == MAP_STARTERS_DIR / "pl" / "cafe.cjm.yaml"
-    assert starter_file("current_state", "pl") == MAP_STARTERS_DIR / "current_state.cjm.yaml"
+def test_an_untranslated_starter_is_listed_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cjm_helpers.starters as module
+
+    (tmp_path / "pl").mkdir()
+    (tmp_path / "both.cjm.yaml").write_text("name: Both\ndescription: In English\n", encoding="utf-8")
+    (tmp_path / "pl" / "both.cjm.yaml").write_text("name: Oba\ndescription: Po polsku\n", encoding="utf-8")
+    (tmp_path / "only_en.cjm.yaml").write_text("name: Only\ndescription: Not translated yet\n", encoding="utf-8")
+    monkeypatch.setattr(module, "MAP_STARTERS_DIR", tmp_path)
+    assert starter_file("only_en", "pl") == tmp_path / "only_en.cjm.yaml"
+    assert starter_file("both", "pl") == tmp_path / "pl" / "both.cjm.yaml"
+    listed = starters("pl")
+    assert listed[:2] == [("both", "Po polsku"), ("only_en", "Not translated yet")]
+    assert listed[2][0] == "sample" and "Kopiloka" in listed[2][1]
+
+
+def test_a_broken_starter_is_named_in_the_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cjm_helpers.starters as module
+
+    (tmp_path / "broken.cjm.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(module, "MAP_STARTERS_DIR", tmp_path)
+    with pytest.raises(CJMError, match="broken.cjm.yaml"):
+        starters("en")
 
 
 def test_cjm_new_lists_the_templates(capsys: pytest.CaptureFixture) -> None:
@@ -212,7 +231,11 @@ def test_every_industry_runs_through_every_notebook(name: str, notebook: Path, t
     assert not errors
     text = "".join(str(o.get("data", {}).get("text/html", "")) + str(o.get("text", ""))
                    for c in executed.cells for o in c.get("outputs", []))
-    assert load_project(params["project_file"]).name.split(" — ")[0] in html.unescape(text)
+    project, shown = load_project(params["project_file"]), html.unescape(text)
+    own = [project.name.split(" — ")[0], *(p.name for p in project.personas), *(s.name for s in project.stages),
+           *(tp.name for tp in project.touchpoints), *(k.name for k in project.kpis)]
+    assert any(part in shown for part in own), "the notebook shows nothing of the starter"
+    assert "Kopiloka" not in shown or notebook.stem.startswith("00"), "the sample leaked into the run"
 
 
 _RUNS: dict[str, dict[str, Any]] = {}

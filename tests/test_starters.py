@@ -30,6 +30,8 @@ ID_KEYS = frozenset({"id", "persona", "stage", "touchpoint", "compares_to", "opp
 NOT_TEXT_KEYS = ID_KEYS | {"evidence", "emotion_evidence", "map_type", "goal_type", "review_cadence",
                            "visibility", "status", "language", "currency", "events", "unit", "schema_version",
                            "kpis", "pain_points", "touchpoints", "lanes", "kind", "age_band", "due", "when"}
+PROPER_NAMES = frozenset({"Google Maps"})
+"""Names of products that are the same in every language."""
 ENGLISH_WORDS = frozenset({"the", "and", "with", "your", "for", "of", "is", "are", "from", "when", "what", "first"})
 
 
@@ -48,12 +50,12 @@ def texts(value: Any, key: str = "") -> Iterator[str]:
             if k == "stages" and isinstance(v, dict):  # a journey's cells are keyed by stage id
                 for cell in v.values():
                     yield from texts(cell, "cell")
-            elif k not in NOT_TEXT_KEYS:
+            else:
                 yield from texts(v, k)
     elif isinstance(value, list):
         for item in value:
             yield from texts(item, key)
-    elif isinstance(value, str):
+    elif isinstance(value, str) and key not in NOT_TEXT_KEYS:
         yield value
 
 
@@ -145,7 +147,8 @@ def test_translations_have_the_same_ids_as_english(name: str, lang: str) -> None
 
 def english_left(english: dict[str, Any], translated: dict[str, Any]) -> list[str]:
     """Texts of a translation that are an English phrase of the original, or hold common English words."""
-    phrases = {text for text in texts(english) if re.search(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}", text)}
+    phrases = {text for text in texts(english)
+               if re.search(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}", text) and text not in PROPER_NAMES}
     found = [text for text in texts(translated) if text in phrases]
     return found + [text for text in texts(translated)
                     if text not in phrases and set(re.findall(r"[a-z]+", text.lower())) & ENGLISH_WORDS]

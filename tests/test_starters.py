@@ -174,7 +174,8 @@ def test_starters_are_listed_with_one_line_each() -> None:
     for lang in ("en", *TRANSLATIONS):
         listed = dict(starters(lang))
         assert set(INDUSTRIES) <= set(listed) and "sample" in listed
-        assert list(listed)[:-1] == sorted(listed)[: len(listed) - 1]
+        names = list(listed)
+        assert names[:-1] == sorted(names[:-1]) and names[-1] == "sample"
         for name in INDUSTRIES:
             assert listed[name] == load_project(industry_file(name, lang)).description
 

@@ -72,6 +72,7 @@ def ids(project: Project) -> dict[str, list[str]]:
         "cells": [f"{k}:{v}" for k, v in sorted(journey_cells.items())],
         "kpis": [f"{k.id}@{k.stage}/{k.touchpoint}" for k in project.kpis],
         "opportunities": [f"{o.id}:{o.pain_points}:{o.kpis}" for o in project.opportunities],
+        "resources": [f"{r.id}:{r.kind}:{r.status}@{r.touchpoint}" for r in project.resources],
     }
 
 
@@ -81,6 +82,7 @@ def cards(project: Project) -> Iterator[Any]:
     yield from project.touchpoints
     yield from project.kpis
     yield from project.opportunities
+    yield from project.resources
     for journey in project.journeys:
         for cell in journey.stages.values():
             for lane in ("actions", "thoughts", "pain_points", "opportunities", "internal_actors",
@@ -89,7 +91,7 @@ def cards(project: Project) -> Iterator[Any]:
 
 
 def raw_cards(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for part in ("personas", "touchpoints", "kpis", "opportunities"):
+    for part in ("personas", "touchpoints", "kpis", "opportunities", "resources"):
         yield from data.get(part, [])
     for journey in data.get("journeys", []):
         for cell in (journey.get("stages") or {}).values():
@@ -126,6 +128,7 @@ def test_every_starter_is_a_complete_small_project(name: str, lang: str) -> None
     assert len(current[0].stages) >= 3 and len(filled) >= 3
     assert 2 <= len(project.kpis) <= 3 and 1 <= len(project.opportunities) <= 2
     assert all(o.pain_points and o.kpis for o in project.opportunities)
+    assert {r.status for r in project.resources} == {"have", "need"}  # step 6 has something to show
 
 
 @pytest.mark.parametrize(("name", "lang"), ALL_FILES, ids=lambda v: str(v))

@@ -18,14 +18,16 @@ ORDER = 10
 def register(sub: argparse._SubParsersAction) -> None:
     from ..i18n import LANGUAGES
     from ..paths import starter_names
+    from ..starters import ListStarters
 
     new = sub.add_parser("new", help="create a project folder from a template")
     new.add_argument("folder", help="folder to create the project in")
-    new.add_argument("--template", default="current_state", choices=starter_names(),
-                     help="map starter to begin from (default: current_state)")
+    new.add_argument("--template", default="current_state", choices=starter_names(), metavar="NAME",
+                     help="starter to begin from (default: current_state); see --list-templates")
     new.add_argument("--lang", choices=LANGUAGES, default=None,
                      help="the project's language: notebooks, forms and reports speak it; "
-                          "with --template sample, that language's sample (default: en)")
+                          "with a starter or the sample written in that language, that one (default: en)")
+    new.add_argument("--list-templates", action=ListStarters)
     new.set_defaults(handler=run_new)
 
     validate = sub.add_parser("validate", help="check project files and list every problem")

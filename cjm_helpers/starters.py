@@ -25,9 +25,9 @@ def _header(path: Path) -> tuple[str, str]:
     try:
         data = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, YamlError) as exc:
-        raise CJMError(f"{path}: cannot read this starter ({exc}); restore it from the suite") from None
+        raise CJMError(t("starters.unreadable", path=path, reason=exc)) from None
     if not isinstance(data, dict):
-        raise CJMError(f"{path}: a starter must be a project (a YAML mapping); restore it from the suite")
+        raise CJMError(t("starters.not_project", path=path))
     return str(data.get("name") or ""), " ".join(str(data.get("description") or "").split())
 
 

@@ -393,6 +393,34 @@ class Step:
 
         return self._data("tickets", "ticket_quotes", lambda: _dates_only(ticket_quotes(self.tickets, n=2)))
 
+    def _themes(self) -> Any:
+        """Themes from the survey's comments and the tickets, computed once per notebook."""
+        if "themes" not in self._results:
+            from .overlay.themes import project_themes
+
+            survey = self.survey if self.survey_path is not None and self.survey_path.exists() else None
+            self._results["themes"] = project_themes(self.project, survey, self._optional_tickets(),
+                                                     lang=self.language)
+        return self._results["themes"]
+
+    def customer_themes(self) -> Any:
+        """Themes in what customers wrote: where they come up, how customers felt, the trend, quotes."""
+        if not any(p is not None and p.exists() for p in (self.survey_path, self.tickets_path)):
+            return self.note("no_survey")
+        result = self._themes()
+        return _html(result.html(self.language)) if len(result.themes) else self.note("no_themes", "ok")
+
+    def themes_on_map(self) -> Any:
+        """The primary journey's map with the themes as observed pain points (and thoughts)."""
+        from .mapping import JourneyMap
+
+        if not any(p is not None and p.exists() for p in (self.survey_path, self.tickets_path)):
+            return self.note("no_survey")
+        result = self._themes()
+        if not len(result.themes):
+            return self.note("no_themes", "ok")
+        return JourneyMap(result.on_map(self.reload(), lang=self.language), lang=self.language)
+
     # step 8 ----------------------------------------------------------------------------
 
     def plot_impact_effort(self) -> Any:

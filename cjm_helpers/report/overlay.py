@@ -79,6 +79,12 @@ def compute_overlay(project: Project, events_file: str = "", survey_file: str = 
         results.pop("survey", None)
         if survey is not None and not (persona_id and journey_id is None):
             _attempt(results, "emotion_curve", lambda: ov.emotion_curve(survey, project, journey_id=journey_id))
+    else:
+        survey = None
+    if survey is not None or tickets is not None:
+        from ..overlay.themes import project_themes
+
+        _attempt(results, "themes", lambda: project_themes(project, survey, tickets, lang=lang))
     return results
 
 
@@ -108,6 +114,11 @@ def overlay_html(results: dict[str, Any] | None, lang: str) -> str:
                 body += note(t("report.overlay.plot_failed", lang, name=title, error=str(exc)))
         body += frame_html(frame, lang)
         parts.append(f'<div class="cjm-overlay-part" data-analysis="{name}"><h3>{esc(title)}</h3>{body}</div>')
+    themes = results.get("themes")
+    if themes is not None and len(themes.themes):
+        title = t("report.overlay.themes", lang)
+        parts.append(f'<div class="cjm-overlay-part" data-analysis="themes"><h3>{esc(title)}</h3>'
+                     f"{themes.html(lang)}</div>")
     if not parts and not results.get(PROBLEMS):
         parts.append(note(t("report.overlay.no_data", lang)))
     for problem in results.get(PROBLEMS, []):

@@ -333,3 +333,40 @@ def _as_datetime(value: Any) -> dt.datetime:
 def looks_day_first(value: str) -> bool:
     """Whether a cell that could not be read looks like a day-first or month-first date (13/03/2026)."""
     return re.match(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b", str(value)) is not None
+
+
+def parse_series(values: Any, *, date_format: str | None, source: str, column: str,
+                 row: Callable[[Any], str], lang: str = "en") -> Any:
+    """Text cells (a pandas Series) to naive UTC timestamps by the same rules as the event log; NaT where a
+    cell is blank or cannot be read, so the caller reports those cells its own way.
+
+    Runs on the default DuckDB: tables of tickets or answers are small. Mixed zoned and
+    unzoned cells, and zones that cannot be used, raise a DataError naming the row.
+    """
+    import pandas as pd
+
+    from .events import default_backend
+
+    def clean(value: Any) -> str | None:
+        if value is None or (isinstance(value, float) and value != value):
+            return None
+        text = str(value).strip()
+        return text or None
+
+    frame = pd.DataFrame({"pos": range(len(values)), "txt": [clean(v) for v in values]})
+    table = ibis.memtable(frame, schema={"pos": "int64", "txt": "string"})
+    con = default_backend()
+    present = table.txt.notnull()
+    zoned = table.txt.re_search(ZONED)
+    found = con.execute(table.agg(zoned_n=zoned.cast("int64").sum(where=present),
+                                  zoned_first=table.pos.min(where=present & zoned),
+                                  naive_first=table.pos.min(where=present & ~zoned),
+                                  present_n=present.cast("int64").sum())).iloc[0].to_dict()
+    zoned_n, present_n = int(found["zoned_n"] or 0), int(found["present_n"] or 0)
+    if 0 < zoned_n < present_n:
+        raise DataError(t("events.error.mixed_zones", lang, file=source, column=column,
+                          zoned_row=row(found["zoned_first"]), naive_row=row(found["naive_first"])))
+    ts = parse_text(table, table.txt, table.pos, zoned_rows=zoned_n, date_format=date_format, row=row,
+                    source=source, column_name=column, lang=lang)
+    out = con.execute(table.select(table.pos, ts=ts).order_by("pos"))
+    return pd.to_datetime(out["ts"]).reset_index(drop=True)

@@ -189,6 +189,7 @@ def test_exact_duplicates_are_counted_and_dropped_on_request(tmp_path) -> None: 
     path = write(tmp_path, doubled)
     log = load_events(path)
     assert log.duplicate_rows == 2
+    assert load_events(path).cached().duplicate_rows == 2  # counted on the kept table
     assert any("2 rows are exact copies" in note for note in log.notes())
     # kept: the copies add two cart -> cart moves
     assert transitions(log)["events"].sum() == 3
@@ -306,3 +307,23 @@ def test_spark_workers_get_this_python_unless_told_otherwise() -> None:
     assert env["PYSPARK_PYTHON"] == sys.executable
     env = {"PYSPARK_PYTHON": "/opt/python3"}
     assert spark_python_env(env) == "/opt/python3"
+
+
+@pytest.mark.parametrize("word", ["NULL", "null", "None"])
+def test_null_like_user_ids_in_parquet_are_missing_too(tmp_path, word: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "events.parquet"
+    pd.DataFrame({"user_id": ["u1", word], "timestamp": pd.to_datetime(["2026-01-01 08:00", "2026-01-01 08:01"]),
+                  "event": ["view", "view"]}).to_parquet(path, index=False)
+    with pytest.raises(DataError) as info:
+        load_events(path)
+    assert "line 3, column 'user_id' is empty" in str(info.value)
+
+
+def test_parquet_rows_keep_file_order_for_ties(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # three events of one user in the same second: transitions follow the file's order
+    path = tmp_path / "events.parquet"
+    pd.DataFrame({"user_id": ["u"] * 3, "timestamp": pd.to_datetime(["2026-01-01 08:00"] * 3),
+                  "event": ["c", "a", "b"]}).to_parquet(path, index=False)
+    log = load_events(path)
+    assert log.table.order_by("seq").execute()["event"].tolist() == ["c", "a", "b"]
+    assert transitions(log)[["from", "to"]].values.tolist() == [["a", "b"], ["c", "a"]]

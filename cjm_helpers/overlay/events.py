@@ -250,8 +250,13 @@ class EventLog:
         return out.astype({"events": "int64", "users": "int64"}).reset_index(drop=True)
 
     def cached(self) -> EventLog:
-        """The same log computed once and kept in the backend, for running many analyses."""
-        return replace(self, table=materialise(self.table, self.backend or default_backend()))
+        """The same log computed once and kept in the backend, for running many analyses.
+
+        Duplicates are then counted on the kept table (not by reading the file again),
+        unless the log was deduplicated, when only the file still has them.
+        """
+        kept = materialise(self.table, self.backend or default_backend())
+        return replace(self, table=kept, _before_dedupe=self._before_dedupe if self.deduplicated else None)
 
     def count(self) -> int:
         return int(self.table.count().execute())
@@ -287,12 +292,17 @@ DUPLICATE_KEY: tuple[str, ...] = (
     "log_department",
 )
 """Columns two rows must share to be exact duplicates: every column of the log the overlay reads."""
+BUILT_KEY: tuple[str, ...] = (
+    "user_id", "session_id", "ts", "event", "touchpoint", "stage", "channel", "device", "department",
+)
+"""The same, in the built table (the log's values, or the touchpoint's where the log has none)."""
 
 
 def count_duplicates(table: ir.Table) -> int:
-    """Rows beyond the first of each group of identical rows (all of :data:`DUPLICATE_KEY`, or of the table's
-    canonical columns but ``seq``)."""
-    key = [c for c in DUPLICATE_KEY if c in table.columns] or [c for c in table.columns if c != "seq"]
+    """Rows beyond the first of each group of identical rows (all of :data:`DUPLICATE_KEY`, or of
+    :data:`BUILT_KEY` in a built table)."""
+    key = list(DUPLICATE_KEY) if set(DUPLICATE_KEY) <= set(table.columns) else \
+        [c for c in BUILT_KEY if c in table.columns]
     groups = table.group_by(key).agg(n=table.count())
     found = groups.agg(extra=(groups.n - 1).sum()).execute().iloc[0]["extra"]
     return 0 if _missing(found) else int(found)
@@ -352,7 +362,8 @@ def load_events(
             f"cannot read an event log from a {type(source).__name__}; give a CSV or Parquet path, "
             "a pandas DataFrame or an Ibis table"
         )
-    table, has_sessions = _canonical(raw, name, mapping, unit, from_file, date_format, lang)
+    typed = from_file and Path(str(source)).suffix.lower() in _PARQUET
+    table, has_sessions = _canonical(raw, name, mapping, unit, from_file, date_format, lang, trim=not typed)
     before = table
     if dedupe:
         table = drop_duplicates(table)
@@ -429,12 +440,16 @@ def _read_path(path: Path, con: Any, mapping: dict[str, str], delimiter: str) ->
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the file is empty; export the event log again with a header row and events")
     if path.suffix.lower() in _PARQUET:
+        duck = backend_name(con) == "duckdb"
         try:
-            table = con.read_parquet(str(path))
+            # DuckDB numbers the rows as it reads them: file order without a window over the whole log
+            table = con.read_parquet(str(path), file_row_number=True) if duck else con.read_parquet(str(path))
         except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
             raise DataError(f"{path}: cannot be read as Parquet ({_first_line(exc)}); "
                             "export it again, or save it as CSV") from None
-        return _with_seq(table, con)
+        if duck and "seq" not in table.columns:
+            return table.rename(seq="file_row_number")
+        return _with_seq(table.drop("file_row_number") if duck else table, con)
     header = _check_csv_header(path, mapping, delimiter)
     try:
         if backend_name(con) == "duckdb":
@@ -575,7 +590,8 @@ def _column(table: ir.Table, name: str) -> ir.Value:
 
 
 def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | None,
-               from_file: bool, date_format: str | None = None, lang: str = "en") -> tuple[ir.Table, bool]:
+               from_file: bool, date_format: str | None = None, lang: str = "en",
+               trim: bool = True) -> tuple[ir.Table, bool]:
     """The log with canonical columns and UTC timestamps, after every check; and whether it has sessions."""
     names = _resolve_names(list(raw.columns), mapping)
     missing = [c for c in REQUIRED if c not in names]
@@ -589,7 +605,7 @@ def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | 
         )
     cols = {c: _column(raw, names[c]) for c in names}
     seq = raw.seq.cast("int64")
-    text = {c: _text(cols[c]) for c in cols if c != "timestamp"}
+    text = {c: _text(cols[c], trim) for c in cols if c != "timestamp"}
     ts_raw = cols["timestamp"]
     checks: dict[str, ir.Scalar] = {
         "rows": raw.count(),
@@ -655,10 +671,21 @@ def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | 
     return table, bool(found.get("sessions") or 0)
 
 
-def _text(value: ir.Value) -> ir.StringValue:
-    """A column as trimmed text, with blanks and the words of :data:`MISSING_TEXT` as nulls."""
+def _text(value: ir.Value, trim: bool = True) -> ir.StringValue:
+    """A column as text (trimmed unless ``trim`` is False), with blanks and :data:`MISSING_TEXT` as nulls.
+
+    Typed files (Parquet) are not trimmed, and their missing words are matched as
+    written in the usual cases, which keeps the read cheap.
+    """
+    if not trim:
+        text = value if value.type().is_string() else value.cast("string")
+        return ibis.ifelse(text.isin(_MISSING_SPELLINGS), ibis.null("string"), text)
     text = value.cast("string").strip()
     return ibis.ifelse(text.lower().isin(list(MISSING_TEXT)), ibis.null("string"), text)
+
+
+_MISSING_SPELLINGS: list[str] = sorted({form for word in MISSING_TEXT
+                                        for form in (word, word.upper(), word.capitalize(), "NaN")})
 
 
 def _first_bad_value(raw: ir.Table, ts: ir.Value, ts_raw: ir.Value, seq: ir.Value, first: Any) -> str:

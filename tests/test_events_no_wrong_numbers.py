@@ -327,3 +327,16 @@ def test_parquet_rows_keep_file_order_for_ties(tmp_path) -> None:  # type: ignor
     log = load_events(path)
     assert log.table.order_by("seq").execute()["event"].tolist() == ["c", "a", "b"]
     assert transitions(log)[["from", "to"]].values.tolist() == [["a", "b"], ["c", "a"]]
+
+
+def test_surveys_read_their_dates_with_the_same_reader(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.overlay import load_survey
+
+    path = write(tmp_path, "respondent_id,submitted,stage,emotion\nr1,13/03/2024,awareness,1\n"
+                           "r2,,purchase,-1\n", "survey.csv")
+    read = load_survey(path, date_format="day-first")
+    assert pd.Timestamp(read.loc[0, "submitted"]) == pd.Timestamp("2024-03-13")
+    assert pd.isna(read.loc[1, "submitted"])  # blank: unknown, not an error
+    with pytest.raises(DataError) as info:
+        load_survey(path)
+    assert "row 2, column submitted" in str(info.value) and "13/03/2024" in str(info.value)

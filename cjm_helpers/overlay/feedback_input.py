@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import DataError
 from ..i18n import t
 from ..model import Project
+from . import dates
 
 MAX_SHOWN = 5
 OTHER_DELIMITERS: tuple[str, ...] = (";", "\t", "|")
@@ -201,3 +202,24 @@ def match(lookup: dict[str, str], value: str) -> str | None:
 def known_list(values: list[str], limit: int = 12) -> str:
     shown = ", ".join(values[:limit])
     return shown + (", …" if len(values) > limit else "")
+
+
+def parse_timestamps(values: pd.Series, problems: Problems, column: str = "timestamp",
+                     date_format: str | None = None, required: bool = True) -> pd.Series:
+    """Timestamps from text with the event log's reader (:mod:`.dates`): ISO 8601, or ``date_format``
+    ('day-first', 'month-first', a strptime pattern); zones converted to UTC. Cells that cannot be
+    read are reported, and blank ones too when ``required``."""
+    text = values.astype("object").map(lambda v: "" if is_blank(v) else str(v).strip())
+    labels = list(values.index)
+    parsed = dates.parse_series(text, date_format=date_format, source=problems.source, column=column,
+                                row=lambda position: t("dates.row", problems.lang,
+                                                       row=problems.where(int(position), labels[int(position)])),
+                                lang=problems.lang)
+    for position, (label, raw, value) in enumerate(zip(values.index, text, parsed)):
+        if pd.isna(value):
+            row = problems.where(position, label)
+            if raw:
+                problems.add("bad_timestamp", row=row, column=column, value=raw)
+            elif required:
+                problems.add("required", row=row, column=column, hint=t("feedback.hint.timestamp", problems.lang))
+    return pd.Series(parsed.to_numpy(), index=values.index)

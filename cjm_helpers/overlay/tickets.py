@@ -14,7 +14,6 @@ counts less. Tickets that match nothing keep an empty stage.
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 from typing import Any
@@ -24,11 +23,11 @@ import pandas as pd
 from ..errors import DataError
 from ..i18n import t
 from ..model import Project
-from . import dates
 from .feedback_input import (
     Problems,
     known_list,
     match,
+    parse_timestamps,
     read_table,
     require_columns,
     stage_lookup,
@@ -138,27 +137,6 @@ def match_touchpoint(text: str, keywords: dict[str, set[str]], allowed: list[str
 
 
 # --- loading ------------------------------------------------------------------------------
-
-
-def parse_timestamps(values: pd.Series, problems: Problems, column: str = "timestamp",
-                     date_format: str | None = None) -> pd.Series:
-    """Timestamps from text with the event log's reader (:mod:`.dates`): ISO 8601, or ``date_format``
-    ('day-first', 'month-first', a strptime pattern); zones converted to UTC. Bad or blank cells are reported."""
-    text = values.astype("object").map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
-                                       else str(v).strip())
-    labels = list(values.index)
-    parsed = dates.parse_series(text, date_format=date_format, source=problems.source, column=column,
-                                row=lambda position: t("dates.row", problems.lang,
-                                                       row=problems.where(int(position), labels[int(position)])),
-                                lang=problems.lang)
-    for position, (label, raw, value) in enumerate(zip(values.index, text, parsed)):
-        if pd.isna(value):
-            row = problems.where(position, label)
-            if raw:
-                problems.add("bad_timestamp", row=row, column=column, value=raw)
-            else:
-                problems.add("required", row=row, column=column, hint=t("feedback.hint.timestamp", problems.lang))
-    return pd.Series(parsed.to_numpy(), index=values.index)
 
 
 def load_tickets(source: Any, project: Project, category_map: dict[str, str] | None = None,

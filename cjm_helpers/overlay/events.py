@@ -367,23 +367,42 @@ def load_events(
     before = table
     if dedupe:
         table = drop_duplicates(table)
-    stages = _stage_ids(project, table)
+    need_events = conversion_events is None and not project_conversion_events(project) \
+        and not default_conversion_events(project)
+    log_stages, events = discover(table, stages=project is None, events=need_events)
+    stages = _stage_ids(project, table, log_stages)
     table = _map_to_project(table, project, stages, con)
-    conv, guessed = conversions_for(project, table, conversion_events)
+    conv, guessed = conversions_for(project, table, conversion_events, events)
     return EventLog(table=table, project=project, stages=stages, source=name, conversion_events=conv,
                     backend=con, conversion_guessed=guessed, has_sessions=has_sessions, deduplicated=dedupe,
                     _before_dedupe=before)
 
 
-def conversions_for(project: Project | None, table: ir.Table | None,
-                    named: Sequence[str] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The conversion events and which of them were guessed: named ones, else the project's, else a guess."""
+def discover(table: ir.Table, stages: bool, events: bool) -> tuple[list[str] | None, list[str] | None]:
+    """In one pass: the log's stages in order of first appearance, and its distinct event names (as asked)."""
+    keys = (["log_stage"] if stages else []) + (["event"] if events else [])
+    if not keys:
+        return None, None
+    found = table.group_by(keys).agg(first=table.seq.min()).order_by("first").limit(DISCOVERY_LIMIT).execute()
+    log_stages = list(dict.fromkeys(str(s) for s in found["log_stage"] if not _missing(s))) if stages else None
+    names = list(dict.fromkeys(str(e) for e in found["event"] if not _missing(e))) if events else None
+    return log_stages, names
+
+
+DISCOVERY_LIMIT = 100_000
+"""At most this many (stage, event) pairs are looked at to find stages and guess conversions."""
+
+
+def conversions_for(project: Project | None, table: ir.Table | None, named: Sequence[str] | None = None,
+                    events: Sequence[str] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The conversion events and which of them were guessed: named ones, else the project's, else a guess
+    (from ``events``, the log's event names when already known, else from ``table``)."""
     if named is not None:
         return tuple(dict.fromkeys(str(e).strip() for e in named if str(e).strip())), ()
     configured = project_conversion_events(project)
     if configured:
         return configured, ()
-    guessed = default_conversion_events(project, table)
+    guessed = default_conversion_events(project, table, events)
     return guessed, guessed
 
 
@@ -628,6 +647,9 @@ def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | 
             naive_first=seq.min(where=present & ~is_num & ~zoned),
             max_num=ts_txt.try_cast("float64").max(where=present & is_num),
         )
+        iso = dates.local_format(date_format, lang).regex is None
+        if iso:  # the usual case, checked here to save a pass: plain ISO text that does not read
+            checks["iso_bad"] = seq.min(where=present & ~is_num & ~zoned & ts_txt.try_cast("timestamp").isnull())
     elif ts_type.is_numeric():
         checks.update(no_ts=seq.min(where=ts_raw.isnull()), max_num=ts_raw.cast("float64").max())
     elif ts_type.is_timestamp() or ts_type.is_date():
@@ -649,7 +671,9 @@ def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | 
     row = lambda seq_value: _row(seq_value, from_file)  # noqa: E731
     ts = _timestamp(raw, seq, ts_raw, ts_type, found, source, tcol, unit, row, date_format, lang)
     if ts_type.is_string():
-        bad = raw.agg(first=seq.min(where=ts.isnull())).execute().iloc[0].to_dict()
+        plain = "iso_bad" in found and not int(found.get("tz_n") or 0) and not int(found.get("num_n") or 0)
+        bad = {"first": found["iso_bad"]} if plain else \
+            raw.agg(first=seq.min(where=ts.isnull())).execute().iloc[0].to_dict()
         if not _missing(bad["first"]):
             example = _first_bad_value(raw, ts, ts_raw, seq, bad["first"])
             message = t("events.error.bad_timestamp", lang, file=source, row=row(bad["first"]), column=tcol,
@@ -732,12 +756,13 @@ def _timestamp(raw: ir.Table, seq: ir.Value, ts_raw: ir.Value, ts_type: Any, fou
 # --- project mapping ----------------------------------------------------------------
 
 
-def _stage_ids(project: Project | None, table: ir.Table) -> list[str]:
+def _stage_ids(project: Project | None, table: ir.Table, found: list[str] | None = None) -> list[str]:
+    """The project's stages, else the log's (``found``, in order of first appearance), known ones first."""
     if project is not None:
         return project.stage_ids()
-    found = (table.filter(table.log_stage.notnull()).group_by("log_stage")
-             .agg(first=table.seq.min()).order_by("first").execute())
-    names = [str(s) for s in found["log_stage"]]
+    if found is None:
+        found = discover(table, stages=True, events=False)[0] or []
+    names = list(found)
     default = [s for s, _ in DEFAULT_STAGES]
     known = [s for s in default if s in names]
     return known + [s for s in names if s not in known]
@@ -812,7 +837,8 @@ def looks_like_conversion(name: str) -> bool:
     return bool(CONVERSION_HINT.search(name)) and not NOT_CONVERSION.search(name)
 
 
-def default_conversion_events(project: Project | None, table: ir.Table | None = None) -> tuple[str, ...]:
+def default_conversion_events(project: Project | None, table: ir.Table | None = None,
+                              events: Sequence[str] | None = None) -> tuple[str, ...]:
     """A guess: events of the 'purchase' stage's touchpoints that look like a completed payment or order.
 
     Without a project (or without such events), events in the log whose names look
@@ -825,10 +851,11 @@ def default_conversion_events(project: Project | None, table: ir.Table | None = 
                  if looks_like_conversion(e)]
         if found:
             return tuple(dict.fromkeys(found))
-    if table is None:
-        return ()
-    names = table.select("event").distinct().limit(10_000).execute()["event"]
-    return tuple(sorted(str(e) for e in names if looks_like_conversion(str(e))))
+    if events is None:
+        if table is None:
+            return ()
+        events = [str(e) for e in table.select("event").distinct().limit(DISCOVERY_LIMIT).execute()["event"]]
+    return tuple(sorted(str(e) for e in events if looks_like_conversion(str(e))))
 
 
 def step_condition(table: ir.Table, step: str, level: str = "event") -> ir.BooleanValue:

@@ -8,9 +8,18 @@ Analytics 4 export), matches events to the project's touchpoints and stages, and
 returns an :class:`EventLog` whose ``.table`` has the canonical columns
 :data:`CANONICAL_COLUMNS`.
 
+Timestamps are read by :mod:`.dates`, the one reader for events, tickets and
+surveys: ISO 8601 or a ``date_format`` ('day-first', 'month-first', a strptime
+pattern), with offsets and named zones (``CET``, ``Europe/Warsaw``) converted to UTC
+and ambiguous ones refused. Cells reading ``NULL``, ``null``, ``None`` or nothing are
+missing. Exact duplicate rows are counted (``duplicate_rows``) and dropped on
+request (``dedupe=True``). Conversion events are named (``conversion_events=`` or the
+project's ``data.conversion_events``); only without them are they guessed from
+event names, and :meth:`EventLog.notes` says so.
+
 The work stays in the backend: DuckDB by default (it reads CSV and Parquet
-out-of-core), or PySpark or any Ibis backend. Checks are aggregate queries, so only
-counts and a few example rows come back to Python.
+out-of-core), or PySpark, an Ibis connection string or any Ibis backend. Checks are
+aggregate queries, so only counts and a few example rows come back to Python.
 """
 
 from __future__ import annotations

@@ -219,7 +219,8 @@ def parse_timestamps(values: pd.Series, problems: Problems, column: str = "times
         if pd.isna(value):
             row = problems.where(position, label)
             if raw:
-                problems.add("bad_timestamp", row=row, column=column, value=raw)
+                hint = date_format is None and dates.looks_day_first(raw)
+                problems.add("bad_timestamp_day_first" if hint else "bad_timestamp", row=row, column=column, value=raw)
             elif required:
                 problems.add("required", row=row, column=column, hint=t("feedback.hint.timestamp", problems.lang))
     return pd.Series(parsed.to_numpy(), index=values.index)

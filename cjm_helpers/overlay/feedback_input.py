@@ -207,8 +207,9 @@ def known_list(values: list[str], limit: int = 12) -> str:
 def parse_timestamps(values: pd.Series, problems: Problems, column: str = "timestamp",
                      date_format: str | None = None, required: bool = True) -> pd.Series:
     """Timestamps from text with the event log's reader (:mod:`.dates`): ISO 8601, or ``date_format``
-    ('day-first', 'month-first', a strptime pattern); zones converted to UTC. Cells that cannot be
-    read are reported, and blank ones too when ``required``."""
+    ('day-first', 'month-first', a strptime pattern); zones converted to UTC. When ``required``,
+    cells that are blank or cannot be read are reported; otherwise (an optional column of dates
+    such as a survey's ``submitted``) they are left empty (NaT)."""
     text = values.astype("object").map(lambda v: "" if is_blank(v) else str(v).strip())
     labels = list(values.index)
     parsed = dates.parse_series(text, date_format=date_format, source=problems.source, column=column,
@@ -218,9 +219,9 @@ def parse_timestamps(values: pd.Series, problems: Problems, column: str = "times
     for position, (label, raw, value) in enumerate(zip(values.index, text, parsed)):
         if pd.isna(value):
             row = problems.where(position, label)
-            if raw:
+            if raw and required:
                 hint = date_format is None and dates.looks_day_first(raw)
                 problems.add("bad_timestamp_day_first" if hint else "bad_timestamp", row=row, column=column, value=raw)
-            elif required:
+            elif not raw and required:
                 problems.add("required", row=row, column=column, hint=t("feedback.hint.timestamp", problems.lang))
     return pd.Series(parsed.to_numpy(), index=values.index)

@@ -16,7 +16,7 @@ Columns, names in any case:
   in one cell are separated by ';');
 * optional dates ``submitted`` or ``timestamp``, read like the event log's times
   (ISO 8601, or ``date_format``: 'day-first', 'month-first' or a strptime pattern);
-  blank when unknown.
+  empty (NaT) when blank or unreadable, as they are optional.
 """
 
 from __future__ import annotations

@@ -40,9 +40,11 @@ class Problems:
         return str(position + 2) if self.from_file else str(label)
 
     def add(self, key: str, **values: Any) -> None:
+        """Count one problem; ``key`` names a message of feedback.error, or any catalogue key with a dot."""
         self.count += 1
         if len(self.lines) < MAX_SHOWN:
-            self.lines.append(t(f"feedback.error.{key}", self.lang, file=self.source, **values))
+            full = key if "." in key else f"feedback.error.{key}"
+            self.lines.append(t(full, self.lang, file=self.source, **values))
 
     def raise_if_any(self) -> None:
         if not self.count:
@@ -221,7 +223,7 @@ def parse_timestamps(values: pd.Series, problems: Problems, column: str = "times
             row = problems.where(position, label)
             if raw and required:
                 hint = date_format is None and dates.looks_day_first(raw)
-                problems.add("bad_timestamp_day_first" if hint else "bad_timestamp", row=row, column=column, value=raw)
+                problems.add("dates.error.bad_cell_day_first" if hint else "bad_timestamp", row=row, column=column, value=raw)
             elif not raw and required:
                 problems.add("required", row=row, column=column, hint=t("feedback.hint.timestamp", problems.lang))
     return pd.Series(parsed.to_numpy(), index=values.index)

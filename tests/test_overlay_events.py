@@ -114,7 +114,7 @@ def test_kpis_conversion_and_checkout_abandonment() -> None:
     result = kpis(log_of(rows)).set_index("kpi")["value"]
     assert result["conversion_rate"] == pytest.approx(1 / 3)
     assert result["checkout_abandonment"] == pytest.approx(0.5)
-    assert result["bounce_rate"] == pytest.approx(2 / 3)
+    assert result["bounce_rate_per_user"] == pytest.approx(2 / 3)  # no sessions in this log
 
 
 def test_attribution_first_last_and_removal_by_hand() -> None:

@@ -8,9 +8,18 @@ Analytics 4 export), matches events to the project's touchpoints and stages, and
 returns an :class:`EventLog` whose ``.table`` has the canonical columns
 :data:`CANONICAL_COLUMNS`.
 
+Timestamps are read by :mod:`.dates`, the one reader for events, tickets and
+surveys: ISO 8601 or a ``date_format`` ('day-first', 'month-first', a strptime
+pattern), with offsets and named zones (``CET``, ``Europe/Warsaw``) converted to UTC
+and ambiguous ones refused. Cells reading ``NULL``, ``null``, ``None`` or nothing are
+missing. Exact duplicate rows are counted (``duplicate_rows``) and dropped on
+request (``dedupe=True``). Conversion events are named (``conversion_events=`` or the
+project's ``data.conversion_events``); only without them are they guessed from
+event names, and :meth:`EventLog.notes` says so.
+
 The work stays in the backend: DuckDB by default (it reads CSV and Parquet
-out-of-core), or PySpark or any Ibis backend. Checks are aggregate queries, so only
-counts and a few example rows come back to Python.
+out-of-core), or PySpark, an Ibis connection string or any Ibis backend. Checks are
+aggregate queries, so only counts and a few example rows come back to Python.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,7 +39,9 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from ..errors import DataError
+from ..i18n import t
 from ..model import DEFAULT_STAGES, Project
+from . import dates
 
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "user_id", "session_id", "ts", "seq", "event", "touchpoint", "stage", "stage_order",
@@ -70,11 +82,16 @@ microseconds since 1970.
 """
 
 TIMESTAMP_UNITS: tuple[str, ...] = ("s", "ms", "us", "ns")
-CONVERSION_HINT = re.compile(r"(payment|paid|purchase|order_complete|order_placed|transaction|checkout_complete|success)",
-                             re.IGNORECASE)
-"""Event names that look like a completed payment or order."""
+CONVERSION_HINT = re.compile(r"(payment|paid|purchase|order_complete|order_placed|order_confirm|transaction|"
+                             r"checkout_complete|success|subscri)", re.IGNORECASE)
+"""Event names that may be a completed payment or order (see :func:`looks_like_conversion`)."""
+NOT_CONVERSION = re.compile(r"(error|fail|bug|cancel|declin|refund|reject|detail|choice|choose|select|method|"
+                            r"page|view|start|begin|attempt|card|cash|form|info|abandon|retry|click|remind|"
+                            r"unsubscri|history)", re.IGNORECASE)
+"""Words that make a payment-like name a step before (or beside) the purchase, not the purchase itself."""
+MISSING_TEXT: tuple[str, ...] = ("", "null", "none", "nan")
+"""Cells (any case, spaces trimmed) that mean 'no value': such a user id is missing, not a user."""
 
-_TZ_SUFFIX = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|UTC|[+-]\d{2}(:?\d{2})?)$"
 _NUMBER = r"^\s*\d+(\.\d+)?\s*$"
 _PARQUET = (".parquet", ".pq", ".parq")
 _EXAMPLE_FORMAT = "2026-03-01 08:15:00"
@@ -104,11 +121,16 @@ def default_backend() -> Any:
 
 
 def spark_backend(master: str = "local[*]") -> Any:
-    """An Ibis PySpark backend on a local Spark session in UTC (for `backend="pyspark"`)."""
+    """An Ibis PySpark backend on a local Spark session in UTC (for `backend="pyspark"`).
+
+    Spark's workers start this same Python unless PYSPARK_PYTHON says otherwise, so
+    they find pandas and the other packages the driver has.
+    """
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise DataError("backend 'pyspark' needs PySpark; install it with: pip install pyspark") from None
+        raise DataError(t("events.error.no_pyspark")) from None
+    spark_python_env()
     spark = (
         SparkSession.builder.master(master)
         .config("spark.sql.session.timeZone", "UTC")
@@ -119,14 +141,34 @@ def spark_backend(master: str = "local[*]") -> Any:
     return ibis.pyspark.connect(spark)
 
 
+def spark_python_env(environ: Any = None) -> str:
+    """Set PYSPARK_PYTHON (and the driver's) to this interpreter when unset; the value in force."""
+    env = os.environ if environ is None else environ
+    env.setdefault("PYSPARK_PYTHON", sys.executable)
+    env.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    return str(env["PYSPARK_PYTHON"])
+
+
 def resolve_backend(backend: Any) -> Any:
-    """None or 'duckdb' -> the default DuckDB; 'pyspark' -> local Spark; a backend as is."""
+    """The backend to run on: None or 'duckdb' the default DuckDB, 'pyspark' local Spark,
+    an Ibis connection string ('duckdb://', 'postgres://user@host/db', ...) through
+    ``ibis.connect``, or a backend object as is."""
     if backend is None or backend == "duckdb":
         return default_backend()
     if backend == "pyspark":
         return spark_backend()
     if isinstance(backend, str):
-        raise DataError(f"unknown backend {backend!r}; use 'duckdb', 'pyspark' or an Ibis backend object")
+        if "://" not in backend:
+            raise DataError(t("events.error.bad_backend", backend=backend))
+        if backend.startswith("pyspark://"):
+            return spark_backend(backend.split("://", 1)[1] or "local[*]")
+        try:
+            con = ibis.connect(backend)
+        except Exception as exc:  # noqa: BLE001 - any connection failure is the user's string or setup
+            raise DataError(t("events.error.backend_failed", backend=backend, reason=_first_line(exc))) from None
+        if backend_name(con) == "duckdb":
+            con.raw_sql("SET TimeZone = 'UTC'")
+        return con
     return backend
 
 
@@ -145,12 +187,43 @@ def materialise(table: ir.Table, backend: Any) -> ir.Table:
     return table.cache()
 
 
+def _temp_name() -> str:
+    return f"cjm_events_{os.getpid()}_{next(_counter)}"
+
+
+def _small_table(frame: pd.DataFrame, con: Any, schema: dict[str, str]) -> ir.Table:
+    """A small pandas table in the backend: a memtable for DuckDB, a registered temporary view elsewhere.
+
+    Missing cells become real nulls first (pandas' NA would reach Spark as an object
+    string), and a registered view still resolves after the log is cached.
+    """
+    clean = frame.astype(object).where(frame.notna(), None)
+    return _in_backend(ibis.memtable(clean, schema=schema), con)
+
+
+def _in_backend(table: ir.Table, con: Any) -> ir.Table:
+    """A memtable as DuckDB keeps it, or registered under a name the backend still knows after caching."""
+    if backend_name(con) == "duckdb":
+        return table
+    if backend_name(con) == "pyspark":
+        return con.create_view(_temp_name(), table)
+    return con.create_table(_temp_name(), table, temp=True)
+
+
 # --- the log -------------------------------------------------------------------
 
 
 @dataclass
 class EventLog:
-    """A checked event log: the canonical Ibis table plus what it was matched against."""
+    """A checked event log: the canonical Ibis table plus what it was matched against.
+
+    ``conversion_events`` are the events that count as converting; the ones in
+    ``conversion_guessed`` were guessed from their names (nobody named any), which
+    :meth:`notes` says. ``has_sessions`` is False when the log has no session ids
+    (a bounce is then a user with one event). ``duplicate_rows`` counts rows that
+    copy an earlier row in every column the overlay reads (dropped when loaded with
+    ``dedupe=True``; ``deduplicated`` says so).
+    """
 
     table: ir.Table
     project: Project | None = None
@@ -158,6 +231,19 @@ class EventLog:
     source: str = "event log"
     conversion_events: tuple[str, ...] = ()
     backend: Any = None
+    conversion_guessed: tuple[str, ...] = ()
+    has_sessions: bool = False
+    deduplicated: bool = False
+    _before_dedupe: ir.Table | None = field(default=None, repr=False)
+    _duplicates: int | None = field(default=None, repr=False)
+
+    @property
+    def duplicate_rows(self) -> int:
+        """Rows that repeat an earlier row exactly (counted once, when first asked)."""
+        if self._duplicates is None:
+            self._duplicates = count_duplicates(self._before_dedupe if self._before_dedupe is not None
+                                                else self.table)
+        return self._duplicates
 
     def unmatched_events(self) -> pd.DataFrame:
         """Events that match no touchpoint (touchpoints the inventory may lack): event, events, users."""
@@ -172,8 +258,13 @@ class EventLog:
         return out.astype({"events": "int64", "users": "int64"}).reset_index(drop=True)
 
     def cached(self) -> EventLog:
-        """The same log computed once and kept in the backend, for running many analyses."""
-        return replace(self, table=materialise(self.table, self.backend or default_backend()))
+        """The same log computed once and kept in the backend, for running many analyses.
+
+        Duplicates are then counted on the kept table (not by reading the file again),
+        unless the log was deduplicated, when only the file still has them.
+        """
+        kept = materialise(self.table, self.backend or default_backend())
+        return replace(self, table=kept, _before_dedupe=self._before_dedupe if self.deduplicated else None)
 
     def count(self) -> int:
         return int(self.table.count().execute())
@@ -182,6 +273,54 @@ class EventLog:
         if self.project is None:
             return {s: s for s in self.stages}
         return {s.id: s.name for s in self.project.stages}
+
+    def notes(self, lang: str = "en") -> list[str]:
+        """What a reader of any result from this log must know: guessed conversions, duplicates, no sessions."""
+        lines: list[str] = []
+        if self.conversion_guessed:
+            lines.append(t("events.note.conversion_guessed", lang, events=", ".join(self.conversion_guessed)))
+        elif not self.conversion_events:
+            lines.append(t("events.note.conversion_none", lang))
+        else:
+            t_ = self.table
+            present = t_.filter(t_.event.isin(list(self.conversion_events))).select("event").distinct().execute()
+            absent = [e for e in self.conversion_events if e not in set(present["event"].astype(str))]
+            if absent:
+                lines.append(t("events.note.conversion_absent", lang, events=", ".join(absent)))
+        if self.duplicate_rows:
+            key = "deduplicated" if self.deduplicated else "duplicates"
+            lines.append(t(f"events.note.{key}", lang, count=self.duplicate_rows))
+        if not self.has_sessions:
+            lines.append(t("events.note.no_sessions", lang))
+        return lines
+
+
+DUPLICATE_KEY: tuple[str, ...] = (
+    "user_id", "session_id", "ts", "event", "log_touchpoint", "log_stage", "log_channel", "log_device",
+    "log_department",
+)
+"""Columns two rows must share to be exact duplicates: every column of the log the overlay reads."""
+BUILT_KEY: tuple[str, ...] = (
+    "user_id", "session_id", "ts", "event", "touchpoint", "stage", "channel", "device", "department",
+)
+"""The same, in the built table (the log's values, or the touchpoint's where the log has none)."""
+
+
+def count_duplicates(table: ir.Table) -> int:
+    """Rows beyond the first of each group of identical rows (all of :data:`DUPLICATE_KEY`, or of
+    :data:`BUILT_KEY` in a built table)."""
+    key = list(DUPLICATE_KEY) if set(DUPLICATE_KEY) <= set(table.columns) else \
+        [c for c in BUILT_KEY if c in table.columns]
+    groups = table.group_by(key).agg(n=table.count())
+    found = groups.agg(extra=(groups.n - 1).sum()).execute().iloc[0]["extra"]
+    return 0 if _missing(found) else int(found)
+
+
+def drop_duplicates(table: ir.Table) -> ir.Table:
+    """One row per group of identical rows: the first in file order (smallest ``seq``)."""
+    key = [c for c in DUPLICATE_KEY if c in table.columns]
+    kept = table.group_by(key).agg(seq=table.seq.min())
+    return kept.select(*[c for c in table.columns])
 
 
 # --- loading -------------------------------------------------------------------
@@ -194,13 +333,21 @@ def load_events(
     backend: Any = None,
     conversion_events: Sequence[str] | None = None,
     delimiter: str = ",",
+    dedupe: bool = False,
+    date_format: str | None = None,
+    lang: str = "en",
 ) -> EventLog:
     """Read, check and map an event log; see the module text for what is accepted.
 
     ``columns`` renames the source's columns to canonical ones, ``{"their name":
     "user_id", ...}`` (use :data:`GA4_COLUMNS` for GA4), and may hold
     ``timestamp_unit`` (s, ms, us, ns) for numeric timestamps; without it the unit is
-    guessed from the size of the numbers.
+    guessed from the size of the numbers. ``conversion_events`` name the events that
+    count as converting (else the project's setting, else a guess from the names,
+    reported in ``conversion_guessed``). ``dedupe`` drops rows that exactly repeat an
+    earlier one. ``date_format`` reads text dates that are not ISO 8601: 'day-first',
+    'month-first' or a strptime pattern (see :mod:`.dates`). ``backend``: 'duckdb'
+    (default), 'pyspark', an Ibis connection string or an Ibis backend.
     """
     mapping = dict(columns or {})
     unit = mapping.pop("timestamp_unit", None)
@@ -208,6 +355,7 @@ def load_events(
         raise DataError(f"timestamp_unit {unit!r} is not known; use one of {', '.join(TIMESTAMP_UNITS)}")
     if isinstance(source, EventLog):
         return source
+    dates.local_format(date_format, lang)  # a bad format is the first thing to say
     if isinstance(source, (str, os.PathLike)):
         con = resolve_backend(backend)
         raw, name, from_file = _read_path(Path(source), con, mapping, delimiter), str(source), True
@@ -216,18 +364,63 @@ def load_events(
         raw, name, from_file = _from_frame(source, con, mapping), "the DataFrame", False
     elif isinstance(source, ir.Table):
         con = _table_backend(source) if backend is None else resolve_backend(backend)
-        raw, name, from_file = _with_seq(source), "the Ibis table", False
+        raw, name, from_file = _with_seq(source, con), "the Ibis table", False
     else:
         raise DataError(
             f"cannot read an event log from a {type(source).__name__}; give a CSV or Parquet path, "
             "a pandas DataFrame or an Ibis table"
         )
-    table = _canonical(raw, name, mapping, unit, from_file)
-    stages = _stage_ids(project, table)
-    table = _map_to_project(table, project, stages)
-    conv = tuple(conversion_events) if conversion_events is not None else default_conversion_events(project, table)
-    return EventLog(table=table, project=project, stages=stages, source=name,
-                    conversion_events=conv, backend=con)
+    typed = from_file and Path(str(source)).suffix.lower() in _PARQUET
+    table, has_sessions = _canonical(raw, name, mapping, unit, from_file, date_format, lang, trim=not typed)
+    before = table
+    if dedupe:
+        table = drop_duplicates(table)
+    need_events = conversion_events is None and not project_conversion_events(project) \
+        and not default_conversion_events(project)
+    log_stages, events = discover(table, stages=project is None, events=need_events)
+    stages = _stage_ids(project, table, log_stages)
+    table = _map_to_project(table, project, stages, con)
+    conv, guessed = conversions_for(project, table, conversion_events, events)
+    return EventLog(table=table, project=project, stages=stages, source=name, conversion_events=conv,
+                    backend=con, conversion_guessed=guessed, has_sessions=has_sessions, deduplicated=dedupe,
+                    _before_dedupe=before)
+
+
+def discover(table: ir.Table, stages: bool, events: bool) -> tuple[list[str] | None, list[str] | None]:
+    """In one pass: the log's stages in order of first appearance, and its distinct event names (as asked)."""
+    keys = (["log_stage"] if stages else []) + (["event"] if events else [])
+    if not keys:
+        return None, None
+    found = table.group_by(keys).agg(first=table.seq.min()).order_by("first").limit(DISCOVERY_LIMIT).execute()
+    log_stages = list(dict.fromkeys(str(s) for s in found["log_stage"] if not _missing(s))) if stages else None
+    names = list(dict.fromkeys(str(e) for e in found["event"] if not _missing(e))) if events else None
+    return log_stages, names
+
+
+DISCOVERY_LIMIT = 100_000
+"""At most this many (stage, event) pairs are looked at to find stages and guess conversions."""
+
+
+def conversions_for(project: Project | None, table: ir.Table | None, named: Sequence[str] | None = None,
+                    events: Sequence[str] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The conversion events and which of them were guessed: named ones, else the project's, else a guess
+    (from ``events``, the log's event names when already known, else from ``table``)."""
+    if named is not None:
+        return tuple(dict.fromkeys(str(e).strip() for e in named if str(e).strip())), ()
+    configured = project_conversion_events(project)
+    if configured:
+        return configured, ()
+    guessed = default_conversion_events(project, table, events)
+    return guessed, guessed
+
+
+def project_conversion_events(project: Project | None) -> tuple[str, ...]:
+    """Conversion events the project names in its data settings (``data: conversion_events: [...]``)."""
+    data = getattr(project, "data", None)
+    named = getattr(data, "conversion_events", None) or ()
+    if isinstance(named, str):
+        named = [e for e in named.split(",")]
+    return tuple(dict.fromkeys(str(e).strip() for e in named if str(e).strip()))
 
 
 def _table_backend(table: ir.Table) -> Any:
@@ -237,10 +430,23 @@ def _table_backend(table: ir.Table) -> Any:
         return default_backend()
 
 
-def _with_seq(table: ir.Table) -> ir.Table:
+def _with_seq(table: ir.Table, con: Any = None) -> ir.Table:
+    """Number the rows in the order the reader gives them (``seq``, from 0): ties in time keep file order.
+
+    Spark has no order without a key, so there the number follows Spark's increasing
+    row id, which keeps the file's order within and across its partitions.
+    """
     if "seq" in table.columns:
         return table
+    if con is not None and backend_name(con) == "pyspark":
+        order = _spark_row_id()
+        return table.mutate(seq=ibis.row_number().over(order_by=order))
     return table.mutate(seq=ibis.row_number())
+
+
+@ibis.udf.scalar.builtin(name="monotonically_increasing_id")
+def _spark_row_id() -> int:  # type: ignore[empty-body]
+    """Spark's increasing id of each row, in the order the rows were read."""
 
 
 def _row(seq: Any, from_file: bool) -> str:
@@ -261,12 +467,16 @@ def _read_path(path: Path, con: Any, mapping: dict[str, str], delimiter: str) ->
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the file is empty; export the event log again with a header row and events")
     if path.suffix.lower() in _PARQUET:
+        duck = backend_name(con) == "duckdb"
         try:
-            table = con.read_parquet(str(path))
+            # DuckDB numbers the rows as it reads them: file order without a window over the whole log
+            table = con.read_parquet(str(path), file_row_number=True) if duck else con.read_parquet(str(path))
         except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
             raise DataError(f"{path}: cannot be read as Parquet ({_first_line(exc)}); "
                             "export it again, or save it as CSV") from None
-        return _with_seq(table)
+        if duck and "seq" not in table.columns:
+            return table.rename(seq="file_row_number")
+        return _with_seq(table.drop("file_row_number") if duck else table, con)
     header = _check_csv_header(path, mapping, delimiter)
     try:
         if backend_name(con) == "duckdb":
@@ -278,7 +488,7 @@ def _read_path(path: Path, con: Any, mapping: dict[str, str], delimiter: str) ->
     except Exception as exc:  # noqa: BLE001
         raise DataError(f"{path}: cannot be read as CSV ({_first_line(exc)}); check that every line has "
                         f"the same number of {delimiter!r}-separated cells as the header") from None
-    return _with_seq(table)
+    return _with_seq(table, con)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -339,10 +549,7 @@ def _from_frame(frame: pd.DataFrame, con: Any, mapping: dict[str, str]) -> ir.Ta
         if frame[column].dtype == object:
             frame[column] = frame[column].map(lambda v: None if _missing(v) else str(v) if not
                                               hasattr(v, "isoformat") else v)
-    table = ibis.memtable(frame)
-    if backend_name(con) != "duckdb":
-        table = con.create_table(f"cjm_events_{os.getpid()}_{next(_counter)}", table)
-    return table
+    return _in_backend(ibis.memtable(frame), con)
 
 
 def _missing(value: Any) -> bool:
@@ -412,7 +619,9 @@ def _column(table: ir.Table, name: str) -> ir.Value:
 
 
 def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | None,
-               from_file: bool) -> ir.Table:
+               from_file: bool, date_format: str | None = None, lang: str = "en",
+               trim: bool = True) -> tuple[ir.Table, bool]:
+    """The log with canonical columns and UTC timestamps, after every check; and whether it has sessions."""
     names = _resolve_names(list(raw.columns), mapping)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
@@ -425,29 +634,32 @@ def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | 
         )
     cols = {c: _column(raw, names[c]) for c in names}
     seq = raw.seq.cast("int64")
-    text = {c: cols[c].cast("string").strip() for c in cols if c != "timestamp"}
-    for c in text:
-        text[c] = ibis.ifelse(text[c] == "", ibis.null("string"), text[c])
+    text = {c: _text(cols[c], trim) for c in cols if c != "timestamp"}
     ts_raw = cols["timestamp"]
     checks: dict[str, ir.Scalar] = {
         "rows": raw.count(),
         "no_user": seq.min(where=text["user_id"].isnull()),
         "no_event": seq.min(where=text["event"].isnull()),
     }
+    if "session_id" in text:
+        checks["sessions"] = text["session_id"].count()
     ts_type = ts_raw.type()
     if ts_type.is_string():
         ts_txt = ts_raw.strip()
         is_num = ts_txt.re_search(_NUMBER)
-        has_tz = ts_txt.re_search(_TZ_SUFFIX)
+        zoned = ts_txt.re_search(dates.ZONED)
         present = ts_txt.notnull() & (ts_txt != "")
         checks.update(
             no_ts=seq.min(where=~present),
             num_n=is_num.sum(where=present), num_first=seq.min(where=present & is_num),
             txt_first=seq.min(where=present & ~is_num),
-            tz_n=has_tz.sum(where=present & ~is_num), tz_first=seq.min(where=present & has_tz),
-            naive_first=seq.min(where=present & ~is_num & ~has_tz),
+            tz_n=zoned.sum(where=present & ~is_num), tz_first=seq.min(where=present & zoned),
+            naive_first=seq.min(where=present & ~is_num & ~zoned),
             max_num=ts_txt.try_cast("float64").max(where=present & is_num),
         )
+        iso = dates.local_format(date_format, lang).regex is None
+        if iso:  # the usual case, checked here to save a pass: plain ISO text that does not read
+            checks["iso_bad"] = seq.min(where=present & ~is_num & ~zoned & ts_txt.try_cast("timestamp").isnull())
     elif ts_type.is_numeric():
         checks.update(no_ts=seq.min(where=ts_raw.isnull()), max_num=ts_raw.cast("float64").max())
     elif ts_type.is_timestamp() or ts_type.is_date():
@@ -464,27 +676,50 @@ def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | 
     tcol = names["timestamp"]
     for key, column in (("no_user", names["user_id"]), ("no_event", names["event"]), ("no_ts", tcol)):
         if not _missing(found.get(key)):
-            raise DataError(f"{source}: {_row(found[key], from_file)}, column {column!r} is empty; every event "
-                            "needs a user, a timestamp and an event name (fill it in or delete the row)")
-    ts = _timestamp(ts_raw, ts_type, found, source, tcol, unit, from_file)
+            raise DataError(t("events.error.empty_cell", lang, file=source, row=_row(found[key], from_file),
+                              column=column))
+    row = lambda seq_value: _row(seq_value, from_file)  # noqa: E731
+    ts = _timestamp(raw, seq, ts_raw, ts_type, found, source, tcol, unit, row, date_format, lang)
     if ts_type.is_string():
-        bad = raw.agg(first=seq.min(where=ts.isnull())).execute().iloc[0].to_dict()
+        plain = "iso_bad" in found and not int(found.get("tz_n") or 0) and not int(found.get("num_n") or 0)
+        bad = {"first": found["iso_bad"]} if plain else \
+            raw.agg(first=seq.min(where=ts.isnull())).execute().iloc[0].to_dict()
         if not _missing(bad["first"]):
             example = _first_bad_value(raw, ts, ts_raw, seq, bad["first"])
-            raise DataError(
-                f"{source}: {_row(bad['first'], from_file)}, column {tcol!r}: cannot read {example!r} as a "
-                f"date and time; write it like {_EXAMPLE_FORMAT} (ISO 8601, optionally with a time-zone "
-                "offset such as +07:00 on every row)"
-            )
+            message = t("events.error.bad_timestamp", lang, file=source, row=row(bad["first"]), column=tcol,
+                        value=example, example=_EXAMPLE_FORMAT)
+            if date_format:
+                message += t("events.error.format_hint", lang, format=date_format)
+            elif dates.looks_day_first(example):
+                message += t("events.error.day_first_hint", lang)
+            raise DataError(message)
 
     def opt(name: str) -> ir.Value:
         return text[name] if name in text else ibis.null("string")
 
-    return raw.select(
+    table = raw.select(
         user_id=text["user_id"], session_id=opt("session_id"), ts=ts, seq=seq, event=text["event"],
         log_touchpoint=opt("touchpoint"), log_stage=opt("stage"), log_channel=opt("channel"),
         log_device=opt("device"), log_department=opt("department"),
     )
+    return table, bool(found.get("sessions") or 0)
+
+
+def _text(value: ir.Value, trim: bool = True) -> ir.StringValue:
+    """A column as text (trimmed unless ``trim`` is False), with blanks and :data:`MISSING_TEXT` as nulls.
+
+    Typed files (Parquet) are not trimmed, and their missing words are matched as
+    written in the usual cases, which keeps the read cheap.
+    """
+    if not trim:
+        text = value if value.type().is_string() else value.cast("string")
+        return ibis.ifelse(text.isin(_MISSING_SPELLINGS), ibis.null("string"), text)
+    text = value.cast("string").strip()
+    return ibis.ifelse(text.lower().isin(list(MISSING_TEXT)), ibis.null("string"), text)
+
+
+_MISSING_SPELLINGS: list[str] = sorted({form for word in MISSING_TEXT
+                                        for form in (word, word.upper(), word.capitalize(), "NaN")})
 
 
 def _first_bad_value(raw: ir.Table, ts: ir.Value, ts_raw: ir.Value, seq: ir.Value, first: Any) -> str:
@@ -501,8 +736,8 @@ def _epoch(value: ir.NumericValue, unit: str | None, biggest: float) -> ir.Value
     return value.cast("float64").round().cast("int64").as_timestamp(unit)
 
 
-def _timestamp(ts_raw: ir.Value, ts_type: Any, found: dict[str, Any], source: str, column: str,
-               unit: str | None, from_file: bool) -> ir.Value:
+def _timestamp(raw: ir.Table, seq: ir.Value, ts_raw: ir.Value, ts_type: Any, found: dict[str, Any], source: str,
+               column: str, unit: str | None, row: Any, date_format: str | None, lang: str) -> ir.Value:
     if ts_type.is_timestamp():
         if ts_type.timezone:
             return ts_raw.cast(ibis.dtype("timestamp('UTC')")).cast("timestamp")
@@ -514,36 +749,30 @@ def _timestamp(ts_raw: ir.Value, ts_type: Any, found: dict[str, Any], source: st
     num_n = int(found.get("num_n") or 0)
     rows = int(found["rows"])
     if 0 < num_n < rows:
-        raise DataError(
-            f"{source}: column {column!r} mixes numbers and dates: {_row(found['num_first'], from_file)} holds a "
-            f"number, {_row(found['txt_first'], from_file)} a date; use one kind for all rows (dates like "
-            f"{_EXAMPLE_FORMAT})"
-        )
+        raise DataError(t("events.error.mixed_numbers", lang, file=source, column=column,
+                          number_row=row(found["num_first"]), date_row=row(found["txt_first"]),
+                          example=_EXAMPLE_FORMAT))
     txt = ts_raw.strip()
     if num_n == rows:
         return _epoch(txt.cast("float64"), unit, float(found.get("max_num") or 0))
     tz_n = int(found.get("tz_n") or 0)
     if 0 < tz_n < rows:
-        raise DataError(
-            f"{source}: column {column!r} mixes time zones: {_row(found['tz_first'], from_file)} has a time-zone "
-            f"offset, {_row(found['naive_first'], from_file)} has none; give every timestamp an offset "
-            "(like +07:00) or none"
-        )
-    if tz_n:
-        utc = txt.re_replace(r"\s*(UTC|z)$", "Z").try_cast(ibis.dtype("timestamp('UTC')"))
-        return utc.cast("timestamp")
-    return txt.try_cast("timestamp")
+        raise DataError(t("events.error.mixed_zones", lang, file=source, column=column,
+                          zoned_row=row(found["tz_first"]), naive_row=row(found["naive_first"])))
+    return dates.parse_text(raw, txt, seq, zoned_rows=tz_n, date_format=date_format, row=row, source=source,
+                            column_name=column, lang=lang)
 
 
 # --- project mapping ----------------------------------------------------------------
 
 
-def _stage_ids(project: Project | None, table: ir.Table) -> list[str]:
+def _stage_ids(project: Project | None, table: ir.Table, found: list[str] | None = None) -> list[str]:
+    """The project's stages, else the log's (``found``, in order of first appearance), known ones first."""
     if project is not None:
         return project.stage_ids()
-    found = (table.filter(table.log_stage.notnull()).group_by("log_stage")
-             .agg(first=table.seq.min()).order_by("first").execute())
-    names = [str(s) for s in found["log_stage"]]
+    if found is None:
+        found = discover(table, stages=True, events=False)[0] or []
+    names = list(found)
     default = [s for s, _ in DEFAULT_STAGES]
     known = [s for s in default if s in names]
     return known + [s for s in names if s not in known]
@@ -573,13 +802,14 @@ def touchpoint_table(project: Project | None) -> pd.DataFrame:
     return frame.astype("string") if len(frame) else frame
 
 
-def _map_to_project(table: ir.Table, project: Project | None, stages: list[str]) -> ir.Table:
+def _map_to_project(table: ir.Table, project: Project | None, stages: list[str], con: Any = None) -> ir.Table:
     tps = touchpoint_table(project)
     if len(tps):
-        lookup = ibis.memtable(tps, schema={c: "string" for c in tps.columns})
+        con = con if con is not None else default_backend()
+        lookup = _small_table(tps, con, {c: "string" for c in tps.columns})
         joined = table.left_join(lookup, table.event == lookup.tp_event)
-        by_tp = ibis.memtable(tps.drop_duplicates("tp_id").rename(columns=lambda c: "x" + c),
-                              schema={"x" + c: "string" for c in tps.columns})
+        by_tp = _small_table(tps.drop_duplicates("tp_id").rename(columns=lambda c: "x" + c), con,
+                             {"x" + c: "string" for c in tps.columns})
         joined = joined.left_join(by_tp, joined.log_touchpoint == by_tp.xtp_id)
         tp = joined.xtp_id.fill_null(joined.tp_id)
         tp_stage = joined.xtp_stage.fill_null(joined.tp_stage)
@@ -611,22 +841,31 @@ def _map_to_project(table: ir.Table, project: Project | None, stages: list[str])
     )
 
 
-def default_conversion_events(project: Project | None, table: ir.Table | None = None) -> tuple[str, ...]:
-    """Events of the 'purchase' stage's touchpoints that look like a completed payment or order.
+def looks_like_conversion(name: str) -> bool:
+    """Whether an event name looks like a completed purchase (``payment_success``, ``purchase``), not a step
+    on the way or beside it (``payment_details``, ``payment_error``, ``checkout_bug``)."""
+    return bool(CONVERSION_HINT.search(name)) and not NOT_CONVERSION.search(name)
+
+
+def default_conversion_events(project: Project | None, table: ir.Table | None = None,
+                              events: Sequence[str] | None = None) -> tuple[str, ...]:
+    """A guess: events of the 'purchase' stage's touchpoints that look like a completed payment or order.
 
     Without a project (or without such events), events in the log whose names look
-    like a completed purchase (``purchase``, ``payment_success``, ...).
+    like a completed purchase (``purchase``, ``payment_success``, ...). Only a
+    fallback: named conversion events always win (see :func:`conversions_for`).
     """
     if project is not None:
         purchase = [s.id for s in project.stages if s.id == "purchase" or s.name.lower() == "purchase"]
         found = [e for tp in project.touchpoints if tp.stage in purchase for e in tp.events
-                 if CONVERSION_HINT.search(e)]
+                 if looks_like_conversion(e)]
         if found:
             return tuple(dict.fromkeys(found))
-    if table is None:
-        return ()
-    names = table.select("event").distinct().limit(10_000).execute()["event"]
-    return tuple(sorted(str(e) for e in names if CONVERSION_HINT.search(str(e))))
+    if events is None:
+        if table is None:
+            return ()
+        events = [str(e) for e in table.select("event").distinct().limit(DISCOVERY_LIMIT).execute()["event"]]
+    return tuple(sorted(str(e) for e in events if looks_like_conversion(str(e))))
 
 
 def step_condition(table: ir.Table, step: str, level: str = "event") -> ir.BooleanValue:

@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import DataError
 from ..i18n import t
 from ..model import Project
+from . import dates
 
 MAX_SHOWN = 5
 OTHER_DELIMITERS: tuple[str, ...] = (";", "\t", "|")
@@ -39,9 +40,11 @@ class Problems:
         return str(position + 2) if self.from_file else str(label)
 
     def add(self, key: str, **values: Any) -> None:
+        """Count one problem; ``key`` names a message of feedback.error, or any catalogue key with a dot."""
         self.count += 1
         if len(self.lines) < MAX_SHOWN:
-            self.lines.append(t(f"feedback.error.{key}", self.lang, file=self.source, **values))
+            full = key if "." in key else f"feedback.error.{key}"
+            self.lines.append(t(full, self.lang, file=self.source, **values))
 
     def raise_if_any(self) -> None:
         if not self.count:
@@ -204,3 +207,26 @@ def match(lookup: dict[str, str], value: str) -> str | None:
 def known_list(values: list[str], limit: int = 12) -> str:
     shown = ", ".join(values[:limit])
     return shown + (", …" if len(values) > limit else "")
+
+
+def parse_timestamps(values: pd.Series, problems: Problems, column: str = "timestamp",
+                     date_format: str | None = None, required: bool = True) -> pd.Series:
+    """Timestamps from text with the event log's reader (:mod:`.dates`): ISO 8601, or ``date_format``
+    ('day-first', 'month-first', a strptime pattern); zones converted to UTC. When ``required``,
+    cells that are blank or cannot be read are reported; otherwise (an optional column of dates
+    such as a survey's ``submitted``) they are left empty (NaT)."""
+    text = values.astype("object").map(lambda v: "" if is_blank(v) else str(v).strip())
+    labels = list(values.index)
+    parsed = dates.parse_series(text, date_format=date_format, source=problems.source, column=column,
+                                row=lambda position: t("dates.row", problems.lang,
+                                                       row=problems.where(int(position), labels[int(position)])),
+                                lang=problems.lang)
+    for position, (label, raw, value) in enumerate(zip(values.index, text, parsed)):
+        if pd.isna(value):
+            row = problems.where(position, label)
+            if raw and required:
+                hint = date_format is None and dates.looks_day_first(raw)
+                problems.add("dates.error.bad_cell_day_first" if hint else "bad_timestamp", row=row, column=column, value=raw)
+            elif not raw and required:
+                problems.add("required", row=row, column=column, hint=t("feedback.hint.timestamp", problems.lang))
+    return pd.Series(parsed.to_numpy(), index=values.index)

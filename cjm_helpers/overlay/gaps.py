@@ -27,7 +27,8 @@ def _steps(log: EventLog) -> ir.Table:
     t = log.table
     per_user = ibis.window(group_by=t.user_id, order_by=[t.ts, t.seq])
     whole_user = ibis.window(group_by=t.user_id)
-    converted = t.event.isin(list(log.conversion_events)) if log.conversion_events else ibis.literal(False)
+    # a column even when nothing converts (seq is never negative): a scalar cannot be taken over a window
+    converted = t.event.isin(list(log.conversion_events)) if log.conversion_events else t.seq < 0
     t = t.mutate(
         pos=ibis.row_number().over(per_user),
         last_pos=(t.count().over(whole_user) - 1),

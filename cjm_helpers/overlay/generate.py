@@ -19,7 +19,7 @@ import pandas as pd
 from .. import i18n
 from ..errors import DataError
 from ..model import Project
-from .events import CONVERSION_HINT as CONVERSION_LIKE
+from .events import looks_like_conversion
 
 EVENT_COLUMNS: tuple[str, ...] = ("user_id", "session_id", "timestamp", "event", "channel", "device")
 STAGE_CONTINUE: tuple[float, ...] = (0.78, 0.62, 0.58, 0.42, 0.3)
@@ -66,7 +66,7 @@ def _user_events(rng: np.random.Generator, stages: list[list[tuple[str, str, str
             when += dt.timedelta(hours=float(rng.gamma(1.5, 10.0 if index < 3 else 60.0)))
         if index == 0 and rng.random() < SKIP_FIRST:
             continue  # heard of it by word of mouth: no event before the second stage
-        if not any(CONVERSION_LIKE.search(e) for e, _, _ in events):  # browse a few, in inventory order
+        if not any(looks_like_conversion(e) for e, _, _ in events):  # browse a few, in inventory order
             most = 1 if index == 0 else min(3, len(events))
             chosen = sorted(rng.choice(len(events), size=int(rng.integers(1, most + 1)), replace=False))
             events = [events[i] for i in chosen]

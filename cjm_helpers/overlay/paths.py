@@ -103,7 +103,8 @@ def time_between_stages(log: EventLog) -> pd.DataFrame:
     later = first.select(user_id=first.user_id, stage_order=first.stage_order - 1, next_first=first.first)
     pairs = first.join(later, ["user_id", "stage_order"])
     pairs = pairs.filter(pairs.next_first >= pairs.first)
-    hours = ((pairs.next_first.epoch_seconds() - pairs.first.epoch_seconds()).cast("float64") / 3600.0)
+    # whole microseconds on every engine (epoch seconds would drop the fractions)
+    hours = pairs.next_first.delta(pairs.first, unit="microsecond").cast("float64") / 3_600_000_000.0
     pairs = pairs.mutate(hours=hours)
     agg = pairs.group_by("stage_order").agg(
         users=pairs.count(), q1_hours=pairs.hours.quantile(0.25), median_hours=pairs.hours.quantile(0.5),

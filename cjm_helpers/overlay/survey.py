@@ -13,7 +13,10 @@ Columns, names in any case:
   score, 7 = very easy);
 * optional text: ``comment``, and segment attributes ``segment``, ``persona``
   (a project persona id), ``age_band``, ``goal``, ``pain`` (several goals or pains
-  in one cell are separated by ';').
+  in one cell are separated by ';');
+* optional dates ``submitted`` or ``timestamp``, read like the event log's times
+  (ISO 8601, or ``date_format``: 'day-first', 'month-first' or a strptime pattern);
+  empty (NaT) when blank or unreadable, as they are optional.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from .feedback_input import (
     known_list,
     match,
     number_column,
+    parse_timestamps,
     read_table,
     require_columns,
     stage_lookup,
@@ -47,6 +51,8 @@ __all__ = [
 ]
 
 TEXT_COLUMNS: tuple[str, ...] = ("comment", "segment", "persona", "age_band", "goal", "pain")
+DATE_COLUMNS: tuple[str, ...] = ("submitted", "timestamp")
+"""Optional columns of dates, read with the same reader as event logs and tickets."""
 SURVEY_COLUMNS: tuple[str, ...] = (
     "respondent_id", "stage", "touchpoint", "emotion", "satisfaction", "nps", "csat", "ces", *TEXT_COLUMNS,
 )
@@ -63,13 +69,15 @@ CONFIDENCE = 0.95
 # --- loading ----------------------------------------------------------------------------
 
 
-def load_survey(source: Any, project: Project | None = None, lang: str = "en", sep: str = ",") -> pd.DataFrame:
+def load_survey(source: Any, project: Project | None = None, lang: str = "en", sep: str = ",",
+                date_format: str | None = None) -> pd.DataFrame:
     """Read and check survey responses (CSV/XLSX/Parquet path or DataFrame).
 
     Returns a DataFrame with the columns of :data:`SURVEY_COLUMNS` (plus any extra
     columns of the input), ``emotion`` always filled on the -2..+2 scale. With a
     project, stage and touchpoint cells may be ids or names and are turned into
-    ids; an unknown one is an error naming the row. Raises :class:`DataError`.
+    ids; an unknown one is an error naming the row. Dates in :data:`DATE_COLUMNS` are
+    read with ``date_format`` as for event logs. Raises :class:`DataError`.
     """
     frame, name, from_file = read_table(source, t("feedback.survey.what", lang), lang, sep)
     require_columns(frame, name, ["respondent_id"], lang)
@@ -110,6 +118,9 @@ def load_survey(source: Any, project: Project | None = None, lang: str = "en", s
             out[column] = math.nan
     for column in TEXT_COLUMNS:
         out[column] = text_column(frame, column)
+    for column in DATE_COLUMNS:
+        if column in frame.columns:
+            out[column] = parse_timestamps(frame[column], problems, column, date_format, required=False)
     if project is not None:
         _map_stages(out, project, problems, lang)
     problems.raise_if_any()

@@ -14,7 +14,6 @@ counts less. Tickets that match nothing keep an empty stage.
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 from typing import Any
@@ -28,6 +27,7 @@ from .feedback_input import (
     Problems,
     known_list,
     match,
+    parse_timestamps,
     read_table,
     require_columns,
     stage_lookup,
@@ -145,31 +145,15 @@ def match_touchpoint(text: str, keywords: dict[str, set[str]], allowed: list[str
 # --- loading ------------------------------------------------------------------------------
 
 
-def parse_timestamps(values: pd.Series, problems: Problems, column: str = "timestamp") -> pd.Series:
-    """Timestamps from text (ISO first, then day-first dates); bad or blank cells are reported."""
-    text = values.astype("object").map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
-                                       else str(v).strip())
-    parsed = pd.to_datetime(text.where(text != ""), errors="coerce", format="ISO8601", utc=True)
-    retry = parsed.isna() & (text != "")
-    if retry.any():
-        parsed.loc[retry] = pd.to_datetime(text[retry], errors="coerce", format="mixed", dayfirst=True, utc=True)
-    for position, (label, raw, value) in enumerate(zip(values.index, text, parsed)):
-        if pd.isna(value):
-            row = problems.where(position, label)
-            if raw:
-                problems.add("bad_timestamp", row=row, column=column, value=raw)
-            else:
-                problems.add("required", row=row, column=column, hint=t("feedback.hint.timestamp", problems.lang))
-    return parsed.dt.tz_convert(None)
-
-
 def load_tickets(source: Any, project: Project, category_map: dict[str, str] | None = None,
-                 lang: str = "en", sep: str = ",") -> pd.DataFrame:
+                 lang: str = "en", sep: str = ",", date_format: str | None = None) -> pd.DataFrame:
     """Read and check tickets, then place each on a stage and touchpoint of the project.
 
     Returns the columns of :data:`TICKET_COLUMNS`; ``matched_by`` says how each ticket
     was placed: touchpoint, stage, category, keyword or none. ``category_map`` maps a
-    category to a touchpoint or stage (id or name). Raises :class:`DataError`.
+    category to a touchpoint or stage (id or name). ``date_format`` reads dates that are
+    not ISO 8601, as for the event log ('day-first', 'month-first' or a strptime
+    pattern). Raises :class:`DataError`.
     """
     frame, name, from_file = read_table(source, t("feedback.tickets.what", lang), lang, sep)
     require_columns(frame, name, ["timestamp", "channel", "category", "text"], lang)
@@ -177,7 +161,7 @@ def load_tickets(source: Any, project: Project, category_map: dict[str, str] | N
     out = pd.DataFrame(index=frame.index)
     ids = text_column(frame, "ticket_id")
     out["ticket_id"] = [v or f"T{position + 1:05d}" for position, v in enumerate(ids)]
-    out["timestamp"] = parse_timestamps(frame["timestamp"], problems).to_numpy()
+    out["timestamp"] = parse_timestamps(frame["timestamp"], problems, date_format=date_format).to_numpy()
     for column in ("channel", "category", "text", "user_id"):
         out[column] = text_column(frame, column)
     for position, (label, text) in enumerate(out["text"].items()):

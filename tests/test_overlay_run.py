@@ -123,3 +123,19 @@ def test_skip_reasons_are_in_the_language(tmp_path: Path, lang: str):
     summary = (tmp_path / "summary.html").read_text(encoding="utf-8")
     assert results.skipped["funnel"] == t("inputs.overlay.needs_funnel", lang)
     assert t("inputs.overlay.not_run", lang) in summary
+
+
+def test_guessed_conversions_and_duplicates_are_said_on_the_terminal_and_the_page(tmp_path, capsys):
+    from cjm_helpers.cli import main
+
+    log = tmp_path / "events.csv"
+    log.write_text("user_id,timestamp,event\n"
+                   "u1,2026-10-01 08:00:00,view_item\nu1,2026-10-01 08:01:00,purchase\n"
+                   "u1,2026-10-01 08:01:00,purchase\nu2,2026-10-01 09:00:00,view_item\n", encoding="utf-8")
+    assert main(["overlay", str(log), "--out", str(tmp_path / "out"), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    page = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
+    for words in ("Conversion events guessed from their names: purchase", "1 rows are exact copies",
+                  "bounce rate is per user"):
+        assert words in err and words in page, words
+    assert page.index("About the event log") < page.index("<h2>", page.index("About the event log") + 1)

@@ -51,3 +51,13 @@ def step_project(path: Path):
     from cjm_helpers.store import load_project
 
     return load_project(path)
+
+
+def test_the_report_says_which_conversions_were_guessed(tmp_path: Path) -> None:
+    from cjm_helpers.store import load_project
+
+    project = create_project(tmp_path / "p", "sample")
+    log = tmp_path / "events.csv"
+    log.write_text("user_id,timestamp,event\nu1,2026-10-01 08:00:00,purchase\n", encoding="utf-8")
+    html = overlay_html(compute_overlay(load_project(project), events_file=str(log), lang="en"), "en")
+    assert "Conversion events guessed from their names: " in html

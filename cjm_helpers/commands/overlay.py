@@ -118,7 +118,7 @@ def run_overlay_command(args: argparse.Namespace) -> int:
 
         limit = os.environ.get("CJM_DUCKDB_MEMORY", DUCKDB_MEMORY)
         raise DataError(t("errors.overlay.out_of_memory", args.lang, path=args.events, limit=limit)) from None
-    for line in not_run_lines(results, args.lang):
+    for line in [*results.notes, *not_run_lines(results, args.lang)]:
         print(line, file=sys.stderr)
     summary = Path(args.out) / "summary.html"
     print(t("overlay.cli.wrote", args.lang, count=len(results), folder=args.out, summary=summary))

@@ -47,6 +47,8 @@ class OverlayResults(dict[str, pd.DataFrame]):
         super().__init__()
         self.skipped: dict[str, str] = {}
         self.failed: dict[str, str] = {}
+        self.notes: list[str] = []
+        """What a reader of every result must know about the log (guessed conversions, duplicates...)."""
 
 
 def _png(fig: Any) -> bytes:
@@ -122,6 +124,7 @@ def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: A
     if survey_frame is not None or ticket_frame is not None:
         steps.append(("themes", lambda: overlay_themes(survey_frame, ticket_frame, project, lang), plot_themes))
     results = OverlayResults()
+    results.notes = log.notes(lang)
     results.skipped.update(skip_reasons(log, project, funnel_steps, survey_frame is not None, lang))
     figures: dict[str, bytes] = {}
     for name, compute, plot in tqdm(steps, desc="overlay", unit="analysis", disable=not progress):
@@ -183,6 +186,10 @@ def summary_html(results: dict[str, pd.DataFrame], figures: dict[str, bytes], la
              f"<title>{esc(t('overlay.summary.title', lang))}</title><style>{SUMMARY_CSS}</style></head><body>",
              f"<h1>{esc(t('overlay.summary.title', lang))}</h1>",
              f"<p>{esc(t('overlay.summary.source', lang, source=source))}</p>"]
+    if isinstance(results, OverlayResults) and results.notes:
+        items = "".join(f"<li>{esc(line)}</li>" for line in results.notes)
+        parts.append(f"<div class='log-notes'><h2>{esc(t('inputs.overlay.about_the_log', lang))}</h2>"
+                     f"<ul>{items}</ul></div>")
     if isinstance(results, OverlayResults) and (results.skipped or results.failed):
         items = "".join(f"<li>{esc(line)}</li>" for line in not_run_lines(results, lang))
         parts.append(f"<div class='not-run'><h2>{esc(t('inputs.overlay.not_run', lang))}</h2><ul>{items}</ul></div>")

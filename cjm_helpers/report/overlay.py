@@ -26,6 +26,7 @@ ANALYSES: tuple[tuple[str, str], ...] = (
 """The overlay results the report shows, in order, with the overlay plot that draws each."""
 
 PROBLEMS = "_problems"
+NOTES = "_notes"
 
 
 def _attempt(results: dict[str, Any], name: str, compute: Callable[[], Any]) -> Any:
@@ -69,6 +70,7 @@ def compute_overlay(project: Project, events_file: str = "", survey_file: str = 
         log = _attempt(results, "events", lambda: ov.load_events(events_file, project=project, **reading.event_kwargs()))
         results.pop("events", None)
         if log is not None:
+            _attempt(results, NOTES, lambda: log.notes(lang))
             _attempt(results, "funnel", lambda: ov.funnel(log))
             _attempt(results, "attribution", lambda: ov.attribution(log))
             _attempt(results, "gaps", lambda: ov.gaps(log))
@@ -99,7 +101,7 @@ def _plot(name: str) -> Callable[[Any], Any] | None:
 def overlay_html(results: dict[str, Any] | None, lang: str) -> str:
     """The overlay section's body: each analysis as a figure and a table, then any problems."""
     results = results or {}
-    parts: list[str] = []
+    parts: list[str] = [note(line) for line in results.get(NOTES) or []]
     for name, plot_name in ANALYSES:
         frame = results.get(name)
         if frame is None:
@@ -119,7 +121,7 @@ def overlay_html(results: dict[str, Any] | None, lang: str) -> str:
         title = t("report.overlay.themes", lang)
         parts.append(f'<div class="cjm-overlay-part" data-analysis="themes"><h3>{esc(title)}</h3>'
                      f"{themes.html(lang)}</div>")
-    if not parts and not results.get(PROBLEMS):
+    if len(parts) == len(results.get(NOTES) or []) and not results.get(PROBLEMS):
         parts.append(note(t("report.overlay.no_data", lang)))
     for problem in results.get(PROBLEMS, []):
         parts.append(note(t("report.overlay.problem", lang, problem=problem)))

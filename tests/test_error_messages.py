@@ -101,3 +101,20 @@ def test_the_check_finds_a_literal_message() -> None:
 def test_no_literal_messages_in_our_errors() -> None:
     found = literal_messages(_sources())
     assert not found, "messages must come from t() and the catalogues:\n" + "\n".join(found)
+
+
+def test_event_log_errors_speak_the_readers_language(tmp_path: Path) -> None:
+    """load_events says what is wrong in the language asked for, naming the file."""
+    import pandas as pd
+    import pytest
+
+    from cjm_helpers.errors import DataError
+    from cjm_helpers.overlay.events import load_events
+
+    missing = tmp_path / "events.csv"
+    with pytest.raises(DataError) as err:
+        load_events(missing, lang="pl")
+    assert str(err.value).startswith(f"{missing}: nie ma takiego pliku")
+    with pytest.raises(DataError) as err:
+        load_events(pd.DataFrame(), lang="id")
+    assert "DataFrame ini tidak punya baris" in str(err.value)

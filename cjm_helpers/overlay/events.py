@@ -352,24 +352,21 @@ def load_events(
     mapping = dict(columns or {})
     unit = mapping.pop("timestamp_unit", None)
     if unit is not None and unit not in TIMESTAMP_UNITS:
-        raise DataError(f"timestamp_unit {unit!r} is not known; use one of {', '.join(TIMESTAMP_UNITS)}")
+        raise DataError(t("events.error.bad_unit", lang, unit=repr(unit), units=", ".join(TIMESTAMP_UNITS)))
     if isinstance(source, EventLog):
         return source
     dates.local_format(date_format, lang)  # a bad format is the first thing to say
     if isinstance(source, (str, os.PathLike)):
         con = resolve_backend(backend)
-        raw, name, from_file = _read_path(Path(source), con, mapping, delimiter), str(source), True
+        raw, name, from_file = _read_path(Path(source), con, mapping, delimiter, lang), str(source), True
     elif isinstance(source, pd.DataFrame):
         con = resolve_backend(backend)
-        raw, name, from_file = _from_frame(source, con, mapping), "the DataFrame", False
+        raw, name, from_file = _from_frame(source, con, mapping, lang), t("events.source.frame", lang), False
     elif isinstance(source, ir.Table):
         con = _table_backend(source) if backend is None else resolve_backend(backend)
-        raw, name, from_file = _with_seq(source, con), "the Ibis table", False
+        raw, name, from_file = _with_seq(source, con), t("events.source.table", lang), False
     else:
-        raise DataError(
-            f"cannot read an event log from a {type(source).__name__}; give a CSV or Parquet path, "
-            "a pandas DataFrame or an Ibis table"
-        )
+        raise DataError(t("events.error.bad_source", lang, kind=type(source).__name__))
     typed = from_file and Path(str(source)).suffix.lower() in _PARQUET
     table, has_sessions = _canonical(raw, name, mapping, unit, from_file, date_format, lang, trim=not typed)
     before = table
@@ -449,35 +446,34 @@ def _spark_row_id() -> int:  # type: ignore[empty-body]
     """Spark's increasing id of each row, in the order the rows were read."""
 
 
-def _row(seq: Any, from_file: bool) -> str:
+def _row(seq: Any, from_file: bool, lang: str = "en") -> str:
     """A row as a person finds it: line in the file (header is line 1), else the 0-based position."""
     if seq is None or pd.isna(seq):
         return "?"
-    return f"line {int(seq) + 2}" if from_file else f"row {int(seq)}"
+    return t("events.where.line", lang, n=int(seq) + 2) if from_file else t("events.where.row", lang, n=int(seq))
 
 
 # --- files and frames -------------------------------------------------------------
 
 
-def _read_path(path: Path, con: Any, mapping: dict[str, str], delimiter: str) -> ir.Table:
+def _read_path(path: Path, con: Any, mapping: dict[str, str], delimiter: str, lang: str = "en") -> ir.Table:
     if not path.exists():
-        raise DataError(f"{path}: no such file; check the path (it is read relative to {Path.cwd()})")
+        raise DataError(t("events.error.no_file", lang, file=path, cwd=Path.cwd()))
     if path.is_dir():
-        raise DataError(f"{path} is a folder; give the event log file inside it")
+        raise DataError(t("events.error.is_folder", lang, file=path))
     if path.stat().st_size == 0:
-        raise DataError(f"{path}: the file is empty; export the event log again with a header row and events")
+        raise DataError(t("events.error.empty_file", lang, file=path))
     if path.suffix.lower() in _PARQUET:
         duck = backend_name(con) == "duckdb"
         try:
             # DuckDB numbers the rows as it reads them: file order without a window over the whole log
             table = con.read_parquet(str(path), file_row_number=True) if duck else con.read_parquet(str(path))
         except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
-            raise DataError(f"{path}: cannot be read as Parquet ({_first_line(exc)}); "
-                            "export it again, or save it as CSV") from None
+            raise DataError(t("events.error.bad_parquet", lang, file=path, reason=_first_line(exc))) from None
         if duck and "seq" not in table.columns:
             return table.rename(seq="file_row_number")
         return _with_seq(table.drop("file_row_number") if duck else table, con)
-    header = _check_csv_header(path, mapping, delimiter)
+    header = _check_csv_header(path, mapping, delimiter, lang)
     try:
         if backend_name(con) == "duckdb":
             table = con.read_csv(str(path), all_varchar=True, delim=delimiter, header=True,
@@ -486,8 +482,8 @@ def _read_path(path: Path, con: Any, mapping: dict[str, str], delimiter: str) ->
         else:
             table = con.read_csv(str(path), header=True, sep=delimiter, inferSchema=False)
     except Exception as exc:  # noqa: BLE001
-        raise DataError(f"{path}: cannot be read as CSV ({_first_line(exc)}); check that every line has "
-                        f"the same number of {delimiter!r}-separated cells as the header") from None
+        raise DataError(t("events.error.bad_csv", lang, file=path, reason=_first_line(exc),
+                          delimiter=repr(delimiter))) from None
     return _with_seq(table, con)
 
 
@@ -496,7 +492,7 @@ def _first_line(exc: BaseException) -> str:
     return text[0][:300] if text else type(exc).__name__
 
 
-def _check_csv_header(path: Path, mapping: dict[str, str], delimiter: str) -> list[str]:
+def _check_csv_header(path: Path, mapping: dict[str, str], delimiter: str, lang: str = "en") -> list[str]:
     """The header cells; a DataError for an empty file or one split by another delimiter."""
     from ..files import MAX_LINE_CHARS, csv_cells
 
@@ -504,13 +500,12 @@ def _check_csv_header(path: Path, mapping: dict[str, str], delimiter: str) -> li
         with path.open(encoding="utf-8-sig", newline="") as fh:  # each line read with a length cap
             lines = [line for line in (fh.readline(MAX_LINE_CHARS + 1) for _ in range(2)) if line]
     except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text; save the CSV as UTF-8 (or give a Parquet file)") from None
+        raise DataError(t("events.error.not_utf8", lang, file=path)) from None
     if not lines or not lines[0].strip():
-        raise DataError(f"{path}: the file has no header row; the first line must name the columns "
-                        "(user_id, timestamp, event, ...)")
+        raise DataError(t("events.error.no_header", lang, file=path))
     header = csv_cells(lines[0], delimiter, path, DataError)
     if len(lines) < 2 or not lines[1].strip():
-        raise DataError(f"{path}: the file has a header but no events; export the event log again")
+        raise DataError(t("events.error.header_only", lang, file=path))
     wanted = set(REQUIRED)
     found = _resolve_names(header, mapping)
     if not wanted <= set(found) and len(header) <= 1:
@@ -519,19 +514,16 @@ def _check_csv_header(path: Path, mapping: dict[str, str], delimiter: str) -> li
                 continue
             cells = csv_cells(lines[0], other, path, DataError)
             if len(cells) > 1 and wanted <= set(_resolve_names(cells, mapping)):
-                shown = "tab" if other == "\t" else repr(other)
+                shown = t("events.where.tab", lang) if other == "\t" else repr(other)
                 flag = "\\t" if other == "\t" else other
-                raise DataError(
-                    f"{path}: line 1 has one column, but the cells are separated by {shown}, not "
-                    f"{delimiter!r}; read it with delimiter={flag!r} (cjm overlay --delimiter '{flag}'), "
-                    "or save the CSV with commas"
-                )
+                raise DataError(t("events.error.other_delimiter", lang, file=path, found=shown,
+                                  delimiter=repr(delimiter), flag=flag, flag_value=repr(flag)))
     return header
 
 
-def _from_frame(frame: pd.DataFrame, con: Any, mapping: dict[str, str]) -> ir.Table:
+def _from_frame(frame: pd.DataFrame, con: Any, mapping: dict[str, str], lang: str = "en") -> ir.Table:
     if frame.empty:
-        raise DataError("the DataFrame has no rows; give an event log with at least one event")
+        raise DataError(t("events.error.empty_frame", lang))
     frame = frame.reset_index(drop=True).copy()
     frame.columns = [str(c) for c in frame.columns]
     names = _resolve_names(list(frame.columns), mapping)
@@ -540,10 +532,10 @@ def _from_frame(frame: pd.DataFrame, con: Any, mapping: dict[str, str]) -> ir.Ta
             continue
         series = frame[column]
         if series.dtype == object:
-            _check_mixed(series, column)
+            _check_mixed(series, column, lang=lang)
     ts_column = names.get("timestamp")
     if ts_column is not None and frame[ts_column].dtype == object:
-        _check_mixed(frame[ts_column], ts_column, timestamps=True)
+        _check_mixed(frame[ts_column], ts_column, timestamps=True, lang=lang)
     frame["seq"] = range(len(frame))
     for column in frame.columns:
         if frame[column].dtype == object:
@@ -559,28 +551,26 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def _check_mixed(series: pd.Series, column: str, timestamps: bool = False) -> None:
+def _check_mixed(series: pd.Series, column: str, timestamps: bool = False, lang: str = "en") -> None:
     """A DataError when a DataFrame column holds both numbers and text (or dates and text)."""
     kinds: dict[str, int] = {}
     for position, value in enumerate(series.to_numpy()):
         if _missing(value):
             continue
         if isinstance(value, bool):
-            kind = "a true/false value"
+            kind = "bool"
         elif isinstance(value, (int, float)) or type(value).__module__ == "numpy":
-            kind = "a number"
+            kind = "number"
         elif hasattr(value, "isoformat"):
-            kind = "a date"
+            kind = "date"
         else:
             kind = "text"
         kinds.setdefault(kind, position)
     if len(kinds) > 1:
         (k1, p1), (k2, p2) = sorted(kinds.items(), key=lambda kv: kv[1])[:2]
-        what = "timestamps" if timestamps else "values"
-        raise DataError(
-            f"the DataFrame: column {column!r} mixes types: row {p1} holds {k1}, row {p2} holds {k2}; "
-            f"make all its {what} one kind (for example all text, or all dates)"
-        )
+        key = "events.error.mixed_timestamps" if timestamps else "events.error.mixed_values"
+        raise DataError(t(key, lang, column=repr(column), first_row=p1, first_kind=t(f"events.kind.{k1}", lang),
+                          second_row=p2, second_kind=t(f"events.kind.{k2}", lang)))
 
 
 # --- columns ---------------------------------------------------------------------
@@ -627,11 +617,8 @@ def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | 
     if missing:
         shown = ", ".join(c for c in raw.columns if c != "seq")
         needs = ", ".join(missing)
-        raise DataError(
-            f"{source}: no column for {needs}; the columns are: {shown}. Rename them, or map them with "
-            "columns={'your name': '" + missing[0] + "'} (cjm overlay --columns FILE.yaml, or --columns ga4 "
-            "for a GA4 export)"
-        )
+        raise DataError(t("events.error.no_column", lang, file=source, needs=needs, columns=shown,
+                          first=missing[0]))
     cols = {c: _column(raw, names[c]) for c in names}
     seq = raw.seq.cast("int64")
     text = {c: _text(cols[c], trim) for c in cols if c != "timestamp"}
@@ -665,20 +652,20 @@ def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | 
     elif ts_type.is_timestamp() or ts_type.is_date():
         checks.update(no_ts=seq.min(where=ts_raw.isnull()))
     else:
-        raise DataError(f"{source}: column {names['timestamp']!r} holds {ts_type}, not timestamps; give "
-                        f"dates and times like {_EXAMPLE_FORMAT}")
+        raise DataError(t("events.error.not_timestamps", lang, file=source, column=repr(names["timestamp"]),
+                          type=ts_type, example=_EXAMPLE_FORMAT))
     try:
         found = raw.agg(**checks).execute().iloc[0].to_dict()
     except Exception as exc:  # noqa: BLE001 - the backend could not read the data at all
-        raise DataError(f"{source}: cannot be read ({_first_line(exc)}); check the file's format") from None
+        raise DataError(t("events.error.unreadable", lang, file=source, reason=_first_line(exc))) from None
     if not found["rows"]:
-        raise DataError(f"{source}: no events; the log must have at least one row")
+        raise DataError(t("events.error.no_rows", lang, file=source))
     tcol = names["timestamp"]
     for key, column in (("no_user", names["user_id"]), ("no_event", names["event"]), ("no_ts", tcol)):
         if not _missing(found.get(key)):
-            raise DataError(t("events.error.empty_cell", lang, file=source, row=_row(found[key], from_file),
+            raise DataError(t("events.error.empty_cell", lang, file=source, row=_row(found[key], from_file, lang),
                               column=column))
-    row = lambda seq_value: _row(seq_value, from_file)  # noqa: E731
+    row = lambda seq_value: _row(seq_value, from_file, lang)  # noqa: E731
     ts = _timestamp(raw, seq, ts_raw, ts_type, found, source, tcol, unit, row, date_format, lang)
     if ts_type.is_string():
         plain = "iso_bad" in found and not int(found.get("tz_n") or 0) and not int(found.get("num_n") or 0)

@@ -67,8 +67,9 @@ def kpi_events(log: EventLog, names: list[str],
     unknown = sorted(set(given) - set(KINDS))
     if unknown:
         from ..errors import DataError
+        from ..i18n import t
 
-        raise DataError(f"KPI event kinds {', '.join(unknown)} are not known; use {', '.join(KINDS)}")
+        raise DataError(t("events.error.kpi_kinds", kinds=", ".join(unknown), known=", ".join(KINDS)))
     conversions = tuple(log.conversion_events)
     chosen: dict[str, list[str]] = {}
     guessed: set[str] = set()

@@ -85,17 +85,31 @@ def read_bytes_bounded(path: str | os.PathLike[str], limit: int, what: str,
         os.close(fd)
 
 
-def read_text_bounded(path: str | os.PathLike[str], limit: int, what: str,
-                      error: type[CJMError] = CJMError, lang: str = "en") -> str:
-    """A bounded regular file as UTF-8 text (a leading BOM dropped); the line is named when it is not UTF-8."""
-    raw = read_bytes_bounded(path, limit, what, error, lang)
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8 text; ``line`` (1-based) holds the first byte that is not."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def decode_utf8(raw: bytes) -> str:
+    """UTF-8 text with a leading byte-order mark dropped; :class:`NotUtf8` names the bad line."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise error(t("files.not_utf8", lang, path=str(path), line=line)) from None
+        raise NotUtf8(raw[: exc.start].count(b"\n") + 1) from None
+
+
+def read_text_bounded(path: str | os.PathLike[str], limit: int, what: str,
+                      error: type[CJMError] = CJMError, lang: str = "en") -> str:
+    """A bounded regular file as UTF-8 text (a leading BOM dropped); the line is named when it is not UTF-8."""
+    try:
+        return decode_utf8(read_bytes_bounded(path, limit, what, error, lang))
+    except NotUtf8 as exc:
+        raise error(t("files.not_utf8", lang, path=str(path), line=exc.line)) from None
 
 
 def _same(a: Path, b: Path) -> bool:

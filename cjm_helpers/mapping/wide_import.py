@@ -21,6 +21,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import DataError, ProjectInvalid
+from ..files import NotUtf8, decode_utf8
 from ..i18n import LANGUAGES, check_language, t
 from ..model import (
     DEFAULT_LANES,
@@ -112,13 +113,10 @@ def _evidence_names() -> dict[str, str]:
 
 
 def decode(raw: bytes, where: _Where) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise where.fail("not_utf8", row=line) from None
+        return decode_utf8(raw)
+    except NotUtf8 as exc:
+        raise where.fail("not_utf8", row=exc.line) from None
 
 
 def read_rows(text: str, where: _Where) -> list[list[str]]:

@@ -87,22 +87,8 @@ class LabServer:
         raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s; see {self.log.name}")
 
     def kernel_pids(self) -> list[int]:
-        """Process ids of kernels this server started (they run in sessions of their own).
-
-        Read from /proc, so the test needs no `ps` (minimal images lack procps).
-        """
-        runtime = str(Path(self.env["JUPYTER_RUNTIME_DIR"]))
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                args = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if "ipykernel_launcher" in args and runtime in args:
-                pids.append(int(entry.name))
-        return pids
+        """Process ids of kernels this server started (they run in sessions of their own)."""
+        return kernel_pids(str(Path(self.env["JUPYTER_RUNTIME_DIR"])))
 
     def stop(self) -> None:
         kernels = self.kernel_pids()
@@ -112,12 +98,35 @@ class LabServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
-        for pid in kernels:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill_all(kernels)
         self.log.close()
+
+
+def kernel_pids(marker: str) -> list[int]:
+    """Kernels whose command line holds ``marker`` (their connection folder).
+
+    Read from /proc, so the test needs no `ps` (minimal images lack procps).
+    """
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "ipykernel_launcher" in args and marker in args:
+            pids.append(int(entry.name))
+    return pids
+
+
+def kill_all(pids: list[int]) -> None:
+    """Kernels can outlive a stopped server: end them too."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 @contextmanager

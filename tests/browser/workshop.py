@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from browser.lab import free_port
+from browser.lab import free_port, kernel_pids, kill_all
 
 
 class WorkshopServer:
@@ -61,17 +61,7 @@ class WorkshopServer:
 
     def kernel_pids(self) -> list[int]:
         """Kernels Voilà started for this server (their connection files sit in its private folder)."""
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                args = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if "ipykernel_launcher" in args and "cjm-workshop-" in args:
-                pids.append(int(entry.name))
-        return pids
+        return kernel_pids("cjm-workshop-")
 
     def stop(self) -> None:
         kernels = self.kernel_pids()
@@ -81,11 +71,7 @@ class WorkshopServer:
         except (subprocess.TimeoutExpired, ProcessLookupError):
             self.process.kill()
             self.process.wait(timeout=10)
-        for pid in kernels:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill_all(kernels)
         self.log.close()
 
 

@@ -4,18 +4,22 @@ A path is one user's events (``by="user"``) or one session's (``by="session"``) 
 time order, ties kept in file order (``seq``). ``on`` chooses what a step is: the
 event name, the touchpoint (events of no touchpoint keep their event name) or the
 stage. Written once with Ibis; only the counted result comes back to pandas.
+
+Each analysis sorts each user's events once: transitions with one ``lead``, paths
+with one ``lag`` (to merge repeats) and an ordered string aggregate, stage times
+with no sort at all (a first time per user and stage, then a join).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
 from ..errors import DataError
-from .events import EventLog
+from .events import EventLog, backend_name, default_backend
 
 By = Literal["user", "session"]
 On = Literal["event", "touchpoint", "stage"]
@@ -51,6 +55,18 @@ def steps_table(log: EventLog, by: str = "user", on: str = "event") -> ir.Table:
                     ts=t.ts, seq=t.seq)
 
 
+def ordered_join(table: ir.Table, label: ir.StringValue, sep: str, backend: Any = None) -> ir.StringScalar:
+    """Per group, ``label`` joined by ``sep`` in time order, ties in file order (``ts``, ``seq``).
+
+    An ordered ``string_agg`` where the backend has one (DuckDB); elsewhere (Spark's Ibis
+    compiler refuses ordered string aggregates) a sorted list of (ts, seq, label) joined.
+    """
+    if backend_name(backend or default_backend()) == "duckdb":
+        return label.group_concat(sep, order_by=[table.ts, table.seq])
+    ordered = ibis.struct({"ts": table.ts, "seq": table.seq, "label": label}).collect().sort()
+    return ordered.map(lambda x: x.label).join(sep)
+
+
 def _window(table: ir.Table, by: str) -> ibis.expr.builders.LegacyWindowBuilder:
     return ibis.window(group_by=[table[k] for k in path_keys(by)], order_by=[table.ts, table.seq])
 
@@ -73,17 +89,12 @@ def top_paths(log: EventLog, n: int = 10, by: By = "user", on: On = "event") -> 
     s = steps_table(log, by, on)
     s = s.mutate(prev=s.label.lag().over(_window(s, by)))
     s = s.filter(s.prev.isnull() | (s.prev != s.label))
-    s = s.mutate(p=ibis.row_number().over(_window(s, by)))
     keys = path_keys(by)
-    per_key = s.group_by(keys).agg(
-        path=ibis.struct({"p": s.p, "label": s.label}).collect().sort().map(lambda x: x.label).join(SEPARATOR),
-        steps=s.count(),
-    )
-    total = per_key.count()
+    per_key = s.group_by(keys).agg(path=ordered_join(s, s.label, SEPARATOR, log.backend), steps=s.count())
     counted = per_key.group_by(["path", "steps"]).agg(count=per_key.count())
-    top = counted.order_by([ibis.desc("count"), "path"]).limit(n)
-    out = top.execute()
-    n_keys = int(total.execute())
+    counted = counted.mutate(total=counted["count"].sum().over(ibis.window()))
+    out = counted.order_by([ibis.desc("count"), "path"]).limit(n).execute()
+    n_keys = int(out["total"].iloc[0]) if len(out) else 0
     out = out.astype({"steps": "int64", "count": "int64"})
     out["share"] = out["count"] / n_keys if n_keys else 0.0
     out = out.sort_values(["count", "path"], ascending=[False, True], kind="stable")

@@ -106,8 +106,13 @@ def _replicate(source: Path, copies: int, path: Path) -> Path:
     return path
 
 
-def mapping() -> tuple[list[tuple[str, str, str, int]], list[str], tuple[str, ...]]:
-    """What the analyst reads off the inventory: (event, touchpoint, stage, stage order), stages, conversions."""
+Setup = tuple[list[tuple[str, str, str, int]], list[str], tuple[str, ...], Any]
+
+
+def mapping() -> Setup:
+    """What the analyst reads off the inventory: (event, touchpoint, stage, stage order), stages, conversions.
+
+    The project itself comes last, for cjm. Read before the clock starts, in every variant."""
     from cjm_helpers.overlay.events import default_conversion_events
     from cjm_helpers.paths import SAMPLE_PROJECT
     from cjm_helpers.store import load_project
@@ -118,20 +123,18 @@ def mapping() -> tuple[list[tuple[str, str, str, int]], list[str], tuple[str, ..
     for tp in project.touchpoints:
         for event in tp.events:
             rows.setdefault(event, (event, tp.id, tp.stage, stages.index(tp.stage)))
-    return list(rows.values()), stages, default_conversion_events(project)
+    return list(rows.values()), stages, default_conversion_events(project), project
 
 
 # --- cjm ----------------------------------------------------------------------------------------
 
 
-def cjm_run(analysis: str, path: str) -> Any:
+def cjm_run(analysis: str, path: str, setup: Setup) -> Any:
     """One analysis as a user calls it: load the Parquet file with the project, then analyse."""
     from cjm_helpers import overlay as ov
     from cjm_helpers.overlay.paths import time_between_stages
-    from cjm_helpers.paths import SAMPLE_PROJECT
-    from cjm_helpers.store import load_project
 
-    log = ov.load_events(path, project=load_project(SAMPLE_PROJECT))
+    log = ov.load_events(path, project=setup[3])
     if analysis == "funnel":
         f = ov.funnel(log)
         return [(i, int(r.users_open), int(r.users_closed)) for i, r in enumerate(f.itertuples())]
@@ -158,11 +161,11 @@ def _codes(stages: list[str]) -> list[str]:
     return [chr(65 + i) for i in range(len(stages))]
 
 
-def duckdb_run(analysis: str, path: str) -> Any:
+def duckdb_run(analysis: str, path: str, setup: Setup) -> Any:
     import duckdb
     import pandas as pd
 
-    rows, stages, conversions = mapping()
+    rows, stages, conversions, _ = setup
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     m = pd.DataFrame(rows, columns=["event", "tp", "stage", "stage_order"])
@@ -195,14 +198,16 @@ def duckdb_run(analysis: str, path: str) -> Any:
             SELECT path, steps, count(*) n FROM u GROUP BY ALL ORDER BY n DESC, path LIMIT {TOP}""").fetchall()
         return [(p, int(s), int(n)) for p, s, n in got]
     if analysis == "stage_times":
+        firsts = ", ".join(f"min(timestamp) FILTER (WHERE stage_order = {i}) f{i}" for i in range(len(stages)))
+        pairs = []
+        for i in range(len(stages) - 1):
+            h, ok = f"(epoch(f{i + 1}) - epoch(f{i})) / 3600.0", f"FILTER (WHERE f{i + 1} >= f{i})"
+            pairs.append(f"count(*) {ok}, quantile_cont({h}, 0.25) {ok}, quantile_cont({h}, 0.5) {ok}, "
+                         f"quantile_cont({h}, 0.75) {ok}, avg({h}) {ok}")
         got = con.execute(f"""
-            WITH f AS (SELECT user_id, stage_order s, min(timestamp) first FROM {src} JOIN m USING (event)
-                       GROUP BY ALL),
-                 h AS (SELECT a.s, (epoch(b.first) - epoch(a.first)) / 3600.0 h FROM f a JOIN f b
-                       ON a.user_id = b.user_id AND b.s = a.s + 1 AND b.first >= a.first)
-            SELECT s, count(*), quantile_cont(h, 0.25), quantile_cont(h, 0.5), quantile_cont(h, 0.75), avg(h)
-            FROM h GROUP BY s ORDER BY s""").fetchall()
-        return [(int(s), int(n), q1, q2, q3, mean) for s, n, q1, q2, q3, mean in got]
+            WITH u AS (SELECT user_id, {firsts} FROM {src} JOIN m USING (event) GROUP BY user_id)
+            SELECT {", ".join(pairs)} FROM u""").fetchone()
+        return [(i, int(got[5 * i]), *got[5 * i + 1:5 * i + 5]) for i in range(len(stages) - 1) if got[5 * i]]
     if analysis == "markov":
         conv = ", ".join(f"'{c}'" for c in conversions) or "NULL"
         got = con.execute(f"""
@@ -224,10 +229,10 @@ def duckdb_run(analysis: str, path: str) -> Any:
 # --- hand-written polars -------------------------------------------------------------------------
 
 
-def polars_run(analysis: str, path: str) -> Any:
+def polars_run(analysis: str, path: str, setup: Setup) -> Any:
     import polars as pl
 
-    rows, stages, conversions = mapping()
+    rows, stages, conversions, _ = setup
     m = pl.DataFrame(rows, schema=["event", "tp", "stage", "stage_order"], orient="row").with_columns(
         code=pl.col("stage_order").map_elements(lambda s: chr(65 + s), return_dtype=pl.String))
     src = pl.scan_parquet(path).with_row_index("rn")
@@ -255,16 +260,18 @@ def polars_run(analysis: str, path: str) -> Any:
                .collect())
         return [(p, int(s), int(n)) for p, s, n in got.iter_rows()]
     if analysis == "stage_times":
-        f = (src.join(m.lazy(), on="event").group_by("user_id", "stage_order").agg(first=pl.col("timestamp").min()))
-        nxt = f.select("user_id", s=pl.col("stage_order") - 1, next_first="first")
-        got = (f.join(nxt, left_on=["user_id", "stage_order"], right_on=["user_id", "s"])
-               .filter(pl.col("next_first") >= pl.col("first"))
-               .with_columns(h=(pl.col("next_first") - pl.col("first")).dt.total_seconds() / 3600.0)
-               .group_by("stage_order").agg(pl.len(), pl.col("h").quantile(0.25, "linear"),
-                                            pl.col("h").quantile(0.5, "linear").alias("q2"),
-                                            pl.col("h").quantile(0.75, "linear").alias("q3"), pl.col("h").mean().alias("m"))
-               .sort("stage_order").collect())
-        return [(int(s), int(n), q1, q2, q3, mean) for s, n, q1, q2, q3, mean in got.iter_rows()]
+        u = (src.join(m.lazy(), on="event").group_by("user_id")
+             .agg([pl.col("timestamp").filter(pl.col("stage_order") == i).min().alias(f"f{i}")
+                   for i in range(len(stages))]))
+        figures = []
+        for i in range(len(stages) - 1):
+            ok = pl.col(f"f{i + 1}") >= pl.col(f"f{i}")
+            h = ((pl.col(f"f{i + 1}") - pl.col(f"f{i}")).dt.total_seconds() / 3600.0).filter(ok)
+            figures += [ok.sum().alias(f"n{i}"), h.quantile(0.25, "linear").alias(f"a{i}"),
+                        h.quantile(0.5, "linear").alias(f"b{i}"), h.quantile(0.75, "linear").alias(f"c{i}"),
+                        h.mean().alias(f"d{i}")]
+        got = u.select(figures).collect().row(0)
+        return [(i, int(got[5 * i]), *got[5 * i + 1:5 * i + 5]) for i in range(len(stages) - 1) if got[5 * i]]
     if analysis == "markov":
         is_conv = pl.col("event").is_in(list(conversions))
         k = (src.select("user_id", "timestamp", "rn", "event").join(m.lazy().select("event", key="tp"), on="event",
@@ -326,6 +333,7 @@ def child(variant: str, analysis: str, path: str, result: str) -> None:
     """Run in a fresh process: imports, then the timed work; the result is pickled for the check."""
     for module in WARM_UP[variant]:
         importlib.import_module(module)
+    setup = mapping()
     started = time.perf_counter()
     if variant == "cjm" and analysis == "e2e":
         from cjm_helpers.cli import main as cjm_main
@@ -337,7 +345,7 @@ def child(variant: str, analysis: str, path: str, result: str) -> None:
             raise SystemExit(code)
         value: Any = None
     else:
-        value = RUNNERS[variant](analysis, path)
+        value = RUNNERS[variant](analysis, path, setup)
     seconds = time.perf_counter() - started
     Path(result).write_bytes(pickle.dumps(value))
     print(json.dumps({"seconds": seconds, "rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}))

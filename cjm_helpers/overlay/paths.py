@@ -7,7 +7,7 @@ stage. Written once with Ibis; only the counted result comes back to pandas.
 
 Each analysis sorts each user's events once: transitions with one ``lead``, paths
 with one ``lag`` (to merge repeats) and an ordered string aggregate, stage times
-with no sort at all (a first time per user and stage, then a join).
+with no sort at all (one group-by per user, one aggregate).
 """
 
 from __future__ import annotations
@@ -105,27 +105,35 @@ def time_between_stages(log: EventLog) -> pd.DataFrame:
     """Hours from first reaching each stage to first reaching the next, for users who reached both in order.
 
     Quartiles and mean per pair of consecutive stages of the project; a pair no
-    user went through has ``users`` 0 and empty times.
+    user went through has ``users`` 0 and empty times. One group-by gives each user's
+    first time at every stage (one column per stage); one aggregate over it gives
+    every pair's figures.
     """
     t = log.table
-    first = (t.filter(t.stage_order.notnull()).group_by(["user_id", "stage_order"])
-             .agg(first=t.ts.min()))
-    later = first.select(user_id=first.user_id, stage_order=first.stage_order - 1, next_first=first.first)
-    pairs = first.join(later, ["user_id", "stage_order"])
-    pairs = pairs.filter(pairs.next_first >= pairs.first)
-    hours = ((pairs.next_first.epoch_seconds() - pairs.first.epoch_seconds()).cast("float64") / 3600.0)
-    pairs = pairs.mutate(hours=hours)
-    agg = pairs.group_by("stage_order").agg(
-        users=pairs.count(), q1_hours=pairs.hours.quantile(0.25), median_hours=pairs.hours.quantile(0.5),
-        q3_hours=pairs.hours.quantile(0.75), mean_hours=pairs.hours.mean(),
-    )
-    found = {int(r["stage_order"]): r for r in agg.execute().to_dict("records")}
+    count = len(log.stages)
+    if count < 2:
+        return pd.DataFrame(columns=list(STAGE_TIME_COLUMNS))
+    staged = t.filter(t.stage_order.notnull())
+    firsts = staged.group_by("user_id").agg(
+        **{f"f{i}": staged.ts.min(where=staged.stage_order == i) for i in range(count)})
+    figures: dict[str, ir.Scalar] = {}
+    for i in range(count - 1):
+        start, end = firsts[f"f{i}"], firsts[f"f{i + 1}"]
+        ok = start.notnull() & end.notnull() & (end >= start)
+        hours = (end.epoch_seconds() - start.epoch_seconds()).cast("float64") / 3600.0
+        figures.update({
+            f"users{i}": ok.cast("int64").sum(),
+            f"q1_hours{i}": hours.quantile(0.25, where=ok), f"median_hours{i}": hours.quantile(0.5, where=ok),
+            f"q3_hours{i}": hours.quantile(0.75, where=ok), f"mean_hours{i}": hours.mean(where=ok),
+        })
+    found = firsts.agg(**figures).execute().iloc[0].to_dict()
     rows = []
-    for i in range(len(log.stages) - 1):
-        r = found.get(i, {})
+    for i in range(count - 1):
+        users = found[f"users{i}"]
+        users = 0 if users is None or pd.isna(users) else int(users)
         rows.append({
-            "from_stage": log.stages[i], "to_stage": log.stages[i + 1], "users": int(r.get("users", 0) or 0),
-            **{c: (float(r[c]) if r.get(c) is not None and not pd.isna(r.get(c)) else float("nan"))
+            "from_stage": log.stages[i], "to_stage": log.stages[i + 1], "users": users,
+            **{c: (float(found[f"{c}{i}"]) if users and not pd.isna(found[f"{c}{i}"]) else float("nan"))
                for c in STAGE_TIME_COLUMNS[3:]},
         })
     return pd.DataFrame(rows, columns=list(STAGE_TIME_COLUMNS))

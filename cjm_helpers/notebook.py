@@ -493,13 +493,16 @@ class Step:
 
     @cached_property
     def events(self) -> Any:
-        """The event log mapped onto the project's touchpoints (loaded once)."""
+        """The event log mapped onto the project's touchpoints (read and mapped once, kept in DuckDB).
+
+        Kept as a table so the step's analyses (funnel, gaps, KPIs, attribution) do not each
+        read and map the file again."""
         from .errors import CJMError
         from .overlay import load_events
 
         if self.events_path is None:
             raise CJMError("no event log given; set the events_file parameter")
-        return load_events(self.events_path, project=self.project)
+        return load_events(self.events_path, project=self.project).cached()
 
     @cached_property
     def survey(self) -> Any:

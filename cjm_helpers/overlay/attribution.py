@@ -41,9 +41,10 @@ def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
 
     ``steps`` counts the path steps onto ``key`` from ``prev`` (missing for a path's
     first step) by customers who converted or not; ``ends`` counts the paths whose
-    last step is ``key`` (a row with steps 0 can carry ends only). Two sorted passes
-    per customer: one finds what comes before the first conversion, one looks at the
-    keys either side of each step. Computed with Ibis; the result is small.
+    last step is ``key`` (a row with steps 0 can carry ends only). One sorted pass per
+    customer looks at the keys either side of each step; where the first conversion
+    falls comes from a group-by over the conversion events alone. Computed with Ibis;
+    the result is small.
     """
     table = log.table
     if by not in ("touchpoint", "channel"):
@@ -52,14 +53,15 @@ def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
         raise DataError(f"{getattr(log, 'source', 'the event log')}: no column {by!r}; attribution by "
                         f"{by} needs it")
     conversions = [str(e) for e in (getattr(log, "conversion_events", ()) or ())]
-    t = table.select("user_id", "ts", "seq", key=table[by].cast("string"),
-                     conv=table.event.isin(conversions or ["\0"]).cast("int64"))
-    order = [t.ts, t.seq]
-    t = t.mutate(  # conversions up to and including this event, and in the whole path
-        seen=t.conv.sum().over(ibis.window(group_by=t.user_id, order_by=order, rows=(None, 0))),
-        converted=t.conv.max().over(ibis.window(group_by=t.user_id, order_by=order, rows=(None, None))) > 0,
-    )
-    t = t.filter(t.key.notnull() & (t.key.strip() != "") & (t.seen == 0))
+    t = table.select("user_id", "ts", "seq", "event", key=table[by].cast("string"))
+    # each converting customer's first conversion (time, then file order), from the few conversion events
+    conv = t.filter(t.event.isin(conversions or ["\0"]))
+    conv = conv.mutate(n=ibis.row_number().over(ibis.window(group_by=conv.user_id, order_by=[conv.ts, conv.seq])))
+    first = conv.filter(conv.n == 0).select(cuser=conv.user_id, cts=conv.ts, cseq=conv.seq)
+    t = t.filter(t.key.notnull() & (t.key.strip() != ""))
+    t = t.left_join(first, t.user_id == first.cuser)
+    before_conversion = t.cts.isnull() | (t.ts < t.cts) | ((t.ts == t.cts) & (t.seq < t.cseq))
+    t = t.filter(before_conversion).select("user_id", "ts", "seq", "key", converted=t.cts.notnull())
     w = ibis.window(group_by=t.user_id, order_by=[t.ts, t.seq])
     t = t.mutate(before=t.key.lag().over(w), after=t.key.lead().over(w))
     # a step is the first of a run of the same key (consecutive repeats merge); the last event ends the path

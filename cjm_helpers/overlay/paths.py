@@ -120,7 +120,8 @@ def time_between_stages(log: EventLog) -> pd.DataFrame:
     for i in range(count - 1):
         start, end = firsts[f"f{i}"], firsts[f"f{i + 1}"]
         ok = start.notnull() & end.notnull() & (end >= start)
-        hours = (end.epoch_seconds() - start.epoch_seconds()).cast("float64") / 3600.0
+        # whole microseconds on every engine (epoch seconds would drop the fractions)
+        hours = end.delta(start, unit="microsecond").cast("float64") / 3_600_000_000.0
         figures.update({
             f"users{i}": ok.cast("int64").sum(),
             f"q1_hours{i}": hours.quantile(0.25, where=ok), f"median_hours{i}": hours.quantile(0.5, where=ok),

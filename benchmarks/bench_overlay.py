@@ -1,34 +1,61 @@
-"""The whole overlay at 1M and 10M events against the same analyses hand-written in DuckDB SQL and polars.
+"""The overlay's analyses against the queries an analyst would write directly on the raw Parquet.
 
-Run: .venv/bin/python benchmarks/bench_overlay.py [--sizes 1000000,10000000] [--100m]
+Run: .venv/bin/python benchmarks/bench_overlay.py [--sizes 1000000,10000000] [--repeats 3] [--100m]
 
-For each size it generates a seeded event log for the sample project (Parquet, in a
-temporary folder), then runs each variant in a fresh process and prints its wall time,
-its peak memory (the process's maximum resident set) and the ratio to the faster
-hand-written variant. The analyses: closed funnel by stage, transitions, top paths,
-time between stages, the three gap kinds, and the Markov attribution's path counts
-(the removal effects are then solved on the small matrix, the same numpy code for all).
-Targets: within 1.5x of the faster hand-written version at 10M events, peak memory
-under 2 GiB at 10M, and 100M events processed without running out of memory.
+For each size the suite's own generator (:func:`cjm_helpers.overlay.generate_events`, seeded,
+in chunks of 200,000 customers) writes a Parquet log with native types (text ids, a real
+timestamp column); logs are kept in ``--data`` so a second run reuses them. 100M events are
+ten copies of the 10M log with the customers renamed (generating them one by one takes hours).
+
+Each analysis runs three ways, each in a fresh process: cjm (``load_events(...).cached()`` on
+the Parquet file, then the analysis, as ``cjm overlay`` and the notebooks run it; the analysis
+alone, after the log is cached, is shown too), hand-written DuckDB SQL and hand-written
+polars, both on the raw file (native types, the reader's row number as the tie-break, no
+row-number window, no join the analysis does not need). The analyses: open and closed funnel
+by stage, transitions, the top 20 paths (repeats merged), time between stages and the Markov
+attribution by touchpoint. Variants are interleaved and each is run ``--repeats`` times; the
+median wall time of the work (imports excluded) and the peak resident memory are printed, with
+the ratio of cjm to the faster hand-written variant. End to end is ``cjm overlay`` (a whole
+process, imports, figures and the HTML summary included) against the sum of the hand-written
+queries' work for the five analyses. Every hand-written result is checked equal to cjm's first.
+
+polars is needed for the polars variant: it is installed from constraints.txt when missing
+(or install it yourself: .venv/bin/pip install -c constraints.txt polars). The machine is
+usually shared: compare ratios from the same run, not seconds across runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import math
 import os
+import pickle
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-USERS_PER_EVENT = 1 / 4.0  # the generator makes about four events per user
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CHUNK_USERS = 200_000
+EVENTS_PER_USER = 3.93  # the generator makes about four events per customer on the sample project
+ANALYSES = ("funnel", "transitions", "top_paths", "stage_times", "markov")
+HAND = ("duckdb", "polars")
+TOP = 20
+TOLERANCE = 1e-9
+
+
+# --- data -------------------------------------------------------------------------------------
 
 
 def make_log(events: int, folder: Path) -> Path:
-    """A Parquet event log of about ``events`` rows, written in chunks to keep memory flat."""
+    """A Parquet log of about ``events`` rows from the suite's generator (kept for later runs)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -36,227 +63,427 @@ def make_log(events: int, folder: Path) -> Path:
     from cjm_helpers.paths import SAMPLE_PROJECT
     from cjm_helpers.store import load_project
 
-    project = load_project(SAMPLE_PROJECT)
     path = folder / f"events_{events}.parquet"
-    users = max(1, int(events * USERS_PER_EVENT))
-    chunk = 200_000
+    if path.exists():
+        return path
+    if events >= 100_000_000:
+        return _replicate(make_log(10_000_000, folder), events // 10_000_000, path)
+    project = load_project(SAMPLE_PROJECT)
+    users = max(1, round(events / EVENTS_PER_USER))
+    partial = path.with_suffix(".partial")
     writer = None
     written = 0
-    for seed, start in enumerate(range(0, users, chunk)):
-        frame = generate_events(project, users=min(chunk, users - start), seed=seed)
+    started = time.perf_counter()
+    for seed, start in enumerate(range(0, users, CHUNK_USERS)):
+        frame = generate_events(project, users=min(CHUNK_USERS, users - start), seed=seed)
         frame["user_id"] = frame["user_id"].str.replace("u", f"u{seed}-", n=1, regex=False)
         frame["session_id"] = frame["session_id"].str.replace("u", f"u{seed}-", n=1, regex=False)
+        frame["timestamp"] = frame["timestamp"].astype("datetime64[us]")
         table = pa.Table.from_pandas(frame, preserve_index=False)
-        writer = writer or pq.ParquetWriter(path, table.schema)
+        writer = writer or pq.ParquetWriter(partial, table.schema)
         writer.write_table(table)
         written += len(frame)
+        print(f"\r  generating: {written:,} events", end="", flush=True)
     assert writer is not None
     writer.close()
-    print(f"  generated {written:,} events of {users:,} users -> {path.name}", flush=True)
+    partial.rename(path)
+    print(f"\r  generated {written:,} events of {users:,} customers in {time.perf_counter() - started:.0f} s"
+          f" -> {path}", flush=True)
     return path
 
 
-# --- the three variants, each run in its own process ------------------------------------------
+def _replicate(source: Path, copies: int, path: Path) -> Path:
+    import duckdb
+
+    parts = " UNION ALL ".join(
+        f"SELECT 'r{k}-' || user_id AS user_id, 'r{k}-' || session_id AS session_id, timestamp, event, channel, "
+        f"device FROM read_parquet('{source}')" for k in range(copies))
+    partial = path.with_suffix(".partial")
+    con = duckdb.connect()
+    con.execute(f"SET temp_directory = '{path.parent / 'duckdb-tmp'}'")
+    con.execute(f"COPY ({parts}) TO '{partial}' (FORMAT parquet, ROW_GROUP_SIZE 200000)")
+    partial.rename(path)
+    print(f"  wrote {copies} renamed copies of {source.name} -> {path}", flush=True)
+    return path
 
 
-def run_ours(path: str) -> None:
-    from cjm_helpers import overlay as ov
-    from cjm_helpers.overlay.paths import time_between_stages
-    from cjm_helpers.paths import SAMPLE_PROJECT
-    from cjm_helpers.store import load_project
-
-    log = ov.load_events(path, project=load_project(SAMPLE_PROJECT)).cached()
-    ov.funnel(log)
-    ov.transitions(log)
-    ov.top_paths(log, n=10)
-    time_between_stages(log)
-    ov.gaps(log)
-    ov.attribution(log)
+Setup = tuple[list[tuple[str, str, str, int]], list[str], tuple[str, ...], Any]
 
 
-def _mapping_rows() -> list[tuple[str, str, str, int, str, str, str]]:
+def mapping() -> Setup:
+    """What the analyst reads off the inventory: (event, touchpoint, stage, stage order), stages, conversions.
+
+    The project itself comes last, for cjm. Read before the clock starts, in every variant."""
+    from cjm_helpers.overlay.events import default_conversion_events
     from cjm_helpers.paths import SAMPLE_PROJECT
     from cjm_helpers.store import load_project
 
     project = load_project(SAMPLE_PROJECT)
-    order = {s: i for i, s in enumerate(project.stage_ids())}
-    return [(e, tp.id, tp.stage, order[tp.stage], tp.channel, tp.device, tp.owner_department)
-            for tp in project.touchpoints for e in tp.events]
+    stages = project.stage_ids()
+    rows: dict[str, tuple[str, str, str, int]] = {}
+    for tp in project.touchpoints:
+        for event in tp.events:
+            rows.setdefault(event, (event, tp.id, tp.stage, stages.index(tp.stage)))
+    return list(rows.values()), stages, default_conversion_events(project), project
 
 
-SQL_STEPS = """
-CREATE TEMP TABLE ev AS
-SELECT e.user_id, e.session_id, CAST(e.timestamp AS TIMESTAMP) AS ts, e.seq, e.event,
-       m.tp, m.stage, m.stage_order, COALESCE(e.channel, m.channel) AS channel,
-       COALESCE(e.device, m.device) AS device, m.department
-FROM (SELECT *, row_number() OVER () - 1 AS seq FROM read_parquet('{path}')) e
-LEFT JOIN mapping m ON e.event = m.event;
-CREATE TEMP TABLE pos AS
-SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY ts, seq) AS pos FROM ev;
--- closed funnel over the stages
-CREATE TEMP TABLE f0 AS SELECT user_id, min(pos) p FROM pos WHERE stage_order = 0 GROUP BY 1;
-CREATE TEMP TABLE f1 AS SELECT a.user_id, min(a.pos) p FROM pos a JOIN f0 USING (user_id) WHERE a.stage_order = 1 AND a.pos > f0.p GROUP BY 1;
-CREATE TEMP TABLE f2 AS SELECT a.user_id, min(a.pos) p FROM pos a JOIN f1 USING (user_id) WHERE a.stage_order = 2 AND a.pos > f1.p GROUP BY 1;
-CREATE TEMP TABLE f3 AS SELECT a.user_id, min(a.pos) p FROM pos a JOIN f2 USING (user_id) WHERE a.stage_order = 3 AND a.pos > f2.p GROUP BY 1;
-CREATE TEMP TABLE f4 AS SELECT a.user_id, min(a.pos) p FROM pos a JOIN f3 USING (user_id) WHERE a.stage_order = 4 AND a.pos > f3.p GROUP BY 1;
-SELECT (SELECT count(*) FROM f0), (SELECT count(*) FROM f1), (SELECT count(*) FROM f2), (SELECT count(*) FROM f3), (SELECT count(*) FROM f4),
-       count(DISTINCT user_id) FILTER (WHERE stage_order = 0), count(DISTINCT user_id) FILTER (WHERE stage_order = 4) FROM ev;
--- transitions
-SELECT event AS "from", nxt AS "to", count(DISTINCT user_id) users, count(*) events FROM
-  (SELECT user_id, event, lead(event) OVER (PARTITION BY user_id ORDER BY ts, seq) nxt FROM ev) WHERE nxt IS NOT NULL GROUP BY 1, 2;
--- top paths (repeats merged)
-SELECT path, count(*) n FROM (SELECT user_id, string_agg(event, ' > ' ORDER BY ts, seq) path FROM
-  (SELECT *, lag(event) OVER (PARTITION BY user_id ORDER BY ts, seq) prev FROM ev) WHERE prev IS NULL OR prev <> event GROUP BY 1)
-  GROUP BY 1 ORDER BY 2 DESC LIMIT 10;
--- time between stages
-WITH firsts AS (SELECT user_id, stage_order, min(ts) first FROM ev WHERE stage_order IS NOT NULL GROUP BY 1, 2)
-SELECT a.stage_order, count(*), quantile_cont(epoch(b.first) - epoch(a.first), [0.25, 0.5, 0.75])
-FROM firsts a JOIN firsts b ON a.user_id = b.user_id AND b.stage_order = a.stage_order + 1 AND b.first >= a.first GROUP BY 1;
--- gaps
-WITH s AS (SELECT *, lag(device) OVER w pd, lag(channel) OVER w pc, lag(department) OVER w pdep,
-                  row_number() OVER w - 1 AS p, count(*) OVER (PARTITION BY user_id) - 1 AS lastp,
-                  max(CASE WHEN event = 'payment_success' THEN 1 ELSE 0 END) OVER (PARTITION BY user_id) conv
-           FROM ev WINDOW w AS (PARTITION BY user_id ORDER BY ts, seq))
-SELECT 'device' kind, device <> pd sw, count(*), sum(CASE WHEN p = lastp AND conv = 0 THEN 1 ELSE 0 END) FROM s WHERE p > 0 AND device IS NOT NULL AND pd IS NOT NULL GROUP BY 1, 2
-UNION ALL SELECT 'channel', channel <> pc, count(*), sum(CASE WHEN p = lastp AND conv = 0 THEN 1 ELSE 0 END) FROM s WHERE p > 0 AND channel IS NOT NULL AND pc IS NOT NULL GROUP BY 1, 2
-UNION ALL SELECT 'department', department <> pdep, count(*), sum(CASE WHEN p = lastp AND conv = 0 THEN 1 ELSE 0 END) FROM s WHERE p > 0 AND department IS NOT NULL AND pdep IS NOT NULL GROUP BY 1, 2;
-"""
-
-SQL_MARKOV = """
-WITH c AS (SELECT *, min(CASE WHEN event = 'payment_success' THEN pos END) OVER (PARTITION BY user_id) conv_pos FROM pos),
-k AS (SELECT user_id, pos, tp AS key, conv_pos FROM c WHERE tp IS NOT NULL AND (conv_pos IS NULL OR pos < conv_pos)),
-d AS (SELECT * FROM (SELECT *, lag(key) OVER (PARTITION BY user_id ORDER BY pos) before FROM k) WHERE before IS NULL OR before <> key),
-e AS (SELECT *, lag(key) OVER w prev, lead(key) OVER w after FROM d WINDOW w AS (PARTITION BY user_id ORDER BY pos))
-SELECT prev, key, after IS NULL AS last, conv_pos IS NOT NULL AS converted, count(*) AS n FROM e GROUP BY 1, 2, 3, 4
-"""
+# --- cjm ----------------------------------------------------------------------------------------
 
 
-def run_duckdb(path: str) -> None:
+LOADED_AT: list[float] = []
+"""When cjm's log was loaded and cached in this process: the analysis alone is timed from there."""
+
+
+def cjm_run(analysis: str, path: str, setup: Setup) -> Any:
+    """One analysis as ``cjm overlay`` and the notebooks run it: load and cache the log, then analyse."""
+    from cjm_helpers import overlay as ov
+    from cjm_helpers.overlay.paths import time_between_stages
+
+    log = ov.load_events(path, project=setup[3]).cached()
+    LOADED_AT.append(time.perf_counter())
+    if analysis == "funnel":
+        f = ov.funnel(log)
+        return [(i, int(r.users_open), int(r.users_closed)) for i, r in enumerate(f.itertuples())]
+    if analysis == "transitions":
+        f = ov.transitions(log)
+        return sorted((r[0], r[1], int(r[2]), int(r[3])) for r in f.itertuples(index=False))
+    if analysis == "top_paths":
+        f = ov.top_paths(log, n=TOP)
+        return [(r.path, int(r.steps), int(r.count)) for r in f.itertuples()]
+    if analysis == "stage_times":
+        f = time_between_stages(log)
+        return [(i, int(r.users), r.q1_hours, r.median_hours, r.q3_hours, r.mean_hours)
+                for i, r in enumerate(f.itertuples()) if r.users]
+    if analysis == "markov":
+        f = ov.attribution(log)
+        return {r.key: float(r.removal_effect) for r in f.itertuples()}
+    raise SystemExit(f"unknown analysis {analysis}")
+
+
+# --- hand-written DuckDB SQL -------------------------------------------------------------------
+
+
+def _codes(stages: list[str]) -> list[str]:
+    return [chr(65 + i) for i in range(len(stages))]
+
+
+def duckdb_run(analysis: str, path: str, setup: Setup) -> Any:
     import duckdb
+    import pandas as pd
 
-    from cjm_helpers.overlay.attribution import markov_removal_effects
-
+    rows, stages, conversions, _ = setup
     con = duckdb.connect()
-    con.execute("CREATE TEMP TABLE mapping (event VARCHAR, tp VARCHAR, stage VARCHAR, stage_order INT, "
-                "channel VARCHAR, device VARCHAR, department VARCHAR)")
-    con.executemany("INSERT INTO mapping VALUES (?, ?, ?, ?, ?, ?, ?)", _mapping_rows())
-    for statement in SQL_STEPS.format(path=path).split(";"):
-        if statement.strip():
-            con.execute(statement).fetchall()
-    markov_removal_effects(con.execute(SQL_MARKOV).df())
+    con.execute("SET TimeZone = 'UTC'")
+    m = pd.DataFrame(rows, columns=["event", "tp", "stage", "stage_order"])
+    m["code"] = [chr(65 + s) for s in m["stage_order"]]
+    con.register("m", m)
+    src = f"read_parquet('{path}', file_row_number = true)"
+    if analysis == "funnel":
+        codes = _codes(stages)
+        opened = ", ".join(f"count(*) FILTER (WHERE contains(p, '{c}'))" for c in codes)
+        closed = ", ".join(f"count(*) FILTER (WHERE p LIKE '%{'%'.join(codes[:i + 1])}%')" for i in range(len(codes)))
+        got = con.execute(f"""
+            WITH u AS (SELECT string_agg(m.code, '' ORDER BY e.timestamp, e.file_row_number) AS p
+                       FROM {src} e JOIN m USING (event) GROUP BY e.user_id)
+            SELECT {opened}, {closed} FROM u""").fetchone()
+        k = len(codes)
+        return [(i, int(got[i]), int(got[k + i])) for i in range(k)]
+    if analysis == "transitions":
+        got = con.execute(f"""
+            SELECT event, nxt, count(DISTINCT user_id), count(*) FROM (
+              SELECT user_id, event, lead(event) OVER (PARTITION BY user_id ORDER BY timestamp, file_row_number) nxt
+              FROM {src}) WHERE nxt IS NOT NULL GROUP BY ALL""").fetchall()
+        return sorted((a, b, int(u), int(n)) for a, b, u, n in got)
+    if analysis == "top_paths":
+        got = con.execute(f"""
+            WITH d AS (SELECT user_id, event, timestamp, file_row_number,
+                              lag(event) OVER (PARTITION BY user_id ORDER BY timestamp, file_row_number) prev
+                       FROM {src}),
+                 u AS (SELECT string_agg(event, ' > ' ORDER BY timestamp, file_row_number) path, count(*) steps
+                       FROM d WHERE prev IS DISTINCT FROM event GROUP BY user_id)
+            SELECT path, steps, count(*) n FROM u GROUP BY ALL ORDER BY n DESC, path LIMIT {TOP}""").fetchall()
+        return [(p, int(s), int(n)) for p, s, n in got]
+    if analysis == "stage_times":
+        firsts = ", ".join(f"min(timestamp) FILTER (WHERE stage_order = {i}) f{i}" for i in range(len(stages)))
+        pairs = []
+        for i in range(len(stages) - 1):
+            h, ok = f"(epoch(f{i + 1}) - epoch(f{i})) / 3600.0", f"FILTER (WHERE f{i + 1} >= f{i})"
+            pairs.append(f"count(*) {ok}, quantile_cont({h}, 0.25) {ok}, quantile_cont({h}, 0.5) {ok}, "
+                         f"quantile_cont({h}, 0.75) {ok}, avg({h}) {ok}")
+        got = con.execute(f"""
+            WITH u AS (SELECT user_id, {firsts} FROM {src} JOIN m USING (event) GROUP BY user_id)
+            SELECT {", ".join(pairs)} FROM u""").fetchone()
+        return [(i, int(got[5 * i]), *got[5 * i + 1:5 * i + 5]) for i in range(len(stages) - 1) if got[5 * i]]
+    if analysis == "markov":
+        conv = ", ".join(f"'{c}'" for c in conversions) or "NULL"
+        got = con.execute(f"""
+            WITH e AS (SELECT user_id, timestamp ts, file_row_number rn, event, m.tp AS key
+                       FROM {src} LEFT JOIN m USING (event)),
+                 c AS (SELECT user_id, min({{'ts': ts, 'rn': rn}}) first_conv FROM e WHERE event IN ({conv})
+                       GROUP BY user_id),
+                 k AS (SELECT e.user_id, ts, rn, key, first_conv IS NOT NULL converted FROM e LEFT JOIN c USING (user_id)
+                       WHERE key IS NOT NULL AND (first_conv IS NULL OR {{'ts': ts, 'rn': rn}} < first_conv)),
+                 w AS (SELECT key, converted, lag(key) OVER o before, lead(key) OVER o after FROM k
+                       WINDOW o AS (PARTITION BY user_id ORDER BY ts, rn))
+            SELECT before, key, converted, count(*) FILTER (WHERE before IS DISTINCT FROM key) steps,
+                   count(*) FILTER (WHERE after IS NULL) ends
+            FROM w GROUP BY ALL""").fetchall()
+        return removal_effects(got)
+    raise SystemExit(f"unknown analysis {analysis}")
 
 
-def run_polars(path: str) -> None:
+# --- hand-written polars -------------------------------------------------------------------------
+
+
+def polars_run(analysis: str, path: str, setup: Setup) -> Any:
     import polars as pl
 
-    from cjm_helpers.overlay.attribution import markov_removal_effects
-
-    mapping = pl.DataFrame(_mapping_rows(), schema=["event", "tp", "stage", "stage_order", "m_channel", "device_m",
-                                                    "department"], orient="row")
-    ev = (pl.scan_parquet(path).with_row_index("seq")
-          .with_columns(pl.col("timestamp").str.to_datetime("%Y-%m-%d %H:%M:%S").alias("ts"))
-          .join(mapping.lazy(), on="event", how="left")
-          .with_columns(pl.coalesce("channel", "m_channel").alias("channel"),
-                        pl.coalesce("device", "device_m").alias("device"))
-          .sort(["user_id", "ts", "seq"])
-          .with_columns(pl.int_range(pl.len()).over("user_id").alias("pos"))
-          ).collect()
-    # closed funnel
-    previous = None
-    for order in range(5):
-        cand = ev.filter(pl.col("stage_order") == order).select("user_id", "pos")
-        if previous is None:
-            current = cand.group_by("user_id").agg(pl.col("pos").min().alias("p"))
-        else:
-            current = (cand.join(previous, on="user_id").filter(pl.col("pos") > pl.col("p"))
-                       .group_by("user_id").agg(pl.col("pos").min().alias("p")))
-        previous = current
-    by_user = ev.with_columns(pl.col("event").shift(-1).over("user_id").alias("nxt"))
-    (by_user.filter(pl.col("nxt").is_not_null()).group_by("event", "nxt")
-     .agg(pl.col("user_id").n_unique().alias("users"), pl.len().alias("events")))
-    merged = by_user.filter((pl.col("event").shift(1).over("user_id") != pl.col("event"))
-                            | pl.col("event").shift(1).over("user_id").is_null())
-    (merged.group_by("user_id", maintain_order=True).agg(pl.col("event").str.join(" > ").alias("path"))
-     .group_by("path").len().sort("len", descending=True).head(10))
-    firsts = ev.filter(pl.col("stage_order").is_not_null()).group_by("user_id", "stage_order").agg(
-        pl.col("ts").min().alias("first"))
-    nxt = firsts.with_columns((pl.col("stage_order") - 1).alias("stage_order")).rename({"first": "next_first"})
-    pairs = firsts.join(nxt, on=["user_id", "stage_order"]).filter(pl.col("next_first") >= pl.col("first"))
-    pairs.with_columns(((pl.col("next_first") - pl.col("first")).dt.total_seconds() / 3600).alias("h")).group_by(
-        "stage_order").agg(pl.len(), pl.col("h").quantile(0.25).alias("q1"), pl.col("h").median().alias("q2"),
-                            pl.col("h").quantile(0.75).alias("q3"))
-    s = ev.with_columns(
-        pl.col("device").shift(1).over("user_id").alias("pd"), pl.col("channel").shift(1).over("user_id").alias("pc"),
-        pl.col("department").shift(1).over("user_id").alias("pdep"),
-        (pl.len().over("user_id") - 1).alias("lastp"),
-        (pl.col("event") == "payment_success").any().over("user_id").alias("conv"),
-    ).filter(pl.col("pos") > 0).with_columns(((pl.col("pos") == pl.col("lastp")) & ~pl.col("conv")).alias("dropped"))
-    for col, prev in (("device", "pd"), ("channel", "pc"), ("department", "pdep")):
-        (s.filter(pl.col(col).is_not_null() & pl.col(prev).is_not_null())
-         .group_by(pl.col(col) != pl.col(prev)).agg(pl.len(), pl.col("dropped").sum()))
-    conv = ev.with_columns(pl.when(pl.col("event") == "payment_success").then(pl.col("pos")).min().over("user_id")
-                           .alias("conv_pos"))
-    k = conv.filter(pl.col("tp").is_not_null() & (pl.col("conv_pos").is_null() | (pl.col("pos") < pl.col("conv_pos"))))
-    k = k.filter((pl.col("tp").shift(1).over("user_id") != pl.col("tp")) | pl.col("tp").shift(1).over("user_id").is_null())
-    k = k.with_columns(pl.col("tp").shift(1).over("user_id").alias("prev"),
-                       pl.col("tp").shift(-1).over("user_id").is_null().alias("last"),
-                       pl.col("conv_pos").is_not_null().alias("converted"))
-    counts = k.group_by("prev", "tp", "last", "converted").agg(pl.len().alias("n")).rename({"tp": "key"})
-    markov_removal_effects(counts.to_pandas())
-
-
-WARM_UP = {"run_ours": "import cjm_helpers.overlay",
-           "run_duckdb": "import duckdb, cjm_helpers.overlay.attribution",
-           "run_polars": "import polars, cjm_helpers.overlay.attribution"}
-"""Imports done before the clock starts, so the figures compare the work, not start-up."""
-
-VARIANTS = {"cjm (Ibis on DuckDB)": "run_ours", "hand-written DuckDB SQL": "run_duckdb",
-            "hand-written polars": "run_polars"}
+    rows, stages, conversions, _ = setup
+    m = pl.DataFrame(rows, schema=["event", "tp", "stage", "stage_order"], orient="row").with_columns(
+        code=pl.col("stage_order").map_elements(lambda s: chr(65 + s), return_dtype=pl.String))
+    src = pl.scan_parquet(path).with_row_index("rn")
+    if analysis == "funnel":
+        codes = _codes(stages)
+        u = (src.select("user_id", "timestamp", "rn", "event").join(m.lazy(), on="event")
+             .group_by("user_id").agg(p=pl.col("code").sort_by(["timestamp", "rn"]).str.join("")))
+        got = u.select([pl.col("p").str.contains(c, literal=True).sum().alias(f"o{i}") for i, c in enumerate(codes)]
+                       + [pl.col("p").str.contains(".*".join(codes[:i + 1])).sum().alias(f"c{i}")
+                          for i in range(len(codes))]).collect().row(0)
+        k = len(codes)
+        return [(i, int(got[i]), int(got[k + i])) for i in range(k)]
+    ordered = src.select("user_id", "timestamp", "rn", "event").sort(["user_id", "timestamp", "rn"])
+    same_user_next = pl.col("user_id").shift(-1) == pl.col("user_id")
+    same_user_prev = pl.col("user_id").shift(1) == pl.col("user_id")
+    if analysis == "transitions":
+        got = (ordered.with_columns(nxt=pl.when(same_user_next).then(pl.col("event").shift(-1)))
+               .filter(pl.col("nxt").is_not_null()).group_by("event", "nxt")
+               .agg(users=pl.col("user_id").n_unique(), events=pl.len()).collect())
+        return sorted((a, b, int(u), int(n)) for a, b, u, n in got.iter_rows())
+    if analysis == "top_paths":
+        got = (ordered.filter(~same_user_prev.fill_null(False) | (pl.col("event").shift(1) != pl.col("event")))
+               .group_by("user_id", maintain_order=True).agg(path=pl.col("event").str.join(" > "), steps=pl.len())
+               .group_by("path", "steps").agg(n=pl.len()).sort(["n", "path"], descending=[True, False]).head(TOP)
+               .collect())
+        return [(p, int(s), int(n)) for p, s, n in got.iter_rows()]
+    if analysis == "stage_times":
+        u = (src.join(m.lazy(), on="event").group_by("user_id")
+             .agg([pl.col("timestamp").filter(pl.col("stage_order") == i).min().alias(f"f{i}")
+                   for i in range(len(stages))]))
+        figures = []
+        for i in range(len(stages) - 1):
+            ok = pl.col(f"f{i + 1}") >= pl.col(f"f{i}")
+            h = ((pl.col(f"f{i + 1}") - pl.col(f"f{i}")).dt.total_seconds() / 3600.0).filter(ok)
+            figures += [ok.sum().alias(f"n{i}"), h.quantile(0.25, "linear").alias(f"a{i}"),
+                        h.quantile(0.5, "linear").alias(f"b{i}"), h.quantile(0.75, "linear").alias(f"c{i}"),
+                        h.mean().alias(f"d{i}")]
+        got = u.select(figures).collect().row(0)
+        return [(i, int(got[5 * i]), *got[5 * i + 1:5 * i + 5]) for i in range(len(stages) - 1) if got[5 * i]]
+    if analysis == "markov":
+        is_conv = pl.col("event").is_in(list(conversions))
+        k = (src.select("user_id", "timestamp", "rn", "event").join(m.lazy().select("event", key="tp"), on="event",
+                                                                    how="left")
+             .sort(["user_id", "timestamp", "rn"])
+             .with_columns(seen=is_conv.cast(pl.Int32).cum_sum().over("user_id"), converted=is_conv.any().over("user_id"))
+             .filter(pl.col("key").is_not_null() & (pl.col("seen") == 0))
+             .with_columns(before=pl.when(same_user_prev).then(pl.col("key").shift(1)),
+                           after=pl.when(same_user_next).then(pl.col("key").shift(-1)))
+             .group_by("before", "key", "converted")
+             .agg(steps=(pl.col("before").is_null() | (pl.col("before") != pl.col("key"))).sum(),
+                  ends=pl.col("after").is_null().sum()).collect())
+        return removal_effects(k.iter_rows())
+    raise SystemExit(f"unknown analysis {analysis}")
 
 
-def measure(function: str, path: Path) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (GiB) of one variant in a fresh process."""
-    code = (f"import sys, time, resource; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-            f"import bench_overlay as b; {WARM_UP[function]}; t = time.perf_counter(); b.{function}({str(path)!r}); "
-            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+def removal_effects(counts: Any) -> dict[str, float]:
+    """The Markov removal effect per touchpoint from (previous, key, converted, steps, ends) counts."""
+    import numpy as np
+
+    counts = list(counts)
+    keys = sorted({k for _, k, *_ in counts} | {b for b, *_ in counts if b is not None})
+    index = {k: i for i, k in enumerate(keys)}
+    size = len(keys)
+    starts, inner, ends = np.zeros(size), np.zeros((size, size)), np.zeros((size, 2))
+    for before, key, converted, steps, end in counts:
+        j = index[key]
+        if before is None:
+            starts[j] += steps
+        elif before != key:
+            inner[index[before], j] += steps
+        ends[j, 0 if converted else 1] += end
+
+    def reach(removed: int | None) -> float:
+        out = inner.sum(axis=1) + ends.sum(axis=1)
+        out = np.where(out > 0, out, 1.0)
+        q, r = inner / out[:, None], ends[:, 0] / out
+        if removed is not None:
+            q, r = q.copy(), r.copy()
+            q[removed, :], r[removed] = 0.0, 0.0
+        x = np.linalg.solve(np.eye(size) - q, r)
+        if removed is not None:
+            x[removed] = 0.0
+        return float(starts / starts.sum() @ x)
+
+    base = reach(None)
+    return {k: max(0.0, 1.0 - reach(i) / base) if base > 0 else 0.0 for k, i in index.items()}
+
+
+RUNNERS = {"cjm": cjm_run, "duckdb": duckdb_run, "polars": polars_run}
+WARM_UP = {"cjm": ("cjm_helpers.overlay",), "duckdb": ("duckdb", "pandas"), "polars": ("polars",)}
+"""Modules imported before the clock starts, so the work is compared, not the start-up."""
+
+
+# --- processes ---------------------------------------------------------------------------------
+
+
+def child(variant: str, analysis: str, path: str, result: str) -> None:
+    """Run in a fresh process: imports, then the timed work; the result is pickled for the check."""
+    for module in WARM_UP[variant]:
+        importlib.import_module(module)
+    setup = mapping()
+    started = time.perf_counter()
+    if variant == "cjm" and analysis == "e2e":
+        from cjm_helpers.cli import main as cjm_main
+        from cjm_helpers.paths import SAMPLE_PROJECT
+
+        with tempfile.TemporaryDirectory(prefix="cjm-bench-out-") as out:
+            code = cjm_main(["overlay", path, "--project", str(SAMPLE_PROJECT), "--out", out, "--no-progress"])
+        if code:
+            raise SystemExit(code)
+        value: Any = None
+    else:
+        value = RUNNERS[variant](analysis, path, setup)
+    finished = time.perf_counter()
+    Path(result).write_bytes(pickle.dumps(value))
+    print(json.dumps({"seconds": finished - started, "analysis": finished - (LOADED_AT or [started])[0],
+                      "rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}))
+
+
+def measure(variant: str, analysis: str, path: Path, result: Path) -> dict[str, float]:
+    """Work seconds, whole-process wall seconds and peak memory of one variant in a fresh process."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", variant, analysis, str(path),
+                           str(result)], capture_output=True, text=True, check=False, cwd=ROOT)
+    wall = time.perf_counter() - started
     if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
-        raise SystemExit(f"{function} failed on {path.name}: {tail[0]}")
-    seconds, kib = done.stdout.split()[-2:]
-    return float(seconds), int(kib) / 1024 / 1024
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-3:]
+        raise SystemExit(f"{variant} {analysis} failed on {path.name}:\n  " + "\n  ".join(tail))
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"seconds": figures["seconds"], "analysis": figures["analysis"], "wall": wall, "rss_gib": figures["rss_gib"]}
+
+
+def same(analysis: str, ours: Any, theirs: Any) -> str | None:
+    """None when two results agree (floats to 1e-9 relative), else what differs."""
+    if analysis == "markov":
+        if set(ours) != set(theirs):
+            return f"keys differ: {sorted(set(ours) ^ set(theirs))}"
+        bad = [k for k in ours if not math.isclose(ours[k], theirs[k], rel_tol=TOLERANCE, abs_tol=1e-12)]
+        return f"removal effects differ for {bad[:3]}" if bad else None
+    if len(ours) != len(theirs):
+        return f"{len(ours)} rows against {len(theirs)}"
+    for a, b in zip(ours, theirs):
+        for x, y in zip(a, b):
+            if isinstance(x, float) or isinstance(y, float):
+                if not math.isclose(float(x), float(y), rel_tol=TOLERANCE, abs_tol=1e-9):
+                    return f"{a} against {b}"
+            elif x != y:
+                return f"{a} against {b}"
+    return None
+
+
+def ensure_polars() -> bool:
+    try:
+        import polars  # noqa: F401
+    except ImportError:
+        command = [sys.executable, "-m", "pip", "install", "-q", "-c", str(ROOT / "constraints.txt"), "polars"]
+        print(f"polars is missing; installing it: {' '.join(command)}", flush=True)
+        if subprocess.run(command, check=False).returncode != 0:
+            print("  could not install polars; run: .venv/bin/pip install -c constraints.txt polars "
+                  "(the polars variant is left out)", flush=True)
+            return False
+    return True
+
+
+def run_size(path: Path, variants: tuple[str, ...], repeats: int, work: Path,
+             analyses: tuple[str, ...]) -> dict[str, Any]:
+    """Every analysis by every variant, interleaved, ``repeats`` times, then ``cjm overlay`` end to end."""
+    runs: dict[tuple[str, str], list[dict[str, float]]] = {}
+    for rep in range(repeats):
+        for analysis in analyses:
+            order = variants[rep % len(variants):] + variants[:rep % len(variants)]
+            for variant in order:
+                runs.setdefault((analysis, variant), []).append(
+                    measure(variant, analysis, path, work / f"{analysis}.{variant}.{rep}.pickle"))
+        runs.setdefault(("e2e", "cjm"), []).append(measure("cjm", "e2e", path, work / "e2e.pickle"))
+        print(f"  round {rep + 1} of {repeats} done", flush=True)
+    for analysis in analyses:
+        ours = pickle.loads((work / f"{analysis}.cjm.0.pickle").read_bytes())
+        for variant in variants[1:]:
+            theirs = pickle.loads((work / f"{analysis}.{variant}.0.pickle").read_bytes())
+            problem = same(analysis, ours, theirs)
+            if problem:
+                raise SystemExit(f"{analysis}: {variant} does not compute what cjm does: {problem}")
+    return {f"{a}|{v}": {"seconds": statistics.median(r["seconds"] for r in rs),
+                         "analysis": statistics.median(r["analysis"] for r in rs),
+                         "wall": statistics.median(r["wall"] for r in rs),
+                         "rss_gib": max(r["rss_gib"] for r in rs)} for (a, v), rs in runs.items()}
+
+
+def report(size: int, figures: dict[str, Any], variants: tuple[str, ...], analyses: tuple[str, ...]) -> None:
+    print(f"\n{size:,} events: median of the runs, work seconds (imports excluded), peak memory")
+    head = "".join(f"{v:>17s}" for v in variants)
+    print(f"  {'analysis':12s}{head}   cjm/best  cjm analysis alone (log loaded and cached before)")
+    hand_total = dict.fromkeys(variants[1:], 0.0)
+    for analysis in analyses:
+        cells = "".join(f"{figures[f'{analysis}|{v}']['seconds']:8.2f} s {figures[f'{analysis}|{v}']['rss_gib']:4.2f}G"
+                        for v in variants)
+        best = min(figures[f"{analysis}|{v}"]["seconds"] for v in variants[1:])
+        for v in variants[1:]:
+            hand_total[v] += figures[f"{analysis}|{v}"]["seconds"]
+        alone = figures[f"{analysis}|cjm"]["analysis"]
+        print(f"  {analysis:12s}{cells}   {figures[f'{analysis}|cjm']['seconds'] / best:6.2f}x  "
+              f"{alone:7.2f} s = {alone / best:5.2f}x")
+    e2e = figures["e2e|cjm"]
+    print(f"  cjm overlay end to end (one whole process, all nine analyses, figures, HTML): {e2e['wall']:.2f} s, "
+          f"peak {e2e['rss_gib']:.2f} GiB")
+    for v, total in hand_total.items():
+        print(f"    against the five {v} queries' work, summed ({total:.2f} s): {e2e['wall'] / total:.2f}x")
+    print("  (targets: each analysis <= 1.5x, end to end <= 1.5x, peak memory < 2 GiB at 10M)", flush=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="1000000,10000000", help="event counts, comma-separated")
-    parser.add_argument("--100m", dest="hundred", action="store_true", help="also run 100M events (ours only)")
-    parser.add_argument("--skip-polars", action="store_true", help="leave polars out (it holds all in memory)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each variant (the median is shown)")
+    parser.add_argument("--100m", dest="hundred", action="store_true",
+                        help="also run `cjm overlay` once on 100M events with the default settings")
+    parser.add_argument("--only", default=",".join(ANALYSES), help="analyses to run, comma-separated")
+    parser.add_argument("--data", default=str(Path(tempfile.gettempdir()) / "cjm-bench-data"),
+                        help="folder for the generated logs (kept for the next run)")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    results: dict[int, dict[str, tuple[float, float]]] = {}
+    if args.child:
+        child(*args.child)
+        return
+    analyses = tuple(a for a in args.only.split(",") if a)
+    variants: tuple[str, ...] = ("cjm", "duckdb", "polars") if ensure_polars() else ("cjm", "duckdb")
+    data = Path(args.data)
+    data.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared: compare ratios "
+          "from the same run)", flush=True)
+    results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="cjm-bench-") as tmp:
-        for size in sizes:
+        for size in [int(s) for s in args.sizes.split(",") if s]:
             print(f"{size:,} events", flush=True)
-            path = make_log(size, Path(tmp))
-            results[size] = {}
-            for label, function in VARIANTS.items():
-                if args.skip_polars and "polars" in label:
-                    continue
-                results[size][label] = measure(function, path)
-                seconds, gib = results[size][label]
-                print(f"  {label:28s} {seconds:8.2f} s   peak {gib:5.2f} GiB", flush=True)
-            hand = min(v[0] for k, v in results[size].items() if "hand-written" in k)
-            ours = results[size]["cjm (Ibis on DuckDB)"][0]
-            print(f"  ratio to the faster hand-written version: {ours / hand:.2f}x (target <= 1.5x)", flush=True)
-            path.unlink()
+            path = make_log(size, data)
+            results[str(size)] = run_size(path, variants, args.repeats, Path(tmp), analyses)
+            report(size, results[str(size)], variants, analyses)
         if args.hundred:
-            os.environ.setdefault("CJM_DUCKDB_MEMORY", "8GB")  # 1 GB (the default) is too little at 100M
-            print(f"100,000,000 events (ours only, DuckDB memory {os.environ['CJM_DUCKDB_MEMORY']})", flush=True)
-            path = make_log(100_000_000, Path(tmp))
-            seconds, gib = measure("run_ours", path)
-            print(f"  cjm (Ibis on DuckDB)          {seconds:8.2f} s   peak {gib:5.2f} GiB", flush=True)
-    print(json.dumps({str(k): v for k, v in results.items()}))
+            path = make_log(100_000_000, data)
+            print("100,000,000 events: cjm overlay once, default settings", flush=True)
+            figures = measure("cjm", "e2e", path, Path(tmp) / "e2e.pickle")
+            print(f"  cjm overlay end to end: {figures['wall']:.1f} s, peak {figures['rss_gib']:.2f} GiB", flush=True)
+            results["100000000"] = {"e2e|cjm": figures}
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -84,6 +84,15 @@ def _show(fig: Any) -> Any:
     return fig
 
 
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells a file's versions apart without reading it: modification time (ns), size, inode."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
 def _dates_only(frame: Any) -> Any:
     """Timestamps shown as dates: a quote's day is what matters, and the table stays short."""
     if "timestamp" in getattr(frame, "columns", ()):
@@ -126,6 +135,7 @@ class Step:
 
     def __post_init__(self) -> None:
         self.store = ProjectStore(self.project_path)
+        self._stamp = file_stamp(self.project_path)
         self.project = self.store.load()
         self._results: dict[str, Any] = {}
 
@@ -134,8 +144,15 @@ class Step:
         return STEP_TITLES[self.number]
 
     def reload(self) -> Project:
-        """Read the project again, e.g. after a form in another notebook saved it."""
-        self.project = self.store.load()
+        """The project as saved: read again only when the file changed since the last read.
+
+        A form (here or in another notebook) saving the project, or an edit by hand,
+        changes the file's time, size or identity; otherwise the copy in memory is the file.
+        """
+        stamp = file_stamp(self.project_path)
+        if stamp is None or stamp != self._stamp:
+            self._stamp = stamp
+            self.project = self.store.load()
         return self.project
 
     def _t(self, key: str, **values: Any) -> str:
@@ -505,14 +522,17 @@ class Step:
 
     @cached_property
     def events(self) -> Any:
-        """The event log mapped onto the project's touchpoints (loaded once)."""
+        """The event log mapped onto the project's touchpoints (read and mapped once, kept in DuckDB).
+
+        Kept as a table so the step's analyses (funnel, gaps, KPIs, attribution) do not each
+        read and map the file again."""
         from .errors import CJMError
         from .overlay import load_events
         from .reading import for_notebook
 
         if self.events_path is None:
             raise CJMError(t("errors.notebook.no_events", self.lang))
-        return load_events(self.events_path, project=self.project, **for_notebook(self.project.data).event_kwargs())
+        return load_events(self.events_path, project=self.project, **for_notebook(self.project.data).event_kwargs()).cached()
 
     @cached_property
     def survey(self) -> Any:

@@ -15,7 +15,7 @@ consecutive repeats merged. For a customer who converted (reached any of
 Customers with an empty path have nothing to credit and are left out.
 
 The paths are counted with Ibis, so the work runs where the log lives (DuckDB,
-Spark, ...); only a table of at most (keys² x 4) counts comes back to pandas,
+Spark, ...); only a table of at most (keys² x 2) counts comes back to pandas,
 and the Markov chain is solved on that small matrix with numpy.
 """
 
@@ -38,11 +38,14 @@ ATTRIBUTION_COLUMNS: tuple[str, ...] = (
 
 
 def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -> pd.DataFrame:
-    """Counted steps of every customer's path: columns prev, key, last, converted, n.
+    """Counted steps and ends of every customer's path: columns prev, key, converted, steps, ends.
 
-    ``prev`` is the previous key (missing for the first step), ``last`` says whether
-    the step ends the path, ``converted`` whether its customer converted, ``n`` how
-    many steps share these four values. Computed with Ibis; the result is small.
+    ``steps`` counts the path steps onto ``key`` from ``prev`` (missing for a path's
+    first step) by customers who converted or not; ``ends`` counts the paths whose
+    last step is ``key`` (a row with steps 0 can carry ends only). One sorted pass per
+    customer looks at the keys either side of each step; where the first conversion
+    falls comes from a group-by over the conversion events alone. Computed with Ibis;
+    the result is small.
     """
     table = log.table
     if by not in ("touchpoint", "channel"):
@@ -52,27 +55,24 @@ def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
         raise DataError(i18n.t("errors.overlay.attribution_column", source=source, column=repr(by), by=by))
     conversions = [str(e) for e in (getattr(log, "conversion_events", ()) or ())]
     t = table.select("user_id", "ts", "seq", "event", key=table[by].cast("string"))
-    per_user = ibis.window(group_by=t.user_id, order_by=[t.ts, t.seq])
-    t = t.mutate(pos=ibis.row_number().over(per_user))
-    if conversions:
-        conv_pos = ibis.ifelse(t.event.isin(conversions), t.pos, ibis.null("int64"))
-    else:  # nobody can convert: a column of nulls (a bare null scalar cannot be windowed)
-        conv_pos = ibis.ifelse(t.pos < 0, t.pos, ibis.null("int64"))
-    t = t.mutate(conv_pos=conv_pos.min().over(ibis.window(group_by=t.user_id)))
-    t = t.filter(t.key.notnull() & (t.key.strip() != "") & (t.conv_pos.isnull() | (t.pos < t.conv_pos)))
-    # merge consecutive repeats of the same key
-    w = ibis.window(group_by=t.user_id, order_by=t.pos)
-    t = t.mutate(before=t.key.lag().over(w))
-    t = t.filter(t.before.isnull() | (t.before != t.key))
-    w = ibis.window(group_by=t.user_id, order_by=t.pos)
-    t = t.mutate(prev=t.key.lag().over(w), after=t.key.lead().over(w), converted=t.conv_pos.notnull())
-    counts = (
-        t.group_by(prev=t.prev, key=t.key, last=t.after.isnull(), converted=t.converted)
-        .aggregate(n=t.count())
-    )
+    # each converting customer's first conversion (time, then file order), from the few conversion events
+    conv = t.filter(t.event.isin(conversions or ["\0"]))
+    conv = conv.mutate(n=ibis.row_number().over(ibis.window(group_by=conv.user_id, order_by=[conv.ts, conv.seq])))
+    first = conv.filter(conv.n == 0).select(cuser=conv.user_id, cts=conv.ts, cseq=conv.seq)
+    t = t.filter(t.key.notnull() & (t.key.strip() != ""))
+    t = t.left_join(first, t.user_id == first.cuser)
+    before_conversion = t.cts.isnull() | (t.ts < t.cts) | ((t.ts == t.cts) & (t.seq < t.cseq))
+    t = t.filter(before_conversion).select("user_id", "ts", "seq", "key", converted=t.cts.notnull())
+    w = ibis.window(group_by=t.user_id, order_by=[t.ts, t.seq])
+    t = t.mutate(before=t.key.lag().over(w), after=t.key.lead().over(w))
+    # a step is the first of a run of the same key (consecutive repeats merge); the last event ends the path
+    is_step = t.before.isnull() | (t.before != t.key)
+    counts = t.group_by(prev=t.before, key=t.key, converted=t.converted).aggregate(
+        steps=is_step.cast("int64").sum(), ends=t.after.isnull().cast("int64").sum())
     frame = counts.to_pandas()
-    frame["n"] = frame["n"].astype("int64")
-    frame["last"] = frame["last"].astype(bool)
+    frame["prev"] = frame["prev"].astype(object).where(frame["prev"].notna(), None)
+    frame["steps"] = frame["steps"].astype("int64")
+    frame["ends"] = frame["ends"].astype("int64")
     frame["converted"] = frame["converted"].astype(bool)
     return frame
 
@@ -120,15 +120,14 @@ def markov_removal_effects(counts: pd.DataFrame) -> tuple[list[str], np.ndarray,
     starts = np.zeros(m)
     inner = np.zeros((m, m))
     ends = np.zeros((m, 2))
-    for prev, key, last, converted, n in counts[["prev", "key", "last", "converted", "n"]].itertuples(
+    for prev, key, converted, steps, ends_here in counts[["prev", "key", "converted", "steps", "ends"]].itertuples(
             index=False):
         j = index[key]
         if prev is None or pd.isna(prev):
-            starts[j] += n
-        else:
-            inner[index[prev], j] += n
-        if last:
-            ends[j, 0 if converted else 1] += n
+            starts[j] += steps
+        elif prev != key:
+            inner[index[prev], j] += steps
+        ends[j, 0 if converted else 1] += ends_here
     base = conversion_probability(starts, inner, ends)
     effects = np.zeros(m)
     if base > 0:
@@ -151,8 +150,8 @@ def attribution(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
                              for c in ATTRIBUTION_COLUMNS})
     keys, effects, _ = markov_removal_effects(counts)
     converted = counts[counts["converted"]]
-    first = converted[converted["prev"].isna()].groupby("key")["n"].sum()
-    last = converted[converted["last"]].groupby("key")["n"].sum()
+    first = converted[converted["prev"].isna()].groupby("key")["steps"].sum()
+    last = converted.groupby("key")["ends"].sum()
     effect_series = pd.Series(effects, index=keys)
     frame = pd.DataFrame({
         "key": keys,

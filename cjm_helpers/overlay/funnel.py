@@ -8,28 +8,56 @@
 * ``drop_off``: the share of the previous step's closed users that did not reach
   this one in order (0 at the first step).
 
-Written once with Ibis; only one row per step comes back to pandas.
+Written once with Ibis, in one pass: each user's funnel events become a short
+string of one letter per step, in time order; a user reached a step openly when
+their string holds its letter, and in order when the string holds the letters of
+every step up to it as a subsequence (``LIKE '%A%B%C%'``). One row comes back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 
 from .. import i18n
 from ..errors import DataError
 from .events import EventLog
+from .paths import ordered_join
 
 FUNNEL_COLUMNS: tuple[str, ...] = ("step", "users_open", "users_closed", "conversion", "drop_off")
+FIRST_LETTER = 0xE000
+"""Steps are written as letters from Unicode's private use area: never in a name, never special in LIKE."""
 
 
-def with_position(table: ir.Table, keys: Sequence[str] = ("user_id",)) -> ir.Table:
-    """Add ``pos``: 0-based place of each event in its user's (or key's) time order, ties by seq."""
-    window = ibis.window(group_by=[table[k] for k in keys], order_by=[table.ts, table.seq])
-    return table.mutate(pos=ibis.row_number().over(window))
+def step_letters(names: Sequence[str]) -> dict[str, str]:
+    """One letter per distinct step name, in order of first appearance."""
+    letters: dict[str, str] = {}
+    for name in names:
+        letters.setdefault(name, chr(FIRST_LETTER + len(letters)))
+    return letters
+
+
+def funnel_counts(log: EventLog, level: str, names: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Users who reached each step at all (open) and in order (closed), from one grouped pass."""
+    t = log.table
+    letters = step_letters(names)
+    steps = t.filter(t[level].isin(list(letters))).select("user_id", "ts", "seq", level)
+    steps = steps.mutate(letter=steps[level].substitute(letters))
+    per_user = steps.group_by("user_id").agg(
+        p=ordered_join(steps, steps.letter, "", log.backend))
+    codes = [letters[name] for name in names]
+    row = per_user.agg(
+        **{f"o{i}": per_user.p.contains(c).cast("int64").sum() for i, c in enumerate(codes)},
+        **{f"c{i}": per_user.p.like("%" + "%".join(codes[:i + 1]) + "%").cast("int64").sum()
+           for i in range(len(codes))},
+    ).execute().iloc[0]
+
+    def count(key: str) -> int:
+        value = row[key]
+        return 0 if value is None or pd.isna(value) else int(value)
+
+    return [count(f"o{i}") for i in range(len(codes))], [count(f"c{i}") for i in range(len(codes))]
 
 
 def funnel(log: EventLog, steps: Sequence[str] | None = None) -> pd.DataFrame:
@@ -40,34 +68,16 @@ def funnel(log: EventLog, steps: Sequence[str] | None = None) -> pd.DataFrame:
         level, names = "stage", list(log.stages)
     if not names:
         raise DataError(i18n.t("errors.overlay.no_funnel_stages", source=log.source))
-    t = log.table
-    opened = t.agg(**{f"o{i}": t.user_id.nunique(where=t[level] == name) for i, name in enumerate(names)})
-    ordered = with_position(t.filter(t[level].isin(names)).select("user_id", "ts", "seq", level))
-    level_tables: list[ir.Table] = []
-    previous: ir.Table | None = None
-    for name in names:
-        candidates = ordered.filter(ordered[level] == name).select("user_id", "pos")
-        if previous is None:
-            current = candidates.group_by("user_id").agg(p=candidates.pos.min())
-        else:
-            joined = candidates.join(previous, "user_id")
-            joined = joined.filter(joined.pos > joined.p)
-            current = joined.group_by("user_id").agg(p=joined.pos.min())
-        level_tables.append(current)
-        previous = current
-    counts = ibis.union(*[lt.agg(k=ibis.literal(i, "int64"), n=lt.count()) for i, lt in enumerate(level_tables)])
-    open_row = opened.execute().iloc[0]
-    closed = dict(counts.execute().astype("int64").itertuples(index=False, name=None))
+    opened, closed = funnel_counts(log, level, names)
     rows = []
-    first = closed.get(0, 0)
+    first = closed[0]
     for i, name in enumerate(names):
-        users_closed = int(closed.get(i, 0))
-        before = int(closed.get(i - 1, 0)) if i else users_closed
+        before = closed[i - 1] if i else closed[i]
         rows.append({
             "step": name,
-            "users_open": int(open_row[f"o{i}"]),
-            "users_closed": users_closed,
-            "conversion": users_closed / first if first else 0.0,
-            "drop_off": (1 - users_closed / before) if i and before else 0.0,
+            "users_open": opened[i],
+            "users_closed": closed[i],
+            "conversion": closed[i] / first if first else 0.0,
+            "drop_off": (1 - closed[i] / before) if i and before else 0.0,
         })
     return pd.DataFrame(rows, columns=list(FUNNEL_COLUMNS))

@@ -4,11 +4,15 @@ A path is one user's events (``by="user"``) or one session's (``by="session"``) 
 time order, ties kept in file order (``seq``). ``on`` chooses what a step is: the
 event name, the touchpoint (events of no touchpoint keep their event name) or the
 stage. Written once with Ibis; only the counted result comes back to pandas.
+
+Each analysis sorts each user's events once: transitions with one ``lead``, paths
+with one ``lag`` (to merge repeats) and an ordered string aggregate, stage times
+with no sort at all (one group-by per user, one aggregate).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -16,7 +20,7 @@ import pandas as pd
 
 from .. import i18n
 from ..errors import DataError
-from .events import EventLog
+from .events import EventLog, backend_name, default_backend
 
 By = Literal["user", "session"]
 On = Literal["event", "touchpoint", "stage"]
@@ -52,6 +56,18 @@ def steps_table(log: EventLog, by: str = "user", on: str = "event") -> ir.Table:
                     ts=t.ts, seq=t.seq)
 
 
+def ordered_join(table: ir.Table, label: ir.StringValue, sep: str, backend: Any = None) -> ir.StringScalar:
+    """Per group, ``label`` joined by ``sep`` in time order, ties in file order (``ts``, ``seq``).
+
+    An ordered ``string_agg`` where the backend has one (DuckDB); elsewhere (Spark's Ibis
+    compiler refuses ordered string aggregates) a sorted list of (ts, seq, label) joined.
+    """
+    if backend_name(backend or default_backend()) == "duckdb":
+        return label.group_concat(sep, order_by=[table.ts, table.seq])
+    ordered = ibis.struct({"ts": table.ts, "seq": table.seq, "label": label}).collect().sort()
+    return ordered.map(lambda x: x.label).join(sep)
+
+
 def _window(table: ir.Table, by: str) -> ibis.expr.builders.LegacyWindowBuilder:
     return ibis.window(group_by=[table[k] for k in path_keys(by)], order_by=[table.ts, table.seq])
 
@@ -74,17 +90,12 @@ def top_paths(log: EventLog, n: int = 10, by: By = "user", on: On = "event") -> 
     s = steps_table(log, by, on)
     s = s.mutate(prev=s.label.lag().over(_window(s, by)))
     s = s.filter(s.prev.isnull() | (s.prev != s.label))
-    s = s.mutate(p=ibis.row_number().over(_window(s, by)))
     keys = path_keys(by)
-    per_key = s.group_by(keys).agg(
-        path=ibis.struct({"p": s.p, "label": s.label}).collect().sort().map(lambda x: x.label).join(SEPARATOR),
-        steps=s.count(),
-    )
-    total = per_key.count()
+    per_key = s.group_by(keys).agg(path=ordered_join(s, s.label, SEPARATOR, log.backend), steps=s.count())
     counted = per_key.group_by(["path", "steps"]).agg(count=per_key.count())
-    top = counted.order_by([ibis.desc("count"), "path"]).limit(n)
-    out = top.execute()
-    n_keys = int(total.execute())
+    counted = counted.mutate(total=counted["count"].sum().over(ibis.window()))
+    out = counted.order_by([ibis.desc("count"), "path"]).limit(n).execute()
+    n_keys = int(out["total"].iloc[0]) if len(out) else 0
     out = out.astype({"steps": "int64", "count": "int64"})
     out["share"] = out["count"] / n_keys if n_keys else 0.0
     out = out.sort_values(["count", "path"], ascending=[False, True], kind="stable")
@@ -95,28 +106,36 @@ def time_between_stages(log: EventLog) -> pd.DataFrame:
     """Hours from first reaching each stage to first reaching the next, for users who reached both in order.
 
     Quartiles and mean per pair of consecutive stages of the project; a pair no
-    user went through has ``users`` 0 and empty times.
+    user went through has ``users`` 0 and empty times. One group-by gives each user's
+    first time at every stage (one column per stage); one aggregate over it gives
+    every pair's figures.
     """
     t = log.table
-    first = (t.filter(t.stage_order.notnull()).group_by(["user_id", "stage_order"])
-             .agg(first=t.ts.min()))
-    later = first.select(user_id=first.user_id, stage_order=first.stage_order - 1, next_first=first.first)
-    pairs = first.join(later, ["user_id", "stage_order"])
-    pairs = pairs.filter(pairs.next_first >= pairs.first)
-    # whole microseconds on every engine (epoch seconds would drop the fractions)
-    hours = pairs.next_first.delta(pairs.first, unit="microsecond").cast("float64") / 3_600_000_000.0
-    pairs = pairs.mutate(hours=hours)
-    agg = pairs.group_by("stage_order").agg(
-        users=pairs.count(), q1_hours=pairs.hours.quantile(0.25), median_hours=pairs.hours.quantile(0.5),
-        q3_hours=pairs.hours.quantile(0.75), mean_hours=pairs.hours.mean(),
-    )
-    found = {int(r["stage_order"]): r for r in agg.execute().to_dict("records")}
+    count = len(log.stages)
+    if count < 2:
+        return pd.DataFrame(columns=list(STAGE_TIME_COLUMNS))
+    staged = t.filter(t.stage_order.notnull())
+    firsts = staged.group_by("user_id").agg(
+        **{f"f{i}": staged.ts.min(where=staged.stage_order == i) for i in range(count)})
+    figures: dict[str, ir.Scalar] = {}
+    for i in range(count - 1):
+        start, end = firsts[f"f{i}"], firsts[f"f{i + 1}"]
+        ok = start.notnull() & end.notnull() & (end >= start)
+        # whole microseconds on every engine (epoch seconds would drop the fractions)
+        hours = end.delta(start, unit="microsecond").cast("float64") / 3_600_000_000.0
+        figures.update({
+            f"users{i}": ok.cast("int64").sum(),
+            f"q1_hours{i}": hours.quantile(0.25, where=ok), f"median_hours{i}": hours.quantile(0.5, where=ok),
+            f"q3_hours{i}": hours.quantile(0.75, where=ok), f"mean_hours{i}": hours.mean(where=ok),
+        })
+    found = firsts.agg(**figures).execute().iloc[0].to_dict()
     rows = []
-    for i in range(len(log.stages) - 1):
-        r = found.get(i, {})
+    for i in range(count - 1):
+        users = found[f"users{i}"]
+        users = 0 if users is None or pd.isna(users) else int(users)
         rows.append({
-            "from_stage": log.stages[i], "to_stage": log.stages[i + 1], "users": int(r.get("users", 0) or 0),
-            **{c: (float(r[c]) if r.get(c) is not None and not pd.isna(r.get(c)) else float("nan"))
+            "from_stage": log.stages[i], "to_stage": log.stages[i + 1], "users": users,
+            **{c: (float(found[f"{c}{i}"]) if users and not pd.isna(found[f"{c}{i}"]) else float("nan"))
                for c in STAGE_TIME_COLUMNS[3:]},
         })
     return pd.DataFrame(rows, columns=list(STAGE_TIME_COLUMNS))

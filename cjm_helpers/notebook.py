@@ -532,7 +532,8 @@ class Step:
 
         if self.events_path is None:
             raise CJMError(t("errors.notebook.no_events", self.lang))
-        return load_events(self.events_path, project=self.project, **for_notebook(self.project.data).event_kwargs()).cached()
+        options = for_notebook(self.project.data).event_kwargs()
+        return load_events(self.events_path, project=self.project, **options).cached()
 
     @cached_property
     def survey(self) -> Any:

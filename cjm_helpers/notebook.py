@@ -420,22 +420,30 @@ class Step:
                                                      lang=self.language)
         return self._results["themes"]
 
-    def customer_themes(self) -> Any:
-        """Themes in what customers wrote: where they come up, how customers felt, the trend, quotes."""
+    def _themes_or_note(self) -> Any:
+        """The themes, or the note to show instead (no texts, texts that cannot be read, too few)."""
+        from .errors import CJMError
+
         if not any(p is not None and p.exists() for p in (self.survey_path, self.tickets_path)):
             return self.note("no_survey")
-        result = self._themes()
-        return _html(result.html(self.language)) if len(result.themes) else self.note("no_themes", "ok")
+        try:
+            result = self._themes()
+        except CJMError as exc:
+            return _html(note_html(str(exc), "warn"))
+        return result if len(result.themes) else self.note("no_themes", "ok")
+
+    def customer_themes(self) -> Any:
+        """Themes in what customers wrote: where they come up, how customers felt, the trend, quotes."""
+        result = self._themes_or_note()
+        return _html(result.html(self.language)) if hasattr(result, "themes") else result
 
     def themes_on_map(self) -> Any:
         """The primary journey's map with the themes as observed pain points (and thoughts)."""
         from .mapping import JourneyMap
 
-        if not any(p is not None and p.exists() for p in (self.survey_path, self.tickets_path)):
-            return self.note("no_survey")
-        result = self._themes()
-        if not len(result.themes):
-            return self.note("no_themes", "ok")
+        result = self._themes_or_note()
+        if not hasattr(result, "themes"):
+            return result
         return JourneyMap(result.on_map(self.reload(), lang=self.language), lang=self.language)
 
     # step 8 ----------------------------------------------------------------------------

@@ -371,9 +371,9 @@ def test_cli_new_with_a_language(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_lab_serves_the_language_of_the_project(tmp_path: Path) -> None:
     from cjm_helpers.commands.project import lab_command
 
-    command = lab_command(paths.SAMPLE_PROJECT, 8899, "a" * 48, open_browser=False, lang="id")
+    command = lab_command(paths.SAMPLE_PROJECT, 8899, open_browser=False, lang="id")
     assert f"--ServerApp.root_dir={paths.NOTEBOOKS_DIR / 'id'}" in command
-    command = lab_command(paths.SAMPLE_PROJECT, 8899, "a" * 48, open_browser=False)
+    command = lab_command(paths.SAMPLE_PROJECT, 8899, open_browser=False)
     assert f"--ServerApp.root_dir={paths.NOTEBOOKS_DIR}" in command
 
 
@@ -433,7 +433,7 @@ def test_run_speaks_the_projects_language_unless_told(tmp_path: Path, monkeypatc
         notebooks: list = []
         report = None
 
-    def fake_run(project, out, params, notebooks, progress=True):
+    def fake_run(project, out, params, notebooks, progress=True, **_):
         seen.append(params.language)
         return Done()
 

@@ -72,6 +72,8 @@ class WorkshopServer:
             self.process.kill()
             self.process.wait(timeout=10)
         kill_all(kernels)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         self.log.close()
 
 

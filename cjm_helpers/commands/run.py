@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -101,6 +102,10 @@ def run_run(args: argparse.Namespace) -> int:
 
         project = sample_project(params.language)
     if not project.is_file():
+        if os.path.lexists(project):  # a folder, a device, a pipe: the reader says which, without reading it
+            from ..store import load_project
+
+            load_project(project)
         raise CJMError(t("errors.cli.no_project_file", params.language, path=project))
     if not language_chosen(args):
         from ..store import load_project

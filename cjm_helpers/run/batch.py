@@ -240,6 +240,7 @@ def run_batch(
     project = load_project(source)
     params = checked_params(source, project, params)  # a named file that cannot be used stops the batch here
     variants = plan_batch(project, source, kind, out, params)  # checks the data before any folder is made
+    claim_index(out / "index.html", lang)
     out.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs or params.jobs or os.cpu_count() or 1, len(variants)))
     nb_dir = str(notebooks_dir) if notebooks_dir else None
@@ -265,6 +266,21 @@ def run_batch(
     return ordered
 
 
+INDEX_MARK = '<meta name="generator" content="cjm run --for-each">'
+"""Marks the index page of a batch, so a later batch may replace it and nothing else."""
+
+
+def claim_index(path: Path, lang: str) -> None:
+    """Refuse to write the batch's index over a page an earlier batch did not write."""
+    from ..files import read_bytes_bounded
+
+    if not os.path.lexists(path):
+        return
+    if path.is_symlink() or not path.is_file() or \
+            INDEX_MARK.encode() not in read_bytes_bounded(path, 1 << 22, "page", CJMError, lang)[:4096]:
+        raise CJMError(t("files.run.index_not_ours", lang, path=str(path)))
+
+
 def index_html(project: Project, kind: str, outcomes: list[VariantOutcome], lang: str) -> str:
     """The batch's index page: one row per run with links to its report and walkthrough."""
     from ..report.page import PAGE_CSS
@@ -281,7 +297,7 @@ def index_html(project: Project, kind: str, outcomes: list[VariantOutcome], lang
     title = t("run.index.title", lang, project=project.name, kind=t(f"run.kind.{kind}", lang))
     head = "".join(f"<th>{esc(t(f'run.index.{c}', lang))}</th>" for c in ("name", "folder", "status", "links"))
     return (
-        f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">{INDEX_MARK}'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>'
         f"<style>{PAGE_CSS}</style></head><body><main class=\"cjm-report\">"
         f"<header class=\"cjm-report-head\"><p class=\"cjm-kicker\">{esc(t('report.kicker', lang))}</p>"

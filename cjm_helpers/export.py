@@ -243,12 +243,12 @@ def page_toc(page: str, lang: str) -> str:
     return f'<ul class="cjm-page-toc" aria-label="{label}">{"".join(items)}</ul>'
 
 
-def make_exporter(no_input: bool, lang: str) -> Any:
-    """nbconvert's HTML exporter set up with the suite's template (made once per export)."""
-    from nbconvert import HTMLExporter
+def make_exporter(no_input: bool, lang: str, template: str = TEMPLATE_NAME, slides: bool = False) -> Any:
+    """nbconvert's HTML (or reveal.js slides) exporter set up with one of the suite's templates."""
+    from nbconvert import HTMLExporter, SlidesExporter
 
-    exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME,
+    exporter = (SlidesExporter if slides else HTMLExporter)(
+        template_name=template,
         extra_template_basedirs=[str(TEMPLATE_BASE)],
         exclude_input=no_input,
         exclude_input_prompt=no_input,

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CJMError
-from .export import (TEMPLATE_BASE, _notebook_files, external_references, notebook_title, prepare_notebook,
-                     strip_external)
+from .export import (TEMPLATE_BASE, _notebook_files, external_references, make_exporter, notebook_title,
+                     prepare_notebook, strip_external)
 from .i18n import check_language, t
 
 TEMPLATE_NAME = "cjm_slides"
@@ -111,19 +111,7 @@ def _drop_empty_slides(cells: list[Any]) -> None:
 
 
 def make_slides_exporter(no_input: bool, lang: str) -> Any:
-    from nbconvert import SlidesExporter
-
-    exporter = SlidesExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATE_BASE)],
-        exclude_input=no_input,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-        anchor_link_text="",
-    )
-    exporter.language_code = lang
-    return exporter
+    return make_exporter(no_input, lang, template=TEMPLATE_NAME, slides=True)
 
 
 def render_deck(nb: Any, title: str, lang: str, exporter: Any, source: str) -> str:

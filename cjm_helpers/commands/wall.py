@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import CJMError
-from ..i18n import LANGUAGES, t
+from ..i18n import t
 from ..wall import content_security_policy, project_version, wall_page
-from .workshop import address
+from .workshop import add_server_options, address
 
 ORDER = 36
 
@@ -26,10 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     wall = sub.add_parser("wall", help="the map for a projector: redrawn whenever the project is saved")
     wall.add_argument("project", help="project file (.cjm.yaml)")
     wall.add_argument("--journey", help="journey id (default: the first journey)")
-    wall.add_argument("--lang", choices=LANGUAGES, help="language of the page (default: the project's)")
-    wall.add_argument("--host", default="127.0.0.1",
-                      help="address to listen on (default 127.0.0.1; 0.0.0.0 shares it on the room's network)")
-    wall.add_argument("--port", type=int, default=8877)
+    add_server_options(wall, "page", 8877)
     wall.set_defaults(handler=run_wall)
 
 

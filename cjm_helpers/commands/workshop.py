@@ -31,11 +31,16 @@ APP_NOTEBOOK = "workshop.ipynb"
 def register(sub: argparse._SubParsersAction) -> None:
     workshop = sub.add_parser("workshop", help="serve the eight steps as an app without code, for a workshop")
     workshop.add_argument("project", help="project file (.cjm.yaml)")
-    workshop.add_argument("--lang", choices=LANGUAGES, help="language of the app (default: the project's)")
-    workshop.add_argument("--host", default="127.0.0.1",
-                          help="address to listen on (default 127.0.0.1; 0.0.0.0 shares it on the room's network)")
-    workshop.add_argument("--port", type=int, default=8866)
+    add_server_options(workshop, "app", 8866)
     workshop.set_defaults(handler=run_workshop)
+
+
+def add_server_options(parser: argparse.ArgumentParser, what: str, port: int) -> None:
+    """--lang, --host and --port, as the workshop app and the wall both take them."""
+    parser.add_argument("--lang", choices=LANGUAGES, help=f"language of the {what} (default: the project's)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; 0.0.0.0 shares it on the room's network)")
+    parser.add_argument("--port", type=int, default=port)
 
 
 def app_notebook(project: Path, lang: str) -> nbformat.NotebookNode:

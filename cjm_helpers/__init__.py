@@ -9,4 +9,4 @@ from .store import ProjectStore, load_project, save_project
 
 __version__ = "0.1.0"
 
-__all__ = ["Project", "ProjectStore", "load_project", "save_project", "__version__"]
+__all__ = ["Project", "ProjectStore", "__version__", "load_project", "save_project"]

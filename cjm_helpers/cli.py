@@ -18,7 +18,6 @@ from .commands import command_modules
 from .errors import CJMError
 from .terminal import terminal_text
 
-
 SYMLINK_LOOP = re.compile(r"Symlink loop from '(.*)'")
 
 

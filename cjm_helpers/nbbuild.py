@@ -46,6 +46,7 @@ interactive: bool = True  # True: editable forms; False (headless runs): filled-
 
 SETUP_TEMPLATE = """\
 import matplotlib.pyplot as plt
+
 from cjm_helpers.notebook import start_step
 
 step = start_step({number}, project_file, events_file, survey_file, tickets_file, language)"""
@@ -118,7 +119,7 @@ def _split(text: str, where: str) -> list[_Cell]:
     cells: list[_Cell] = []
     current = _Cell("markdown")
     in_code = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    for _number, line in enumerate(text.splitlines(), start=1):
         if in_code:
             if line.strip() == "```":
                 cells.append(current)

@@ -179,7 +179,7 @@ def with_language(text: str, lang: str) -> str:
     line = f"language: {lang}"
     if _LANGUAGE_LINE.search(text):
         return _LANGUAGE_LINE.sub(line, text, count=1)
-    head, sep, rest = text.partition("\n")
+    head, _sep, rest = text.partition("\n")
     if head.startswith("schema_version:"):
         return f"{head}\n{line}\n{rest}"
     return f"{line}\n{text}"

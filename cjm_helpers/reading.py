@@ -119,9 +119,8 @@ def column_mapping(value: str | None, base: Path | None = None) -> dict[str, str
         return None
     if value.lower() == "ga4":
         return column_mapping_value("ga4", "--columns")
-    from .yamlio import YamlError, parse_yaml
-
     from .files import MAX_COLUMNS_BYTES, read_text_bounded
+    from .yamlio import YamlError, parse_yaml
 
     path = (base / value) if base is not None else Path(value)
     try:
@@ -173,7 +172,7 @@ def open_backend(value: str) -> Any:
 
     try:
         return ibis.connect(value)
-    except Exception as exc:  # noqa: BLE001 - a driver's own error, worded for the person
+    except Exception as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         scheme = value.split("://", 1)[0]
         raise DataError(t("inputs.reading.no_connection", scheme=scheme, detail=detail)) from None

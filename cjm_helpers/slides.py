@@ -20,8 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CJMError
-from .export import (TEMPLATE_BASE, _notebook_files, external_references, make_exporter, notebook_title,
-                     prepare_notebook, strip_external)
+from .export import (
+    TEMPLATE_BASE,
+    _notebook_files,
+    external_references,
+    make_exporter,
+    notebook_title,
+    prepare_notebook,
+    strip_external,
+)
 from .i18n import check_language, t
 
 TEMPLATE_NAME = "cjm_slides"

@@ -23,13 +23,12 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from .errors import ProjectFileError, ProjectInvalid, SaveConflict, SaveFailed
+from .files import read_text_bounded
 from .i18n import t
 from .merge import three_way_merge
 from .migrations import migrate
 from .model import Project
 from .validation import validate_project
-from .files import read_text_bounded
-from .i18n import t
 from .yamlio import MAX_YAML_BYTES, YamlError, dump_yaml, parse_yaml
 
 HISTORY_KEEP = 50
@@ -214,7 +213,7 @@ def check_history_dir(path: Path) -> None:
 
 def _record_history(path: Path, text: str) -> None:
     folder = history_dir(path)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     try:
         folder.mkdir(exist_ok=True)
         check_history_dir(path)  # made by someone else between the check before saving and now
@@ -238,7 +237,7 @@ def list_versions(path: str | os.PathLike[str]) -> list[Version]:
     for file in sorted(folder.glob("*.yaml")):
         stamp = file.stem.split("-")[0]
         try:
-            when = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
+            when = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
         except ValueError:
             continue
         versions.append(Version(file, when))

@@ -10,9 +10,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-from cjm_helpers.model import Project  # noqa: E402
-from cjm_helpers.paths import SAMPLE_PROJECT  # noqa: E402
-from cjm_helpers.store import load_project  # noqa: E402
+from cjm_helpers.model import Project
+from cjm_helpers.paths import SAMPLE_PROJECT
+from cjm_helpers.store import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 

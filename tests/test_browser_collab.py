@@ -7,8 +7,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from browser.lab import CHROMIUM, CHROMIUM_ARGS, Learner, lab_server
+
 from cjm_helpers.commands.project import lab_command
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "ci-artifacts" / "browser" / "collaborate"

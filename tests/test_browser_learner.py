@@ -14,7 +14,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from browser.lab import Learner, chromium_page, lab_server
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "ci-artifacts" / "browser"

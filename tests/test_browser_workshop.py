@@ -3,13 +3,12 @@ people editing one project at once without losing either's work (Debian's Chromi
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-import time
 from pathlib import Path
 
 import pytest
-
 from browser.lab import CHROMIUM, CHROMIUM_ARGS
 from browser.workshop import WorkshopServer, workshop_server
 

@@ -195,7 +195,7 @@ def test_two_processes_saving_different_fields_are_merged(tmp_path: Path) -> Non
         return body
 
     children = [fork(editor("description")), fork(editor("scope"))]
-    for pid, ready in children:
+    for _pid, ready in children:
         wait_started(ready)
     for pid, ready in children:
         status, outcome = outcome_of(pid, ready)

@@ -7,6 +7,7 @@ Every expected figure is worked out by hand in the comments, or by an independen
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -58,7 +59,7 @@ def test_iana_zone_follows_summer_time_like_zoneinfo(tmp_path) -> None:  # type:
     text = "user_id,timestamp,event\n" + "".join(f"u{i},{v} Europe/Warsaw,view\n" for i, v in enumerate(WARSAW_TIMES))
     log = load_events(write(tmp_path, text))
     warsaw = ZoneInfo("Europe/Warsaw")
-    expected = [dt.datetime.fromisoformat(v).replace(tzinfo=warsaw).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    expected = [dt.datetime.fromisoformat(v).replace(tzinfo=warsaw).astimezone(dt.UTC).replace(tzinfo=None)
                 for v in WARSAW_TIMES]
     assert utc_of(log) == expected
 
@@ -150,7 +151,7 @@ def test_named_conversions_missing_from_the_log_are_reported() -> None:
 
 def test_project_conversion_setting_is_used(sample_project) -> None:  # type: ignore[no-untyped-def]
     class Data:
-        conversion_events = ["checkout_start"]
+        conversion_events: ClassVar[list[str]] = ["checkout_start"]
 
     project = sample_project.model_copy()
     object.__setattr__(project, "data", Data())

@@ -12,7 +12,13 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from cjm_helpers.export import export_notebooks, external_references, is_external, static_outputs, strip_external
+from cjm_helpers.export import (
+    export_notebooks,
+    external_references,
+    is_external,
+    static_outputs,
+    strip_external,
+)
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
 PNG_1PX = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fuzz_record import record_examples as write_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from fuzz_record import record_examples as write_counts
 
 from cjm_helpers.errors import CJMError
 from cjm_helpers.paths import SAMPLE_PROJECT

@@ -14,14 +14,12 @@ import copy
 import io
 import string
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
+from fuzz_record import record_examples as write_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from fuzz_record import record_examples as write_counts
 
 from cjm_helpers.cli import main
 from cjm_helpers.errors import CJMError

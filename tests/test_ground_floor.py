@@ -85,8 +85,10 @@ def test_step_number_reads_the_prefix() -> None:
 def test_scoped_environ_sets_removes_and_restores(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CJM_TEST_KEPT", "before")
     monkeypatch.delenv("CJM_TEST_NEW", raising=False)
-    with pytest.raises(RuntimeError):
-        with scoped_environ({"CJM_TEST_KEPT": None, "CJM_TEST_NEW": "inside"}):
+    with (
+        pytest.raises(RuntimeError),
+        scoped_environ({"CJM_TEST_KEPT": None, "CJM_TEST_NEW": "inside"}),
+    ):
             assert "CJM_TEST_KEPT" not in os.environ
             assert os.environ["CJM_TEST_NEW"] == "inside"
             raise RuntimeError("the block fails")

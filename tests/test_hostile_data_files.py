@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_hostile_inputs import assert_words, binary, params
 
 from cjm_helpers import errors
 from cjm_helpers.paths import SAMPLE_PROJECT
 from cjm_helpers.store import load_project
-from test_hostile_inputs import assert_words, binary, params
 
 
 def regex_bomb_ticket() -> bytes:

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from cjm_helpers.i18n import LANGUAGES, LOCALES_DIR, _flatten, format_date, format_number, format_percent, t
+from cjm_helpers.i18n import (
+    LANGUAGES,
+    LOCALES_DIR,
+    _flatten,
+    format_date,
+    format_number,
+    format_percent,
+    t,
+)
 from cjm_helpers.yamlio import parse_yaml
 
 AREAS = sorted({p.stem for lang in LANGUAGES for p in (LOCALES_DIR / lang).glob("*.yaml")})

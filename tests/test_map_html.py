@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from cjm_helpers.i18n import t
 from cjm_helpers.mapping import build_layout, compare_html, render_map_html
-from cjm_helpers.mapping.html import curve_path, _runs
+from cjm_helpers.mapping.html import _runs, curve_path
 from cjm_helpers.mapping.layout import EmotionPoint, ordered_lanes
 from cjm_helpers.model import BACKSTAGE_LANES, DEFAULT_LANES, MAP_TYPES, Journey, Note, StageCell
 from cjm_helpers.paths import SAMPLE_PROJECT

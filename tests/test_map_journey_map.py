@@ -19,13 +19,22 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.patches import FancyBboxPatch
 from openpyxl import load_workbook
+from test_map_tabular import assert_mermaid_grammar
 
 from cjm_helpers.errors import CJMError
 from cjm_helpers.mapping import FORMATS, JourneyMap, compare_maps, infer_format
 from cjm_helpers.mapping.figure import STAGE_BLUE
-from cjm_helpers.model import LANES, Journey, Note, PainPoint, Persona, Project, Stage, StageCell, Touchpoint
-
-from test_map_tabular import assert_mermaid_grammar
+from cjm_helpers.model import (
+    LANES,
+    Journey,
+    Note,
+    PainPoint,
+    Persona,
+    Project,
+    Stage,
+    StageCell,
+    Touchpoint,
+)
 
 HOSTILE = ('<script>alert(1)</script><img src=x onerror="alert(2)"> \'&quot; =1+1 @SUM %% a: b; c # d '
            r'$\frac{1}{2}$ Zażółć gęślą jaźń, Rp 25.000')
@@ -169,7 +178,7 @@ def assert_figure_is_tidy(fig) -> None:
         if not text.get_text().strip():
             continue
         (x0, y1), (x1, y0) = inv.transform(text.get_window_extent(renderer).get_points())
-        assert -0.01 <= x0 and x1 <= width + 0.01 and -0.01 <= y0 and y1 <= height + 0.01, text.get_text()
+        assert x0 >= -0.01 and x1 <= width + 0.01 and y0 >= -0.01 and y1 <= height + 0.01, text.get_text()
         for left, right in columns:
             if left <= x0 < right and y0 < lanes_end and text.get_horizontalalignment() == "left":
                 assert x1 <= right + 0.01, (text.get_text(), x1, right)

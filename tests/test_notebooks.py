@@ -15,7 +15,13 @@ import nbformat
 import papermill as pm
 import pytest
 
-from cjm_helpers.nbbuild import PARAMETER_NAMES, chapter_sources, notebook_path, stale_notebooks, step_number
+from cjm_helpers.nbbuild import (
+    PARAMETER_NAMES,
+    chapter_sources,
+    notebook_path,
+    stale_notebooks,
+    step_number,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"

@@ -77,7 +77,7 @@ def test_unclosed_code_block_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_source_name_must_carry_the_step_number() -> None:
     assert step_number(Path("07_take_the_journey.md")) == 7
-    with pytest.raises(CJMError, match="NN_name.md"):
+    with pytest.raises(CJMError, match=r"NN_name\.md"):
         step_number(Path("take_the_journey.md"))
 
 

@@ -151,7 +151,7 @@ def test_duckdb_memory_default_is_a_quarter_of_physical_memory() -> None:
     from cjm_helpers.overlay import events
 
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    assert events.DUCKDB_MEMORY == f"{max(1, int(total / 4 / 2**30))}GB"
+    assert f"{max(1, int(total / 4 / 2**30))}GB" == events.DUCKDB_MEMORY
     assert events._memory_share(0.25) == events.DUCKDB_MEMORY
 
 
@@ -166,7 +166,7 @@ SETTINGS = ("from cjm_helpers.overlay.events import default_backend; c = default
 
 
 def test_duckdb_memory_override_and_spill_folder_removed_at_exit(tmp_path: Path) -> None:
-    limit, spill = eval(run_python(SETTINGS, CJM_DUCKDB_MEMORY="1536MB", TMPDIR=str(tmp_path)))  # noqa: S307
+    limit, spill = eval(run_python(SETTINGS, CJM_DUCKDB_MEMORY="1536MB", TMPDIR=str(tmp_path)))
     assert limit in ("1.4 GiB", "1.5 GiB", "1536.0 MiB")
     assert Path(spill).parent == tmp_path
     assert not Path(spill).exists()  # removed when Python exited

@@ -15,7 +15,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cjm_helpers.overlay import attribution, funnel, gaps, kpis, load_events, switch_points, top_paths, transitions
+from cjm_helpers.overlay import (
+    attribution,
+    funnel,
+    gaps,
+    kpis,
+    load_events,
+    switch_points,
+    top_paths,
+    transitions,
+)
 from cjm_helpers.overlay.events import EventLog, spark_python_env
 from cjm_helpers.overlay.paths import time_between_stages
 from cjm_helpers.paths import SAMPLE_EVENTS

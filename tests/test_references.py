@@ -18,7 +18,14 @@ from pydantic import BaseModel
 
 from cjm_helpers.forms import step_form
 from cjm_helpers.model import Id, Project
-from cjm_helpers.references import ID_LISTS, REFERENCES, ids_of, reference_problems, references, rename_references
+from cjm_helpers.references import (
+    ID_LISTS,
+    REFERENCES,
+    ids_of,
+    reference_problems,
+    references,
+    rename_references,
+)
 from cjm_helpers.store import ProjectStore, load_project, save_project
 
 _ID_METADATA = get_args(Id)[1:]

@@ -16,7 +16,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -195,7 +195,6 @@ def test_lab_token_is_in_no_command_line(sample_copy: Path, tmp_path: Path) -> N
     """A real `cjm lab`: its token reaches JupyterLab, but no process's command line shows it."""
     import os
     import signal
-    import socket
     import subprocess
     import sys
     import time
@@ -378,7 +377,7 @@ VISIBLE = {"map-fragment", "map-future-page", "compare-page", "report", "objecti
            "form-cards"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def clean_markup(renderer: str) -> Markup:
     return Markup(_renderers()[renderer](load_project(SAMPLE_PROJECT)))
 

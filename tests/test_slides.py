@@ -77,9 +77,8 @@ def test_the_command_writes_the_decks(tmp_path: Path, capsys: pytest.CaptureFixt
 
 @pytest.mark.browser
 def test_a_deck_runs_in_a_browser_without_the_network(decks) -> None:
-    from playwright.sync_api import sync_playwright
-
     from browser.lab import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
 
     _, written = decks
     with sync_playwright() as pw:

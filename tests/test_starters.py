@@ -95,7 +95,7 @@ def raw_cards(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from data.get(part, [])
     for journey in data.get("journeys", []):
         for cell in (journey.get("stages") or {}).values():
-            for lane, notes in cell.items():
+            for _lane, notes in cell.items():
                 if isinstance(notes, list) and notes and isinstance(notes[0], dict):
                     yield from notes
 
@@ -203,7 +203,7 @@ def test_a_broken_starter_is_named_in_the_error(tmp_path: Path, monkeypatch: pyt
 
     (tmp_path / "broken.cjm.yaml").write_text("name: [unclosed\n", encoding="utf-8")
     monkeypatch.setattr(module, "MAP_STARTERS_DIR", tmp_path)
-    with pytest.raises(CJMError, match="broken.cjm.yaml"):
+    with pytest.raises(CJMError, match=r"broken\.cjm\.yaml"):
         starters("en")
 
 

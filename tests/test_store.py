@@ -185,7 +185,7 @@ def test_read_only_folder_gives_clear_error(tmp_path: Path) -> None:
         folder.mkdir()
         folder.chmod(0o500)
         target = folder / "p.cjm.yaml"
-    with pytest.raises(SaveFailed, match="cannot save in|could not save"):
+    with pytest.raises(SaveFailed, match=r"cannot save in|could not save"):
         save_project(Project(name="x"), target)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -430,7 +431,7 @@ def test_run_speaks_the_projects_language_unless_told(tmp_path: Path, monkeypatc
     seen: list[str] = []
 
     class Done:
-        notebooks: list = []
+        notebooks: ClassVar[list] = []
         report = None
 
     def fake_run(project, out, params, notebooks, progress=True, **_):

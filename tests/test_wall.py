@@ -103,9 +103,8 @@ def test_the_server_wants_the_token_and_sends_a_strict_policy(project: Path, ser
 
 @pytest.mark.browser
 def test_the_wall_in_a_browser_redraws_after_a_save(project: Path, server: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     from browser.lab import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)

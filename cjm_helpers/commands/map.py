@@ -48,12 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_map(args: argparse.Namespace) -> int:
+    from ..files import project_inputs, refuse_overwrite
     from ..i18n import t
     from ..mapping import JourneyMap, compare_maps
     from ..mapping.export import human_size
     from ..store import load_project
-
-    from ..files import project_inputs, refuse_overwrite
 
     project = load_project(args.project)
     lang = args.lang or project.language
@@ -73,11 +72,10 @@ def run_map(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from ..files import refuse_overwrite
     from ..i18n import t
     from ..mapping import import_wide_csv
     from ..store import ProjectStore
-
-    from ..files import refuse_overwrite
 
     store = ProjectStore(args.project)
     project = store.load()

@@ -37,7 +37,7 @@ def make_handler(project: Path, journey: str | None, lang: str, token: str) -> t
         server_version = "cjm-wall"
         sys_version = ""
 
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_GET(self) -> None:
             url = urlsplit(self.path)
             given = parse_qs(url.query).get("token", [""])[0]
             if not secrets.compare_digest(given.encode(), token.encode()):
@@ -65,7 +65,7 @@ def make_handler(project: Path, journey: str | None, lang: str, token: str) -> t
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             """Quiet: one line per poll every two seconds would bury the address."""
 
     return WallHandler

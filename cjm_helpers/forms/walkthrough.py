@@ -8,7 +8,8 @@ from typing import Any
 from ..model import WalkthroughEntry
 from . import choices as c
 from .base import StepForm
-from .fields import FieldSpec as F, datetime_to_text
+from .fields import FieldSpec as F
+from .fields import datetime_to_text
 
 
 class WalkthroughForm(StepForm):

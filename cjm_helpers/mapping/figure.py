@@ -28,8 +28,23 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from ..i18n import t
 from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
-from .html import EMOTION_COLOURS, EVIDENCE_MARK, compare_lane_order, label_above, resolve_pair, score_text
-from .layout import CardView, EmotionPoint, MapLayout, build_layout, evidence_label, lane_label, map_type_label
+from .html import (
+    EMOTION_COLOURS,
+    EVIDENCE_MARK,
+    compare_lane_order,
+    label_above,
+    resolve_pair,
+    score_text,
+)
+from .layout import (
+    CardView,
+    EmotionPoint,
+    MapLayout,
+    build_layout,
+    evidence_label,
+    lane_label,
+    map_type_label,
+)
 
 FONT_FAMILY = "DejaVu Sans"
 FONT_PT = 7.5

@@ -278,9 +278,9 @@ def emotion_svg(series: Sequence[tuple[str, Sequence[EmotionPoint], str, bool]],
     n = max(len(stage_names), 1)
     body = [_emotion_frame(n)]
     several = len(series) > 1
-    for name, points, colour, dashed in series:
+    for _name, points, colour, dashed in series:
         body.append(_curve_layer(points, colour, dashed, n))
-    for k, (name, points, colour, dashed) in enumerate(series):
+    for k, (name, points, _colour, _dashed) in enumerate(series):
         body.append(_markers(points, stage_names, n, lang, series=name if several else "",
                              first=k == 0, other=series[1 - k][1] if len(series) == 2 else ()))
     return (

@@ -193,7 +193,7 @@ def resolve_backend(backend: Any) -> Any:
             return spark_backend(backend.split("://", 1)[1] or "local[*]")
         try:
             con = ibis.connect(backend)
-        except Exception as exc:  # noqa: BLE001 - any connection failure is the user's string or setup
+        except Exception as exc:
             raise DataError(t("events.error.backend_failed", backend=backend, reason=_first_line(exc))) from None
         if backend_name(con) == "duckdb":
             con.raw_sql("SET TimeZone = 'UTC'")
@@ -497,7 +497,7 @@ def _read_path(path: Path, con: Any, mapping: dict[str, str], delimiter: str, la
         try:
             # DuckDB numbers the rows as it reads them: file order without a window over the whole log
             table = con.read_parquet(str(path), file_row_number=True) if duck else con.read_parquet(str(path))
-        except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
+        except Exception as exc:
             raise DataError(t("events.error.bad_parquet", lang, file=path, reason=_first_line(exc))) from None
         if duck and "seq" not in table.columns:
             return table.rename(seq="file_row_number")
@@ -510,7 +510,7 @@ def _read_path(path: Path, con: Any, mapping: dict[str, str], delimiter: str, la
                                  null_padding=False)
         else:
             table = con.read_csv(str(path), header=True, sep=delimiter, inferSchema=False)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise DataError(t("events.error.bad_csv", lang, file=path, reason=_first_line(exc),
                           delimiter=repr(delimiter))) from None
     return _with_seq(table, con)
@@ -685,7 +685,7 @@ def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | 
                           type=ts_type, example=_EXAMPLE_FORMAT))
     try:
         found = raw.agg(**checks).execute().iloc[0].to_dict()
-    except Exception as exc:  # noqa: BLE001 - the backend could not read the data at all
+    except Exception as exc:
         raise DataError(t("events.error.unreadable", lang, file=source, reason=_first_line(exc))) from None
     if not found["rows"]:
         raise DataError(t("events.error.no_rows", lang, file=source))

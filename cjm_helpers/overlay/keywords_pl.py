@@ -8,7 +8,7 @@ about where a ticket belongs.
 
 from __future__ import annotations
 
-STOPWORDS_PL = frozenset("na za przy dla lub od do po ze we bez oraz jest się nie to".split())
+STOPWORDS_PL = frozenset(["na", "za", "przy", "dla", "lub", "od", "do", "po", "ze", "we", "bez", "oraz", "jest", "się", "nie", "to"])
 
 SYNONYMS_PL: dict[str, tuple[str, ...]] = {
     "płatność": ("płatno", "zapłac", "płaci", "blik", "kartą", "karty", "pobrano", "pobrali", "zwrot",

@@ -46,8 +46,16 @@ from .feedback_input import (
 from .feedback_samples import generate_survey
 
 __all__ = [
-    "load_survey", "emotion_curve", "survey_segments", "segment_profiles", "score_summary", "nps_score",
-    "mean_ci", "t_quantile", "generate_survey", "SURVEY_COLUMNS",
+    "SURVEY_COLUMNS",
+    "emotion_curve",
+    "generate_survey",
+    "load_survey",
+    "mean_ci",
+    "nps_score",
+    "score_summary",
+    "segment_profiles",
+    "survey_segments",
+    "t_quantile",
 ]
 
 TEXT_COLUMNS: tuple[str, ...] = ("comment", "segment", "persona", "age_band", "goal", "pain")

@@ -49,9 +49,20 @@ from ..model import Journey, Note, PainPoint, Project
 from .themes_text import Analyser
 
 __all__ = [
-    "DOCUMENT_COLUMNS", "THEME_COLUMNS", "PLACEMENT_COLUMNS", "ThemeCard", "ThemeResult", "add_theme_cards",
-    "feedback_documents", "find_themes", "overlay_themes", "project_themes", "theme_cards", "theme_trend",
-    "themes_html", "themes_table",
+    "DOCUMENT_COLUMNS",
+    "PLACEMENT_COLUMNS",
+    "THEME_COLUMNS",
+    "ThemeCard",
+    "ThemeResult",
+    "add_theme_cards",
+    "feedback_documents",
+    "find_themes",
+    "overlay_themes",
+    "project_themes",
+    "theme_cards",
+    "theme_trend",
+    "themes_html",
+    "themes_table",
 ]
 
 DOCUMENT_COLUMNS: tuple[str, ...] = (
@@ -364,7 +375,7 @@ def _describe(theme: str, component: np.ndarray, terms: np.ndarray, analyser: An
     words = _label_terms(component, terms, analyser)
     scored = members["score"].dropna()
     sentiment = float(scored.mean()) if len(scored) else math.nan
-    if len(scored) and sentiment <= PAIN_AT or not len(scored) and (members["source"] == "ticket").any():
+    if (len(scored) and sentiment <= PAIN_AT) or (not len(scored) and (members["source"] == "ticket").any()):
         polarity = "pain"
     elif len(scored) and sentiment >= GAIN_AT:
         polarity = "gain"

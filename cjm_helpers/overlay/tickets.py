@@ -34,13 +34,18 @@ from .feedback_input import (
     text_column,
     touchpoint_lookup,
 )
-from .keywords_id import SAME_AS_ID, STOPWORDS_ID
 from .feedback_samples import generate_tickets
+from .keywords_id import SAME_AS_ID, STOPWORDS_ID
 from .keywords_pl import STOPWORDS_PL, SYNONYMS_PL
 
 __all__ = [
-    "load_tickets", "ticket_counts", "ticket_quotes", "generate_tickets", "match_touchpoint",
-    "touchpoint_keywords", "TICKET_COLUMNS",
+    "TICKET_COLUMNS",
+    "generate_tickets",
+    "load_tickets",
+    "match_touchpoint",
+    "ticket_counts",
+    "ticket_quotes",
+    "touchpoint_keywords",
 ]
 
 TICKET_COLUMNS: tuple[str, ...] = (
@@ -49,8 +54,7 @@ TICKET_COLUMNS: tuple[str, ...] = (
 )
 
 STOPWORDS = frozenset(
-    "and with from the for on of in to a an by app store page screen order orders your my our "
-    "weekly new".split()
+    ["and", "with", "from", "the", "for", "on", "of", "in", "to", "a", "an", "by", "app", "store", "page", "screen", "order", "orders", "your", "my", "our", "weekly", "new"]
 ) | STOPWORDS_PL
 
 SYNONYMS: dict[str, tuple[str, ...]] = {

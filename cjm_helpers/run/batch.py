@@ -19,8 +19,8 @@ from typing import Any
 from ..errors import CJMError, DataError
 from ..i18n import check_language, t
 from ..model import Project
-from ..text import esc, slug, unique_id
 from ..reading import ReadOptions
+from ..text import esc, slug, unique_id
 from .params import FOR_EACH_KINDS, RunParams
 from .suite import RunFailed, checked_params, data_paths, reading_for, run_suite
 

@@ -15,8 +15,14 @@ from typing import Any
 
 from ..errors import DataError
 from ..i18n import LANGUAGES, t
-from ..reading import (ReadOptions, check_backend, check_date_format, column_mapping, column_mapping_value,
-                       conversion_list)
+from ..reading import (
+    ReadOptions,
+    check_backend,
+    check_date_format,
+    column_mapping,
+    column_mapping_value,
+    conversion_list,
+)
 from ..yamlio import YamlError, parse_yaml
 
 FOR_EACH_KINDS: tuple[str, ...] = ("persona", "segment", "journey")

@@ -154,7 +154,7 @@ def check_one(key: str, path: str, project: Project, reading: ReadOptions, lang:
             call_accepting(ov.load_tickets, path, project, lang=lang, **reading.date_kwargs())
     except CJMError as exc:
         return str(exc)
-    except Exception as exc:  # noqa: BLE001 - whatever the reader met, the person needs its words
+    except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return ""
 
@@ -191,9 +191,14 @@ def check_inputs(project_path: Path, project: Project, params: RunParams) -> tup
         how = t("inputs.from_data_folder" if key in params.found else "inputs.from_project", lang)
         skipped[key] = t("inputs.skipped", lang, file=path, kind=kind, how=how, reason=reason)
         data[key] = ""
-        if key in params.found and declared is not None and declared.is_file() and str(declared) != path:
-            if not check_one(key, str(declared), project, reading, lang):
-                data[key] = str(declared)
+        if (
+            key in params.found
+            and declared is not None
+            and declared.is_file()
+            and str(declared) != path
+            and not check_one(key, str(declared), project, reading, lang)
+        ):
+            data[key] = str(declared)
     return data, skipped
 
 
@@ -385,7 +390,7 @@ def run_suite(
     if failure is not None:
         try:  # the failed notebook's page shows the error in place; the failure itself matters more
             result.html = write_html(result, lang, params.show_code)
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
         raise failure
     result.html = write_html(result, lang, params.show_code)

@@ -17,7 +17,9 @@ from cjm_helpers.store import load_project
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--kb", type=int, default=100, help="size of the long text in kB (default 100)")
+    parser.add_argument(
+        "--kb", type=int, default=100, help="size of the long text in kB (default 100)"
+    )
     args = parser.parse_args()
     project = load_project(SAMPLE_PROJECT)
     for kb in sorted({args.kb // 4 or 1, args.kb}):
@@ -30,7 +32,9 @@ def main() -> None:
         start = time.perf_counter()
         map_bytes(long_project, None, "png")
         drawn = time.perf_counter() - start
-        print(f"{kb:>4} kB quote and name: clip {clipped * 1000:8.2f} ms, whole PNG map {drawn:6.2f} s")
+        print(
+            f"{kb:>4} kB quote and name: clip {clipped * 1000:8.2f} ms, whole PNG map {drawn:6.2f} s"
+        )
 
 
 if __name__ == "__main__":

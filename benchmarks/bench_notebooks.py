@@ -34,8 +34,15 @@ TARGET = 1.3
 def run_all(notebooks: list[Path], folder: Path) -> float:
     start = time.perf_counter()
     for notebook in notebooks:
-        pm.execute_notebook(str(notebook), str(folder / notebook.name), kernel_name="python3", language="python",
-                            cwd=str(folder), progress_bar=False, parameters={"interactive": False})
+        pm.execute_notebook(
+            str(notebook),
+            str(folder / notebook.name),
+            kernel_name="python3",
+            language="python",
+            cwd=str(folder),
+            progress_bar=False,
+            parameters={"interactive": False},
+        )
     return time.perf_counter() - start
 
 
@@ -43,16 +50,24 @@ def floor_notebooks(count: int, folder: Path) -> list[Path]:
     paths = []
     for n in range(count):
         nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_code_cell("interactive = False", metadata={"tags": ["parameters"]}),
-                    nbformat.v4.new_code_cell(FLOOR_CELL)]
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.cells = [
+            nbformat.v4.new_code_cell("interactive = False", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(FLOOR_CELL),
+        ]
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         path = folder / f"floor_{n}.ipynb"
         nbformat.write(nb, path)
         paths.append(path)
     return paths
 
 
-def slowest_cells(notebooks: list[Path], folder: Path, count: int = 10) -> list[tuple[float, str, str]]:
+def slowest_cells(
+    notebooks: list[Path], folder: Path, count: int = 10
+) -> list[tuple[float, str, str]]:
     """(seconds, notebook, first line of the cell) of the slowest cells papermill timed."""
     cells = []
     for notebook in notebooks:
@@ -60,13 +75,21 @@ def slowest_cells(notebooks: list[Path], folder: Path, count: int = 10) -> list[
         for cell in nb.cells:
             duration = cell.get("metadata", {}).get("papermill", {}).get("duration")
             if cell.cell_type == "code" and duration is not None:
-                cells.append((float(duration), notebook.stem, cell.source.splitlines()[0] if cell.source else ""))
+                cells.append(
+                    (
+                        float(duration),
+                        notebook.stem,
+                        cell.source.splitlines()[0] if cell.source else "",
+                    )
+                )
     return sorted(cells, reverse=True)[:count]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3, help="runs of the floor and of the suite (medians)")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="runs of the floor and of the suite (medians)"
+    )
     args = parser.parse_args()
     notebooks = step_notebooks()
     floors: list[float] = []

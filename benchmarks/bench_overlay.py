@@ -87,8 +87,11 @@ def make_log(events: int, folder: Path) -> Path:
     assert writer is not None
     writer.close()
     partial.rename(path)
-    print(f"\r  generated {written:,} events of {users:,} customers in {time.perf_counter() - started:.0f} s"
-          f" -> {path}", flush=True)
+    print(
+        f"\r  generated {written:,} events of {users:,} customers in {time.perf_counter() - started:.0f} s"
+        f" -> {path}",
+        flush=True,
+    )
     return path
 
 
@@ -97,7 +100,9 @@ def _replicate(source: Path, copies: int, path: Path) -> Path:
 
     parts = " UNION ALL ".join(
         f"SELECT 'r{k}-' || user_id AS user_id, 'r{k}-' || session_id AS session_id, timestamp, event, channel, "
-        f"device FROM read_parquet('{source}')" for k in range(copies))
+        f"device FROM read_parquet('{source}')"
+        for k in range(copies)
+    )
     partial = path.with_suffix(".partial")
     con = duckdb.connect()
     con.execute(f"SET temp_directory = '{path.parent / 'duckdb-tmp'}'")
@@ -152,8 +157,11 @@ def cjm_run(analysis: str, path: str, setup: Setup) -> Any:
         return [(r.path, int(r.steps), int(r.count)) for r in f.itertuples()]
     if analysis == "stage_times":
         f = time_between_stages(log)
-        return [(i, int(r.users), r.q1_hours, r.median_hours, r.q3_hours, r.mean_hours)
-                for i, r in enumerate(f.itertuples()) if r.users]
+        return [
+            (i, int(r.users), r.q1_hours, r.median_hours, r.q3_hours, r.mean_hours)
+            for i, r in enumerate(f.itertuples())
+            if r.users
+        ]
     if analysis == "markov":
         f = ov.attribution(log)
         return {r.key: float(r.removal_effect) for r in f.itertuples()}
@@ -181,7 +189,10 @@ def duckdb_run(analysis: str, path: str, setup: Setup) -> Any:
     if analysis == "funnel":
         codes = _codes(stages)
         opened = ", ".join(f"count(*) FILTER (WHERE contains(p, '{c}'))" for c in codes)
-        closed = ", ".join(f"count(*) FILTER (WHERE p LIKE '%{'%'.join(codes[:i + 1])}%')" for i in range(len(codes)))
+        closed = ", ".join(
+            f"count(*) FILTER (WHERE p LIKE '%{'%'.join(codes[: i + 1])}%')"
+            for i in range(len(codes))
+        )
         got = con.execute(f"""
             WITH u AS (SELECT string_agg(m.code, '' ORDER BY e.timestamp, e.file_row_number) AS p
                        FROM {src} e JOIN m USING (event) GROUP BY e.user_id)
@@ -204,16 +215,24 @@ def duckdb_run(analysis: str, path: str, setup: Setup) -> Any:
             SELECT path, steps, count(*) n FROM u GROUP BY ALL ORDER BY n DESC, path LIMIT {TOP}""").fetchall()
         return [(p, int(s), int(n)) for p, s, n in got]
     if analysis == "stage_times":
-        firsts = ", ".join(f"min(timestamp) FILTER (WHERE stage_order = {i}) f{i}" for i in range(len(stages)))
+        firsts = ", ".join(
+            f"min(timestamp) FILTER (WHERE stage_order = {i}) f{i}" for i in range(len(stages))
+        )
         pairs = []
         for i in range(len(stages) - 1):
             h, ok = f"(epoch(f{i + 1}) - epoch(f{i})) / 3600.0", f"FILTER (WHERE f{i + 1} >= f{i})"
-            pairs.append(f"count(*) {ok}, quantile_cont({h}, 0.25) {ok}, quantile_cont({h}, 0.5) {ok}, "
-                         f"quantile_cont({h}, 0.75) {ok}, avg({h}) {ok}")
+            pairs.append(
+                f"count(*) {ok}, quantile_cont({h}, 0.25) {ok}, quantile_cont({h}, 0.5) {ok}, "
+                f"quantile_cont({h}, 0.75) {ok}, avg({h}) {ok}"
+            )
         got = con.execute(f"""
             WITH u AS (SELECT user_id, {firsts} FROM {src} JOIN m USING (event) GROUP BY user_id)
             SELECT {", ".join(pairs)} FROM u""").fetchone()
-        return [(i, int(got[5 * i]), *got[5 * i + 1:5 * i + 5]) for i in range(len(stages) - 1) if got[5 * i]]
+        return [
+            (i, int(got[5 * i]), *got[5 * i + 1 : 5 * i + 5])
+            for i in range(len(stages) - 1)
+            if got[5 * i]
+        ]
     if analysis == "markov":
         conv = ", ".join(f"'{c}'" for c in conversions) or "NULL"
         got = con.execute(f"""
@@ -239,57 +258,112 @@ def polars_run(analysis: str, path: str, setup: Setup) -> Any:
     import polars as pl
 
     rows, stages, conversions, _ = setup
-    m = pl.DataFrame(rows, schema=["event", "tp", "stage", "stage_order"], orient="row").with_columns(
-        code=pl.col("stage_order").map_elements(lambda s: chr(65 + s), return_dtype=pl.String))
+    m = pl.DataFrame(
+        rows, schema=["event", "tp", "stage", "stage_order"], orient="row"
+    ).with_columns(
+        code=pl.col("stage_order").map_elements(lambda s: chr(65 + s), return_dtype=pl.String)
+    )
     src = pl.scan_parquet(path).with_row_index("rn")
     if analysis == "funnel":
         codes = _codes(stages)
-        u = (src.select("user_id", "timestamp", "rn", "event").join(m.lazy(), on="event")
-             .group_by("user_id").agg(p=pl.col("code").sort_by(["timestamp", "rn"]).str.join("")))
-        got = u.select([pl.col("p").str.contains(c, literal=True).sum().alias(f"o{i}") for i, c in enumerate(codes)]
-                       + [pl.col("p").str.contains(".*".join(codes[:i + 1])).sum().alias(f"c{i}")
-                          for i in range(len(codes))]).collect().row(0)
+        u = (
+            src.select("user_id", "timestamp", "rn", "event")
+            .join(m.lazy(), on="event")
+            .group_by("user_id")
+            .agg(p=pl.col("code").sort_by(["timestamp", "rn"]).str.join(""))
+        )
+        got = (
+            u.select(
+                [
+                    pl.col("p").str.contains(c, literal=True).sum().alias(f"o{i}")
+                    for i, c in enumerate(codes)
+                ]
+                + [
+                    pl.col("p").str.contains(".*".join(codes[: i + 1])).sum().alias(f"c{i}")
+                    for i in range(len(codes))
+                ]
+            )
+            .collect()
+            .row(0)
+        )
         k = len(codes)
         return [(i, int(got[i]), int(got[k + i])) for i in range(k)]
     ordered = src.select("user_id", "timestamp", "rn", "event").sort(["user_id", "timestamp", "rn"])
     same_user_next = pl.col("user_id").shift(-1) == pl.col("user_id")
     same_user_prev = pl.col("user_id").shift(1) == pl.col("user_id")
     if analysis == "transitions":
-        got = (ordered.with_columns(nxt=pl.when(same_user_next).then(pl.col("event").shift(-1)))
-               .filter(pl.col("nxt").is_not_null()).group_by("event", "nxt")
-               .agg(users=pl.col("user_id").n_unique(), events=pl.len()).collect())
+        got = (
+            ordered.with_columns(nxt=pl.when(same_user_next).then(pl.col("event").shift(-1)))
+            .filter(pl.col("nxt").is_not_null())
+            .group_by("event", "nxt")
+            .agg(users=pl.col("user_id").n_unique(), events=pl.len())
+            .collect()
+        )
         return sorted((a, b, int(u), int(n)) for a, b, u, n in got.iter_rows())
     if analysis == "top_paths":
-        got = (ordered.filter(~same_user_prev.fill_null(False) | (pl.col("event").shift(1) != pl.col("event")))
-               .group_by("user_id", maintain_order=True).agg(path=pl.col("event").str.join(" > "), steps=pl.len())
-               .group_by("path", "steps").agg(n=pl.len()).sort(["n", "path"], descending=[True, False]).head(TOP)
-               .collect())
+        got = (
+            ordered.filter(
+                ~same_user_prev.fill_null(False) | (pl.col("event").shift(1) != pl.col("event"))
+            )
+            .group_by("user_id", maintain_order=True)
+            .agg(path=pl.col("event").str.join(" > "), steps=pl.len())
+            .group_by("path", "steps")
+            .agg(n=pl.len())
+            .sort(["n", "path"], descending=[True, False])
+            .head(TOP)
+            .collect()
+        )
         return [(p, int(s), int(n)) for p, s, n in got.iter_rows()]
     if analysis == "stage_times":
-        u = (src.join(m.lazy(), on="event").group_by("user_id")
-             .agg([pl.col("timestamp").filter(pl.col("stage_order") == i).min().alias(f"f{i}")
-                   for i in range(len(stages))]))
+        u = (
+            src.join(m.lazy(), on="event")
+            .group_by("user_id")
+            .agg(
+                [
+                    pl.col("timestamp").filter(pl.col("stage_order") == i).min().alias(f"f{i}")
+                    for i in range(len(stages))
+                ]
+            )
+        )
         figures = []
         for i in range(len(stages) - 1):
             ok = pl.col(f"f{i + 1}") >= pl.col(f"f{i}")
             h = ((pl.col(f"f{i + 1}") - pl.col(f"f{i}")).dt.total_seconds() / 3600.0).filter(ok)
-            figures += [ok.sum().alias(f"n{i}"), h.quantile(0.25, "linear").alias(f"a{i}"),
-                        h.quantile(0.5, "linear").alias(f"b{i}"), h.quantile(0.75, "linear").alias(f"c{i}"),
-                        h.mean().alias(f"d{i}")]
+            figures += [
+                ok.sum().alias(f"n{i}"),
+                h.quantile(0.25, "linear").alias(f"a{i}"),
+                h.quantile(0.5, "linear").alias(f"b{i}"),
+                h.quantile(0.75, "linear").alias(f"c{i}"),
+                h.mean().alias(f"d{i}"),
+            ]
         got = u.select(figures).collect().row(0)
-        return [(i, int(got[5 * i]), *got[5 * i + 1:5 * i + 5]) for i in range(len(stages) - 1) if got[5 * i]]
+        return [
+            (i, int(got[5 * i]), *got[5 * i + 1 : 5 * i + 5])
+            for i in range(len(stages) - 1)
+            if got[5 * i]
+        ]
     if analysis == "markov":
         is_conv = pl.col("event").is_in(list(conversions))
-        k = (src.select("user_id", "timestamp", "rn", "event").join(m.lazy().select("event", key="tp"), on="event",
-                                                                    how="left")
-             .sort(["user_id", "timestamp", "rn"])
-             .with_columns(seen=is_conv.cast(pl.Int32).cum_sum().over("user_id"), converted=is_conv.any().over("user_id"))
-             .filter(pl.col("key").is_not_null() & (pl.col("seen") == 0))
-             .with_columns(before=pl.when(same_user_prev).then(pl.col("key").shift(1)),
-                           after=pl.when(same_user_next).then(pl.col("key").shift(-1)))
-             .group_by("before", "key", "converted")
-             .agg(steps=(pl.col("before").is_null() | (pl.col("before") != pl.col("key"))).sum(),
-                  ends=pl.col("after").is_null().sum()).collect())
+        k = (
+            src.select("user_id", "timestamp", "rn", "event")
+            .join(m.lazy().select("event", key="tp"), on="event", how="left")
+            .sort(["user_id", "timestamp", "rn"])
+            .with_columns(
+                seen=is_conv.cast(pl.Int32).cum_sum().over("user_id"),
+                converted=is_conv.any().over("user_id"),
+            )
+            .filter(pl.col("key").is_not_null() & (pl.col("seen") == 0))
+            .with_columns(
+                before=pl.when(same_user_prev).then(pl.col("key").shift(1)),
+                after=pl.when(same_user_next).then(pl.col("key").shift(-1)),
+            )
+            .group_by("before", "key", "converted")
+            .agg(
+                steps=(pl.col("before").is_null() | (pl.col("before") != pl.col("key"))).sum(),
+                ends=pl.col("after").is_null().sum(),
+            )
+            .collect()
+        )
         return removal_effects(k.iter_rows())
     raise SystemExit(f"unknown analysis {analysis}")
 
@@ -346,7 +420,9 @@ def child(variant: str, analysis: str, path: str, result: str) -> None:
         from cjm_helpers.paths import SAMPLE_PROJECT
 
         with tempfile.TemporaryDirectory(prefix="cjm-bench-out-") as out:
-            code = cjm_main(["overlay", path, "--project", str(SAMPLE_PROJECT), "--out", out, "--no-progress"])
+            code = cjm_main(
+                ["overlay", path, "--project", str(SAMPLE_PROJECT), "--out", out, "--no-progress"]
+            )
         if code:
             raise SystemExit(code)
         value: Any = None
@@ -354,21 +430,46 @@ def child(variant: str, analysis: str, path: str, result: str) -> None:
         value = RUNNERS[variant](analysis, path, setup)
     finished = time.perf_counter()
     Path(result).write_bytes(pickle.dumps(value))
-    print(json.dumps({"seconds": finished - started, "analysis": finished - (LOADED_AT or [started])[0],
-                      "rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}))
+    print(
+        json.dumps(
+            {
+                "seconds": finished - started,
+                "analysis": finished - (LOADED_AT or [started])[0],
+                "rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+            }
+        )
+    )
 
 
 def measure(variant: str, analysis: str, path: Path, result: Path) -> dict[str, float]:
     """Work seconds, whole-process wall seconds and peak memory of one variant in a fresh process."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", variant, analysis, str(path),
-                           str(result)], capture_output=True, text=True, check=False, cwd=ROOT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            variant,
+            analysis,
+            str(path),
+            str(result),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
     wall = time.perf_counter() - started
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-3:]
         raise SystemExit(f"{variant} {analysis} failed on {path.name}:\n  " + "\n  ".join(tail))
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"seconds": figures["seconds"], "analysis": figures["analysis"], "wall": wall, "rss_gib": figures["rss_gib"]}
+    return {
+        "seconds": figures["seconds"],
+        "analysis": figures["analysis"],
+        "wall": wall,
+        "rss_gib": figures["rss_gib"],
+    }
 
 
 def same(analysis: str, ours: Any, theirs: Any) -> str | None:
@@ -376,7 +477,11 @@ def same(analysis: str, ours: Any, theirs: Any) -> str | None:
     if analysis == "markov":
         if set(ours) != set(theirs):
             return f"keys differ: {sorted(set(ours) ^ set(theirs))}"
-        bad = [k for k in ours if not math.isclose(ours[k], theirs[k], rel_tol=TOLERANCE, abs_tol=1e-12)]
+        bad = [
+            k
+            for k in ours
+            if not math.isclose(ours[k], theirs[k], rel_tol=TOLERANCE, abs_tol=1e-12)
+        ]
         return f"removal effects differ for {bad[:3]}" if bad else None
     if len(ours) != len(theirs):
         return f"{len(ours)} rows against {len(theirs)}"
@@ -394,25 +499,39 @@ def ensure_polars() -> bool:
     try:
         import polars  # noqa: F401
     except ImportError:
-        command = [sys.executable, "-m", "pip", "install", "-q", "-c", str(ROOT / "constraints.txt"), "polars"]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "-c",
+            str(ROOT / "constraints.txt"),
+            "polars",
+        ]
         print(f"polars is missing; installing it: {' '.join(command)}", flush=True)
         if subprocess.run(command, check=False).returncode != 0:
-            print("  could not install polars; run: .venv/bin/pip install -c constraints.txt polars "
-                  "(the polars variant is left out)", flush=True)
+            print(
+                "  could not install polars; run: .venv/bin/pip install -c constraints.txt polars "
+                "(the polars variant is left out)",
+                flush=True,
+            )
             return False
     return True
 
 
-def run_size(path: Path, variants: tuple[str, ...], repeats: int, work: Path,
-             analyses: tuple[str, ...]) -> dict[str, Any]:
+def run_size(
+    path: Path, variants: tuple[str, ...], repeats: int, work: Path, analyses: tuple[str, ...]
+) -> dict[str, Any]:
     """Every analysis by every variant, interleaved, ``repeats`` times, then ``cjm overlay`` end to end."""
     runs: dict[tuple[str, str], list[dict[str, float]]] = {}
     for rep in range(repeats):
         for analysis in analyses:
-            order = variants[rep % len(variants):] + variants[:rep % len(variants)]
+            order = variants[rep % len(variants) :] + variants[: rep % len(variants)]
             for variant in order:
                 runs.setdefault((analysis, variant), []).append(
-                    measure(variant, analysis, path, work / f"{analysis}.{variant}.{rep}.pickle"))
+                    measure(variant, analysis, path, work / f"{analysis}.{variant}.{rep}.pickle")
+                )
         runs.setdefault(("e2e", "cjm"), []).append(measure("cjm", "e2e", path, work / "e2e.pickle"))
         print(f"  round {rep + 1} of {repeats} done", flush=True)
     for analysis in analyses:
@@ -422,54 +541,88 @@ def run_size(path: Path, variants: tuple[str, ...], repeats: int, work: Path,
             problem = same(analysis, ours, theirs)
             if problem:
                 raise SystemExit(f"{analysis}: {variant} does not compute what cjm does: {problem}")
-    return {f"{a}|{v}": {"seconds": statistics.median(r["seconds"] for r in rs),
-                         "analysis": statistics.median(r["analysis"] for r in rs),
-                         "wall": statistics.median(r["wall"] for r in rs),
-                         "rss_gib": max(r["rss_gib"] for r in rs)} for (a, v), rs in runs.items()}
+    return {
+        f"{a}|{v}": {
+            "seconds": statistics.median(r["seconds"] for r in rs),
+            "analysis": statistics.median(r["analysis"] for r in rs),
+            "wall": statistics.median(r["wall"] for r in rs),
+            "rss_gib": max(r["rss_gib"] for r in rs),
+        }
+        for (a, v), rs in runs.items()
+    }
 
 
-def report(size: int, figures: dict[str, Any], variants: tuple[str, ...], analyses: tuple[str, ...]) -> None:
+def report(
+    size: int, figures: dict[str, Any], variants: tuple[str, ...], analyses: tuple[str, ...]
+) -> None:
     print(f"\n{size:,} events: median of the runs, work seconds (imports excluded), peak memory")
     head = "".join(f"{v:>17s}" for v in variants)
     print(f"  {'analysis':12s}{head}   cjm/best  cjm analysis alone (log loaded and cached before)")
     hand_total = dict.fromkeys(variants[1:], 0.0)
     for analysis in analyses:
-        cells = "".join(f"{figures[f'{analysis}|{v}']['seconds']:8.2f} s {figures[f'{analysis}|{v}']['rss_gib']:4.2f}G"
-                        for v in variants)
+        cells = "".join(
+            f"{figures[f'{analysis}|{v}']['seconds']:8.2f} s {figures[f'{analysis}|{v}']['rss_gib']:4.2f}G"
+            for v in variants
+        )
         best = min(figures[f"{analysis}|{v}"]["seconds"] for v in variants[1:])
         for v in variants[1:]:
             hand_total[v] += figures[f"{analysis}|{v}"]["seconds"]
         alone = figures[f"{analysis}|cjm"]["analysis"]
-        print(f"  {analysis:12s}{cells}   {figures[f'{analysis}|cjm']['seconds'] / best:6.2f}x  "
-              f"{alone:7.2f} s = {alone / best:5.2f}x")
+        print(
+            f"  {analysis:12s}{cells}   {figures[f'{analysis}|cjm']['seconds'] / best:6.2f}x  "
+            f"{alone:7.2f} s = {alone / best:5.2f}x"
+        )
     e2e = figures["e2e|cjm"]
-    print(f"  cjm overlay end to end (one whole process, all nine analyses, figures, HTML): {e2e['wall']:.2f} s, "
-          f"peak {e2e['rss_gib']:.2f} GiB")
+    print(
+        f"  cjm overlay end to end (one whole process, all nine analyses, figures, HTML): {e2e['wall']:.2f} s, "
+        f"peak {e2e['rss_gib']:.2f} GiB"
+    )
     for v, total in hand_total.items():
-        print(f"    against the five {v} queries' work, summed ({total:.2f} s): {e2e['wall'] / total:.2f}x")
-    print("  (targets: each analysis <= 1.5x, end to end <= 1.5x, peak memory < 2 GiB at 10M)", flush=True)
+        print(
+            f"    against the five {v} queries' work, summed ({total:.2f} s): {e2e['wall'] / total:.2f}x"
+        )
+    print(
+        "  (targets: each analysis <= 1.5x, end to end <= 1.5x, peak memory < 2 GiB at 10M)",
+        flush=True,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="1000000,10000000", help="event counts, comma-separated")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each variant (the median is shown)")
-    parser.add_argument("--100m", dest="hundred", action="store_true",
-                        help="also run `cjm overlay` once on 100M events with the default settings")
-    parser.add_argument("--only", default=",".join(ANALYSES), help="analyses to run, comma-separated")
-    parser.add_argument("--data", default=str(Path(tempfile.gettempdir()) / "cjm-bench-data"),
-                        help="folder for the generated logs (kept for the next run)")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="runs of each variant (the median is shown)"
+    )
+    parser.add_argument(
+        "--100m",
+        dest="hundred",
+        action="store_true",
+        help="also run `cjm overlay` once on 100M events with the default settings",
+    )
+    parser.add_argument(
+        "--only", default=",".join(ANALYSES), help="analyses to run, comma-separated"
+    )
+    parser.add_argument(
+        "--data",
+        default=str(Path(tempfile.gettempdir()) / "cjm-bench-data"),
+        help="folder for the generated logs (kept for the next run)",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return
     analyses = tuple(a for a in args.only.split(",") if a)
-    variants: tuple[str, ...] = ("cjm", "duckdb", "polars") if ensure_polars() else ("cjm", "duckdb")
+    variants: tuple[str, ...] = (
+        ("cjm", "duckdb", "polars") if ensure_polars() else ("cjm", "duckdb")
+    )
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared: compare ratios "
-          "from the same run)", flush=True)
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared: compare ratios "
+        "from the same run)",
+        flush=True,
+    )
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="cjm-bench-") as tmp:
         for size in [int(s) for s in args.sizes.split(",") if s]:
@@ -481,7 +634,10 @@ def main() -> None:
             path = make_log(100_000_000, data)
             print("100,000,000 events: cjm overlay once, default settings", flush=True)
             figures = measure("cjm", "e2e", path, Path(tmp) / "e2e.pickle")
-            print(f"  cjm overlay end to end: {figures['wall']:.1f} s, peak {figures['rss_gib']:.2f} GiB", flush=True)
+            print(
+                f"  cjm overlay end to end: {figures['wall']:.1f} s, peak {figures['rss_gib']:.2f} GiB",
+                flush=True,
+            )
             results["100000000"] = {"e2e|cjm": figures}
     print(json.dumps(results))
 

@@ -20,14 +20,27 @@ STAGES = ["awareness", "consideration", "purchase", "retention", "advocacy"]
 
 def large_project() -> Project:
     personas = [
-        Persona(id=f"p{i}", name=f"Persona {i}", quote="Saya ingin cepat dan mudah",
-                goals=[f"goal {k}" for k in range(5)], pains=[f"pain {k}" for k in range(5)],
-                needs=[f"need {k}" for k in range(5)], preferred_channels=["App", "WhatsApp"])
+        Persona(
+            id=f"p{i}",
+            name=f"Persona {i}",
+            quote="Saya ingin cepat dan mudah",
+            goals=[f"goal {k}" for k in range(5)],
+            pains=[f"pain {k}" for k in range(5)],
+            needs=[f"need {k}" for k in range(5)],
+            preferred_channels=["App", "WhatsApp"],
+        )
         for i in range(50)
     ]
     touchpoints = [
-        Touchpoint(id=f"tp{i}", name=f"Touchpoint {i}", stage=STAGES[i % 5], channel="App",
-                   device="Mobile", owner_department="Digital", events=[f"event_{i}"])
+        Touchpoint(
+            id=f"tp{i}",
+            name=f"Touchpoint {i}",
+            stage=STAGES[i % 5],
+            channel="App",
+            device="Mobile",
+            owner_department="Digital",
+            events=[f"event_{i}"],
+        )
         for i in range(500)
     ]
     journeys = []
@@ -39,12 +52,16 @@ def large_project() -> Project:
                 thoughts=[Note(text=f"thought {k}") for k in range(4)],
                 touchpoints=[f"tp{s + 5 * k}" for k in range(20)],
                 emotion=(s % 5) - 2,
-                pain_points=[PainPoint(id=f"pp-{j}-{stage}-{k}", text=f"pain {k}") for k in range(4)],
+                pain_points=[
+                    PainPoint(id=f"pp-{j}-{stage}-{k}", text=f"pain {k}") for k in range(4)
+                ],
                 opportunities=[Note(text=f"opportunity {k}") for k in range(4)],
                 internal_process=[Note(text=f"process {k}") for k in range(4)],
             )
         journeys.append(Journey(id=f"j{j}", name=f"Journey {j}", persona=f"p{j}", stages=cells))
-    return Project(name="Large project", personas=personas, touchpoints=touchpoints, journeys=journeys)
+    return Project(
+        name="Large project", personas=personas, touchpoints=touchpoints, journeys=journeys
+    )
 
 
 def timed(fn, repeat: int = 15) -> tuple[float, float]:

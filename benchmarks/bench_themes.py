@@ -32,7 +32,9 @@ def comments(n: int, seed: int = 0) -> pd.DataFrame:
     for stage, by_feeling in COMMENTS.items():
         for feeling, texts in by_feeling.items():
             pools += [(stage, 2 if feeling == "pos" else -2, text) for text in texts]
-    pools += [("", 1, text) for text in GENERIC_COMMENTS["pos"]] + [("", -1, text) for text in GENERIC_COMMENTS["neg"]]
+    pools += [("", 1, text) for text in GENERIC_COMMENTS["pos"]] + [
+        ("", -1, text) for text in GENERIC_COMMENTS["neg"]
+    ]
     pools += [("purchase", 0, text) for _, _, texts in TICKETS.values() for text in texts]
     vocabulary = sorted({w for _, _, text in pools for w in WORD.findall(text.lower())})
     picks = rng.integers(0, len(pools), n)
@@ -45,13 +47,20 @@ def comments(n: int, seed: int = 0) -> pd.DataFrame:
         words = " ".join(vocabulary[j] for j in extra[i][: 1 + i % 3])
         rows.append((stage, score, f"{text} {words} {i % 97}"))
     stage, score, text = zip(*rows)
-    return pd.DataFrame({
-        "source": "survey", "ref": [f"R{i}" for i in range(n)], "text": text, "stage": stage,
-        "stage_name": [s.title() for s in stage], "stage_order": [float(STAGES.index(s)) if s else np.nan
-                                                                 for s in stage],
-        "touchpoint": "", "touchpoint_name": "", "when": start + pd.to_timedelta(days, unit="D"),
-        "score": [float(s) if s else np.nan for s in score],
-    })
+    return pd.DataFrame(
+        {
+            "source": "survey",
+            "ref": [f"R{i}" for i in range(n)],
+            "text": text,
+            "stage": stage,
+            "stage_name": [s.title() for s in stage],
+            "stage_order": [float(STAGES.index(s)) if s else np.nan for s in stage],
+            "touchpoint": "",
+            "touchpoint_name": "",
+            "when": start + pd.to_timedelta(days, unit="D"),
+            "score": [float(s) if s else np.nan for s in score],
+        }
+    )
 
 
 def main() -> None:
@@ -66,12 +75,18 @@ def main() -> None:
         started, cpu = time.perf_counter(), time.process_time()
         result = find_themes(docs)
         times.append(time.perf_counter() - started)
-        print(f"run {run + 1}: {times[-1]:.1f} s ({time.process_time() - cpu:.1f} s CPU), {len(result.themes)} themes, "
-              f"{(result.documents['theme'] == '').mean():.1%} of texts without a theme")
-    print(f"median {statistics.median(times):.1f} s for {len(docs):,} comments (target: under 30 s); "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"run {run + 1}: {times[-1]:.1f} s ({time.process_time() - cpu:.1f} s CPU), {len(result.themes)} themes, "
+            f"{(result.documents['theme'] == '').mean():.1%} of texts without a theme"
+        )
+    print(
+        f"median {statistics.median(times):.1f} s for {len(docs):,} comments (target: under 30 s); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     for row in result.themes.itertuples(index=False):
-        print(f"  {row.theme}  {row.size:>6,}  {row.polarity:<5}  {row.stage_name:<13}  {row.label}")
+        print(
+            f"  {row.theme}  {row.size:>6,}  {row.polarity:<5}  {row.stage_name:<13}  {row.label}"
+        )
 
 
 if __name__ == "__main__":

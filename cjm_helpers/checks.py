@@ -48,7 +48,9 @@ class _Checker:
         key = f"checks.{code}.{'ok' if ok else 'fail'}"
         self.out.append(Check(step, code, ok, t(key, self.lang, **values), path))
 
-    def each(self, step: int, code: str, failures: list[tuple[str, dict[str, object]]], path: str = "") -> None:
+    def each(
+        self, step: int, code: str, failures: list[tuple[str, dict[str, object]]], path: str = ""
+    ) -> None:
         """One passing line when ``failures`` is empty, else one failing line per (path, values)."""
         if not failures:
             self.one(step, code, True, path)
@@ -61,7 +63,9 @@ class _Checker:
 
 def _step1(p: Project, c: _Checker, today: dt.date) -> None:
     o = p.objectives
-    c.one(1, "objective.question", bool(o.business_question.strip()), "objectives.business_question")
+    c.one(
+        1, "objective.question", bool(o.business_question.strip()), "objectives.business_question"
+    )
     metrics = [m for m in o.success_metrics if m.strip()]
     measurable = any(MEASURABLE.search(m) for m in metrics)
     c.one(1, "objective.measurable", measurable, "objectives.success_metrics", count=len(metrics))
@@ -72,10 +76,20 @@ def _step2(p: Project, c: _Checker, today: dt.date) -> None:
     c.one(2, "persona.any", bool(p.personas), "personas")
     if not p.personas:
         return
-    for code, field in (("persona.goals", "goals"), ("persona.pains", "pains"),
-                        ("persona.channels", "preferred_channels")):
-        c.each(2, code, [(f"personas[{i}].{field}", {"name": x.name})
-                         for i, x in enumerate(p.personas) if not [v for v in getattr(x, field) if v.strip()]])
+    for code, field in (
+        ("persona.goals", "goals"),
+        ("persona.pains", "pains"),
+        ("persona.channels", "preferred_channels"),
+    ):
+        c.each(
+            2,
+            code,
+            [
+                (f"personas[{i}].{field}", {"name": x.name})
+                for i, x in enumerate(p.personas)
+                if not [v for v in getattr(x, field) if v.strip()]
+            ],
+        )
 
 
 def _step3(p: Project, c: _Checker, today: dt.date) -> None:
@@ -87,14 +101,33 @@ def _step3(p: Project, c: _Checker, today: dt.date) -> None:
 
 def _step4(p: Project, c: _Checker, today: dt.date) -> None:
     used = {tp.stage for tp in p.touchpoints}
-    c.each(4, "stage.touchpoints", [(f"stages[{i}]", {"stage": s.name})
-                                    for i, s in enumerate(p.stages) if s.id not in used], "stages")
+    c.each(
+        4,
+        "stage.touchpoints",
+        [(f"stages[{i}]", {"stage": s.name}) for i, s in enumerate(p.stages) if s.id not in used],
+        "stages",
+    )
     known = set(p.stage_ids())
-    c.each(4, "touchpoint.stage", [(f"touchpoints[{i}].stage", {"name": tp.name, "stage": tp.stage})
-                                   for i, tp in enumerate(p.touchpoints) if tp.stage not in known], "touchpoints")
-    c.each(4, "touchpoint.channel", [(f"touchpoints[{i}].channel", {"name": tp.name})
-                                     for i, tp in enumerate(p.touchpoints) if not tp.channel.strip()],
-           "touchpoints")
+    c.each(
+        4,
+        "touchpoint.stage",
+        [
+            (f"touchpoints[{i}].stage", {"name": tp.name, "stage": tp.stage})
+            for i, tp in enumerate(p.touchpoints)
+            if tp.stage not in known
+        ],
+        "touchpoints",
+    )
+    c.each(
+        4,
+        "touchpoint.channel",
+        [
+            (f"touchpoints[{i}].channel", {"name": tp.name})
+            for i, tp in enumerate(p.touchpoints)
+            if not tp.channel.strip()
+        ],
+        "touchpoints",
+    )
 
 
 def _step5(p: Project, c: _Checker, today: dt.date) -> None:
@@ -105,16 +138,27 @@ def _step5(p: Project, c: _Checker, today: dt.date) -> None:
     for j, journey in enumerate(p.journeys):
         for stage in p.stages:
             if journey.cell(stage.id).emotion is None:
-                failures.append((f"journeys[{j}].stages.{stage.id}.emotion",
-                                 {"journey": journey.name, "stage": stage.name}))
+                failures.append(
+                    (
+                        f"journeys[{j}].stages.{stage.id}.emotion",
+                        {"journey": journey.name, "stage": stage.name},
+                    )
+                )
     c.each(5, "journey.emotion", failures, "journeys")
 
 
 def _step6(p: Project, c: _Checker, today: dt.date) -> None:
     c.one(6, "resource.any", bool(p.resources), "resources")
-    c.each(6, "resource.owner", [(f"resources[{i}].owner", {"name": r.description})
-                                 for i, r in enumerate(p.resources) if r.status == "need" and not r.owner.strip()],
-           "resources")
+    c.each(
+        6,
+        "resource.owner",
+        [
+            (f"resources[{i}].owner", {"name": r.description})
+            for i, r in enumerate(p.resources)
+            if r.status == "need" and not r.owner.strip()
+        ],
+        "resources",
+    )
 
 
 def _step7(p: Project, c: _Checker, today: dt.date) -> None:
@@ -122,8 +166,12 @@ def _step7(p: Project, c: _Checker, today: dt.date) -> None:
     if not p.walkthrough:
         return
     walked = {w.stage for w in p.walkthrough}
-    c.each(7, "walkthrough.stages", [(f"stages[{i}]", {"stage": s.name})
-                                     for i, s in enumerate(p.stages) if s.id not in walked], "walkthrough")
+    c.each(
+        7,
+        "walkthrough.stages",
+        [(f"stages[{i}]", {"stage": s.name}) for i, s in enumerate(p.stages) if s.id not in walked],
+        "walkthrough",
+    )
 
 
 def _step8(p: Project, c: _Checker, today: dt.date) -> None:
@@ -135,30 +183,67 @@ def _step8(p: Project, c: _Checker, today: dt.date) -> None:
             for key in ("pain_points", "internal_pain_points"):
                 for k, pp in enumerate(getattr(cell, key)):
                     if pp.id not in addressed:
-                        failures.append((f"journeys[{j}].stages.{stage_id}.{key}[{k}]",
-                                         {"text": pp.text, "stage": stage_names.get(stage_id, stage_id)}))
+                        failures.append(
+                            (
+                                f"journeys[{j}].stages.{stage_id}.{key}[{k}]",
+                                {"text": pp.text, "stage": stage_names.get(stage_id, stage_id)},
+                            )
+                        )
     c.each(8, "painpoint.opportunity", failures, "opportunities")
-    c.each(8, "opportunity.owner", [(f"opportunities[{i}].owner", {"name": o.title})
-                                    for i, o in enumerate(p.opportunities) if not o.owner.strip()], "opportunities")
-    c.each(8, "opportunity.kpi", [(f"opportunities[{i}].kpis", {"name": o.title})
-                                  for i, o in enumerate(p.opportunities) if not o.kpis], "opportunities")
-    c.each(8, "kpi.target", [(f"kpis[{i}].target", {"name": k.name})
-                             for i, k in enumerate(p.kpis) if k.target is None], "kpis")
+    c.each(
+        8,
+        "opportunity.owner",
+        [
+            (f"opportunities[{i}].owner", {"name": o.title})
+            for i, o in enumerate(p.opportunities)
+            if not o.owner.strip()
+        ],
+        "opportunities",
+    )
+    c.each(
+        8,
+        "opportunity.kpi",
+        [
+            (f"opportunities[{i}].kpis", {"name": o.title})
+            for i, o in enumerate(p.opportunities)
+            if not o.kpis
+        ],
+        "opportunities",
+    )
+    c.each(
+        8,
+        "kpi.target",
+        [(f"kpis[{i}].target", {"name": k.name}) for i, k in enumerate(p.kpis) if k.target is None],
+        "kpis",
+    )
     review = p.objectives.next_review
     if review is None:
         c.one(8, "review.missing", False, "objectives.next_review")
     else:
-        c.one(8, "review.date", review >= today, "objectives.next_review",
-              date=format_date(review, c.lang))
+        c.one(
+            8,
+            "review.date",
+            review >= today,
+            "objectives.next_review",
+            date=format_date(review, c.lang),
+        )
 
 
 RULES: dict[int, Callable[[Project, _Checker, dt.date], None]] = {
-    1: _step1, 2: _step2, 3: _step3, 4: _step4, 5: _step5, 6: _step6, 7: _step7, 8: _step8,
+    1: _step1,
+    2: _step2,
+    3: _step3,
+    4: _step4,
+    5: _step5,
+    6: _step6,
+    7: _step7,
+    8: _step8,
 }
 
 
-def check_project(project: Project, step: int | None = None, lang: str = "en",
-                  today: dt.date | None = None) -> list[Check]:
+def check_project(
+    project: Project, step: int | None = None, lang: str = "en", today: dt.date | None = None
+) -> list[Check]:
     """The checks of one step (1-8), or of every step when ``step`` is None.
 
     ``today`` decides whether the review date has passed (default: the real today).
@@ -220,15 +305,23 @@ class Checklist:
     def summary(self) -> str:
         if not self.checks:
             return t("checks.list.nothing", self.lang)
-        return t("checks.list.summary", self.lang, passed=len(self.passed), total=len(self.checks),
-                 failed=len(self.failed))
+        return t(
+            "checks.list.summary",
+            self.lang,
+            passed=len(self.passed),
+            total=len(self.checks),
+            failed=len(self.failed),
+        )
 
     def _group_title(self, step: int) -> str | None:
         return t("checks.list.step", self.lang, n=step) if len(self._steps()) > 1 else None
 
     def _repr_html_(self) -> str:
-        parts = [CHECKLIST_CSS, "<div class='cjm-checklist'>",
-                 f"<h4>{html.escape(t('checks.list.title', self.lang))} · {html.escape(self.summary())}</h4>"]
+        parts = [
+            CHECKLIST_CSS,
+            "<div class='cjm-checklist'>",
+            f"<h4>{html.escape(t('checks.list.title', self.lang))} · {html.escape(self.summary())}</h4>",
+        ]
         for step in self._steps():
             title = self._group_title(step)
             if title:
@@ -236,8 +329,10 @@ class Checklist:
             parts.append("<ul>")
             for c in (c for c in self.checks if c.step == step):
                 css = "cjm-check-ok" if c.ok else "cjm-check-fail"
-                parts.append(f"<li class='{css}' data-code='{html.escape(c.code, quote=True)}'>"
-                             f"<span class='cjm-mark'>{c.mark}</span> {html.escape(c.message)}</li>")
+                parts.append(
+                    f"<li class='{css}' data-code='{html.escape(c.code, quote=True)}'>"
+                    f"<span class='cjm-mark'>{c.mark}</span> {html.escape(c.message)}</li>"
+                )
             parts.append("</ul>")
         parts.append("</div>")
         return "".join(parts)

@@ -53,7 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cjm {args.command}: {t('files.loop', path=loop.group(1))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"cjm {args.command}: interrupted; files already written are complete", file=sys.stderr)
+        print(
+            f"cjm {args.command}: interrupted; files already written are complete", file=sys.stderr
+        )
         return 130
 
 

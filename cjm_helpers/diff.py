@@ -31,8 +31,12 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "personas": ("persona_added", "persona_removed"),
     "stages": ("stage_added", "stage_removed"),
     "journeys": ("journey_added", "journey_removed"),
-    "touchpoints": ("touchpoint_added", "touchpoint_removed", "journey_touchpoint_added",
-                    "journey_touchpoint_removed"),
+    "touchpoints": (
+        "touchpoint_added",
+        "touchpoint_removed",
+        "journey_touchpoint_added",
+        "journey_touchpoint_removed",
+    ),
     "emotions": ("emotion_moved",),
     "pain_points": ("pain_point_resolved", "pain_point_added"),
     "opportunities": ("opportunity_status", "opportunity_added", "opportunity_removed"),
@@ -112,8 +116,13 @@ def _by_id(items: list[Any]) -> dict[str, Any]:
     return {item.id: item for item in items}
 
 
-_FIELD = {"persona": "personas", "stage": "stages", "journey": "journeys", "opportunity": "opportunities",
-          "kpi": "kpis"}
+_FIELD = {
+    "persona": "personas",
+    "stage": "stages",
+    "journey": "journeys",
+    "opportunity": "opportunities",
+    "kpi": "kpis",
+}
 """The project field that holds each kind of part, for the change's path."""
 
 
@@ -121,12 +130,24 @@ def _added_removed(old: list[Any], new: list[Any], what: str, label: str) -> Ite
     before, after = _by_id(old), _by_id(new)
     for item_id, item in after.items():
         if item_id not in before:
-            yield _change(f"{what}_added", f"{_FIELD[what]}.{item_id}", None, getattr(item, label),
-                          name=getattr(item, label), id=item_id)
+            yield _change(
+                f"{what}_added",
+                f"{_FIELD[what]}.{item_id}",
+                None,
+                getattr(item, label),
+                name=getattr(item, label),
+                id=item_id,
+            )
     for item_id, item in before.items():
         if item_id not in after:
-            yield _change(f"{what}_removed", f"{_FIELD[what]}.{item_id}", getattr(item, label), None,
-                          name=getattr(item, label), id=item_id)
+            yield _change(
+                f"{what}_removed",
+                f"{_FIELD[what]}.{item_id}",
+                getattr(item, label),
+                None,
+                name=getattr(item, label),
+                id=item_id,
+            )
 
 
 class _StageWords(dict):  # type: ignore[type-arg]
@@ -151,12 +172,26 @@ def _touchpoint_changes(old: Project, new: Project) -> Iterator[Change]:
     before, after = _by_id(old.touchpoints), _by_id(new.touchpoints)
     for tp_id, tp in after.items():
         if tp_id not in before:
-            yield _change("touchpoint_added", f"touchpoints.{tp_id}", None, tp.name, name=tp.name,
-                          **stages[tp.stage], channel=tp.channel)
+            yield _change(
+                "touchpoint_added",
+                f"touchpoints.{tp_id}",
+                None,
+                tp.name,
+                name=tp.name,
+                **stages[tp.stage],
+                channel=tp.channel,
+            )
     for tp_id, tp in before.items():
         if tp_id not in after:
-            yield _change("touchpoint_removed", f"touchpoints.{tp_id}", tp.name, None, name=tp.name,
-                          **stages[tp.stage], channel=tp.channel)
+            yield _change(
+                "touchpoint_removed",
+                f"touchpoints.{tp_id}",
+                tp.name,
+                None,
+                name=tp.name,
+                **stages[tp.stage],
+                channel=tp.channel,
+            )
     # a touchpoint both versions know, newly placed on or taken off a journey's stage
     both = before.keys() & after.keys()
     for journey_old, journey_new in _common_journeys(old, new):
@@ -165,11 +200,25 @@ def _touchpoint_changes(old: Project, new: Project) -> Iterator[Change]:
             now = set(journey_new.cell(stage_id).touchpoints) & both
             path = f"journeys.{journey_new.id}.stages.{stage_id}.touchpoints"
             for tp_id in [x for x in journey_new.cell(stage_id).touchpoints if x in now - was]:
-                yield _change("journey_touchpoint_added", path, None, tp_id, name=after[tp_id].name,
-                              journey=journey_new.name, **stages[stage_id])
+                yield _change(
+                    "journey_touchpoint_added",
+                    path,
+                    None,
+                    tp_id,
+                    name=after[tp_id].name,
+                    journey=journey_new.name,
+                    **stages[stage_id],
+                )
             for tp_id in [x for x in journey_old.cell(stage_id).touchpoints if x in was - now]:
-                yield _change("journey_touchpoint_removed", path, tp_id, None, name=before[tp_id].name,
-                              journey=journey_new.name, **stages[stage_id])
+                yield _change(
+                    "journey_touchpoint_removed",
+                    path,
+                    tp_id,
+                    None,
+                    name=before[tp_id].name,
+                    journey=journey_new.name,
+                    **stages[stage_id],
+                )
 
 
 def _common_journeys(old: Project, new: Project) -> Iterator[tuple[Journey, Journey]]:
@@ -197,9 +246,17 @@ def _emotion_changes(old: Project, new: Project) -> Iterator[Change]:
                 direction = "diff.direction.unrecorded"
             else:
                 direction = "diff.direction.better" if now > was else "diff.direction.worse"
-            yield _change("emotion_moved", f"journeys.{journey_new.id}.stages.{stage_id}.emotion", was, now,
-                          journey=journey_new.name, **stages[stage_id],
-                          emotion_before=was, emotion_after=now, direction_key=direction)
+            yield _change(
+                "emotion_moved",
+                f"journeys.{journey_new.id}.stages.{stage_id}.emotion",
+                was,
+                now,
+                journey=journey_new.name,
+                **stages[stage_id],
+                emotion_before=was,
+                emotion_after=now,
+                direction_key=direction,
+            )
 
 
 def _pain_points(project: Project) -> dict[str, tuple[Journey, str, Any]]:
@@ -217,14 +274,30 @@ def _pain_point_changes(old: Project, new: Project) -> Iterator[Change]:
     solved_by = {pp: o for o in new.opportunities if o.status == "done" for pp in o.pain_points}
     for pp_id, (journey, stage_id, pp) in before.items():
         if pp_id not in after:
-            by = solved_by.get(pp_id) or next((o for o in old.opportunities if pp_id in o.pain_points), None)
-            yield _change("pain_point_resolved", f"journeys.{journey.id}.stages.{stage_id}.{pp_id}", pp.text, None,
-                          text=pp.text, journey=journey.name, **stages[stage_id],
-                          by=by.title if by else "")
+            by = solved_by.get(pp_id) or next(
+                (o for o in old.opportunities if pp_id in o.pain_points), None
+            )
+            yield _change(
+                "pain_point_resolved",
+                f"journeys.{journey.id}.stages.{stage_id}.{pp_id}",
+                pp.text,
+                None,
+                text=pp.text,
+                journey=journey.name,
+                **stages[stage_id],
+                by=by.title if by else "",
+            )
     for pp_id, (journey, stage_id, pp) in after.items():
         if pp_id not in before:
-            yield _change("pain_point_added", f"journeys.{journey.id}.stages.{stage_id}.{pp_id}", None, pp.text,
-                          text=pp.text, journey=journey.name, **stages[stage_id])
+            yield _change(
+                "pain_point_added",
+                f"journeys.{journey.id}.stages.{stage_id}.{pp_id}",
+                None,
+                pp.text,
+                text=pp.text,
+                journey=journey.name,
+                **stages[stage_id],
+            )
 
 
 def _opportunity_changes(old: Project, new: Project) -> Iterator[Change]:
@@ -232,9 +305,15 @@ def _opportunity_changes(old: Project, new: Project) -> Iterator[Change]:
     for opp in new.opportunities:
         was = before.get(opp.id)
         if was is not None and was.status != opp.status:
-            yield _change("opportunity_status", f"opportunities.{opp.id}.status", was.status, opp.status,
-                          title=opp.title, status_before_key=f"diff.status.{was.status}",
-                          status_after_key=f"diff.status.{opp.status}")
+            yield _change(
+                "opportunity_status",
+                f"opportunities.{opp.id}.status",
+                was.status,
+                opp.status,
+                title=opp.title,
+                status_before_key=f"diff.status.{was.status}",
+                status_after_key=f"diff.status.{opp.status}",
+            )
     yield from _added_removed(old.opportunities, new.opportunities, "opportunity", "title")
 
 
@@ -262,9 +341,19 @@ def _kpi_changes(old: Project, new: Project) -> Iterator[Change]:
             if a == b:
                 continue
             towards = _towards(was, kpi) if name == "current" else ""
-            yield _change("kpi_drift", f"kpis.{kpi.id}.{name}", a, b, name=kpi.name, field_key=f"diff.field.{name}",
-                          before=a, after=b, unit=kpi.unit, target=kpi.target,
-                          note_key=towards)
+            yield _change(
+                "kpi_drift",
+                f"kpis.{kpi.id}.{name}",
+                a,
+                b,
+                name=kpi.name,
+                field_key=f"diff.field.{name}",
+                before=a,
+                after=b,
+                unit=kpi.unit,
+                target=kpi.target,
+                note_key=towards,
+            )
     yield from _added_removed(old.kpis, new.kpis, "kpi", "name")
 
 
@@ -274,8 +363,13 @@ def _review_changes(old: Project, new: Project) -> Iterator[Change]:
         yield _change("review_date", "objectives.next_review", a, b, before=a, after=b)
 
 
-def diff_projects(old: Project, new: Project, today: dt.date | None = None,
-                  old_label: str = "", new_label: str = "") -> ProjectDiff:
+def diff_projects(
+    old: Project,
+    new: Project,
+    today: dt.date | None = None,
+    old_label: str = "",
+    new_label: str = "",
+) -> ProjectDiff:
     """Every change from ``old`` to ``new`` that the map and the action plan care about."""
     changes: list[Change] = []
     changes += _added_removed(old.personas, new.personas, "persona", "name")
@@ -288,7 +382,9 @@ def diff_projects(old: Project, new: Project, today: dt.date | None = None,
     changes += _kpi_changes(old, new)
     changes += _review_changes(old, new)
     changes.sort(key=lambda c: list(GROUPS).index(c.group))  # stable: order within a group is kept
-    return ProjectDiff(changes, review_status(new, today), old_label or old.name, new_label or new.name)
+    return ProjectDiff(
+        changes, review_status(new, today), old_label or old.name, new_label or new.name
+    )
 
 
 # --- the result --------------------------------------------------------------------------
@@ -329,22 +425,32 @@ class ReviewStatus:
 
     def message(self, lang: str = "en") -> str:
         when = format_date(self.next_review, lang) if self.next_review else ""
-        return t(f"diff.review.{self.state}", lang, date=when, days=abs(self.days or 0),
-                 cadence=t(f"diff.cadence.{self.cadence}", lang))
+        return t(
+            f"diff.review.{self.state}",
+            lang,
+            date=when,
+            days=abs(self.days or 0),
+            cadence=t(f"diff.cadence.{self.cadence}", lang),
+        )
 
     def __str__(self) -> str:
         return self.message()
 
     def _repr_html_(self) -> str:
-        colour = {"overdue": "#c5221f", "today": "#e8710a", "soon": "#e8710a"}.get(self.state, "#5f6368")
-        return (f'<p class="cjm-review cjm-review-{self.state}" style="color:{colour};font-weight:600">'
-                f"{html.escape(self.message())}</p>")
+        colour = {"overdue": "#c5221f", "today": "#e8710a", "soon": "#e8710a"}.get(
+            self.state, "#5f6368"
+        )
+        return (
+            f'<p class="cjm-review cjm-review-{self.state}" style="color:{colour};font-weight:600">'
+            f"{html.escape(self.message())}</p>"
+        )
 
 
 def review_status(project: Project, today: dt.date | None = None) -> ReviewStatus:
     """Is the project's review (objectives.next_review) still ahead, due soon, or overdue?"""
-    return ReviewStatus(project.objectives.next_review, today or dt.date.today(),
-                        project.objectives.review_cadence)
+    return ReviewStatus(
+        project.objectives.next_review, today or dt.date.today(), project.objectives.review_cadence
+    )
 
 
 @dataclass
@@ -380,7 +486,9 @@ class ProjectDiff:
             return t("diff.cli.no_previous", lang, path=self.new_label)
         if not self.changes:
             return t("diff.none", lang, old=self.old_label, new=self.new_label)
-        return t("diff.heading", lang, count=len(self.changes), old=self.old_label, new=self.new_label)
+        return t(
+            "diff.heading", lang, count=len(self.changes), old=self.old_label, new=self.new_label
+        )
 
     def to_text(self, lang: str | None = None) -> str:
         """Changes grouped under headings, one per line, then the review status."""
@@ -393,7 +501,9 @@ class ProjectDiff:
             lines += ["", f"{t(f'diff.group.{group}', lang)} ({len(rows)})"]
             lines += [f"  {_SIGN.get(c.kind, '~')} {c.text(lang)}" for c in rows]
         lines += ["", f"{t('diff.group.review', lang)}: {self.review.message(lang)}"]
-        return "\n".join(terminal_line(line) for line in lines) + "\n"  # no escape code reaches the screen
+        return (
+            "\n".join(terminal_line(line) for line in lines) + "\n"
+        )  # no escape code reaches the screen
 
     def __str__(self) -> str:
         return self.to_text()
@@ -401,16 +511,27 @@ class ProjectDiff:
     def to_frame(self, lang: str | None = None) -> pd.DataFrame:
         """One row per change: group, kind, path, before, after and the change in words."""
         lang = check_language(lang or self.lang)
-        rows = [{"group": t(f"diff.group.{c.group}", lang), "kind": c.kind, "path": c.path,
-                 "before": _cell(c.before), "after": _cell(c.after), "message": c.text(lang)}
-                for c in self.changes]
+        rows = [
+            {
+                "group": t(f"diff.group.{c.group}", lang),
+                "kind": c.kind,
+                "path": c.path,
+                "before": _cell(c.before),
+                "after": _cell(c.after),
+                "message": c.text(lang),
+            }
+            for c in self.changes
+        ]
         return pd.DataFrame(rows, columns=["group", "kind", "path", "before", "after", "message"])
 
     def to_html(self, lang: str | None = None, standalone: bool = False) -> str:
         """The changes as an HTML table (every value escaped) with the review status above."""
         lang = check_language(lang or self.lang)
         esc = html.escape
-        head = "".join(f"<th>{esc(t(f'diff.column.{k}', lang))}</th>" for k in ("group", "change", "before", "after"))
+        head = "".join(
+            f"<th>{esc(t(f'diff.column.{k}', lang))}</th>"
+            for k in ("group", "change", "before", "after")
+        )
         body = []
         for c in self.changes:
             body.append(
@@ -429,22 +550,35 @@ class ProjectDiff:
         )
         if not standalone:
             return fragment
-        return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
-                f"<title>{esc(self.heading(lang))}</title></head><body>{fragment}</body></html>\n")
+        return (
+            f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
+            f"<title>{esc(self.heading(lang))}</title></head><body>{fragment}</body></html>\n"
+        )
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
 
 _SIGN = {
-    "persona_added": "+", "stage_added": "+", "journey_added": "+", "touchpoint_added": "+",
-    "journey_touchpoint_added": "+", "pain_point_added": "+", "opportunity_added": "+", "kpi_added": "+",
-    "persona_removed": "-", "stage_removed": "-", "journey_removed": "-", "touchpoint_removed": "-",
-    "journey_touchpoint_removed": "-", "opportunity_removed": "-", "kpi_removed": "-",
+    "persona_added": "+",
+    "stage_added": "+",
+    "journey_added": "+",
+    "touchpoint_added": "+",
+    "journey_touchpoint_added": "+",
+    "pain_point_added": "+",
+    "opportunity_added": "+",
+    "kpi_added": "+",
+    "persona_removed": "-",
+    "stage_removed": "-",
+    "journey_removed": "-",
+    "touchpoint_removed": "-",
+    "journey_touchpoint_removed": "-",
+    "opportunity_removed": "-",
+    "kpi_removed": "-",
     "pain_point_resolved": "✓",
 }
 _CSS = (
-    ".cjmdiff{font-family:system-ui,\"DejaVu Sans\",sans-serif;font-size:13px;}"
+    '.cjmdiff{font-family:system-ui,"DejaVu Sans",sans-serif;font-size:13px;}'
     ".cjmdiff table{border-collapse:collapse;}"
     ".cjmdiff th,.cjmdiff td{border-bottom:1px solid #dadce0;padding:4px 8px;text-align:left;vertical-align:top;}"
     ".cjmdiff th{background:#f1f3f4;}"
@@ -463,8 +597,9 @@ def _cell(value: Any) -> str:
 # --- versions on disk ------------------------------------------------------------------
 
 
-def diff_with_previous(path: str | os.PathLike[str], today: dt.date | None = None,
-                       lang: str = "en") -> ProjectDiff:
+def diff_with_previous(
+    path: str | os.PathLike[str], today: dt.date | None = None, lang: str = "en"
+) -> ProjectDiff:
     """Compare a project file with the last saved version that differs from it.
 
     With no earlier version (a new file, or history switched off) the result is

@@ -47,7 +47,9 @@ class CJMError(Exception):
 class ProjectInvalid(CJMError):
     """A project file or object breaks the schema or its own cross-references."""
 
-    def __init__(self, problems: list[Problem], source: str | None = None, lang: str = DEFAULT_LANGUAGE) -> None:
+    def __init__(
+        self, problems: list[Problem], source: str | None = None, lang: str = DEFAULT_LANGUAGE
+    ) -> None:
         self.problems = list(problems)
         self.source = source
         self.lang = lang

@@ -32,11 +32,13 @@ def step_notebooks(folder: Path | None = None) -> list[Path]:
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Kernel 'python3', no per-run metadata, stable cell ids: diffs show content only."""
-    nb.metadata = nbformat.from_dict({
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": KERNEL_NAME},
-        "language_info": {"name": "python"},
-        **{k: v for k, v in nb.metadata.items() if k in {"cjm"}},
-    })
+    nb.metadata = nbformat.from_dict(
+        {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": KERNEL_NAME},
+            "language_info": {"name": "python"},
+            **{k: v for k, v in nb.metadata.items() if k in {"cjm"}},
+        }
+    )
     for index, cell in enumerate(nb.cells):
         cell.id = f"cell-{index:02d}"
         keep = {k: v for k, v in cell.metadata.items() if k in {"tags", "cjm"}}
@@ -52,19 +54,29 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def sample_workspace(lang: str = paths.DEFAULT_LANGUAGE) -> Iterator[Path]:
     """A private copy of the sample project in ``lang`` (and its data) for one run; the environment points at it."""
     with tempfile.TemporaryDirectory(prefix="cjm-run-") as tmp:
-        project = paths.create_project(Path(tmp) / "sample", "sample",
-                                       lang=None if lang == paths.DEFAULT_LANGUAGE else lang)
-        with scoped_environ({paths.PROJECT_ENV: str(project), "CJM_HOME": tmp,
-                             paths.TODAY_ENV: paths.SAMPLE_REFERENCE_DATE, "MPLBACKEND": None}):
+        project = paths.create_project(
+            Path(tmp) / "sample", "sample", lang=None if lang == paths.DEFAULT_LANGUAGE else lang
+        )
+        with scoped_environ(
+            {
+                paths.PROJECT_ENV: str(project),
+                "CJM_HOME": tmp,
+                paths.TODAY_ENV: paths.SAMPLE_REFERENCE_DATE,
+                "MPLBACKEND": None,
+            }
+        ):
             yield project
 
 
-def execute_notebook(nb: nbformat.NotebookNode, folder: Path, timeout: int = CELL_TIMEOUT_S) -> nbformat.NotebookNode:
+def execute_notebook(
+    nb: nbformat.NotebookNode, folder: Path, timeout: int = CELL_TIMEOUT_S
+) -> nbformat.NotebookNode:
     """Execute a notebook with ``folder`` as its working folder (as nbval does) and return it."""
     from nbclient import NotebookClient
 
-    client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL_NAME,
-                            resources={"metadata": {"path": str(folder)}})
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name=KERNEL_NAME, resources={"metadata": {"path": str(folder)}}
+    )
     client.execute()
     return nb
 
@@ -74,8 +86,9 @@ def execute_in_place(path: Path, timeout: int = CELL_TIMEOUT_S) -> nbformat.Note
     return execute_notebook(nbformat.read(path, as_version=4), path.parent, timeout)
 
 
-def choose_chapters(names: list[str] | None = None,
-                    languages: list[str] | None = None) -> dict[str, list[Path]]:
+def choose_chapters(
+    names: list[str] | None = None, languages: list[str] | None = None
+) -> dict[str, list[Path]]:
     """The chapter sources to build, by language: every language with sources unless ``languages`` says.
 
     ``names`` keeps the chapters whose file name contains one of them, in every chosen language.
@@ -88,21 +101,32 @@ def choose_chapters(names: list[str] | None = None,
     for lang in languages or []:
         check_language(lang)
         if lang not in available:
-            raise CJMError(t("errors.notebooks.no_language", folder=paths.chapter_sources_dir(lang),
-                             lang=repr(lang), languages=", ".join(available)))
+            raise CJMError(
+                t(
+                    "errors.notebooks.no_language",
+                    folder=paths.chapter_sources_dir(lang),
+                    lang=repr(lang),
+                    languages=", ".join(available),
+                )
+            )
     chosen: dict[str, list[Path]] = {}
     for lang in languages or available:
-        found = [s for s in chapter_sources(lang=lang) if not names or any(n in s.name for n in names)]
+        found = [
+            s for s in chapter_sources(lang=lang) if not names or any(n in s.name for n in names)
+        ]
         if found:
             chosen[lang] = found
     if not chosen:
         known = ", ".join(s.stem for s in chapter_sources()) or t("errors.none_yet")
-        raise CJMError(t("errors.notebooks.no_match", names=repr(" ".join(names or [])), known=known))
+        raise CJMError(
+            t("errors.notebooks.no_match", names=repr(" ".join(names or [])), known=known)
+        )
     return chosen
 
 
-def refresh_notebooks(names: list[str] | None = None, progress: bool = True,
-                      languages: list[str] | None = None) -> list[Path]:
+def refresh_notebooks(
+    names: list[str] | None = None, progress: bool = True, languages: list[str] | None = None
+) -> list[Path]:
     """Build the chosen chapters from their sources, run them on the sample, write them with outputs.
 
     Each language's chapters run on that language's sample (Indonesian Kopiloka for

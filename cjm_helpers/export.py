@@ -25,7 +25,9 @@ from .errors import CJMError
 from .i18n import check_language, t
 from .text import step_number
 
-HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "cjm-setup", "remove-cell", "remove_cell"})
+HIDDEN_TAGS = frozenset(
+    {"parameters", "injected-parameters", "cjm-setup", "remove-cell", "remove_cell"}
+)
 """Cells with these tags never appear in an export."""
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -35,14 +37,33 @@ TOTAL_STEPS = 8
 
 # --- external references --------------------------------------------------------------
 
-URL_ATTRIBUTES = frozenset({
-    "src", "href", "xlink:href", "srcset", "action", "formaction", "poster", "data", "background",
-    "cite", "longdesc", "manifest", "codebase", "archive", "usemap", "icon", "ping",
-})
+URL_ATTRIBUTES = frozenset(
+    {
+        "src",
+        "href",
+        "xlink:href",
+        "srcset",
+        "action",
+        "formaction",
+        "poster",
+        "data",
+        "background",
+        "cite",
+        "longdesc",
+        "manifest",
+        "codebase",
+        "archive",
+        "usemap",
+        "icon",
+        "ping",
+    }
+)
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _LOCAL_SCHEMES = frozenset({"data", "mailto", "about", "blob"})
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
-_CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1\s*\)?[^;]*;?""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(
+    r"""@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1\s*\)?[^;]*;?""", re.IGNORECASE
+)
 
 
 def is_external(url: str) -> bool:
@@ -65,7 +86,11 @@ def _srcset_urls(value: str) -> list[str]:
 def css_references(css: str) -> list[str]:
     """Every URL a piece of CSS would load: url(...) and @import targets."""
     found = [m.group(2) for m in _CSS_URL.finditer(css)]
-    found += [m.group(2) for m in _CSS_IMPORT.finditer(css) if not m.group(0).lower().startswith("@import url(")]
+    found += [
+        m.group(2)
+        for m in _CSS_IMPORT.finditer(css)
+        if not m.group(0).lower().startswith("@import url(")
+    ]
     return found
 
 
@@ -130,6 +155,7 @@ def strip_external(page: str) -> str:
     (``src=https://...`` in a paragraph or inside a title) is left as the user wrote it.
     Link text stays readable; only the address that would be fetched or followed goes.
     """
+
     def attribute(match: re.Match[str]) -> str:
         raw = match.group("value")
         if raw is None:
@@ -139,7 +165,7 @@ def strip_external(page: str) -> str:
         value = raw[1:-1] if quote else raw
         if name == "style":
             quote = quote or '"'
-            return f'{match.group("lead")}{match.group("name")}{match.group("eq")}{quote}{_clean_css(value)}{quote}'
+            return f"{match.group('lead')}{match.group('name')}{match.group('eq')}{quote}{_clean_css(value)}{quote}"
         if name in URL_ATTRIBUTES:
             urls = _srcset_urls(value) if name == "srcset" else [value]
             if any(is_external(u) for u in urls):
@@ -221,11 +247,15 @@ class Page:
 
 
 def _labels(lang: str) -> dict[str, str]:
-    return {key: t(f"run.export.{key}", lang) for key in
-            ("suite", "contents", "previous", "next", "pager", "footer", "on_this_page")}
+    return {
+        key: t(f"run.export.{key}", lang)
+        for key in ("suite", "contents", "previous", "next", "pager", "footer", "on_this_page")
+    }
 
 
-_HEADING = re.compile(r"<h([23])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
+_HEADING = re.compile(
+    r"<h([23])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL
+)
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -235,15 +265,19 @@ def page_toc(page: str, lang: str) -> str:
     for level, anchor, inner in _HEADING.findall(page):
         text = html.unescape(_TAGS.sub("", inner)).replace("¶", "").strip()
         if text:
-            items.append(f'<li class="cjm-h{level}"><a href="#{html.escape(html.unescape(anchor))}">'
-                         f"{html.escape(text)}</a></li>")
+            items.append(
+                f'<li class="cjm-h{level}"><a href="#{html.escape(html.unescape(anchor))}">'
+                f"{html.escape(text)}</a></li>"
+            )
     if not items:
         return ""
     label = html.escape(t("run.export.on_this_page", lang))
     return f'<ul class="cjm-page-toc" aria-label="{label}">{"".join(items)}</ul>'
 
 
-def make_exporter(no_input: bool, lang: str, template: str = TEMPLATE_NAME, slides: bool = False) -> Any:
+def make_exporter(
+    no_input: bool, lang: str, template: str = TEMPLATE_NAME, slides: bool = False
+) -> Any:
     """nbconvert's HTML (or reveal.js slides) exporter set up with one of the suite's templates."""
     from nbconvert import HTMLExporter, SlidesExporter
 
@@ -260,8 +294,16 @@ def make_exporter(no_input: bool, lang: str, template: str = TEMPLATE_NAME, slid
     return exporter
 
 
-def render_page(nb: Any, resources_path: Path, pages: Sequence[Page], index: int, lang: str,
-                no_input: bool, home: str = "index.html", exporter: Any = None) -> str:
+def render_page(
+    nb: Any,
+    resources_path: Path,
+    pages: Sequence[Page],
+    index: int,
+    lang: str,
+    no_input: bool,
+    home: str = "index.html",
+    exporter: Any = None,
+) -> str:
     """One notebook as a walkthrough page (already prepared with :func:`prepare_notebook`)."""
     exporter = exporter or make_exporter(no_input, lang)
     current = pages[index] if 0 <= index < len(pages) else None
@@ -297,9 +339,11 @@ def _index_notebook(pages: Sequence[Page], lang: str, title: str) -> Any:
     import nbformat
 
     items = "".join(
-        f'<li><a href="{html.escape(p.href)}">{html.escape(p.title)}</a></li>' for p in pages)
-    text = (f"# {title}\n\n{t('run.export.index_intro', lang)}\n\n"
-            f'<ol class="cjm-index">{items}</ol>\n')
+        f'<li><a href="{html.escape(p.href)}">{html.escape(p.title)}</a></li>' for p in pages
+    )
+    text = (
+        f'# {title}\n\n{t("run.export.index_intro", lang)}\n\n<ol class="cjm-index">{items}</ol>\n'
+    )
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
 
 
@@ -340,17 +384,23 @@ def export_notebooks(
             notebooks.append(nbformat.read(file, as_version=4))
         except (OSError, ValueError) as exc:  # nbformat raises ValueError subclasses for bad JSON
             raise CJMError(t("errors.export.unreadable", lang, file=file, reason=exc)) from None
-    pages = [Page(f, f"{f.stem}.html", notebook_title(nb, f.stem), step_number(f)) for f, nb in zip(files, notebooks)]
+    pages = [
+        Page(f, f"{f.stem}.html", notebook_title(nb, f.stem), step_number(f))
+        for f, nb in zip(files, notebooks)
+    ]
     written = []
     exporter = make_exporter(no_input, lang)
     for i, (page, nb) in enumerate(zip(pages, notebooks)):
-        text = render_page(prepare_notebook(nb), page.source.parent, pages, i, lang, no_input, exporter=exporter)
+        text = render_page(
+            prepare_notebook(nb), page.source.parent, pages, i, lang, no_input, exporter=exporter
+        )
         target = out / page.href
         atomic_write_text(target, text, durable=False)
         written.append(target)
     title = t("run.export.index_title", lang)
-    index_text = render_page(_index_notebook(pages, lang, title), out, pages, -1, lang, no_input,
-                             exporter=exporter)
+    index_text = render_page(
+        _index_notebook(pages, lang, title), out, pages, -1, lang, no_input, exporter=exporter
+    )
     atomic_write_text(out / "index.html", index_text, durable=False)
     written.append(out / "index.html")
     return written

@@ -39,8 +39,13 @@ def _size(limit: int) -> str:
     return f"{limit:,} bytes"
 
 
-def read_bytes_bounded(path: str | os.PathLike[str], limit: int, what: str,
-                       error: type[CJMError] = CJMError, lang: str = "en") -> bytes:
+def read_bytes_bounded(
+    path: str | os.PathLike[str],
+    limit: int,
+    what: str,
+    error: type[CJMError] = CJMError,
+    lang: str = "en",
+) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; ``error`` with a clear message otherwise.
 
     ``what`` names the kind of file in the message (a key of ``files.what``: project, params,
@@ -103,8 +108,13 @@ def decode_utf8(raw: bytes) -> str:
         raise NotUtf8(raw[: exc.start].count(b"\n") + 1) from None
 
 
-def read_text_bounded(path: str | os.PathLike[str], limit: int, what: str,
-                      error: type[CJMError] = CJMError, lang: str = "en") -> str:
+def read_text_bounded(
+    path: str | os.PathLike[str],
+    limit: int,
+    what: str,
+    error: type[CJMError] = CJMError,
+    lang: str = "en",
+) -> str:
     """A bounded regular file as UTF-8 text (a leading BOM dropped); the line is named when it is not UTF-8."""
     try:
         return decode_utf8(read_bytes_bounded(path, limit, what, error, lang))
@@ -119,8 +129,12 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def refuse_overwrite(outputs: Iterable[str | os.PathLike[str]], inputs: Iterable[str | os.PathLike[str] | None],
-                     lang: str = "en", projects: bool = True) -> None:
+def refuse_overwrite(
+    outputs: Iterable[str | os.PathLike[str]],
+    inputs: Iterable[str | os.PathLike[str] | None],
+    lang: str = "en",
+    projects: bool = True,
+) -> None:
     """Refuse (before anything is written) an output that is one of the inputs or a project file.
 
     Compared by the file itself (``samefile``), so a symlink or a hard link to an input is
@@ -137,7 +151,9 @@ def refuse_overwrite(outputs: Iterable[str | os.PathLike[str]], inputs: Iterable
         for source in sources:
             if _same(out, source):
                 raise CJMError(t("files.overwrite_input", lang, path=str(out), source=str(source)))
-        if projects and (out.name.endswith(PROJECT_SUFFIX) or out.resolve().name.endswith(PROJECT_SUFFIX)):
+        if projects and (
+            out.name.endswith(PROJECT_SUFFIX) or out.resolve().name.endswith(PROJECT_SUFFIX)
+        ):
             raise CJMError(t("files.overwrite_project", lang, path=str(out)))
 
 
@@ -151,8 +167,13 @@ MAX_LINE_CHARS = 1 << 20
 """A header line of a data file names a few dozen columns; one of a million characters is not a header."""
 
 
-def csv_cells(line: str, delimiter: str, path: str | os.PathLike[str], error: type[CJMError] = CJMError,
-              lang: str = "en") -> list[str]:
+def csv_cells(
+    line: str,
+    delimiter: str,
+    path: str | os.PathLike[str],
+    error: type[CJMError] = CJMError,
+    lang: str = "en",
+) -> list[str]:
     """The cells of a header line, or a clear error for a line too long, holding NULs, or not CSV."""
     shown = str(path)
     if len(line) > MAX_LINE_CHARS:
@@ -179,8 +200,9 @@ MAX_XLSX_UNCOMPRESSED = 256 << 20
 """What an XLSX workbook may unpack to: a small file can hold a gigabyte of text."""
 
 
-def check_table_file(path: str | os.PathLike[str], lang: str = "en", sep: str = ",",
-                     error: type[CJMError] = CJMError) -> None:
+def check_table_file(
+    path: str | os.PathLike[str], lang: str = "en", sep: str = ",", error: type[CJMError] = CJMError
+) -> None:
     """Refuse a survey or ticket file whose reading would not be bounded, before pandas opens it.
 
     A regular file of at most MAX_TABLE_BYTES; an XLSX must be a real workbook unpacking to at
@@ -196,8 +218,15 @@ def check_table_file(path: str | os.PathLike[str], lang: str = "en", sep: str = 
     if not stat.S_ISREG(info.st_mode):
         raise error(t("files.special", lang, path=shown, what=t("files.what.table", lang)))
     if info.st_size > MAX_TABLE_BYTES:
-        raise error(t("files.too_big", lang, path=shown, what=t("files.what.table", lang),
-                      limit=_size(MAX_TABLE_BYTES)))
+        raise error(
+            t(
+                "files.too_big",
+                lang,
+                path=shown,
+                what=t("files.what.table", lang),
+                limit=_size(MAX_TABLE_BYTES),
+            )
+        )
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         _check_xlsx(path, lang, error)
@@ -218,8 +247,15 @@ def _check_xlsx(path: Path, lang: str, error: type[CJMError]) -> None:
         raise error(t("files.table.not_xlsx", lang, path=str(path)))
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_XLSX_UNCOMPRESSED:
-        raise error(t("files.table.xlsx_too_big", lang, path=str(path), size=_size(unpacked),
-                      limit=_size(MAX_XLSX_UNCOMPRESSED)))
+        raise error(
+            t(
+                "files.table.xlsx_too_big",
+                lang,
+                path=str(path),
+                size=_size(unpacked),
+                limit=_size(MAX_XLSX_UNCOMPRESSED),
+            )
+        )
 
 
 def _check_csv_shape(path: Path, lang: str, sep: str, error: type[CJMError]) -> None:
@@ -230,11 +266,20 @@ def _check_csv_shape(path: Path, lang: str, sep: str, error: type[CJMError]) -> 
         for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
             lines += chunk.count(b"\n")
             if lines > MAX_TABLE_LINES:
-                raise error(t("files.table.too_many_lines", lang, path=shown, limit=f"{MAX_TABLE_LINES:,}"))
+                raise error(
+                    t("files.table.too_many_lines", lang, path=shown, limit=f"{MAX_TABLE_LINES:,}")
+                )
     header = first.decode("utf-8-sig", errors="replace")
     if len(header) > MAX_LINE_CHARS:
         raise error(t("files.csv.long_line", lang, path=shown, limit=f"{MAX_LINE_CHARS:,}"))
     columns = len(csv_cells(header, sep, shown, error, lang)) if header.strip() else 0
     if columns > MAX_TABLE_COLUMNS:
-        raise error(t("files.table.too_many_columns", lang, path=shown, count=f"{columns:,}",
-                      limit=f"{MAX_TABLE_COLUMNS:,}"))
+        raise error(
+            t(
+                "files.table.too_many_columns",
+                lang,
+                path=shown,
+                count=f"{columns:,}",
+                limit=f"{MAX_TABLE_COLUMNS:,}",
+            )
+        )

@@ -40,7 +40,7 @@ def _merge(base: Any, mine: Any, theirs: Any, path: str, conflicts: list[str]) -
     if all(_is_id_list(x) for x in (base, mine, theirs)):
         return _merge_id_lists(base, mine, theirs, path, conflicts)
     if all(isinstance(x, list) for x in (base, mine, theirs)) and _both_append(base, mine, theirs):
-        return theirs + mine[len(base):]  # two logs that only grew: theirs came first
+        return theirs + mine[len(base) :]  # two logs that only grew: theirs came first
     conflicts.append(f"{path or 'the project'}: changed in both sessions")
     return mine
 
@@ -54,8 +54,13 @@ def _merge_dicts(base: dict, mine: dict, theirs: dict, path: str, conflicts: lis
     keys = list(mine) + [k for k in theirs if k not in mine]
     for key in keys:
         sub = f"{path}.{key}" if path else str(key)
-        value = _merge_optional(base.get(key, _MISSING), mine.get(key, _MISSING),
-                                theirs.get(key, _MISSING), sub, conflicts)
+        value = _merge_optional(
+            base.get(key, _MISSING),
+            mine.get(key, _MISSING),
+            theirs.get(key, _MISSING),
+            sub,
+            conflicts,
+        )
         if value is not _MISSING:
             out[key] = value
     return out
@@ -85,8 +90,13 @@ def _merge_id_lists(base: list, mine: list, theirs: list, path: str, conflicts: 
     out = []
     for item_id in order:
         sub = f"{path}[id={item_id}]"
-        value = _merge_optional(by_base.get(item_id, _MISSING), by_mine.get(item_id, _MISSING),
-                                by_theirs.get(item_id, _MISSING), sub, conflicts)
+        value = _merge_optional(
+            by_base.get(item_id, _MISSING),
+            by_mine.get(item_id, _MISSING),
+            by_theirs.get(item_id, _MISSING),
+            sub,
+            conflicts,
+        )
         if value is not _MISSING:
             out.append(value)
     return out

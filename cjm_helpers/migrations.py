@@ -37,7 +37,9 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     stages = out.get("stages")
     if isinstance(stages, list):
         out["stages"] = [
-            {"id": slug(s, limit=64, fallback=f"stage-{i + 1}"), "name": s} if isinstance(s, str) else s
+            {"id": slug(s, limit=64, fallback=f"stage-{i + 1}"), "name": s}
+            if isinstance(s, str)
+            else s
             for i, s in enumerate(stages)
         ]
     touchpoints = out.get("touchpoints")
@@ -66,7 +68,9 @@ def _journey_v1_to_v2(journey: Any) -> Any:
         for cell in cells:
             if isinstance(cell, dict) and isinstance(cell.get("stage"), str):
                 cell = dict(cell)
-                mapping[slug(cell.pop("stage"), limit=64, fallback="item")] = _cell_v1_to_v2(cell, journey.get("id", "j"))
+                mapping[slug(cell.pop("stage"), limit=64, fallback="item")] = _cell_v1_to_v2(
+                    cell, journey.get("id", "j")
+                )
         journey["stages"] = mapping
     return journey
 
@@ -78,7 +82,9 @@ def _cell_v1_to_v2(cell: dict[str, Any], journey_id: str) -> dict[str, Any]:
     for lane in _PAIN_LANES:
         if isinstance(cell.get(lane), list):
             cell[lane] = [
-                {"id": slug(f"{journey_id}-{n}", limit=64, fallback="item"), "text": n} if isinstance(n, str) else n
+                {"id": slug(f"{journey_id}-{n}", limit=64, fallback="item"), "text": n}
+                if isinstance(n, str)
+                else n
                 for n in cell[lane]
             ]
     return cell
@@ -94,7 +100,12 @@ def migrate(data: Any, source: str | None = None) -> Any:
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool):
         raise ProjectInvalid(
-            [Problem("schema_version", t("errors.schema.not_number", version=repr(version), current=SCHEMA_VERSION))],
+            [
+                Problem(
+                    "schema_version",
+                    t("errors.schema.not_number", version=repr(version), current=SCHEMA_VERSION),
+                )
+            ],
             source,
         )
     if version > SCHEMA_VERSION:
@@ -108,7 +119,9 @@ def migrate(data: Any, source: str | None = None) -> Any:
             source,
         )
     if version < 1:
-        raise ProjectInvalid([Problem("schema_version", t("errors.schema.too_old", version=version))], source)
+        raise ProjectInvalid(
+            [Problem("schema_version", t("errors.schema.too_old", version=version))], source
+        )
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
         version += 1

@@ -398,8 +398,9 @@ class DataFiles(Part):
     """The event log's column names: 'ga4' for a GA4 export, or {their name: user_id|timestamp|event|...}."""
     delimiter: Annotated[str, StringConstraints(max_length=1)] = ""
     """The cell separator of CSV event logs (one character, e.g. ';' or a tab); empty: a comma."""
-    conversion_events: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
-        default_factory=list)
+    conversion_events: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = (
+        Field(default_factory=list)
+    )
     """Event names that count as a conversion; empty: guessed from the names, and the guess reported."""
     date_format: str = ""
     """How dates are written when not YYYY-MM-DD: 'day-first', 'month-first' or a strptime pattern."""
@@ -409,9 +410,10 @@ class DataFiles(Part):
     @field_validator("columns", mode="before")
     @classmethod
     def _columns_shape(cls, value: object) -> object:
-        if value == "ga4" or (isinstance(value, dict)
-                              and all(isinstance(k, str) and isinstance(v, str) and k and v
-                                      for k, v in value.items())):
+        if value == "ga4" or (
+            isinstance(value, dict)
+            and all(isinstance(k, str) and isinstance(v, str) and k and v for k, v in value.items())
+        ):
             return value
         raise PydanticCustomError(
             "columns_mapping",
@@ -429,7 +431,6 @@ class DataFiles(Part):
             "is {shown}; use 'day-first', 'month-first' or a pattern such as '%d/%m/%Y %H:%M'",
             {"shown": repr(value)[:80]},
         )
-
 
 
 def _default_stages() -> list[Stage]:

@@ -51,8 +51,14 @@ from cjm_helpers.notebook import start_step
 
 step = start_step({number}, project_file, events_file, survey_file, tickets_file, language)"""
 
-PARAMETER_NAMES: tuple[str, ...] = ("project_file", "events_file", "survey_file", "tickets_file",
-                                    "language", "interactive")
+PARAMETER_NAMES: tuple[str, ...] = (
+    "project_file",
+    "events_file",
+    "survey_file",
+    "tickets_file",
+    "language",
+    "interactive",
+)
 
 
 @dataclass
@@ -87,7 +93,11 @@ def source_language(source: Path) -> str:
     from .i18n import LANGUAGES
 
     folder = source.parent.name
-    return folder if folder in LANGUAGES and folder != paths.DEFAULT_LANGUAGE else paths.DEFAULT_LANGUAGE
+    return (
+        folder
+        if folder in LANGUAGES and folder != paths.DEFAULT_LANGUAGE
+        else paths.DEFAULT_LANGUAGE
+    )
 
 
 def notebook_path(source: Path, folder: Path | None = None) -> Path:
@@ -154,12 +164,21 @@ def build_notebook(source: Path) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     for cell in _split(source.read_text(encoding="utf-8"), source.name):
         if cell.kind == "setup":
-            nb.cells.append(nbformat.v4.new_code_cell(parameters_source(lang), metadata={"tags": ["parameters"]}))
-            nb.cells.append(nbformat.v4.new_code_cell(SETUP_TEMPLATE.format(number=number),
-                                                      metadata={"tags": ["cjm-setup"]}))
+            nb.cells.append(
+                nbformat.v4.new_code_cell(
+                    parameters_source(lang), metadata={"tags": ["parameters"]}
+                )
+            )
+            nb.cells.append(
+                nbformat.v4.new_code_cell(
+                    SETUP_TEMPLATE.format(number=number), metadata={"tags": ["cjm-setup"]}
+                )
+            )
         elif cell.kind == "code":
             meta = {"tags": cell.tags} if cell.tags else {}
-            nb.cells.append(nbformat.v4.new_code_cell("\n".join(cell.lines).strip("\n"), metadata=meta))
+            nb.cells.append(
+                nbformat.v4.new_code_cell("\n".join(cell.lines).strip("\n"), metadata=meta)
+            )
         else:
             nb.cells.append(nbformat.v4.new_markdown_cell("\n".join(cell.lines).strip("\n")))
     where = source.name if lang == paths.DEFAULT_LANGUAGE else f"{lang}/{source.name}"

@@ -47,8 +47,14 @@ def setup_plots() -> None:
         # Agg in the environment makes inline figures vanish from executed notebooks.
         matplotlib.use("module://matplotlib_inline.backend_inline")
     sns.set_theme(context="notebook", style="whitegrid", palette="deep", font="DejaVu Sans")
-    matplotlib.rcParams.update({"figure.dpi": 100, "figure.figsize": (9, 4.5), "svg.hashsalt": "cjm",
-                                "text.parse_math": False})  # user text with '$' is never read as mathtext
+    matplotlib.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "figure.figsize": (9, 4.5),
+            "svg.hashsalt": "cjm",
+            "text.parse_math": False,
+        }
+    )  # user text with '$' is never read as mathtext
 
 
 def _in_kernel() -> bool:
@@ -103,9 +109,11 @@ def _dates_only(frame: Any) -> Any:
 def note_html(message: str, tone: str = "info") -> str:
     """A short boxed note in a notebook: information (info), something to fix (warn), all good (ok)."""
     colour = {"info": "#2a7ab0", "warn": "#b7791f", "ok": "#2f855a"}.get(tone, "#2a7ab0")
-    return (f"<div class='cjm-note' style='border-left:4px solid {colour};padding:6px 12px;"
-            f"margin:6px 0;background:#f7f9fb;font-family:\"DejaVu Sans\",Arial,sans-serif'>"
-            f"{html.escape(message)}</div>")
+    return (
+        f"<div class='cjm-note' style='border-left:4px solid {colour};padding:6px 12px;"
+        f'margin:6px 0;background:#f7f9fb;font-family:"DejaVu Sans",Arial,sans-serif\'>'
+        f"{html.escape(message)}</div>"
+    )
 
 
 def _html(markup: str) -> Any:
@@ -170,20 +178,41 @@ class Step:
 
         p = self.reload()
         files = []
-        for kind, path in (("events", self.events_path), ("survey", self.survey_path),
-                           ("tickets", self.tickets_path)):
-            state = self._t("data_found") if path is not None and path.exists() else self._t("data_missing")
-            files.append(f"<li>{esc(self._t(f'data_{kind}'))}: {esc(path.name if path else '—')} ({esc(state)})</li>")
+        for kind, path in (
+            ("events", self.events_path),
+            ("survey", self.survey_path),
+            ("tickets", self.tickets_path),
+        ):
+            state = (
+                self._t("data_found")
+                if path is not None and path.exists()
+                else self._t("data_missing")
+            )
+            files.append(
+                f"<li>{esc(self._t(f'data_{kind}'))}: {esc(path.name if path else '—')} ({esc(state)})</li>"
+            )
         rows = [
             (self._t("project"), esc(p.name)),
             (self._t("file"), esc(self.project_path.name)),
             (self._t("about"), esc(p.description or "—")),
-            (self._t("counts"), esc(self._t("counts_value", personas=len(p.personas), stages=len(p.stages),
-                                            touchpoints=len(p.touchpoints), journeys=len(p.journeys)))),
+            (
+                self._t("counts"),
+                esc(
+                    self._t(
+                        "counts_value",
+                        personas=len(p.personas),
+                        stages=len(p.stages),
+                        touchpoints=len(p.touchpoints),
+                        journeys=len(p.journeys),
+                    )
+                ),
+            ),
             (self._t("data"), "<ul>" + "".join(files) + "</ul>"),
         ]
         body = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
-        return _html(CARD_CSS + f"<div class='cjm-cards'><div class='cjm-card'><dl>{body}</dl></div></div>")
+        return _html(
+            CARD_CSS + f"<div class='cjm-cards'><div class='cjm-card'><dl>{body}</dl></div></div>"
+        )
 
     def overview(self) -> Any:
         """How many of each part the project holds."""
@@ -214,8 +243,10 @@ class Step:
 
         self.reload()
         step = self.number or None
-        return Checklist(check_project(self.project, step=step, lang=self.language, today=reference_date()),
-                         self.language)
+        return Checklist(
+            check_project(self.project, step=step, lang=self.language, today=reference_date()),
+            self.language,
+        )
 
     # step 1 ----------------------------------------------------------------------------
 
@@ -265,7 +296,11 @@ class Step:
         if persona is None:
             return self.note("no_primary", "warn")
         chosen = any(tp.primary for tp in self.project.target_personas)
-        return self.note("primary" if chosen else "primary_default", "ok" if chosen else "warn", name=persona.name)
+        return self.note(
+            "primary" if chosen else "primary_default",
+            "ok" if chosen else "warn",
+            name=persona.name,
+        )
 
     # step 4 ----------------------------------------------------------------------------
 
@@ -290,8 +325,12 @@ class Step:
 
     def unmatched_events(self) -> Any:
         """Events in the log that match no touchpoint: candidates for the inventory."""
-        return self._data("events", "unmatched", lambda: self.events.unmatched_events(),
-                          empty_key="all_events_matched")
+        return self._data(
+            "events",
+            "unmatched",
+            lambda: self.events.unmatched_events(),
+            empty_key="all_events_matched",
+        )
 
     # step 5 ----------------------------------------------------------------------------
 
@@ -301,12 +340,19 @@ class Step:
 
         p = self.reload()
         names = {persona.id: persona.name for persona in p.personas}
-        return pd.DataFrame([{
-            self._t("col_journey"): j.name,
-            self._t("col_persona"): names.get(j.persona, j.persona),
-            self._t("col_map_type"): t(f"common.map_type.{j.map_type}", self.language),
-            self._t("col_lanes"): ", ".join(t(f"map.lane.{lane}", self.language) for lane in j.chosen_lanes()),
-        } for j in p.journeys])
+        return pd.DataFrame(
+            [
+                {
+                    self._t("col_journey"): j.name,
+                    self._t("col_persona"): names.get(j.persona, j.persona),
+                    self._t("col_map_type"): t(f"common.map_type.{j.map_type}", self.language),
+                    self._t("col_lanes"): ", ".join(
+                        t(f"map.lane.{lane}", self.language) for lane in j.chosen_lanes()
+                    ),
+                }
+                for j in p.journeys
+            ]
+        )
 
     def journey_map(self, journey_id: str | None = None) -> Any:
         from .mapping import JourneyMap
@@ -365,7 +411,9 @@ class Step:
         """KPIs measured from the event log (and tickets, when there are any)."""
         from .overlay import kpis
 
-        return self._data("events", "kpis", lambda: kpis(self.events, tickets=self._optional_tickets()))
+        return self._data(
+            "events", "kpis", lambda: kpis(self.events, tickets=self._optional_tickets())
+        )
 
     def plot_kpis(self) -> Any:
         from .overlay.plots import plot_kpis
@@ -376,7 +424,9 @@ class Step:
         """Credit for conversions by touchpoint: first touch, last touch, removal effect."""
         from .overlay import attribution
 
-        return self._data("events", "attribution", lambda: attribution(self.events, by="touchpoint"))
+        return self._data(
+            "events", "attribution", lambda: attribution(self.events, by="touchpoint")
+        )
 
     def plot_attribution(self) -> Any:
         from .overlay.plots import plot_attribution
@@ -387,8 +437,11 @@ class Step:
         """Feeling per stage from the survey, against the one stated on the map."""
         from .overlay import emotion_curve
 
-        return self._data("survey", "emotion_curve",
-                          lambda: emotion_curve(self.survey, self.project, journey_id=journey_id))
+        return self._data(
+            "survey",
+            "emotion_curve",
+            lambda: emotion_curve(self.survey, self.project, journey_id=journey_id),
+        )
 
     def plot_emotion_curve(self) -> Any:
         from .overlay.plots import plot_emotion_curve
@@ -408,16 +461,21 @@ class Step:
     def ticket_quotes(self) -> Any:
         from .overlay import ticket_quotes
 
-        return self._data("tickets", "ticket_quotes", lambda: _dates_only(ticket_quotes(self.tickets, n=2)))
+        return self._data(
+            "tickets", "ticket_quotes", lambda: _dates_only(ticket_quotes(self.tickets, n=2))
+        )
 
     def _themes(self) -> Any:
         """Themes from the survey's comments and the tickets, computed once per notebook."""
         if "themes" not in self._results:
             from .overlay.themes import project_themes
 
-            survey = self.survey if self.survey_path is not None and self.survey_path.exists() else None
-            self._results["themes"] = project_themes(self.project, survey, self._optional_tickets(),
-                                                     lang=self.language)
+            survey = (
+                self.survey if self.survey_path is not None and self.survey_path.exists() else None
+            )
+            self._results["themes"] = project_themes(
+                self.project, survey, self._optional_tickets(), lang=self.language
+            )
         return self._results["themes"]
 
     def _themes_or_note(self) -> Any:
@@ -491,7 +549,9 @@ class Step:
     # data plumbing -------------------------------------------------------------------
 
     def _optional_tickets(self) -> Any:
-        return self.tickets if self.tickets_path is not None and self.tickets_path.exists() else None
+        return (
+            self.tickets if self.tickets_path is not None and self.tickets_path.exists() else None
+        )
 
     def _data(self, kind: str, name: str, compute: Any, empty_key: str | None = None) -> Any:
         """Compute a data view once; a note instead when the data is missing or unreadable."""
@@ -503,7 +563,9 @@ class Step:
         if path is None:
             result = self.note(f"no_{kind}")
         elif not path.exists():
-            result = self.note("data_file_missing", "warn", file=path.name, kind=self._t(f"data_{kind}"))
+            result = self.note(
+                "data_file_missing", "warn", file=path.name, kind=self._t(f"data_{kind}")
+            )
         else:
             try:
                 result = compute()
@@ -551,7 +613,9 @@ class Step:
 
         if self.survey_path is None:
             raise CJMError(t("errors.notebook.no_survey", self.lang))
-        return call_accepting(load_survey, self.survey_path, **for_notebook(self.project.data).date_kwargs())
+        return call_accepting(
+            load_survey, self.survey_path, **for_notebook(self.project.data).date_kwargs()
+        )
 
     @cached_property
     def tickets(self) -> Any:
@@ -561,8 +625,12 @@ class Step:
 
         if self.tickets_path is None:
             raise CJMError(t("errors.notebook.no_tickets", self.lang))
-        return call_accepting(load_tickets, self.tickets_path, self.project,
-                              **for_notebook(self.project.data).date_kwargs())
+        return call_accepting(
+            load_tickets,
+            self.tickets_path,
+            self.project,
+            **for_notebook(self.project.data).date_kwargs(),
+        )
 
 
 def reference_date() -> dt.date:
@@ -574,7 +642,9 @@ def reference_date() -> dt.date:
         except ValueError:
             from .errors import CJMError
 
-            raise CJMError(t("errors.notebook.bad_today", name=TODAY_ENV, value=repr(fixed))) from None
+            raise CJMError(
+                t("errors.notebook.bad_today", name=TODAY_ENV, value=repr(fixed))
+            ) from None
     return dt.date.today()
 
 
@@ -593,7 +663,9 @@ def show_errors_as_messages() -> None:
         return
     from .errors import CJMError
 
-    def message_only(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
+    def message_only(
+        shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None
+    ) -> None:
         shell._showtraceback(etype, value, [f"\x1b[0;31m{etype.__name__}\x1b[0m: {value}"])
 
     shell.set_custom_exc((CJMError,), message_only)
@@ -616,8 +688,11 @@ def start_step(
     setup_plots()
     if language:
         check_language(language)
-    step = Step(number=number, project_path=paths.resolve_project(project_file, lang=language),
-                language=language or "en")
+    step = Step(
+        number=number,
+        project_path=paths.resolve_project(project_file, lang=language),
+        language=language or "en",
+    )
     step.language = check_language(language or step.project.language)
     declared = step.project.data
     step.events_path = paths.resolve_data(events_file, step.project_path, declared.events)

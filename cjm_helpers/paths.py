@@ -107,7 +107,9 @@ def starter_path(name: str, lang: str = DEFAULT_LANGUAGE) -> Path:
     if lang != DEFAULT_LANGUAGE and translated.is_file():
         return translated
     if not path.is_file():
-        raise CJMError(t("errors.paths.no_template", name=repr(name), names=", ".join(starter_names())))
+        raise CJMError(
+            t("errors.paths.no_template", name=repr(name), names=", ".join(starter_names()))
+        )
     return path
 
 
@@ -134,8 +136,9 @@ def _write_new(target: Path, data: bytes) -> None:
         out.write(data)
 
 
-def create_project(folder: str | os.PathLike[str], template: str = "current_state",
-                   lang: str | None = None) -> Path:
+def create_project(
+    folder: str | os.PathLike[str], template: str = "current_state", lang: str | None = None
+) -> Path:
     """Copy a starter into ``folder/project.cjm.yaml``; never overwrite an existing project.
 
     With ``lang`` the starter (or sample) written in that language is used, and the
@@ -167,7 +170,9 @@ def create_project(folder: str | os.PathLike[str], template: str = "current_stat
     except FileExistsError:
         raise CJMError(t("errors.paths.exists", path=target)) from None
     except OSError as exc:
-        raise CJMError(t("errors.paths.cannot_create", path=target, reason=exc.strerror or exc)) from None
+        raise CJMError(
+            t("errors.paths.cannot_create", path=target, reason=exc.strerror or exc)
+        ) from None
     return target
 
 
@@ -205,7 +210,9 @@ def resolve_project(project_file: str | os.PathLike[str] | None = "", lang: str 
     return target
 
 
-def resolve_data(data_file: str | os.PathLike[str] | None, project_path: Path, declared: str) -> Path | None:
+def resolve_data(
+    data_file: str | os.PathLike[str] | None, project_path: Path, declared: str
+) -> Path | None:
     """A data file given as a parameter, else the one the project declares (relative to it)."""
     if data_file:
         return Path(data_file).expanduser().resolve()

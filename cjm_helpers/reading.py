@@ -38,12 +38,17 @@ class ReadOptions:
 
     def over(self, base: ReadOptions) -> ReadOptions:
         """These options where set, ``base``'s elsewhere (the command line over the project)."""
-        chosen = {name: getattr(self, name) for name in self.__dataclass_fields__ if getattr(self, name)}
+        chosen = {
+            name: getattr(self, name) for name in self.__dataclass_fields__ if getattr(self, name)
+        }
         return replace(base, **chosen)
 
     def event_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``load_events``: only the options that are set, so the loader keeps its defaults."""
-        kwargs: dict[str, Any] = {"columns": dict(self.columns) or None, "delimiter": self.delimiter or ","}
+        kwargs: dict[str, Any] = {
+            "columns": dict(self.columns) or None,
+            "delimiter": self.delimiter or ",",
+        }
         if self.conversion_events:
             kwargs["conversion_events"] = list(self.conversion_events)
         if self.dedupe:
@@ -108,7 +113,9 @@ def column_mapping_value(value: Any, source: str) -> dict[str, str]:
         return {}
     if isinstance(value, str) and value.lower() == "ga4":
         return dict(GA4_COLUMNS)
-    if isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+    if isinstance(value, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
         return dict(value)
     raise DataError(t("inputs.reading.mapping_shape", source=source))
 
@@ -127,12 +134,16 @@ def column_mapping(value: str | None, base: Path | None = None) -> dict[str, str
         data = parse_yaml(read_text_bounded(path, MAX_COLUMNS_BYTES, "columns", DataError))
     except YamlError as exc:
         raise DataError(f"{path}: {exc}") from None
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
         raise DataError(t("errors.overlay.mapping_lines", path=path))
     return data
 
 
-def conversion_list(value: str | Iterable[Any] | None, source: str = "--conversion") -> tuple[str, ...]:
+def conversion_list(
+    value: str | Iterable[Any] | None, source: str = "--conversion"
+) -> tuple[str, ...]:
     """'payment_success,order_paid' (or a list) -> the event names, in order, without repeats."""
     if value is None:
         return ()

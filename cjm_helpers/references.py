@@ -22,10 +22,27 @@ from .errors import Problem
 from .i18n import DEFAULT_LANGUAGE, Message
 from .model import Project
 
-__all__ = ["ID_LISTS", "REFERENCES", "IdKind", "ids_of", "reference_problems", "references", "rename_references"]
+__all__ = [
+    "ID_LISTS",
+    "REFERENCES",
+    "IdKind",
+    "ids_of",
+    "reference_problems",
+    "references",
+    "rename_references",
+]
 
-IdKind = Literal["stage", "persona", "touchpoint", "journey", "resource", "KPI", "opportunity", "action",
-                 "pain point"]
+IdKind = Literal[
+    "stage",
+    "persona",
+    "touchpoint",
+    "journey",
+    "resource",
+    "KPI",
+    "opportunity",
+    "action",
+    "pain point",
+]
 """The kinds of id a project holds; each word is also how messages name the kind."""
 
 ID_LISTS: dict[str, IdKind] = {
@@ -93,12 +110,14 @@ def _set_field(node: Any, name: str) -> Setter:
             node[name] = new
         else:
             setattr(node, name, new)
+
     return put
 
 
 def _set_item(items: list[Any], index: int) -> Setter:
     def put(new: str) -> None:
         items[index] = new
+
     return put
 
 
@@ -107,10 +126,13 @@ def _set_key(mapping: dict[str, Any], old: str) -> Setter:
         pairs = [(new if key == old else key, value) for key, value in mapping.items()]
         mapping.clear()
         mapping.update(pairs)
+
     return put
 
 
-def _walk(node: Any, segments: list[tuple[str, str]], where: str) -> Iterator[tuple[str, Any, Setter]]:
+def _walk(
+    node: Any, segments: list[tuple[str, str]], where: str
+) -> Iterator[tuple[str, Any, Setter]]:
     (name, each), rest = segments[0], segments[1:]
     child = _child(node, name)
     here = f"{where}.{name}" if where else name
@@ -118,11 +140,17 @@ def _walk(node: Any, segments: list[tuple[str, str]], where: str) -> Iterator[tu
         items = list(enumerate(child)) if isinstance(child, list) else []
         found = [(f"{here}[{i}]", item, _set_item(child, i)) for i, item in items]
     elif each == "{*}":
-        found = [(f"{here}.{key}", item, _set_field(child, key)) for key, item in child.items()] \
-            if isinstance(child, Mapping) else []
+        found = (
+            [(f"{here}.{key}", item, _set_field(child, key)) for key, item in child.items()]
+            if isinstance(child, Mapping)
+            else []
+        )
     elif each == "{key}":
-        found = [(f"{here}.{key}", key, _set_key(child, key)) for key in list(child)] \
-            if isinstance(child, Mapping) else []
+        found = (
+            [(f"{here}.{key}", key, _set_key(child, key)) for key in list(child)]
+            if isinstance(child, Mapping)
+            else []
+        )
     else:
         found = [(here, child, _set_field(node, name))] if child is not None else []
     for path, value, put in found:
@@ -139,8 +167,13 @@ def references(data: Any, path: str) -> Iterator[tuple[str, Any, Setter]]:
 
 def ids_of(data: Any, kind: IdKind) -> list[str]:
     """Every id of one kind, in project order, as the project or plain data holds them."""
-    return [value for path, wanted in ID_LISTS.items() if wanted == kind
-            for _, value, _ in references(data, path) if isinstance(value, str)]
+    return [
+        value
+        for path, wanted in ID_LISTS.items()
+        if wanted == kind
+        for _, value, _ in references(data, path)
+        if isinstance(value, str)
+    ]
 
 
 def rename_references(data: Any, renamed: Mapping[IdKind, Mapping[str, str]]) -> Any:
@@ -175,18 +208,24 @@ def _known(ids: Iterable[str]) -> str | Message:
     if not ids:
         return Message("errors.references.none_defined")
     if len(ids) > 8:
-        return Message("errors.references.many", {"first": ids[0], "last": ids[-1], "count": len(ids)})
+        return Message(
+            "errors.references.many", {"first": ids[0], "last": ids[-1], "count": len(ids)}
+        )
     return ", ".join(ids)
 
 
 def _dangling(path: str, value: str, kind: IdKind, known: list[str], lang: str) -> Problem:
-    return _problem(path, "dangling", lang, value=repr(value), kind=_kind(kind), known=_known(known))
+    return _problem(
+        path, "dangling", lang, value=repr(value), kind=_kind(kind), known=_known(known)
+    )
 
 
 def _duplicates(path: str, ids: list[str], kind: IdKind, lang: str) -> Iterator[Problem]:
     for value, count in Counter(ids).items():
         if count > 1:
-            yield _problem(path, "duplicate", lang, kind=_kind(kind), value=repr(value), count=count)
+            yield _problem(
+                path, "duplicate", lang, kind=_kind(kind), value=repr(value), count=count
+            )
 
 
 def reference_problems(project: Project, lang: str = DEFAULT_LANGUAGE) -> list[Problem]:

@@ -95,10 +95,14 @@ def deck_notebook(nb: Any) -> Any:
             continue
         blocks = _blocks(cell.source)
         for block, kind in zip(blocks, _slide_types(blocks, state)):
-            cells.append(nbformat.v4.new_markdown_cell(block, metadata={"slideshow": {"slide_type": kind}}))
+            cells.append(
+                nbformat.v4.new_markdown_cell(block, metadata={"slideshow": {"slide_type": kind}})
+            )
     _drop_empty_slides(cells)
     for number, cell in enumerate(cells):
-        cell["id"] = f"slide-cell-{number}"  # chapters joined into one course deck repeat their cell ids
+        cell["id"] = (
+            f"slide-cell-{number}"  # chapters joined into one course deck repeat their cell ids
+        )
     deck.cells = cells
     return deck
 
@@ -109,10 +113,15 @@ def _kind(cell: Any) -> str:
 
 def _drop_empty_slides(cells: list[Any]) -> None:
     """A heading whose slide would show nothing else (its cells were hidden) becomes a note."""
-    opens = [i for i, cell in enumerate(cells) if _kind(cell) in ("slide", "subslide")] + [len(cells)]
+    opens = [i for i, cell in enumerate(cells) if _kind(cell) in ("slide", "subslide")] + [
+        len(cells)
+    ]
     for start, end in zip(opens, opens[1:]):
-        shown = [c for c in cells[start + 1:end]
-                 if _kind(c) != "notes" and (c.cell_type == "markdown" or c.get("outputs"))]
+        shown = [
+            c
+            for c in cells[start + 1 : end]
+            if _kind(c) != "notes" and (c.cell_type == "markdown" or c.get("outputs"))
+        ]
         if not shown:
             cells[start].metadata["slideshow"]["slide_type"] = "notes"
 
@@ -125,8 +134,10 @@ def render_deck(nb: Any, title: str, lang: str, exporter: Any, source: str) -> s
     """One deck's HTML; refuses to return a page that would load anything from another host."""
     nb = deck_notebook(nb)
     nb.metadata["title"] = title
-    resources = {"metadata": {"name": title},
-                 "cjm": {"assets": ASSETS_FOLDER, "footer": t("slides.footer", lang, title=title)}}
+    resources = {
+        "metadata": {"name": title},
+        "cjm": {"assets": ASSETS_FOLDER, "footer": t("slides.footer", lang, title=title)},
+    }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     page = strip_external(body)
     left = external_references(page)

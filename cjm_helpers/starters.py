@@ -34,7 +34,11 @@ def _header(path: Path) -> tuple[str, str]:
 def starter_file(name: str, lang: str = "en") -> Path:
     """The starter's file in ``lang`` when translated, else the English one."""
     translated = MAP_STARTERS_DIR / check_language(lang) / f"{name}{SUFFIX}"
-    return translated if lang != "en" and translated.is_file() else MAP_STARTERS_DIR / f"{name}{SUFFIX}"
+    return (
+        translated
+        if lang != "en" and translated.is_file()
+        else MAP_STARTERS_DIR / f"{name}{SUFFIX}"
+    )
 
 
 def starters(lang: str = "en") -> list[tuple[str, str]]:
@@ -64,8 +68,13 @@ class ListStarters(argparse.Action):
         kwargs.setdefault("help", "list the templates with one line each, then stop")
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: Any, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
         lang = getattr(namespace, "lang", None) or "en"
         try:
             text = format_starters(lang)

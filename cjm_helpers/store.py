@@ -120,8 +120,9 @@ def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), durable)
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, durable: bool = True,
-                       failed: str = SAVE_FAILED) -> Path:
+def atomic_write_bytes(
+    path: str | os.PathLike[str], data: bytes, durable: bool = True, failed: str = SAVE_FAILED
+) -> Path:
     """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``.
 
     Every file the suite writes goes through here, so none is ever half written.
@@ -202,7 +203,9 @@ def check_history_dir(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise SaveFailed(t("files.history.unreadable", path=str(folder), reason=exc.strerror or exc)) from None
+        raise SaveFailed(
+            t("files.history.unreadable", path=str(folder), reason=exc.strerror or exc)
+        ) from None
     if stat.S_ISLNK(info.st_mode):
         raise SaveFailed(t("files.history.symlink", path=str(folder), project=str(path)))
     if not stat.S_ISDIR(info.st_mode):
@@ -223,7 +226,9 @@ def _record_history(path: Path, text: str) -> None:
             target = folder / f"{stamp}-{n}.yaml"
             n += 1
         atomic_write_text(target, text, durable=False)
-        ours = sorted(p for p in folder.glob("*.yaml") if _VERSION_NAME.match(p.name) and not p.is_symlink())
+        ours = sorted(
+            p for p in folder.glob("*.yaml") if _VERSION_NAME.match(p.name) and not p.is_symlink()
+        )
         for old in ours[:-HISTORY_KEEP]:
             old.unlink(missing_ok=True)
     except (OSError, SaveFailed):
@@ -301,10 +306,18 @@ class _locked:
         try:
             self.lock.acquire()
         except Timeout:
-            raise SaveFailed(t("errors.store.locked", path=self.path, seconds=f"{LOCK_TIMEOUT_S:.0f}")) from None
+            raise SaveFailed(
+                t("errors.store.locked", path=self.path, seconds=f"{LOCK_TIMEOUT_S:.0f}")
+            ) from None
         except OSError as exc:
-            raise SaveFailed(t("errors.store.cannot_save", path=self.path, folder=self.path.parent,
-                               reason=exc.strerror or exc)) from None
+            raise SaveFailed(
+                t(
+                    "errors.store.cannot_save",
+                    path=self.path,
+                    folder=self.path.parent,
+                    reason=exc.strerror or exc,
+                )
+            ) from None
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()
@@ -334,7 +347,9 @@ class ProjectStore:
 
     def loaded(self) -> Project | None:
         """The project as this store last loaded or saved it (the base a save merges against)."""
-        return None if self._base_text is None else project_from_text(self._base_text, str(self.path))
+        return (
+            None if self._base_text is None else project_from_text(self._base_text, str(self.path))
+        )
 
     def save(self, project: Project) -> Project:
         """Save, merging with concurrent saves; return the project as now on disk."""
@@ -358,7 +373,9 @@ class ProjectStore:
         try:
             result = validate_project(merged, source)
         except ProjectInvalid as exc:
-            raise SaveConflict(source, [t("errors.store.merged_problem", problem=p) for p in exc.problems]) from None
+            raise SaveConflict(
+                source, [t("errors.store.merged_problem", problem=p) for p in exc.problems]
+            ) from None
         return result, project_to_yaml(result)
 
     def versions(self) -> list[Version]:

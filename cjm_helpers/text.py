@@ -15,8 +15,20 @@ from pathlib import PurePath
 
 __all__ = ["ID_BODY", "ID_PATTERN", "esc", "fold", "slug", "step_number", "unique_id"]
 
-_UNDECOMPOSED = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i",
-                               "ħ": "h", "þ": "th", "ð": "d"})
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ł": "l",
+        "đ": "d",
+        "ø": "o",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ı": "i",
+        "ħ": "h",
+        "þ": "th",
+        "ð": "d",
+    }
+)
 """Lower-case letters Unicode does not split into a base letter and an accent (``ł`` is not ``l`` + mark)."""
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 

@@ -44,8 +44,12 @@ class _Shown:
         return text if len(text) <= 80 else text[:77] + "..."
 
 
-_BOUNDS = {"greater_than_equal": ("ge", "at_least"), "less_than_equal": ("le", "at_most"),
-           "greater_than": ("gt", "more_than"), "less_than": ("lt", "less_than")}
+_BOUNDS = {
+    "greater_than_equal": ("ge", "at_least"),
+    "less_than_equal": ("le", "at_most"),
+    "greater_than": ("gt", "more_than"),
+    "less_than": ("lt", "less_than"),
+}
 _SHAPES = {"list_type": "shape_list", "dict_type": "shape_mapping"}
 
 

@@ -17,7 +17,9 @@ from .i18n import format_date, format_number, t
 from .model import RESOURCE_KINDS, Project
 from .text import esc
 
-rcParams["text.parse_math"] = False  # a '$' in user text (a channel, a title) is drawn as typed, never as mathtext
+rcParams["text.parse_math"] = (
+    False  # a '$' in user text (a channel, a title) is drawn as typed, never as mathtext
+)
 
 # --- small HTML pieces ---------------------------------------------------------------
 
@@ -66,13 +68,21 @@ def objective_card_html(project: Project, lang: str = "en") -> str:
         _row(t("views.objective.scope", lang), esc(o.scope or "—")),
         _row(t("views.objective.experience", lang), esc(o.experience or "—")),
         _row(t("views.objective.metrics", lang), _items(o.success_metrics)),
-        _row(t("views.objective.team", lang),
-             _items(f"{m.name} — {m.role} ({m.department})" if m.department else f"{m.name} — {m.role}"
-                    for m in o.team)),
-        _row(t("views.objective.sources", lang),
-             _items(f"{t(f'views.source_kind.{s.kind}', lang)}: {s.name}" for s in o.data_sources)),
-        _row(t("views.objective.review", lang),
-             esc(f"{t(f'views.cadence.{o.review_cadence}', lang)} · {review}")),
+        _row(
+            t("views.objective.team", lang),
+            _items(
+                f"{m.name} — {m.role} ({m.department})" if m.department else f"{m.name} — {m.role}"
+                for m in o.team
+            ),
+        ),
+        _row(
+            t("views.objective.sources", lang),
+            _items(f"{t(f'views.source_kind.{s.kind}', lang)}: {s.name}" for s in o.data_sources),
+        ),
+        _row(
+            t("views.objective.review", lang),
+            esc(f"{t(f'views.cadence.{o.review_cadence}', lang)} · {review}"),
+        ),
     ]
     return CARD_CSS + "<div class='cjm-cards'>" + _card(project.name, rows) + "</div>"
 
@@ -85,8 +95,14 @@ def persona_cards_html(project: Project, lang: str = "en") -> str:
     cards = []
     for p in project.personas:
         d = p.demographics
-        who = ", ".join(v for v in (d.age_band, d.occupation, d.location, d.family_status, d.income_band) if v)
-        share = format_number(p.share_of_customers * 100, lang, 0) + " %" if p.share_of_customers is not None else "—"
+        who = ", ".join(
+            v for v in (d.age_band, d.occupation, d.location, d.family_status, d.income_band) if v
+        )
+        share = (
+            format_number(p.share_of_customers * 100, lang, 0) + " %"
+            if p.share_of_customers is not None
+            else "—"
+        )
         rows = [
             _row(t("views.persona.who", lang), esc(who or "—")),
             _row(t("views.persona.share", lang), esc(share)),
@@ -116,18 +132,22 @@ def scoring_matrix(project: Project, lang: str = "en") -> pd.DataFrame:
     rows = []
     for p in project.personas:
         tp = scores.get(p.id)
-        rows.append({
-            t("views.score.persona", lang): p.name,
-            t("views.score.share", lang): tp.share_score if tp else None,
-            t("views.score.value", lang): tp.value_score if tp else None,
-            t("views.score.fit", lang): tp.strategic_fit if tp else None,
-            t("views.score.total", lang): tp.total if tp else None,
-            t("views.score.primary", lang): "★" if tp and tp.primary else "",
-        })
+        rows.append(
+            {
+                t("views.score.persona", lang): p.name,
+                t("views.score.share", lang): tp.share_score if tp else None,
+                t("views.score.value", lang): tp.value_score if tp else None,
+                t("views.score.fit", lang): tp.strategic_fit if tp else None,
+                t("views.score.total", lang): tp.total if tp else None,
+                t("views.score.primary", lang): "★" if tp and tp.primary else "",
+            }
+        )
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    return frame.sort_values(t("views.score.total", lang), ascending=False, na_position="last").reset_index(drop=True)
+    return frame.sort_values(
+        t("views.score.total", lang), ascending=False, na_position="last"
+    ).reset_index(drop=True)
 
 
 def scoring_figure(project: Project, lang: str = "en") -> Figure:
@@ -143,8 +163,18 @@ def scoring_figure(project: Project, lang: str = "en") -> Figure:
         return fig
     cols = [t(f"views.score.{k}", lang) for k in ("share", "value", "fit")]
     data = matrix.set_index(t("views.score.persona", lang))[cols].astype(float)
-    sns.heatmap(data, annot=True, fmt=".0f", vmin=1, vmax=5, cmap="crest", cbar=False, ax=ax,
-                linewidths=1, linecolor="white")
+    sns.heatmap(
+        data,
+        annot=True,
+        fmt=".0f",
+        vmin=1,
+        vmax=5,
+        cmap="crest",
+        cbar=False,
+        ax=ax,
+        linewidths=1,
+        linecolor="white",
+    )
     ax.set_ylabel("")
     ax.set_title(t("views.score.title", lang))
     fig.tight_layout()
@@ -158,8 +188,10 @@ def touchpoint_inventory(project: Project, lang: str = "en") -> pd.DataFrame:
     """Count of touchpoints per stage (rows, in journey order) and channel (columns)."""
     stages = [s.name for s in project.stages]
     by_id = {s.id: s.name for s in project.stages}
-    records = [(by_id.get(tp.stage, tp.stage), tp.channel or t("views.inventory.no_channel", lang))
-               for tp in project.touchpoints]
+    records = [
+        (by_id.get(tp.stage, tp.stage), tp.channel or t("views.inventory.no_channel", lang))
+        for tp in project.touchpoints
+    ]
     frame = pd.DataFrame(records, columns=["stage", "channel"])
     table = pd.crosstab(frame["stage"], frame["channel"]) if records else pd.DataFrame()
     table = table.reindex(stages, fill_value=0) if not table.empty else pd.DataFrame(index=stages)
@@ -185,7 +217,9 @@ def inventory_figure(project: Project, lang: str = "en") -> Figure:
         ax.text(0.5, 0.5, t("views.inventory.none", lang), ha="center", va="center")
         ax.set_axis_off()
         return fig
-    sns.heatmap(table, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, linewidths=1, linecolor="white")
+    sns.heatmap(
+        table, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, linewidths=1, linecolor="white"
+    )
     ax.set_title(t("views.inventory.title", lang))
     ax.tick_params(axis="x", rotation=30)
     fig.tight_layout()
@@ -198,14 +232,17 @@ def inventory_figure(project: Project, lang: str = "en") -> Figure:
 def resource_table(project: Project, lang: str = "en") -> pd.DataFrame:
     """Resources per touchpoint and department, with what is had and what is needed."""
     names = {tp.id: tp.name for tp in project.touchpoints}
-    rows = [{
-        t("views.resource.touchpoint", lang): names.get(r.touchpoint or "", "—"),
-        t("views.resource.department", lang): r.department or "—",
-        t("views.resource.kind", lang): t(f"views.resource_kind.{r.kind}", lang),
-        t("views.resource.description", lang): r.description,
-        t("views.resource.status", lang): t(f"views.resource_status.{r.status}", lang),
-        t("views.resource.owner", lang): r.owner or "—",
-    } for r in project.resources]
+    rows = [
+        {
+            t("views.resource.touchpoint", lang): names.get(r.touchpoint or "", "—"),
+            t("views.resource.department", lang): r.department or "—",
+            t("views.resource.kind", lang): t(f"views.resource_kind.{r.kind}", lang),
+            t("views.resource.description", lang): r.description,
+            t("views.resource.status", lang): t(f"views.resource_status.{r.status}", lang),
+            t("views.resource.owner", lang): r.owner or "—",
+        }
+        for r in project.resources
+    ]
     return pd.DataFrame(rows)
 
 
@@ -219,7 +256,9 @@ def resource_gaps(project: Project, lang: str = "en") -> pd.DataFrame:
         current = row.get(r.kind)
         row[r.kind] = "need" if "need" in (current, r.status) else "have"
     frame = pd.DataFrame.from_dict(cells, orient="index").reindex(columns=kinds)
-    frame = frame.map(lambda v: t(f"views.resource_status.{v}", lang) if isinstance(v, str) else "—")
+    frame = frame.map(
+        lambda v: t(f"views.resource_status.{v}", lang) if isinstance(v, str) else "—"
+    )
     frame.columns = [t(f"views.resource_kind.{k}", lang) for k in kinds]
     frame.index.name = t("views.resource.touchpoint", lang)
     return frame
@@ -232,15 +271,18 @@ def walkthrough_table(project: Project, lang: str = "en") -> pd.DataFrame:
     """The walkthrough log in time order, with stage and touchpoint names."""
     stages = {s.id: s.name for s in project.stages}
     names = {tp.id: tp.name for tp in project.touchpoints}
-    rows = [{
-        t("views.walk.when", lang): w.when.strftime("%Y-%m-%d %H:%M"),
-        t("views.walk.stage", lang): stages.get(w.stage, w.stage),
-        t("views.walk.touchpoint", lang): names.get(w.touchpoint or "", "—"),
-        t("views.walk.action", lang): w.action,
-        t("views.walk.friction", lang): w.friction or "—",
-        t("views.walk.minutes", lang): w.minutes,
-        t("views.walk.emotion", lang): w.emotion,
-    } for w in sorted(project.walkthrough, key=lambda w: w.when)]
+    rows = [
+        {
+            t("views.walk.when", lang): w.when.strftime("%Y-%m-%d %H:%M"),
+            t("views.walk.stage", lang): stages.get(w.stage, w.stage),
+            t("views.walk.touchpoint", lang): names.get(w.touchpoint or "", "—"),
+            t("views.walk.action", lang): w.action,
+            t("views.walk.friction", lang): w.friction or "—",
+            t("views.walk.minutes", lang): w.minutes,
+            t("views.walk.emotion", lang): w.emotion,
+        }
+        for w in sorted(project.walkthrough, key=lambda w: w.when)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -254,12 +296,15 @@ def walkthrough_by_stage(project: Project, lang: str = "en") -> pd.DataFrame:
         row["minutes"] += w.minutes
         row["friction"] += bool(w.friction)
         row["emotions"].append(w.emotion)
-    out = [{
-        t("views.walk.stage", lang): stages.get(stage, stage),
-        t("views.walk.minutes", lang): round(r["minutes"], 1),
-        t("views.walk.friction_steps", lang): r["friction"],
-        t("views.walk.mean_emotion", lang): round(sum(r["emotions"]) / len(r["emotions"]), 2),
-    } for stage, r in sorted(rows.items(), key=lambda kv: order.get(kv[0], 99))]
+    out = [
+        {
+            t("views.walk.stage", lang): stages.get(stage, stage),
+            t("views.walk.minutes", lang): round(r["minutes"], 1),
+            t("views.walk.friction_steps", lang): r["friction"],
+            t("views.walk.mean_emotion", lang): round(sum(r["emotions"]) / len(r["emotions"]), 2),
+        }
+        for stage, r in sorted(rows.items(), key=lambda kv: order.get(kv[0], 99))
+    ]
     return pd.DataFrame(out)
 
 
@@ -271,17 +316,21 @@ def action_plan(project: Project, lang: str = "en") -> pd.DataFrame:
     rows = []
     for o in sorted(project.opportunities, key=lambda o: o.rice, reverse=True):
         actions = [a for a in project.actions if a.opportunity == o.id]
-        rows.append({
-            t("views.plan.opportunity", lang): o.title,
-            t("views.plan.rice", lang): round(o.rice, 1),
-            t("views.plan.impact", lang): o.impact,
-            t("views.plan.effort", lang): o.effort,
-            t("views.plan.owner", lang): o.owner or "—",
-            t("views.plan.status", lang): t(f"views.status.{o.status}", lang),
-            t("views.plan.due", lang): format_date(o.due, lang) if o.due else "—",
-            t("views.plan.actions", lang): "; ".join(
-                f"{a.title} ({t(f'views.status.{a.status}', lang)})" for a in actions) or "—",
-        })
+        rows.append(
+            {
+                t("views.plan.opportunity", lang): o.title,
+                t("views.plan.rice", lang): round(o.rice, 1),
+                t("views.plan.impact", lang): o.impact,
+                t("views.plan.effort", lang): o.effort,
+                t("views.plan.owner", lang): o.owner or "—",
+                t("views.plan.status", lang): t(f"views.status.{o.status}", lang),
+                t("views.plan.due", lang): format_date(o.due, lang) if o.due else "—",
+                t("views.plan.actions", lang): "; ".join(
+                    f"{a.title} ({t(f'views.status.{a.status}', lang)})" for a in actions
+                )
+                or "—",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -291,18 +340,44 @@ def impact_effort_figure(project: Project, lang: str = "en") -> Figure:
     ax = fig.subplots()
     ax.axhline(3, color="#9aa7b4", lw=1, ls="--")
     ax.axvline(3, color="#9aa7b4", lw=1, ls="--")
-    for x, y, key in ((1.6, 4.8, "quick_wins"), (4.4, 4.8, "big_bets"), (1.6, 1.2, "fill_ins"),
-                      (4.4, 1.2, "money_pits")):
-        ax.text(x, y, t(f"views.matrix.{key}", lang), ha="center", va="center", color="#6b7b8b", fontsize=10)
+    for x, y, key in (
+        (1.6, 4.8, "quick_wins"),
+        (4.4, 4.8, "big_bets"),
+        (1.6, 1.2, "fill_ins"),
+        (4.4, 1.2, "money_pits"),
+    ):
+        ax.text(
+            x,
+            y,
+            t(f"views.matrix.{key}", lang),
+            ha="center",
+            va="center",
+            color="#6b7b8b",
+            fontsize=10,
+        )
     max_reach = max((o.reach for o in project.opportunities), default=0) or 1
     for n, o in enumerate(project.opportunities):
         jitter = ((n % 3) - 1) * 0.08
-        ax.scatter(o.effort + jitter, o.impact + jitter, s=120 + 900 * o.reach / max_reach, alpha=0.55,
-                   color="#2a7ab0" if o.status not in ("done", "dropped") else "#9aa7b4", edgecolor="white")
+        ax.scatter(
+            o.effort + jitter,
+            o.impact + jitter,
+            s=120 + 900 * o.reach / max_reach,
+            alpha=0.55,
+            color="#2a7ab0" if o.status not in ("done", "dropped") else "#9aa7b4",
+            edgecolor="white",
+        )
         label = o.title if len(o.title) <= 38 else o.title[:36] + "…"
-        right_edge = o.effort + jitter > 3.5  # labels there sit centred below, so they stay inside the axes
-        ax.annotate(label, (o.effort + jitter, o.impact + jitter), xytext=(0, -22) if right_edge else (8, 6),
-                    textcoords="offset points", fontsize=8.5, ha="center" if right_edge else "left")
+        right_edge = (
+            o.effort + jitter > 3.5
+        )  # labels there sit centred below, so they stay inside the axes
+        ax.annotate(
+            label,
+            (o.effort + jitter, o.impact + jitter),
+            xytext=(0, -22) if right_edge else (8, 6),
+            textcoords="offset points",
+            fontsize=8.5,
+            ha="center" if right_edge else "left",
+        )
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0.5, 5.5)
     ax.set_xlabel(t("views.matrix.effort", lang))
@@ -319,23 +394,37 @@ def kpi_table(project: Project, lang: str = "en") -> pd.DataFrame:
         gap = None
         if k.target is not None and k.current is not None:
             gap = round(k.target - k.current, 2)
-        rows.append({
-            t("views.kpi.name", lang): k.name,
-            t("views.kpi.unit", lang): k.unit,
-            t("views.kpi.baseline", lang): k.baseline,
-            t("views.kpi.current", lang): k.current,
-            t("views.kpi.target", lang): k.target,
-            t("views.kpi.gap", lang): gap,
-            t("views.kpi.source", lang): k.source or "—",
-        })
+        rows.append(
+            {
+                t("views.kpi.name", lang): k.name,
+                t("views.kpi.unit", lang): k.unit,
+                t("views.kpi.baseline", lang): k.baseline,
+                t("views.kpi.current", lang): k.current,
+                t("views.kpi.target", lang): k.target,
+                t("views.kpi.gap", lang): gap,
+                t("views.kpi.source", lang): k.source or "—",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def project_overview(project: Project, lang: str = "en") -> pd.DataFrame:
     """How much each part of the project holds: a quick map of what is filled in."""
-    parts = ["personas", "target_personas", "stages", "touchpoints", "journeys", "resources",
-             "walkthrough", "kpis", "opportunities", "actions"]
-    return pd.DataFrame({
-        t("views.overview.part", lang): [t(f"views.overview.{p}", lang) for p in parts],
-        t("views.overview.count", lang): [len(getattr(project, p)) for p in parts],
-    })
+    parts = [
+        "personas",
+        "target_personas",
+        "stages",
+        "touchpoints",
+        "journeys",
+        "resources",
+        "walkthrough",
+        "kpis",
+        "opportunities",
+        "actions",
+    ]
+    return pd.DataFrame(
+        {
+            t("views.overview.part", lang): [t(f"views.overview.{p}", lang) for p in parts],
+            t("views.overview.count", lang): [len(getattr(project, p)) for p in parts],
+        }
+    )

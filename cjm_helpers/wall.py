@@ -34,9 +34,9 @@ def _reload_script(nonce: str, version: str) -> str:
         f'<script nonce="{esc(nonce)}">(function(){{'
         f'var shown="{esc(version)}";var token=new URLSearchParams(location.search).get("token")||"";'
         'function look(){fetch("version?token="+encodeURIComponent(token),{cache:"no-store"})'
-        '.then(function(r){return r.ok?r.text():shown;})'
-        '.then(function(v){if(v!==shown){location.reload();}})'
-        '.catch(function(){});}'
+        ".then(function(r){return r.ok?r.text():shown;})"
+        ".then(function(v){if(v!==shown){location.reload();}})"
+        ".catch(function(){});}"
         f"setInterval(look,{POLL_SECONDS * 1000});}})();</script>"
     )
 
@@ -53,7 +53,9 @@ def wall_page(path: Path, journey_id: str | None, lang: str, nonce: str) -> str:
         body = JourneyMap(project, journey_id, lang).html()
         title = t("wall.title", lang, project=project.name)
     except CJMError as exc:
-        body = f'<p class="cjm-wall-problem">{esc(t("wall.unreadable", lang, problem=str(exc)))}</p>'
+        body = (
+            f'<p class="cjm-wall-problem">{esc(t("wall.unreadable", lang, problem=str(exc)))}</p>'
+        )
         title = t("wall.title", lang, project=path.name)
     footer = f'<p class="cjm-wall-note">{esc(t("wall.note", lang, seconds=POLL_SECONDS))}</p>'
     return wrap_document(body + footer + _reload_script(nonce, version), title, lang)
@@ -61,5 +63,7 @@ def wall_page(path: Path, journey_id: str | None, lang: str, nonce: str) -> str:
 
 def content_security_policy(nonce: str) -> str:
     """Only the page's own reload script runs; it may talk only to the server it came from."""
-    return (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-            f"script-src 'nonce-{nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'")
+    return (
+        f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src 'nonce-{nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'"
+    )

@@ -75,12 +75,16 @@ class StepPanel:
             self.show_results()
 
 
-def workshop_app(project_file: str, lang: str = "en",
-                 panel: Callable[[int, str, str], Any] = StepPanel) -> widgets.Widget:
+def workshop_app(
+    project_file: str, lang: str = "en", panel: Callable[[int, str, str], Any] = StepPanel
+) -> widgets.Widget:
     """The whole workshop page; a step's panel is built the first time it is opened."""
     check_language(lang)
-    nav = widgets.ToggleButtons(options=[(step_label(n, lang), n) for n in STEPS], value=STEPS[0],
-                                style={"button_width": "auto"})
+    nav = widgets.ToggleButtons(
+        options=[(step_label(n, lang), n) for n in STEPS],
+        value=STEPS[0],
+        style={"button_width": "auto"},
+    )
     nav.add_class("cjm-workshop-nav")
     body = widgets.Box(layout=widgets.Layout(width="100%"))
     built: dict[int, Any] = {}
@@ -94,7 +98,9 @@ def workshop_app(project_file: str, lang: str = "en",
 
     nav.observe(lambda change: open_step(change["new"]), names="value")
     open_step(STEPS[0])
-    intro = widgets.HTML(f"<h1>{esc(t('workshop.title', lang))}</h1><p>{esc(t('workshop.intro', lang))}</p>")
+    intro = widgets.HTML(
+        f"<h1>{esc(t('workshop.title', lang))}</h1><p>{esc(t('workshop.intro', lang))}</p>"
+    )
     app = widgets.VBox([intro, nav, body])
     app.add_class("cjm-workshop")
     return app

@@ -43,7 +43,9 @@ class YamlError(ValueError):
     """The text is not YAML we accept; the message says where and why."""
 
 
-_TYPED_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "binary", "timestamp"))
+_TYPED_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "binary", "timestamp")
+)
 _TAG_RESOLVER = yaml.resolver.Resolver()
 
 
@@ -84,8 +86,10 @@ def _check_nodes(root: yaml.Node) -> None:
                 stack.append((value_node, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, depth + 1) for item in node.value)
-        elif isinstance(node, yaml.ScalarNode) and node.tag in _TYPED_TAGS and (
-            node.tag != _TAG_RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
+        elif (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag in _TYPED_TAGS
+            and (node.tag != _TAG_RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False)))
         ):  # "!!int ''" or "!!float abc": a typed tag on a value of another type
             mark = node.start_mark
             raise YamlError(
@@ -97,7 +101,9 @@ def _check_nodes(root: yaml.Node) -> None:
 def parse_yaml(text: str) -> Any:
     """Parse one YAML document safely; raise YamlError naming the line on any problem."""
     if len(text) > MAX_YAML_BYTES:
-        raise YamlError(f"the file is larger than {MAX_YAML_BYTES // 2**20} MiB; it cannot be a project")
+        raise YamlError(
+            f"the file is larger than {MAX_YAML_BYTES // 2**20} MiB; it cannot be a project"
+        )
     loader = _DateSafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -125,9 +131,7 @@ def parse_yaml(text: str) -> Any:
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.resolver.Resolver()
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
-_NEEDS_ESCAPE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"
-)
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _UNSAFE_IN_PLAIN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|: |\\s#|:$")
 
 
@@ -182,7 +186,9 @@ def _quoted(value: str) -> str:
 def _flow(value: Any, nested: bool = False) -> str:
     """A value on one line; inside brackets every string is quoted (flow rules are stricter)."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_quoted(str(k))}: {_flow(v, True)}" for k, v in value.items()) + "}"
+        return (
+            "{" + ", ".join(f"{_quoted(str(k))}: {_flow(v, True)}" for k, v in value.items()) + "}"
+        )
     if isinstance(value, list):
         return "[" + ", ".join(_flow(v, True) for v in value) + "]"
     if nested and isinstance(value, str):
@@ -190,7 +196,9 @@ def _flow(value: Any, nested: bool = False) -> str:
     return _scalar(value)
 
 
-def _emit_mapping(data: dict[str, Any], indent: str, out: list[str], first_prefix: str | None = None) -> None:
+def _emit_mapping(
+    data: dict[str, Any], indent: str, out: list[str], first_prefix: str | None = None
+) -> None:
     for n, (key, value) in enumerate(data.items()):
         lead = first_prefix if (n == 0 and first_prefix is not None) else indent
         head = f"{lead}{_string(str(key))}:"

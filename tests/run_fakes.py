@@ -29,8 +29,12 @@ def fake_notebook(folder: Path, name: str, title: str, body: list[str]) -> Path:
         new_code_cell("import json, pathlib  # SETUP-CELL", metadata={"tags": ["cjm-setup"]}),
         *[new_code_cell(source) for source in body],
     ]
-    nb = new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
     path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path

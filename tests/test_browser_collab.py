@@ -27,15 +27,25 @@ def test_two_people_on_one_notebook_see_each_others_edit(tmp_path: Path) -> None
 
     root = tmp_path / "notebooks"
     root.mkdir()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Workshop notes"),
-                                         nbformat.v4.new_code_cell("")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Workshop notes"), nbformat.v4.new_code_cell("")]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, root / "shared.ipynb")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     words = "peluang = 'antrean di konter'"
 
-    with lab_server(root, tmp_path / "jupyter", collaborate=True) as server, sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with (
+        lab_server(root, tmp_path / "jupyter", collaborate=True) as server,
+        sync_playwright() as pw,
+    ):
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             pages = []
             for name in ("ana", "budi"):

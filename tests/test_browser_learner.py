@@ -20,7 +20,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "ci-artifacts" / "browser"
 
 pytestmark = pytest.mark.browser
 
-TINY_FORM = '''\
+TINY_FORM = """\
 import json, os, pathlib
 import ipywidgets as widgets
 
@@ -38,14 +38,18 @@ save.on_click(on_save)
 form = widgets.VBox([name, save, status])
 form.add_class("cjm-form-step1")
 form
-'''
+"""
 
 
 def tiny_notebook(folder: Path) -> Path:
     """A one-form notebook bound to a JSON file: proves the harness without the suite's forms."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Tiny form"), nbformat.v4.new_code_cell(TINY_FORM)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = folder / "tiny_form.ipynb"
     nbformat.write(nb, path)
     return path
@@ -59,8 +63,10 @@ def test_tiny_form_survives_a_kernel_restart(tmp_path: Path) -> None:
     shots = ARTIFACTS / "tiny-form"
     shutil.rmtree(shots, ignore_errors=True)
 
-    with lab_server(root, tmp_path / "jupyter", {"CJM_TINY_FORM_FILE": str(store)}) as server, \
-            chromium_page(tmp_path / "profile") as page:
+    with (
+        lab_server(root, tmp_path / "jupyter", {"CJM_TINY_FORM_FILE": str(store)}) as server,
+        chromium_page(tmp_path / "profile") as page,
+    ):
         learner = Learner(page, server, shots)
         learner.open_notebook("tiny_form.ipynb")
         learner.run_all()
@@ -91,10 +97,22 @@ def test_tiny_form_survives_a_kernel_restart(tmp_path: Path) -> None:
 
 STEPS = [
     # notebook, form class, field control (CSS class of the widget), selector inside it, value, path on disk
-    ("01_set_objectives.ipynb", "cjm-form-step1", "cjm-field-objectives-business-question", "textarea",
-     "Apa yang membuat pelanggan memesan lagi tiap minggu? <b>& Co.</b>", ("objectives", "business_question")),
-    ("02_profile_personas.ipynb", "cjm-form-step2", "cjm-field-personas-quote", "input",
-     "Kalau antre di konter lebih dari 5 menit, saya batal pesan.", ("personas", 0, "quote")),
+    (
+        "01_set_objectives.ipynb",
+        "cjm-form-step1",
+        "cjm-field-objectives-business-question",
+        "textarea",
+        "Apa yang membuat pelanggan memesan lagi tiap minggu? <b>& Co.</b>",
+        ("objectives", "business_question"),
+    ),
+    (
+        "02_profile_personas.ipynb",
+        "cjm-form-step2",
+        "cjm-field-personas-quote",
+        "input",
+        "Kalau antre di konter lebih dari 5 menit, saya batal pesan.",
+        ("personas", 0, "quote"),
+    ),
 ]
 
 
@@ -125,8 +143,10 @@ def test_learner_fills_steps_1_and_2_and_finds_them_after_a_restart(tmp_path: Pa
     shots = ARTIFACTS / "steps-1-2"
     shutil.rmtree(shots, ignore_errors=True)
 
-    with lab_server(root, tmp_path / "jupyter", {"CJM_PROJECT": str(project_file)}) as server, \
-            chromium_page(tmp_path / "profile") as page:
+    with (
+        lab_server(root, tmp_path / "jupyter", {"CJM_PROJECT": str(project_file)}) as server,
+        chromium_page(tmp_path / "profile") as page,
+    ):
         learner = Learner(page, server, shots)
         with learner.shot_on_failure():
             walk_steps(learner, page, project_file)
@@ -150,7 +170,9 @@ def walk_steps(learner: Learner, page: object, project_file: Path) -> None:
 
         page.locator(selector).first.fill(value)
         page.locator(f".{form_class} .cjm-form-save").first.click()
-        page.locator(f".{form_class} .cjm-form-status", has_text="Saved to").first.wait_for(state="visible")
+        page.locator(f".{form_class} .cjm-form-status", has_text="Saved to").first.wait_for(
+            state="visible"
+        )
         page.locator(selector).first.scroll_into_view_if_needed()
         learner.screenshot(f"{step}-saved")
         assert on_disk(project_file, path) == value
@@ -160,7 +182,8 @@ def walk_steps(learner: Learner, page: object, project_file: Path) -> None:
         page.locator(selector).first.wait_for(state="visible")
         page.wait_for_function(
             "([sel, want]) => document.querySelector(sel)?.value === want",
-            arg=[selector, value], timeout=60_000,
+            arg=[selector, value],
+            timeout=60_000,
         )
         page.locator(selector).first.scroll_into_view_if_needed()
         learner.screenshot(f"{step}-after-restart")

@@ -25,7 +25,9 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield chromium
         finally:
@@ -51,8 +53,12 @@ def save(page: object, form: str) -> str:
     before = page.locator(selector).first.inner_text()
     page.locator(f".{form} .cjm-form-save").first.click()
     try:
-        page.wait_for_function("([s, old]) => { const t = (document.querySelector(s)?.textContent || '').trim();"
-                               " return t.length > 0 && t !== old.trim(); }", arg=[selector, before], timeout=30_000)
+        page.wait_for_function(
+            "([s, old]) => { const t = (document.querySelector(s)?.textContent || '').trim();"
+            " return t.length > 0 && t !== old.trim(); }",
+            arg=[selector, before],
+            timeout=30_000,
+        )
     except Exception:  # the same message as before (a second save of the same kind)
         pass
     return page.locator(selector).first.inner_text()
@@ -81,7 +87,9 @@ def test_a_persona_saved_in_the_app_is_there_after_a_reload(tmp_path: Path) -> N
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with workshop_server(project, tmp_path / "server.log") as server, browser() as chromium:
         cmdlines = [p.read_bytes() for p in Path("/proc").glob("[0-9]*/cmdline") if p.exists()]
-        assert not any(server.token.encode() in line for line in cmdlines), "the token is on a command line"
+        assert not any(server.token.encode() in line for line in cmdlines), (
+            "the token is on a command line"
+        )
 
         page = open_app(chromium, server)
         assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor, .cm-editor").count() == 0
@@ -123,10 +131,14 @@ def test_two_people_at_once_keep_both_edits_and_see_a_conflict(tmp_path: Path) -
         assert budi.locator(QUESTION).first.input_value() == question
         ana.locator(QUESTION).first.fill(question + " (Ana)")
         assert "Saved to" in save(ana, "cjm-form-step1")
-        assert eventually(lambda: on_disk(project)["objectives"]["business_question"] == question + " (Ana)")
+        assert eventually(
+            lambda: on_disk(project)["objectives"]["business_question"] == question + " (Ana)"
+        )
         budi.locator(QUESTION).first.fill(question + " (Budi)")
         status = save(budi, "cjm-form-step1")
         budi.screenshot(path=str(ARTIFACTS / "03-conflict.png"))
         assert "Saved to" not in status
-        assert budi.locator(QUESTION).first.input_value() == question + " (Budi)", "Budi's text stays in the form"
+        assert budi.locator(QUESTION).first.input_value() == question + " (Budi)", (
+            "Budi's text stays in the form"
+        )
         assert on_disk(project)["objectives"]["business_question"] == question + " (Ana)"

@@ -28,9 +28,16 @@ def test_sample_project_fails_only_the_known_gaps(sample_project: Project) -> No
 @pytest.mark.parametrize(
     ("edit", "step", "code"),
     [
-        (lambda p: p.objectives.model_copy(update={"success_metrics": ["Happier customers"]}), 1,
-         "objective.measurable"),
-        (lambda p: p.objectives.model_copy(update={"business_question": "  "}), 1, "objective.question"),
+        (
+            lambda p: p.objectives.model_copy(update={"success_metrics": ["Happier customers"]}),
+            1,
+            "objective.measurable",
+        ),
+        (
+            lambda p: p.objectives.model_copy(update={"business_question": "  "}),
+            1,
+            "objective.question",
+        ),
         (lambda p: p.objectives.model_copy(update={"team": []}), 1, "objective.team"),
     ],
 )
@@ -41,7 +48,10 @@ def test_objective_rules(sample_project: Project, edit, step: int, code: str) ->
 
 
 def test_persona_without_goals_is_named(sample_project: Project) -> None:
-    personas = [sample_project.personas[0].model_copy(update={"goals": []}), *sample_project.personas[1:]]
+    personas = [
+        sample_project.personas[0].model_copy(update={"goals": []}),
+        *sample_project.personas[1:],
+    ]
     broken = sample_project.model_copy(update={"personas": personas})
     fails = [c for c in check_project(broken, step=2, today=TODAY) if not c.ok]
     assert [c.code for c in fails] == ["persona.goals"]
@@ -57,32 +67,50 @@ def test_stage_without_touchpoints(sample_project: Project) -> None:
     assert "Advocacy" in fails[0].message
 
 
-def test_pain_point_without_opportunity_and_opportunity_without_owner_or_kpi(sample_project: Project) -> None:
-    first = sample_project.opportunities[0].model_copy(update={"owner": "", "kpis": [], "pain_points": []})
-    broken = sample_project.model_copy(update={"opportunities": [first, *sample_project.opportunities[1:]]})
+def test_pain_point_without_opportunity_and_opportunity_without_owner_or_kpi(
+    sample_project: Project,
+) -> None:
+    first = sample_project.opportunities[0].model_copy(
+        update={"owner": "", "kpis": [], "pain_points": []}
+    )
+    broken = sample_project.model_copy(
+        update={"opportunities": [first, *sample_project.opportunities[1:]]}
+    )
     before = failed_codes(sample_project, 8)
     after = failed_codes(broken, 8)
     assert {"opportunity.owner", "opportunity.kpi"} <= after
     addressed_only_by_first = set(sample_project.opportunities[0].pain_points) - {
-        pp for o in sample_project.opportunities[1:] for pp in o.pain_points}
+        pp for o in sample_project.opportunities[1:] for pp in o.pain_points
+    }
     if addressed_only_by_first:
         assert "painpoint.opportunity" in after
     assert "opportunity.owner" not in before
 
 
 def test_review_date_missing_or_past(sample_project: Project) -> None:
-    none = sample_project.model_copy(update={"objectives": sample_project.objectives.model_copy(
-        update={"next_review": None})})
+    none = sample_project.model_copy(
+        update={"objectives": sample_project.objectives.model_copy(update={"next_review": None})}
+    )
     assert "review.missing" in failed_codes(none, 8)
     late = sample_project.objectives.next_review + dt.timedelta(days=1)
-    fails = [c for c in check_project(sample_project, step=8, today=late) if c.code == "review.date"]
+    fails = [
+        c for c in check_project(sample_project, step=8, today=late) if c.code == "review.date"
+    ]
     assert fails and not fails[0].ok
 
 
 def test_empty_project_fails_the_basics() -> None:
     codes = failed_codes(Project(name="Empty"))
-    assert {"objective.question", "objective.measurable", "persona.any", "journey.any",
-            "resource.any", "walkthrough.any", "stage.touchpoints", "review.missing"} <= codes
+    assert {
+        "objective.question",
+        "objective.measurable",
+        "persona.any",
+        "journey.any",
+        "resource.any",
+        "walkthrough.any",
+        "stage.touchpoints",
+        "review.missing",
+    } <= codes
 
 
 class _Text(HTMLParser):
@@ -100,8 +128,12 @@ class _Text(HTMLParser):
 
 @pytest.mark.parametrize("lang", ["en", "id", "pl"])
 def test_checklist_renders_escaped_in_every_language(sample_project: Project, lang: str) -> None:
-    hostile = sample_project.personas[0].model_copy(update={"name": "<script>alert(1)</script>", "goals": []})
-    project = sample_project.model_copy(update={"personas": [hostile, *sample_project.personas[1:]]})
+    hostile = sample_project.personas[0].model_copy(
+        update={"name": "<script>alert(1)</script>", "goals": []}
+    )
+    project = sample_project.model_copy(
+        update={"personas": [hostile, *sample_project.personas[1:]]}
+    )
     checklist = Checklist(check_project(project, step=2, lang=lang, today=TODAY), lang)
     parser = _Text()
     parser.feed(checklist._repr_html_())

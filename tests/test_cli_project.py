@@ -17,8 +17,12 @@ from cjm_helpers.yamlio import dump_yaml, parse_yaml
 
 
 def test_version_runs_as_installed_command() -> None:
-    out = subprocess.run([Path(sys.executable).with_name("cjm"), "--version"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [Path(sys.executable).with_name("cjm"), "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == f"cjm {__version__}"
 
 
@@ -45,7 +49,9 @@ def test_validate_reports_every_file(sample_copy: Path, tmp_path: Path, capsys) 
     assert "ok (" in out and f"{broken}: line 2" in out
 
 
-@pytest.mark.parametrize("template", ["current_state", "day_in_the_life", "future_state", "service_blueprint", "sample"])
+@pytest.mark.parametrize(
+    "template", ["current_state", "day_in_the_life", "future_state", "service_blueprint", "sample"]
+)
 def test_new_from_each_template(tmp_path: Path, template: str, capsys) -> None:
     assert template in starter_names()
     assert main(["new", str(tmp_path / "p"), "--template", template]) == 0

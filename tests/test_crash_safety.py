@@ -129,7 +129,9 @@ def test_sigkill_during_saves_leaves_old_or_new_file(tmp_path: Path) -> None:
         time.sleep(rng.uniform(0, 0.03))
         os.kill(pid, signal.SIGKILL)
         status, _ = outcome_of(pid, ready)
-        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, "the saver died on its own"
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
+            "the saver died on its own"
+        )
 
         assert path.read_text(encoding="utf-8") in texts
         load_project(path)
@@ -142,8 +144,10 @@ def test_sigkill_during_saves_leaves_old_or_new_file(tmp_path: Path) -> None:
         assert version.path.read_text(encoding="utf-8") in texts
     save_project(b if path.read_text(encoding="utf-8") == project_to_yaml(a) else a, path)
     assert temp_files(tmp_path) == [], "the next save removes what a killed save left"
-    record("crash-kills", {"kills": KILLS, "kills_leaving_temp_files": temps_seen,
-                           "seconds": round(elapsed, 1)})
+    record(
+        "crash-kills",
+        {"kills": KILLS, "kills_leaving_temp_files": temps_seen, "seconds": round(elapsed, 1)},
+    )
 
 
 def test_sigkill_of_a_fresh_python_process(tmp_path: Path) -> None:
@@ -163,8 +167,11 @@ def test_sigkill_of_a_fresh_python_process(tmp_path: Path) -> None:
         "    save_project((b, a)[i % 2], sys.argv[1]); i += 1\n"
     )
     for delay in (0.0, 0.013, 0.031):
-        proc = subprocess.Popen([sys.executable, "-c", script, str(path), str(b_file)],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script, str(path), str(b_file)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
@@ -192,6 +199,7 @@ def test_two_processes_saving_different_fields_are_merged(tmp_path: Path) -> Non
                 else:
                     project.objectives.scope = f"scope from B, round {i}"
                 project = store.save(project)
+
         return body
 
     children = [fork(editor("description")), fork(editor("scope"))]
@@ -222,13 +230,17 @@ def test_two_sessions_changing_the_same_field_conflict_and_keep_the_first(tmp_pa
     assert str(path) in message and "objectives.business_question" in message
     assert "Reload the project" in message
     assert path.read_bytes() == saved
-    assert theirs.objectives.business_question == "What makes the queue slow?", "typed value kept in memory"
+    assert theirs.objectives.business_question == "What makes the queue slow?", (
+        "typed value kept in memory"
+    )
 
 
 # --- the operating system refuses -----------------------------------------------------------
 
 
-def test_disk_full_during_save_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_during_save_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a, b = two_versions()
     path = tmp_path / "p.cjm.yaml"
     save_project(a, path)
@@ -304,9 +316,13 @@ def test_read_only_folder_gives_a_clear_error(tmp_path: Path) -> None:
         pid, ready = fork(body)
         wait_started(ready)
         _, outcome = outcome_of(pid, ready)
-        assert time.monotonic() - started < 5, "a read-only folder must fail at once, not wait for a lock"
+        assert time.monotonic() - started < 5, (
+            "a read-only folder must fail at once, not wait for a lock"
+        )
         assert str(path) in outcome, outcome
-        assert "Permission denied" in outcome and "choose a folder you can write to" in outcome.lower()
+        assert (
+            "Permission denied" in outcome and "choose a folder you can write to" in outcome.lower()
+        )
         assert path.read_bytes() == before
     finally:
         folder.chmod(0o755)

@@ -38,7 +38,9 @@ def test_personas_stages_and_journeys_added_and_removed(pair):
     diff = diff_projects(old, new, TODAY)
     assert kinds(diff) == ["persona_added", "stage_added", "journey_removed"]
     assert diff.changes[0].after == "Budi, the night-shift nurse"
-    assert diff.changes[2].before == old.journey("rina-future").name and diff.changes[2].after is None
+    assert (
+        diff.changes[2].before == old.journey("rina-future").name and diff.changes[2].after is None
+    )
 
 
 def test_touchpoints_removed_from_the_project_and_moved_on_a_journey(pair):
@@ -51,14 +53,18 @@ def test_touchpoints_removed_from_the_project_and_moved_on_a_journey(pair):
             cell.touchpoints = [x for x in cell.touchpoints if x != gone]
     new.resources = [r for r in new.resources if r.touchpoint != gone]
     new.walkthrough = [w for w in new.walkthrough if w.touchpoint != gone]
-    new.kpis = [k.model_copy(update={"touchpoint": None}) if k.touchpoint == gone else k for k in new.kpis]
+    new.kpis = [
+        k.model_copy(update={"touchpoint": None}) if k.touchpoint == gone else k for k in new.kpis
+    ]
     # and show the menu screen at purchase too
     new.journey("rina-current").stages["purchase"].touchpoints.append("tp-menu")
     diff = diff_projects(old, new, TODAY)
     assert kinds(diff).count("touchpoint_removed") == 1
     assert diff.of_kind("touchpoint_removed")[0].path == f"touchpoints.{gone}"
     moved = diff.of_kind("journey_touchpoint_added")
-    assert [(c.path, c.after) for c in moved] == [("journeys.rina-current.stages.purchase.touchpoints", "tp-menu")]
+    assert [(c.path, c.after) for c in moved] == [
+        ("journeys.rina-current.stages.purchase.touchpoints", "tp-menu")
+    ]
     # the removed touchpoint is reported once, not again for every journey that showed it
     assert not [c for c in diff.of_kind("journey_touchpoint_removed") if c.before == gone]
 
@@ -66,16 +72,18 @@ def test_touchpoints_removed_from_the_project_and_moved_on_a_journey(pair):
 def test_emotions_that_moved_say_which_way(pair):
     old, new = pair
     cells = new.journey("rina-current").stages
-    cells["purchase"].emotion = 0       # -2 -> 0
-    cells["advocacy"].emotion = -1      # +1 -> -1
-    cells["retention"].emotion = None   # 0 -> not recorded
+    cells["purchase"].emotion = 0  # -2 -> 0
+    cells["advocacy"].emotion = -1  # +1 -> -1
+    cells["retention"].emotion = None  # 0 -> not recorded
     diff = diff_projects(old, new, TODAY)
     moved = {c.path.split(".")[3]: c for c in diff.of_kind("emotion_moved")}
     assert set(moved) == {"purchase", "advocacy", "retention"}
     assert (moved["purchase"].before, moved["purchase"].after) == (-2, 0)
     assert "(better)" in moved["purchase"].message and "(worse)" in moved["advocacy"].message
     assert "no longer recorded" in moved["retention"].message
-    assert "(gorzej)" in moved["advocacy"].text("pl") and "Rekomendacja" in moved["advocacy"].text("pl")
+    assert "(gorzej)" in moved["advocacy"].text("pl") and "Rekomendacja" in moved["advocacy"].text(
+        "pl"
+    )
 
 
 def test_pain_points_resolved_and_new(pair):
@@ -84,11 +92,15 @@ def test_pain_points_resolved_and_new(pair):
     cell.pain_points = [p for p in cell.pain_points if p.id != "pp-promo-fails"]
     for o in new.opportunities:
         o.pain_points = [x for x in o.pain_points if x != "pp-promo-fails"]
-    cell.pain_points.append(cell.pain_points[0].model_copy(update={"id": "pp-new", "text": "Cups run out"}))
+    cell.pain_points.append(
+        cell.pain_points[0].model_copy(update={"id": "pp-new", "text": "Cups run out"})
+    )
     diff = diff_projects(old, new, TODAY)
     resolved = diff.of_kind("pain_point_resolved")
     assert [c.path.rsplit(".", 1)[1] for c in resolved] == ["pp-promo-fails"]
-    assert "Promo rules shown before checkout" in resolved[0].message  # the opportunity that addressed it
+    assert (
+        "Promo rules shown before checkout" in resolved[0].message
+    )  # the opportunity that addressed it
     assert [c.after for c in diff.of_kind("pain_point_added")] == ["Cups run out"]
 
 
@@ -111,8 +123,14 @@ def test_opportunity_status_and_kpi_drift(pair):
     assert "38 → 41" in drift["kpis.kpi-checkout-abandon.current"].message
     assert "further from the target" in drift["kpis.kpi-checkout-abandon.current"].message
     assert "38 → 41" in drift["kpis.kpi-checkout-abandon.current"].text("pl")
-    assert [c.after for c in diff.of_kind("opportunity_added", "kpi_added")] == ["Night menu", "NPS"]
-    assert [c.path for c in diff.of_kind("opportunity_added", "kpi_added")] == ["opportunities.opp-new", "kpis.kpi-nps"]
+    assert [c.after for c in diff.of_kind("opportunity_added", "kpi_added")] == [
+        "Night menu",
+        "NPS",
+    ]
+    assert [c.path for c in diff.of_kind("opportunity_added", "kpi_added")] == [
+        "opportunities.opp-new",
+        "kpis.kpi-nps",
+    ]
     assert diff.counts() == {"opportunities": 2, "kpis": 3}
 
 

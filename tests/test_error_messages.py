@@ -25,8 +25,10 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def _sources() -> dict[str, str]:
-    return {path.relative_to(PACKAGE).as_posix(): path.read_text(encoding="utf-8")
-            for path in sorted(PACKAGE.rglob("*.py"))}
+    return {
+        path.relative_to(PACKAGE).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(PACKAGE.rglob("*.py"))
+    }
 
 
 def _name(node: ast.expr) -> str:
@@ -39,8 +41,12 @@ def _name(node: ast.expr) -> str:
 
 def our_errors(modules: dict[str, ast.Module]) -> set[str]:
     """CJMError and every class that derives from it, anywhere in the package."""
-    bases = {node.name: {_name(b) for b in node.bases}
-             for tree in modules.values() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    bases = {
+        node.name: {_name(b) for b in node.bases}
+        for tree in modules.values()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+    }
     found = {"CJMError"}
     while True:
         more = {name for name, parents in bases.items() if parents & found} - found
@@ -83,7 +89,14 @@ def literal_messages(sources: dict[str, str]) -> list[str]:
 
 def test_our_errors_are_found() -> None:
     errors = our_errors({rel: ast.parse(text) for rel, text in _sources().items()})
-    assert {"CJMError", "DataError", "ProjectInvalid", "ProjectFileError", "SaveFailed", "RunFailed"} <= errors
+    assert {
+        "CJMError",
+        "DataError",
+        "ProjectInvalid",
+        "ProjectFileError",
+        "SaveFailed",
+        "RunFailed",
+    } <= errors
 
 
 def test_the_check_finds_a_literal_message() -> None:

@@ -21,7 +21,7 @@ from cjm_helpers.export import (
 )
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
-PNG_1PX = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 
 
 class OfflineScan(HTMLParser):
@@ -37,13 +37,25 @@ class OfflineScan(HTMLParser):
         for name, value in attrs:
             if value is None:
                 continue
-            if name in {"src", "href", "xlink:href", "action", "poster", "data", "background", "formaction"}:
+            if name in {
+                "src",
+                "href",
+                "xlink:href",
+                "action",
+                "poster",
+                "data",
+                "background",
+                "formaction",
+            }:
                 self.refs.append(value)
             elif name == "srcset":
                 self.refs.extend(p.split()[0] for p in value.split(",") if p.strip())
             elif name == "style":
                 self._css(value)
-            if name == "class" and any(c in value.split() for c in ("jp-InputArea-editor", "jp-CodeMirrorEditor", "cm-editor")):
+            if name == "class" and any(
+                c in value.split()
+                for c in ("jp-InputArea-editor", "jp-CodeMirrorEditor", "cm-editor")
+            ):
                 self.code_blocks += 1
         self.in_style = tag == "style"
 
@@ -56,7 +68,9 @@ class OfflineScan(HTMLParser):
             self._css(data)
 
     def _css(self, css: str) -> None:
-        self.refs.extend(m.group(2) for m in re.finditer(r"url\(\s*(['\"]?)(.*?)\1\s*\)", css, re.I | re.S))
+        self.refs.extend(
+            m.group(2) for m in re.finditer(r"url\(\s*(['\"]?)(.*?)\1\s*\)", css, re.I | re.S)
+        )
         self.refs.extend(m.group(2) for m in re.finditer(r"@import\s+(['\"])(.*?)\1", css, re.I))
 
 
@@ -86,51 +100,86 @@ def external(refs: list[str]) -> list[str]:
 
 
 def _params_cell() -> nbformat.NotebookNode:
-    return new_code_cell('project_file: str = ""\nlanguage: str = "en"  # PARAMS-MARKER',
-                         metadata={"tags": ["parameters"]})
+    return new_code_cell(
+        'project_file: str = ""\nlanguage: str = "en"  # PARAMS-MARKER',
+        metadata={"tags": ["parameters"]},
+    )
 
 
 def make_notebooks(folder: Path) -> list[Path]:
     """Three executed-looking notebooks with hostile outputs and markdown."""
     folder.mkdir(parents=True, exist_ok=True)
-    widget_with_card = new_output("display_data", data={
-        WIDGET: {"model_id": "abc", "version_major": 2, "version_minor": 0},
-        "text/html": "<div class='cjm-card'>FILLED-CARD Rina</div>",
-        "text/plain": "VBox(children=...)",
-    })
-    bare_widget = new_output("display_data", data={WIDGET: {"model_id": "def"}, "text/plain": "DEAD-WIDGET-REPR"})
-    hostile_html = new_output("display_data", data={"text/html": (
-        '<script src="https://cdn.example.com/lib.js"></script>'
-        '<link rel="stylesheet" href="//fonts.example.com/css">'
-        '<style>@import url("https://fonts.example.com/a.css"); @import "http://x.example/b.css";'
-        ".x{background:url(https://img.example.com/bg.png)}</style>"
-        '<img srcset="https://img.example.com/a.png 1x, local.png 2x">'
-        "<div style=\"background-image:url('http://img.example.com/c.png')\">STYLED</div>"
-        '<svg><image xlink:href="https://img.example.com/i.png"/></svg>'
-    )})
+    widget_with_card = new_output(
+        "display_data",
+        data={
+            WIDGET: {"model_id": "abc", "version_major": 2, "version_minor": 0},
+            "text/html": "<div class='cjm-card'>FILLED-CARD Rina</div>",
+            "text/plain": "VBox(children=...)",
+        },
+    )
+    bare_widget = new_output(
+        "display_data", data={WIDGET: {"model_id": "def"}, "text/plain": "DEAD-WIDGET-REPR"}
+    )
+    hostile_html = new_output(
+        "display_data",
+        data={
+            "text/html": (
+                '<script src="https://cdn.example.com/lib.js"></script>'
+                '<link rel="stylesheet" href="//fonts.example.com/css">'
+                '<style>@import url("https://fonts.example.com/a.css"); @import "http://x.example/b.css";'
+                ".x{background:url(https://img.example.com/bg.png)}</style>"
+                '<img srcset="https://img.example.com/a.png 1x, local.png 2x">'
+                "<div style=\"background-image:url('http://img.example.com/c.png')\">STYLED</div>"
+                '<svg><image xlink:href="https://img.example.com/i.png"/></svg>'
+            )
+        },
+    )
     png = new_output("display_data", data={"image/png": PNG_1PX, "text/plain": "<Figure>"})
-    js = new_output("display_data", data={"application/javascript": "fetch('https://evil.example')"})
+    js = new_output(
+        "display_data", data={"application/javascript": "fetch('https://evil.example')"}
+    )
     specs = [
-        ("01_objectives", "Set clear objectives", [
-            new_markdown_cell("# Set clear *objectives*\n\nWhy the map exists.\n\n## The business question\n\n"
-                              "See [the article](https://example.org/cjm) and ![a picture](https://example.org/p.png)."),
-            _params_cell(),
-            new_code_cell("step = start_step(1)  # SETUP-MARKER", metadata={"tags": ["cjm-setup"]}),
-            new_code_cell("form = step.form()  # FORM-CODE-MARKER", outputs=[widget_with_card, bare_widget]),
-        ]),
-        ("02_personas", "Profile personas", [
-            new_markdown_cell("# Profile personas\n\n## Cards"),
-            _params_cell(),
-            new_code_cell("show(html)  # HOSTILE-CODE-MARKER", outputs=[hostile_html, js]),
-        ]),
-        ("03_targets", "Target personas", [
-            new_markdown_cell("# Target personas"),
-            new_code_cell("fig  # PLOT-CODE-MARKER", outputs=[png]),
-        ]),
+        (
+            "01_objectives",
+            "Set clear objectives",
+            [
+                new_markdown_cell(
+                    "# Set clear *objectives*\n\nWhy the map exists.\n\n## The business question\n\n"
+                    "See [the article](https://example.org/cjm) and ![a picture](https://example.org/p.png)."
+                ),
+                _params_cell(),
+                new_code_cell(
+                    "step = start_step(1)  # SETUP-MARKER", metadata={"tags": ["cjm-setup"]}
+                ),
+                new_code_cell(
+                    "form = step.form()  # FORM-CODE-MARKER",
+                    outputs=[widget_with_card, bare_widget],
+                ),
+            ],
+        ),
+        (
+            "02_personas",
+            "Profile personas",
+            [
+                new_markdown_cell("# Profile personas\n\n## Cards"),
+                _params_cell(),
+                new_code_cell("show(html)  # HOSTILE-CODE-MARKER", outputs=[hostile_html, js]),
+            ],
+        ),
+        (
+            "03_targets",
+            "Target personas",
+            [
+                new_markdown_cell("# Target personas"),
+                new_code_cell("fig  # PLOT-CODE-MARKER", outputs=[png]),
+            ],
+        ),
     ]
     paths = []
     for name, _, cells in specs:
-        nb = new_notebook(cells=cells, metadata={"widgets": {"application/vnd.jupyter.widget-state+json": {}}})
+        nb = new_notebook(
+            cells=cells, metadata={"widgets": {"application/vnd.jupyter.widget-state+json": {}}}
+        )
         path = folder / f"{name}.ipynb"
         nbformat.write(nb, path)
         paths.append(path)
@@ -159,15 +208,25 @@ def test_no_page_refers_to_another_host(exported):
             found = scan(text)
             assert external(found.refs) == [], (page.name, external(found.refs))
             assert external_references(text) == []
-            for host in ("cdn.example.com", "fonts.example.com", "img.example.com", "cdnjs", "unpkg",
-                         "jsdelivr", "require.js", "mathjax"):
+            for host in (
+                "cdn.example.com",
+                "fonts.example.com",
+                "img.example.com",
+                "cdnjs",
+                "unpkg",
+                "jsdelivr",
+                "require.js",
+                "mathjax",
+            ):
                 assert host not in text.lower(), (page.name, host)
 
 
 def test_the_hostile_page_really_had_references_to_strip(tmp_path):
     # The scanner must be able to fail: the raw output it is guarding against is caught.
-    raw = ('<img src="https://a.example/x.png"><style>@import "http://b.example/c.css";'
-           "p{background:url(//c.example/d.png)}</style><a href='#local'>x</a>")
+    raw = (
+        '<img src="https://a.example/x.png"><style>@import "http://b.example/c.css";'
+        "p{background:url(//c.example/d.png)}</style><a href='#local'>x</a>"
+    )
     assert len(external(scan(raw).refs)) == 3
     assert external(scan(strip_external(raw)).refs) == []
     assert "#local" in strip_external(raw)
@@ -236,7 +295,9 @@ def test_static_outputs_keeps_order_and_drops_dead_widgets():
     outputs = [
         new_output("stream", name="stdout", text="hello"),
         new_output("display_data", data={WIDGET: {}, "text/plain": "VBox()"}),
-        new_output("display_data", data={WIDGET: {}, "text/html": "<p>card</p>", "text/plain": "x"}),
+        new_output(
+            "display_data", data={WIDGET: {}, "text/html": "<p>card</p>", "text/plain": "x"}
+        ),
     ]
     kept = static_outputs(outputs)
     assert [o.get("output_type") for o in kept] == ["stream", "display_data"]
@@ -244,25 +305,60 @@ def test_static_outputs_keeps_order_and_drops_dead_widgets():
     assert WIDGET in outputs[2]["data"]  # the notebook itself is not changed
 
 
-@pytest.mark.parametrize(("url", "outside"), [
-    ("https://x.org/a.png", True), ("//x.org/a", True), ("HTTP://X", True), ("file:///etc/passwd", True),
-    ("data:image/png;base64,AA", False), ("#top", False), ("02_next.html", False), ("mailto:a@b.c", False),
-    ("&#104;ttps://x.org", True),
-])
+@pytest.mark.parametrize(
+    ("url", "outside"),
+    [
+        ("https://x.org/a.png", True),
+        ("//x.org/a", True),
+        ("HTTP://X", True),
+        ("file:///etc/passwd", True),
+        ("data:image/png;base64,AA", False),
+        ("#top", False),
+        ("02_next.html", False),
+        ("mailto:a@b.c", False),
+        ("&#104;ttps://x.org", True),
+    ],
+)
 def test_is_external(url, outside):
     assert is_external(url) is outside
 
 
 def test_cli_export(tmp_path):
     make_notebooks(tmp_path / "nbs")
-    done = subprocess.run([sys.executable, "-m", "cjm_helpers.cli", "export", str(tmp_path / "nbs"),
-                           "--out", str(tmp_path / "site"), "--no-input", "--lang", "pl"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cjm_helpers.cli",
+            "export",
+            str(tmp_path / "nbs"),
+            "--out",
+            str(tmp_path / "site"),
+            "--no-input",
+            "--lang",
+            "pl",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "index.html" in done.stdout
     page = (tmp_path / "site" / "02_personas.html").read_text(encoding="utf-8")
     assert "Poprzedni" in page and "HOSTILE-CODE-MARKER" not in page
-    missing = subprocess.run([sys.executable, "-m", "cjm_helpers.cli", "export", str(tmp_path / "nope"),
-                              "--out", str(tmp_path / "x")], capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cjm_helpers.cli",
+            "export",
+            str(tmp_path / "nope"),
+            "--out",
+            str(tmp_path / "x"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert missing.returncode == 1 and "no such notebooks folder" in missing.stderr
     assert "Traceback" not in missing.stderr

@@ -47,7 +47,9 @@ def test_every_form_is_prefilled_and_marked_for_browsers(number: int, sample_cop
 def test_step1_objective_and_team_are_saved(sample_copy: Path) -> None:
     form = step_form(1, ProjectStore(sample_copy))
     control(form, "cjm-field-objectives-business-question").value = "Why do students stop ordering?"
-    control(form, "cjm-field-objectives-success-metrics").value = "Repeat orders from 41% to 55%\nNPS above 20"
+    control(
+        form, "cjm-field-objectives-success-metrics"
+    ).value = "Repeat orders from 41% to 55%\nNPS above 20"
     control(form, "cjm-field-objectives-next-review").value = dt.date(2027, 3, 1)
     team = form.lists["objectives.team"]
     team.add()
@@ -60,7 +62,10 @@ def test_step1_objective_and_team_are_saved(sample_copy: Path) -> None:
     assert project.objectives.next_review == dt.date(2027, 3, 1)
     assert project.objectives.team[-1].name == "Wulan Sari"
     again = step_form(1, ProjectStore(sample_copy))
-    assert control(again, "cjm-field-objectives-business-question").value == "Why do students stop ordering?"
+    assert (
+        control(again, "cjm-field-objectives-business-question").value
+        == "Why do students stop ordering?"
+    )
 
 
 def test_step2_add_edit_and_remove_personas(sample_copy: Path) -> None:
@@ -69,7 +74,9 @@ def test_step2_add_edit_and_remove_personas(sample_copy: Path) -> None:
     before = len(personas.items)
     personas.add()
     control(form, "cjm-field-personas-name").value = "Bu Ani, the office manager"
-    control(form, "cjm-field-personas-goals").value = "Order coffee for the whole team\nPay with one invoice"
+    control(
+        form, "cjm-field-personas-goals"
+    ).value = "Order coffee for the whole team\nPay with one invoice"
     control(form, "cjm-field-personas-empathy-map-feels").value = "Responsible for everyone's mood"
     save(form)
     saved = load_project(sample_copy).personas
@@ -99,7 +106,11 @@ def test_step4_touchpoint_added_to_a_stage(sample_copy: Path) -> None:
     control(form, "cjm-field-touchpoints-channel").value = "Outlet"
     save(form)
     added = load_project(sample_copy).touchpoints[-1]
-    assert (added.name, added.stage, added.channel) == ("Outlet poster with QR code", "awareness", "Outlet")
+    assert (added.name, added.stage, added.channel) == (
+        "Outlet poster with QR code",
+        "awareness",
+        "Outlet",
+    )
 
 
 def test_step5_map_type_and_stage_emotion(sample_copy: Path) -> None:
@@ -123,8 +134,11 @@ def test_step6_resource_need_with_owner(sample_copy: Path) -> None:
     control(form, "cjm-field-resources-owner").value = "Andi Pratama"
     save(form)
     added = load_project(sample_copy).resources[-1]
-    assert (added.description, added.status, added.owner) == ("A second pick-up shelf at Sudirman", "need",
-                                                               "Andi Pratama")
+    assert (added.description, added.status, added.owner) == (
+        "A second pick-up shelf at Sudirman",
+        "need",
+        "Andi Pratama",
+    )
 
 
 def test_step7_walkthrough_entry(sample_copy: Path) -> None:
@@ -185,7 +199,10 @@ def test_two_forms_on_one_project_merge_or_refuse(sample_copy: Path) -> None:
     control(second, "cjm-field-objectives-experience").value = "Ordering on the train"
     save(second)  # different field: merged
     project = load_project(sample_copy)
-    assert (project.objectives.scope, project.objectives.experience) == ("Only the app", "Ordering on the train")
+    assert (project.objectives.scope, project.objectives.experience) == (
+        "Only the app",
+        "Ordering on the train",
+    )
 
     third = step_form(1, ProjectStore(sample_copy))
     fourth = step_form(1, ProjectStore(sample_copy))

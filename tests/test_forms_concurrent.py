@@ -32,7 +32,10 @@ def test_two_forms_adding_a_persona_each_keep_both(sample_copy: Path) -> None:
 def test_renumbered_opportunity_keeps_its_action(sample_copy: Path) -> None:
     first = step_form(8, ProjectStore(sample_copy))
     second = step_form(8, ProjectStore(sample_copy))
-    for form, title in ((first, "Pickup shelf by the door"), (second, "Promo codes that always work")):
+    for form, title in (
+        (first, "Pickup shelf by the door"),
+        (second, "Promo codes that always work"),
+    ):
         form.lists["opportunities"].add()
         form.lists["opportunities"].editor.fields["title"].control.value = title
         form.lists["actions"].add()
@@ -45,8 +48,10 @@ def test_renumbered_opportunity_keeps_its_action(sample_copy: Path) -> None:
     project = load_project(sample_copy)
     titles = {o.id: o.title for o in project.opportunities}
     acted = {a.title: titles[a.opportunity] for a in project.actions if a.title.startswith("Do: ")}
-    assert acted == {"Do: Pickup shelf by the door": "Pickup shelf by the door",
-                     "Do: Promo codes that always work": "Promo codes that always work"}
+    assert acted == {
+        "Do: Pickup shelf by the door": "Pickup shelf by the door",
+        "Do: Promo codes that always work": "Promo codes that always work",
+    }
 
 
 def test_same_id_typed_in_two_forms_is_still_a_conflict(sample_copy: Path) -> None:
@@ -70,7 +75,9 @@ def test_same_id_typed_in_two_forms_is_still_a_conflict(sample_copy: Path) -> No
 def test_renamed_persona_id_takes_its_references_along(sample_copy: Path) -> None:
     project = load_project(sample_copy)
     old = project.personas[0].id
-    uses = sum(t.persona == old for t in project.target_personas) + sum(j.persona == old for j in project.journeys)
+    uses = sum(t.persona == old for t in project.target_personas) + sum(
+        j.persona == old for j in project.journeys
+    )
     assert uses, "the sample's first persona is used by targets or journeys"
     form = step_form(2, ProjectStore(sample_copy))
     form.lists["personas"].select(0)
@@ -82,8 +89,11 @@ def test_renamed_persona_id_takes_its_references_along(sample_copy: Path) -> Non
     assert form.saved, form.problems
     after = load_project(sample_copy)
     assert after.personas[0].id == "rina-2"
-    assert sum(t.persona == "rina-2" for t in after.target_personas) + sum(
-        j.persona == "rina-2" for j in after.journeys) == uses
+    assert (
+        sum(t.persona == "rina-2" for t in after.target_personas)
+        + sum(j.persona == "rina-2" for j in after.journeys)
+        == uses
+    )
     assert f'"{old}"' not in after.model_dump_json()  # no reference left behind
 
 
@@ -108,20 +118,35 @@ def test_save_from_another_store_merges_or_is_named_as_a_conflict(sample_copy: P
     form = step_form(1, ProjectStore(sample_copy))
     other = ProjectStore(sample_copy)  # e.g. another notebook
     project = other.load()
-    other.save(project.model_copy(update={"objectives": project.objectives.model_copy(
-        update={"scope": "Jakarta outlets only", "experience": "Evening orders"})}))
-    form.groups["objectives"].editor.fields["business_question"].control.value = "Why do orders drop at 17:00?"
+    other.save(
+        project.model_copy(
+            update={
+                "objectives": project.objectives.model_copy(
+                    update={"scope": "Jakarta outlets only", "experience": "Evening orders"}
+                )
+            }
+        )
+    )
+    form.groups["objectives"].editor.fields[
+        "business_question"
+    ].control.value = "Why do orders drop at 17:00?"
     form.save_button.click()
     assert form.saved, form.problems
     merged = load_project(sample_copy).objectives
     assert (merged.scope, merged.experience, merged.business_question) == (
-        "Jakarta outlets only", "Evening orders", "Why do orders drop at 17:00?")
+        "Jakarta outlets only",
+        "Evening orders",
+        "Why do orders drop at 17:00?",
+    )
     # the form now shows the other store's values too
     assert form.groups["objectives"].editor.fields["scope"].control.value == "Jakarta outlets only"
 
     project = other.load()
-    other.save(project.model_copy(update={"objectives": project.objectives.model_copy(
-        update={"scope": "Bandung too"})}))
+    other.save(
+        project.model_copy(
+            update={"objectives": project.objectives.model_copy(update={"scope": "Bandung too"})}
+        )
+    )
     form.groups["objectives"].editor.fields["scope"].control.value = "Surabaya too"
     before = sample_copy.read_bytes()
     form.save_button.click()

@@ -82,7 +82,9 @@ def test_duplicate_persona_id_is_shown_on_both_personas(sample_copy: Path) -> No
     first, second = project.personas[0], project.personas[1]
     # point the targets at the first persona so the only problem is the duplicate
     form = step_form(2, ProjectStore(sample_copy))
-    form.data["target_personas"] = [t for t in form.data["target_personas"] if t["persona"] != second.id]
+    form.data["target_personas"] = [
+        t for t in form.data["target_personas"] if t["persona"] != second.id
+    ]
     personas = form.lists["personas"]
     personas.select(1)
     field(form, "personas", "id").value = first.id
@@ -105,7 +107,9 @@ def test_dangling_stage_of_a_touchpoint_is_shown_under_its_stage_field(sample_co
     assert field(form, "touchpoints", "stage").value == "checkout"
 
 
-def test_removing_a_referenced_touchpoint_is_explained_and_an_unused_one_is_removed(sample_copy: Path) -> None:
+def test_removing_a_referenced_touchpoint_is_explained_and_an_unused_one_is_removed(
+    sample_copy: Path,
+) -> None:
     project = load_project(sample_copy)
     used = {tp for j in project.journeys for c in j.stages.values() for tp in c.touchpoints}
     used |= {w.touchpoint for w in project.walkthrough if w.touchpoint}
@@ -160,7 +164,9 @@ def test_only_one_primary_target_persona(sample_copy: Path) -> None:
     assert [t.primary for t in saved] == [False, True, *[False] * (len(saved) - 2)]
 
 
-def test_emptied_required_choice_in_a_new_walkthrough_entry_keeps_the_other_values(sample_copy: Path) -> None:
+def test_emptied_required_choice_in_a_new_walkthrough_entry_keeps_the_other_values(
+    sample_copy: Path,
+) -> None:
     before = sample_copy.read_bytes()
     form = step_form(7, ProjectStore(sample_copy))
     form.lists["walkthrough"].add()
@@ -173,7 +179,10 @@ def test_emptied_required_choice_in_a_new_walkthrough_entry_keeps_the_other_valu
     form.save_button.click()
     assert form.saved, form.problems
     last = load_project(sample_copy).walkthrough[-1]
-    assert (last.action, last.when.isoformat()) == ("Tried to pay with GoPay", "2026-11-20T18:30:00")
+    assert (last.action, last.when.isoformat()) == (
+        "Tried to pay with GoPay",
+        "2026-11-20T18:30:00",
+    )
 
 
 class _Parsed(HTMLParser):
@@ -231,7 +240,9 @@ def test_step5_opens_the_journey_asked_for_and_names_an_unknown_one(sample_copy:
     journeys = [j.id for j in load_project(sample_copy).journeys]
     form = step_form(5, ProjectStore(sample_copy), journey_id=journeys[-1])
     assert form.lists["journeys"].index == len(journeys) - 1
-    assert form.cells is not None and form.cells._prefix().startswith(f"journeys[{len(journeys) - 1}]")
+    assert form.cells is not None and form.cells._prefix().startswith(
+        f"journeys[{len(journeys) - 1}]"
+    )
     with pytest.raises(CJMError, match="no journey 'nope'") as caught:
         step_form(5, ProjectStore(sample_copy), journey_id="nope")
     assert journeys[0] in str(caught.value)

@@ -21,7 +21,9 @@ from cjm_helpers.paths import SAMPLE_PROJECT
 from cjm_helpers.store import load_project
 
 EXAMPLES: Counter[str] = Counter()
-FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 PROJECT = load_project(SAMPLE_PROJECT)
 
 
@@ -31,11 +33,38 @@ def record_examples() -> Any:
     write_counts(EXAMPLES)
 
 
-TIMESTAMPS = ["2026-10-01 08:00:00", "2026-10-01T08:00:00+07:00", "2026-10-01T08:00:00Z", "1759305600",
-              "1759305600123", "1759305600123456", "yesterday", "", "2026-13-45 25:61:00", "-1", "NaN",
-              "01/10/2026 08:00", "2026-10-01", "9999-12-31 23:59:59", "0"]
-EVENTS = ["app_open", "view_menu", "add_to_cart", "payment_success", "order_complete", "", "=1+1",
-          "café", "<script>", "a,b", '"quoted"', "\t", "x" * 300]
+TIMESTAMPS = [
+    "2026-10-01 08:00:00",
+    "2026-10-01T08:00:00+07:00",
+    "2026-10-01T08:00:00Z",
+    "1759305600",
+    "1759305600123",
+    "1759305600123456",
+    "yesterday",
+    "",
+    "2026-13-45 25:61:00",
+    "-1",
+    "NaN",
+    "01/10/2026 08:00",
+    "2026-10-01",
+    "9999-12-31 23:59:59",
+    "0",
+]
+EVENTS = [
+    "app_open",
+    "view_menu",
+    "add_to_cart",
+    "payment_success",
+    "order_complete",
+    "",
+    "=1+1",
+    "café",
+    "<script>",
+    "a,b",
+    '"quoted"',
+    "\t",
+    "x" * 300,
+]
 USERS = ["u1", "u2", "", "NULL", "0", "ü", "1e5"]
 SEPARATORS = [",", ";", "\t", "|"]
 
@@ -49,11 +78,16 @@ def csv_texts(draw: Any, header: list[str], columns: list[st.SearchStrategy[str]
     """A CSV-like text: a (sometimes mangled) header, rows that may be ragged, odd separators."""
     sep = draw(st.sampled_from(SEPARATORS)) if draw(st.booleans()) else ","
     head = draw(st.permutations(header)) if draw(st.booleans()) else header
-    head = draw(st.lists(st.sampled_from(header + ["extra", "USER_ID", "ts"]), max_size=6)) \
-        if draw(st.integers(0, 9)) == 0 else head
+    head = (
+        draw(st.lists(st.sampled_from(header + ["extra", "USER_ID", "ts"]), max_size=6))
+        if draw(st.integers(0, 9)) == 0
+        else head
+    )
     rows = []
     for _ in range(draw(st.integers(0, 6))):
-        values = [draw(columns[i % len(columns)]) for i in range(len(head) + draw(st.integers(-1, 1)))]
+        values = [
+            draw(columns[i % len(columns)]) for i in range(len(head) + draw(st.integers(-1, 1)))
+        ]
         rows.append(sep.join(values))
     bom = "\ufeff" if draw(st.integers(0, 7)) == 0 else ""
     return bom + sep.join(head) + "\n" + "\n".join(rows) + ("\n" if draw(st.booleans()) else "")
@@ -84,8 +118,12 @@ def check(kind: str, text: str, tmp_path: Path, encoding: str = "utf-8") -> None
 
 
 @settings(FUZZ, max_examples=250)
-@given(text=csv_texts(["user_id", "timestamp", "event"], [cell(USERS), cell(TIMESTAMPS), cell(EVENTS)]),
-       latin=st.booleans())
+@given(
+    text=csv_texts(
+        ["user_id", "timestamp", "event"], [cell(USERS), cell(TIMESTAMPS), cell(EVENTS)]
+    ),
+    latin=st.booleans(),
+)
 def test_event_loader_on_random_csv(text: str, latin: bool, tmp_path: Path) -> None:
     EXAMPLES["events_random_csv"] += 1
     check("events", text, tmp_path, "latin-1" if latin else "utf-8")
@@ -103,16 +141,24 @@ STAGES = ["awareness", "Purchase", "nowhere", "", "retention", "Awareness "]
 
 
 @settings(FUZZ, max_examples=150)
-@given(text=csv_texts(["respondent_id", "stage", "emotion", "nps", "segment", "comment"],
-                      [cell(USERS), cell(STAGES), cell(SCORES), cell(SCORES), cell(EVENTS), cell(EVENTS)]))
+@given(
+    text=csv_texts(
+        ["respondent_id", "stage", "emotion", "nps", "segment", "comment"],
+        [cell(USERS), cell(STAGES), cell(SCORES), cell(SCORES), cell(EVENTS), cell(EVENTS)],
+    )
+)
 def test_survey_loader_on_random_csv(text: str, tmp_path: Path) -> None:
     EXAMPLES["survey_random_csv"] += 1
     check("survey", text, tmp_path)
 
 
 @settings(FUZZ, max_examples=150)
-@given(text=csv_texts(["timestamp", "channel", "category", "text", "stage"],
-                      [cell(TIMESTAMPS), cell(EVENTS), cell(EVENTS), cell(EVENTS), cell(STAGES)]))
+@given(
+    text=csv_texts(
+        ["timestamp", "channel", "category", "text", "stage"],
+        [cell(TIMESTAMPS), cell(EVENTS), cell(EVENTS), cell(EVENTS), cell(STAGES)],
+    )
+)
 def test_ticket_loader_on_random_csv(text: str, tmp_path: Path) -> None:
     EXAMPLES["tickets_random_csv"] += 1
     check("tickets", text, tmp_path)

@@ -30,7 +30,9 @@ from cjm_helpers.validation import validate_project
 from cjm_helpers.yamlio import dump_yaml
 
 EXAMPLES: Counter[str] = Counter()
-FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -56,12 +58,70 @@ def test_loader_on_any_text(text: str) -> None:
 
 
 YAML_TOKENS = [
-    "name:", " x", "description:", "personas:", "stages:", "journeys:", "touchpoints:", "\n", "\n  ",
-    "\n  - ", "- ", "id: ", "a", "rina", "{", "}", "[", "]", ", ", ": ", "&a ", "*a", "!!python/object:os.system ",
-    "!!str ", "!!int ", "!!binary ", "!!timestamp ", "!!set ", "!!omap ", "? ", "'", '"', "|", ">", "#", "---\n",
-    "...\n", "%YAML 1.1\n", "~", "null", "yes", "no", ".nan", ".inf", "-.inf", "0x1F", "0o17", "1e400",
-    "2026-13-45", "2026-01-01", "2026-01-01T10:00:00+99:00", "12:30:00", "<<: ", "\t", "\ufeff", "\x85", "\u2028",
-    "emotion: ", "-2", "9", "schema_version: ", "1", "2", "3",
+    "name:",
+    " x",
+    "description:",
+    "personas:",
+    "stages:",
+    "journeys:",
+    "touchpoints:",
+    "\n",
+    "\n  ",
+    "\n  - ",
+    "- ",
+    "id: ",
+    "a",
+    "rina",
+    "{",
+    "}",
+    "[",
+    "]",
+    ", ",
+    ": ",
+    "&a ",
+    "*a",
+    "!!python/object:os.system ",
+    "!!str ",
+    "!!int ",
+    "!!binary ",
+    "!!timestamp ",
+    "!!set ",
+    "!!omap ",
+    "? ",
+    "'",
+    '"',
+    "|",
+    ">",
+    "#",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "~",
+    "null",
+    "yes",
+    "no",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "0x1F",
+    "0o17",
+    "1e400",
+    "2026-13-45",
+    "2026-01-01",
+    "2026-01-01T10:00:00+99:00",
+    "12:30:00",
+    "<<: ",
+    "\t",
+    "\ufeff",
+    "\x85",
+    "\u2028",
+    "emotion: ",
+    "-2",
+    "9",
+    "schema_version: ",
+    "1",
+    "2",
+    "3",
 ]
 
 
@@ -73,15 +133,41 @@ def test_loader_on_yaml_like_text(text: str) -> None:
 
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
     st.sampled_from(["rina", "awareness", "tp-app", "2026-01-01", "observed", "current_state", ""]),
 )
 structures = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["name", "id", "stages", "personas", "journeys", "touchpoints", "text", "emotion",
-                         "persona", "stage", "schema_version", "evidence", "kpis", "x"]) | st.text(max_size=8),
-        inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "id",
+                    "stages",
+                    "personas",
+                    "journeys",
+                    "touchpoints",
+                    "text",
+                    "emotion",
+                    "persona",
+                    "stage",
+                    "schema_version",
+                    "evidence",
+                    "kpis",
+                    "x",
+                ]
+            )
+            | st.text(max_size=8),
+            inner,
+            max_size=5,
+        )
+    ),
     max_leaves=30,
 )
 
@@ -191,9 +277,31 @@ def _put(data: Any, path: tuple, value: Any) -> None:
 
 FREE_TEXT = _free_text_paths()
 awkward_text = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]) | st.sampled_from(
-        ["\n", "\t", "\r", ":", "#", " ", "'", '"', "\\", "{", "}", "<", "&", "\u2028", "\ufeff", "\x85", "-", "?"]),
-    min_size=1, max_size=60,
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"])
+    | st.sampled_from(
+        [
+            "\n",
+            "\t",
+            "\r",
+            ":",
+            "#",
+            " ",
+            "'",
+            '"',
+            "\\",
+            "{",
+            "}",
+            "<",
+            "&",
+            "\u2028",
+            "\ufeff",
+            "\x85",
+            "-",
+            "?",
+        ]
+    ),
+    min_size=1,
+    max_size=60,
 )
 
 
@@ -214,21 +322,62 @@ def test_any_text_in_any_text_field_saves_loads_and_draws(edits: list[tuple[tupl
     assert page.count("<script") == 0
 
 
-LANE_NAMES = ["Lane", "Actions", "Touchpoints", "Channels", "Thoughts", "Emotions", "Pain points", "Opportunities",
-              "Internal actors", "Gossip", "", "emotions", "ACTIONS"]
-STAGE_NAMES = ["Awareness", "Consideration", "Purchase", "Retention", "Advocacy", "Nowhere", "", "purchase", "Ünïcode"]
-CELLS = ["-2", "2", "9", "happy", "1.0", "", "Sees an ad [observed]", "=1+1", "a\nb", "[assumed]", '"q"', "x;y"]
+LANE_NAMES = [
+    "Lane",
+    "Actions",
+    "Touchpoints",
+    "Channels",
+    "Thoughts",
+    "Emotions",
+    "Pain points",
+    "Opportunities",
+    "Internal actors",
+    "Gossip",
+    "",
+    "emotions",
+    "ACTIONS",
+]
+STAGE_NAMES = [
+    "Awareness",
+    "Consideration",
+    "Purchase",
+    "Retention",
+    "Advocacy",
+    "Nowhere",
+    "",
+    "purchase",
+    "Ünïcode",
+]
+CELLS = [
+    "-2",
+    "2",
+    "9",
+    "happy",
+    "1.0",
+    "",
+    "Sees an ad [observed]",
+    "=1+1",
+    "a\nb",
+    "[assumed]",
+    '"q"',
+    "x;y",
+]
 
 
 @st.composite
 def wide_csv_texts(draw: Any) -> str:
     """A wide map sheet: a header of stages, rows of lanes, cells of cards; sometimes mangled."""
     sep = draw(st.sampled_from([",", ";", "\t"]))
-    stages = draw(st.lists(st.sampled_from(STAGE_NAMES) | st.text(max_size=6), min_size=0, max_size=5))
+    stages = draw(
+        st.lists(st.sampled_from(STAGE_NAMES) | st.text(max_size=6), min_size=0, max_size=5)
+    )
     lines = [sep.join(["Lane", *stages])]
     for _ in range(draw(st.integers(0, 6))):
         lane = draw(st.sampled_from(LANE_NAMES) | st.text(max_size=6))
-        cells = [draw(st.sampled_from(CELLS) | st.text(max_size=10)) for _ in range(len(stages) + draw(st.integers(-1, 1)))]
+        cells = [
+            draw(st.sampled_from(CELLS) | st.text(max_size=10))
+            for _ in range(len(stages) + draw(st.integers(-1, 1)))
+        ]
         quoted = ['"' + c.replace('"', '""') + '"' if draw(st.booleans()) else c for c in cells]
         lines.append(sep.join([lane, *quoted]))
     return ("\ufeff" if draw(st.booleans()) else "") + "\n".join(lines) + "\n"
@@ -236,7 +385,9 @@ def wide_csv_texts(draw: Any) -> str:
 
 @settings(FUZZ, max_examples=200)
 @given(text=wide_csv_texts())
-def test_wide_map_import_on_random_sheets(text: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_wide_map_import_on_random_sheets(
+    text: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """`cjm map-import` input: a clear error or a valid project, nothing else."""
     from cjm_helpers.mapping.wide_import import import_wide_csv
 

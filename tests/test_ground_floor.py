@@ -15,8 +15,15 @@ from cjm_helpers.text import step_number
 
 PACKAGE = Path(cjm_helpers.__file__).resolve().parent
 
-SHARED = {"esc": "text.py", "slug": "text.py", "slugify": "text.py", "unique_id": "text.py", "fold": "text.py",
-          "step_number": "text.py", "scoped_environ": "environment.py"}
+SHARED = {
+    "esc": "text.py",
+    "slug": "text.py",
+    "slugify": "text.py",
+    "unique_id": "text.py",
+    "fold": "text.py",
+    "step_number": "text.py",
+    "scoped_environ": "environment.py",
+}
 """Helpers every part may use, and the one module that defines each."""
 
 STRICTER = {("nbbuild.py", "step_number")}
@@ -34,24 +41,39 @@ def _definitions() -> list[tuple[str, str]]:
 
 
 def test_each_shared_helper_is_defined_once() -> None:
-    copies = [(rel, name) for rel, name in _definitions() if rel != SHARED[name] and (rel, name) not in STRICTER]
+    copies = [
+        (rel, name)
+        for rel, name in _definitions()
+        if rel != SHARED[name] and (rel, name) not in STRICTER
+    ]
     assert not copies, f"use the shared helper instead of a copy: {copies}"
 
 
 def _vocabularies() -> dict[str, frozenset[str]]:
     from cjm_helpers import model
 
-    return {name: frozenset(get_args(value)) for name, value in vars(model).items()
-            if get_origin(value) is Literal and len(get_args(value)) > 1}
+    return {
+        name: frozenset(get_args(value))
+        for name, value in vars(model).items()
+        if get_origin(value) is Literal and len(get_args(value)) > 1
+    }
 
 
 def test_vocabulary_tuples_are_read_from_the_model_literals() -> None:
     from cjm_helpers import model
 
-    pairs = {"EVIDENCE_LEVELS": "EvidenceLevel", "MAP_TYPES": "MapType", "LANES": "Lane",
-             "RESOURCE_KINDS": "ResourceKind", "RESOURCE_STATUSES": "ResourceStatus",
-             "DATA_SOURCE_KINDS": "DataSourceKind", "VISIBILITIES": "Visibility",
-             "OPPORTUNITY_STATUSES": "OpportunityStatus", "GOAL_TYPES": "GoalType", "REVIEW_CADENCES": "ReviewCadence"}
+    pairs = {
+        "EVIDENCE_LEVELS": "EvidenceLevel",
+        "MAP_TYPES": "MapType",
+        "LANES": "Lane",
+        "RESOURCE_KINDS": "ResourceKind",
+        "RESOURCE_STATUSES": "ResourceStatus",
+        "DATA_SOURCE_KINDS": "DataSourceKind",
+        "VISIBILITIES": "Visibility",
+        "OPPORTUNITY_STATUSES": "OpportunityStatus",
+        "GOAL_TYPES": "GoalType",
+        "REVIEW_CADENCES": "ReviewCadence",
+    }
     for values, literal in pairs.items():
         assert getattr(model, values) == get_args(getattr(model, literal)), values
 
@@ -63,15 +85,27 @@ def test_no_module_spells_out_a_vocabulary_again() -> None:
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        literals = {id(n.slice) for n in ast.walk(tree)
-                    if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == "Literal"}
+        literals = {
+            id(n.slice)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Subscript)
+            and isinstance(n.value, ast.Name)
+            and n.value.id == "Literal"
+        }
         for node in ast.walk(tree):
             if id(node) in literals:
                 continue  # the Literal itself: the one place a vocabulary is written
-            if isinstance(node, (ast.Tuple, ast.List)) and node.elts and all(
-                    isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+            if (
+                isinstance(node, (ast.Tuple, ast.List))
+                and node.elts
+                and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
+            ):
                 words = frozenset(e.value for e in node.elts)  # type: ignore[attr-defined]
-                copies += [f"{rel}:{node.lineno} repeats {name}" for name, v in vocabularies.items() if words == v]
+                copies += [
+                    f"{rel}:{node.lineno} repeats {name}"
+                    for name, v in vocabularies.items()
+                    if words == v
+                ]
     assert not copies, copies
 
 
@@ -89,9 +123,9 @@ def test_scoped_environ_sets_removes_and_restores(monkeypatch: pytest.MonkeyPatc
         pytest.raises(RuntimeError),
         scoped_environ({"CJM_TEST_KEPT": None, "CJM_TEST_NEW": "inside"}),
     ):
-            assert "CJM_TEST_KEPT" not in os.environ
-            assert os.environ["CJM_TEST_NEW"] == "inside"
-            raise RuntimeError("the block fails")
+        assert "CJM_TEST_KEPT" not in os.environ
+        assert os.environ["CJM_TEST_NEW"] == "inside"
+        raise RuntimeError("the block fails")
     assert os.environ["CJM_TEST_KEPT"] == "before"
     assert "CJM_TEST_NEW" not in os.environ
 

@@ -20,8 +20,11 @@ from cjm_helpers.store import load_project
 
 def regex_bomb_ticket() -> bytes:
     """A category that looks like a catastrophic regular expression, and a very long text."""
-    return ("timestamp,channel,category,text\n2026-10-01 08:00:00,app,(((((a*)*)*)*)*,"
-            + "a" * 5000 + "!\n").encode()
+    return (
+        "timestamp,channel,category,text\n2026-10-01 08:00:00,app,(((((a*)*)*)*)*,"
+        + "a" * 5000
+        + "!\n"
+    ).encode()
 
 
 def nul_filled() -> bytes:
@@ -59,17 +62,26 @@ def xlsx_bomb() -> bytes:
 def survey_of_many_columns() -> bytes:
     """100 KB and 10,000 columns: reading time used to grow with the square of the column count."""
     names = ["respondent_id", "stage", "emotion", *(f"q{i}" for i in range(9997))]
-    return (",".join(names) + "\n" + ",".join(["r1", "awareness", "1", *["x"] * 9997]) + "\n").encode()
+    return (
+        ",".join(names) + "\n" + ",".join(["r1", "awareness", "1", *["x"] * 9997]) + "\n"
+    ).encode()
 
 
 def survey_of_many_lines() -> bytes:
     return b"respondent_id,stage,emotion\n" + b"r,awareness,1\n" * 1_000_001
 
 
-GENERATORS = {"regex_bomb_ticket": regex_bomb_ticket, "binary": binary, "nul_filled": nul_filled,
-              "huge_header_cell": huge_header_cell, "single_long_line": single_long_line,
-              "corrupt_xlsx": corrupt_xlsx, "xlsx_bomb": xlsx_bomb, "survey_of_many_columns": survey_of_many_columns,
-              "survey_of_many_lines": survey_of_many_lines}
+GENERATORS = {
+    "regex_bomb_ticket": regex_bomb_ticket,
+    "binary": binary,
+    "nul_filled": nul_filled,
+    "huge_header_cell": huge_header_cell,
+    "single_long_line": single_long_line,
+    "corrupt_xlsx": corrupt_xlsx,
+    "xlsx_bomb": xlsx_bomb,
+    "survey_of_many_columns": survey_of_many_columns,
+    "survey_of_many_lines": survey_of_many_lines,
+}
 
 
 def data_bytes(case: dict[str, Any]) -> bytes:

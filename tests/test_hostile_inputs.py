@@ -78,9 +78,7 @@ def assert_words(output: str, words: list[str], subs: dict[str, str]) -> None:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder with its bytes, to prove nothing was half-written."""
     return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
 
 
@@ -113,7 +111,10 @@ def mutate(edits: list[dict[str, Any]]) -> bytes:
 
 
 def alias_bomb() -> bytes:
-    lines = ["name: bomb", 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines = [
+        "name: bomb",
+        'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+    ]
     for i in range(1, 10):
         refs = ", ".join([f"*a{i - 1}"] * 9)
         lines.append(f"a{i}: &a{i} [{refs}]")
@@ -138,7 +139,9 @@ def huge_file() -> bytes:
 
 
 def many_personas() -> bytes:
-    personas = "".join(f"  - {{id: p{i}, name: Persona {i}, goals: [g1, g2]}}\n" for i in range(3000))
+    personas = "".join(
+        f"  - {{id: p{i}, name: Persona {i}, goals: [g1, g2]}}\n" for i in range(3000)
+    )
     return f"name: Many personas\npersonas:\n{personas}".encode()
 
 
@@ -147,7 +150,9 @@ def bom_sample() -> bytes:
 
 
 def latin1() -> bytes:
-    return "name: Kafe\ndescription: plain\nscope: caf\u00e9 na rogu, na\u00efve\n".encode("latin-1")
+    return "name: Kafe\ndescription: plain\nscope: caf\u00e9 na rogu, na\u00efve\n".encode(
+        "latin-1"
+    )
 
 
 def utf16() -> bytes:
@@ -160,7 +165,18 @@ def binary() -> bytes:
 
 GENERATORS: dict[str, Callable[[], bytes]] = {
     f.__name__: f
-    for f in (alias_bomb, long_name, deep_nesting, nesting_of_100, huge_file, many_personas, bom_sample, latin1, utf16, binary)
+    for f in (
+        alias_bomb,
+        long_name,
+        deep_nesting,
+        nesting_of_100,
+        huge_file,
+        many_personas,
+        bom_sample,
+        latin1,
+        utf16,
+        binary,
+    )
 }
 
 
@@ -215,10 +231,14 @@ def _setup(case: dict[str, Any], work: Path) -> None:
         else:
             target = work / item["file"]
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item["text"].encode(item.get("encoding", "utf-8")) * item.get("repeat", 1))
+            target.write_bytes(
+                item["text"].encode(item.get("encoding", "utf-8")) * item.get("repeat", 1)
+            )
 
 
-def _check_cli(case: dict[str, Any], tmp: Path, code: int, output: str, before: dict[str, bytes]) -> None:
+def _check_cli(
+    case: dict[str, Any], tmp: Path, code: int, output: str, before: dict[str, bytes]
+) -> None:
     expect = case["expect"]
     subs = {"tmp": str(tmp), "python": sys.executable}
     assert code == expect["exit"], output
@@ -230,7 +250,9 @@ def _check_cli(case: dict[str, Any], tmp: Path, code: int, output: str, before: 
     for pattern in expect.get("absent", []):
         assert not Path(pattern.format(**subs)).exists(), pattern
     for pattern in expect.get("fifo", []):
-        assert stat.S_ISFIFO(Path(pattern.format(**subs)).lstat().st_mode), f"{pattern} was replaced"
+        assert stat.S_ISFIFO(Path(pattern.format(**subs)).lstat().st_mode), (
+            f"{pattern} was replaced"
+        )
     for pattern in expect.get("unchanged", []):
         path = Path(pattern.format(**subs))
         assert path.read_bytes() == before[str(path.relative_to(tmp))], pattern
@@ -243,23 +265,25 @@ def _expand(args: list[str], tmp: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("case", params("cli.yaml"))
-def test_command_line(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_command_line(
+    case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     work = tmp_path / "work"
     work.mkdir()
     _setup(case, work)
     before = snapshot(tmp_path)
 
     started: list[Any] = []
-    monkeypatch.setattr("cjm_helpers.commands.project.subprocess.call", lambda *a, **k: started.append(a) or 0)
+    monkeypatch.setattr(
+        "cjm_helpers.commands.project.subprocess.call", lambda *a, **k: started.append(a) or 0
+    )
     code, output = run_cli(_expand(case["args"], tmp_path), cwd=work)
     _check_cli(case, tmp_path, code, output, before)
     if case["expect"].get("no_server"):
         assert started == [], "JupyterLab must not start on a broken project"
 
 
-@pytest.mark.parametrize(
-    "case", [p for p in params("cli.yaml") if p.values[0].get("subprocess")]
-)
+@pytest.mark.parametrize("case", [p for p in params("cli.yaml") if p.values[0].get("subprocess")])
 def test_command_line_as_a_program(case: dict[str, Any], tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
@@ -332,12 +356,19 @@ def test_segments_whose_names_look_alike_get_their_own_folders(tmp_path: Path) -
     from cjm_helpers.run.params import RunParams
 
     survey = tmp_path / "survey.csv"
-    survey.write_text("user_id,segment\nu1,学生\nu2,职员\nu3,Office workers\nu4,office-workers\n", encoding="utf-8")
+    survey.write_text(
+        "user_id,segment\nu1,学生\nu2,职员\nu3,Office workers\nu4,office-workers\n",
+        encoding="utf-8",
+    )
     variants = segment_variants(str(survey), "", tmp_path / "out", RunParams())
     folders = [v.folder for v in variants]
     assert len(set(folders)) == 4, folders
     for variant in variants:
-        rows = (tmp_path / "out" / variant.folder / "data" / "survey.csv").read_text(encoding="utf-8").splitlines()
+        rows = (
+            (tmp_path / "out" / variant.folder / "data" / "survey.csv")
+            .read_text(encoding="utf-8")
+            .splitlines()
+        )
         assert rows[1].endswith(variant.key) and len(rows) == 2
 
 
@@ -354,18 +385,32 @@ def test_notebook_on_a_broken_project_shows_the_message_not_a_traceback(tmp_path
     broken.write_text("name: Kopi\npersonas: [{id: 'Rina Baru', name: Rina}]\n", encoding="utf-8")
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_code_cell(f"from cjm_helpers.notebook import start_step\nstep = start_step(2, {str(broken)!r})"),
+        nbformat.v4.new_code_cell(
+            f"from cjm_helpers.notebook import start_step\nstep = start_step(2, {str(broken)!r})"
+        ),
         nbformat.v4.new_code_cell("1 / 0"),
     ]
-    client = NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=True,
-                            resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=120,
+        allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
     client.execute()
     (ours,), (theirs,) = (cell.outputs for cell in nb.cells)
     assert ours["output_type"] == "error" and ours["ename"] == "ProjectInvalid"
     assert len(ours["traceback"]) == 1
-    assert str(broken) in ours["traceback"][0] and "personas[0].id: 'Rina Baru' is not a valid id" in ours["traceback"][0]
-    assert theirs["ename"] == "ZeroDivisionError" and len(theirs["traceback"]) > 1, "other errors keep their traceback"
+    assert (
+        str(broken) in ours["traceback"][0]
+        and "personas[0].id: 'Rina Baru' is not a valid id" in ours["traceback"][0]
+    )
+    assert theirs["ename"] == "ZeroDivisionError" and len(theirs["traceback"]) > 1, (
+        "other errors keep their traceback"
+    )
 
-    strict = NotebookClient(nbformat.v4.new_notebook(cells=nb.cells[:1]), kernel_name="python3", timeout=120)
+    strict = NotebookClient(
+        nbformat.v4.new_notebook(cells=nb.cells[:1]), kernel_name="python3", timeout=120
+    )
     with pytest.raises(CellExecutionError, match="ProjectInvalid"):
         strict.execute()

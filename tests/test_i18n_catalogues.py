@@ -55,7 +55,9 @@ def test_every_key_exists_in_every_language(area, lang):
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
 def test_placeholders_match_english(area, lang):
     english, other = keys_of("en", area), keys_of(lang, area)
-    wrong = [k for k in english if k in other and placeholders(english[k]) != placeholders(other[k])]
+    wrong = [
+        k for k in english if k in other and placeholders(english[k]) != placeholders(other[k])
+    ]
     assert not wrong, f"locales/{lang}/{area}.yaml: placeholders differ from English in {wrong[:5]}"
 
 
@@ -71,16 +73,22 @@ def test_report_and_run_are_really_translated(area):
     english = keys_of("en", area)
     for lang in ("id", "pl"):
         other = keys_of(lang, area)
-        same = [k for k in english if other.get(k) == english[k] and re.search(r"[a-z]{5,}", english[k])]
+        same = [
+            k for k in english if other.get(k) == english[k] and re.search(r"[a-z]{5,}", english[k])
+        ]
         # a few words are the same in every language (KPI, Status, Folder); sentences are not
-        assert len(same) <= len(english) // 8, f"{lang}/{area}: {len(same)} messages left in English: {same[:8]}"
+        assert len(same) <= len(english) // 8, (
+            f"{lang}/{area}: {len(same)} messages left in English: {same[:8]}"
+        )
 
 
 def test_numbers_and_dates_differ_per_language():
     numbers = {lang: format_number(1234567.5, lang) for lang in LANGUAGES}
     assert numbers == {"en": "1,234,567.5", "id": "1.234.567,5", "pl": "1\u00a0234\u00a0567,5"}
     percents = {lang: format_percent(0.256, lang) for lang in LANGUAGES}
-    assert len(set(percents.values())) >= 2 and percents["en"] == "25.6%" and percents["id"] == "25,6%"
+    assert (
+        len(set(percents.values())) >= 2 and percents["en"] == "25.6%" and percents["id"] == "25,6%"
+    )
     dates = {lang: format_date(dt.date(2027, 8, 17), lang) for lang in LANGUAGES}
     assert dates == {"en": "17 Aug 2027", "id": "17 Agu 2027", "pl": "17 sie 2027"}, dates
 

@@ -32,7 +32,7 @@ def sample_png(sample, tmp_path_factory):
 
 
 def _rgb(hex_colour: str) -> np.ndarray:
-    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    return np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
 
 
 def test_sample_png_has_the_expected_size_and_is_not_blank(sample_png):
@@ -64,7 +64,8 @@ def test_svg_keeps_text_as_escaped_characters(sample, tmp_path):
     project = sample.model_copy(deep=True)
     hostile = "<script>alert(1)</script> Zażółć gęślą jaźń & kopi"
     project.journey("rina-current").stages["awareness"] = StageCell(
-        actions=[Note(text=hostile, evidence="observed")])
+        actions=[Note(text=hostile, evidence="observed")]
+    )
     project.personas[0].name = hostile
     path = tmp_path / "map.svg"
     save_figure(map_figure(project, "rina-current"), str(path), "svg")
@@ -89,7 +90,8 @@ def test_pdf_embeds_the_font_with_polish_and_indonesian_letters(sample, tmp_path
 def test_no_glyph_is_missing_in_any_format(sample, tmp_path, fmt, lang):
     project = sample.model_copy(deep=True)
     project.journey("rina-current").stages["retention"].thoughts.append(
-        Note(text="Ąą Ćć Ęę Łł Ńń Óó Śś Źź Żż · é è ê · Rp 25.000 — ‘kopi’ “susu” …"))
+        Note(text="Ąą Ćć Ęę Łł Ńń Óó Śś Źź Żż · é è ê · Rp 25.000 — ‘kopi’ “susu” …")
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         save_figure(map_figure(project, "rina-current", lang=lang), str(tmp_path / f"m.{fmt}"), fmt)
@@ -100,7 +102,8 @@ def test_no_glyph_is_missing_in_any_format(sample, tmp_path, fmt, lang):
 def test_dollar_signs_are_not_mathtext(sample, tmp_path):
     project = sample.model_copy(deep=True)
     project.journey("rina-current").stages["awareness"].thoughts = [
-        Note(text=r"$\frac{1}{0 costs $5 and ^{oops}")]
+        Note(text=r"$\frac{1}{0 costs $5 and ^{oops}")
+    ]
     path = tmp_path / "m.svg"
     save_figure(map_figure(project, "rina-current"), str(path), "svg")
     root = ET.parse(path).getroot()
@@ -111,8 +114,12 @@ def test_dollar_signs_are_not_mathtext(sample, tmp_path):
 def test_compare_figure_draws_two_curves(sample):
     fig = compare_figure(sample, "rina-current", "rina-future")
     ax = fig.axes[0]
-    dashed = [line for line in ax.lines if line.get_linestyle() == "--" and len(line.get_xdata()) > 2]
-    solid_green = [line for line in ax.lines if line.get_color() == "#188038" and len(line.get_xdata()) > 2]
+    dashed = [
+        line for line in ax.lines if line.get_linestyle() == "--" and len(line.get_xdata()) > 2
+    ]
+    solid_green = [
+        line for line in ax.lines if line.get_color() == "#188038" and len(line.get_xdata()) > 2
+    ]
     assert dashed and solid_green
 
 

@@ -55,12 +55,17 @@ def test_each_card_carries_its_evidence_level(sample):
 def test_line_of_visibility_separates_backstage_lanes(sample):
     doc = soup(render_map_html(sample, "rina-current"))
     grid = doc.select_one(".cjmmap-grid")
-    order = [el for el in grid.children if "cjmmap-lov" in el.get("class", [])
-             or "cjmmap-lane-label" in el.get("class", [])]
-    names = ["LOV" if "cjmmap-lov" in el["class"] else el["class"][1].removeprefix("cjmmap-lane-")
-             for el in order]
+    order = [
+        el
+        for el in grid.children
+        if "cjmmap-lov" in el.get("class", []) or "cjmmap-lane-label" in el.get("class", [])
+    ]
+    names = [
+        "LOV" if "cjmmap-lov" in el["class"] else el["class"][1].removeprefix("cjmmap-lane-")
+        for el in order
+    ]
     cut = names.index("LOV")
-    assert set(names[cut + 1:]) == set(BACKSTAGE_LANES)
+    assert set(names[cut + 1 :]) == set(BACKSTAGE_LANES)
     assert not set(names[:cut]) & set(BACKSTAGE_LANES)
 
 
@@ -85,7 +90,8 @@ def test_each_map_type_draws_its_default_lanes(sample, map_type):
     doc = soup(render_map_html(project, "rina-current"))
     labels = [el.get_text() for el in doc.select(".cjmmap-lane-label")]
     expected = [lane for lane in DEFAULT_LANES[map_type] if lane not in BACKSTAGE_LANES] + [
-        lane for lane in DEFAULT_LANES[map_type] if lane in BACKSTAGE_LANES]
+        lane for lane in DEFAULT_LANES[map_type] if lane in BACKSTAGE_LANES
+    ]
     assert labels == [t(f"map.lane.{lane}") for lane in expected]
     assert bool(doc.select(".cjmmap-lov")) == (map_type == "service_blueprint")
 
@@ -95,7 +101,9 @@ def test_channels_lane_lists_each_channel_of_the_stage_once(sample):
     channels = layout.lane("channels")
     i = [s.id for s in layout.stages].index("retention")
     names = [c.text for c in channels.cells[i]]
-    tps = [sample.touchpoint(x) for x in sample.journey("rina-current").stages["retention"].touchpoints]
+    tps = [
+        sample.touchpoint(x) for x in sample.journey("rina-current").stages["retention"].touchpoints
+    ]
     assert sorted(names) == sorted({tp.channel for tp in tps})
     assert len(names) == len(set(names))
 
@@ -145,7 +153,9 @@ def test_css_is_scoped_under_the_map_class(sample):
     doc = soup(render_map_html(sample))
     css = doc.find("style").get_text()
     body = re.sub(r"@media print\{", "", css)
-    selectors = [sel.strip() for block in re.findall(r"([^{}]+)\{[^{}]*\}", body) for sel in block.split(",")]
+    selectors = [
+        sel.strip() for block in re.findall(r"([^{}]+)\{[^{}]*\}", body) for sel in block.split(",")
+    ]
     assert selectors
     for sel in selectors:
         assert sel.startswith(".cjmmap"), sel
@@ -178,19 +188,24 @@ def test_compare_view_puts_both_journeys_side_by_side(sample):
     svg = doc.select_one(".cjmmap-emotion svg")
     strokes = {p["stroke"] for p in svg.select("path")}
     assert len(strokes) == 2  # two curves, one axis
-    future_actions = [n.text for c in sample.journey("rina-future").stages.values() for n in c.actions]
+    future_actions = [
+        n.text for c in sample.journey("rina-future").stages.values() for n in c.actions
+    ]
     text = doc.get_text()
     assert all(a in text for a in future_actions)
 
 
 def test_compare_finds_the_future_journey_from_compares_to(sample):
-    assert compare_html(sample, "rina-current") == compare_html(sample, "rina-current", "rina-future")
+    assert compare_html(sample, "rina-current") == compare_html(
+        sample, "rina-current", "rina-future"
+    )
     assert compare_html(sample) == compare_html(sample, "rina-current", "rina-future")
 
 
 def test_ordered_lanes_put_backstage_last_and_drop_repeats():
-    journey = Journey(id="j", name="J", persona="p",
-                      lanes=["internal_actors", "actions", "actions", "emotions"])
+    journey = Journey(
+        id="j", name="J", persona="p", lanes=["internal_actors", "actions", "actions", "emotions"]
+    )
     assert ordered_lanes(journey) == ("actions", "emotions", "internal_actors")
 
 
@@ -204,7 +219,8 @@ def test_unknown_journey_is_a_plain_error(sample):
 def test_newlines_in_user_text_are_kept(sample):
     project = sample.model_copy(deep=True)
     project.journey("rina-current").stages["awareness"] = StageCell(
-        actions=[Note(text="first line\nsecond line", evidence="observed")])
+        actions=[Note(text="first line\nsecond line", evidence="observed")]
+    )
     doc = soup(render_map_html(project, "rina-current"))
     card = doc.select_one(".cjmmap-lane-actions .cjmmap-card")
     assert "first line\nsecond line" in card.get_text()
@@ -217,7 +233,9 @@ def test_compare_labels_sit_away_from_the_other_curve():
     assert label_above(later, now, first=False) and not label_above(now, later, first=True)
     same = EmotionPoint("s", 1, "observed")
     assert label_above(same, later, first=True) and not label_above(same, later, first=False)
-    assert label_above(now, None, first=True) and label_above(now, EmotionPoint("s", None, "assumed"), True)
+    assert label_above(now, None, first=True) and label_above(
+        now, EmotionPoint("s", None, "assumed"), True
+    )
 
 
 def test_compare_svg_puts_the_lower_score_label_below_its_marker(sample):

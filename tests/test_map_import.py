@@ -32,7 +32,9 @@ def test_our_wide_export_reads_back_unchanged(sample_project, tmp_path, journey_
 def test_export_into_a_new_journey_draws_the_same_map(sample_project, tmp_path):
     path = write(tmp_path, table_csv(journey_wide_table(sample_project, "rina-current")))
     again = import_wide_csv(path, sample_project, "copy", name="Copy")
-    before = layout_table(build_layout(sample_project, "rina-current")).drop(columns=["journey", "refs"])
+    before = layout_table(build_layout(sample_project, "rina-current")).drop(
+        columns=["journey", "refs"]
+    )
     after = layout_table(build_layout(again, "copy")).drop(columns=["journey", "refs"])
     assert before.equals(after)
     # pain point ids stay unique across journeys
@@ -43,9 +45,17 @@ def test_export_into_a_new_journey_draws_the_same_map(sample_project, tmp_path):
 def test_hostile_text_with_formula_guards_round_trips(sample_project, tmp_path):
     project = sample_project.model_copy(deep=True)
     cell = project.journey("rina-current").stages["awareness"]
-    texts = ["=1+1", "-minus first", "@at", "+plus", "<script>alert(1)</script>", "Zażółć gęślą jaźń", "a [b] c"]
+    texts = [
+        "=1+1",
+        "-minus first",
+        "@at",
+        "+plus",
+        "<script>alert(1)</script>",
+        "Zażółć gęślą jaźń",
+        "a [b] c",
+    ]
     cell.actions = [Note(text=x, evidence="reported") for x in texts]
-    cell.pain_points = [PainPoint(id="pp-x", text="=HYPERLINK(\"x\")", evidence="observed")]
+    cell.pain_points = [PainPoint(id="pp-x", text='=HYPERLINK("x")', evidence="observed")]
     path = write(tmp_path, table_csv(journey_wide_table(project, "rina-current")))
     again = import_wide_csv(path, project, "rina-current")
     assert again.journey("rina-current") == project.journey("rina-current")
@@ -65,12 +75,19 @@ def test_a_hand_made_sheet_becomes_a_journey_with_new_stages_and_touchpoints(sam
     assert journey.name == "Journey from sheet" and journey.persona == "rina"
     assert project.stage_ids()[:3] == ["awareness", "kasir-antrean", "consideration"]
     aw = journey.stages["awareness"]
-    assert [(n.text, n.evidence) for n in aw.actions] == [("Sees an ad", "observed"), ("Asks a friend", "assumed")]
+    assert [(n.text, n.evidence) for n in aw.actions] == [
+        ("Sees an ad", "observed"),
+        ("Asks a friend", "assumed"),
+    ]
     assert aw.emotion == 1 and aw.emotion_evidence == "assumed"
     new = journey.stages["kasir-antrean"]
     assert new.emotion == -2 and new.emotion_evidence == "reported"
     queue = project.touchpoint(new.touchpoints[0])
-    assert queue.name == "Counter queue" and queue.stage == "kasir-antrean" and queue.channel == "Outlet"
+    assert (
+        queue.name == "Counter queue"
+        and queue.stage == "kasir-antrean"
+        and queue.channel == "Outlet"
+    )
     assert new.pain_points[0].id == "pp-long-queue"
     assert journey.stages["purchase"].emotion == -1  # a spreadsheet's "-1.0"
     assert journey.stages["purchase"].actions == []  # an empty cell adds nothing
@@ -79,7 +96,9 @@ def test_a_hand_made_sheet_becomes_a_journey_with_new_stages_and_touchpoints(sam
 
 def test_a_project_without_personas_gets_one(tmp_path):
     project = Project(name="Empty")
-    done = import_wide_rows([["Lane", "Awareness"], ["Actions", "Looks"]], project, "j", source="x.csv", lang="id")
+    done = import_wide_rows(
+        [["Lane", "Awareness"], ["Actions", "Looks"]], project, "j", source="x.csv", lang="id"
+    )
     assert done.persona(done.journey("j").persona).name == "Pelanggan"
 
 
@@ -95,7 +114,11 @@ def test_a_project_without_personas_gets_one(tmp_path):
         ("Lane,Awareness\nFeelings,a\n", "row 2, column A", "'Feelings' is not a lane"),
         ("Lane,Awareness\nActions,a\nActions,b\n", "row 3, column A", "already appeared in row 2"),
         ("Lane,Awareness\n\n", "row 2", "no lane rows"),
-        ("Lane,Awareness,Purchase\nEmotions,1,very bad\n", "row 2, column C", "'very bad' is not an emotion"),
+        (
+            "Lane,Awareness,Purchase\nEmotions,1,very bad\n",
+            "row 2, column C",
+            "'very bad' is not an emotion",
+        ),
         ("Lane,Awareness\nEmotions,3\n", "row 2, column B", "from -2"),
         ("Lane,Awareness\nEmotions,1.5\n", "row 2, column B", "'1.5' is not an emotion"),
         ('Lane,Awareness\nActions,"unclosed\n', "map.csv", "not a readable CSV"),
@@ -118,7 +141,9 @@ def test_non_utf8_and_missing_files_are_plain_errors(sample_project, tmp_path):
     with pytest.raises(DataError, match="no such file"):
         import_wide_csv(tmp_path / "nope.csv", sample_project)
     with pytest.raises(DataError, match="no persona 'ghost'"):
-        import_wide_csv(write(tmp_path, "Lane,Awareness\nActions,a\n"), sample_project, persona="ghost")
+        import_wide_csv(
+            write(tmp_path, "Lane,Awareness\nActions,a\n"), sample_project, persona="ghost"
+        )
 
 
 def test_errors_follow_the_language(sample_project, tmp_path):
@@ -128,7 +153,9 @@ def test_errors_follow_the_language(sample_project, tmp_path):
 
 
 def test_semicolon_sheets_and_default_stage_names_in_other_languages(sample_project, tmp_path):
-    path = write(tmp_path, "Warstwa;Świadomość;Purchase (pembelian)\nAksi pelanggan;Melihat iklan;Bayar\n")
+    path = write(
+        tmp_path, "Warstwa;Świadomość;Purchase (pembelian)\nAksi pelanggan;Melihat iklan;Bayar\n"
+    )
     project = import_wide_csv(path, sample_project, "id-map")
     assert set(project.journey("id-map").stages) == {"awareness", "purchase"}
 

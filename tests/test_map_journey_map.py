@@ -36,31 +36,56 @@ from cjm_helpers.model import (
     Touchpoint,
 )
 
-HOSTILE = ('<script>alert(1)</script><img src=x onerror="alert(2)"> \'&quot; =1+1 @SUM %% a: b; c # d '
-           r'$\frac{1}{2}$ Zażółć gęślą jaźń, Rp 25.000')
+HOSTILE = (
+    '<script>alert(1)</script><img src=x onerror="alert(2)"> \'&quot; =1+1 @SUM %% a: b; c # d '
+    r"$\frac{1}{2}$ Zażółć gęślą jaźń, Rp 25.000"
+)
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
-def make_project(n_stages: int = 5, text: str = "Card", touchpoints_in_first: int = 1,
-                 empty_lanes: tuple[str, ...] = (), long: bool = False) -> Project:
+def make_project(
+    n_stages: int = 5,
+    text: str = "Card",
+    touchpoints_in_first: int = 1,
+    empty_lanes: tuple[str, ...] = (),
+    long: bool = False,
+) -> Project:
     """A project with one journey showing every lane, filled as asked."""
-    stages = [Stage(id=f"s{i}", name=f"{text} stage {i}", description=f"{text} description")
-              for i in range(n_stages)]
+    stages = [
+        Stage(id=f"s{i}", name=f"{text} stage {i}", description=f"{text} description")
+        for i in range(n_stages)
+    ]
     tps, cells = [], {}
     for i, stage in enumerate(stages):
         count = touchpoints_in_first if i == 0 else 1
         ids = []
         for k in range(count):
-            tp = Touchpoint(id=f"tp-{i}-{k}", name=f"{text} tp {k}", stage=stage.id,
-                            channel=f"{text} ch {k % 3}", evidence="reported",
-                            visibility="backstage" if k == 1 else "frontstage")
+            tp = Touchpoint(
+                id=f"tp-{i}-{k}",
+                name=f"{text} tp {k}",
+                stage=stage.id,
+                channel=f"{text} ch {k % 3}",
+                evidence="reported",
+                visibility="backstage" if k == 1 else "frontstage",
+            )
             tps.append(tp)
             ids.append(tp.id)
         body = (text + " ") * (300 if long and i == 0 else 1)
-        notes = {lane: [Note(text=body.strip(), evidence="observed")] for lane in
-                 ("actions", "thoughts", "opportunities", "internal_actors", "internal_tools", "internal_process")}
-        pains = {lane: [PainPoint(id=f"{lane[:2]}-{i}", text=text, evidence="assumed")]
-                 for lane in ("pain_points", "internal_pain_points")}
+        notes = {
+            lane: [Note(text=body.strip(), evidence="observed")]
+            for lane in (
+                "actions",
+                "thoughts",
+                "opportunities",
+                "internal_actors",
+                "internal_tools",
+                "internal_process",
+            )
+        }
+        pains = {
+            lane: [PainPoint(id=f"{lane[:2]}-{i}", text=text, evidence="assumed")]
+            for lane in ("pain_points", "internal_pain_points")
+        }
         values = {**notes, **pains, "touchpoints": ids, "emotion": (i % 5) - 2}
         for lane in empty_lanes:
             if lane == "emotions":
@@ -69,12 +94,29 @@ def make_project(n_stages: int = 5, text: str = "Card", touchpoints_in_first: in
                 values[lane] = []
         cells[stage.id] = StageCell(**values)
     persona = Persona(id="p", name=f"{text} persona", quote=text)
-    journey = Journey(id="j", name=f"{text} journey", persona="p", map_type="service_blueprint",
-                      lanes=list(LANES), stages=cells)
-    future = Journey(id="f", name=f"{text} future", persona="p", map_type="future_state", compares_to="j",
-                     stages={s.id: StageCell(actions=[Note(text=text)], emotion=1) for s in stages})
-    return Project(name=f"{text} project", stages=stages, touchpoints=tps, personas=[persona],
-                   journeys=[journey, future])
+    journey = Journey(
+        id="j",
+        name=f"{text} journey",
+        persona="p",
+        map_type="service_blueprint",
+        lanes=list(LANES),
+        stages=cells,
+    )
+    future = Journey(
+        id="f",
+        name=f"{text} future",
+        persona="p",
+        map_type="future_state",
+        compares_to="j",
+        stages={s.id: StageCell(actions=[Note(text=text)], emotion=1) for s in stages},
+    )
+    return Project(
+        name=f"{text} project",
+        stages=stages,
+        touchpoints=tps,
+        personas=[persona],
+        journeys=[journey, future],
+    )
 
 
 CASES = {
@@ -140,45 +182,65 @@ def test_html_of_every_case_is_safe_and_shows_every_stage(maps, case):
         above = page.select(".cjmmap-cell.cjmmap-lane-touchpoints")[0].select(".cjmmap-card")
         below = page.select(".cjmmap-cell.cjmmap-lane-internal_tools")[0].select(".cjmmap-card")
         assert len(above) == 39
-        assert "tp-0-1" in [card.get("data-ref") for card in below], "the backstage touchpoint is below the line"
+        assert "tp-0-1" in [card.get("data-ref") for card in below], (
+            "the backstage touchpoint is below the line"
+        )
     if case == "long_text":
         assert (("Card " * 300).strip()) in text  # the HTML shows all of it and lets CSS wrap
 
 
 def _card_boxes(fig):
     ax = fig.axes[0]
-    return [p for p in ax.patches if isinstance(p, FancyBboxPatch) and p.get_edgecolor()[3] > 0
-            and p.get_linewidth() > 1.05]
+    return [
+        p
+        for p in ax.patches
+        if isinstance(p, FancyBboxPatch) and p.get_edgecolor()[3] > 0 and p.get_linewidth() > 1.05
+    ]
 
 
 def _overlap(a, b) -> bool:
     ax0, ay0, aw, ah = a.get_x(), a.get_y(), a.get_width(), a.get_height()
     bx0, by0, bw, bh = b.get_x(), b.get_y(), b.get_width(), b.get_height()
-    return ax0 < bx0 + bw - 1e-6 and bx0 < ax0 + aw - 1e-6 and ay0 < by0 + bh - 1e-6 and by0 < ay0 + ah - 1e-6
+    return (
+        ax0 < bx0 + bw - 1e-6
+        and bx0 < ax0 + aw - 1e-6
+        and ay0 < by0 + bh - 1e-6
+        and by0 < ay0 + ah - 1e-6
+    )
 
 
 def assert_figure_is_tidy(fig) -> None:
     """No two cards overlap, no text leaves the page, and text in a stage column stays in it."""
     boxes = _card_boxes(fig)
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert not _overlap(a, b), (a, b)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()
     ax = fig.axes[0]
     width, height = fig.get_size_inches()
-    columns = [(p.get_x(), p.get_x() + p.get_width()) for p in ax.patches
-               if isinstance(p, FancyBboxPatch) and to_hex(p.get_facecolor()) == STAGE_BLUE]
+    columns = [
+        (p.get_x(), p.get_x() + p.get_width())
+        for p in ax.patches
+        if isinstance(p, FancyBboxPatch) and to_hex(p.get_facecolor()) == STAGE_BLUE
+    ]
     assert columns
-    lanes_end = max(p.get_y() + p.get_height() for p in ax.patches if isinstance(p, FancyBboxPatch)
-                    and to_hex(p.get_facecolor()) == "#f1f3f4" and p.get_edgecolor()[3] == 0)
+    lanes_end = max(
+        p.get_y() + p.get_height()
+        for p in ax.patches
+        if isinstance(p, FancyBboxPatch)
+        and to_hex(p.get_facecolor()) == "#f1f3f4"
+        and p.get_edgecolor()[3] == 0
+    )
     inv = ax.transData.inverted()
     for text in ax.texts:
         if not text.get_text().strip():
             continue
         (x0, y1), (x1, y0) = inv.transform(text.get_window_extent(renderer).get_points())
-        assert x0 >= -0.01 and x1 <= width + 0.01 and y0 >= -0.01 and y1 <= height + 0.01, text.get_text()
+        assert x0 >= -0.01 and x1 <= width + 0.01 and y0 >= -0.01 and y1 <= height + 0.01, (
+            text.get_text()
+        )
         for left, right in columns:
             if left <= x0 < right and y0 < lanes_end and text.get_horizontalalignment() == "left":
                 assert x1 <= right + 0.01, (text.get_text(), x1, right)
@@ -189,7 +251,10 @@ def test_figure_of_every_case_is_tidy(maps, case):
     fig = JourneyMap(maps[case], "j").figure(dpi=40)
     assert_figure_is_tidy(fig)
     if case == "forty_touchpoints":
-        assert fig.get_size_inches()[1] > JourneyMap(maps["one_stage"], "j").figure(dpi=40).get_size_inches()[1] + 10
+        assert (
+            fig.get_size_inches()[1]
+            > JourneyMap(maps["one_stage"], "j").figure(dpi=40).get_size_inches()[1] + 10
+        )
 
 
 def test_sample_figure_is_tidy(sample_project):
@@ -212,11 +277,20 @@ def test_every_file_format_of_an_edge_case(maps, case, tmp_path):
         path = jm.save(tmp_path / f"map-{fmt}", fmt, dpi=30)
         data = path.read_bytes()
         assert data, fmt
-        if case == "hostile" and fmt in ("html", "csv", "wide-csv", "json"):  # mermaid shortens: see its test
+        if case == "hostile" and fmt in (
+            "html",
+            "csv",
+            "wide-csv",
+            "json",
+        ):  # mermaid shortens: see its test
             assert "Zażółć gęślą jaźń" in data.decode("utf-8"), fmt
         if case == "hostile" and fmt == "xlsx":
             book = load_workbook(io.BytesIO(data))
-            assert any("Zażółć gęślą jaźń" in str(c.value) for row in book.worksheets[0].iter_rows() for c in row)
+            assert any(
+                "Zażółć gęślą jaźń" in str(c.value)
+                for row in book.worksheets[0].iter_rows()
+                for c in row
+            )
         if fmt == "html":
             assert_safe_html(data.decode("utf-8"))
         elif fmt == "svg":
@@ -236,7 +310,9 @@ def test_every_file_format_of_an_edge_case(maps, case, tmp_path):
             assert all(not c.startswith("-") or c.lstrip("-").isdigit() for c in cells)
         elif fmt == "xlsx":
             book = load_workbook(io.BytesIO(data))
-            assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
+            assert all(
+                cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row
+            )
         elif fmt == "json":
             assert json.loads(data)["journey"]["id"] == "j"
         elif fmt == "mermaid":

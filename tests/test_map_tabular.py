@@ -26,7 +26,7 @@ from cjm_helpers.mapping.tabular import (
 from cjm_helpers.model import Note, PainPoint
 from cjm_helpers.store import project_from_text, project_to_yaml
 
-HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd"]
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd"]
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -39,7 +39,9 @@ def test_cell_table_has_one_row_per_stage_and_lane(sample_project):
     layout = build_layout(sample_project, "rina-current")
     assert len(frame) == len(layout.stages) * len(layout.lane_order)
     assert not frame.duplicated(["stage_id", "lane"]).any()
-    assert frame["cards"].sum() == layout.card_count() + sum(p.score is not None for p in layout.emotions)
+    assert frame["cards"].sum() == layout.card_count() + sum(
+        p.score is not None for p in layout.emotions
+    )
     purchase = frame[(frame.stage_id == "purchase") & (frame.lane == "pain_points")].iloc[0]
     cell = sample_project.journey("rina-current").stages["purchase"]
     assert purchase["text"].split("\n") == [p.text for p in cell.pain_points]
@@ -97,7 +99,9 @@ def test_json_is_the_journey_as_data_and_loads_back(sample_project):
     data = json.loads(journey_json(sample_project, "rina-future"))
     assert data["format"] == "cjm-journey" and data["journey"]["id"] == "rina-future"
     assert data["persona"]["id"] == sample_project.journey("rina-future").persona
-    used = {tp for c in sample_project.journey("rina-future").stages.values() for tp in c.touchpoints}
+    used = {
+        tp for c in sample_project.journey("rina-future").stages.values() for tp in c.touchpoints
+    }
     assert {tp["id"] for tp in data["touchpoints"]} == used
     assert [s["id"] for s in data["stages"]] == sample_project.stage_ids()
     assert data == journey_data(sample_project, "rina-future")
@@ -120,17 +124,24 @@ def assert_mermaid_grammar(text: str) -> None:
         assert "%%" not in line
         stripped = line.strip()
         if not stripped.startswith(("title ", "section ")):
-            assert not re.match(r"(title|section|journey|acctitle|accdescr)\b", stripped, re.I), line
+            assert not re.match(r"(title|section|journey|acctitle|accdescr)\b", stripped, re.I), (
+                line
+            )
 
 
 def test_mermaid_has_a_section_per_stage_and_scores_one_to_five(sample_project):
     text = journey_mermaid(sample_project, "rina-current")
     assert_mermaid_grammar(text)
-    sections = [line.strip().removeprefix("section ") for line in text.splitlines() if "section " in line]
+    sections = [
+        line.strip().removeprefix("section ") for line in text.splitlines() if "section " in line
+    ]
     assert sections == [s.name for s in sample_project.stages]
     journey = sample_project.journey("rina-current")
-    purchase_tasks = [line for line in text.split("section Purchase")[1].split("section")[0].splitlines()
-                      if line.strip()]
+    purchase_tasks = [
+        line
+        for line in text.split("section Purchase")[1].split("section")[0].splitlines()
+        if line.strip()
+    ]
     assert len(purchase_tasks) == len(journey.stages["purchase"].actions)
     assert all(": 1: Rina" in line for line in purchase_tasks)  # emotion -2 -> score 1
 
@@ -138,8 +149,17 @@ def test_mermaid_has_a_section_per_stage_and_scores_one_to_five(sample_project):
 def test_mermaid_rewrites_hostile_text(sample_project):
     project = sample_project.model_copy(deep=True)
     cell = project.journey("rina-current").stages["awareness"]
-    cell.actions = [Note(text=x) for x in ["section evil", "%% comment", "a: 5: b; c # d", "title x",
-                                           "<script>alert(1)</script>", "journey"]]
+    cell.actions = [
+        Note(text=x)
+        for x in [
+            "section evil",
+            "%% comment",
+            "a: 5: b; c # d",
+            "title x",
+            "<script>alert(1)</script>",
+            "journey",
+        ]
+    ]
     project.personas[0].name = "Zażółć: gęślą, jaźń"
     text = journey_mermaid(project, "rina-current")
     assert_mermaid_grammar(text)

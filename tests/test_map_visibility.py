@@ -12,7 +12,9 @@ QUEUE_SCREEN = "Barista order queue screen"
 
 def _project():
     project = load_project(SAMPLE_PROJECT)
-    assert any(tp.name == QUEUE_SCREEN and tp.visibility == "backstage" for tp in project.touchpoints)
+    assert any(
+        tp.name == QUEUE_SCREEN and tp.visibility == "backstage" for tp in project.touchpoints
+    )
     return project
 
 
@@ -24,8 +26,9 @@ def test_a_backstage_touchpoint_sits_with_the_internal_tools_not_the_touchpoints
     purchase = [s.id for s in layout.stages].index("purchase")
     assert layout.lane("internal_tools").cells[purchase][0].text == QUEUE_SCREEN
     channels = {c.text for c in layout.lane("channels").cells[purchase]}
-    assert channels == {c.detail for c in layout.lane("touchpoints").cells[purchase] if c.detail}, \
+    assert channels == {c.detail for c in layout.lane("touchpoints").cells[purchase] if c.detail}, (
         "the channels lane follows what customers see"
+    )
 
 
 def test_a_map_without_backstage_lanes_gains_one_for_backstage_touchpoints() -> None:

@@ -23,8 +23,9 @@ def test_items_with_ids_merge_one_by_one() -> None:
 
 def test_removal_of_untouched_item_is_kept() -> None:
     base = {"xs": [{"id": "a"}, {"id": "b"}]}
-    merged, conflicts = three_way_merge(base, {"xs": [{"id": "a"}, {"id": "b"}, {"id": "c"}]},
-                                        {"xs": [{"id": "b"}]})
+    merged, conflicts = three_way_merge(
+        base, {"xs": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}, {"xs": [{"id": "b"}]}
+    )
     assert (merged, conflicts) == ({"xs": [{"id": "b"}, {"id": "c"}]}, [])
 
 

@@ -54,8 +54,11 @@ def test_current_version_is_left_alone() -> None:
 
 @pytest.mark.parametrize(
     ("version", "message"),
-    [(99, "newer than this version of cjm understands"), (0, "the oldest known is 1"),
-     ("two", "must be a whole number")],
+    [
+        (99, "newer than this version of cjm understands"),
+        (0, "the oldest known is 1"),
+        ("two", "must be a whole number"),
+    ],
 )
 def test_unknown_versions_are_refused(version: object, message: str) -> None:
     with pytest.raises(ProjectInvalid, match=message):
@@ -63,5 +66,7 @@ def test_unknown_versions_are_refused(version: object, message: str) -> None:
 
 
 def test_stage_names_become_ids_with_polish_letters_and_empties() -> None:
-    data = migrate({"schema_version": 1, "name": "x", "stages": ["Pembelian Ulang", "Zażółć gęślą", "???"]})
+    data = migrate(
+        {"schema_version": 1, "name": "x", "stages": ["Pembelian Ulang", "Zażółć gęślą", "???"]}
+    )
     assert [s["id"] for s in data["stages"]] == ["pembelian-ulang", "zazolc-gesla", "stage-3"]

@@ -29,8 +29,17 @@ def test_sample_project_is_complete(sample_project: Project) -> None:
     current = sample_project.journey("rina-current")
     for stage in sample_project.stage_ids():
         cell = current.cell(stage)
-        for lane in ("actions", "touchpoints", "thoughts", "pain_points", "opportunities",
-                     "internal_actors", "internal_tools", "internal_process", "internal_pain_points"):
+        for lane in (
+            "actions",
+            "touchpoints",
+            "thoughts",
+            "pain_points",
+            "opportunities",
+            "internal_actors",
+            "internal_tools",
+            "internal_process",
+            "internal_pain_points",
+        ):
             assert getattr(cell, lane), f"sample leaves {stage}.{lane} empty"
         assert cell.emotion is not None
     for part in ("resources", "walkthrough", "kpis", "opportunities", "actions"):
@@ -39,13 +48,21 @@ def test_sample_project_is_complete(sample_project: Project) -> None:
 
 def test_minimal_project_gets_default_stages() -> None:
     project = validate_project({"name": "Warung"})
-    assert project.stage_ids() == ["awareness", "consideration", "purchase", "retention", "advocacy"]
+    assert project.stage_ids() == [
+        "awareness",
+        "consideration",
+        "purchase",
+        "retention",
+        "advocacy",
+    ]
 
 
 def test_dangling_touchpoint_names_path_and_known_ids(data: dict) -> None:
     data["journeys"][0]["stages"]["purchase"]["touchpoints"][2] = "tp-9"
     (message,) = problems_of(data)
-    assert message.startswith("journeys[0].stages.purchase.touchpoints[2]: 'tp-9' is not a touchpoint")
+    assert message.startswith(
+        "journeys[0].stages.purchase.touchpoints[2]: 'tp-9' is not a touchpoint"
+    )
     assert "tp-instagram-ad" in message and "known:" in message
 
 
@@ -57,8 +74,12 @@ def test_all_problems_reported_at_once(data: dict) -> None:
     messages = problems_of(data)
     assert len(messages) == 4
     paths = [m.split(":")[0] for m in messages]
-    assert paths == ["touchpoints[0].stage", "journeys[1].persona", "opportunities[0].kpis[0]",
-                     "actions[0].opportunity"]
+    assert paths == [
+        "touchpoints[0].stage",
+        "journeys[1].persona",
+        "opportunities[0].kpis[0]",
+        "actions[0].opportunity",
+    ]
 
 
 def test_structural_errors_all_at_once(data: dict) -> None:
@@ -69,7 +90,9 @@ def test_structural_errors_all_at_once(data: dict) -> None:
     messages = problems_of(data)
     assert "personas[0].share_of_customers: is 1.5; it must be at most 1.0" in messages
     assert "journeys[0].stages.purchase.emotion: is 5; it must be at most 2" in messages
-    assert any(m.startswith("touchpoints[1].visibility: is 'sideways'; use one of") for m in messages)
+    assert any(
+        m.startswith("touchpoints[1].visibility: is 'sideways'; use one of") for m in messages
+    )
     assert "personas[1].nmae: is not a known field; check its spelling or remove it" in messages
 
 
@@ -77,19 +100,55 @@ def test_structural_errors_all_at_once(data: dict) -> None:
     ("edit", "expected"),
     [
         (lambda d: d.pop("name"), "name: is required but missing; add it"),
-        (lambda d: d["personas"][0].update(id="Rina Q"), "personas[0].id: 'Rina Q' is not a valid id"),
-        (lambda d: d["personas"][0].update(evidence="rumour"), "personas[0].evidence: is 'rumour'; use one of"),
-        (lambda d: d["objectives"].update(next_review="soon"), "objectives.next_review: is 'soon'; write a date"),
-        (lambda d: d["walkthrough"][0].update(minutes=-3), "walkthrough[0].minutes: is -3; it must be at least 0"),
-        (lambda d: d["opportunities"][0].update(impact="high"), "opportunities[0].impact: is 'high'; use a whole number"),
+        (
+            lambda d: d["personas"][0].update(id="Rina Q"),
+            "personas[0].id: 'Rina Q' is not a valid id",
+        ),
+        (
+            lambda d: d["personas"][0].update(evidence="rumour"),
+            "personas[0].evidence: is 'rumour'; use one of",
+        ),
+        (
+            lambda d: d["objectives"].update(next_review="soon"),
+            "objectives.next_review: is 'soon'; write a date",
+        ),
+        (
+            lambda d: d["walkthrough"][0].update(minutes=-3),
+            "walkthrough[0].minutes: is -3; it must be at least 0",
+        ),
+        (
+            lambda d: d["opportunities"][0].update(impact="high"),
+            "opportunities[0].impact: is 'high'; use a whole number",
+        ),
         (lambda d: d.update(personas={"rina": {}}), "personas: is dict; it must be a list"),
-        (lambda d: d["touchpoints"].append(dict(d["touchpoints"][0])), "touchpoints: the touchpoint id 'tp-instagram-ad' is used 2 times"),
-        (lambda d: d["target_personas"][1].update(primary=True), "target_personas: more than one persona is marked primary"),
-        (lambda d: d["journeys"][1].update(compares_to="old"), "journeys[1].compares_to: 'old' is not a journey"),
-        (lambda d: d["journeys"][0]["stages"].update(checkout={}), "journeys[0].stages.checkout: 'checkout' is not a stage"),
-        (lambda d: d["opportunities"][0]["pain_points"].append("pp-x"), "opportunities[0].pain_points[2]: 'pp-x' is not a pain point"),
-        (lambda d: d["resources"][0].update(touchpoint="tp-x"), "resources[0].touchpoint: 'tp-x' is not a touchpoint"),
-        (lambda d: d["walkthrough"][0].update(stage="s"), "walkthrough[0].stage: 's' is not a stage"),
+        (
+            lambda d: d["touchpoints"].append(dict(d["touchpoints"][0])),
+            "touchpoints: the touchpoint id 'tp-instagram-ad' is used 2 times",
+        ),
+        (
+            lambda d: d["target_personas"][1].update(primary=True),
+            "target_personas: more than one persona is marked primary",
+        ),
+        (
+            lambda d: d["journeys"][1].update(compares_to="old"),
+            "journeys[1].compares_to: 'old' is not a journey",
+        ),
+        (
+            lambda d: d["journeys"][0]["stages"].update(checkout={}),
+            "journeys[0].stages.checkout: 'checkout' is not a stage",
+        ),
+        (
+            lambda d: d["opportunities"][0]["pain_points"].append("pp-x"),
+            "opportunities[0].pain_points[2]: 'pp-x' is not a pain point",
+        ),
+        (
+            lambda d: d["resources"][0].update(touchpoint="tp-x"),
+            "resources[0].touchpoint: 'tp-x' is not a touchpoint",
+        ),
+        (
+            lambda d: d["walkthrough"][0].update(stage="s"),
+            "walkthrough[0].stage: 's' is not a stage",
+        ),
         (lambda d: d["kpis"][0].update(stage="s"), "kpis[0].stage: 's' is not a stage"),
     ],
 )
@@ -134,13 +193,22 @@ def test_data_section_says_how_to_read_the_files(data: dict) -> None:
     from cjm_helpers.reading import from_project
     from cjm_helpers.store import project_to_yaml
 
-    data["data"].update(columns={"uid": "user_id", "when": "timestamp"}, delimiter=";", dedupe=True,
-                        conversion_events=["payment_success", "order_paid"], date_format="day-first")
+    data["data"].update(
+        columns={"uid": "user_id", "when": "timestamp"},
+        delimiter=";",
+        dedupe=True,
+        conversion_events=["payment_success", "order_paid"],
+        date_format="day-first",
+    )
     project = validate_project(data)
     options = from_project(project.data).event_kwargs()
-    assert options == {"columns": {"uid": "user_id", "when": "timestamp"}, "delimiter": ";",
-                       "conversion_events": ["payment_success", "order_paid"], "dedupe": True,
-                       "date_format": "day-first"}
+    assert options == {
+        "columns": {"uid": "user_id", "when": "timestamp"},
+        "delimiter": ";",
+        "conversion_events": ["payment_success", "order_paid"],
+        "dedupe": True,
+        "date_format": "day-first",
+    }
     assert "\n  delimiter: ;\n  conversion_events:\n" in project_to_yaml(project)
     assert validate_project(project_to_data(project)) == project  # saved and loaded back unchanged
     ga4 = validate_project({**data, "data": {"columns": "ga4"}})
@@ -156,12 +224,21 @@ def test_an_unset_data_section_adds_nothing_to_a_saved_file(sample_project: Proj
 @pytest.mark.parametrize(
     ("section", "expected"),
     [
-        ({"columns": "bigquery"}, "data.columns: is 'bigquery'; write 'ga4' or lines like 'their_column: user_id'"),
+        (
+            {"columns": "bigquery"},
+            "data.columns: is 'bigquery'; write 'ga4' or lines like 'their_column: user_id'",
+        ),
         ({"columns": {"uid": 3}}, "data.columns: is {'uid': 3}; write 'ga4' or lines like"),
         ({"delimiter": ";;"}, "data.delimiter: is longer than 1 characters"),
-        ({"conversion_events": "payment_success"}, "data.conversion_events: is str; it must be a list"),
+        (
+            {"conversion_events": "payment_success"},
+            "data.conversion_events: is str; it must be a list",
+        ),
         ({"conversion_events": [""]}, "data.conversion_events[0]: is empty"),
-        ({"date_format": "DD/MM/YYYY"}, "data.date_format: is 'DD/MM/YYYY'; use 'day-first', 'month-first' or a pattern"),
+        (
+            {"date_format": "DD/MM/YYYY"},
+            "data.date_format: is 'DD/MM/YYYY'; use 'day-first', 'month-first' or a pattern",
+        ),
         ({"dedupe": "sometimes"}, "data.dedupe: is 'sometimes'"),
         ({"engine": "duckdb"}, "data.engine: is not a known field"),
     ],

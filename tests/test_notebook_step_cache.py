@@ -24,7 +24,9 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return seen
 
 
-def test_views_reuse_the_project_until_the_file_changes(sample_copy: Path, loads: list[Path]) -> None:
+def test_views_reuse_the_project_until_the_file_changes(
+    sample_copy: Path, loads: list[Path]
+) -> None:
     step = Step(number=4, project_path=sample_copy)
     step.overview()
     step.inventory()

@@ -25,17 +25,50 @@ from cjm_helpers.nbbuild import (
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
-EXPECTED = ["00_start_here", "01_set_objectives", "02_profile_personas", "03_target_personas",
-            "04_touchpoints", "05_map_elements", "06_resources", "07_take_the_journey", "08_make_changes"]
-SKELETON = ["## What you will do and why", "## Set-up", "## The idea", "## Fill in the form",
-            "## What the data says", "## Check yourself", "## What comes next"]
-PARAMETER_TYPES = {"project_file": "str", "events_file": "str", "survey_file": "str", "tickets_file": "str",
-                   "language": "str", "interactive": "bool"}
+EXPECTED = [
+    "00_start_here",
+    "01_set_objectives",
+    "02_profile_personas",
+    "03_target_personas",
+    "04_touchpoints",
+    "05_map_elements",
+    "06_resources",
+    "07_take_the_journey",
+    "08_make_changes",
+]
+SKELETON = [
+    "## What you will do and why",
+    "## Set-up",
+    "## The idea",
+    "## Fill in the form",
+    "## What the data says",
+    "## Check yourself",
+    "## What comes next",
+]
+PARAMETER_TYPES = {
+    "project_file": "str",
+    "events_file": "str",
+    "survey_file": "str",
+    "tickets_file": "str",
+    "language": "str",
+    "interactive": "bool",
+}
 # Text a run may print that differs between machines or runs and that the sanitizer would have to hide.
-MACHINE_SPECIFIC = [re.compile(p) for p in (
-    r"/tmp/", r"/home/", r"/root/", r"/work/", r"/var/folders/", r"[A-Z]:\\\\", r"cjm-run-", r"cjm-tests-",
-    r"0x[0-9a-f]{8,}", r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}",
-)]
+MACHINE_SPECIFIC = [
+    re.compile(p)
+    for p in (
+        r"/tmp/",
+        r"/home/",
+        r"/root/",
+        r"/work/",
+        r"/var/folders/",
+        r"[A-Z]:\\\\",
+        r"cjm-run-",
+        r"cjm-tests-",
+        r"0x[0-9a-f]{8,}",
+        r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}",
+    )
+]
 
 
 def _notebooks() -> list[Path]:
@@ -106,7 +139,10 @@ def test_parameters_cell_is_documented_for_papermill(path: Path) -> None:
     assert described["interactive"]["default"] == "True"
     # nothing is computed in the parameters cell: plain assignments of constants only
     tree = ast.parse(nb.cells[tagged[0]].source)
-    assert all(isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Constant) for node in tree.body)
+    assert all(
+        isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Constant)
+        for node in tree.body
+    )
 
 
 @pytest.mark.parametrize("path", _notebooks(), ids=ids)
@@ -116,22 +152,35 @@ def test_setup_cell_follows_the_parameters(path: Path) -> None:
     setup = nb.cells[index + 1]
     assert "cjm-setup" in _tags(setup)
     number = step_number(Path(path.stem + ".md"))
-    assert (f"step = start_step({number}, project_file, events_file, survey_file, tickets_file, language)"
-            in setup.source)
+    assert (
+        f"step = start_step({number}, project_file, events_file, survey_file, tickets_file, language)"
+        in setup.source
+    )
     assert sum("cjm-setup" in _tags(c) for c in nb.cells) == 1
 
 
 @pytest.mark.parametrize("path", _notebooks(), ids=ids)
 def test_chapter_skeleton(path: Path) -> None:
     nb = _read(path)
-    headings = [line.strip() for c in nb.cells if c.cell_type == "markdown"
-                for line in c.source.splitlines() if line.startswith("#")]
+    headings = [
+        line.strip()
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("#")
+    ]
     assert headings[0].startswith("# ")
-    wanted = [h for h in SKELETON if not (path.stem == "00_start_here" and h == "## Fill in the form")]
+    wanted = [
+        h for h in SKELETON if not (path.stem == "00_start_here" and h == "## Fill in the form")
+    ]
     found = [h for h in headings if h in SKELETON]
     assert found == wanted
     # the self-check section shows the checklist
-    check_at = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and "## Check yourself" in c.source)
+    check_at = next(
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "markdown" and "## Check yourself" in c.source
+    )
     assert nb.cells[check_at + 1].source == "step.checklist()"
 
 
@@ -142,9 +191,23 @@ def test_code_cells_are_short_calls_without_logic(path: Path) -> None:
         assert 1 <= len(lines) <= 3, cell.source
         tree = ast.parse(cell.source)
         for node in ast.walk(tree):
-            assert not isinstance(node, (ast.For, ast.While, ast.If, ast.FunctionDef, ast.ClassDef, ast.Import,
-                                         ast.ImportFrom, ast.Lambda, ast.ListComp)), cell.source
-        assert not any(ln.rstrip().endswith(";") for ln in lines), f"trailing semicolon in {cell.source!r}"
+            assert not isinstance(
+                node,
+                (
+                    ast.For,
+                    ast.While,
+                    ast.If,
+                    ast.FunctionDef,
+                    ast.ClassDef,
+                    ast.Import,
+                    ast.ImportFrom,
+                    ast.Lambda,
+                    ast.ListComp,
+                ),
+            ), cell.source
+        assert not any(ln.rstrip().endswith(";") for ln in lines), (
+            f"trailing semicolon in {cell.source!r}"
+        )
 
 
 @pytest.mark.parametrize("path", _notebooks(), ids=ids)
@@ -166,10 +229,14 @@ def test_plots_end_with_show_and_forms_are_not_compared(path: Path) -> None:
 def test_outputs_are_current_clean_and_free_of_machine_details(path: Path) -> None:
     nb = _read(path)
     counts = [c.execution_count for c in _code_cells(nb)]
-    assert counts == list(range(1, len(counts) + 1)), "outputs are stale: run `cjm notebooks refresh`"
+    assert counts == list(range(1, len(counts) + 1)), (
+        "outputs are stale: run `cjm notebooks refresh`"
+    )
     for cell in _code_cells(nb):
         assert all(o.output_type != "error" for o in cell.outputs), cell.source
-        assert not any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs), cell.source
+        assert not any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs), (
+            cell.source
+        )
         if "parameters" in _tags(cell) or "cjm-setup" in _tags(cell):
             assert cell.outputs == []
             continue

@@ -52,9 +52,13 @@ def test_source_becomes_cells_with_tags(tmp_path: Path) -> None:
     nb = build_notebook(_write(tmp_path))
     kinds = [(c.cell_type, tuple(c.metadata.get("tags", []))) for c in nb.cells]
     assert kinds == [
-        ("markdown", ()), ("markdown", ()),
-        ("code", ("parameters",)), ("code", ("cjm-setup",)),
-        ("markdown", ()), ("code", ("nbval-ignore-output",)), ("code", ()),
+        ("markdown", ()),
+        ("markdown", ()),
+        ("code", ("parameters",)),
+        ("code", ("cjm-setup",)),
+        ("markdown", ()),
+        ("code", ("nbval-ignore-output",)),
+        ("code", ()),
     ]
     assert nb.cells[0].source == "# Step 4 · Title\n\nIntro line."
     assert "```sh\ncjm new x" in nb.cells[4].source

@@ -25,22 +25,40 @@ def other_project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     generate_events(sample, users=300, seed=11).to_csv(data / "events.csv", index=False)
     generate_survey(sample, n=60, seed=11).to_csv(data / "survey.csv", index=False)
     generate_tickets(sample, n=30, seed=11).to_csv(data / "tickets.csv", index=False)
-    return {"project_file": str(project_file), "events_file": str(data / "events.csv"),
-            "survey_file": str(data / "survey.csv"), "tickets_file": str(data / "tickets.csv"),
-            "language": "id", "interactive": False}
+    return {
+        "project_file": str(project_file),
+        "events_file": str(data / "events.csv"),
+        "survey_file": str(data / "survey.csv"),
+        "tickets_file": str(data / "tickets.csv"),
+        "language": "id",
+        "interactive": False,
+    }
 
 
 @pytest.mark.parametrize("notebook", step_notebooks(), ids=lambda p: p.stem)
-def test_notebook_runs_headless_on_another_project(notebook: Path, other_project: dict[str, str],
-                                                    tmp_path: Path) -> None:
+def test_notebook_runs_headless_on_another_project(
+    notebook: Path, other_project: dict[str, str], tmp_path: Path
+) -> None:
     output = tmp_path / notebook.name
-    pm.execute_notebook(str(notebook), str(output), parameters=other_project, kernel_name="python3",
-                        language="python", cwd=str(tmp_path), progress_bar=False)
+    pm.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=other_project,
+        kernel_name="python3",
+        language="python",
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
     executed = nbformat.read(output, as_version=4)
-    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
     assert not errors
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and other_project["project_file"] in injected[0].source
-    text = "".join(str(o.get("data", {}).get("text/html", "")) + str(o.get("text", ""))
-                   for c in executed.cells for o in c.get("outputs", []))
+    text = "".join(
+        str(o.get("data", {}).get("text/html", "")) + str(o.get("text", ""))
+        for c in executed.cells
+        for o in c.get("outputs", [])
+    )
     assert "Kopiloka" not in text.split("Kopiloka —")[0] or notebook.stem.startswith("00")

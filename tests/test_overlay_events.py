@@ -49,7 +49,8 @@ def test_funnel_by_stage_from_the_log() -> None:
 def test_events_out_of_order_in_the_file_are_sorted_by_time() -> None:
     shuffled = [FUNNEL_ROWS[i] for i in (7, 3, 0, 5, 2, 6, 4, 1)]
     assert funnel(log_of(shuffled), steps=["view", "cart"]).equals(
-        funnel(log_of(FUNNEL_ROWS), steps=["view", "cart"]))
+        funnel(log_of(FUNNEL_ROWS), steps=["view", "cart"])
+    )
 
 
 def test_transitions_keep_ties_in_file_order() -> None:
@@ -61,25 +62,37 @@ def test_transitions_keep_ties_in_file_order() -> None:
 
 
 def test_transitions_by_session() -> None:
-    rows = [("u", "2026-01-01 08:00:00", "a", "s1"), ("u", "2026-01-01 08:01:00", "b", "s1"),
-            ("u", "2026-01-01 12:00:00", "c", "s2")]
+    rows = [
+        ("u", "2026-01-01 08:00:00", "a", "s1"),
+        ("u", "2026-01-01 08:01:00", "b", "s1"),
+        ("u", "2026-01-01 12:00:00", "c", "s2"),
+    ]
     log = load_events(pd.DataFrame(rows, columns=["user_id", "timestamp", "event", "session_id"]))
     assert transitions(log, by="session")[["from", "to"]].values.tolist() == [["a", "b"]]
     assert transitions(log, by="user")["events"].sum() == 2
 
 
 def test_top_paths_merge_repeats() -> None:
-    rows = [("u1", "2026-01-01 08:00:00", "a"), ("u1", "2026-01-01 08:01:00", "a"),
-            ("u1", "2026-01-01 08:02:00", "b"), ("u2", "2026-01-01 08:00:00", "a"),
-            ("u2", "2026-01-01 08:03:00", "b"), ("u3", "2026-01-01 08:00:00", "b")]
+    rows = [
+        ("u1", "2026-01-01 08:00:00", "a"),
+        ("u1", "2026-01-01 08:01:00", "a"),
+        ("u1", "2026-01-01 08:02:00", "b"),
+        ("u2", "2026-01-01 08:00:00", "a"),
+        ("u2", "2026-01-01 08:03:00", "b"),
+        ("u3", "2026-01-01 08:00:00", "b"),
+    ]
     result = top_paths(log_of(rows), n=5)
     assert result.iloc[0][["path", "count"]].tolist() == ["a > b", 2]
     assert result["share"].sum() == pytest.approx(1.0)
 
 
 def test_time_between_stages_median() -> None:
-    rows = [("a", "2026-01-01 08:00:00", "v", "awareness"), ("a", "2026-01-01 10:00:00", "c", "purchase"),
-            ("b", "2026-01-01 08:00:00", "v", "awareness"), ("b", "2026-01-01 12:00:00", "c", "purchase")]
+    rows = [
+        ("a", "2026-01-01 08:00:00", "v", "awareness"),
+        ("a", "2026-01-01 10:00:00", "c", "purchase"),
+        ("b", "2026-01-01 08:00:00", "v", "awareness"),
+        ("b", "2026-01-01 12:00:00", "c", "purchase"),
+    ]
     result = time_between_stages(log_of(rows))
     row = result.iloc[0]
     assert (row["from_stage"], row["to_stage"], row["users"]) == ("awareness", "purchase", 2)
@@ -109,8 +122,12 @@ def test_gaps_compare_drop_off_after_a_switch() -> None:
 
 
 def test_kpis_conversion_and_checkout_abandonment() -> None:
-    rows = [("a", "2026-01-01 08:00:00", "checkout_start"), ("a", "2026-01-01 08:01:00", "payment_success"),
-            ("b", "2026-01-01 08:00:00", "checkout_start"), ("c", "2026-01-01 08:00:00", "view")]
+    rows = [
+        ("a", "2026-01-01 08:00:00", "checkout_start"),
+        ("a", "2026-01-01 08:01:00", "payment_success"),
+        ("b", "2026-01-01 08:00:00", "checkout_start"),
+        ("c", "2026-01-01 08:00:00", "view"),
+    ]
     result = kpis(log_of(rows)).set_index("kpi")["value"]
     assert result["conversion_rate"] == pytest.approx(1 / 3)
     assert result["checkout_abandonment"] == pytest.approx(0.5)
@@ -119,10 +136,17 @@ def test_kpis_conversion_and_checkout_abandonment() -> None:
 
 def test_attribution_first_last_and_removal_by_hand() -> None:
     # a: X -> Y -> convert; b: X -> drop; c: Y -> convert
-    rows = [("a", "2026-01-01 08:00:00", "X"), ("a", "2026-01-01 08:01:00", "Y"),
-            ("a", "2026-01-01 08:02:00", "payment_success"), ("b", "2026-01-01 08:00:00", "X"),
-            ("c", "2026-01-01 08:00:00", "Y"), ("c", "2026-01-01 08:01:00", "payment_success")]
-    frame = pd.DataFrame(rows, columns=["user_id", "timestamp", "event"]).assign(touchpoint=lambda f: f["event"])
+    rows = [
+        ("a", "2026-01-01 08:00:00", "X"),
+        ("a", "2026-01-01 08:01:00", "Y"),
+        ("a", "2026-01-01 08:02:00", "payment_success"),
+        ("b", "2026-01-01 08:00:00", "X"),
+        ("c", "2026-01-01 08:00:00", "Y"),
+        ("c", "2026-01-01 08:01:00", "payment_success"),
+    ]
+    frame = pd.DataFrame(rows, columns=["user_id", "timestamp", "event"]).assign(
+        touchpoint=lambda f: f["event"]
+    )
     frame.loc[frame["event"] == "payment_success", "touchpoint"] = None
     result = attribution(load_events(frame)).set_index("key")
     assert result.loc["X", "first_touch"] == pytest.approx(0.5)
@@ -144,7 +168,10 @@ def test_one_event_users_and_never_converting_users() -> None:
 
 
 def test_unmatched_events_are_reported(sample_project) -> None:  # type: ignore[no-untyped-def]
-    rows = [("a", "2026-01-01 08:00:00", "menu_view"), ("a", "2026-01-01 08:01:00", "mystery_screen")]
+    rows = [
+        ("a", "2026-01-01 08:00:00", "menu_view"),
+        ("a", "2026-01-01 08:01:00", "mystery_screen"),
+    ]
     log = log_of(rows, project=sample_project)
     assert log.unmatched_events()["event"].tolist() == ["mystery_screen"]
     table = log.table.execute()
@@ -159,9 +186,14 @@ def test_unmatched_events_are_reported(sample_project) -> None:  # type: ignore[
         ("user_id,timestamp,event\na,yesterday,view\n", "line 2"),
         ("", "empty"),
         ("user_id;timestamp;event\na;2026-01-01 08:00:00;view\n", "';'"),
-        ("user_id,timestamp,event\na,2026-01-01 08:00:00,view\nb,1767254400,view\n", "mixes numbers and dates"),
-        ("user_id,timestamp,event\na,2026-01-01 08:00:00+07:00,view\nb,2026-01-01 08:00:00,view\n",
-         "mixes time zones"),
+        (
+            "user_id,timestamp,event\na,2026-01-01 08:00:00,view\nb,1767254400,view\n",
+            "mixes numbers and dates",
+        ),
+        (
+            "user_id,timestamp,event\na,2026-01-01 08:00:00+07:00,view\nb,2026-01-01 08:00:00,view\n",
+            "mixes time zones",
+        ),
     ],
 )
 def test_bad_files_say_what_and_where(tmp_path, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
@@ -177,8 +209,13 @@ def test_bad_files_say_what_and_where(tmp_path, text: str, expected: str) -> Non
 def test_ga4_columns_with_microseconds(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from cjm_helpers.overlay import GA4_COLUMNS
 
-    frame = pd.DataFrame({"user_pseudo_id": ["x", "x"], "event_timestamp": [1767254400000000, 1767254460000000],
-                          "event_name": ["page_view", "purchase"]})
+    frame = pd.DataFrame(
+        {
+            "user_pseudo_id": ["x", "x"],
+            "event_timestamp": [1767254400000000, 1767254460000000],
+            "event_name": ["page_view", "purchase"],
+        }
+    )
     log = load_events(frame, columns=GA4_COLUMNS)
     table = log.table.execute()
     assert str(table["ts"].min()) == "2026-01-01 08:00:00"

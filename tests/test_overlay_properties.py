@@ -12,9 +12,14 @@ from cjm_helpers.overlay import attribution, funnel, load_events, transitions
 EVENTS = ["view", "menu", "cart", "checkout_start", "payment_success"]
 
 rows = st.lists(
-    st.tuples(st.sampled_from(["a", "b", "c", "d", "e"]), st.integers(0, 40), st.sampled_from(EVENTS),
-              st.sampled_from(["app", "web", "outlet"])),
-    min_size=1, max_size=60,
+    st.tuples(
+        st.sampled_from(["a", "b", "c", "d", "e"]),
+        st.integers(0, 40),
+        st.sampled_from(EVENTS),
+        st.sampled_from(["app", "web", "outlet"]),
+    ),
+    min_size=1,
+    max_size=60,
 )
 
 

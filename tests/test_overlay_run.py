@@ -14,17 +14,24 @@ from cjm_helpers.reading import ReadOptions
 from cjm_helpers.store import load_project
 
 SAMPLE_EVENTS = SAMPLE_PROJECT.parent / "events.csv"
-SMALL_LOG = ("user_id,timestamp,event,channel\nu1,2026-10-01 08:00:00,app_open,app\n"
-             "u1,2026-10-01 08:03:00,product_view,web\nu2,2026-10-01 09:00:00,app_open,app\n"
-             "u2,2026-10-01 09:05:00,payment_success,app\nu3,2026-10-01 10:00:00,app_open,web\n"
-             "u3,2026-10-01 10:02:00,product_view,app\nu3,2026-10-01 10:04:00,payment_success,app\n")
+SMALL_LOG = (
+    "user_id,timestamp,event,channel\nu1,2026-10-01 08:00:00,app_open,app\n"
+    "u1,2026-10-01 08:03:00,product_view,web\nu2,2026-10-01 09:00:00,app_open,app\n"
+    "u2,2026-10-01 09:05:00,payment_success,app\nu3,2026-10-01 10:00:00,app_open,web\n"
+    "u3,2026-10-01 10:02:00,product_view,app\nu3,2026-10-01 10:04:00,payment_success,app\n"
+)
 
 
 def test_the_minimal_form_runs_what_needs_no_project_and_names_the_rest(tmp_path):
     out = tmp_path / "out"
     results = run_overlay(SAMPLE_EVENTS, out, progress=False)
     assert {"transitions", "top_paths", "gaps", "kpis", "attribution_channel"} <= set(results)
-    assert set(results.skipped) == {"funnel", "time_between_stages", "attribution", "unmatched_events"}
+    assert set(results.skipped) == {
+        "funnel",
+        "time_between_stages",
+        "attribution",
+        "unmatched_events",
+    }
     assert results.skipped["funnel"] == t("inputs.overlay.needs_funnel", "en")
     assert results.failed == {}
     for name in results:
@@ -37,7 +44,9 @@ def test_the_minimal_form_runs_what_needs_no_project_and_names_the_rest(tmp_path
 
 
 def test_a_funnel_given_by_its_events_needs_no_project(tmp_path):
-    results = run_overlay(SAMPLE_EVENTS, tmp_path, funnel_steps=["app_open", "payment_success"], progress=False)
+    results = run_overlay(
+        SAMPLE_EVENTS, tmp_path, funnel_steps=["app_open", "payment_success"], progress=False
+    )
     assert "funnel" in results and "funnel" not in results.skipped
 
 
@@ -48,18 +57,27 @@ def test_one_failing_analysis_does_not_take_the_others_down(tmp_path, monkeypatc
     monkeypatch.setattr("cjm_helpers.overlay.run.gaps", broken)
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "gaps.csv").write_text("stale,from,an,earlier,run\n", encoding="utf-8")
-    results = run_overlay(SAMPLE_EVENTS, tmp_path / "out", project=load_project(SAMPLE_PROJECT), progress=False)
+    results = run_overlay(
+        SAMPLE_EVENTS, tmp_path / "out", project=load_project(SAMPLE_PROJECT), progress=False
+    )
     assert results.failed == {"gaps": "ValueError: this analysis broke"}
     assert {"funnel", "kpis", "attribution", "transitions"} <= set(results)
-    assert not (tmp_path / "out" / "gaps.csv").exists(), "a stale result must not pass for this run's"
+    assert not (tmp_path / "out" / "gaps.csv").exists(), (
+        "a stale result must not pass for this run's"
+    )
     summary = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
-    assert "failed Gaps at a switch of device, channel or department: ValueError: this analysis broke" in summary
+    assert (
+        "failed Gaps at a switch of device, channel or department: ValueError: this analysis broke"
+        in summary
+    )
 
 
 def test_the_command_says_what_failed_and_exits_non_zero(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("cjm_helpers.overlay.run.kpis", lambda log, tickets=None: 1 / 0)
     (tmp_path / "e.csv").write_text(SMALL_LOG, encoding="utf-8")
-    code = main(["overlay", str(tmp_path / "e.csv"), "--out", str(tmp_path / "out"), "--no-progress"])
+    code = main(
+        ["overlay", str(tmp_path / "e.csv"), "--out", str(tmp_path / "out"), "--no-progress"]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "failed Key performance indicators: ZeroDivisionError: division by zero" in err
@@ -75,17 +93,41 @@ def test_overlay_flags_reach_load_events(tmp_path, monkeypatch):
 
     def recorder(source, **kwargs):
         calls.append(kwargs)
-        return real(source, **{k: v for k, v in kwargs.items() if k not in ("dedupe", "date_format")})
+        return real(
+            source, **{k: v for k, v in kwargs.items() if k not in ("dedupe", "date_format")}
+        )
 
     monkeypatch.setattr("cjm_helpers.overlay.run.load_events", recorder)
     (tmp_path / "e.csv").write_text(SMALL_LOG.replace(",", ";"), encoding="utf-8")
-    code = main(["overlay", str(tmp_path / "e.csv"), "--out", str(tmp_path / "out"), "--no-progress",
-                 "--delimiter", ";", "--conversion", "payment_success, order_paid", "--dedupe",
-                 "--date-format", "day-first", "--backend", "duckdb"])
+    code = main(
+        [
+            "overlay",
+            str(tmp_path / "e.csv"),
+            "--out",
+            str(tmp_path / "out"),
+            "--no-progress",
+            "--delimiter",
+            ";",
+            "--conversion",
+            "payment_success, order_paid",
+            "--dedupe",
+            "--date-format",
+            "day-first",
+            "--backend",
+            "duckdb",
+        ]
+    )
     assert code == 0
     (call,) = calls
-    assert call["delimiter"] == ";" and call["conversion_events"] == ["payment_success", "order_paid"]
-    assert call["dedupe"] is True and call["date_format"] == "day-first" and call["backend"] == "duckdb"
+    assert call["delimiter"] == ";" and call["conversion_events"] == [
+        "payment_success",
+        "order_paid",
+    ]
+    assert (
+        call["dedupe"] is True
+        and call["date_format"] == "day-first"
+        and call["backend"] == "duckdb"
+    )
 
 
 def test_overlay_reads_as_the_project_says_unless_the_flags_say_otherwise():
@@ -109,11 +151,18 @@ def test_options_given_to_run_overlay_are_used(tmp_path, monkeypatch):
     from cjm_helpers.overlay import events
 
     real = events.load_events
-    monkeypatch.setattr("cjm_helpers.overlay.run.load_events",
-                        lambda source, **kw: seen.append(kw) or real(source, **{k: v for k, v in kw.items()
-                                                                               if k != "dedupe"}))
-    run_overlay(SAMPLE_EVENTS, tmp_path, options=ReadOptions(conversion_events=("payment_success",), dedupe=True),
-                progress=False)
+    monkeypatch.setattr(
+        "cjm_helpers.overlay.run.load_events",
+        lambda source, **kw: (
+            seen.append(kw) or real(source, **{k: v for k, v in kw.items() if k != "dedupe"})
+        ),
+    )
+    run_overlay(
+        SAMPLE_EVENTS,
+        tmp_path,
+        options=ReadOptions(conversion_events=("payment_success",), dedupe=True),
+        progress=False,
+    )
     assert seen[0]["conversion_events"] == ["payment_success"] and seen[0]["dedupe"] is True
 
 
@@ -129,13 +178,21 @@ def test_guessed_conversions_and_duplicates_are_said_on_the_terminal_and_the_pag
     from cjm_helpers.cli import main
 
     log = tmp_path / "events.csv"
-    log.write_text("user_id,timestamp,event\n"
-                   "u1,2026-10-01 08:00:00,view_item\nu1,2026-10-01 08:01:00,purchase\n"
-                   "u1,2026-10-01 08:01:00,purchase\nu2,2026-10-01 09:00:00,view_item\n", encoding="utf-8")
+    log.write_text(
+        "user_id,timestamp,event\n"
+        "u1,2026-10-01 08:00:00,view_item\nu1,2026-10-01 08:01:00,purchase\n"
+        "u1,2026-10-01 08:01:00,purchase\nu2,2026-10-01 09:00:00,view_item\n",
+        encoding="utf-8",
+    )
     assert main(["overlay", str(log), "--out", str(tmp_path / "out"), "--no-progress"]) == 0
     err = capsys.readouterr().err
     page = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
-    for words in ("Conversion events guessed from their names: purchase", "1 rows are exact copies",
-                  "bounce rate is per user"):
+    for words in (
+        "Conversion events guessed from their names: purchase",
+        "1 rows are exact copies",
+        "bounce rate is per user",
+    ):
         assert words in err and words in page, words
-    assert page.index("About the event log") < page.index("<h2>", page.index("About the event log") + 1)
+    assert page.index("About the event log") < page.index(
+        "<h2>", page.index("About the event log") + 1
+    )

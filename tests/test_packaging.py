@@ -9,8 +9,11 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-CONDA_NAMES = {"ibis-framework[duckdb]": "ibis-duckdb", "ibis-framework[pyspark]": "ibis-pyspark",
-               "duckdb": "python-duckdb"}
+CONDA_NAMES = {
+    "ibis-framework[duckdb]": "ibis-duckdb",
+    "ibis-framework[pyspark]": "ibis-pyspark",
+    "duckdb": "python-duckdb",
+}
 
 
 def _split(requirement: str) -> tuple[str, str]:
@@ -21,8 +24,10 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def test_environment_yml_matches_pyproject() -> None:
     meta = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    wanted = {CONDA_NAMES.get(n, n): spec for n, spec in map(_split, meta["dependencies"]
-                                                         + meta["optional-dependencies"]["test"])}
+    wanted = {
+        CONDA_NAMES.get(n, n): spec
+        for n, spec in map(_split, meta["dependencies"] + meta["optional-dependencies"]["test"])
+    }
     env = yaml.safe_load((REPO / "environment.yml").read_text())
     have: dict[str, str] = {}
     for entry in env["dependencies"]:
@@ -39,7 +44,9 @@ def test_environment_yml_matches_pyproject() -> None:
 def test_readme_opens_with_the_two_commands_and_ci_runs_the_second() -> None:
     readme = (REPO / "README.md").read_text()
     blocks = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", readme, re.S)
-    commands = [line for line in blocks[0].splitlines() if line.strip() and not line.startswith("#")]
+    commands = [
+        line for line in blocks[0].splitlines() if line.strip() and not line.startswith("#")
+    ]
     assert len(commands) == 2, commands
     ci = (REPO / ".ci" / "run").read_text()
     assert commands[1].strip() in ci
@@ -67,7 +74,9 @@ def test_the_lock_pins_every_dependency_inside_its_range() -> None:
             wrong[name] = "not in constraints.txt"
         elif not requirement.specifier.contains(pins[name], prereleases=True):
             wrong[name] = f"{pins[name]} is outside {requirement.specifier}"
-    assert not wrong, f"constraints.txt disagrees with pyproject.toml (run scripts/lock.sh): {wrong}"
+    assert not wrong, (
+        f"constraints.txt disagrees with pyproject.toml (run scripts/lock.sh): {wrong}"
+    )
 
 
 def test_setup_installs_from_the_lock() -> None:

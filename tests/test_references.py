@@ -48,7 +48,9 @@ def _id_paths(annotation: Any, path: str = "") -> Iterator[str]:
         yield from _id_paths(value, path + "{*}")
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
         for name, info in annotation.model_fields.items():
-            typed = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            typed = (
+                Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            )
             yield from _id_paths(typed, f"{path}.{name}" if path else name)
 
 
@@ -88,16 +90,27 @@ def test_checker_and_renamer_read_the_same_table(path: str, sample_project: Proj
 def test_rename_moves_references_of_its_kind_only() -> None:
     data: dict[str, Any] = {
         "stages": [{"id": "purchase", "name": "Purchase"}],
-        "touchpoints": [{"id": "tp-pay", "name": "Pay", "stage": "purchase", "events": ["purchase"],
-                         "channel": "purchase"}],
-        "journeys": [{"id": "j", "persona": "purchase", "stages": {"purchase": {"touchpoints": ["tp-pay"]}}}],
+        "touchpoints": [
+            {
+                "id": "tp-pay",
+                "name": "Pay",
+                "stage": "purchase",
+                "events": ["purchase"],
+                "channel": "purchase",
+            }
+        ],
+        "journeys": [
+            {"id": "j", "persona": "purchase", "stages": {"purchase": {"touchpoints": ["tp-pay"]}}}
+        ],
         "kpis": [{"id": "k", "stage": "purchase", "source": "purchase"}],
     }
     before = copy.deepcopy(data)
     cells = data["journeys"][0]["stages"]
     rename_references(data, {"stage": {"purchase": "buy"}})
     assert data["touchpoints"][0] == {**before["touchpoints"][0], "stage": "buy"}
-    assert data["journeys"][0]["persona"] == "purchase"  # a persona id spelled the same is another thing
+    assert (
+        data["journeys"][0]["persona"] == "purchase"
+    )  # a persona id spelled the same is another thing
     assert data["journeys"][0]["stages"] == {"buy": {"touchpoints": ["tp-pay"]}}
     assert data["journeys"][0]["stages"] is cells  # in place: the editors keep their objects
     assert data["kpis"][0] == {"id": "k", "stage": "buy", "source": "purchase"}
@@ -111,17 +124,29 @@ def test_ids_of_reads_plain_data_and_projects(sample_project: Project) -> None:
     assert len(pain) == len(set(pain)) > 0
 
 
-def test_renaming_the_stage_purchase_in_the_form_leaves_the_event_purchase(sample_copy: Path) -> None:
+def test_renaming_the_stage_purchase_in_the_form_leaves_the_event_purchase(
+    sample_copy: Path,
+) -> None:
     project = load_project(sample_copy)
     assert "purchase" in project.stage_ids()
     checkout = next(tp for tp in project.touchpoints if tp.stage == "purchase")
     events = [*checkout.events, "purchase"]  # GA4's standard event name
     goals = [*project.personas[0].goals, "purchase"]
-    save_project(project.model_copy(update={
-        "touchpoints": [tp.model_copy(update={"events": events}) if tp.id == checkout.id else tp
-                        for tp in project.touchpoints],
-        "personas": [project.personas[0].model_copy(update={"goals": goals}), *project.personas[1:]],
-    }), sample_copy)
+    save_project(
+        project.model_copy(
+            update={
+                "touchpoints": [
+                    tp.model_copy(update={"events": events}) if tp.id == checkout.id else tp
+                    for tp in project.touchpoints
+                ],
+                "personas": [
+                    project.personas[0].model_copy(update={"goals": goals}),
+                    *project.personas[1:],
+                ],
+            }
+        ),
+        sample_copy,
+    )
     on_purchase = {tp.id for tp in project.touchpoints if tp.stage == "purchase"}
 
     form = step_form(4, ProjectStore(sample_copy))
@@ -136,12 +161,16 @@ def test_renaming_the_stage_purchase_in_the_form_leaves_the_event_purchase(sampl
     assert next(tp for tp in after.touchpoints if tp.id == checkout.id).events == events
     assert after.personas[0].goals == goals
     had_cells = [j.id for j in project.journeys if "purchase" in j.stages]
-    assert had_cells and all("buy" in after.journey(j).stages and "purchase" not in after.journey(j).stages
-                             for j in had_cells)
+    assert had_cells and all(
+        "buy" in after.journey(j).stages and "purchase" not in after.journey(j).stages
+        for j in had_cells
+    )
 
 
 @pytest.mark.parametrize("lang", ["id", "pl"])
-def test_reference_problems_are_worded_in_the_language_asked(lang: str, sample_project: Project) -> None:
+def test_reference_problems_are_worded_in_the_language_asked(
+    lang: str, sample_project: Project
+) -> None:
     data = sample_project.model_dump(mode="json")
     data["touchpoints"][0]["stage"] = "nowhere"
     data["touchpoints"].append(dict(data["touchpoints"][1]))

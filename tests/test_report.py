@@ -75,7 +75,9 @@ def test_indonesian_headings_lanes_and_checklist(report_id, report_en):
     map_part = section_of(report_id, "map")
     for lane in ("actions", "touchpoints", "emotions", "pain_points"):
         assert t(f"map.lane.{lane}", "id") in map_part
-        assert t(f"map.lane.{lane}", "en") not in section_of(report_id, "map").replace(t(f"map.lane.{lane}", "id"), "")
+        assert t(f"map.lane.{lane}", "en") not in section_of(report_id, "map").replace(
+            t(f"map.lane.{lane}", "id"), ""
+        )
     checklist = section_of(report_id, "checklist")
     assert "checks.list.title" in catalogue("id"), "the checklist has no Indonesian catalogue"
     assert t("checks.list.title", "id") in checklist
@@ -84,10 +86,12 @@ def test_indonesian_headings_lanes_and_checklist(report_id, report_en):
 
 
 def test_user_text_is_escaped(sample_project):
-    hostile = sample_project.model_copy(update={
-        "name": "Kopi <script>alert(1)</script>",
-        "description": '"><img src=x onerror=alert(2)>',
-    })
+    hostile = sample_project.model_copy(
+        update={
+            "name": "Kopi <script>alert(1)</script>",
+            "description": '"><img src=x onerror=alert(2)>',
+        }
+    )
     page = build_report(hostile, "en", today=TODAY)
     assert "<script>alert(1)" not in page
     assert "<img src=x onerror" not in page
@@ -102,7 +106,9 @@ def test_persona_focus_shows_one_persona(sample_project):
     assert t("report.focus_persona", "en", persona=dimas.name) in page
     # Dimas has no journey of his own in the sample: the map says so instead of showing Rina's.
     assert not any(j.persona == dimas.id for j in sample_project.journeys)
-    assert html.escape(t("report.no_persona_journey", "en", persona=dimas.name)) in section_of(page, "map")
+    assert html.escape(t("report.no_persona_journey", "en", persona=dimas.name)) in section_of(
+        page, "map"
+    )
     assert "data-journey=" not in section_of(page, "map")
     page = build_report(sample_project, "en", persona_id=rina.id, today=TODAY)
     journey = next(j for j in sample_project.journeys if j.persona == rina.id)
@@ -113,23 +119,34 @@ def test_review_status_follows_the_date(sample_project):
     due = sample_project.objectives.next_review
     late = build_report(sample_project, "en", today=due + dt.timedelta(days=10))
     early = build_report(sample_project, "en", today=due - dt.timedelta(days=40))
-    assert 'cjm-status overdue' in section_of(late, "review")
-    assert 'cjm-status ok' in section_of(early, "review")
+    assert "cjm-status overdue" in section_of(late, "review")
+    assert "cjm-status ok" in section_of(early, "review")
 
 
 def test_frame_html_formats_numbers_per_language():
-    frame = pd.DataFrame({"step": ["<b>pay</b>"], "users_open": [12345], "conversion": [0.256],
-                          "mean": [1234.5]})
+    frame = pd.DataFrame(
+        {"step": ["<b>pay</b>"], "users_open": [12345], "conversion": [0.256], "mean": [1234.5]}
+    )
     en, id_, pl = (frame_html(frame, lang) for lang in ("en", "id", "pl"))
     assert "12,345" in en and "12.345" in id_ and "12\u00a0345" in pl
     assert "25.6%" in en and "25,6%" in id_
     assert "1,234.5" in en and "1.234,5" in id_
     assert "&lt;b&gt;pay&lt;/b&gt;" in en and "<b>pay" not in en
     assert t("report.col.conversion", "id") in id_
-    named = frame_html(pd.DataFrame({"stage": ["purchase"], "stage_name": ["Pembelian"], "n": [3]}), "id")
+    named = frame_html(
+        pd.DataFrame({"stage": ["purchase"], "stage_name": ["Pembelian"], "n": [3]}), "id"
+    )
     assert "Pembelian" in named and "purchase" not in named  # the id gives way to its name
-    kpis = frame_html(pd.DataFrame({"kpi": ["conversion_rate", "own_kpi"], "value": [0.3165, 0.5],
-                                    "unit": ["share", "min"]}), "id")
+    kpis = frame_html(
+        pd.DataFrame(
+            {
+                "kpi": ["conversion_rate", "own_kpi"],
+                "value": [0.3165, 0.5],
+                "unit": ["share", "min"],
+            }
+        ),
+        "id",
+    )
     assert "31,6%" in kpis and "0,5" in kpis  # a share is a percentage, minutes are not
     assert t("overlay.kpi.conversion_rate", "id") in kpis and "own_kpi" in kpis
     blank = frame_html(pd.DataFrame({"stage": [""], "n": [2]}), "en")
@@ -153,7 +170,9 @@ def test_overlay_section_embeds_figures_and_tables(monkeypatch):
 
     monkeypatch.setattr(report_overlay, "_plot", lambda name: getattr(FakePlots, name, None))
     results = {
-        "funnel": pd.DataFrame({"step": ["a", "b"], "users_open": [10, 4], "conversion": [1.0, 0.256]}),
+        "funnel": pd.DataFrame(
+            {"step": ["a", "b"], "users_open": [10, 4], "conversion": [1.0, 0.256]}
+        ),
         "gaps": pd.DataFrame({"stage": ["x"], "users": [3]}),
         "_problems": ["attribution: the log has no conversions"],
     }

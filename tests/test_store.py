@@ -39,8 +39,14 @@ def test_indonesian_and_polish_text_round_trips(tmp_path: Path) -> None:
     project = Project(
         name="Pemetaan perjalanan pelanggan — Zażółć gęślą jaźń",
         description="Kepuasan pelanggan ≠ loyalitas; Łódź, Kraków, Gdańsk: źdźbło, ćma, ńoś.",
-        personas=[Persona(id="ibu-sri", name="Ibu Sri", quote="“Saya mau yang cepat!” — ‘ok’",
-                          goals=["Belanja hemat", "Śniadanie przed pracą", "emoji ☕🚆"])],
+        personas=[
+            Persona(
+                id="ibu-sri",
+                name="Ibu Sri",
+                quote="“Saya mau yang cepat!” — ‘ok’",
+                goals=["Belanja hemat", "Śniadanie przed pracą", "emoji ☕🚆"],
+            )
+        ],
     )
     path = tmp_path / "p.cjm.yaml"
     save_project(project, path)
@@ -88,7 +94,10 @@ def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 
 def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 12)]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 12)
+    ]
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\nname: x\n")
     with pytest.raises(ProjectFileError, match="anchors and aliases"):
@@ -106,7 +115,10 @@ def test_failed_write_keeps_the_old_file_and_no_temp_files(sample_copy: Path, mo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
-    with pytest.raises(SaveFailed, match=r"could not save \(No space left on device\); the previous version is unchanged"):
+    with pytest.raises(
+        SaveFailed,
+        match=r"could not save \(No space left on device\); the previous version is unchanged",
+    ):
         save_project(project, sample_copy)
     monkeypatch.undo()
     assert sample_copy.read_bytes() == before
@@ -225,18 +237,38 @@ def test_merge_that_breaks_references_is_a_conflict(sample_copy: Path) -> None:
     pa, pb = a.load(), b.load()
     journeys = [j.model_copy(deep=True) for j in pa.journeys]
     journeys[0].stages["advocacy"].touchpoints.remove("tp-ugc")
-    a.save(pa.model_copy(update={"journeys": journeys,
-                                  "touchpoints": [t for t in pa.touchpoints if t.id != "tp-ugc"]}))
+    a.save(
+        pa.model_copy(
+            update={
+                "journeys": journeys,
+                "touchpoints": [t for t in pa.touchpoints if t.id != "tp-ugc"],
+            }
+        )
+    )
     visit = pb.walkthrough[-1].model_copy(update={"touchpoint": "tp-ugc", "note": "posted a photo"})
-    with pytest.raises(SaveConflict, match="together with the other session's changes: walkthrough"):
+    with pytest.raises(
+        SaveConflict, match="together with the other session's changes: walkthrough"
+    ):
         b.save(pb.model_copy(update={"walkthrough": pb.walkthrough + [visit]}))
 
 
 def test_both_sessions_appending_to_the_walkthrough_keep_both(sample_copy: Path) -> None:
     a, b = ProjectStore(sample_copy), ProjectStore(sample_copy)
     pa, pb = a.load(), b.load()
-    a.save(pa.model_copy(update={"walkthrough": pa.walkthrough + [pa.walkthrough[0].model_copy(update={"note": "A"})]}))
-    b.save(pb.model_copy(update={"walkthrough": pb.walkthrough + [pb.walkthrough[0].model_copy(update={"note": "B"})]}))
+    a.save(
+        pa.model_copy(
+            update={
+                "walkthrough": pa.walkthrough + [pa.walkthrough[0].model_copy(update={"note": "A"})]
+            }
+        )
+    )
+    b.save(
+        pb.model_copy(
+            update={
+                "walkthrough": pb.walkthrough + [pb.walkthrough[0].model_copy(update={"note": "B"})]
+            }
+        )
+    )
     notes = [w.note for w in load_project(sample_copy).walkthrough]
     assert notes[-2:] == ["A", "B"] and len(notes) == len(pa.walkthrough) + 2
 
@@ -263,8 +295,10 @@ def test_two_processes_saving_at_once_lose_nothing(sample_copy: Path) -> None:
         with ctx.Pool(2) as pool:
             results = pool.starmap(
                 _edit_persona_goal,
-                [(str(sample_copy), "rina", "Goal from process A", barrier),
-                 (str(sample_copy), "dimas", "Goal from process B", barrier)],
+                [
+                    (str(sample_copy), "rina", "Goal from process A", barrier),
+                    (str(sample_copy), "dimas", "Goal from process B", barrier),
+                ],
             )
     assert results == ["saved", "saved"]
     project = load_project(sample_copy)

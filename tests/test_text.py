@@ -19,26 +19,43 @@ from cjm_helpers.run.batch import segment_variants
 from cjm_helpers.run.params import RunParams
 from cjm_helpers.text import esc, fold, slug, unique_id
 
-POLISH = [("ą", "a"), ("ć", "c"), ("ę", "e"), ("ł", "l"), ("ń", "n"), ("ó", "o"), ("ś", "s"), ("ź", "z"), ("ż", "z")]
+POLISH = [
+    ("ą", "a"),
+    ("ć", "c"),
+    ("ę", "e"),
+    ("ł", "l"),
+    ("ń", "n"),
+    ("ó", "o"),
+    ("ś", "s"),
+    ("ź", "z"),
+    ("ż", "z"),
+]
 
 
-@pytest.mark.parametrize(("letter", "plain"), POLISH + [(small.upper(), plain) for small, plain in POLISH])
-def test_every_polish_letter_small_and_capital_becomes_its_latin_base(letter: str, plain: str) -> None:
+@pytest.mark.parametrize(
+    ("letter", "plain"), POLISH + [(small.upper(), plain) for small, plain in POLISH]
+)
+def test_every_polish_letter_small_and_capital_becomes_its_latin_base(
+    letter: str, plain: str
+) -> None:
     assert slug(f"a{letter}b") == f"a{plain}b"
     assert fold(letter) == plain
 
 
-@pytest.mark.parametrize(("text", "wanted"), [
-    ("Świadomość", "swiadomosc"),
-    ("długa", "dluga"),
-    ("DŁUGA KOLEJKA", "dluga-kolejka"),
-    ("Zażółć gęślą jaźń", "zazolc-gesla-jazn"),
-    ("Pembelian Ulang", "pembelian-ulang"),
-    ("Kasir & antrean!", "kasir-antrean"),
-    ("Kafé di Jalan Sudirman", "kafe-di-jalan-sudirman"),
-    ("pre_order 2", "pre-order-2"),
-    ("  --Straße--  ", "strasse"),
-])
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("Świadomość", "swiadomosc"),
+        ("długa", "dluga"),
+        ("DŁUGA KOLEJKA", "dluga-kolejka"),
+        ("Zażółć gęślą jaźń", "zazolc-gesla-jazn"),
+        ("Pembelian Ulang", "pembelian-ulang"),
+        ("Kasir & antrean!", "kasir-antrean"),
+        ("Kafé di Jalan Sudirman", "kafe-di-jalan-sudirman"),
+        ("pre_order 2", "pre-order-2"),
+        ("  --Straße--  ", "strasse"),
+    ],
+)
 def test_slug_transliterates_and_keeps_only_id_characters(text: str, wanted: str) -> None:
     assert slug(text) == wanted
 
@@ -62,11 +79,21 @@ def test_unique_id_avoids_every_taken_id() -> None:
 
 
 def test_esc_escapes_text_and_attribute_quotes() -> None:
-    assert esc("<b class=\"x\">Tom's</b> & co") == "&lt;b class=&quot;x&quot;&gt;Tom&#x27;s&lt;/b&gt; &amp; co"
+    assert (
+        esc('<b class="x">Tom\'s</b> & co')
+        == "&lt;b class=&quot;x&quot;&gt;Tom&#x27;s&lt;/b&gt; &amp; co"
+    )
     assert esc(3) == "3"
 
 
-NAMES = ["Świadomość", "Długa kolejka", "Zażółć gęślą jaźń", "ĄĆĘŁŃÓŚŹŻ", "Kasir & Antrean", "Pembayaran ulang"]
+NAMES = [
+    "Świadomość",
+    "Długa kolejka",
+    "Zażółć gęślą jaźń",
+    "ĄĆĘŁŃÓŚŹŻ",
+    "Kasir & Antrean",
+    "Pembayaran ulang",
+]
 
 
 def _from_forms(name: str) -> str:
@@ -80,7 +107,9 @@ def _from_migrations(name: str) -> str:
 
 def _from_wide_import(name: str) -> tuple[str, str]:
     """The ids of the stage and the touchpoint a wide map names ``name`` (in an empty project)."""
-    project = import_wide_rows([["", name], ["Touchpoints", name]], Project(name="x", stages=[]), source="sheet.csv")
+    project = import_wide_rows(
+        [["", name], ["Touchpoints", name]], Project(name="x", stages=[]), source="sheet.csv"
+    )
     stage = next(s.id for s in project.stages if s.name == name)
     return stage, project.journey("sheet").stages[stage].touchpoints[0].removeprefix("tp-")
 
@@ -88,7 +117,9 @@ def _from_wide_import(name: str) -> tuple[str, str]:
 def _from_batch(name: str, tmp_path: Path) -> str:
     survey = tmp_path / "survey.csv"
     survey.write_text(f"user_id,segment\nu1,{name}\n", encoding="utf-8")
-    return segment_variants(str(survey), "", tmp_path / "out", RunParams())[0].folder.removeprefix("segment-")
+    return segment_variants(str(survey), "", tmp_path / "out", RunParams())[0].folder.removeprefix(
+        "segment-"
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)

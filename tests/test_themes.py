@@ -31,14 +31,30 @@ from cjm_helpers.references import reference_problems
 
 # Each planted theme: its words in English and in Bahasa Indonesia, where it happens, how it feels.
 PLANTED = {
-    "otp": ("purchase", -2, ["otp", "sms", "verification", "expired", "arrive", "late"],
-            ["otp", "sms", "verifikasi", "telat", "kedaluwarsa", "kirim"]),
-    "promo": ("purchase", -1, ["promo", "voucher", "discount", "invalid", "rejected", "minimum"],
-              ["promo", "voucher", "diskon", "valid", "ditolak", "minimal"]),
-    "queue": ("retention", -2, ["queue", "counter", "barista", "waited", "line", "crowded"],
-              ["antre", "kasir", "barista", "menunggu", "antrean", "ramai"]),
-    "latte": ("awareness", 2, ["latte", "aren", "delicious", "creamy", "fresh", "sweet"],
-              ["latte", "enak", "gula", "aren", "segar", "manis"]),
+    "otp": (
+        "purchase",
+        -2,
+        ["otp", "sms", "verification", "expired", "arrive", "late"],
+        ["otp", "sms", "verifikasi", "telat", "kedaluwarsa", "kirim"],
+    ),
+    "promo": (
+        "purchase",
+        -1,
+        ["promo", "voucher", "discount", "invalid", "rejected", "minimum"],
+        ["promo", "voucher", "diskon", "valid", "ditolak", "minimal"],
+    ),
+    "queue": (
+        "retention",
+        -2,
+        ["queue", "counter", "barista", "waited", "line", "crowded"],
+        ["antre", "kasir", "barista", "menunggu", "antrean", "ramai"],
+    ),
+    "latte": (
+        "awareness",
+        2,
+        ["latte", "aren", "delicious", "creamy", "fresh", "sweet"],
+        ["latte", "enak", "gula", "aren", "segar", "manis"],
+    ),
 }
 FILLER_EN = ["the", "my", "was", "and", "again", "today", "app", "kopiloka", "this", "so"]
 FILLER_ID = ["yang", "saya", "dan", "lagi", "hari", "ini", "app", "kopiloka", "banget", "sih"]
@@ -57,14 +73,24 @@ def planted_corpus(n: int = 400, seed: int = 3, quote: str = "") -> pd.DataFrame
         words = list(rng.choice(en if english else idn, size=4, replace=False))
         words += list(rng.choice(FILLER_EN if english else FILLER_ID, size=3, replace=False))
         rng.shuffle(words)
-        day = int(rng.integers(0, 80)) if name != "latte" else int(rng.integers(40, 80))  # latte: late only
-        rows.append({
-            "source": "survey" if i % 3 else "ticket", "ref": f"D{i}", "text": " ".join(words).capitalize(),
-            "stage": stage, "stage_name": stage.title(), "stage_order": float(list(PLANTED).index(name)),
-            "touchpoint": f"tp-{name}", "touchpoint_name": f"Touchpoint {name}",
-            "when": start + pd.Timedelta(days=day), "score": float(score) if i % 3 else np.nan,
-            "_truth": name,
-        })
+        day = (
+            int(rng.integers(0, 80)) if name != "latte" else int(rng.integers(40, 80))
+        )  # latte: late only
+        rows.append(
+            {
+                "source": "survey" if i % 3 else "ticket",
+                "ref": f"D{i}",
+                "text": " ".join(words).capitalize(),
+                "stage": stage,
+                "stage_name": stage.title(),
+                "stage_order": float(list(PLANTED).index(name)),
+                "touchpoint": f"tp-{name}",
+                "touchpoint_name": f"Touchpoint {name}",
+                "when": start + pd.Timedelta(days=day),
+                "score": float(score) if i % 3 else np.nan,
+                "_truth": name,
+            }
+        )
     if quote:
         rows[0]["text"] = quote
     return pd.DataFrame(rows)
@@ -83,18 +109,23 @@ def found(corpus):
 def _match(corpus: pd.DataFrame, found) -> dict[str, str]:
     """Planted theme -> the found theme holding most of its documents."""
     joined = corpus.assign(theme=found.documents["theme"])
-    return {name: group["theme"].value_counts().index[0] for name, group in joined.groupby("_truth")}
+    return {
+        name: group["theme"].value_counts().index[0] for name, group in joined.groupby("_truth")
+    }
 
 
 # --- words --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("The promo code said invalid and I paid the full price", "en"),
-    ("Kode promo tidak bisa dipakai di keranjang, katanya tidak valid", "id"),
-    ("Pesanannya belum muncul", "id"),
-    ("Kod rabatowy nie działa przy płatności", "pl"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("The promo code said invalid and I paid the full price", "en"),
+        ("Kode promo tidak bisa dipakai di keranjang, katanya tidak valid", "id"),
+        ("Pesanannya belum muncul", "id"),
+        ("Kod rabatowy nie działa przy płatności", "pl"),
+    ],
+)
 def test_the_language_is_guessed_per_text(text, lang):
     assert detect_language(re.findall(r"\w+", text.lower()), text.lower()) == lang
 
@@ -106,10 +137,19 @@ def test_stop_words_go_and_words_are_stemmed_in_their_language():
     assert "saya" not in stems and "yang" not in stems and "sudah" not in stems
     assert stems.count("bayar") == 3  # pembayaran, dibayar, bayar: one word
     lang, stems = analyser.analyse("Codes were rejected, the code is rejected again")
-    assert lang == "en" and stems.count("code") == 2 and stems.count("reject") == 2 and "the" not in stems
-    lang, stems = analyser.analyse("Punkty za zamówienie nie zostały dodane do mojego konta, zamówienia też")
+    assert (
+        lang == "en"
+        and stems.count("code") == 2
+        and stems.count("reject") == 2
+        and "the" not in stems
+    )
+    lang, stems = analyser.analyse(
+        "Punkty za zamówienie nie zostały dodane do mojego konta, zamówienia też"
+    )
     assert lang == "pl" and "nie" not in stems and "do" not in stems
-    assert len({stem for stem in stems if stem.startswith("zamówi")}) == 1  # zamówienie, zamówienia: one word
+    assert (
+        len({stem for stem in stems if stem.startswith("zamówi")}) == 1
+    )  # zamówienie, zamówienia: one word
     assert analyser.surface("code") in {"code", "codes"}
 
 
@@ -141,18 +181,36 @@ def test_polish_texts_are_stemmed_and_grouped_too():
     rows, truth = [], []
     for i in range(120):
         name = list(POLISH)[i % 3]
-        words = list(rng.choice(POLISH[name], size=4, replace=False)) + list(rng.choice(filler, 3, replace=False))
+        words = list(rng.choice(POLISH[name], size=4, replace=False)) + list(
+            rng.choice(filler, 3, replace=False)
+        )
         rows.append(" ".join(words))
         truth.append(name)
-    docs = pd.DataFrame({"source": "ticket", "ref": "", "text": rows, "stage": "", "stage_name": "",
-                         "stage_order": np.nan, "touchpoint": "", "touchpoint_name": "", "when": pd.NaT,
-                         "score": np.nan})
+    docs = pd.DataFrame(
+        {
+            "source": "ticket",
+            "ref": "",
+            "text": rows,
+            "stage": "",
+            "stage_name": "",
+            "stage_order": np.nan,
+            "touchpoint": "",
+            "touchpoint_name": "",
+            "when": pd.NaT,
+            "score": np.nan,
+        }
+    )
     result = find_themes(docs, n_themes=3, lang="pl")
     assert set(result.documents["language"]) == {"pl"}
     joined = pd.DataFrame({"truth": truth, "theme": result.documents["theme"]})
-    assert joined.groupby("truth")["theme"].agg(lambda s: s.value_counts(normalize=True).iloc[0]).min() >= 0.9
+    assert (
+        joined.groupby("truth")["theme"].agg(lambda s: s.value_counts(normalize=True).iloc[0]).min()
+        >= 0.9
+    )
     assert joined.groupby("truth")["theme"].agg(lambda s: s.value_counts().index[0]).nunique() == 3
-    assert not {word for terms in result.themes["terms"] for word in terms.split(", ")} & set(filler)
+    assert not {word for terms in result.themes["terms"] for word in terms.split(", ")} & set(
+        filler
+    )
 
 
 def test_themes_span_both_languages_and_quote_both(corpus, found):
@@ -207,10 +265,23 @@ def test_same_data_same_themes(corpus, found):
 
 
 def test_text_that_fits_no_theme_stays_without_one(corpus):
-    noise = corpus.drop(columns="_truth").iloc[:6].assign(text=[
-        "Weather in Bekasi", "Lorem ipsum dolor", "Kucing tetangga lucu", "Football tonight",
-        "Hujan deras sekali", "Printer jammed"])
-    result = find_themes(pd.concat([corpus.drop(columns="_truth"), noise], ignore_index=True), n_themes=4)
+    noise = (
+        corpus.drop(columns="_truth")
+        .iloc[:6]
+        .assign(
+            text=[
+                "Weather in Bekasi",
+                "Lorem ipsum dolor",
+                "Kucing tetangga lucu",
+                "Football tonight",
+                "Hujan deras sekali",
+                "Printer jammed",
+            ]
+        )
+    )
+    result = find_themes(
+        pd.concat([corpus.drop(columns="_truth"), noise], ignore_index=True), n_themes=4
+    )
     assert (result.documents["theme"].iloc[-6:] == "").all()
 
 
@@ -219,17 +290,33 @@ def test_too_little_text_gives_no_themes_and_no_error():
     result = find_themes(docs)
     assert result.themes.empty and list(result.themes.columns) == list(THEME_COLUMNS)
     assert "no themes" in themes_html(result).lower()
-    assert list(result.documents["text"]) == list(docs["text"]) and (result.documents["theme"] == "").all()
+    assert (
+        list(result.documents["text"]) == list(docs["text"])
+        and (result.documents["theme"] == "").all()
+    )
     assert result.documents["language"].isin(["en", "id"]).all()
     assert find_themes(docs.iloc[:0]).themes.empty
 
 
 def test_odd_texts_neither_break_nor_join_themes(corpus):
-    odd = ["🙂🙂🙂", "12345 678", "...", "\u202eteks terbalik", "x" * 100_000, "ok", "\x00\x01", "ج"]
-    extra = corpus.drop(columns="_truth").iloc[: len(odd)].assign(text=odd, when=pd.NaT, score=np.nan)
-    result = find_themes(pd.concat([corpus.drop(columns="_truth"), extra], ignore_index=True), n_themes=4)
+    odd = [
+        "🙂🙂🙂",
+        "12345 678",
+        "...",
+        "\u202eteks terbalik",
+        "x" * 100_000,
+        "ok",
+        "\x00\x01",
+        "ج",
+    ]
+    extra = (
+        corpus.drop(columns="_truth").iloc[: len(odd)].assign(text=odd, when=pd.NaT, score=np.nan)
+    )
+    result = find_themes(
+        pd.concat([corpus.drop(columns="_truth"), extra], ignore_index=True), n_themes=4
+    )
     assert len(result.themes) == 4
-    assert (result.documents["theme"].iloc[-len(odd):] == "").all()
+    assert (result.documents["theme"].iloc[-len(odd) :] == "").all()
 
 
 @pytest.mark.parametrize("bad", [0, -1, 41, 2.5, "ten", True])
@@ -273,15 +360,24 @@ def test_sample_themes_become_observed_cards_on_the_primary_map(sample_project, 
 
     mapped = sample_result.on_map(sample_project, lang="id")
     journey = mapped.journey("rina-current")
-    added = [pp for cell in journey.stages.values() for pp in cell.pain_points if pp.id.startswith("theme-")]
+    added = [
+        pp
+        for cell in journey.stages.values()
+        for pp in cell.pain_points
+        if pp.id.startswith("theme-")
+    ]
     assert len(added) == len(pains)
     assert not reference_problems(mapped)
     from cjm_helpers.store import project_to_yaml
     from cjm_helpers.yamlio import parse_yaml
 
     assert Project.model_validate(parse_yaml(project_to_yaml(mapped))) == mapped
-    assert not any(pp.id.startswith("theme-") for j in sample_project.journeys
-                   for cell in j.stages.values() for pp in cell.pain_points), "the project itself changed"
+    assert not any(
+        pp.id.startswith("theme-")
+        for j in sample_project.journeys
+        for cell in j.stages.values()
+        for pp in cell.pain_points
+    ), "the project itself changed"
     twice = add_theme_cards(mapped, cards)
     assert twice.model_dump() == mapped.model_dump(), "adding the cards again piled them up"
     page = JourneyMap(mapped, "rina-current", lang="id").html()
@@ -291,7 +387,9 @@ def test_sample_themes_become_observed_cards_on_the_primary_map(sample_project, 
 # --- for people, escaped ---------------------------------------------------------------------------
 
 
-HOSTILE = "<script>alert('x')</script> OTP sms <b>telat</b> & verifikasi otp kirim sms telat kedaluwarsa"
+HOSTILE = (
+    "<script>alert('x')</script> OTP sms <b>telat</b> & verifikasi otp kirim sms telat kedaluwarsa"
+)
 
 
 def test_quotes_are_escaped_wherever_they_reach_html(sample_project):
@@ -315,7 +413,11 @@ def test_quotes_are_escaped_wherever_they_reach_html(sample_project):
 def test_the_table_shows_names_and_formatted_numbers_in_each_language(found):
     english = themes_table(found, "en")
     assert list(english.columns)[:3] == ["Theme", "Comments", "Kind"]
-    assert not english.apply(lambda col: col.astype(str).str.contains(r"theme-\d|\d\.\d{3,}")).any().any()
+    assert (
+        not english.apply(lambda col: col.astype(str).str.contains(r"theme-\d|\d\.\d{3,}"))
+        .any()
+        .any()
+    )
     polish = themes_table(found, "pl")
     assert "Temat" in polish.columns and set(polish["Rodzaj"]) <= {"Problem", "Zaleta", "Różnie"}
     indonesian = themes_table(found, "id")
@@ -326,13 +428,29 @@ def test_the_table_shows_names_and_formatted_numbers_in_each_language(found):
 
 
 def test_documents_come_from_survey_comments_and_ticket_texts(sample_project):
-    survey = load_survey(pd.DataFrame({
-        "respondent_id": ["R1", "R2", "R3"], "stage": ["purchase", "retention", "purchase"],
-        "emotion": [-2, 1, 0], "comment": ["Promo code invalid", "", "  Antre   lama  "],
-        "submitted": ["2026-10-01", "2026-10-02", "not a date"]}), sample_project)
-    tickets = load_tickets(pd.DataFrame({
-        "timestamp": ["2026-10-03 08:00"], "channel": ["WhatsApp"], "category": ["Payment"],
-        "text": ["Saldo kepotong"]}), sample_project)
+    survey = load_survey(
+        pd.DataFrame(
+            {
+                "respondent_id": ["R1", "R2", "R3"],
+                "stage": ["purchase", "retention", "purchase"],
+                "emotion": [-2, 1, 0],
+                "comment": ["Promo code invalid", "", "  Antre   lama  "],
+                "submitted": ["2026-10-01", "2026-10-02", "not a date"],
+            }
+        ),
+        sample_project,
+    )
+    tickets = load_tickets(
+        pd.DataFrame(
+            {
+                "timestamp": ["2026-10-03 08:00"],
+                "channel": ["WhatsApp"],
+                "category": ["Payment"],
+                "text": ["Saldo kepotong"],
+            }
+        ),
+        sample_project,
+    )
     docs = feedback_documents(survey, tickets, sample_project)
     assert list(docs["text"]) == ["Promo code invalid", "Antre lama", "Saldo kepotong"]
     assert list(docs["source"]) == ["survey", "survey", "ticket"]
@@ -357,8 +475,15 @@ def test_overlay_writes_themes_csv(sample_project, tmp_path):
     events = generate_events(sample_project, users=60, seed=1)
     survey = generate_survey(sample_project, n=150, seed=2)
     tickets = generate_tickets(sample_project, n=80, seed=2)
-    results = run_overlay(events, tmp_path, survey=survey, tickets=tickets, project=sample_project,
-                          progress=False, lang="id")
+    results = run_overlay(
+        events,
+        tmp_path,
+        survey=survey,
+        tickets=tickets,
+        project=sample_project,
+        progress=False,
+        lang="id",
+    )
     written = pd.read_csv(tmp_path / "themes.csv", keep_default_na=False)
     assert list(written.columns) == list(THEME_COLUMNS) and len(written) >= 3
     assert list(written["theme"]) == list(results["themes"]["theme"])
@@ -371,11 +496,19 @@ def test_project_themes_reads_files_and_the_overlay_frame_agrees(sample_project,
     tickets = generate_tickets(sample_project, n=80, seed=5)
     survey.to_csv(tmp_path / "survey.csv", index=False)
     tickets.to_csv(tmp_path / "tickets.csv", index=False)
-    result = project_themes(sample_project, tmp_path / "survey.csv", tmp_path / "tickets.csv", lang="pl")
-    frame = overlay_themes(load_survey(tmp_path / "survey.csv", sample_project),
-                           load_tickets(tmp_path / "tickets.csv", sample_project), sample_project, lang="pl")
+    result = project_themes(
+        sample_project, tmp_path / "survey.csv", tmp_path / "tickets.csv", lang="pl"
+    )
+    frame = overlay_themes(
+        load_survey(tmp_path / "survey.csv", sample_project),
+        load_tickets(tmp_path / "tickets.csv", sample_project),
+        sample_project,
+        lang="pl",
+    )
     pd.testing.assert_frame_equal(result.themes, frame)
-    assert "Zakup" in set(frame["stage_name"]), "default stage names are written in the reader's language"
+    assert "Zakup" in set(frame["stage_name"]), (
+        "default stage names are written in the reader's language"
+    )
     assert "Tematy" not in result.html("en") and "Znalezione tematy" in result.html("pl")
     assert dt.date.fromisoformat(result.themes["first_seen"].min()) >= dt.date(2026, 9, 1)
 

@@ -43,7 +43,9 @@ def test_every_chapter_exists_in_every_language(lang: str) -> None:
     theirs = _sources(lang)
     missing = sorted(set(ENGLISH) - set(theirs))
     extra = sorted(set(theirs) - set(ENGLISH))
-    assert not missing, f"notebooks/src/{lang}/ lacks {missing}: write them (same file names as the English)"
+    assert not missing, (
+        f"notebooks/src/{lang}/ lacks {missing}: write them (same file names as the English)"
+    )
     assert not extra, f"notebooks/src/{lang}/ has chapters English lacks: {extra}"
 
 
@@ -52,43 +54,63 @@ def test_source_languages_lists_the_written_ones() -> None:
     assert set(source_languages()) == {lang for lang in LANGUAGES if chapter_sources(lang=lang)}
 
 
-@pytest.mark.parametrize(("lang", "source"), _translated_pairs(),
-                         ids=[f"{lang}-{s.stem}" for lang, s in _translated_pairs()])
+@pytest.mark.parametrize(
+    ("lang", "source"),
+    _translated_pairs(),
+    ids=[f"{lang}-{s.stem}" for lang, s in _translated_pairs()],
+)
 def test_translated_code_cells_are_the_english_ones(lang: str, source: Path) -> None:
     english = ENGLISH[source.name]
     assert code_cells(source) == code_cells(english), (
         f"notebooks/src/{lang}/{source.name}: its ```python blocks (and tags) differ from "
-        f"notebooks/src/{english.name}; copy them unchanged, translate only the prose")
+        f"notebooks/src/{english.name}; copy them unchanged, translate only the prose"
+    )
 
 
 def _headings(source: Path) -> list[str]:
     nb = build_notebook(source)
-    return [line.split(" ", 1)[0] for cell in nb.cells if cell.cell_type == "markdown"
-            for line in cell.source.splitlines() if re.match(r"^#{1,3} ", line)]
+    return [
+        line.split(" ", 1)[0]
+        for cell in nb.cells
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if re.match(r"^#{1,3} ", line)
+    ]
 
 
 def _links(source: Path) -> list[str]:
     return re.findall(r"\]\(([^)]+\.ipynb)\)", source.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(("lang", "source"), _translated_pairs(),
-                         ids=[f"{lang}-{s.stem}" for lang, s in _translated_pairs()])
+@pytest.mark.parametrize(
+    ("lang", "source"),
+    _translated_pairs(),
+    ids=[f"{lang}-{s.stem}" for lang, s in _translated_pairs()],
+)
 def test_translated_chapter_keeps_the_skeleton_and_links(lang: str, source: Path) -> None:
     english = ENGLISH[source.name]
-    assert [h for h in _headings(source) if h != "###"] == [h for h in _headings(english) if h != "###"], \
-        f"{lang}/{source.name}: its # and ## headings do not follow the English chapter's sections"
-    assert sorted(set(_links(source))) == sorted(set(_links(english))), \
+    assert [h for h in _headings(source) if h != "###"] == [
+        h for h in _headings(english) if h != "###"
+    ], f"{lang}/{source.name}: its # and ## headings do not follow the English chapter's sections"
+    assert sorted(set(_links(source))) == sorted(set(_links(english))), (
         f"{lang}/{source.name}: links to other chapters differ from the English chapter's"
+    )
 
 
-@pytest.mark.parametrize(("lang", "source"), _translated_pairs(),
-                         ids=[f"{lang}-{s.stem}" for lang, s in _translated_pairs()])
+@pytest.mark.parametrize(
+    ("lang", "source"),
+    _translated_pairs(),
+    ids=[f"{lang}-{s.stem}" for lang, s in _translated_pairs()],
+)
 def test_translated_notebook_speaks_its_language(lang: str, source: Path) -> None:
     nb = build_notebook(source)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     assert f'language: str = "{lang}"' in params.source
-    assert nb.metadata["cjm"] == {"step": int(source.name[:2]), "source": f"src/{lang}/{source.name}",
-                                  "language": lang}
+    assert nb.metadata["cjm"] == {
+        "step": int(source.name[:2]),
+        "source": f"src/{lang}/{source.name}",
+        "language": lang,
+    }
 
 
 def test_english_notebook_follows_the_project_language() -> None:
@@ -107,8 +129,9 @@ def test_a_missing_translation_is_noticed(tmp_path: Path, monkeypatch: pytest.Mo
     (src / "id" / "00_start_here.md").write_text("# T\n\n{{ setup }}\n", encoding="utf-8")
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
     assert [s.name for s in chapter_sources(lang="id")] == ["00_start_here.md"]
-    assert set(s.name for s in chapter_sources()) - set(s.name for s in chapter_sources(lang="id")) == \
-        {"01_set_objectives.md"}
+    assert set(s.name for s in chapter_sources()) - set(
+        s.name for s in chapter_sources(lang="id")
+    ) == {"01_set_objectives.md"}
 
 
 def test_changed_code_in_a_translation_is_noticed(tmp_path: Path) -> None:
@@ -116,9 +139,13 @@ def test_changed_code_in_a_translation_is_noticed(tmp_path: Path) -> None:
     english.write_text("# T\n\n{{ setup }}\n\n```python\nstep.inventory()\n```\n", encoding="utf-8")
     (tmp_path / "id").mkdir()
     translated = tmp_path / "id" / "04_touchpoints.md"
-    translated.write_text("# J\n\n{{ setup }}\n\n```python\nstep.inventaris()\n```\n", encoding="utf-8")
+    translated.write_text(
+        "# J\n\n{{ setup }}\n\n```python\nstep.inventaris()\n```\n", encoding="utf-8"
+    )
     assert code_cells(translated) != code_cells(english)
-    translated.write_text("# J\n\nTeks.\n\n{{ setup }}\n\n```python\nstep.inventory()\n```\n", encoding="utf-8")
+    translated.write_text(
+        "# J\n\nTeks.\n\n{{ setup }}\n\n```python\nstep.inventory()\n```\n", encoding="utf-8"
+    )
     assert code_cells(translated) == code_cells(english)
 
 
@@ -140,8 +167,13 @@ def _message_keys_in_code() -> set[str]:
     keys = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Message" and node.args
-                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", "") == "Message"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 keys.add(node.args[0].value)
     return keys
 
@@ -151,7 +183,9 @@ def test_every_message_the_code_asks_for_exists(lang: str) -> None:
     known = catalogue(lang)
     missing = {key: where for key, where in _keys_used_in_code().items() if key not in known}
     missing_messages = sorted(k for k in _message_keys_in_code() if k not in known)
-    assert not missing, f"locales/{lang}: no message for {sorted(missing)[:8]} (used in {list(missing.values())[:3]})"
+    assert not missing, (
+        f"locales/{lang}: no message for {sorted(missing)[:8]} (used in {list(missing.values())[:3]})"
+    )
     assert not missing_messages, f"locales/{lang}: no message for {missing_messages}"
 
 
@@ -168,8 +202,12 @@ def _control(widget, css_class: str):
     return None
 
 
-@pytest.mark.parametrize(("lang", "words"), [("en", "is empty"), ("id", "masih kosong"), ("pl", "jest puste")])
-def test_form_explains_an_empty_field_in_its_language(sample_copy: Path, lang: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "is empty"), ("id", "masih kosong"), ("pl", "jest puste")]
+)
+def test_form_explains_an_empty_field_in_its_language(
+    sample_copy: Path, lang: str, words: str
+) -> None:
     form = step_form(2, ProjectStore(sample_copy), lang=lang)
     _control(form.widget, "cjm-field-personas-name").value = ""
     form.save_button.click()
@@ -180,16 +218,22 @@ def test_form_explains_an_empty_field_in_its_language(sample_copy: Path, lang: s
         assert "is empty" not in beside and "is empty" not in " ".join(form.problems)
 
 
-@pytest.mark.parametrize(("lang", "words"), [("id", "bukan tahap di proyek ini"),
-                                             ("pl", "nie ma takiego elementu typu „etap”")])
-def test_form_explains_a_dangling_reference_in_its_language(sample_copy: Path, lang: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("id", "bukan tahap di proyek ini"), ("pl", "nie ma takiego elementu typu „etap”")],
+)
+def test_form_explains_a_dangling_reference_in_its_language(
+    sample_copy: Path, lang: str, words: str
+) -> None:
     form = step_form(4, ProjectStore(sample_copy), lang=lang)
     stages = form.lists["stages"]
     stages.select(0)
     stages.remove_button.click()
     form.save_button.click()
     assert not form.saved
-    said = " ".join(form.problems) + " ".join(m for path in form._messages for m in form.messages_at(path))
+    said = " ".join(form.problems) + " ".join(
+        m for path in form._messages for m in form.messages_at(path)
+    )
     assert words in said
     assert "is not a stage" not in said
 
@@ -201,7 +245,9 @@ def test_duplicate_ids_are_pointed_at_in_every_language(sample_copy: Path, lang:
     form.data["touchpoints"].append(dict(first))
     form.save_button.click()
     assert not form.saved
-    assert form.messages_at("touchpoints[0].id"), "the duplicate id is shown beside the first touchpoint"
+    assert form.messages_at("touchpoints[0].id"), (
+        "the duplicate id is shown beside the first touchpoint"
+    )
     assert "is used" not in " ".join(form.messages_at("touchpoints[0].id"))
 
 
@@ -215,25 +261,67 @@ def test_command_line_keeps_english(sample_copy: Path) -> None:
     assert problem.in_language("id") == "personas[0].name: masih kosong; tuliskan sesuatu di sini"
 
 
-
 # --- the Indonesian sample -------------------------------------------------------------
 
-SAME_IN_EVERY_LANGUAGE = {"Instagram", "WhatsApp", "TikTok", "Google Maps", "Bandung", "Digital", "Tablet",
-                          "Michał Wójcik", "25–34", "18–24", "Kalau ada promo buy 1 get 1, aku ajak teman.",
-                          "Ada promo apa hari ini?", "%", "per 100"}
+SAME_IN_EVERY_LANGUAGE = {
+    "Instagram",
+    "WhatsApp",
+    "TikTok",
+    "Google Maps",
+    "Bandung",
+    "Digital",
+    "Tablet",
+    "Michał Wójcik",
+    "25–34",
+    "18–24",
+    "Kalau ada promo buy 1 get 1, aku ajak teman.",
+    "Ada promo apa hari ini?",
+    "%",
+    "per 100",
+}
 """Brand and place names, age bands, units and quotes already in Indonesian: the same in both samples."""
-MACHINE_FIELDS = {"id", "persona", "stage", "touchpoint", "events", "lanes", "map_type", "evidence",
-                  "emotion_evidence", "visibility", "goal_type", "kind", "review_cadence", "status", "language",
-                  "currency", "compares_to", "opportunity", "touchpoints", "kpis", "pain_points_ids", "when", "due",
-                  "next_review", "data", "events_file"}
+MACHINE_FIELDS = {
+    "id",
+    "persona",
+    "stage",
+    "touchpoint",
+    "events",
+    "lanes",
+    "map_type",
+    "evidence",
+    "emotion_evidence",
+    "visibility",
+    "goal_type",
+    "kind",
+    "review_cadence",
+    "status",
+    "language",
+    "currency",
+    "compares_to",
+    "opportunity",
+    "touchpoints",
+    "kpis",
+    "pain_points_ids",
+    "when",
+    "due",
+    "next_review",
+    "data",
+    "events_file",
+}
 PEOPLE_FIELDS = {"owner"}
 
 
 def _texts(value, key: str = "", parent: str = "") -> list[tuple[str, str]]:
     """(field, text) of every human-readable string in a project's plain data, in document order."""
     if isinstance(value, dict):
-        return [pair for k, v in value.items() if k not in MACHINE_FIELDS and k not in PEOPLE_FIELDS
-                and not (k == "name" and parent == "team") for pair in _texts(v, k, key)]
+        return [
+            pair
+            for k, v in value.items()
+            if k not in MACHINE_FIELDS
+            and k not in PEOPLE_FIELDS
+            and not (k == "name" and parent == "team")
+            for pair in _texts(v, k, key)
+        ]
     if isinstance(value, list):
         return [pair for item in value for pair in _texts(item, key, key)]
     if isinstance(value, str) and not (key == "pain_points" and value.startswith("pp-")):
@@ -252,14 +340,30 @@ def test_indonesian_sample_tells_the_same_story_in_indonesian() -> None:
     assert paths.sample_project("id") == paths.SAMPLE_DIR / "id" / "kopiloka.cjm.yaml"
     assert indonesian["language"] == "id" and english["language"] == "en"
     en_texts, id_texts = _texts(english), _texts(indonesian)
-    assert [k for k, _ in en_texts] == [k for k, _ in id_texts], "the same fields, in the same order"
-    untranslated = sorted({e for (_, e), (_, i) in zip(en_texts, id_texts) if e == i} - SAME_IN_EVERY_LANGUAGE)
-    assert not untranslated, f"still English in sample_data/id/kopiloka.cjm.yaml: {untranslated[:5]}"
+    assert [k for k, _ in en_texts] == [k for k, _ in id_texts], (
+        "the same fields, in the same order"
+    )
+    untranslated = sorted(
+        {e for (_, e), (_, i) in zip(en_texts, id_texts) if e == i} - SAME_IN_EVERY_LANGUAGE
+    )
+    assert not untranslated, (
+        f"still English in sample_data/id/kopiloka.cjm.yaml: {untranslated[:5]}"
+    )
 
     def skeleton(data):
-        return {key: [item.get("id") for item in data.get(key) or []]
-                for key in ("personas", "stages", "touchpoints", "journeys", "resources", "kpis", "opportunities",
-                            "actions")}
+        return {
+            key: [item.get("id") for item in data.get(key) or []]
+            for key in (
+                "personas",
+                "stages",
+                "touchpoints",
+                "journeys",
+                "resources",
+                "kpis",
+                "opportunities",
+                "actions",
+            )
+        }
 
     assert skeleton(indonesian) == skeleton(english), "same ids as the English Kopiloka"
 
@@ -275,8 +379,14 @@ def test_indonesian_tickets_land_where_the_english_ones_do() -> None:
 def test_new_project_in_a_language(tmp_path: Path) -> None:
     sample = paths.create_project(tmp_path / "contoh", "sample", lang="id")
     project = load_project(sample)
-    assert project.language == "id" and project.stages[0].description.startswith("Rina pertama kali")
-    assert sorted(p.name for p in sample.parent.glob("*.csv")) == ["events.csv", "survey.csv", "tickets.csv"]
+    assert project.language == "id" and project.stages[0].description.startswith(
+        "Rina pertama kali"
+    )
+    assert sorted(p.name for p in sample.parent.glob("*.csv")) == [
+        "events.csv",
+        "survey.csv",
+        "tickets.csv",
+    ]
     starter = paths.create_project(tmp_path / "baru", "current_state", lang="pl")
     assert load_project(starter).language == "pl"
 
@@ -284,14 +394,19 @@ def test_new_project_in_a_language(tmp_path: Path) -> None:
 def test_run_data_of_the_indonesian_sample_is_the_shared_data() -> None:
     project = paths.sample_project("id")
     assert paths.resolve_data("", project, "events.csv") == paths.SAMPLE_EVENTS.resolve()
-    assert paths.resolve_data("", project, "survey.csv") == (paths.SAMPLE_DIR / "id" / "survey.csv").resolve()
+    assert (
+        paths.resolve_data("", project, "survey.csv")
+        == (paths.SAMPLE_DIR / "id" / "survey.csv").resolve()
+    )
 
 
 def test_indonesian_survey_is_the_english_one_in_indonesian() -> None:
     import pandas as pd
 
     english = pd.read_csv(paths.SAMPLE_SURVEY, dtype=str, keep_default_na=False)
-    indonesian = pd.read_csv(paths.SAMPLE_DIR / "id" / "survey.csv", dtype=str, keep_default_na=False)
+    indonesian = pd.read_csv(
+        paths.SAMPLE_DIR / "id" / "survey.csv", dtype=str, keep_default_na=False
+    )
     words = ["segment", "goal", "pain"]
     pd.testing.assert_frame_equal(english.drop(columns=words), indonesian.drop(columns=words))
     for column in words:
@@ -299,8 +414,9 @@ def test_indonesian_survey_is_the_english_one_in_indonesian() -> None:
         assert not same, f"sample_data/id/survey.csv: {column} still in English: {sorted(same)[:3]}"
 
 
-def test_notebook_without_project_opens_its_languages_sample(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebook_without_project_opens_its_languages_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from cjm_helpers.notebook import start_step
 
     monkeypatch.delenv(paths.PROJECT_ENV, raising=False)
@@ -310,7 +426,10 @@ def test_notebook_without_project_opens_its_languages_sample(tmp_path: Path,
     assert step.project.language == "id" and step.language == "id"
     assert "titik sentuh" in step.empty_stages().data
     english = start_step(4)
-    assert english.project_path == tmp_path / "sample" / paths.PROJECT_FILE_NAME and english.language == "en"
+    assert (
+        english.project_path == tmp_path / "sample" / paths.PROJECT_FILE_NAME
+        and english.language == "en"
+    )
 
 
 def test_empty_language_follows_the_project(tmp_path: Path) -> None:
@@ -329,7 +448,9 @@ def test_committed_translated_notebooks_match_their_sources(lang: str) -> None:
     from cjm_helpers.nbbuild import stale_notebooks
 
     stale = stale_notebooks(paths.notebooks_dir(lang), lang)
-    assert stale == [], f"notebooks/{lang}/: run `cjm notebooks refresh --lang {lang}` ({stale[:3]} out of date)"
+    assert stale == [], (
+        f"notebooks/{lang}/: run `cjm notebooks refresh --lang {lang}` ({stale[:3]} out of date)"
+    )
 
 
 def test_stale_check_reads_the_language_folders(tmp_path: Path) -> None:
@@ -344,7 +465,9 @@ def test_stale_check_reads_the_language_folders(tmp_path: Path) -> None:
     folder.mkdir()
     import nbformat
 
-    (folder / "04_touchpoints.ipynb").write_text(nbformat.writes(normalise(build_notebook(source))), encoding="utf-8")
+    (folder / "04_touchpoints.ipynb").write_text(
+        nbformat.writes(normalise(build_notebook(source))), encoding="utf-8"
+    )
     assert stale_notebooks(folder, "id") == []
 
 
@@ -378,7 +501,9 @@ def test_lab_serves_the_language_of_the_project(tmp_path: Path) -> None:
     assert f"--ServerApp.root_dir={paths.NOTEBOOKS_DIR}" in command
 
 
-def test_lab_without_lang_uses_the_projects_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lab_without_lang_uses_the_projects_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import subprocess
 
     from cjm_helpers.cli import main
@@ -390,7 +515,9 @@ def test_lab_without_lang_uses_the_projects_language(tmp_path: Path, monkeypatch
     assert f"--ServerApp.root_dir={paths.NOTEBOOKS_DIR / 'id'}" in seen["cmd"]
 
 
-def test_runs_fall_back_to_english_notebooks_until_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_runs_fall_back_to_english_notebooks_until_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
     (tmp_path / "00_start_here.ipynb").write_text("{}", encoding="utf-8")
     assert paths.run_notebooks_dir("id") == tmp_path
@@ -406,7 +533,8 @@ def test_export_takes_the_language_of_the_notebooks(tmp_path: Path) -> None:
 
     nb = build_notebook(chapter_sources(lang="id")[1])
     (tmp_path / nb.metadata["cjm"]["source"].split("/")[-1].replace(".md", ".ipynb")).write_text(
-        nbformat.writes(nb), encoding="utf-8")
+        nbformat.writes(nb), encoding="utf-8"
+    )
     assert notebooks_language(tmp_path) == "id"
     assert notebooks_language(tmp_path / "empty") == "en"
 
@@ -418,13 +546,19 @@ def test_indonesian_starters_speak_indonesian(name: str, tmp_path: Path) -> None
     assert paths.starter_path(name, "id") == paths.MAP_STARTERS_DIR / "id" / f"{name}.cjm.yaml"
     assert project.language == "id"
     assert [s.id for s in project.stages] == [s.id for s in english.stages]
-    pairs = [(project.name, english.name), (project.description, english.description),
-             (project.personas[0].name, english.personas[0].name), (project.journeys[0].name, english.journeys[0].name)]
+    pairs = [
+        (project.name, english.name),
+        (project.description, english.description),
+        (project.personas[0].name, english.personas[0].name),
+        (project.journeys[0].name, english.journeys[0].name),
+    ]
     pairs += [(a.name, b.name) for a, b in zip(project.stages, english.stages)]
     assert all(ours != theirs for ours, theirs in pairs), [p for p in pairs if p[0] == p[1]]
 
 
-def test_run_speaks_the_projects_language_unless_told(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_speaks_the_projects_language_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from cjm_helpers.cli import main
     from cjm_helpers.commands import run as run_command
 
@@ -441,9 +575,25 @@ def test_run_speaks_the_projects_language_unless_told(tmp_path: Path, monkeypatc
     monkeypatch.setattr("cjm_helpers.run.run_suite", fake_run)
     project = paths.create_project(tmp_path / "p", "current_state", lang="pl")
     assert main(["run", str(project), "--out", str(tmp_path / "a"), "--no-progress"]) == 0
-    assert main(["run", str(project), "--out", str(tmp_path / "b"), "--lang", "id", "--no-progress"]) == 0
+    assert (
+        main(["run", str(project), "--out", str(tmp_path / "b"), "--lang", "id", "--no-progress"])
+        == 0
+    )
     params = tmp_path / "params.yaml"
     params.write_text("language: en\n", encoding="utf-8")
-    assert main(["run", str(project), "--out", str(tmp_path / "c"), "--params", str(params), "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(project),
+                "--out",
+                str(tmp_path / "c"),
+                "--params",
+                str(params),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     assert seen == ["pl", "id", "en"]
     assert run_command.language_chosen(type("A", (), {"lang": None, "params": None})()) is False

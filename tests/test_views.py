@@ -26,7 +26,10 @@ class _Tags(HTMLParser):
 
 def test_scoring_matrix_orders_by_total(sample_project: Project) -> None:
     matrix = views.scoring_matrix(sample_project)
-    assert list(matrix["Persona"]) == ["Rina, the commuting office worker", "Dimas, the promo-hunting student"]
+    assert list(matrix["Persona"]) == [
+        "Rina, the commuting office worker",
+        "Dimas, the promo-hunting student",
+    ]
     assert list(matrix["Total"]) == [14, 9]
     assert list(matrix["Primary"]) == ["★", ""]
 
@@ -40,16 +43,26 @@ def test_inventory_counts_every_touchpoint_once(sample_project: Project) -> None
 
 def test_stages_without_touchpoints_are_listed() -> None:
     project = Project(name="x", touchpoints=[Touchpoint(id="a", name="A", stage="purchase")])
-    assert views.stages_without_touchpoints(project) == ["Awareness", "Consideration", "Retention", "Advocacy"]
+    assert views.stages_without_touchpoints(project) == [
+        "Awareness",
+        "Consideration",
+        "Retention",
+        "Advocacy",
+    ]
     table = views.touchpoint_inventory(project)
     assert table.loc["Awareness"].sum() == 0 and table.loc["Purchase"].sum() == 1
 
 
 def test_resource_gaps_mark_need_over_have() -> None:
-    project = Project(name="x", touchpoints=[Touchpoint(id="a", name="Counter", stage="purchase")],
-                      resources=[Resource(id="r1", kind="tools", description="POS", status="have", touchpoint="a"),
-                                 Resource(id="r2", kind="tools", description="Shelf", status="need", touchpoint="a"),
-                                 Resource(id="r3", kind="people", description="Barista", touchpoint="a")])
+    project = Project(
+        name="x",
+        touchpoints=[Touchpoint(id="a", name="Counter", stage="purchase")],
+        resources=[
+            Resource(id="r1", kind="tools", description="POS", status="have", touchpoint="a"),
+            Resource(id="r2", kind="tools", description="Shelf", status="need", touchpoint="a"),
+            Resource(id="r3", kind="people", description="Barista", touchpoint="a"),
+        ],
+    )
     gaps = views.resource_gaps(project)
     assert gaps.loc["Counter", "Tools"] == "need"
     assert gaps.loc["Counter", "People"] == "have"
@@ -70,8 +83,11 @@ def test_action_plan_sorted_by_rice(sample_project: Project) -> None:
 
 def test_cards_escape_user_text() -> None:
     evil = "<script>alert(1)</script>"
-    project = Project(name=evil, personas=[Persona(id="p", name=evil, quote=evil, goals=[evil])],
-                      target_personas=[TargetPersona(persona="p")])
+    project = Project(
+        name=evil,
+        personas=[Persona(id="p", name=evil, quote=evil, goals=[evil])],
+        target_personas=[TargetPersona(persona="p")],
+    )
     project.objectives.business_question = evil
     for html in (views.objective_card_html(project), views.persona_cards_html(project)):
         parser = _Tags()
@@ -82,8 +98,15 @@ def test_cards_escape_user_text() -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_views_render_in_every_language(sample_project: Project, lang: str) -> None:
-    for fn in (views.scoring_matrix, views.touchpoint_inventory, views.resource_table, views.action_plan,
-               views.kpi_table, views.project_overview, views.walkthrough_table):
+    for fn in (
+        views.scoring_matrix,
+        views.touchpoint_inventory,
+        views.resource_table,
+        views.action_plan,
+        views.kpi_table,
+        views.project_overview,
+        views.walkthrough_table,
+    ):
         assert not fn(sample_project, lang).empty
     for fig_fn in (views.scoring_figure, views.inventory_figure, views.impact_effort_figure):
         fig = fig_fn(sample_project, lang)

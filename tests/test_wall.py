@@ -74,7 +74,10 @@ def test_the_page_escapes_project_text_and_runs_one_nonced_script(project: Path)
     parser = Scripts()
     parser.feed(page)
     assert parser.scripts == [{"nonce": "n0nce"}]
-    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
+    assert (
+        "<script>alert(1)</script>" not in page
+        and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
+    )
     assert "cjmmap" in page and 'lang="pl"' in page
 
 
@@ -92,7 +95,11 @@ def test_the_server_wants_the_token_and_sends_a_strict_policy(project: Path, ser
     status, headers, body = get(f"{server}/?token={TOKEN}")
     assert status == 200 and "cjmmap" in body
     policy = headers["Content-Security-Policy"]
-    assert "default-src 'none'" in policy and "script-src 'nonce-" in policy and "connect-src 'self'" in policy
+    assert (
+        "default-src 'none'" in policy
+        and "script-src 'nonce-" in policy
+        and "connect-src 'self'" in policy
+    )
     assert get(f"{server}/etc/passwd?token={TOKEN}")[0] == 404
 
     before = get(f"{server}/version?token={TOKEN}")[2]
@@ -102,12 +109,16 @@ def test_the_server_wants_the_token_and_sends_a_strict_policy(project: Path, ser
 
 
 @pytest.mark.browser
-def test_the_wall_in_a_browser_redraws_after_a_save(project: Path, server: str, tmp_path: Path) -> None:
+def test_the_wall_in_a_browser_redraws_after_a_save(
+    project: Path, server: str, tmp_path: Path
+) -> None:
     from browser.lab import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             page = chromium.new_page(viewport={"width": 1400, "height": 900})
             errors: list[str] = []

@@ -70,13 +70,22 @@ def test_saving_in_the_app_writes_the_file_and_redraws_the_results(project: Path
     panel = StepPanel(1, str(project), "en").widget
     form_box = panel.children[1]
     results = panel.children[2]
-    field = next(w for w in _walk(form_box) if "cjm-field-objectives-business-question" in w._dom_classes)
+    field = next(
+        w for w in _walk(form_box) if "cjm-field-objectives-business-question" in w._dom_classes
+    )
     control = next(w for w in _walk(field) if isinstance(w, widgets.Textarea))
     control.value = "What brings customers back every week?"
-    save = next(w for w in _walk(form_box) if isinstance(w, widgets.Button) and "cjm-form-save" in w._dom_classes)
+    save = next(
+        w
+        for w in _walk(form_box)
+        if isinstance(w, widgets.Button) and "cjm-form-save" in w._dom_classes
+    )
     before = len(results.outputs)
     save.click()
-    assert load_project(project).objectives.business_question == "What brings customers back every week?"
+    assert (
+        load_project(project).objectives.business_question
+        == "What brings customers back every week?"
+    )
     assert len(results.outputs) >= before
 
 
@@ -86,7 +95,9 @@ def _walk(widget: widgets.Widget):
         yield from _walk(child)
 
 
-def test_the_token_is_in_a_private_file_not_on_the_command_line(project: Path, tmp_path: Path) -> None:
+def test_the_token_is_in_a_private_file_not_on_the_command_line(
+    project: Path, tmp_path: Path
+) -> None:
     token = "f" * 48
     cmd, env = prepare(project, "id", "127.0.0.1", 8899, token, tmp_path / "ws")
     assert not any(token in part for part in cmd)
@@ -104,7 +115,9 @@ def test_the_app_notebook_opens_this_project_in_this_language(project: Path) -> 
     assert repr(str(project)) in cell.source and "'id'" in cell.source
 
 
-def test_a_busy_port_is_refused_with_a_message(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_busy_port_is_refused_with_a_message(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
@@ -133,4 +146,7 @@ def test_coming_back_shows_another_save_but_never_drops_edits(project: Path) -> 
     assert mine.form.data["objectives"]["scope"] == "My unsaved scope", "unsaved edits stay"
     assert mine.form.save()
     saved = load_project(project).objectives
-    assert (saved.business_question, saved.scope) == ("Saved again by someone else", "My unsaved scope")
+    assert (saved.business_question, saved.scope) == (
+        "Saved again by someone else",
+        "My unsaved scope",
+    )

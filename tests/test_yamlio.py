@@ -33,13 +33,57 @@ def test_dump_then_parse_is_identity(data: dict) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["yes", "no", "on", "Off", "null", "~", "1_000", "0x1f", "1e3", "3.", ".5", "12:30:00", "2026-01-01",
-     "<<", "=", "- dash", "a: b", "tail:", "x #y", " lead", "trail ", "", "line\nbreak", "tab\there",
-     "\u2028sep", "nel\x85", "bom\ufeff", "ctl\x07", "'quoted'", '"dq"', "@at", "`tick", "%pct", "!tag",
-     "&anchor", "*alias", "|pipe", ">gt", "[list]", "{map}", "?q", "Zażółć gęślą jaźń", "Kopi ☕"],
+    [
+        "yes",
+        "no",
+        "on",
+        "Off",
+        "null",
+        "~",
+        "1_000",
+        "0x1f",
+        "1e3",
+        "3.",
+        ".5",
+        "12:30:00",
+        "2026-01-01",
+        "<<",
+        "=",
+        "- dash",
+        "a: b",
+        "tail:",
+        "x #y",
+        " lead",
+        "trail ",
+        "",
+        "line\nbreak",
+        "tab\there",
+        "\u2028sep",
+        "nel\x85",
+        "bom\ufeff",
+        "ctl\x07",
+        "'quoted'",
+        '"dq"',
+        "@at",
+        "`tick",
+        "%pct",
+        "!tag",
+        "&anchor",
+        "*alias",
+        "|pipe",
+        ">gt",
+        "[list]",
+        "{map}",
+        "?q",
+        "Zażółć gęślą jaźń",
+        "Kopi ☕",
+    ],
 )
 def test_tricky_strings_round_trip(text: str) -> None:
-    assert parse_yaml(dump_yaml({"v": text, text or "k": [text]})) == {"v": text, text or "k": [text]}
+    assert parse_yaml(dump_yaml({"v": text, text or "k": [text]})) == {
+        "v": text,
+        text or "k": [text],
+    }
 
 
 def test_special_floats_and_readable_layout() -> None:

@@ -11,18 +11,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     from ..i18n import LANGUAGES
 
     cmd = sub.add_parser(
-        "diff", help="list what changed between two versions of a project",
+        "diff",
+        help="list what changed between two versions of a project",
         description="Touchpoints added or removed, emotions that moved, pain points resolved, "
-                    "opportunities whose status changed and KPIs that drifted, then the review status. "
-                    "With one file, compare it with its previous saved version.",
+        "opportunities whose status changed and KPIs that drifted, then the review status. "
+        "With one file, compare it with its previous saved version.",
     )
-    cmd.add_argument("old", help="the older project file (or the only file: compare with its history)")
+    cmd.add_argument(
+        "old", help="the older project file (or the only file: compare with its history)"
+    )
     cmd.add_argument("new", nargs="?", default=None, help="the newer project file")
-    cmd.add_argument("--lang", default=None, choices=LANGUAGES,
-                     help="language of the output (default: the newer project's language)")
-    cmd.add_argument("--html", default=None, metavar="FILE", help="also write the changes as an HTML page")
-    cmd.add_argument("--today", default=None, metavar="YYYY-MM-DD",
-                     help="the date to judge the review date against (default: today)")
+    cmd.add_argument(
+        "--lang",
+        default=None,
+        choices=LANGUAGES,
+        help="language of the output (default: the newer project's language)",
+    )
+    cmd.add_argument(
+        "--html", default=None, metavar="FILE", help="also write the changes as an HTML page"
+    )
+    cmd.add_argument(
+        "--today",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the date to judge the review date against (default: today)",
+    )
     cmd.set_defaults(handler=run_diff)
 
 

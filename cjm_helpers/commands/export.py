@@ -11,20 +11,37 @@ ORDER = 45
 def register(sub: argparse._SubParsersAction) -> None:
     from ..i18n import LANGUAGES
 
-    export = sub.add_parser("export", help="turn executed notebooks into an offline HTML walkthrough",
-                            description="Write one HTML page per notebook plus index.html: the suite's look, "
-                                        "a table of contents, previous/next links, print styles; nothing is "
-                                        "loaded from any host.")
-    export.add_argument("notebooks", metavar="NOTEBOOKS_DIR", nargs="?", default=None,
-                        help="folder of (executed) notebooks (default: the suite's notebooks in --lang)")
+    export = sub.add_parser(
+        "export",
+        help="turn executed notebooks into an offline HTML walkthrough",
+        description="Write one HTML page per notebook plus index.html: the suite's look, "
+        "a table of contents, previous/next links, print styles; nothing is "
+        "loaded from any host.",
+    )
+    export.add_argument(
+        "notebooks",
+        metavar="NOTEBOOKS_DIR",
+        nargs="?",
+        default=None,
+        help="folder of (executed) notebooks (default: the suite's notebooks in --lang)",
+    )
     export.add_argument("--out", required=True, metavar="DIR", help="folder for the HTML pages")
-    export.add_argument("--no-input", action="store_true", help="hide all code; show only text and results")
-    export.add_argument("--lang", choices=LANGUAGES, default=None,
-                        help="language of the page headings and links, and of the suite's notebooks when no "
-                             "folder is given (default: the notebooks' own language)")
-    export.add_argument("--slides", action="store_true",
-                        help="reveal.js slide decks instead of pages: one per notebook and one for the whole course, "
-                             "with the prose as speaker notes; they open offline")
+    export.add_argument(
+        "--no-input", action="store_true", help="hide all code; show only text and results"
+    )
+    export.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="language of the page headings and links, and of the suite's notebooks when no "
+        "folder is given (default: the notebooks' own language)",
+    )
+    export.add_argument(
+        "--slides",
+        action="store_true",
+        help="reveal.js slide decks instead of pages: one per notebook and one for the whole course, "
+        "with the prose as speaker notes; they open offline",
+    )
     export.set_defaults(handler=run_export)
 
 

@@ -12,11 +12,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     nb = sub.add_parser("notebooks", help="maintain the suite's notebooks")
     nb_sub = nb.add_subparsers(dest="notebooks_command", metavar="ACTION", required=True)
-    refresh = nb_sub.add_parser("refresh", help="re-run the notebooks on the sample and save their outputs")
-    refresh.add_argument("names", nargs="*", help="only notebooks whose file name contains one of these")
-    refresh.add_argument("--lang", action="append", choices=LANGUAGES, metavar="LANG", dest="languages",
-                         help=f"only this language ({', '.join(LANGUAGES)}); repeat for several "
-                              "(default: every language whose chapters exist)")
+    refresh = nb_sub.add_parser(
+        "refresh", help="re-run the notebooks on the sample and save their outputs"
+    )
+    refresh.add_argument(
+        "names", nargs="*", help="only notebooks whose file name contains one of these"
+    )
+    refresh.add_argument(
+        "--lang",
+        action="append",
+        choices=LANGUAGES,
+        metavar="LANG",
+        dest="languages",
+        help=f"only this language ({', '.join(LANGUAGES)}); repeat for several "
+        "(default: every language whose chapters exist)",
+    )
     refresh.set_defaults(handler=run_refresh)
 
 

@@ -22,11 +22,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     new = sub.add_parser("new", help="create a project folder from a template")
     new.add_argument("folder", help="folder to create the project in")
-    new.add_argument("--template", default="current_state", choices=starter_names(), metavar="NAME",
-                     help="starter to begin from (default: current_state); see --list-templates")
-    new.add_argument("--lang", choices=LANGUAGES, default=None,
-                     help="the project's language: notebooks, forms and reports speak it; "
-                          "with a starter or the sample written in that language, that one (default: en)")
+    new.add_argument(
+        "--template",
+        default="current_state",
+        choices=starter_names(),
+        metavar="NAME",
+        help="starter to begin from (default: current_state); see --list-templates",
+    )
+    new.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="the project's language: notebooks, forms and reports speak it; "
+        "with a starter or the sample written in that language, that one (default: en)",
+    )
     new.add_argument("--list-templates", action=ListStarters)
     new.set_defaults(handler=run_new)
 
@@ -35,14 +44,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     validate.set_defaults(handler=run_validate)
 
     lab = sub.add_parser("lab", help="open JupyterLab on the notebooks with a project")
-    lab.add_argument("project", nargs="?", default="", help="project file (default: a copy of the sample)")
+    lab.add_argument(
+        "project", nargs="?", default="", help="project file (default: a copy of the sample)"
+    )
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
-    lab.add_argument("--lang", choices=LANGUAGES, default=None,
-                     help="serve the notebooks written in this language (default: the project's language)")
-    lab.add_argument("--collaborate", action="store_true",
-                     help="real-time collaboration: several people edit the same notebooks at once and see "
-                          "each other's cursors and edits")
+    lab.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="serve the notebooks written in this language (default: the project's language)",
+    )
+    lab.add_argument(
+        "--collaborate",
+        action="store_true",
+        help="real-time collaboration: several people edit the same notebooks at once and see "
+        "each other's cursors and edits",
+    )
     lab.set_defaults(handler=run_lab)
 
 
@@ -69,8 +87,12 @@ def run_validate(args: argparse.Namespace) -> int:
             failed += 1
             print(terminal_text(str(exc)))
             continue
-        print(terminal_text(f"{name}: ok ({len(p.personas)} personas, {len(p.touchpoints)} touchpoints, "
-                            f"{len(p.journeys)} journeys)"))
+        print(
+            terminal_text(
+                f"{name}: ok ({len(p.personas)} personas, {len(p.touchpoints)} touchpoints, "
+                f"{len(p.journeys)} journeys)"
+            )
+        )
     return 1 if failed else 0
 
 
@@ -79,8 +101,9 @@ TOKEN_ENV = "JUPYTER_TOKEN"
 only (``/proc/PID/environ`` is mode 0400), while its command line is readable by everyone."""
 
 
-def lab_command(project: Path, port: int, open_browser: bool, collaborate: bool = False,
-                lang: str = "en") -> list[str]:
+def lab_command(
+    project: Path, port: int, open_browser: bool, collaborate: bool = False, lang: str = "en"
+) -> list[str]:
     """The JupyterLab command line: loopback only, on one port, on the notebooks folder of ``lang``.
 
     The token is never on it (see :func:`lab_environment`); ``port_retries=0`` makes
@@ -91,7 +114,9 @@ def lab_command(project: Path, port: int, open_browser: bool, collaborate: bool 
     from ..paths import notebooks_dir
 
     cmd = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         f"--ServerApp.root_dir={notebooks_dir(lang)}",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
@@ -126,7 +151,9 @@ def check_port_free(port: int) -> None:
     if not 1 <= port <= 65535:
         raise CJMError(t("files.lab.bad_port", port=port))
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as JupyterLab binds: a listener still blocks
+        probe.setsockopt(
+            socket.SOL_SOCKET, socket.SO_REUSEADDR, 1
+        )  # as JupyterLab binds: a listener still blocks
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -138,13 +165,17 @@ def run_lab(args: argparse.Namespace) -> int:
     from ..store import load_project
 
     project = resolve_project(args.project, lang=args.lang or "")
-    lang = args.lang or load_project(project).language  # refuse a broken file: say what is wrong first
+    lang = (
+        args.lang or load_project(project).language
+    )  # refuse a broken file: say what is wrong first
     check_port_free(args.port)
     token = secrets.token_hex(24)
     print(f"opening JupyterLab with {project}")
     print(f"address: http://127.0.0.1:{args.port}/lab?token={token}")
     try:
-        return subprocess.call(lab_command(project, args.port, not args.no_browser, args.collaborate, lang),
-                               env=lab_environment(project, token))
+        return subprocess.call(
+            lab_command(project, args.port, not args.no_browser, args.collaborate, lang),
+            env=lab_environment(project, token),
+        )
     except FileNotFoundError as exc:
         raise CJMError(t("errors.cli.no_jupyterlab", reason=exc)) from None

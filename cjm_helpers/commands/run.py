@@ -19,54 +19,92 @@ def register(sub: argparse._SubParsersAction) -> None:
     from ..i18n import LANGUAGES
     from ..run.params import FOR_EACH_KINDS
 
-    run = sub.add_parser("run", help="run the notebooks headless on a project; write notebooks, HTML and report.html",
-                         description="Execute the step notebooks in order on a copy of PROJECT and write the "
-                                     "executed notebooks, one HTML page each and the combined journey report "
-                                     "(DIR/report.html).")
-    run.add_argument("project", help="project file (.cjm.yaml), or 'sample' for the sample in --lang")
-    run.add_argument("--out", required=True, metavar="DIR", help="folder for the results (created if missing)")
+    run = sub.add_parser(
+        "run",
+        help="run the notebooks headless on a project; write notebooks, HTML and report.html",
+        description="Execute the step notebooks in order on a copy of PROJECT and write the "
+        "executed notebooks, one HTML page each and the combined journey report "
+        "(DIR/report.html).",
+    )
+    run.add_argument(
+        "project", help="project file (.cjm.yaml), or 'sample' for the sample in --lang"
+    )
+    run.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for the results (created if missing)"
+    )
     run.add_argument("--params", metavar="FILE.yaml", help="run parameters from a YAML file")
-    run.add_argument("--data", metavar="DIR", help="folder holding events.csv, survey.csv and tickets.csv")
+    run.add_argument(
+        "--data", metavar="DIR", help="folder holding events.csv, survey.csv and tickets.csv"
+    )
     run.add_argument("--events", metavar="FILE", help="event log (CSV or Parquet)")
     run.add_argument("--survey", metavar="FILE", help="survey answers (CSV)")
     run.add_argument("--tickets", metavar="FILE", help="support tickets (CSV)")
-    run.add_argument("--columns", help="column mapping of the event log: 'ga4' for a GA4 export, or a YAML file "
-                                       "{their name: user_id|timestamp|event|...}")
-    run.add_argument("--delimiter", help="cell separator of a CSV event log (default: the project's, else ',')")
+    run.add_argument(
+        "--columns",
+        help="column mapping of the event log: 'ga4' for a GA4 export, or a YAML file "
+        "{their name: user_id|timestamp|event|...}",
+    )
+    run.add_argument(
+        "--delimiter", help="cell separator of a CSV event log (default: the project's, else ',')"
+    )
     add_reading_options(run)
-    run.add_argument("--lang", choices=LANGUAGES, help="language of the notebooks' output and the report")
+    run.add_argument(
+        "--lang", choices=LANGUAGES, help="language of the notebooks' output and the report"
+    )
     run.add_argument("--only", metavar="STEPS", help="only these step numbers, e.g. 3,7")
-    run.add_argument("--for-each", choices=FOR_EACH_KINDS, dest="for_each",
-                     help="one run and report per persona, survey segment or journey, plus index.html")
-    run.add_argument("--jobs", type=int, metavar="N", help="parallel runs for --for-each (default: one per core)")
-    run.add_argument("--show-code", action="store_true", help="show the code cells in the HTML pages")
-    run.add_argument("--notebooks", metavar="DIR", help="run the notebooks of this folder instead of the suite's")
+    run.add_argument(
+        "--for-each",
+        choices=FOR_EACH_KINDS,
+        dest="for_each",
+        help="one run and report per persona, survey segment or journey, plus index.html",
+    )
+    run.add_argument(
+        "--jobs", type=int, metavar="N", help="parallel runs for --for-each (default: one per core)"
+    )
+    run.add_argument(
+        "--show-code", action="store_true", help="show the code cells in the HTML pages"
+    )
+    run.add_argument(
+        "--notebooks", metavar="DIR", help="run the notebooks of this folder instead of the suite's"
+    )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(handler=run_run)
 
 
-def data_files(args: argparse.Namespace, named: dict[str, str] | None = None) -> tuple[dict[str, str], tuple[str, ...]]:
+def data_files(
+    args: argparse.Namespace, named: dict[str, str] | None = None
+) -> tuple[dict[str, str], tuple[str, ...]]:
     """--events/--survey/--tickets (else the params file's ``named`` ones), filled in from --data DIR.
 
     Also returns the keys found in the folder: unlike a named file, such a file
     may be skipped (with a notice) when it cannot be used.
     """
     named = named or {}
-    chosen = {key: getattr(args, key.removesuffix("_file")) or named.get(key, "")
-              for key in ("events_file", "survey_file", "tickets_file")}
+    chosen = {
+        key: getattr(args, key.removesuffix("_file")) or named.get(key, "")
+        for key in ("events_file", "survey_file", "tickets_file")
+    }
     found: list[str] = []
     if args.data:
         folder = Path(args.data)
         if not folder.is_dir():
             raise CJMError(t("errors.cli.no_data_folder", folder=folder))
-        for key, stem in (("events_file", "events"), ("survey_file", "survey"), ("tickets_file", "tickets")):
+        for key, stem in (
+            ("events_file", "events"),
+            ("survey_file", "survey"),
+            ("tickets_file", "tickets"),
+        ):
             if chosen[key]:
                 continue
-            matches = [p for ext in (".csv", ".parquet") if (p := folder / f"{stem}{ext}").is_file()]
+            matches = [
+                p for ext in (".csv", ".parquet") if (p := folder / f"{stem}{ext}").is_file()
+            ]
             if matches:
                 chosen[key] = str(matches[0])
                 found.append(key)
-    return {k: str(Path(v).expanduser().resolve()) if v else "" for k, v in chosen.items()}, tuple(found)
+    return {k: str(Path(v).expanduser().resolve()) if v else "" for k, v in chosen.items()}, tuple(
+        found
+    )
 
 
 def language_chosen(args: argparse.Namespace) -> bool:
@@ -89,10 +127,16 @@ def run_run(args: argparse.Namespace) -> int:
     params = load_params(args.params) if args.params else RunParams()
     if args.jobs is not None and args.jobs < 1:
         raise CJMError(t("errors.cli.jobs", jobs=args.jobs))
-    files, found = data_files(args, {k: getattr(params, k) for k in ("events_file", "survey_file", "tickets_file")})
+    files, found = data_files(
+        args, {k: getattr(params, k) for k in ("events_file", "survey_file", "tickets_file")}
+    )
     params = params.merged(
-        language=args.lang, only=parse_only(args.only) if args.only else None, for_each=args.for_each,
-        jobs=args.jobs, show_code=args.show_code or None, **files,
+        language=args.lang,
+        only=parse_only(args.only) if args.only else None,
+        for_each=args.for_each,
+        jobs=args.jobs,
+        show_code=args.show_code or None,
+        **files,
     )
     cli_reading = reading_options(args, column_mapping(args.columns), args.delimiter)
     params = replace(params, reading=cli_reading.over(params.reading), found=found)
@@ -102,7 +146,9 @@ def run_run(args: argparse.Namespace) -> int:
 
         project = sample_project(params.language)
     if not project.is_file():
-        if os.path.lexists(project):  # a folder, a device, a pipe: the reader says which, without reading it
+        if os.path.lexists(
+            project
+        ):  # a folder, a device, a pipe: the reader says which, without reading it
             from ..store import load_project
 
             load_project(project)
@@ -114,16 +160,29 @@ def run_run(args: argparse.Namespace) -> int:
     lang = params.language
     out = Path(args.out).expanduser().resolve()
     if params.for_each:
-        outcomes = run_batch(project, out, params.for_each, params, args.notebooks, params.jobs or None,
-                             progress=not args.no_progress)
+        outcomes = run_batch(
+            project,
+            out,
+            params.for_each,
+            params,
+            args.notebooks,
+            params.jobs or None,
+            progress=not args.no_progress,
+        )
         for outcome in outcomes:
             for line in outcome.notices:
                 print(f"{outcome.variant.folder}: {line}", file=sys.stderr)
             print(t("run.done.report", lang, path=out / outcome.variant.folder / "report.html"))
         print(t("run.done.index", lang, path=out / "index.html"))
         return 0
-    result = run_suite(project, out, params, args.notebooks, progress=not args.no_progress,
-                       on_notice=lambda line: print(line, file=sys.stderr))
+    result = run_suite(
+        project,
+        out,
+        params,
+        args.notebooks,
+        progress=not args.no_progress,
+        on_notice=lambda line: print(line, file=sys.stderr),
+    )
     print(t("run.done.notebooks", lang, count=len(result.notebooks), folder=out / "notebooks"))
     print(t("run.done.walkthrough", lang, path=out / "html" / "index.html"))
     print(t("run.done.report", lang, path=result.report))

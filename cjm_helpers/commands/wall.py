@@ -23,14 +23,18 @@ ORDER = 36
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    wall = sub.add_parser("wall", help="the map for a projector: redrawn whenever the project is saved")
+    wall = sub.add_parser(
+        "wall", help="the map for a projector: redrawn whenever the project is saved"
+    )
     wall.add_argument("project", help="project file (.cjm.yaml)")
     wall.add_argument("--journey", help="journey id (default: the first journey)")
     add_server_options(wall, "page", 8877)
     wall.set_defaults(handler=run_wall)
 
 
-def make_handler(project: Path, journey: str | None, lang: str, token: str) -> type[BaseHTTPRequestHandler]:
+def make_handler(
+    project: Path, journey: str | None, lang: str, token: str
+) -> type[BaseHTTPRequestHandler]:
     """A request handler bound to one project, journey, language and token."""
 
     class WallHandler(BaseHTTPRequestHandler):
@@ -46,14 +50,20 @@ def make_handler(project: Path, journey: str | None, lang: str, token: str) -> t
             if url.path == "/":
                 nonce = secrets.token_urlsafe(16)
                 page = wall_page(project, journey, lang, nonce).encode("utf-8")
-                self._send(HTTPStatus.OK, "text/html; charset=utf-8", page,
-                           {"Content-Security-Policy": content_security_policy(nonce)})
+                self._send(
+                    HTTPStatus.OK,
+                    "text/html; charset=utf-8",
+                    page,
+                    {"Content-Security-Policy": content_security_policy(nonce)},
+                )
             elif url.path == "/version":
                 self._send(HTTPStatus.OK, "text/plain", project_version(project).encode())
             else:
                 self._send(HTTPStatus.NOT_FOUND, "text/plain", b"")
 
-        def _send(self, status: HTTPStatus, kind: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+        def _send(
+            self, status: HTTPStatus, kind: str, body: bytes, headers: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
@@ -71,7 +81,9 @@ def make_handler(project: Path, journey: str | None, lang: str, token: str) -> t
     return WallHandler
 
 
-def serve(project: Path, journey: str | None, lang: str, host: str, port: int, token: str) -> ThreadingHTTPServer:
+def serve(
+    project: Path, journey: str | None, lang: str, host: str, port: int, token: str
+) -> ThreadingHTTPServer:
     """A bound, not yet serving, wall server (a busy port is our error, not a traceback)."""
     try:
         return ThreadingHTTPServer((host, port), make_handler(project, journey, lang, token))

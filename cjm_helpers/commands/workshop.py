@@ -29,7 +29,9 @@ APP_NOTEBOOK = "workshop.ipynb"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    workshop = sub.add_parser("workshop", help="serve the eight steps as an app without code, for a workshop")
+    workshop = sub.add_parser(
+        "workshop", help="serve the eight steps as an app without code, for a workshop"
+    )
     workshop.add_argument("project", help="project file (.cjm.yaml)")
     add_server_options(workshop, "app", 8866)
     workshop.set_defaults(handler=run_workshop)
@@ -37,30 +39,52 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def add_server_options(parser: argparse.ArgumentParser, what: str, port: int) -> None:
     """--lang, --host and --port, as the workshop app and the wall both take them."""
-    parser.add_argument("--lang", choices=LANGUAGES, help=f"language of the {what} (default: the project's)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1; 0.0.0.0 shares it on the room's network)")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, help=f"language of the {what} (default: the project's)"
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 shares it on the room's network)",
+    )
     parser.add_argument("--port", type=int, default=port)
 
 
 def app_notebook(project: Path, lang: str) -> nbformat.NotebookNode:
     """The notebook Voilà serves: a title and one cell that shows the app for ``project``."""
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        f"from cjm_helpers.workshop import show\nshow({str(project)!r}, {lang!r})")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            f"from cjm_helpers.workshop import show\nshow({str(project)!r}, {lang!r})"
+        )
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["title"] = t("workshop.title", lang)
     return nb
 
 
 def server_config(host: str, port: int, token: str, runtime: Path) -> dict[str, object]:
     """Voilà's settings, written to a private config file (never a command line anyone can read)."""
-    return {"Voila": {"ip": host, "port": port, "port_retries": 0, "open_browser": False, "token": token,
-                      "connection_dir_root": str(runtime)},
-            "VoilaConfiguration": {"show_tracebacks": False, "strip_sources": True}}
+    return {
+        "Voila": {
+            "ip": host,
+            "port": port,
+            "port_retries": 0,
+            "open_browser": False,
+            "token": token,
+            "connection_dir_root": str(runtime),
+        },
+        "VoilaConfiguration": {"show_tracebacks": False, "strip_sources": True},
+    }
 
 
-def prepare(project: Path, lang: str, host: str, port: int, token: str, folder: Path) -> tuple[list[str], dict[str, str]]:
+def prepare(
+    project: Path, lang: str, host: str, port: int, token: str, folder: Path
+) -> tuple[list[str], dict[str, str]]:
     """Write the app notebook and the private config into ``folder``; return Voilà's command and environment."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     config_dir = folder / "config"
@@ -72,7 +96,9 @@ def prepare(project: Path, lang: str, host: str, port: int, token: str, folder: 
         json.dump(server_config(host, port, token, folder / "runtime"), handle)
     notebook = folder / APP_NOTEBOOK
     nbformat.write(app_notebook(project, lang), notebook)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(config_dir), JUPYTER_RUNTIME_DIR=str(folder / "runtime"))
+    env = dict(
+        os.environ, JUPYTER_CONFIG_DIR=str(config_dir), JUPYTER_RUNTIME_DIR=str(folder / "runtime")
+    )
     env.pop("MPLBACKEND", None)
     return [sys.executable, "-m", "voila", str(notebook)], env
 

@@ -32,12 +32,16 @@ FORMS: dict[int, type[StepForm]] = {
 }
 
 
-def step_form(number: int, store: ProjectStore, lang: str = "en", journey_id: str | None = None) -> StepForm:
+def step_form(
+    number: int, store: ProjectStore, lang: str = "en", journey_id: str | None = None
+) -> StepForm:
     """The form of step ``number`` (1-8) for the project in ``store``."""
     try:
         form_class = FORMS[number]
     except KeyError:
-        raise CJMError(t("errors.forms.no_form", lang if lang in LANGUAGES else "en", number=number)) from None
+        raise CJMError(
+            t("errors.forms.no_form", lang if lang in LANGUAGES else "en", number=number)
+        ) from None
     return form_class(store, lang=lang, journey_id=journey_id)
 
 

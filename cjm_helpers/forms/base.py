@@ -58,7 +58,9 @@ class StepForm(ABC):
 
     number: int = 0
 
-    def __init__(self, store: ProjectStore, lang: str = "en", journey_id: str | None = None) -> None:
+    def __init__(
+        self, store: ProjectStore, lang: str = "en", journey_id: str | None = None
+    ) -> None:
         self.lang = check_language(lang)
         self.journey_id = journey_id
         # A store of its own, so merging compares against what *this form* loaded.
@@ -79,10 +81,13 @@ class StepForm(ABC):
         self._original_ids = self._ids_by_item()
 
         lang = self.lang
-        self.save_button = widgets.Button(description=t("forms.button.save", lang), button_style="primary",
-                                          icon="save")
+        self.save_button = widgets.Button(
+            description=t("forms.button.save", lang), button_style="primary", icon="save"
+        )
         self.save_button.add_class("cjm-form-save")
-        self.reload_button = widgets.Button(description=t("forms.button.reload", lang), icon="refresh")
+        self.reload_button = widgets.Button(
+            description=t("forms.button.reload", lang), icon="refresh"
+        )
         self.reload_button.add_class("cjm-form-reload")
         self.status = widgets.HTML("")
         self.status.add_class("cjm-form-status")
@@ -90,9 +95,16 @@ class StepForm(ABC):
         self.reload_button.on_click(lambda _: self.reload())
         intro = widgets.HTML(
             f"<h3 style='margin:4px 0'>{esc(t(f'forms.title.{self.number}', lang))}</h3>"
-            f"<p style='margin:0 0 6px 0;color:#4a5a6a'>{esc(t(f'forms.intro.{self.number}', lang))}</p>")
-        self.widget = widgets.VBox([intro, *self._sections,
-                                    widgets.HBox([self.save_button, self.reload_button]), self.status])
+            f"<p style='margin:0 0 6px 0;color:#4a5a6a'>{esc(t(f'forms.intro.{self.number}', lang))}</p>"
+        )
+        self.widget = widgets.VBox(
+            [
+                intro,
+                *self._sections,
+                widgets.HBox([self.save_button, self.reload_button]),
+                self.status,
+            ]
+        )
         self.widget.add_class("cjm-form")
         self.widget.add_class(f"cjm-form-step{self.number}")
         self.load_widgets()
@@ -109,15 +121,22 @@ class StepForm(ABC):
         self._add(editor)
         return editor
 
-    def add_list(self, path: str, specs: list[FieldSpec], heading_key: str,
-                 label_of: Callable[[dict[str, Any]], str],
-                 new_item: Callable[[], dict[str, Any]]) -> ListEditor:
+    def add_list(
+        self,
+        path: str,
+        specs: list[FieldSpec],
+        heading_key: str,
+        label_of: Callable[[dict[str, Any]], str],
+        new_item: Callable[[], dict[str, Any]],
+    ) -> ListEditor:
         editor = ListEditor(self, path, specs, t(heading_key, self.lang), label_of, new_item)
         self.lists[path] = editor
         self._add(editor)
         return editor
 
-    def add_cells(self, journeys: ListEditor, specs: list[FieldSpec], heading_key: str) -> CellEditor:
+    def add_cells(
+        self, journeys: ListEditor, specs: list[FieldSpec], heading_key: str
+    ) -> CellEditor:
         editor = CellEditor(self, journeys, specs, t(heading_key, self.lang))
         self.cells = editor
         self._add(editor)
@@ -149,7 +168,11 @@ class StepForm(ABC):
         for path in self.lists:
             items = get_in(self.data, path)
             if isinstance(items, list):
-                out[path] = [(i, i["id"]) for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
+                out[path] = [
+                    (i, i["id"])
+                    for i in items
+                    if isinstance(i, dict) and isinstance(i.get("id"), str)
+                ]
         return out
 
     def _follow_renamed_ids(self) -> None:
@@ -171,7 +194,13 @@ class StepForm(ABC):
                 if not any(i is item for i in items):
                     continue  # removed from the list
                 # a new id another item already has is a duplicate to report, not a rename to follow
-                if isinstance(new, str) and new and new != old and old not in now and now.count(new) == 1:
+                if (
+                    isinstance(new, str)
+                    and new
+                    and new != old
+                    and old not in now
+                    and now.count(new) == 1
+                ):
                     renamed.setdefault(kind, {})[old] = new
         if not renamed:
             return
@@ -198,7 +227,9 @@ class StepForm(ABC):
             taken = {i.get("id") for i in [*items, *theirs] if isinstance(i, dict)}
             for item in items:
                 old = item.get("id") if isinstance(item, dict) else None
-                if old not in made_up or old not in {i.get("id") for i in theirs if isinstance(i, dict)}:
+                if old not in made_up or old not in {
+                    i.get("id") for i in theirs if isinstance(i, dict)
+                }:
                     continue
                 prefix, n = old.rsplit("-", 1)[0], len(taken) + 1
                 while f"{prefix}-{n}" in taken:
@@ -215,7 +246,11 @@ class StepForm(ABC):
         return set(ids_of(self.data, "pain point"))
 
     def ids(self, path: str) -> list[str]:
-        return [str(i.get("id")) for i in self.data.get(path) or [] if isinstance(i, dict) and i.get("id")]
+        return [
+            str(i.get("id"))
+            for i in self.data.get(path) or []
+            if isinstance(i, dict) and i.get("id")
+        ]
 
     # loading ------------------------------------------------------------------------------
 
@@ -283,16 +318,28 @@ class StepForm(ABC):
             for j, journey in enumerate(self.data.get("journeys") or []):
                 for stage, cell in (journey.get("stages") or {}).items():
                     for key in ("pain_points", "internal_pain_points"):
-                        if any(p.get("id") == wanted for p in cell.get(key) or [] if isinstance(p, dict)):
-                            out.append(Problem(f"journeys[{j}].stages.{stage}.{key}", problem.message,
-                                               problem.said))
+                        if any(
+                            p.get("id") == wanted
+                            for p in cell.get(key) or []
+                            if isinstance(p, dict)
+                        ):
+                            out.append(
+                                Problem(
+                                    f"journeys[{j}].stages.{stage}.{key}",
+                                    problem.message,
+                                    problem.said,
+                                )
+                            )
             return out or [problem]
 
         items = get_in(self.data, problem.path)
         if not isinstance(items, list):
             return [problem]
-        out = [Problem(f"{problem.path}[{i}].id", problem.message, problem.said)
-               for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == wanted]
+        out = [
+            Problem(f"{problem.path}[{i}].id", problem.message, problem.said)
+            for i, item in enumerate(items)
+            if isinstance(item, dict) and item.get("id") == wanted
+        ]
         return out or [problem]
 
     def _show_problems(self, problems: list[Problem]) -> None:
@@ -307,7 +354,7 @@ class StepForm(ABC):
                 if slot is None:
                     unplaced.append(problem.in_language(self.lang))
                     continue
-                detail = problem.path[len(slot):].lstrip(".")
+                detail = problem.path[len(slot) :].lstrip(".")
                 message = problem.text(self.lang)
                 text = f"{detail}: {message}" if detail else message
                 self._messages.setdefault(slot, []).append(text)
@@ -375,13 +422,16 @@ class StepForm(ABC):
         parts = []
         for title, rows in self.cards():
             body = "".join(
-                f"<dt>{esc(label)}</dt><dd>{_value_html(value)}</dd>" for label, value in rows)
+                f"<dt>{esc(label)}</dt><dd>{_value_html(value)}</dd>" for label, value in rows
+            )
             parts.append(f"<div class='cjm-card'><h4>{esc(title)}</h4><dl>{body}</dl></div>")
         if not parts:
             parts.append(f"<p>{esc(t('forms.status.empty', self.lang))}</p>")
         heading = f"<h4>{esc(t(f'forms.title.{self.number}', self.lang))}</h4>"
-        return (CARD_CSS + f"<div class='cjm-form-card cjm-form-step{self.number}'>{heading}"
-                f"<div class='cjm-cards'>{''.join(parts)}</div></div>")
+        return (
+            CARD_CSS + f"<div class='cjm-form-card cjm-form-step{self.number}'>{heading}"
+            f"<div class='cjm-cards'>{''.join(parts)}</div></div>"
+        )
 
     def card_text(self) -> str:
         lines = [t(f"forms.title.{self.number}", self.lang)]

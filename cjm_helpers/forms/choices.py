@@ -38,23 +38,27 @@ def lanes() -> Options:
 
 def items(path: str, label: str = "name") -> Options:
     """The ids of the parts in ``data[path]``, labelled by their ``label`` field."""
+
     def options(data: dict[str, Any]) -> list[tuple[str, Any]]:
         out = []
         for item in data.get(path) or []:
             if isinstance(item, dict) and item.get("id"):
                 out.append((f"{item.get(label) or item['id']} ({item['id']})", item["id"]))
         return out
+
     return options
 
 
 def ids(path: str) -> Options:
     """The ids of the parts in ``data[path]`` (for free-typed references)."""
-    return lambda data: [(str(i["id"]), i["id"]) for i in data.get(path) or []
-                         if isinstance(i, dict) and i.get("id")]
+    return lambda data: [
+        (str(i["id"]), i["id"]) for i in data.get(path) or [] if isinstance(i, dict) and i.get("id")
+    ]
 
 
 def values_of(path: str, key: str, *more: tuple[str, str]) -> Options:
     """Values already used for ``key`` in ``data[path]`` (suggestions for free text)."""
+
     def options(data: dict[str, Any]) -> list[tuple[str, Any]]:
         seen: dict[str, None] = {}
         for p, k in ((path, key), *more):
@@ -66,6 +70,7 @@ def values_of(path: str, key: str, *more: tuple[str, str]) -> Options:
                 if value:
                     seen[str(value)] = None
         return [(v, v) for v in seen]
+
     return options
 
 

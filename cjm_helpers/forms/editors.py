@@ -43,13 +43,16 @@ class FormState(Protocol):
 
     def pain_point_ids(self) -> set[str]: ...
 
+
 Container = Callable[[bool], "dict[str, Any] | None"]
 
 
 def _message_html(messages: list[str], indent: bool = False) -> str:
     if not messages:
         return ""
-    style = MESSAGE_CSS if indent else MESSAGE_CSS.replace("margin:0 0 4px 198px", "margin:2px 0 4px 0")
+    style = (
+        MESSAGE_CSS if indent else MESSAGE_CSS.replace("margin:0 0 4px 198px", "margin:2px 0 4px 0")
+    )
     return f"<div style='{style}'>⚠ " + "<br>".join(esc(m) for m in messages) + "</div>"
 
 
@@ -60,8 +63,14 @@ def _heading(text: str) -> widgets.HTML:
 class ItemEditor:
     """Fields editing the mapping ``container(create)`` returns; ``prefix()`` is its path."""
 
-    def __init__(self, form: FormState, specs: list[FieldSpec], css_prefix: str,
-                 container: Container, prefix: Callable[[], str | None]) -> None:
+    def __init__(
+        self,
+        form: FormState,
+        specs: list[FieldSpec],
+        css_prefix: str,
+        container: Container,
+        prefix: Callable[[], str | None],
+    ) -> None:
         self.form = form
         self.fields: dict[str, Field] = {s.key: Field(s, form.lang, css_prefix) for s in specs}
         self.container = container
@@ -97,8 +106,11 @@ class ItemEditor:
             return
         key = field.spec.key
         old = get_in(item, key)
-        taken = self.form.pain_point_ids() - {p.get("id") for p in old or [] if isinstance(p, dict)} \
-            if field.spec.kind == "pain_points" else None
+        taken = (
+            self.form.pain_point_ids() - {p.get("id") for p in old or [] if isinstance(p, dict)}
+            if field.spec.kind == "pain_points"
+            else None
+        )
         value = field.read_value(old, taken)
         set_in(item, key, value)
         if self.on_change is not None:
@@ -124,8 +136,9 @@ class GroupEditor:
         self.form = form
         self.path = path
         self.heading = heading
-        self.editor = ItemEditor(form, specs, f"cjm-field-{path.replace('.', '-')}",
-                                 self._container, lambda: path)
+        self.editor = ItemEditor(
+            form, specs, f"cjm-field-{path.replace('.', '-')}", self._container, lambda: path
+        )
         self.box = widgets.VBox([_heading(heading), self.editor.box])
 
     def _container(self, create: bool) -> dict[str, Any] | None:
@@ -166,9 +179,15 @@ def _rows(editor: ItemEditor, item: dict[str, Any]) -> list[tuple[str, Any]]:
 class ListEditor:
     """A list of parts: pick one with the selector, edit it below, add or remove items."""
 
-    def __init__(self, form: FormState, path: str, specs: list[FieldSpec], heading: str,
-                 label_of: Callable[[dict[str, Any]], str],
-                 new_item: Callable[[], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        form: FormState,
+        path: str,
+        specs: list[FieldSpec],
+        heading: str,
+        label_of: Callable[[dict[str, Any]], str],
+        new_item: Callable[[], dict[str, Any]],
+    ) -> None:
         self.form = form
         self.path = path
         self.heading = heading
@@ -181,14 +200,18 @@ class ListEditor:
         self.editor.on_change = self._item_changed
         self.on_change: Callable[[int, str, Any], None] | None = None
         lang = form.lang
-        self.selector = widgets.Dropdown(options=[], description=t("forms.button.select", lang),
-                                         style={"description_width": "190px"},
-                                         layout=widgets.Layout(width="70%"))
+        self.selector = widgets.Dropdown(
+            options=[],
+            description=t("forms.button.select", lang),
+            style={"description_width": "190px"},
+            layout=widgets.Layout(width="70%"),
+        )
         self.selector.add_class(f"{css}-selector")
         self.add_button = widgets.Button(description=t("forms.button.add", lang), icon="plus")
         self.add_button.add_class(f"{css}-add")
-        self.remove_button = widgets.Button(description=t("forms.button.remove", lang), icon="trash",
-                                            button_style="warning")
+        self.remove_button = widgets.Button(
+            description=t("forms.button.remove", lang), icon="trash", button_style="warning"
+        )
         self.remove_button.add_class(f"{css}-remove")
         self.message = widgets.HTML("")
         self.message.add_class("cjm-field-message")
@@ -197,11 +220,15 @@ class ListEditor:
         self.add_button.on_click(lambda _: self.add())
         self.remove_button.on_click(lambda _: self.remove())
         self._quiet = False
-        self.box = widgets.VBox([
-            _heading(heading),
-            widgets.HBox([self.selector, self.add_button, self.remove_button]),
-            self.message, self.empty, self.editor.box,
-        ])
+        self.box = widgets.VBox(
+            [
+                _heading(heading),
+                widgets.HBox([self.selector, self.add_button, self.remove_button]),
+                self.message,
+                self.empty,
+                self.editor.box,
+            ]
+        )
         self.box.add_class(css)
 
     # the list ---------------------------------------------------------------------
@@ -282,10 +309,17 @@ class ListEditor:
         self._refresh_selector()
         self.editor.load()
         self.remove_button.disabled = self.current() is None
-        self.empty.value = "" if self.items else f"<i>{esc(t('forms.status.empty', self.form.lang))}</i>"
-        self.message.value = _message_html(self.form.messages_at(self.path)
-                                           + (self.form.messages_at(f"{self.path}[{self.index}]")
-                                              if self.index is not None else []))
+        self.empty.value = (
+            "" if self.items else f"<i>{esc(t('forms.status.empty', self.form.lang))}</i>"
+        )
+        self.message.value = _message_html(
+            self.form.messages_at(self.path)
+            + (
+                self.form.messages_at(f"{self.path}[{self.index}]")
+                if self.index is not None
+                else []
+            )
+        )
         for dependent in self.dependents:
             dependent.load()
 
@@ -308,21 +342,28 @@ class ListEditor:
                 return
 
     def cards(self) -> list[tuple[str, list[tuple[str, Any]]]]:
-        return [(f"{self.heading}: {self.label_of(item) or '—'}", _rows(self.editor, item))
-                for item in self.items]
+        return [
+            (f"{self.heading}: {self.label_of(item) or '—'}", _rows(self.editor, item))
+            for item in self.items
+        ]
 
 
 class CellEditor:
     """The stage cells of the journey selected in ``journeys``: one stage at a time."""
 
-    def __init__(self, form: FormState, journeys: ListEditor, specs: list[FieldSpec], heading: str) -> None:
+    def __init__(
+        self, form: FormState, journeys: ListEditor, specs: list[FieldSpec], heading: str
+    ) -> None:
         self.form = form
         self.journeys = journeys
         self.heading = heading
         self.stage: str | None = None
         self.editor = ItemEditor(form, specs, "cjm-field-cell", self._container, self._prefix)
-        self.selector = widgets.ToggleButtons(options=[], description=t("forms.field.stage", form.lang),
-                                              style={"description_width": "190px", "button_width": "auto"})
+        self.selector = widgets.ToggleButtons(
+            options=[],
+            description=t("forms.field.stage", form.lang),
+            style={"description_width": "190px", "button_width": "auto"},
+        )
         self.selector.add_class("cjm-field-cell-stage")
         self.message = widgets.HTML("")
         self._quiet = False
@@ -338,8 +379,11 @@ class CellEditor:
         return ids + extra
 
     def _stage_names(self) -> dict[str, str]:
-        return {str(s.get("id")): str(s.get("name") or s.get("id"))
-                for s in self.form.data.get("stages") or [] if isinstance(s, dict)}
+        return {
+            str(s.get("id")): str(s.get("name") or s.get("id"))
+            for s in self.form.data.get("stages") or []
+            if isinstance(s, dict)
+        }
 
     def _container(self, create: bool) -> dict[str, Any] | None:
         journey = self.journeys.current()
@@ -380,7 +424,8 @@ class CellEditor:
         try:
             self.selector.options = [
                 (("⚠ " if self.form.has_messages_under(f"{base}.{s}") else "") + names.get(s, s), s)
-                for s in ids]
+                for s in ids
+            ]
             self.selector.value = self.stage
         finally:
             self._quiet = False
@@ -390,7 +435,9 @@ class CellEditor:
 
     def slots(self) -> Iterator[str]:
         for j, journey in enumerate(self.journeys.items):
-            ids = [str(s.get("id")) for s in self.form.data.get("stages") or [] if isinstance(s, dict)]
+            ids = [
+                str(s.get("id")) for s in self.form.data.get("stages") or [] if isinstance(s, dict)
+            ]
             ids += [k for k in (journey.get("stages") or {}) if k not in ids]
             for stage in ids:
                 yield f"{self.journeys.path}[{j}].stages.{stage}"

@@ -23,8 +23,23 @@ from ..text import ID_BODY, esc, slug, unique_id
 Options = Callable[[dict[str, Any]], Sequence[tuple[str, Any]]]
 """Given the whole project data, the (label, value) pairs a choice offers."""
 
-KINDS = ("text", "suggest", "textarea", "lines", "int", "float", "date", "datetime", "choice", "ref", "refs",
-         "tags", "bool", "notes", "pain_points")
+KINDS = (
+    "text",
+    "suggest",
+    "textarea",
+    "lines",
+    "int",
+    "float",
+    "date",
+    "datetime",
+    "choice",
+    "ref",
+    "refs",
+    "tags",
+    "bool",
+    "notes",
+    "pain_points",
+)
 
 LABEL_STYLE = {"description_width": "190px"}
 WIDE = widgets.Layout(width="96%")
@@ -140,7 +155,9 @@ def pain_points_from_text(text: str, old: Any, taken: set[str]) -> list[dict[str
 
 
 def pain_points_to_text(value: Any) -> str:
-    return "\n".join(f"{p.get('id', '')}: {p.get('text', '')}" for p in value or [] if isinstance(p, dict))
+    return "\n".join(
+        f"{p.get('id', '')}: {p.get('text', '')}" for p in value or [] if isinstance(p, dict)
+    )
 
 
 def datetime_to_text(value: Any) -> str:
@@ -196,7 +213,9 @@ class Field:
         if kind == "choice":
             return widgets.Dropdown(options=[], **common)
         if kind in ("ref", "suggest"):
-            return widgets.Combobox(options=[], ensure_option=False, placeholder=help_text, **common)
+            return widgets.Combobox(
+                options=[], ensure_option=False, placeholder=help_text, **common
+            )
         if kind in ("refs", "tags"):
             common.pop("description")
             common.pop("style")
@@ -210,7 +229,9 @@ class Field:
     def view(self) -> widgets.Widget:
         """The field as shown: TagsInput has no description, so it gets a label beside it."""
         if self.spec.kind in ("refs", "tags"):
-            label = widgets.Label(self.spec.label_text(self.lang), layout=widgets.Layout(width="194px"))
+            label = widgets.Label(
+                self.spec.label_text(self.lang), layout=widgets.Layout(width="194px")
+            )
             return widgets.VBox([widgets.HBox([label, self.control]), self.message])
         return self.box
 
@@ -263,8 +284,10 @@ class Field:
         elif kind in ("refs", "tags"):
             values = [str(v) for v in value or []]
             if control.allowed_tags:
-                control.allowed_tags = [*control.allowed_tags,
-                                        *(v for v in values if v not in control.allowed_tags)]
+                control.allowed_tags = [
+                    *control.allowed_tags,
+                    *(v for v in values if v not in control.allowed_tags),
+                ]
             control.value = values
         elif kind == "bool":
             control.value = bool(value)
@@ -324,7 +347,11 @@ class Field:
         if kind == "notes":
             return [str(n.get("text", "")) for n in value or [] if isinstance(n, dict)]
         if kind == "pain_points":
-            return [f"{p.get('text', '')} ({p.get('id', '')})" for p in value or [] if isinstance(p, dict)]
+            return [
+                f"{p.get('text', '')} ({p.get('id', '')})"
+                for p in value or []
+                if isinstance(p, dict)
+            ]
         if value is None or value == "":
             return ""
         if kind == "bool":

@@ -16,21 +16,55 @@ class ObjectivesForm(StepForm):
 
     def build(self) -> None:
         lang = self.lang
-        self.add_group("objectives", [
-            F("business_question", "textarea"),
-            F("goal_type", "choice", c.fixed(GOAL_TYPES, "views.goal_type", lang), optional=False),
-            F("scope", "textarea"),
-            F("experience", "textarea"),
-            F("success_metrics", "lines"),
-            F("review_cadence", "choice", c.fixed(REVIEW_CADENCES, "views.cadence", lang), optional=False),
-            F("next_review", "date"),
-        ], "forms.section.objective")
-        self.add_list("objectives.team", [
-            F("name"), F("role"), F("department", "suggest", c.departments),
-        ], "forms.section.team", lambda m: str(m.get("name", "")),
-            lambda: TeamMember(name=t("forms.new.member", lang)).model_dump(mode="json"))
-        self.add_list("objectives.data_sources", [
-            F("kind", "choice", c.fixed(DATA_SOURCE_KINDS, "views.source_kind", lang), optional=False),
-            F("name"), F("description", "textarea"),
-        ], "forms.section.sources", lambda s: str(s.get("name", "")),
-            lambda: DataSource(kind="new", name=t("forms.new.source", lang)).model_dump(mode="json"))
+        self.add_group(
+            "objectives",
+            [
+                F("business_question", "textarea"),
+                F(
+                    "goal_type",
+                    "choice",
+                    c.fixed(GOAL_TYPES, "views.goal_type", lang),
+                    optional=False,
+                ),
+                F("scope", "textarea"),
+                F("experience", "textarea"),
+                F("success_metrics", "lines"),
+                F(
+                    "review_cadence",
+                    "choice",
+                    c.fixed(REVIEW_CADENCES, "views.cadence", lang),
+                    optional=False,
+                ),
+                F("next_review", "date"),
+            ],
+            "forms.section.objective",
+        )
+        self.add_list(
+            "objectives.team",
+            [
+                F("name"),
+                F("role"),
+                F("department", "suggest", c.departments),
+            ],
+            "forms.section.team",
+            lambda m: str(m.get("name", "")),
+            lambda: TeamMember(name=t("forms.new.member", lang)).model_dump(mode="json"),
+        )
+        self.add_list(
+            "objectives.data_sources",
+            [
+                F(
+                    "kind",
+                    "choice",
+                    c.fixed(DATA_SOURCE_KINDS, "views.source_kind", lang),
+                    optional=False,
+                ),
+                F("name"),
+                F("description", "textarea"),
+            ],
+            "forms.section.sources",
+            lambda s: str(s.get("name", "")),
+            lambda: DataSource(kind="new", name=t("forms.new.source", lang)).model_dump(
+                mode="json"
+            ),
+        )

@@ -16,15 +16,34 @@ class ResourcesForm(StepForm):
 
     def build(self) -> None:
         lang = self.lang
-        self.add_list("resources", [
-            F("id"),
-            F("kind", "choice", c.fixed(RESOURCE_KINDS, "views.resource_kind", lang), optional=False),
-            F("description", "textarea"),
-            F("status", "choice", c.fixed(RESOURCE_STATUSES, "views.resource_status", lang), optional=False),
-            F("touchpoint", "choice", c.items("touchpoints")),
-            F("department", "suggest", c.departments),
-            F("owner", "suggest", c.team_names),
-            F("evidence", "choice", c.evidence(lang), optional=False),
-        ], "forms.section.resources", lambda r: str(r.get("description", "")),
-            lambda: Resource(id=self.unique_id("res", "resources"), kind="people",
-                             description=t("forms.new.resource", lang), status="need").model_dump(mode="json"))
+        self.add_list(
+            "resources",
+            [
+                F("id"),
+                F(
+                    "kind",
+                    "choice",
+                    c.fixed(RESOURCE_KINDS, "views.resource_kind", lang),
+                    optional=False,
+                ),
+                F("description", "textarea"),
+                F(
+                    "status",
+                    "choice",
+                    c.fixed(RESOURCE_STATUSES, "views.resource_status", lang),
+                    optional=False,
+                ),
+                F("touchpoint", "choice", c.items("touchpoints")),
+                F("department", "suggest", c.departments),
+                F("owner", "suggest", c.team_names),
+                F("evidence", "choice", c.evidence(lang), optional=False),
+            ],
+            "forms.section.resources",
+            lambda r: str(r.get("description", "")),
+            lambda: Resource(
+                id=self.unique_id("res", "resources"),
+                kind="people",
+                description=t("forms.new.resource", lang),
+                status="need",
+            ).model_dump(mode="json"),
+        )

@@ -22,13 +22,19 @@ class TargetsForm(StepForm):
             names.update({p.get("id"): p.get("name") for p in self.data.get("personas") or []})
             return str(names.get(item.get("persona")) or item.get("persona") or "")
 
-        editor = self.add_list("target_personas", [
-            F("persona", "choice", c.items("personas"), optional=False),
-            F("share_score", "choice", c.scores(), optional=False),
-            F("value_score", "choice", c.scores(), optional=False),
-            F("strategic_fit", "choice", c.scores(), optional=False),
-            F("primary", "bool"),
-        ], "forms.section.targets", label, self._new_target)
+        editor = self.add_list(
+            "target_personas",
+            [
+                F("persona", "choice", c.items("personas"), optional=False),
+                F("share_score", "choice", c.scores(), optional=False),
+                F("value_score", "choice", c.scores(), optional=False),
+                F("strategic_fit", "choice", c.scores(), optional=False),
+                F("primary", "bool"),
+            ],
+            "forms.section.targets",
+            label,
+            self._new_target,
+        )
         editor.on_change = self._one_primary
 
     def _new_target(self) -> dict[str, Any]:

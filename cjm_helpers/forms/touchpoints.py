@@ -16,23 +16,47 @@ class TouchpointsForm(StepForm):
 
     def build(self) -> None:
         lang = self.lang
-        self.add_list("touchpoints", [
-            F("id"), F("name"),
-            F("stage", "ref", c.ids("stages"), optional=False),
-            F("channel", "suggest", c.values_of("touchpoints", "channel")),
-            F("device", "suggest", c.values_of("touchpoints", "device")),
-            F("owner_department", "suggest", c.departments),
-            F("visibility", "choice", c.fixed(VISIBILITIES, "forms.visibility", lang),
-              optional=False),
-            F("events", "tags"),
-            F("evidence", "choice", c.fixed(EVIDENCE_LEVELS, "common.evidence", lang), optional=False),
-        ], "forms.section.touchpoints", lambda tp: str(tp.get("name", "")), self._new_touchpoint)
-        self.add_list("stages", [F("id"), F("name"), F("description", "textarea")],
-                      "forms.section.stages", lambda s: str(s.get("name", "")),
-                      lambda: Stage(id=self.unique_id("stage", "stages"),
-                                    name=t("forms.new.stage", lang)).model_dump(mode="json"))
+        self.add_list(
+            "touchpoints",
+            [
+                F("id"),
+                F("name"),
+                F("stage", "ref", c.ids("stages"), optional=False),
+                F("channel", "suggest", c.values_of("touchpoints", "channel")),
+                F("device", "suggest", c.values_of("touchpoints", "device")),
+                F("owner_department", "suggest", c.departments),
+                F(
+                    "visibility",
+                    "choice",
+                    c.fixed(VISIBILITIES, "forms.visibility", lang),
+                    optional=False,
+                ),
+                F("events", "tags"),
+                F(
+                    "evidence",
+                    "choice",
+                    c.fixed(EVIDENCE_LEVELS, "common.evidence", lang),
+                    optional=False,
+                ),
+            ],
+            "forms.section.touchpoints",
+            lambda tp: str(tp.get("name", "")),
+            self._new_touchpoint,
+        )
+        self.add_list(
+            "stages",
+            [F("id"), F("name"), F("description", "textarea")],
+            "forms.section.stages",
+            lambda s: str(s.get("name", "")),
+            lambda: Stage(
+                id=self.unique_id("stage", "stages"), name=t("forms.new.stage", lang)
+            ).model_dump(mode="json"),
+        )
 
     def _new_touchpoint(self) -> dict:
         stages = self.ids("stages") or ["awareness"]
-        return Touchpoint(id=self.unique_id("tp", "touchpoints"), name=t("forms.new.touchpoint", self.lang),
-                          stage=stages[0]).model_dump(mode="json")
+        return Touchpoint(
+            id=self.unique_id("tp", "touchpoints"),
+            name=t("forms.new.touchpoint", self.lang),
+            stage=stages[0],
+        ).model_dump(mode="json")

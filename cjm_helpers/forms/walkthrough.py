@@ -19,17 +19,23 @@ class WalkthroughForm(StepForm):
 
     def build(self) -> None:
         lang = self.lang
-        self.add_list("walkthrough", [
-            F("when", "datetime"),
-            F("stage", "ref", c.ids("stages"), optional=False),
-            F("touchpoint", "ref", c.ids("touchpoints")),
-            F("action", "textarea"),
-            F("friction", "textarea"),
-            F("minutes", "float"),
-            F("emotion", "int"),
-            F("note", "textarea"),
-            F("evidence", "choice", c.evidence(lang), optional=False),
-        ], "forms.section.walkthrough", _label, self._new_entry)
+        self.add_list(
+            "walkthrough",
+            [
+                F("when", "datetime"),
+                F("stage", "ref", c.ids("stages"), optional=False),
+                F("touchpoint", "ref", c.ids("touchpoints")),
+                F("action", "textarea"),
+                F("friction", "textarea"),
+                F("minutes", "float"),
+                F("emotion", "int"),
+                F("note", "textarea"),
+                F("evidence", "choice", c.evidence(lang), optional=False),
+            ],
+            "forms.section.walkthrough",
+            _label,
+            self._new_entry,
+        )
 
     def _new_entry(self) -> dict[str, Any]:
         stages = self.ids("stages") or ["awareness"]

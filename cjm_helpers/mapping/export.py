@@ -17,7 +17,17 @@ from ..i18n import t
 from ..model import Project
 from ..store import atomic_write_bytes
 
-FORMATS: tuple[str, ...] = ("html", "png", "svg", "pdf", "csv", "wide-csv", "xlsx", "json", "mermaid")
+FORMATS: tuple[str, ...] = (
+    "html",
+    "png",
+    "svg",
+    "pdf",
+    "csv",
+    "wide-csv",
+    "xlsx",
+    "json",
+    "mermaid",
+)
 IMAGE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 EXTENSIONS: dict[str, str] = {
     ".wide.csv": "wide-csv",
@@ -35,8 +45,12 @@ EXTENSIONS: dict[str, str] = {
 """File endings and the format each means; longer endings are tried first."""
 
 
-def infer_format(path: str | os.PathLike[str], fmt: str | None = None, lang: str = "en",
-                 allowed: tuple[str, ...] = FORMATS) -> str:
+def infer_format(
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    lang: str = "en",
+    allowed: tuple[str, ...] = FORMATS,
+) -> str:
     """The format asked for, or the one the file name's ending says."""
     shown = ", ".join(allowed)
     if fmt:
@@ -61,16 +75,21 @@ def figure_bytes(fig: object, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def map_bytes(project: Project, journey_id: str | None, fmt: str, lang: str = "en",
-              dpi: int = 150) -> bytes:
+def map_bytes(
+    project: Project, journey_id: str | None, fmt: str, lang: str = "en", dpi: int = 150
+) -> bytes:
     """One journey's map in a format, as the bytes of the file."""
     from . import html, mermaid, tabular
     from .figure import map_figure
 
     makers: dict[str, Callable[[], bytes]] = {
-        "html": lambda: html.render_map_html(project, journey_id, lang, standalone=True).encode("utf-8"),
+        "html": lambda: html.render_map_html(project, journey_id, lang, standalone=True).encode(
+            "utf-8"
+        ),
         "csv": lambda: tabular.table_csv(tabular.journey_table(project, journey_id, lang)),
-        "wide-csv": lambda: tabular.table_csv(tabular.journey_wide_table(project, journey_id, lang)),
+        "wide-csv": lambda: tabular.table_csv(
+            tabular.journey_wide_table(project, journey_id, lang)
+        ),
         "xlsx": lambda: tabular.journey_xlsx(project, journey_id, lang),
         "json": lambda: tabular.journey_json(project, journey_id).encode("utf-8"),
         "mermaid": lambda: mermaid.journey_mermaid(project, journey_id, lang).encode("utf-8"),
@@ -94,8 +113,14 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     return atomic_write_bytes(path, data, durable=False, failed=WRITE_FAILED)
 
 
-def export_map(project: Project, path: str | os.PathLike[str], fmt: str | None = None,
-               journey_id: str | None = None, lang: str = "en", dpi: int = 150) -> Path:
+def export_map(
+    project: Project,
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    journey_id: str | None = None,
+    lang: str = "en",
+    dpi: int = 150,
+) -> Path:
     """Write one journey's map to ``path`` (format from ``fmt`` or the file name)."""
     chosen = infer_format(path, fmt, lang)
     return write_bytes(path, map_bytes(project, journey_id, chosen, lang, dpi))

@@ -97,7 +97,9 @@ class _Series:
 @lru_cache(maxsize=2)
 def _font(bold: bool) -> FT2Font:
     weight = "bold" if bold else "normal"
-    font = FT2Font(font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY, weight=weight)))
+    font = FT2Font(
+        font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY, weight=weight))
+    )
     font.set_size(100, 72)
     return font
 
@@ -129,8 +131,13 @@ def _fit(word: str, width_in: float, size: float, bold: bool) -> list[str]:
     return pieces + [piece]
 
 
-def wrap(text: str, width_in: float, max_lines: int = MAX_CARD_LINES, size: float = FONT_PT,
-         bold: bool = False) -> list[str]:
+def wrap(
+    text: str,
+    width_in: float,
+    max_lines: int = MAX_CARD_LINES,
+    size: float = FONT_PT,
+    bold: bool = False,
+) -> list[str]:
     """Wrap text to a width in inches by measured glyph widths, keeping the writer's line breaks.
 
     Text longer than ``max_lines`` ends with an ellipsis on the last line.
@@ -213,29 +220,63 @@ class _Canvas:
         opts = {"fontsize": FONT_PT, "color": INK, "va": "top", "ha": "left", **TEXT, **kw}
         self.ax.text(x, y, s, **opts)
 
-    def box(self, x: float, y: float, w: float, h: float, face: str, edge: str = "none",
-            style: object = "solid", lw: float = 1.0, radius: float = 0.05) -> None:
-        self.ax.add_patch(FancyBboxPatch(
-            (x, y), w, h, boxstyle=f"round,pad=0,rounding_size={radius}",
-            facecolor=face, edgecolor=edge, linestyle=style, linewidth=lw, mutation_aspect=1,
-        ))
+    def box(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        face: str,
+        edge: str = "none",
+        style: object = "solid",
+        lw: float = 1.0,
+        radius: float = 0.05,
+    ) -> None:
+        self.ax.add_patch(
+            FancyBboxPatch(
+                (x, y),
+                w,
+                h,
+                boxstyle=f"round,pad=0,rounding_size={radius}",
+                facecolor=face,
+                edgecolor=edge,
+                linestyle=style,
+                linewidth=lw,
+                mutation_aspect=1,
+            )
+        )
 
     def card(self, x: float, y: float, w: float, card: CardView, lane: str, lang: str) -> float:
         edge, tint = LANE_COLOURS.get(lane, (MUTED, "#ffffff"))
         lines = _card_lines(card, w - 2 * PAD)
         h = _card_height(lines)
         self.box(x, y, w, h, tint, edge, LINESTYLE.get(card.evidence, "solid"), 1.1)
-        self.text(x + PAD, y + PAD, "\n".join(lines), linespacing=1.22,
-                  fontstyle="italic" if lane == "thoughts" else "normal")
+        self.text(
+            x + PAD,
+            y + PAD,
+            "\n".join(lines),
+            linespacing=1.22,
+            fontstyle="italic" if lane == "thoughts" else "normal",
+        )
         foot_y = y + PAD + len(lines) * LINE_IN
         badge = f"{EVIDENCE_MARK.get(card.evidence, '○')} {evidence_label(card.evidence, lang)}"
         self.text(x + w - PAD, foot_y, badge, ha="right", fontsize=FONT_PT - 1.5, color=MUTED)
         detail = card.detail.strip()
         if card.backstage:
-            detail = f"{detail} · {t('map.html.backstage', lang)}" if detail else t("map.html.backstage", lang)
+            detail = (
+                f"{detail} · {t('map.html.backstage', lang)}"
+                if detail
+                else t("map.html.backstage", lang)
+            )
         if detail:
             room = w - 2 * PAD - text_width(badge, FONT_PT - 1.5) - 0.08
-            self.text(x + PAD, foot_y, clip(detail, room, FONT_PT - 1.5), fontsize=FONT_PT - 1.5, color=MUTED)
+            self.text(
+                x + PAD,
+                foot_y,
+                clip(detail, room, FONT_PT - 1.5),
+                fontsize=FONT_PT - 1.5,
+                color=MUTED,
+            )
         return h
 
 
@@ -244,7 +285,9 @@ def _emotion_y(score: float, top: float, height: float) -> float:
     return top + pad + (2 - score) / 4 * (height - 2 * pad)
 
 
-def _smooth(xs: Sequence[float], ys: Sequence[float], steps: int = 24) -> tuple[np.ndarray, np.ndarray]:
+def _smooth(
+    xs: Sequence[float], ys: Sequence[float], steps: int = 24
+) -> tuple[np.ndarray, np.ndarray]:
     """The same horizontal-tangent Bézier curve the HTML map draws, sampled as points."""
     px, py = [xs[0]], [ys[0]]
     s = np.linspace(0, 1, steps)[1:]
@@ -257,14 +300,30 @@ def _smooth(xs: Sequence[float], ys: Sequence[float], steps: int = 24) -> tuple[
     return np.array(px), np.array(py)
 
 
-def _draw_emotions(cv: _Canvas, series: Sequence[_Series], centres: Sequence[float], left: float,
-                   right: float, top: float, lang: str) -> None:
+def _draw_emotions(
+    cv: _Canvas,
+    series: Sequence[_Series],
+    centres: Sequence[float],
+    left: float,
+    right: float,
+    top: float,
+    lang: str,
+) -> None:
     h = EMOTION_H
     cv.box(left, top, right - left, h, "#fafafa", radius=0.04)
     for score in (2, 0, -2):
         y = _emotion_y(score, top, h)
-        cv.ax.plot([left, right], [y, y], color="#bdc1c6", lw=0.6, ls="solid" if score == 0 else ":")
-        cv.text(left + 0.04, y - 0.02, score_text(score), va="bottom", fontsize=FONT_PT - 1.5, color="#9aa0a6")
+        cv.ax.plot(
+            [left, right], [y, y], color="#bdc1c6", lw=0.6, ls="solid" if score == 0 else ":"
+        )
+        cv.text(
+            left + 0.04,
+            y - 0.02,
+            score_text(score),
+            va="bottom",
+            fontsize=FONT_PT - 1.5,
+            color="#9aa0a6",
+        )
     several = len(series) > 1
     for k, s in enumerate(series):
         run_x: list[float] = []
@@ -276,8 +335,15 @@ def _draw_emotions(cv: _Canvas, series: Sequence[_Series], centres: Sequence[flo
                     runs.append((run_x, run_y))
                 run_x, run_y = [], []
                 if not several:
-                    cv.text(x, _emotion_y(0, top, h), t("map.html.no_emotion", lang), ha="center",
-                            va="center", fontsize=FONT_PT - 1, color="#9aa0a6")
+                    cv.text(
+                        x,
+                        _emotion_y(0, top, h),
+                        t("map.html.no_emotion", lang),
+                        ha="center",
+                        va="center",
+                        fontsize=FONT_PT - 1,
+                        color="#9aa0a6",
+                    )
                 continue
             run_x.append(x)
             run_y.append(_emotion_y(p.score, top, h))
@@ -287,26 +353,49 @@ def _draw_emotions(cv: _Canvas, series: Sequence[_Series], centres: Sequence[flo
         for xs, ys in runs:
             if len(xs) > 1:
                 sx, sy = _smooth(xs, ys)
-                cv.ax.plot(sx, sy, color=line_colour, lw=2.0, ls="--" if s.dashed else "-",
-                           solid_capstyle="round", zorder=3)
+                cv.ax.plot(
+                    sx,
+                    sy,
+                    color=line_colour,
+                    lw=2.0,
+                    ls="--" if s.dashed else "-",
+                    solid_capstyle="round",
+                    zorder=3,
+                )
         for i, (x, p) in enumerate(zip(centres, s.points)):
             if p.score is None:
                 continue
             colour = s.colour or EMOTION_COLOURS[p.score]
             y = _emotion_y(p.score, top, h)
             face = colour if p.evidence == "observed" else "white"
-            cv.ax.plot([x], [y], marker="o", ms=8, mfc=face, mec=colour, mew=1.8, zorder=4,
-                       ls="none")
+            cv.ax.plot(
+                [x], [y], marker="o", ms=8, mfc=face, mec=colour, mew=1.8, zorder=4, ls="none"
+            )
             other = series[1 - k].points[i] if len(series) == 2 else None
             dy = -0.1 if label_above(p, other, k == 0) else 0.1
-            cv.text(x, y + dy, score_text(p.score), ha="center", va="bottom" if dy < 0 else "top",
-                    fontsize=FONT_PT, fontweight="bold", color=colour)
+            cv.text(
+                x,
+                y + dy,
+                score_text(p.score),
+                ha="center",
+                va="bottom" if dy < 0 else "top",
+                fontsize=FONT_PT,
+                fontweight="bold",
+                color=colour,
+            )
     if several:
         y = top + h - 0.06
         x = right - 0.1
         for s in reversed(series):
-            cv.text(x, y, f"{'- -' if s.dashed else '—'} {s.name}", ha="right", va="bottom",
-                    fontsize=FONT_PT, color=s.colour or MUTED)
+            cv.text(
+                x,
+                y,
+                f"{'- -' if s.dashed else '—'} {s.name}",
+                ha="right",
+                va="bottom",
+                fontsize=FONT_PT,
+                color=s.colour or MUTED,
+            )
             x -= text_width(f"- - {s.name}") + 0.3
 
 
@@ -327,8 +416,17 @@ def _stage_runs(columns: Sequence[_Column]) -> list[tuple[int, int]]:
     return runs
 
 
-def _draw_map(columns: Sequence[_Column], lanes: Sequence[str], series: Sequence[_Series],
-              kicker: str, title: str, persona: str, quote: str, lang: str, dpi: int = 150) -> Figure:
+def _draw_map(
+    columns: Sequence[_Column],
+    lanes: Sequence[str],
+    series: Sequence[_Series],
+    kicker: str,
+    title: str,
+    persona: str,
+    quote: str,
+    lang: str,
+    dpi: int = 150,
+) -> Figure:
     n = len(columns)
     col_w = 2.25 if n <= 6 else 1.9 if n <= 10 else 1.7
     width = LABEL_W + n * (col_w + GAP) + 0.3
@@ -344,15 +442,23 @@ def _draw_map(columns: Sequence[_Column], lanes: Sequence[str], series: Sequence
         stage = columns[start].layout.stages[columns[start].stage]
         w = col_x[end] + col_w - col_x[start]
         name = wrap(stage.name, w - 0.3, 2, size=STAGE_PT, bold=True)
-        desc = wrap(stage.description, w - 0.14, 3, size=FONT_PT - 1) if stage.description.strip() else []
+        desc = (
+            wrap(stage.description, w - 0.14, 3, size=FONT_PT - 1)
+            if stage.description.strip()
+            else []
+        )
         heads.append((start, w, name, desc))
-    box_h = max(0.12 + _line_h(STAGE_PT, 1.1) * len(h[2]) + _line_h(FONT_PT - 1, 1.15) * len(h[3])
-                for h in heads)
+    box_h = max(
+        0.12 + _line_h(STAGE_PT, 1.1) * len(h[2]) + _line_h(FONT_PT - 1, 1.15) * len(h[3])
+        for h in heads
+    )
     box_h = max(box_h, 0.34)
     stage_h = box_h + 0.06 + (0.22 if has_sub else 0)
     lane_heights = []
-    label_lines = {lane: wrap(lane_label(lane, lang), LABEL_W - 0.2, 3, size=STAGE_PT, bold=True)
-                   for lane in lanes}
+    label_lines = {
+        lane: wrap(lane_label(lane, lang), LABEL_W - 0.2, 3, size=STAGE_PT, bold=True)
+        for lane in lanes
+    }
     for lane in lanes:
         label_h = 0.14 + _line_h(STAGE_PT, 1.1) * len(label_lines[lane])
         if lane == "emotions":
@@ -363,33 +469,72 @@ def _draw_map(columns: Sequence[_Column], lanes: Sequence[str], series: Sequence
     has_back = any(lane in BACKSTAGE_LANES for lane in lanes)
     legend_rows = 1 + max(row for _, row, _, _ in _legend_layout(lang, width - 0.3))
     legend_h = 0.17 + LEGEND_ROW * legend_rows
-    height = head_h + stage_h + sum(h + GAP for h in lane_heights) + (0.35 if has_back else 0) + legend_h + 0.2
+    height = (
+        head_h
+        + stage_h
+        + sum(h + GAP for h in lane_heights)
+        + (0.35 if has_back else 0)
+        + legend_h
+        + 0.2
+    )
 
     cv = _Canvas(width, height, dpi)
     cv.text(x0, 0.12, clip(kicker, width - 0.3, FONT_PT - 0.5), fontsize=FONT_PT - 0.5, color=MUTED)
     cv.text(x0, 0.28, "\n".join(title_lines), fontsize=13, fontweight="bold", linespacing=1.1)
-    persona_line = f"{t('map.html.persona', lang)}: {persona}" + (f"  “{quote}”" if quote.strip() else "")
-    cv.text(x0, 0.28 + 0.23 * len(title_lines) + 0.04, clip(persona_line, width - 0.3, FONT_PT + 1),
-            fontsize=FONT_PT + 1, color=MUTED)
+    persona_line = f"{t('map.html.persona', lang)}: {persona}" + (
+        f"  “{quote}”" if quote.strip() else ""
+    )
+    cv.text(
+        x0,
+        0.28 + 0.23 * len(title_lines) + 0.04,
+        clip(persona_line, width - 0.3, FONT_PT + 1),
+        fontsize=FONT_PT + 1,
+        color=MUTED,
+    )
 
     y = head_h
     # stage headers: one box per run of columns that share a stage
     for start, w, name, desc in heads:
         x = col_x[start]
         cv.box(x, y, w, box_h, STAGE_BLUE)
-        cv.text(x + 0.07, y + 0.06, "\n".join(name), color="white", fontweight="bold",
-                fontsize=STAGE_PT, linespacing=1.1)
-        cv.text(x + w - 0.07, y + 0.06, str(columns[start].stage + 1), color="#c6dafc",
-                ha="right", fontsize=FONT_PT - 1)
+        cv.text(
+            x + 0.07,
+            y + 0.06,
+            "\n".join(name),
+            color="white",
+            fontweight="bold",
+            fontsize=STAGE_PT,
+            linespacing=1.1,
+        )
+        cv.text(
+            x + w - 0.07,
+            y + 0.06,
+            str(columns[start].stage + 1),
+            color="#c6dafc",
+            ha="right",
+            fontsize=FONT_PT - 1,
+        )
         if desc:
-            cv.text(x + 0.07, y + 0.08 + _line_h(STAGE_PT, 1.1) * len(name), "\n".join(desc),
-                    color="#dbe6fb", fontsize=FONT_PT - 1, linespacing=1.15)
+            cv.text(
+                x + 0.07,
+                y + 0.08 + _line_h(STAGE_PT, 1.1) * len(name),
+                "\n".join(desc),
+                color="#dbe6fb",
+                fontsize=FONT_PT - 1,
+                linespacing=1.15,
+            )
     if has_sub:
         for i, (c, x) in enumerate(zip(columns, col_x)):
             face = "#ceead6" if i % 2 else "#e8eaed"
             cv.box(x, y + box_h + 0.04, col_w, 0.18, face, radius=0.03)
-            cv.text(x + col_w / 2, y + box_h + 0.06, c.sub, ha="center", fontsize=FONT_PT - 0.5,
-                    fontweight="bold")
+            cv.text(
+                x + col_w / 2,
+                y + box_h + 0.06,
+                c.sub,
+                ha="center",
+                fontsize=FONT_PT - 0.5,
+                fontweight="bold",
+            )
     y += stage_h
 
     centres = [(col_x[start] + col_x[end] + col_w) / 2 for start, end in runs]
@@ -398,16 +543,26 @@ def _draw_map(columns: Sequence[_Column], lanes: Sequence[str], series: Sequence
     for lane, lane_h in zip(lanes, lane_heights):
         if lane in BACKSTAGE_LANES and not drew_line:
             cv.ax.plot([x0, right], [y + 0.1, y + 0.1], color=MUTED, lw=1.2, ls="--")
-            line = (f"{t('map.html.line_of_visibility', lang).upper()}  ·  "
-                    f"{t('map.html.line_of_visibility_hint', lang)}")
-            cv.text(x0, y + 0.14, clip(line, right - x0, FONT_PT - 1), fontsize=FONT_PT - 1, color=MUTED)
+            line = (
+                f"{t('map.html.line_of_visibility', lang).upper()}  ·  "
+                f"{t('map.html.line_of_visibility_hint', lang)}"
+            )
+            cv.text(
+                x0, y + 0.14, clip(line, right - x0, FONT_PT - 1), fontsize=FONT_PT - 1, color=MUTED
+            )
             y += 0.35
             drew_line = True
         accent, _ = LANE_COLOURS.get(lane, (MUTED, "#fff"))
         cv.box(x0, y, LABEL_W - GAP, lane_h, "#f1f3f4", radius=0.04)
         cv.ax.add_patch(Rectangle((x0, y), 0.05, lane_h, facecolor=accent, edgecolor="none"))
-        cv.text(x0 + 0.1, y + 0.07, "\n".join(label_lines[lane]), fontweight="bold", fontsize=STAGE_PT,
-                linespacing=1.1)
+        cv.text(
+            x0 + 0.1,
+            y + 0.07,
+            "\n".join(label_lines[lane]),
+            fontweight="bold",
+            fontsize=STAGE_PT,
+            linespacing=1.1,
+        )
         if lane == "emotions":
             _draw_emotions(cv, series, centres, col_x[0], right, y, lang)
         else:
@@ -415,8 +570,13 @@ def _draw_map(columns: Sequence[_Column], lanes: Sequence[str], series: Sequence
                 cv.box(x, y, col_w, lane_h, "#fafafa", radius=0.04)
                 cards = _cards(c, lane)
                 if not cards:
-                    cv.text(x + col_w / 2, y + 0.08, t("map.html.empty_cell", lang), ha="center",
-                            color="#bdc1c6")
+                    cv.text(
+                        x + col_w / 2,
+                        y + 0.08,
+                        t("map.html.empty_cell", lang),
+                        ha="center",
+                        color="#bdc1c6",
+                    )
                 cy = y + GAP
                 for card in cards:
                     cy += cv.card(x + GAP, cy, col_w - 2 * GAP, card, lane, lang) + GAP
@@ -462,18 +622,34 @@ def _draw_legend(cv: _Canvas, x0: float, y: float, lang: str, width: float) -> N
         cv.text(x0 + x + w + 0.06, top, t(f"map.html.evidence_hint.{level}", lang), color=MUTED)
 
 
-def map_figure(project: Project, journey_id: str | None = None, lang: str = "en", dpi: int = 150) -> Figure:
+def map_figure(
+    project: Project, journey_id: str | None = None, lang: str = "en", dpi: int = 150
+) -> Figure:
     """One journey as a static figure: stage columns, lane rows, emotion curve, evidence styles."""
     layout = build_layout(project, journey_id, lang)
     columns = [_Column(layout, i) for i in range(len(layout.stages))]
     series = [_Series("", layout.emotions, None, False)]
     kicker = f"{map_type_label(layout.map_type, lang)} · {layout.project_name}"
-    return _draw_map(columns, layout.lane_order, series, kicker, layout.journey_name,
-                     layout.persona_name, layout.persona_quote, lang, dpi)
+    return _draw_map(
+        columns,
+        layout.lane_order,
+        series,
+        kicker,
+        layout.journey_name,
+        layout.persona_name,
+        layout.persona_quote,
+        lang,
+        dpi,
+    )
 
 
-def compare_figure(project: Project, current_id: str | None = None, future_id: str | None = None,
-                   lang: str = "en", dpi: int = 150) -> Figure:
+def compare_figure(
+    project: Project,
+    current_id: str | None = None,
+    future_id: str | None = None,
+    lang: str = "en",
+    dpi: int = 150,
+) -> Figure:
     """As-is and to-be side by side, stage by stage, with both emotion curves on one axis."""
     current_id, future_id = resolve_pair(project, current_id, future_id)
     now = build_layout(project, current_id, lang)
@@ -482,12 +658,28 @@ def compare_figure(project: Project, current_id: str | None = None, future_id: s
     columns = []
     for i in range(len(now.stages)):
         columns += [_Column(now, i, as_is), _Column(later, i, to_be)]
-    series = [_Series(as_is, now.emotions, "#80868b", True), _Series(to_be, later.emotions, "#188038", False)]
+    series = [
+        _Series(as_is, now.emotions, "#80868b", True),
+        _Series(to_be, later.emotions, "#188038", False),
+    ]
     title = t("map.html.compare_title", lang, current=now.journey_name, future=later.journey_name)
-    persona = now.persona_name if now.persona_id == later.persona_id else f"{now.persona_name} → {later.persona_name}"
+    persona = (
+        now.persona_name
+        if now.persona_id == later.persona_id
+        else f"{now.persona_name} → {later.persona_name}"
+    )
     kicker = f"{map_type_label(now.map_type, lang)} → {map_type_label(later.map_type, lang)} · {now.project_name}"
-    return _draw_map(columns, compare_lane_order(now, later), series, kicker, title, persona,
-                     now.persona_quote, lang, dpi)
+    return _draw_map(
+        columns,
+        compare_lane_order(now, later),
+        series,
+        kicker,
+        title,
+        persona,
+        now.persona_quote,
+        lang,
+        dpi,
+    )
 
 
 SAVE_RC = {"svg.fonttype": "none", "pdf.fonttype": 42, "font.family": FONT_FAMILY}

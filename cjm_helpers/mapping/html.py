@@ -136,7 +136,11 @@ def _card_html(card: CardView, lang: str) -> str:
         f'<span class="cjmmap-badge" title="{esc(evidence_label(card.evidence, lang))}">'
         f"{EVIDENCE_MARK.get(card.evidence, '○')}&#8239;{esc(evidence_label(card.evidence, lang))}</span>"
     )
-    tag = f'<span class="cjmmap-tag">{esc(t("map.html.backstage", lang))}</span>' if card.backstage else ""
+    tag = (
+        f'<span class="cjmmap-tag">{esc(t("map.html.backstage", lang))}</span>'
+        if card.backstage
+        else ""
+    )
     detail = f'<span class="cjmmap-detail">{esc(card.detail)}</span>' if card.detail.strip() else ""
     ref = f' data-ref="{esc(card.ref)}"' if card.ref else ""
     return (
@@ -161,7 +165,7 @@ def _lane_label_html(lane: str, lang: str, extra: str = "") -> str:
 def _line_of_visibility(lang: str) -> str:
     return (
         f'<div class="cjmmap-lov" role="separator">{esc(t("map.html.line_of_visibility", lang))}'
-        f'<em>{esc(t("map.html.line_of_visibility_hint", lang))}</em></div>'
+        f"<em>{esc(t('map.html.line_of_visibility_hint', lang))}</em></div>"
     )
 
 
@@ -220,8 +224,15 @@ def label_above(point: EmotionPoint, other: EmotionPoint | None, first: bool) ->
     return point.score > other.score
 
 
-def _markers(points: Sequence[EmotionPoint], stage_names: Sequence[str], n: int, lang: str,
-             series: str = "", first: bool = True, other: Sequence[EmotionPoint] = ()) -> str:
+def _markers(
+    points: Sequence[EmotionPoint],
+    stage_names: Sequence[str],
+    n: int,
+    lang: str,
+    series: str = "",
+    first: bool = True,
+    other: Sequence[EmotionPoint] = (),
+) -> str:
     out = []
     for i, (point, stage_name) in enumerate(zip(points, stage_names)):
         x = f"{(i + 0.5) / n * 100:.3f}%"
@@ -233,12 +244,17 @@ def _markers(points: Sequence[EmotionPoint], stage_names: Sequence[str], n: int,
                 )
             continue
         colour = EMOTION_COLOURS[point.score]
-        fill = {"observed": colour, "reported": "#fff", "assumed": "#fff"}.get(point.evidence, "#fff")
+        fill = {"observed": colour, "reported": "#fff", "assumed": "#fff"}.get(
+            point.evidence, "#fff"
+        )
         dash = ' stroke-dasharray="2.5 2"' if point.evidence == "assumed" else ""
         what = t(
-            "map.html.emotion_point", lang,
-            stage=stage_name, score=score_text(point.score),
-            feeling=t(f"map.feeling.{point.score}", lang), evidence=evidence_label(point.evidence, lang),
+            "map.html.emotion_point",
+            lang,
+            stage=stage_name,
+            score=score_text(point.score),
+            feeling=t(f"map.feeling.{point.score}", lang),
+            evidence=evidence_label(point.evidence, lang),
         )
         if series:
             what = f"{series}, {what}"
@@ -268,8 +284,12 @@ def _emotion_frame(n: int) -> str:
     return "".join(lines)
 
 
-def emotion_svg(series: Sequence[tuple[str, Sequence[EmotionPoint], str, bool]],
-                stage_names: Sequence[str], lang: str, label: str) -> str:
+def emotion_svg(
+    series: Sequence[tuple[str, Sequence[EmotionPoint], str, bool]],
+    stage_names: Sequence[str],
+    lang: str,
+    label: str,
+) -> str:
     """An SVG of one or more emotion curves over the same stages.
 
     ``series`` holds (name, points, colour, dashed); one series draws markers in
@@ -281,8 +301,17 @@ def emotion_svg(series: Sequence[tuple[str, Sequence[EmotionPoint], str, bool]],
     for _name, points, colour, dashed in series:
         body.append(_curve_layer(points, colour, dashed, n))
     for k, (name, points, _colour, _dashed) in enumerate(series):
-        body.append(_markers(points, stage_names, n, lang, series=name if several else "",
-                             first=k == 0, other=series[1 - k][1] if len(series) == 2 else ()))
+        body.append(
+            _markers(
+                points,
+                stage_names,
+                n,
+                lang,
+                series=name if several else "",
+                first=k == 0,
+                other=series[1 - k][1] if len(series) == 2 else (),
+            )
+        )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{EMOTION_HEIGHT}"'
         f' role="img" aria-label="{esc(label)}">{"".join(body)}</svg>'
@@ -310,7 +339,9 @@ def _legend(lang: str) -> str:
             f'<span><span class="cjmmap-card cjmmap-ev-{level}">{EVIDENCE_MARK[level]}&#8239;'
             f"{esc(evidence_label(level, lang))}</span> {esc(t(f'map.html.evidence_hint.{level}', lang))}</span>"
         )
-    items.append(f"<span>{esc(lane_label('emotions', lang))}: {esc(t('map.html.emotion_scale', lang))}</span>")
+    items.append(
+        f"<span>{esc(lane_label('emotions', lang))}: {esc(t('map.html.emotion_scale', lang))}</span>"
+    )
     return f'<footer class="cjmmap-legend">{"".join(items)}</footer>'
 
 
@@ -335,8 +366,12 @@ def _lane_rows(layout: MapLayout, lang: str) -> str:
             rows.append(_line_of_visibility(lang))
             drew_line = True
         if name == "emotions":
-            svg = emotion_svg([("", layout.emotions, "#5f6368", False)], stage_names, lang,
-                              lane_label("emotions", lang))
+            svg = emotion_svg(
+                [("", layout.emotions, "#5f6368", False)],
+                stage_names,
+                lang,
+                lane_label("emotions", lang),
+            )
             rows.append(_lane_label_html("emotions", lang))
             rows.append(f'<div class="cjmmap-emotion" style="grid-column:2/-1">{svg}</div>')
             continue
@@ -371,29 +406,43 @@ def layout_html(layout: MapLayout, lang: str = "en") -> str:
     )
 
 
-def render_map_html(project: Project, journey_id: str | None = None, lang: str = "en",
-                    standalone: bool = False) -> str:
+def render_map_html(
+    project: Project, journey_id: str | None = None, lang: str = "en", standalone: bool = False
+) -> str:
     """One journey as an HTML swimlane map; ``standalone`` gives a whole page for a file."""
     layout = build_layout(project, journey_id, lang)
     fragment = layout_html(layout, lang)
     if not standalone:
         return fragment
-    return wrap_document(fragment, t("map.html.document_title", lang, journey=layout.journey_name), lang)
+    return wrap_document(
+        fragment, t("map.html.document_title", lang, journey=layout.journey_name), lang
+    )
 
 
 # --- as-is and to-be --------------------------------------------------------------------
 
 
-def resolve_pair(project: Project, current_id: str | None, future_id: str | None) -> tuple[str, str]:
+def resolve_pair(
+    project: Project, current_id: str | None, future_id: str | None
+) -> tuple[str, str]:
     """Fill in a missing id from the journeys' ``compares_to`` links."""
     from ..errors import CJMError
 
     if future_id is None:
-        candidates = [j for j in project.journeys
-                      if j.compares_to is not None and (current_id is None or j.compares_to == current_id)]
+        candidates = [
+            j
+            for j in project.journeys
+            if j.compares_to is not None and (current_id is None or j.compares_to == current_id)
+        ]
         if not candidates:
             if current_id:
-                raise CJMError(t("errors.map.no_future_for", project=repr(project.name), journey=repr(current_id)))
+                raise CJMError(
+                    t(
+                        "errors.map.no_future_for",
+                        project=repr(project.name),
+                        journey=repr(current_id),
+                    )
+                )
             raise CJMError(t("errors.map.no_future", project=repr(project.name)))
         future_id = candidates[0].id
     if current_id is None:
@@ -414,8 +463,13 @@ def compare_lane_order(current: MapLayout, future: MapLayout) -> tuple[str, ...]
     return tuple([x for x in merged if x not in BACKSTAGE] + [x for x in merged if x in BACKSTAGE])
 
 
-def compare_html(project: Project, current_id: str | None = None, future_id: str | None = None,
-                 lang: str = "en", standalone: bool = False) -> str:
+def compare_html(
+    project: Project,
+    current_id: str | None = None,
+    future_id: str | None = None,
+    lang: str = "en",
+    standalone: bool = False,
+) -> str:
     """As-is and to-be side by side: each stage split in two, both emotion curves on one axis."""
     current_id, future_id = resolve_pair(project, current_id, future_id)
     now = build_layout(project, current_id, lang)
@@ -433,8 +487,10 @@ def compare_html(project: Project, current_id: str | None = None, future_id: str
         )
     head.append('<div class="cjmmap-corner"></div>')
     for _ in now.stages:
-        head.append(f'<div class="cjmmap-sub">{esc(as_is)}</div>'
-                    f'<div class="cjmmap-sub cjmmap-future">{esc(to_be)}</div>')
+        head.append(
+            f'<div class="cjmmap-sub">{esc(as_is)}</div>'
+            f'<div class="cjmmap-sub cjmmap-future">{esc(to_be)}</div>'
+        )
 
     rows: list[str] = []
     drew_line = False
@@ -446,11 +502,15 @@ def compare_html(project: Project, current_id: str | None = None, future_id: str
         if name == "emotions":
             svg = emotion_svg(
                 [(as_is, now.emotions, "#80868b", True), (to_be, later.emotions, "#188038", False)],
-                stage_names, lang, t("map.html.emotion_curves", lang),
+                stage_names,
+                lang,
+                t("map.html.emotion_curves", lang),
             )
-            key = (f'<div class="cjmmap-legend" style="margin:2px 6px">'
-                   f'<span style="color:#80868b">- - {esc(as_is)}</span>'
-                   f'<span style="color:#188038">━ {esc(to_be)}</span></div>')
+            key = (
+                f'<div class="cjmmap-legend" style="margin:2px 6px">'
+                f'<span style="color:#80868b">- - {esc(as_is)}</span>'
+                f'<span style="color:#188038">━ {esc(to_be)}</span></div>'
+            )
             rows.append(f'<div class="cjmmap-emotion" style="grid-column:2/-1">{svg}{key}</div>')
             continue
         for i in range(n):
@@ -459,13 +519,17 @@ def compare_html(project: Project, current_id: str | None = None, future_id: str
                 rows.append(_cell_html(name, cards, lang))
 
     title = t("map.html.compare_title", lang, current=now.journey_name, future=later.journey_name)
-    persona = now.persona_name if now.persona_id == later.persona_id else f"{now.persona_name} → {later.persona_name}"
+    persona = (
+        now.persona_name
+        if now.persona_id == later.persona_id
+        else f"{now.persona_name} → {later.persona_name}"
+    )
     kicker = f"{map_type_label(now.map_type, lang)} → {map_type_label(later.map_type, lang)} · {now.project_name}"
     fragment = (
         f'<div class="{ROOT_CLASS}" lang="{esc(lang)}" data-journey="{esc(current_id)}"'
         f' data-compare="{esc(future_id)}"><style>{CSS}</style>'
         f"{_header(kicker, title, persona, now.persona_quote, lang)}"
         f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{2 * n};--colmin:9rem">'
-        f'{"".join(head)}{"".join(rows)}</div></div>{_legend(lang)}</div>'
+        f"{''.join(head)}{''.join(rows)}</div></div>{_legend(lang)}</div>"
     )
     return wrap_document(fragment, title, lang) if standalone else fragment

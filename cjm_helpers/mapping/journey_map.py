@@ -50,8 +50,10 @@ class JourneyMap:
 
     def __repr__(self) -> str:
         stages = len(self.layout.stages)
-        return (f"<JourneyMap {self.journey_id!r}: {self.layout.journey_name} — "
-                f"{stages} stages, {len(self.layout.lane_order)} lanes, {self.layout.card_count()} cards>")
+        return (
+            f"<JourneyMap {self.journey_id!r}: {self.layout.journey_name} — "
+            f"{stages} stages, {len(self.layout.lane_order)} lanes, {self.layout.card_count()} cards>"
+        )
 
     # as data ---------------------------------------------------------------------------
 
@@ -86,8 +88,13 @@ class JourneyMap:
 class MapComparison:
     """As-is and to-be journeys of one persona side by side, both emotion curves on one axis."""
 
-    def __init__(self, project: Project, current_id: str | None = None, future_id: str | None = None,
-                 lang: str = "en") -> None:
+    def __init__(
+        self,
+        project: Project,
+        current_id: str | None = None,
+        future_id: str | None = None,
+        lang: str = "en",
+    ) -> None:
         self.project = project
         self.lang = check_language(lang)
         self.current_id, self.future_id = html.resolve_pair(project, current_id, future_id)
@@ -103,9 +110,12 @@ class MapComparison:
         return self._fragment
 
     def html_document(self) -> str:
-        title = t("map.html.compare_title", self.lang,
-                  current=self.project.journey(self.current_id).name,
-                  future=self.project.journey(self.future_id).name)
+        title = t(
+            "map.html.compare_title",
+            self.lang,
+            current=self.project.journey(self.current_id).name,
+            future=self.project.journey(self.future_id).name,
+        )
         return html.wrap_document(self._fragment, title, self.lang)
 
     def figure(self, dpi: int = 150) -> Figure:
@@ -124,7 +134,8 @@ class MapComparison:
         return export.write_bytes(path, data)
 
 
-def compare_maps(project: Project, current_id: str | None = None, future_id: str | None = None,
-                 lang: str = "en") -> MapComparison:
+def compare_maps(
+    project: Project, current_id: str | None = None, future_id: str | None = None, lang: str = "en"
+) -> MapComparison:
     """The as-is/to-be view; a missing id is found through the journeys' ``compares_to``."""
     return MapComparison(project, current_id, future_id, lang)

@@ -180,11 +180,14 @@ def _channel_cards(touchpoints: tuple[CardView, ...]) -> tuple[CardView, ...]:
 
 
 def _note_cards(notes: list) -> tuple[CardView, ...]:  # type: ignore[type-arg]
-    return tuple(CardView(text=n.text, evidence=n.evidence, ref=getattr(n, "id", "")) for n in notes)
+    return tuple(
+        CardView(text=n.text, evidence=n.evidence, ref=getattr(n, "id", "")) for n in notes
+    )
 
 
-def build_layout(project: Project, journey_id: str | None = None, lang: str = "en",
-                 drawn: bool = True) -> MapLayout:
+def build_layout(
+    project: Project, journey_id: str | None = None, lang: str = "en", drawn: bool = True
+) -> MapLayout:
     """Lay out one journey of the project (the first one when no id is given).
 
     ``drawn`` lays it out as the map draws it, backstage touchpoints below the line of
@@ -244,4 +247,3 @@ def build_layout(project: Project, journey_id: str | None = None, lang: str = "e
         lane_order=lane_order,
         emotions=emotions,
     )
-

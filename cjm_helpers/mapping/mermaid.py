@@ -24,7 +24,15 @@ def mermaid_text(text: str, limit: int = MAX_TASK_CHARS) -> str:
     """User text made safe for one Mermaid journey line (never empty)."""
     out = " ".join(str(text).split())
     out = re.sub("%+", "%", out)  # any run, so "%%%" cannot leave a "%%" comment behind
-    for bad, good in ((":", " -"), (";", ","), ("#", "no."), ("<", "‹"), (">", "›"), ("{", "("), ("}", ")")):
+    for bad, good in (
+        (":", " -"),
+        (";", ","),
+        ("#", "no."),
+        ("<", "‹"),
+        (">", "›"),
+        ("{", "("),
+        ("}", ")"),
+    ):
         out = out.replace(bad, good)
     out = " ".join(out.split())
     if len(out) > limit:

@@ -27,8 +27,17 @@ _LEADING_BLANKS = " \n\u00a0\u2007\u202f\u3000"
 _AFTER_SEMICOLON = re.compile("(;\\s*)(?=[=+\\-@\uff1d\uff0b\uff0d\uff20])")
 """A ';' then a formula: where ';' separates cells (Polish, Indonesian settings) a new cell starts there."""
 TABLE_COLUMNS = (
-    "journey", "stage_order", "stage_id", "stage", "lane", "lane_label",
-    "cards", "text", "evidence", "refs", "emotion",
+    "journey",
+    "stage_order",
+    "stage_id",
+    "stage",
+    "lane",
+    "lane_label",
+    "cards",
+    "text",
+    "evidence",
+    "refs",
+    "emotion",
 )
 
 
@@ -70,7 +79,9 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def journey_table(project: Project, journey_id: str | None = None, lang: str = "en") -> pd.DataFrame:
+def journey_table(
+    project: Project, journey_id: str | None = None, lang: str = "en"
+) -> pd.DataFrame:
     """One row per stage × lane cell, cards one per line, with evidence and ids aligned."""
     layout = build_layout(project, journey_id, lang, drawn=False)
     return layout_table(layout, lang)
@@ -92,9 +103,13 @@ def layout_table(layout: MapLayout, lang: str = "en") -> pd.DataFrame:
             if lane_name == "emotions":
                 point = layout.emotions[i]
                 recorded = point.score is not None
-                row.update(cards=int(recorded), text="", refs="",
-                           evidence=point.evidence if recorded else "",
-                           emotion=point.score)
+                row.update(
+                    cards=int(recorded),
+                    text="",
+                    refs="",
+                    evidence=point.evidence if recorded else "",
+                    emotion=point.score,
+                )
             else:
                 cards = lanes[lane_name].cells[i]
                 row.update(
@@ -121,8 +136,9 @@ def emotion_cell(score: int | None) -> str:
     return f"\u2212{-score}" if score < 0 else str(score)
 
 
-def journey_wide_table(project: Project, journey_id: str | None = None, lang: str = "en",
-                       with_evidence: bool = True) -> pd.DataFrame:
+def journey_wide_table(
+    project: Project, journey_id: str | None = None, lang: str = "en", with_evidence: bool = True
+) -> pd.DataFrame:
     """The layout design tools and spreadsheets use: lanes as rows, stages as columns.
 
     Cards are one per line; ``with_evidence`` appends ``[observed]`` and the like
@@ -140,9 +156,16 @@ def journey_wide_table(project: Project, journey_id: str | None = None, lang: st
         for i, _stage in enumerate(layout.stages):
             if lane_name == "emotions":
                 point = layout.emotions[i]
-                row.append(emotion_cell(point.score) + (mark(point.evidence) if point.score is not None else ""))
+                row.append(
+                    emotion_cell(point.score)
+                    + (mark(point.evidence) if point.score is not None else "")
+                )
             else:
-                row.append("\n".join(one_line(c.text) + mark(c.evidence) for c in lanes[lane_name].cells[i]))
+                row.append(
+                    "\n".join(
+                        one_line(c.text) + mark(c.evidence) for c in lanes[lane_name].cells[i]
+                    )
+                )
         rows.append(row)
     columns = [t("map.table.lane", lang)] + [s.name for s in layout.stages]
     return pd.DataFrame(rows, columns=_unique(columns))
@@ -194,12 +217,17 @@ def journey_xlsx(project: Project, journey_id: str | None = None, lang: str = "e
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text stays text, never a formula
         for k, column in enumerate(safe.columns, start=1):
-            longest = max([len(str(column))] + [min(len(line), 60) for v in safe.iloc[:, k - 1]
-                                                 for line in str(v).splitlines()] or [10])
+            longest = max(
+                [len(str(column))]
+                + [min(len(line), 60) for v in safe.iloc[:, k - 1] for line in str(v).splitlines()]
+                or [10]
+            )
             sheet.column_dimensions[get_column_letter(k)].width = min(max(longest + 2, 8), 48)
         sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
-    book.properties.title = t("map.table.title", lang, journey=layout.journey_name, persona=layout.persona_name)
+    book.properties.title = t(
+        "map.table.title", lang, journey=layout.journey_name, persona=layout.persona_name
+    )
     book.save(buffer)
     return buffer.getvalue()
 
@@ -223,7 +251,9 @@ def journey_data(project: Project, journey_id: str | None = None) -> dict[str, A
         "project": project.name,
         "journey": journey_data_,
         "lanes": list(journey.chosen_lanes()),
-        "stages": [{"id": s.id, "name": s.name, "description": s.description} for s in project.stages],
+        "stages": [
+            {"id": s.id, "name": s.name, "description": s.description} for s in project.stages
+        ],
         "persona": persona,
         "touchpoints": [tp for tp in data.get("touchpoints", []) if tp["id"] in used],
     }
@@ -231,4 +261,3 @@ def journey_data(project: Project, journey_id: str | None = None) -> dict[str, A
 
 def journey_json(project: Project, journey_id: str | None = None) -> str:
     return json.dumps(journey_data(project, journey_id), ensure_ascii=False, indent=2) + "\n"
-

@@ -42,7 +42,14 @@ from ..validation import validate_project
 from .layout import evidence_label, lane_label, stage_label
 from .tabular import restore
 
-NOTE_LANES = ("actions", "thoughts", "opportunities", "internal_actors", "internal_tools", "internal_process")
+NOTE_LANES = (
+    "actions",
+    "thoughts",
+    "opportunities",
+    "internal_actors",
+    "internal_tools",
+    "internal_process",
+)
 PAIN_LANES = ("pain_points", "internal_pain_points")
 MAX_BYTES = 5_000_000
 _EVIDENCE_MARK = re.compile(r"\s*\[([^\[\]]{1,40})\]\s*$")
@@ -76,7 +83,9 @@ class _Where:
     source: str
     lang: str
 
-    def fail(self, key: str, row: int | None = None, col: int | None = None, **values: object) -> DataError:
+    def fail(
+        self, key: str, row: int | None = None, col: int | None = None, **values: object
+    ) -> DataError:
         where = self.source
         if row is not None:
             where += ", " + t("map.import.row", self.lang, row=row)
@@ -161,7 +170,9 @@ def parse_wide(rows: list[list[str]], where: _Where) -> WideMap:
             choices = ", ".join(lane_label(x, where.lang) for x in LANES)
             raise where.fail("unknown_lane", row=number, col=0, lane=name, lanes=choices)
         if lane in wide.lanes:
-            raise where.fail("repeated_lane", row=number, col=0, lane=name, first=wide.lanes[lane][0])
+            raise where.fail(
+                "repeated_lane", row=number, col=0, lane=name, first=wide.lanes[lane][0]
+            )
         cells = [c for c in row[1:]] + [""] * (len(stages) - len(row) + 1)
         wide.lanes[lane] = (number, cells[: len(stages)])
     if not wide.lanes:
@@ -208,7 +219,9 @@ def _match_stages(project: Project, names: list[str], where: _Where) -> list[Sta
     """
     known: dict[str, list[Stage]] = {}
     for stage in project.stages:
-        keys = {_key(stage.id), _key(stage.name)} | {_key(stage_label(stage, lang)) for lang in LANGUAGES}
+        keys = {_key(stage.id), _key(stage.name)} | {
+            _key(stage_label(stage, lang)) for lang in LANGUAGES
+        }
         for key in keys:
             known.setdefault(key, []).append(stage)
     taken = {s.id for s in project.stages}
@@ -271,8 +284,12 @@ class _Builder:
         for tp in self.touchpoints:
             if name == tp.id or _key(name) == _key(tp.name):
                 return tp.id
-        new = Touchpoint(id=unique_id("tp-" + slug(name), {tp.id for tp in self.touchpoints}), name=name[:300],
-                         stage=stage, evidence=evidence)
+        new = Touchpoint(
+            id=unique_id("tp-" + slug(name), {tp.id for tp in self.touchpoints}),
+            name=name[:300],
+            stage=stage,
+            evidence=evidence,
+        )
         self.touchpoints.append(new)
         return new.id
 
@@ -296,10 +313,14 @@ class _Builder:
                         self.touchpoint(text, stage.id, level) for text, level in cards_in(raw)
                     ]
                 elif lane in PAIN_LANES:
-                    values[lane] = [PainPoint(id=self.pain_id(text), text=text, evidence=level)
-                                    for text, level in cards_in(raw)]
+                    values[lane] = [
+                        PainPoint(id=self.pain_id(text), text=text, evidence=level)
+                        for text, level in cards_in(raw)
+                    ]
                 elif lane in NOTE_LANES:
-                    values[lane] = [Note(text=text, evidence=level) for text, level in cards_in(raw)]
+                    values[lane] = [
+                        Note(text=text, evidence=level) for text, level in cards_in(raw)
+                    ]
             except ValidationError as exc:
                 detail = "; ".join(e["msg"] for e in exc.errors())
                 raise self.where.fail("bad_card", row=row, col=col + 1, detail=detail) from None
@@ -312,8 +333,11 @@ class _Builder:
         if "channels" not in wide.lanes:
             return
         channels = [text for text, _ in cards_in(wide.lanes["channels"][1][col])]
-        new = [tp for tp in self.touchpoints
-               if tp.id in cell.touchpoints and tp not in self.project.touchpoints and not tp.channel]
+        new = [
+            tp
+            for tp in self.touchpoints
+            if tp.id in cell.touchpoints and tp not in self.project.touchpoints and not tp.channel
+        ]
         if not channels or not new:
             return
         if len(channels) == len(new):
@@ -343,7 +367,9 @@ def import_wide_rows(
     stem = Path(source).name.split(".")[0] or "map"
     journey_id = journey_id or unique_id(slug(stem), {j.id for j in project.journeys})
     if not ID_PATTERN.match(journey_id):
-        raise DataError(t("errors.map.bad_journey_id", lang, source=source, journey=repr(journey_id)))
+        raise DataError(
+            t("errors.map.bad_journey_id", lang, source=source, journey=repr(journey_id))
+        )
     replaced = next((j for j in project.journeys if j.id == journey_id), None)
     result = project.model_copy(deep=True)
 
@@ -367,7 +393,10 @@ def import_wide_rows(
     lanes = list(wide.lanes)
     journey = Journey(
         id=journey_id,
-        name=(name or (replaced.name if replaced else t("map.import.journey_default", lang, file=stem)))[:200],
+        name=(
+            name
+            or (replaced.name if replaced else t("map.import.journey_default", lang, file=stem))
+        )[:200],
         persona=persona_id,
         map_type=kind,
         lanes=[],
@@ -402,6 +431,8 @@ def import_wide_csv(
     where = _Where(str(path), check_language(lang))
     from ..files import read_bytes_bounded
 
-    raw = read_bytes_bounded(path, MAX_BYTES, "sheet", DataError, where.lang)  # regular files only, bounded
+    raw = read_bytes_bounded(
+        path, MAX_BYTES, "sheet", DataError, where.lang
+    )  # regular files only, bounded
     rows = read_rows(decode(raw, where), where)
     return import_wide_rows(rows, project, journey_id, persona, name, map_type, str(path), lang)

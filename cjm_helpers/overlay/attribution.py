@@ -31,8 +31,14 @@ from .. import i18n
 from ..errors import DataError
 
 ATTRIBUTION_COLUMNS: tuple[str, ...] = (
-    "key", "label", "conversions_first", "conversions_last", "removal_effect",
-    "first_touch", "last_touch", "markov_removal",
+    "key",
+    "label",
+    "conversions_first",
+    "conversions_last",
+    "removal_effect",
+    "first_touch",
+    "last_touch",
+    "markov_removal",
 )
 """Columns of :func:`attribution`; the three shares each sum to one."""
 
@@ -52,12 +58,16 @@ def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
         raise DataError(i18n.t("errors.overlay.attribution_by", by=repr(by)))
     if by not in table.columns:
         source = getattr(log, "source", None) or i18n.t("errors.overlay.the_log")
-        raise DataError(i18n.t("errors.overlay.attribution_column", source=source, column=repr(by), by=by))
+        raise DataError(
+            i18n.t("errors.overlay.attribution_column", source=source, column=repr(by), by=by)
+        )
     conversions = [str(e) for e in (getattr(log, "conversion_events", ()) or ())]
     t = table.select("user_id", "ts", "seq", "event", key=table[by].cast("string"))
     # each converting customer's first conversion (time, then file order), from the few conversion events
     conv = t.filter(t.event.isin(conversions or ["\0"]))
-    conv = conv.mutate(n=ibis.row_number().over(ibis.window(group_by=conv.user_id, order_by=[conv.ts, conv.seq])))
+    conv = conv.mutate(
+        n=ibis.row_number().over(ibis.window(group_by=conv.user_id, order_by=[conv.ts, conv.seq]))
+    )
     first = conv.filter(conv.n == 0).select(cuser=conv.user_id, cts=conv.ts, cseq=conv.seq)
     t = t.filter(t.key.notnull() & (t.key.strip() != ""))
     t = t.left_join(first, t.user_id == first.cuser)
@@ -68,7 +78,8 @@ def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
     # a step is the first of a run of the same key (consecutive repeats merge); the last event ends the path
     is_step = t.before.isnull() | (t.before != t.key)
     counts = t.group_by(prev=t.before, key=t.key, converted=t.converted).aggregate(
-        steps=is_step.cast("int64").sum(), ends=t.after.isnull().cast("int64").sum())
+        steps=is_step.cast("int64").sum(), ends=t.after.isnull().cast("int64").sum()
+    )
     frame = counts.to_pandas()
     frame["prev"] = frame["prev"].astype(object).where(frame["prev"].notna(), None)
     frame["steps"] = frame["steps"].astype("int64")
@@ -83,8 +94,9 @@ def _shares(counts: pd.Series, keys: list[str]) -> pd.Series:
     return counts / total if total > 0 else counts * 0.0
 
 
-def conversion_probability(starts: np.ndarray, inner: np.ndarray, ends: np.ndarray,
-                           removed: int | None = None) -> float:
+def conversion_probability(
+    starts: np.ndarray, inner: np.ndarray, ends: np.ndarray, removed: int | None = None
+) -> float:
     """Probability that a walk from the start reaches conversion, optionally with one key removed.
 
     ``starts[i]`` counts paths starting at key i, ``inner[i, j]`` steps i → j,
@@ -120,8 +132,9 @@ def markov_removal_effects(counts: pd.DataFrame) -> tuple[list[str], np.ndarray,
     starts = np.zeros(m)
     inner = np.zeros((m, m))
     ends = np.zeros((m, 2))
-    for prev, key, converted, steps, ends_here in counts[["prev", "key", "converted", "steps", "ends"]].itertuples(
-            index=False):
+    for prev, key, converted, steps, ends_here in counts[
+        ["prev", "key", "converted", "steps", "ends"]
+    ].itertuples(index=False):
         j = index[key]
         if prev is None or pd.isna(prev):
             starts[j] += steps
@@ -132,7 +145,9 @@ def markov_removal_effects(counts: pd.DataFrame) -> tuple[list[str], np.ndarray,
     effects = np.zeros(m)
     if base > 0:
         for k in range(m):
-            effects[k] = max(0.0, 1.0 - conversion_probability(starts, inner, ends, removed=k) / base)
+            effects[k] = max(
+                0.0, 1.0 - conversion_probability(starts, inner, ends, removed=k) / base
+            )
     return keys, effects, base
 
 
@@ -146,24 +161,32 @@ def attribution(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
     """
     counts = path_counts(log, by)
     if counts.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c not in ("key", "label") else "object")
-                             for c in ATTRIBUTION_COLUMNS})
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype="float64" if c not in ("key", "label") else "object")
+                for c in ATTRIBUTION_COLUMNS
+            }
+        )
     keys, effects, _ = markov_removal_effects(counts)
     converted = counts[counts["converted"]]
     first = converted[converted["prev"].isna()].groupby("key")["steps"].sum()
     last = converted.groupby("key")["ends"].sum()
     effect_series = pd.Series(effects, index=keys)
-    frame = pd.DataFrame({
-        "key": keys,
-        "conversions_first": first.reindex(keys, fill_value=0).astype("int64").to_numpy(),
-        "conversions_last": last.reindex(keys, fill_value=0).astype("int64").to_numpy(),
-        "removal_effect": effects,
-        "first_touch": _shares(first, keys).to_numpy(),
-        "last_touch": _shares(last, keys).to_numpy(),
-        "markov_removal": _shares(effect_series, keys).to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "key": keys,
+            "conversions_first": first.reindex(keys, fill_value=0).astype("int64").to_numpy(),
+            "conversions_last": last.reindex(keys, fill_value=0).astype("int64").to_numpy(),
+            "removal_effect": effects,
+            "first_touch": _shares(first, keys).to_numpy(),
+            "last_touch": _shares(last, keys).to_numpy(),
+            "markov_removal": _shares(effect_series, keys).to_numpy(),
+        }
+    )
     frame.insert(1, "label", [_label(log, by, k) for k in keys])
-    frame = frame.sort_values(["markov_removal", "last_touch", "key"], ascending=[False, False, True])
+    frame = frame.sort_values(
+        ["markov_removal", "last_touch", "key"], ascending=[False, False, True]
+    )
     return frame.reset_index(drop=True)
 
 

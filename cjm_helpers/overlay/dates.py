@@ -32,18 +32,58 @@ from ..i18n import t
 DATE_FORMATS: tuple[str, ...] = ("iso", "day-first", "month-first")
 """Named date formats; anything else given as ``date_format`` is read as a strptime pattern."""
 
-ZONED = (r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*"
-         r"(Z|z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{3,6}|[A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)$")
+ZONED = (
+    r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*"
+    r"(Z|z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{3,6}|[A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)$"
+)
 """A time followed by a zone: group 1 is the local part, group 2 the zone."""
 OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})?$")
 
 FIXED_ZONES: dict[str, int] = {
-    "Z": 0, "UTC": 0, "GMT": 0, "WET": 0, "WEST": 60, "CET": 60, "CEST": 120, "MET": 60, "MEST": 120,
-    "EET": 120, "EEST": 180, "MSK": 180, "GST": 240, "PKT": 300, "ICT": 420, "WIB": 420, "WITA": 480,
-    "WIT": 540, "SGT": 480, "HKT": 480, "PHT": 480, "AWST": 480, "JST": 540, "KST": 540, "ACST": 570,
-    "ACDT": 630, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780, "HST": -600, "AKST": -540,
-    "AKDT": -480, "PST": -480, "PDT": -420, "MST": -420, "MDT": -360, "CDT": -300, "EST": -300,
-    "EDT": -240, "NST": -210, "NDT": -150, "BRT": -180, "ART": -180,
+    "Z": 0,
+    "UTC": 0,
+    "GMT": 0,
+    "WET": 0,
+    "WEST": 60,
+    "CET": 60,
+    "CEST": 120,
+    "MET": 60,
+    "MEST": 120,
+    "EET": 120,
+    "EEST": 180,
+    "MSK": 180,
+    "GST": 240,
+    "PKT": 300,
+    "ICT": 420,
+    "WIB": 420,
+    "WITA": 480,
+    "WIT": 540,
+    "SGT": 480,
+    "HKT": 480,
+    "PHT": 480,
+    "AWST": 480,
+    "JST": 540,
+    "KST": 540,
+    "ACST": 570,
+    "ACDT": 630,
+    "AEST": 600,
+    "AEDT": 660,
+    "NZST": 720,
+    "NZDT": 780,
+    "HST": -600,
+    "AKST": -540,
+    "AKDT": -480,
+    "PST": -480,
+    "PDT": -420,
+    "MST": -420,
+    "MDT": -360,
+    "CDT": -300,
+    "EST": -300,
+    "EDT": -240,
+    "NST": -210,
+    "NDT": -150,
+    "BRT": -180,
+    "ART": -180,
 }
 """Zone abbreviations with one meaning, as minutes east of UTC (the abbreviation fixes the offset)."""
 
@@ -61,8 +101,20 @@ MAX_ZONES = 500
 TWO_DIGIT_PIVOT = 69
 """A two-digit year below this is 20xx, else 19xx (as Python's strptime)."""
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 
 # --- the local part -------------------------------------------------------------------------
@@ -78,30 +130,69 @@ class LocalFormat:
     iso_too: bool = False
 
 
-_DMY = (r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})"
-        r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})([.,]\d+)?)?)?$")
+_DMY = (
+    r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})"
+    r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})([.,]\d+)?)?)?$"
+)
 
 _CODES: dict[str, tuple[str, str | None]] = {
-    "Y": (r"(\d{4})", "year"), "y": (r"(\d{2})", "year2"), "m": (r"(\d{1,2})", "month"),
-    "d": (r"(\d{1,2})", "day"), "H": (r"(\d{1,2})", "hour"), "I": (r"(\d{1,2})", "hour12"),
-    "M": (r"(\d{1,2})", "minute"), "S": (r"(\d{1,2})", "second"), "f": (r"(\d{1,9})", "fraction"),
-    "p": (r"([AaPp][Mm])", "ampm"), "b": (r"([A-Za-z]{3,9})", "month_name"),
-    "B": (r"([A-Za-z]{3,9})", "month_name"), "%": ("%", None),
+    "Y": (r"(\d{4})", "year"),
+    "y": (r"(\d{2})", "year2"),
+    "m": (r"(\d{1,2})", "month"),
+    "d": (r"(\d{1,2})", "day"),
+    "H": (r"(\d{1,2})", "hour"),
+    "I": (r"(\d{1,2})", "hour12"),
+    "M": (r"(\d{1,2})", "minute"),
+    "S": (r"(\d{1,2})", "second"),
+    "f": (r"(\d{1,9})", "fraction"),
+    "p": (r"([AaPp][Mm])", "ampm"),
+    "b": (r"([A-Za-z]{3,9})", "month_name"),
+    "B": (r"([A-Za-z]{3,9})", "month_name"),
+    "%": ("%", None),
 }
 """strptime codes understood in a ``date_format`` pattern: regular expression and the part it gives."""
 
 
 def local_format(date_format: str | None, lang: str = "en") -> LocalFormat:
     """The reader for ``date_format`` (None or 'iso', 'day-first', 'month-first', a strptime pattern)."""
-    if date_format is None or str(date_format).strip().lower() in ("", "iso", "iso8601", "iso-8601"):
+    if date_format is None or str(date_format).strip().lower() in (
+        "",
+        "iso",
+        "iso8601",
+        "iso-8601",
+    ):
         return LocalFormat("iso")
     name = str(date_format).strip()
     if name.lower() in ("day-first", "dayfirst", "dmy"):
-        return LocalFormat("day-first", _DMY, {"day": 1, "month": 2, "year_any": 3, "hour": 4, "minute": 5,
-                                               "second": 6, "fraction_dot": 7}, iso_too=True)
+        return LocalFormat(
+            "day-first",
+            _DMY,
+            {
+                "day": 1,
+                "month": 2,
+                "year_any": 3,
+                "hour": 4,
+                "minute": 5,
+                "second": 6,
+                "fraction_dot": 7,
+            },
+            iso_too=True,
+        )
     if name.lower() in ("month-first", "monthfirst", "mdy"):
-        return LocalFormat("month-first", _DMY, {"month": 1, "day": 2, "year_any": 3, "hour": 4, "minute": 5,
-                                                 "second": 6, "fraction_dot": 7}, iso_too=True)
+        return LocalFormat(
+            "month-first",
+            _DMY,
+            {
+                "month": 1,
+                "day": 2,
+                "year_any": 3,
+                "hour": 4,
+                "minute": 5,
+                "second": 6,
+                "fraction_dot": 7,
+            },
+            iso_too=True,
+        )
     if "%" not in name:
         raise DataError(t("dates.error.bad_format", lang, format=name))
     pattern = re.sub(r"\s*%[zZ]\s*$", "", name)  # a zone at the end is read like any other zone
@@ -113,8 +204,15 @@ def local_format(date_format: str | None, lang: str = "en") -> LocalFormat:
         if char == "%" and i + 1 < len(pattern):
             code = pattern[i + 1]
             if code not in _CODES:
-                raise DataError(t("dates.error.bad_code", lang, format=name, code="%" + code,
-                                  known=" ".join("%" + c for c in _CODES if c != "%")))
+                raise DataError(
+                    t(
+                        "dates.error.bad_code",
+                        lang,
+                        format=name,
+                        code="%" + code,
+                        known=" ".join("%" + c for c in _CODES if c != "%"),
+                    )
+                )
             regex, part = _CODES[code]
             parts.append(regex if part else "%")
             if part:
@@ -123,7 +221,11 @@ def local_format(date_format: str | None, lang: str = "en") -> LocalFormat:
             continue
         parts.append(r"\s+" if char.isspace() else re.escape(char))
         i += 1
-    if not ({"year", "year2"} & set(groups)) or not ({"month", "month_name"} & set(groups)) or "day" not in groups:
+    if (
+        not ({"year", "year2"} & set(groups))
+        or not ({"month", "month_name"} & set(groups))
+        or "day" not in groups
+    ):
         raise DataError(t("dates.error.incomplete_format", lang, format=name))
     return LocalFormat(name, "^" + "".join(parts) + "$", groups)
 
@@ -153,7 +255,9 @@ def read_local(text: ir.StringValue, fmt: LocalFormat) -> ir.TimestampValue:
         year = _century(_group(text, fmt, "year2", "70"))
     if "month_name" in g:
         name = _group(text, fmt, "month_name", "").lower()
-        month = name.substr(0, 3).substitute({m[:3]: f"{i + 1:02d}" for i, m in enumerate(MONTHS)}, else_="")
+        month = name.substr(0, 3).substitute(
+            {m[:3]: f"{i + 1:02d}" for i, m in enumerate(MONTHS)}, else_=""
+        )
     else:
         month = _group(text, fmt, "month", "")
     if "hour12" in g:
@@ -163,10 +267,27 @@ def read_local(text: ir.StringValue, fmt: LocalFormat) -> ir.TimestampValue:
     else:
         hour = _group(text, fmt, "hour", "0")
     fraction = _group(text, fmt, "fraction_dot", "")
-    fraction = fraction.re_replace(",", ".") if "fraction_dot" in g else \
-        ibis.ifelse(_group(text, fmt, "fraction", "") == "", "", "." + _group(text, fmt, "fraction", ""))
-    iso = (year + "-" + _pad(month) + "-" + _pad(_group(text, fmt, "day", "")) + " " + _pad(hour) + ":"
-           + _pad(_group(text, fmt, "minute", "0")) + ":" + _pad(_group(text, fmt, "second", "0")) + fraction)
+    fraction = (
+        fraction.re_replace(",", ".")
+        if "fraction_dot" in g
+        else ibis.ifelse(
+            _group(text, fmt, "fraction", "") == "", "", "." + _group(text, fmt, "fraction", "")
+        )
+    )
+    iso = (
+        year
+        + "-"
+        + _pad(month)
+        + "-"
+        + _pad(_group(text, fmt, "day", ""))
+        + " "
+        + _pad(hour)
+        + ":"
+        + _pad(_group(text, fmt, "minute", "0"))
+        + ":"
+        + _pad(_group(text, fmt, "second", "0"))
+        + fraction
+    )
     parsed = ibis.ifelse(text.re_search(fmt.regex), iso, ibis.null("string")).try_cast("timestamp")
     if fmt.iso_too:
         parsed = parsed.fill_null(text.try_cast("timestamp"))
@@ -205,7 +326,9 @@ def resolve_zone(text: str, lang: str = "en") -> Zone:
     if upper in FIXED_ZONES:
         return Zone(raw, minutes=FIXED_ZONES[upper])
     if upper in AMBIGUOUS_ZONES:
-        return Zone(raw, problem=t("dates.zone.ambiguous", lang, zone=raw, meanings=AMBIGUOUS_ZONES[upper]))
+        return Zone(
+            raw, problem=t("dates.zone.ambiguous", lang, zone=raw, meanings=AMBIGUOUS_ZONES[upper])
+        )
     if "/" in raw:
         try:
             ZoneInfo(raw)
@@ -220,7 +343,9 @@ def _offset_minutes(zone: ZoneInfo, local: dt.datetime) -> int:
     return int(delta.total_seconds() // 60)
 
 
-def zone_periods(name: str, first: dt.datetime, last: dt.datetime) -> list[tuple[dt.datetime | None, int]]:
+def zone_periods(
+    name: str, first: dt.datetime, last: dt.datetime
+) -> list[tuple[dt.datetime | None, int]]:
     """Local times from which an IANA zone's offset holds, between two local times (summer time included).
 
     Returns ``[(None, minutes), (start, minutes), ...]``: the first offset, then each
@@ -248,8 +373,12 @@ def zone_periods(name: str, first: dt.datetime, last: dt.datetime) -> list[tuple
     return periods
 
 
-def to_utc(local: ir.TimestampValue, zone_text: ir.StringValue, zones: dict[str, Zone],
-           ranges: dict[str, tuple[dt.datetime, dt.datetime]]) -> ir.TimestampValue:
+def to_utc(
+    local: ir.TimestampValue,
+    zone_text: ir.StringValue,
+    zones: dict[str, Zone],
+    ranges: dict[str, tuple[dt.datetime, dt.datetime]],
+) -> ir.TimestampValue:
     """UTC time from a local time and the zone written beside it (every zone already resolved)."""
     branches: list[tuple[ir.BooleanValue, ir.TimestampValue]] = []
     for text, zone in zones.items():
@@ -260,7 +389,9 @@ def to_utc(local: ir.TimestampValue, zone_text: ir.StringValue, zones: dict[str,
         first, last = ranges[text]
         periods = zone_periods(str(zone.iana), first, last)
         for (_, minutes), (start, _) in zip(periods, periods[1:]):
-            branches.append((is_zone & (local < ibis.timestamp(start)), local - ibis.interval(minutes=minutes)))
+            branches.append(
+                (is_zone & (local < ibis.timestamp(start)), local - ibis.interval(minutes=minutes))
+            )
         branches.append((is_zone, local - ibis.interval(minutes=periods[-1][1])))
     if not branches:
         return local
@@ -282,14 +413,26 @@ class TextTimestamps:
     @classmethod
     def of(cls, text: ir.StringValue) -> TextTimestamps:
         zoned = text.re_search(ZONED)
-        return cls(text=text, zoned=zoned,
-                   local_text=ibis.ifelse(zoned, text.re_extract(ZONED, 1), text),
-                   zone_text=ibis.ifelse(zoned, text.re_extract(ZONED, 2), ibis.null("string")))
+        return cls(
+            text=text,
+            zoned=zoned,
+            local_text=ibis.ifelse(zoned, text.re_extract(ZONED, 1), text),
+            zone_text=ibis.ifelse(zoned, text.re_extract(ZONED, 2), ibis.null("string")),
+        )
 
 
-def parse_text(table: ir.Table, column: ir.StringValue, seq: ir.IntegerValue, *, zoned_rows: int,
-               date_format: str | None, row: Callable[[Any], str], source: str, column_name: str,
-               lang: str = "en") -> ir.TimestampValue:
+def parse_text(
+    table: ir.Table,
+    column: ir.StringValue,
+    seq: ir.IntegerValue,
+    *,
+    zoned_rows: int,
+    date_format: str | None,
+    row: Callable[[Any], str],
+    source: str,
+    column_name: str,
+    lang: str = "en",
+) -> ir.TimestampValue:
     """UTC timestamps (naive) from a column of text; null where a cell cannot be read.
 
     ``zoned_rows`` is how many rows end in a zone (from one aggregate the caller runs
@@ -301,18 +444,33 @@ def parse_text(table: ir.Table, column: ir.StringValue, seq: ir.IntegerValue, *,
         return read_local(column, fmt)
     parts = TextTimestamps.of(column)
     local = read_local(parts.local_text, fmt)
-    found = (table.filter(parts.zoned).group_by(parts.zone_text.name("zone"))
-             .agg(first=seq.min(), lo=local.min(), hi=local.max()).limit(MAX_ZONES + 1).execute())
+    found = (
+        table.filter(parts.zoned)
+        .group_by(parts.zone_text.name("zone"))
+        .agg(first=seq.min(), lo=local.min(), hi=local.max())
+        .limit(MAX_ZONES + 1)
+        .execute()
+    )
     if len(found) > MAX_ZONES:
-        raise DataError(t("dates.error.too_many_zones", lang, file=source, column=column_name, count=MAX_ZONES))
+        raise DataError(
+            t("dates.error.too_many_zones", lang, file=source, column=column_name, count=MAX_ZONES)
+        )
     zones: dict[str, Zone] = {}
     ranges: dict[str, tuple[dt.datetime, dt.datetime]] = {}
     for record in found.sort_values("first").to_dict("records"):
         text = str(record["zone"])
         zone = resolve_zone(text, lang)
         if zone.problem:
-            raise DataError(t("dates.error.zone", lang, file=source, row=row(record["first"]), column=column_name,
-                              problem=zone.problem))
+            raise DataError(
+                t(
+                    "dates.error.zone",
+                    lang,
+                    file=source,
+                    row=row(record["first"]),
+                    column=column_name,
+                    problem=zone.problem,
+                )
+            )
         zones[text] = zone
         lo, hi = record["lo"], record["hi"]
         if zone.iana and lo is not None and hi is not None and lo == lo and hi == hi:
@@ -335,8 +493,15 @@ def looks_day_first(value: str) -> bool:
     return re.match(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b", str(value)) is not None
 
 
-def parse_series(values: Any, *, date_format: str | None, source: str, column: str,
-                 row: Callable[[Any], str], lang: str = "en") -> Any:
+def parse_series(
+    values: Any,
+    *,
+    date_format: str | None,
+    source: str,
+    column: str,
+    row: Callable[[Any], str],
+    lang: str = "en",
+) -> Any:
     """Text cells (a pandas Series) to naive UTC timestamps by the same rules as the event log; NaT where a
     cell is blank or cannot be read, so the caller reports those cells its own way.
 
@@ -358,15 +523,40 @@ def parse_series(values: Any, *, date_format: str | None, source: str, column: s
     con = default_backend()
     present = table.txt.notnull()
     zoned = table.txt.re_search(ZONED)
-    found = con.execute(table.agg(zoned_n=zoned.cast("int64").sum(where=present),
-                                  zoned_first=table.pos.min(where=present & zoned),
-                                  naive_first=table.pos.min(where=present & ~zoned),
-                                  present_n=present.cast("int64").sum())).iloc[0].to_dict()
+    found = (
+        con.execute(
+            table.agg(
+                zoned_n=zoned.cast("int64").sum(where=present),
+                zoned_first=table.pos.min(where=present & zoned),
+                naive_first=table.pos.min(where=present & ~zoned),
+                present_n=present.cast("int64").sum(),
+            )
+        )
+        .iloc[0]
+        .to_dict()
+    )
     zoned_n, present_n = int(found["zoned_n"] or 0), int(found["present_n"] or 0)
     if 0 < zoned_n < present_n:
-        raise DataError(t("events.error.mixed_zones", lang, file=source, column=column,
-                          zoned_row=row(found["zoned_first"]), naive_row=row(found["naive_first"])))
-    ts = parse_text(table, table.txt, table.pos, zoned_rows=zoned_n, date_format=date_format, row=row,
-                    source=source, column_name=column, lang=lang)
+        raise DataError(
+            t(
+                "events.error.mixed_zones",
+                lang,
+                file=source,
+                column=column,
+                zoned_row=row(found["zoned_first"]),
+                naive_row=row(found["naive_first"]),
+            )
+        )
+    ts = parse_text(
+        table,
+        table.txt,
+        table.pos,
+        zoned_rows=zoned_n,
+        date_format=date_format,
+        row=row,
+        source=source,
+        column_name=column,
+        lang=lang,
+    )
     out = con.execute(table.select(table.pos, ts=ts).order_by("pos"))
     return pd.to_datetime(out["ts"]).reset_index(drop=True)

@@ -44,8 +44,17 @@ from ..model import DEFAULT_STAGES, Project
 from . import dates
 
 CANONICAL_COLUMNS: tuple[str, ...] = (
-    "user_id", "session_id", "ts", "seq", "event", "touchpoint", "stage", "stage_order",
-    "channel", "device", "department",
+    "user_id",
+    "session_id",
+    "ts",
+    "seq",
+    "event",
+    "touchpoint",
+    "stage",
+    "stage_order",
+    "channel",
+    "device",
+    "department",
 )
 """Columns of ``EventLog.table``, in this order."""
 
@@ -82,12 +91,18 @@ microseconds since 1970.
 """
 
 TIMESTAMP_UNITS: tuple[str, ...] = ("s", "ms", "us", "ns")
-CONVERSION_HINT = re.compile(r"(payment|paid|purchase|order_complete|order_placed|order_confirm|transaction|"
-                             r"checkout_complete|success|subscri)", re.IGNORECASE)
+CONVERSION_HINT = re.compile(
+    r"(payment|paid|purchase|order_complete|order_placed|order_confirm|transaction|"
+    r"checkout_complete|success|subscri)",
+    re.IGNORECASE,
+)
 """Event names that may be a completed payment or order (see :func:`looks_like_conversion`)."""
-NOT_CONVERSION = re.compile(r"(error|fail|bug|cancel|declin|refund|reject|detail|choice|choose|select|method|"
-                            r"page|view|start|begin|attempt|card|cash|form|info|abandon|retry|click|remind|"
-                            r"unsubscri|history)", re.IGNORECASE)
+NOT_CONVERSION = re.compile(
+    r"(error|fail|bug|cancel|declin|refund|reject|detail|choice|choose|select|method|"
+    r"page|view|start|begin|attempt|card|cash|form|info|abandon|retry|click|remind|"
+    r"unsubscri|history)",
+    re.IGNORECASE,
+)
 """Words that make a payment-like name a step before (or beside) the purchase, not the purchase itself."""
 MISSING_TEXT: tuple[str, ...] = ("", "null", "none", "nan")
 """Cells (any case, spaces trimmed) that mean 'no value': such a user id is missing, not a user."""
@@ -194,7 +209,9 @@ def resolve_backend(backend: Any) -> Any:
         try:
             con = ibis.connect(backend)
         except Exception as exc:
-            raise DataError(t("events.error.backend_failed", backend=backend, reason=_first_line(exc))) from None
+            raise DataError(
+                t("events.error.backend_failed", backend=backend, reason=_first_line(exc))
+            ) from None
         if backend_name(con) == "duckdb":
             con.raw_sql("SET TimeZone = 'UTC'")
         return con
@@ -270,8 +287,9 @@ class EventLog:
     def duplicate_rows(self) -> int:
         """Rows that repeat an earlier row exactly (counted once, when first asked)."""
         if self._duplicates is None:
-            self._duplicates = count_duplicates(self._before_dedupe if self._before_dedupe is not None
-                                                else self.table)
+            self._duplicates = count_duplicates(
+                self._before_dedupe if self._before_dedupe is not None else self.table
+            )
         return self._duplicates
 
     def unmatched_events(self) -> pd.DataFrame:
@@ -293,7 +311,9 @@ class EventLog:
         unless the log was deduplicated, when only the file still has them.
         """
         kept = materialise(self.table, self.backend or default_backend())
-        return replace(self, table=kept, _before_dedupe=self._before_dedupe if self.deduplicated else None)
+        return replace(
+            self, table=kept, _before_dedupe=self._before_dedupe if self.deduplicated else None
+        )
 
     def count(self) -> int:
         return int(self.table.count().execute())
@@ -307,13 +327,22 @@ class EventLog:
         """What a reader of any result from this log must know: guessed conversions, duplicates, no sessions."""
         lines: list[str] = []
         if self.conversion_guessed:
-            lines.append(t("events.note.conversion_guessed", lang, events=", ".join(self.conversion_guessed)))
+            lines.append(
+                t("events.note.conversion_guessed", lang, events=", ".join(self.conversion_guessed))
+            )
         elif not self.conversion_events:
             lines.append(t("events.note.conversion_none", lang))
         else:
             t_ = self.table
-            present = t_.filter(t_.event.isin(list(self.conversion_events))).select("event").distinct().execute()
-            absent = [e for e in self.conversion_events if e not in set(present["event"].astype(str))]
+            present = (
+                t_.filter(t_.event.isin(list(self.conversion_events)))
+                .select("event")
+                .distinct()
+                .execute()
+            )
+            absent = [
+                e for e in self.conversion_events if e not in set(present["event"].astype(str))
+            ]
             if absent:
                 lines.append(t("events.note.conversion_absent", lang, events=", ".join(absent)))
         if self.duplicate_rows:
@@ -325,12 +354,27 @@ class EventLog:
 
 
 DUPLICATE_KEY: tuple[str, ...] = (
-    "user_id", "session_id", "ts", "event", "log_touchpoint", "log_stage", "log_channel", "log_device",
+    "user_id",
+    "session_id",
+    "ts",
+    "event",
+    "log_touchpoint",
+    "log_stage",
+    "log_channel",
+    "log_device",
     "log_department",
 )
 """Columns two rows must share to be exact duplicates: every column of the log the overlay reads."""
 BUILT_KEY: tuple[str, ...] = (
-    "user_id", "session_id", "ts", "event", "touchpoint", "stage", "channel", "device", "department",
+    "user_id",
+    "session_id",
+    "ts",
+    "event",
+    "touchpoint",
+    "stage",
+    "channel",
+    "device",
+    "department",
 )
 """The same, in the built table (the log's values, or the touchpoint's where the log has none)."""
 
@@ -338,8 +382,11 @@ BUILT_KEY: tuple[str, ...] = (
 def count_duplicates(table: ir.Table) -> int:
     """Rows beyond the first of each group of identical rows (all of :data:`DUPLICATE_KEY`, or of
     :data:`BUILT_KEY` in a built table)."""
-    key = list(DUPLICATE_KEY) if set(DUPLICATE_KEY) <= set(table.columns) else \
-        [c for c in BUILT_KEY if c in table.columns]
+    key = (
+        list(DUPLICATE_KEY)
+        if set(DUPLICATE_KEY) <= set(table.columns)
+        else [c for c in BUILT_KEY if c in table.columns]
+    )
     groups = table.group_by(key).agg(n=table.count())
     found = groups.agg(extra=(groups.n - 1).sum()).execute().iloc[0]["extra"]
     return 0 if _missing(found) else int(found)
@@ -381,45 +428,83 @@ def load_events(
     mapping = dict(columns or {})
     unit = mapping.pop("timestamp_unit", None)
     if unit is not None and unit not in TIMESTAMP_UNITS:
-        raise DataError(t("events.error.bad_unit", lang, unit=repr(unit), units=", ".join(TIMESTAMP_UNITS)))
+        raise DataError(
+            t("events.error.bad_unit", lang, unit=repr(unit), units=", ".join(TIMESTAMP_UNITS))
+        )
     if isinstance(source, EventLog):
         return source
     dates.local_format(date_format, lang)  # a bad format is the first thing to say
     if isinstance(source, (str, os.PathLike)):
         con = resolve_backend(backend)
-        raw, name, from_file = _read_path(Path(source), con, mapping, delimiter, lang), str(source), True
+        raw, name, from_file = (
+            _read_path(Path(source), con, mapping, delimiter, lang),
+            str(source),
+            True,
+        )
     elif isinstance(source, pd.DataFrame):
         con = resolve_backend(backend)
-        raw, name, from_file = _from_frame(source, con, mapping, lang), t("events.source.frame", lang), False
+        raw, name, from_file = (
+            _from_frame(source, con, mapping, lang),
+            t("events.source.frame", lang),
+            False,
+        )
     elif isinstance(source, ir.Table):
         con = _table_backend(source) if backend is None else resolve_backend(backend)
         raw, name, from_file = _with_seq(source, con), t("events.source.table", lang), False
     else:
         raise DataError(t("events.error.bad_source", lang, kind=type(source).__name__))
     typed = from_file and Path(str(source)).suffix.lower() in _PARQUET
-    table, has_sessions = _canonical(raw, name, mapping, unit, from_file, date_format, lang, trim=not typed)
+    table, has_sessions = _canonical(
+        raw, name, mapping, unit, from_file, date_format, lang, trim=not typed
+    )
     before = table
     if dedupe:
         table = drop_duplicates(table)
-    need_events = conversion_events is None and not project_conversion_events(project) \
+    need_events = (
+        conversion_events is None
+        and not project_conversion_events(project)
         and not default_conversion_events(project)
+    )
     log_stages, events = discover(table, stages=project is None, events=need_events)
     stages = _stage_ids(project, table, log_stages)
     table = _map_to_project(table, project, stages, con)
     conv, guessed = conversions_for(project, table, conversion_events, events)
-    return EventLog(table=table, project=project, stages=stages, source=name, conversion_events=conv,
-                    backend=con, conversion_guessed=guessed, has_sessions=has_sessions, deduplicated=dedupe,
-                    _before_dedupe=before)
+    return EventLog(
+        table=table,
+        project=project,
+        stages=stages,
+        source=name,
+        conversion_events=conv,
+        backend=con,
+        conversion_guessed=guessed,
+        has_sessions=has_sessions,
+        deduplicated=dedupe,
+        _before_dedupe=before,
+    )
 
 
-def discover(table: ir.Table, stages: bool, events: bool) -> tuple[list[str] | None, list[str] | None]:
+def discover(
+    table: ir.Table, stages: bool, events: bool
+) -> tuple[list[str] | None, list[str] | None]:
     """In one pass: the log's stages in order of first appearance, and its distinct event names (as asked)."""
     keys = (["log_stage"] if stages else []) + (["event"] if events else [])
     if not keys:
         return None, None
-    found = table.group_by(keys).agg(first=table.seq.min()).order_by("first").limit(DISCOVERY_LIMIT).execute()
-    log_stages = list(dict.fromkeys(str(s) for s in found["log_stage"] if not _missing(s))) if stages else None
-    names = list(dict.fromkeys(str(e) for e in found["event"] if not _missing(e))) if events else None
+    found = (
+        table.group_by(keys)
+        .agg(first=table.seq.min())
+        .order_by("first")
+        .limit(DISCOVERY_LIMIT)
+        .execute()
+    )
+    log_stages = (
+        list(dict.fromkeys(str(s) for s in found["log_stage"] if not _missing(s)))
+        if stages
+        else None
+    )
+    names = (
+        list(dict.fromkeys(str(e) for e in found["event"] if not _missing(e))) if events else None
+    )
     return log_stages, names
 
 
@@ -427,8 +512,12 @@ DISCOVERY_LIMIT = 100_000
 """At most this many (stage, event) pairs are looked at to find stages and guess conversions."""
 
 
-def conversions_for(project: Project | None, table: ir.Table | None, named: Sequence[str] | None = None,
-                    events: Sequence[str] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def conversions_for(
+    project: Project | None,
+    table: ir.Table | None,
+    named: Sequence[str] | None = None,
+    events: Sequence[str] | None = None,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The conversion events and which of them were guessed: named ones, else the project's, else a guess
     (from ``events``, the log's event names when already known, else from ``table``)."""
     if named is not None:
@@ -479,13 +568,19 @@ def _row(seq: Any, from_file: bool, lang: str = "en") -> str:
     """A row as a person finds it: line in the file (header is line 1), else the 0-based position."""
     if seq is None or pd.isna(seq):
         return "?"
-    return t("events.where.line", lang, n=int(seq) + 2) if from_file else t("events.where.row", lang, n=int(seq))
+    return (
+        t("events.where.line", lang, n=int(seq) + 2)
+        if from_file
+        else t("events.where.row", lang, n=int(seq))
+    )
 
 
 # --- files and frames -------------------------------------------------------------
 
 
-def _read_path(path: Path, con: Any, mapping: dict[str, str], delimiter: str, lang: str = "en") -> ir.Table:
+def _read_path(
+    path: Path, con: Any, mapping: dict[str, str], delimiter: str, lang: str = "en"
+) -> ir.Table:
     if not path.exists():
         raise DataError(t("events.error.no_file", lang, file=path, cwd=Path.cwd()))
     if path.is_dir():
@@ -496,23 +591,43 @@ def _read_path(path: Path, con: Any, mapping: dict[str, str], delimiter: str, la
         duck = backend_name(con) == "duckdb"
         try:
             # DuckDB numbers the rows as it reads them: file order without a window over the whole log
-            table = con.read_parquet(str(path), file_row_number=True) if duck else con.read_parquet(str(path))
+            table = (
+                con.read_parquet(str(path), file_row_number=True)
+                if duck
+                else con.read_parquet(str(path))
+            )
         except Exception as exc:
-            raise DataError(t("events.error.bad_parquet", lang, file=path, reason=_first_line(exc))) from None
+            raise DataError(
+                t("events.error.bad_parquet", lang, file=path, reason=_first_line(exc))
+            ) from None
         if duck and "seq" not in table.columns:
             return table.rename(seq="file_row_number")
         return _with_seq(table.drop("file_row_number") if duck else table, con)
     header = _check_csv_header(path, mapping, delimiter, lang)
     try:
         if backend_name(con) == "duckdb":
-            table = con.read_csv(str(path), all_varchar=True, delim=delimiter, header=True,
-                                 quote='"', escape='"', columns={h: "VARCHAR" for h in header},
-                                 null_padding=False)
+            table = con.read_csv(
+                str(path),
+                all_varchar=True,
+                delim=delimiter,
+                header=True,
+                quote='"',
+                escape='"',
+                columns={h: "VARCHAR" for h in header},
+                null_padding=False,
+            )
         else:
             table = con.read_csv(str(path), header=True, sep=delimiter, inferSchema=False)
     except Exception as exc:
-        raise DataError(t("events.error.bad_csv", lang, file=path, reason=_first_line(exc),
-                          delimiter=repr(delimiter))) from None
+        raise DataError(
+            t(
+                "events.error.bad_csv",
+                lang,
+                file=path,
+                reason=_first_line(exc),
+                delimiter=repr(delimiter),
+            )
+        ) from None
     return _with_seq(table, con)
 
 
@@ -521,7 +636,9 @@ def _first_line(exc: BaseException) -> str:
     return text[0][:300] if text else type(exc).__name__
 
 
-def _check_csv_header(path: Path, mapping: dict[str, str], delimiter: str, lang: str = "en") -> list[str]:
+def _check_csv_header(
+    path: Path, mapping: dict[str, str], delimiter: str, lang: str = "en"
+) -> list[str]:
     """The header cells; a DataError for an empty file or one split by another delimiter."""
     from ..files import MAX_LINE_CHARS, csv_cells
 
@@ -545,12 +662,23 @@ def _check_csv_header(path: Path, mapping: dict[str, str], delimiter: str, lang:
             if len(cells) > 1 and wanted <= set(_resolve_names(cells, mapping)):
                 shown = t("events.where.tab", lang) if other == "\t" else repr(other)
                 flag = "\\t" if other == "\t" else other
-                raise DataError(t("events.error.other_delimiter", lang, file=path, found=shown,
-                                  delimiter=repr(delimiter), flag=flag, flag_value=repr(flag)))
+                raise DataError(
+                    t(
+                        "events.error.other_delimiter",
+                        lang,
+                        file=path,
+                        found=shown,
+                        delimiter=repr(delimiter),
+                        flag=flag,
+                        flag_value=repr(flag),
+                    )
+                )
     return header
 
 
-def _from_frame(frame: pd.DataFrame, con: Any, mapping: dict[str, str], lang: str = "en") -> ir.Table:
+def _from_frame(
+    frame: pd.DataFrame, con: Any, mapping: dict[str, str], lang: str = "en"
+) -> ir.Table:
     if frame.empty:
         raise DataError(t("events.error.empty_frame", lang))
     frame = frame.reset_index(drop=True).copy()
@@ -568,8 +696,9 @@ def _from_frame(frame: pd.DataFrame, con: Any, mapping: dict[str, str], lang: st
     frame["seq"] = range(len(frame))
     for column in frame.columns:
         if frame[column].dtype == object:
-            frame[column] = frame[column].map(lambda v: None if _missing(v) else str(v) if not
-                                              hasattr(v, "isoformat") else v)
+            frame[column] = frame[column].map(
+                lambda v: None if _missing(v) else str(v) if not hasattr(v, "isoformat") else v
+            )
     return _in_backend(ibis.memtable(frame), con)
 
 
@@ -580,7 +709,9 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def _check_mixed(series: pd.Series, column: str, timestamps: bool = False, lang: str = "en") -> None:
+def _check_mixed(
+    series: pd.Series, column: str, timestamps: bool = False, lang: str = "en"
+) -> None:
     """A DataError when a DataFrame column holds both numbers and text (or dates and text)."""
     kinds: dict[str, int] = {}
     for position, value in enumerate(series.to_numpy()):
@@ -598,8 +729,17 @@ def _check_mixed(series: pd.Series, column: str, timestamps: bool = False, lang:
     if len(kinds) > 1:
         (k1, p1), (k2, p2) = sorted(kinds.items(), key=lambda kv: kv[1])[:2]
         key = "events.error.mixed_timestamps" if timestamps else "events.error.mixed_values"
-        raise DataError(t(key, lang, column=repr(column), first_row=p1, first_kind=t(f"events.kind.{k1}", lang),
-                          second_row=p2, second_kind=t(f"events.kind.{k2}", lang)))
+        raise DataError(
+            t(
+                key,
+                lang,
+                column=repr(column),
+                first_row=p1,
+                first_kind=t(f"events.kind.{k1}", lang),
+                second_row=p2,
+                second_kind=t(f"events.kind.{k2}", lang),
+            )
+        )
 
 
 # --- columns ---------------------------------------------------------------------
@@ -637,17 +777,32 @@ def _column(table: ir.Table, name: str) -> ir.Value:
     return value
 
 
-def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | None,
-               from_file: bool, date_format: str | None = None, lang: str = "en",
-               trim: bool = True) -> tuple[ir.Table, bool]:
+def _canonical(
+    raw: ir.Table,
+    source: str,
+    mapping: dict[str, str],
+    unit: str | None,
+    from_file: bool,
+    date_format: str | None = None,
+    lang: str = "en",
+    trim: bool = True,
+) -> tuple[ir.Table, bool]:
     """The log with canonical columns and UTC timestamps, after every check; and whether it has sessions."""
     names = _resolve_names(list(raw.columns), mapping)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         shown = ", ".join(c for c in raw.columns if c != "seq")
         needs = ", ".join(missing)
-        raise DataError(t("events.error.no_column", lang, file=source, needs=needs, columns=shown,
-                          first=missing[0]))
+        raise DataError(
+            t(
+                "events.error.no_column",
+                lang,
+                file=source,
+                needs=needs,
+                columns=shown,
+                first=missing[0],
+            )
+        )
     cols = {c: _column(raw, names[c]) for c in names}
     seq = raw.seq.cast("int64")
     text = {c: _text(cols[c], trim) for c in cols if c != "timestamp"}
@@ -667,43 +822,82 @@ def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | 
         present = ts_txt.notnull() & (ts_txt != "")
         checks.update(
             no_ts=seq.min(where=~present),
-            num_n=is_num.sum(where=present), num_first=seq.min(where=present & is_num),
+            num_n=is_num.sum(where=present),
+            num_first=seq.min(where=present & is_num),
             txt_first=seq.min(where=present & ~is_num),
-            tz_n=zoned.sum(where=present & ~is_num), tz_first=seq.min(where=present & zoned),
+            tz_n=zoned.sum(where=present & ~is_num),
+            tz_first=seq.min(where=present & zoned),
             naive_first=seq.min(where=present & ~is_num & ~zoned),
             max_num=ts_txt.try_cast("float64").max(where=present & is_num),
         )
         iso = dates.local_format(date_format, lang).regex is None
         if iso:  # the usual case, checked here to save a pass: plain ISO text that does not read
-            checks["iso_bad"] = seq.min(where=present & ~is_num & ~zoned & ts_txt.try_cast("timestamp").isnull())
+            checks["iso_bad"] = seq.min(
+                where=present & ~is_num & ~zoned & ts_txt.try_cast("timestamp").isnull()
+            )
     elif ts_type.is_numeric():
         checks.update(no_ts=seq.min(where=ts_raw.isnull()), max_num=ts_raw.cast("float64").max())
     elif ts_type.is_timestamp() or ts_type.is_date():
         checks.update(no_ts=seq.min(where=ts_raw.isnull()))
     else:
-        raise DataError(t("events.error.not_timestamps", lang, file=source, column=repr(names["timestamp"]),
-                          type=ts_type, example=_EXAMPLE_FORMAT))
+        raise DataError(
+            t(
+                "events.error.not_timestamps",
+                lang,
+                file=source,
+                column=repr(names["timestamp"]),
+                type=ts_type,
+                example=_EXAMPLE_FORMAT,
+            )
+        )
     try:
         found = raw.agg(**checks).execute().iloc[0].to_dict()
     except Exception as exc:
-        raise DataError(t("events.error.unreadable", lang, file=source, reason=_first_line(exc))) from None
+        raise DataError(
+            t("events.error.unreadable", lang, file=source, reason=_first_line(exc))
+        ) from None
     if not found["rows"]:
         raise DataError(t("events.error.no_rows", lang, file=source))
     tcol = names["timestamp"]
-    for key, column in (("no_user", names["user_id"]), ("no_event", names["event"]), ("no_ts", tcol)):
+    for key, column in (
+        ("no_user", names["user_id"]),
+        ("no_event", names["event"]),
+        ("no_ts", tcol),
+    ):
         if not _missing(found.get(key)):
-            raise DataError(t("events.error.empty_cell", lang, file=source, row=_row(found[key], from_file, lang),
-                              column=column))
+            raise DataError(
+                t(
+                    "events.error.empty_cell",
+                    lang,
+                    file=source,
+                    row=_row(found[key], from_file, lang),
+                    column=column,
+                )
+            )
     row = lambda seq_value: _row(seq_value, from_file, lang)  # noqa: E731
     ts = _timestamp(raw, seq, ts_raw, ts_type, found, source, tcol, unit, row, date_format, lang)
     if ts_type.is_string():
-        plain = "iso_bad" in found and not int(found.get("tz_n") or 0) and not int(found.get("num_n") or 0)
-        bad = {"first": found["iso_bad"]} if plain else \
-            raw.agg(first=seq.min(where=ts.isnull())).execute().iloc[0].to_dict()
+        plain = (
+            "iso_bad" in found
+            and not int(found.get("tz_n") or 0)
+            and not int(found.get("num_n") or 0)
+        )
+        bad = (
+            {"first": found["iso_bad"]}
+            if plain
+            else raw.agg(first=seq.min(where=ts.isnull())).execute().iloc[0].to_dict()
+        )
         if not _missing(bad["first"]):
             example = _first_bad_value(raw, ts, ts_raw, seq, bad["first"])
-            message = t("events.error.bad_timestamp", lang, file=source, row=row(bad["first"]), column=tcol,
-                        value=example, example=_EXAMPLE_FORMAT)
+            message = t(
+                "events.error.bad_timestamp",
+                lang,
+                file=source,
+                row=row(bad["first"]),
+                column=tcol,
+                value=example,
+                example=_EXAMPLE_FORMAT,
+            )
             if date_format:
                 message += t("events.error.format_hint", lang, format=date_format)
             elif dates.looks_day_first(example):
@@ -714,9 +908,16 @@ def _canonical(raw: ir.Table, source: str, mapping: dict[str, str], unit: str | 
         return text[name] if name in text else ibis.null("string")
 
     table = raw.select(
-        user_id=text["user_id"], session_id=opt("session_id"), ts=ts, seq=seq, event=text["event"],
-        log_touchpoint=opt("touchpoint"), log_stage=opt("stage"), log_channel=opt("channel"),
-        log_device=opt("device"), log_department=opt("department"),
+        user_id=text["user_id"],
+        session_id=opt("session_id"),
+        ts=ts,
+        seq=seq,
+        event=text["event"],
+        log_touchpoint=opt("touchpoint"),
+        log_stage=opt("stage"),
+        log_channel=opt("channel"),
+        log_device=opt("device"),
+        log_department=opt("department"),
     )
     return table, bool(found.get("sessions") or 0)
 
@@ -734,26 +935,45 @@ def _text(value: ir.Value, trim: bool = True) -> ir.StringValue:
     return ibis.ifelse(text.lower().isin(list(MISSING_TEXT)), ibis.null("string"), text)
 
 
-_MISSING_SPELLINGS: list[str] = sorted({form for word in MISSING_TEXT
-                                        for form in (word, word.upper(), word.capitalize(), "NaN")})
+_MISSING_SPELLINGS: list[str] = sorted(
+    {form for word in MISSING_TEXT for form in (word, word.upper(), word.capitalize(), "NaN")}
+)
 
 
-def _first_bad_value(raw: ir.Table, ts: ir.Value, ts_raw: ir.Value, seq: ir.Value, first: Any) -> str:
+def _first_bad_value(
+    raw: ir.Table, ts: ir.Value, ts_raw: ir.Value, seq: ir.Value, first: Any
+) -> str:
     rows = raw.filter(seq == int(first)).select(v=ts_raw).limit(1).execute()
     return str(rows["v"].iloc[0]) if len(rows) else "?"
 
 
 def _epoch(value: ir.NumericValue, unit: str | None, biggest: float) -> ir.Value:
     if unit is None:
-        unit = "s" if biggest < 1e11 else "ms" if biggest < 1e14 else "us" if biggest < 1e17 else "ns"
-    if unit in ("us", "ns"):  # DuckDB's Ibis cannot cast microseconds directly: whole ms plus the rest
+        unit = (
+            "s" if biggest < 1e11 else "ms" if biggest < 1e14 else "us" if biggest < 1e17 else "ns"
+        )
+    if unit in (
+        "us",
+        "ns",
+    ):  # DuckDB's Ibis cannot cast microseconds directly: whole ms plus the rest
         micros = (value.cast("float64") / (1000 if unit == "ns" else 1)).round().cast("int64")
         return (micros // 1000).as_timestamp("ms") + (micros % 1000).as_interval("us")
     return value.cast("float64").round().cast("int64").as_timestamp(unit)
 
 
-def _timestamp(raw: ir.Table, seq: ir.Value, ts_raw: ir.Value, ts_type: Any, found: dict[str, Any], source: str,
-               column: str, unit: str | None, row: Any, date_format: str | None, lang: str) -> ir.Value:
+def _timestamp(
+    raw: ir.Table,
+    seq: ir.Value,
+    ts_raw: ir.Value,
+    ts_type: Any,
+    found: dict[str, Any],
+    source: str,
+    column: str,
+    unit: str | None,
+    row: Any,
+    date_format: str | None,
+    lang: str,
+) -> ir.Value:
     if ts_type.is_timestamp():
         if ts_type.timezone:
             return ts_raw.cast(ibis.dtype("timestamp('UTC')")).cast("timestamp")
@@ -765,24 +985,51 @@ def _timestamp(raw: ir.Table, seq: ir.Value, ts_raw: ir.Value, ts_type: Any, fou
     num_n = int(found.get("num_n") or 0)
     rows = int(found["rows"])
     if 0 < num_n < rows:
-        raise DataError(t("events.error.mixed_numbers", lang, file=source, column=column,
-                          number_row=row(found["num_first"]), date_row=row(found["txt_first"]),
-                          example=_EXAMPLE_FORMAT))
+        raise DataError(
+            t(
+                "events.error.mixed_numbers",
+                lang,
+                file=source,
+                column=column,
+                number_row=row(found["num_first"]),
+                date_row=row(found["txt_first"]),
+                example=_EXAMPLE_FORMAT,
+            )
+        )
     txt = ts_raw.strip()
     if num_n == rows:
         return _epoch(txt.cast("float64"), unit, float(found.get("max_num") or 0))
     tz_n = int(found.get("tz_n") or 0)
     if 0 < tz_n < rows:
-        raise DataError(t("events.error.mixed_zones", lang, file=source, column=column,
-                          zoned_row=row(found["tz_first"]), naive_row=row(found["naive_first"])))
-    return dates.parse_text(raw, txt, seq, zoned_rows=tz_n, date_format=date_format, row=row, source=source,
-                            column_name=column, lang=lang)
+        raise DataError(
+            t(
+                "events.error.mixed_zones",
+                lang,
+                file=source,
+                column=column,
+                zoned_row=row(found["tz_first"]),
+                naive_row=row(found["naive_first"]),
+            )
+        )
+    return dates.parse_text(
+        raw,
+        txt,
+        seq,
+        zoned_rows=tz_n,
+        date_format=date_format,
+        row=row,
+        source=source,
+        column_name=column,
+        lang=lang,
+    )
 
 
 # --- project mapping ----------------------------------------------------------------
 
 
-def _stage_ids(project: Project | None, table: ir.Table, found: list[str] | None = None) -> list[str]:
+def _stage_ids(
+    project: Project | None, table: ir.Table, found: list[str] | None = None
+) -> list[str]:
     """The project's stages, else the log's (``found``, in order of first appearance), known ones first."""
     if project is not None:
         return project.stage_ids()
@@ -803,14 +1050,24 @@ def touchpoint_table(project: Project | None) -> pd.DataFrame:
     rows: dict[str, dict[str, Any]] = {}
     if project is not None:
         for tp in project.touchpoints:
-            values = {"tp_id": tp.id, "tp_stage": tp.stage, "tp_channel": tp.channel or None,
-                      "tp_device": tp.device or None, "tp_department": tp.owner_department or None}
+            values = {
+                "tp_id": tp.id,
+                "tp_stage": tp.stage,
+                "tp_channel": tp.channel or None,
+                "tp_device": tp.device or None,
+                "tp_department": tp.owner_department or None,
+            }
             for name in tp.events:
                 rows.setdefault(name, values)
         for tp in project.touchpoints:
             values = rows.get(tp.events[0]) if tp.events else None
-            values = values or {"tp_id": tp.id, "tp_stage": tp.stage, "tp_channel": tp.channel or None,
-                                "tp_device": tp.device or None, "tp_department": tp.owner_department or None}
+            values = values or {
+                "tp_id": tp.id,
+                "tp_stage": tp.stage,
+                "tp_channel": tp.channel or None,
+                "tp_device": tp.device or None,
+                "tp_department": tp.owner_department or None,
+            }
             for alias in (tp.id, tp.id.lower(), tp.name, tp.name.lower()):
                 rows.setdefault(alias, values)
     columns = ["tp_event", "tp_id", "tp_stage", "tp_channel", "tp_device", "tp_department"]
@@ -818,14 +1075,19 @@ def touchpoint_table(project: Project | None) -> pd.DataFrame:
     return frame.astype("string") if len(frame) else frame
 
 
-def _map_to_project(table: ir.Table, project: Project | None, stages: list[str], con: Any = None) -> ir.Table:
+def _map_to_project(
+    table: ir.Table, project: Project | None, stages: list[str], con: Any = None
+) -> ir.Table:
     tps = touchpoint_table(project)
     if len(tps):
         con = con if con is not None else default_backend()
         lookup = _small_table(tps, con, {c: "string" for c in tps.columns})
         joined = table.left_join(lookup, table.event == lookup.tp_event)
-        by_tp = _small_table(tps.drop_duplicates("tp_id").rename(columns=lambda c: "x" + c), con,
-                             {"x" + c: "string" for c in tps.columns})
+        by_tp = _small_table(
+            tps.drop_duplicates("tp_id").rename(columns=lambda c: "x" + c),
+            con,
+            {"x" + c: "string" for c in tps.columns},
+        )
         joined = joined.left_join(by_tp, joined.log_touchpoint == by_tp.xtp_id)
         tp = joined.xtp_id.fill_null(joined.tp_id)
         tp_stage = joined.xtp_stage.fill_null(joined.tp_stage)
@@ -847,12 +1109,22 @@ def _map_to_project(table: ir.Table, project: Project | None, stages: list[str],
         log_stage = log_stage.substitute(stage_key, else_=log_stage)
     stage = log_stage.fill_null(tp_stage)
     order = {s: i for i, s in enumerate(stages)}
-    stage_order = stage.substitute(order, else_=ibis.null("int64")).cast("int64") if order \
+    stage_order = (
+        stage.substitute(order, else_=ibis.null("int64")).cast("int64")
+        if order
         else ibis.null("int64")
+    )
     return joined.select(
-        user_id=joined.user_id, session_id=joined.session_id, ts=joined.ts, seq=joined.seq,
-        event=joined.event, touchpoint=tp, stage=stage, stage_order=stage_order,
-        channel=joined.log_channel.fill_null(tp_channel), device=joined.log_device.fill_null(tp_device),
+        user_id=joined.user_id,
+        session_id=joined.session_id,
+        ts=joined.ts,
+        seq=joined.seq,
+        event=joined.event,
+        touchpoint=tp,
+        stage=stage,
+        stage_order=stage_order,
+        channel=joined.log_channel.fill_null(tp_channel),
+        device=joined.log_device.fill_null(tp_device),
         department=joined.log_department.fill_null(tp_dept),
     )
 
@@ -863,8 +1135,9 @@ def looks_like_conversion(name: str) -> bool:
     return bool(CONVERSION_HINT.search(name)) and not NOT_CONVERSION.search(name)
 
 
-def default_conversion_events(project: Project | None, table: ir.Table | None = None,
-                              events: Sequence[str] | None = None) -> tuple[str, ...]:
+def default_conversion_events(
+    project: Project | None, table: ir.Table | None = None, events: Sequence[str] | None = None
+) -> tuple[str, ...]:
     """A guess: events of the 'purchase' stage's touchpoints that look like a completed payment or order.
 
     Without a project (or without such events), events in the log whose names look
@@ -872,15 +1145,25 @@ def default_conversion_events(project: Project | None, table: ir.Table | None = 
     fallback: named conversion events always win (see :func:`conversions_for`).
     """
     if project is not None:
-        purchase = [s.id for s in project.stages if s.id == "purchase" or s.name.lower() == "purchase"]
-        found = [e for tp in project.touchpoints if tp.stage in purchase for e in tp.events
-                 if looks_like_conversion(e)]
+        purchase = [
+            s.id for s in project.stages if s.id == "purchase" or s.name.lower() == "purchase"
+        ]
+        found = [
+            e
+            for tp in project.touchpoints
+            if tp.stage in purchase
+            for e in tp.events
+            if looks_like_conversion(e)
+        ]
         if found:
             return tuple(dict.fromkeys(found))
     if events is None:
         if table is None:
             return ()
-        events = [str(e) for e in table.select("event").distinct().limit(DISCOVERY_LIMIT).execute()["event"]]
+        events = [
+            str(e)
+            for e in table.select("event").distinct().limit(DISCOVERY_LIMIT).execute()["event"]
+        ]
     return tuple(sorted(str(e) for e in events if looks_like_conversion(str(e))))
 
 

@@ -61,7 +61,9 @@ def source_name(source: Any, what: str) -> str:
     return what
 
 
-def read_table(source: Any, what: str, lang: str = "en", sep: str = ",") -> tuple[pd.DataFrame, str, bool]:
+def read_table(
+    source: Any, what: str, lang: str = "en", sep: str = ","
+) -> tuple[pd.DataFrame, str, bool]:
     """The table as text cells ('' for blanks), its name for messages, and whether it came from a file.
 
     ``source`` is a CSV, XLSX or Parquet path, or a pandas DataFrame. Column names
@@ -96,21 +98,31 @@ def read_table(source: Any, what: str, lang: str = "en", sep: str = ",") -> tupl
 def _read_file(path: Path, name: str, lang: str, sep: str) -> pd.DataFrame:
     from ..files import check_table_file
 
-    check_table_file(path, lang, sep, DataError)  # size, lines, columns and XLSX unpacked size, before pandas
+    check_table_file(
+        path, lang, sep, DataError
+    )  # size, lines, columns and XLSX unpacked size, before pandas
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xls"):
             return pd.read_excel(path, dtype=str).fillna("")
         if suffix == ".parquet":
             return pd.read_parquet(path)
-        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                           skipinitialspace=True)
+        return pd.read_csv(
+            path,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            skipinitialspace=True,
+        )
     except UnicodeDecodeError as exc:
         raise DataError(t("feedback.error.encoding", lang, file=name)) from exc
     except pd.errors.EmptyDataError as exc:
         raise DataError(t("feedback.error.empty_file", lang, file=name)) from exc
     except (pd.errors.ParserError, ValueError, OSError) as exc:
-        raise DataError(t("feedback.error.unreadable", lang, file=name, reason=str(exc).strip())) from exc
+        raise DataError(
+            t("feedback.error.unreadable", lang, file=name, reason=str(exc).strip())
+        ) from exc
 
 
 def is_blank(value: Any) -> bool:
@@ -133,8 +145,16 @@ def text_column(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].map(lambda v: "" if is_blank(v) else str(v).strip()).astype("object")
 
 
-def number_column(frame: pd.DataFrame, column: str, low: float, high: float, whole: bool,
-                  required: bool, problems: Problems, hint: str) -> pd.Series:
+def number_column(
+    frame: pd.DataFrame,
+    column: str,
+    low: float,
+    high: float,
+    whole: bool,
+    required: bool,
+    problems: Problems,
+    hint: str,
+) -> pd.Series:
     """A column of numbers within [low, high]; bad cells are reported, blanks become NaN."""
     out: list[float] = []
     for position, (label, value) in enumerate(frame[column].items()):
@@ -145,7 +165,11 @@ def number_column(frame: pd.DataFrame, column: str, low: float, high: float, who
             out.append(math.nan)
             continue
         try:
-            number = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
+            number = (
+                float(str(value).strip().replace(",", "."))
+                if isinstance(value, str)
+                else float(value)
+            )
         except (TypeError, ValueError):
             problems.add("not_number", row=row, column=column, value=str(value), hint=hint)
             out.append(math.nan)
@@ -154,8 +178,15 @@ def number_column(frame: pd.DataFrame, column: str, low: float, high: float, who
             problems.add("not_number", row=row, column=column, value=str(value), hint=hint)
             out.append(math.nan)
         elif number < low or number > high:
-            problems.add("out_of_range", row=row, column=column, value=_show(number), low=_show(low),
-                         high=_show(high), hint=hint)
+            problems.add(
+                "out_of_range",
+                row=row,
+                column=column,
+                value=_show(number),
+                low=_show(low),
+                high=_show(high),
+                hint=hint,
+            )
             out.append(math.nan)
         elif whole and number != int(number):
             problems.add("not_whole", row=row, column=column, value=_show(number), hint=hint)
@@ -172,8 +203,15 @@ def _show(number: float) -> str:
 def require_columns(frame: pd.DataFrame, name: str, needed: list[str], lang: str) -> None:
     missing = [c for c in needed if c not in frame.columns]
     if missing:
-        raise DataError(t("feedback.error.missing_column", lang, file=name, column=", ".join(missing),
-                          found=", ".join(frame.columns) or "—"))
+        raise DataError(
+            t(
+                "feedback.error.missing_column",
+                lang,
+                file=name,
+                column=", ".join(missing),
+                found=", ".join(frame.columns) or "—",
+            )
+        )
 
 
 def _norm(text: str) -> str:
@@ -209,24 +247,45 @@ def known_list(values: list[str], limit: int = 12) -> str:
     return shown + (", …" if len(values) > limit else "")
 
 
-def parse_timestamps(values: pd.Series, problems: Problems, column: str = "timestamp",
-                     date_format: str | None = None, required: bool = True) -> pd.Series:
+def parse_timestamps(
+    values: pd.Series,
+    problems: Problems,
+    column: str = "timestamp",
+    date_format: str | None = None,
+    required: bool = True,
+) -> pd.Series:
     """Timestamps from text with the event log's reader (:mod:`.dates`): ISO 8601, or ``date_format``
     ('day-first', 'month-first', a strptime pattern); zones converted to UTC. When ``required``,
     cells that are blank or cannot be read are reported; otherwise (an optional column of dates
     such as a survey's ``submitted``) they are left empty (NaT)."""
     text = values.astype("object").map(lambda v: "" if is_blank(v) else str(v).strip())
     labels = list(values.index)
-    parsed = dates.parse_series(text, date_format=date_format, source=problems.source, column=column,
-                                row=lambda position: t("dates.row", problems.lang,
-                                                       row=problems.where(int(position), labels[int(position)])),
-                                lang=problems.lang)
+    parsed = dates.parse_series(
+        text,
+        date_format=date_format,
+        source=problems.source,
+        column=column,
+        row=lambda position: t(
+            "dates.row", problems.lang, row=problems.where(int(position), labels[int(position)])
+        ),
+        lang=problems.lang,
+    )
     for position, (label, raw, value) in enumerate(zip(values.index, text, parsed)):
         if pd.isna(value):
             row = problems.where(position, label)
             if raw and required:
                 hint = date_format is None and dates.looks_day_first(raw)
-                problems.add("dates.error.bad_cell_day_first" if hint else "bad_timestamp", row=row, column=column, value=raw)
+                problems.add(
+                    "dates.error.bad_cell_day_first" if hint else "bad_timestamp",
+                    row=row,
+                    column=column,
+                    value=raw,
+                )
             elif not raw and required:
-                problems.add("required", row=row, column=column, hint=t("feedback.hint.timestamp", problems.lang))
+                problems.add(
+                    "required",
+                    row=row,
+                    column=column,
+                    hint=t("feedback.hint.timestamp", problems.lang),
+                )
     return pd.Series(parsed.to_numpy(), index=values.index)

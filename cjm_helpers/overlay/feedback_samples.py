@@ -20,164 +20,250 @@ import pandas as pd
 from ..model import Project
 from . import feedback_phrases_pl as pl
 
-STAGE_WEIGHTS = {"awareness": 0.14, "consideration": 0.22, "purchase": 0.32, "retention": 0.22, "advocacy": 0.10}
+STAGE_WEIGHTS = {
+    "awareness": 0.14,
+    "consideration": 0.22,
+    "purchase": 0.32,
+    "retention": 0.22,
+    "advocacy": 0.10,
+}
 
 EMOTION_SHIFT = {"consideration": -0.8, "purchase": 0.15, "retention": -0.6}
 """How far the 'true' feeling of the primary persona lies from the map (the sample's hidden findings)."""
 
 EXTRA_SEGMENTS = (
-    ("Remote worker or freelancer", "25–34", ["A quiet corner to work for a morning", "Good coffee without a long queue"],
-     ["No power sockets near the window seats", "Wi-Fi drops after an hour"]),
-    ("Family on weekends", "35–44", ["A treat for the family after church or the mall",
-                                       "Something sweet for the kids"],
-     ["Few seats for groups", "Menu has little for children"]),
+    (
+        "Remote worker or freelancer",
+        "25–34",
+        ["A quiet corner to work for a morning", "Good coffee without a long queue"],
+        ["No power sockets near the window seats", "Wi-Fi drops after an hour"],
+    ),
+    (
+        "Family on weekends",
+        "35–44",
+        ["A treat for the family after church or the mall", "Something sweet for the kids"],
+        ["Few seats for groups", "Menu has little for children"],
+    ),
 )
 EXTRA_SHARE = (0.15, 0.08)
 
 COMMENTS: dict[str, dict[str, list[str]]] = {
     "awareness": {
-        "pos": ["Lihat reel Kopiloka di IG, es kopi gula arennya kelihatan enak banget",
-                "Video TikTok es kopi gula aren Kopiloka bikin penasaran",
-                "Review TikTok soal latte gula aren bikin pengen coba",
-                "Saw the TikTok review and wanted to try the palm-sugar latte",
-                "The Instagram reel of the palm-sugar iced coffee made me curious",
-                "A colleague swears by the palm-sugar latte at Kopiloka Sudirman"],
-        "neg": ["Iklannya tidak bilang outlet terdekat di mana",
-                "Iklan di IG bagus tapi tidak ada info outlet terdekat dari stasiun",
-                "The ad looked nice but I had no idea which station has an outlet",
-                "The Instagram ad never says where the nearest outlet is",
-                "Terlalu banyak iklan kopi, susah bedain"],
+        "pos": [
+            "Lihat reel Kopiloka di IG, es kopi gula arennya kelihatan enak banget",
+            "Video TikTok es kopi gula aren Kopiloka bikin penasaran",
+            "Review TikTok soal latte gula aren bikin pengen coba",
+            "Saw the TikTok review and wanted to try the palm-sugar latte",
+            "The Instagram reel of the palm-sugar iced coffee made me curious",
+            "A colleague swears by the palm-sugar latte at Kopiloka Sudirman",
+        ],
+        "neg": [
+            "Iklannya tidak bilang outlet terdekat di mana",
+            "Iklan di IG bagus tapi tidak ada info outlet terdekat dari stasiun",
+            "The ad looked nice but I had no idea which station has an outlet",
+            "The Instagram ad never says where the nearest outlet is",
+            "Terlalu banyak iklan kopi, susah bedain",
+        ],
     },
     "consideration": {
-        "pos": ["Reviews on Google Maps were good, that convinced me",
-                "Rating Kopiloka di Google Maps bagus, jadi yakin coba",
-                "Promo first order lumayan, jadi install appnya",
-                "The first order promo was worth it, so I installed the app"],
-        "neg": ["OTP-nya lama banget masuk, di KRL sinyal jelek",
-                "Kode OTP tidak masuk, harus coba tiga kali",
-                "SMS OTP baru masuk setelah kodenya kedaluwarsa",
-                "Another app and another OTP... almost gave up",
-                "The OTP took ages to arrive on the KRL",
-                "The OTP SMS expired before it even arrived",
-                "Had to sign up before I could even see the menu prices",
-                "Kenapa harga menu baru kelihatan setelah daftar?"],
+        "pos": [
+            "Reviews on Google Maps were good, that convinced me",
+            "Rating Kopiloka di Google Maps bagus, jadi yakin coba",
+            "Promo first order lumayan, jadi install appnya",
+            "The first order promo was worth it, so I installed the app",
+        ],
+        "neg": [
+            "OTP-nya lama banget masuk, di KRL sinyal jelek",
+            "Kode OTP tidak masuk, harus coba tiga kali",
+            "SMS OTP baru masuk setelah kodenya kedaluwarsa",
+            "Another app and another OTP... almost gave up",
+            "The OTP took ages to arrive on the KRL",
+            "The OTP SMS expired before it even arrived",
+            "Had to sign up before I could even see the menu prices",
+            "Kenapa harga menu baru kelihatan setelah daftar?",
+        ],
     },
     "purchase": {
-        "pos": ["Bayar pakai e-wallet cepat, tidak ada masalah",
-                "Kopi saya sudah siap di rak waktu saya datang, mantap",
-                "My coffee was already waiting on the shelf when I walked in, great",
-                "Paying with the e-wallet was quick, no problem at all",
-                "Kopinya enak dan sesuai pesanan"],
-        "neg": ["Kode promo gagal terus di checkout tanpa penjelasan",
-                "Kode promo katanya tidak valid, akhirnya bayar harga penuh",
-                "Promo code said invalid, paid full price in the end",
-                "The promo code failed at checkout with no explanation",
-                "Sudah pesan dari app tapi tetap antre 15 menit di kasir",
-                "Pesan lewat app tetap harus antre lama di kasir",
-                "App orders wait behind walk-in customers, what is the point?",
-                "Ordered in the app and still had to queue 15 minutes at the counter",
-                "Saldo kepotong tapi pesanan tidak muncul di outlet",
-                "Barista tidak tahu pesanan saya sudah dibayar",
-                "My GoPay balance was charged but the outlet never got the order",
-                "Paid in the app, yet the barista could not find my order"],
+        "pos": [
+            "Bayar pakai e-wallet cepat, tidak ada masalah",
+            "Kopi saya sudah siap di rak waktu saya datang, mantap",
+            "My coffee was already waiting on the shelf when I walked in, great",
+            "Paying with the e-wallet was quick, no problem at all",
+            "Kopinya enak dan sesuai pesanan",
+        ],
+        "neg": [
+            "Kode promo gagal terus di checkout tanpa penjelasan",
+            "Kode promo katanya tidak valid, akhirnya bayar harga penuh",
+            "Promo code said invalid, paid full price in the end",
+            "The promo code failed at checkout with no explanation",
+            "Sudah pesan dari app tapi tetap antre 15 menit di kasir",
+            "Pesan lewat app tetap harus antre lama di kasir",
+            "App orders wait behind walk-in customers, what is the point?",
+            "Ordered in the app and still had to queue 15 minutes at the counter",
+            "Saldo kepotong tapi pesanan tidak muncul di outlet",
+            "Barista tidak tahu pesanan saya sudah dibayar",
+            "My GoPay balance was charged but the outlet never got the order",
+            "Paid in the app, yet the barista could not find my order",
+        ],
     },
     "retention": {
-        "pos": ["Reorder from history is handy for my usual drink",
-                "Reorder minuman favorit dari riwayat praktis banget",
-                "One tap to reorder my usual coffee from history, love it"],
-        "neg": ["Poinnya lama sekali terkumpul, 12 gelas baru dapat gratis",
-                "Poin dari pesanan minggu lalu belum tercatat",
-                "Points from last week's order never showed up",
-                "Collecting points takes forever, 12 cups for one free drink",
-                "CS di WhatsApp minta screenshot struk lagi, ribet",
-                "Admin CS WhatsApp lama balas, terus minta screenshot struk",
-                "Customer service on WhatsApp could not see my order and asked for a screenshot again",
-                "Terlalu banyak push notification promo, jadi saya matikan",
-                "Notifikasi promo terlalu sering, tiap jam ada",
-                "Too many promo push notifications, I turned them off"],
+        "pos": [
+            "Reorder from history is handy for my usual drink",
+            "Reorder minuman favorit dari riwayat praktis banget",
+            "One tap to reorder my usual coffee from history, love it",
+        ],
+        "neg": [
+            "Poinnya lama sekali terkumpul, 12 gelas baru dapat gratis",
+            "Poin dari pesanan minggu lalu belum tercatat",
+            "Points from last week's order never showed up",
+            "Collecting points takes forever, 12 cups for one free drink",
+            "CS di WhatsApp minta screenshot struk lagi, ribet",
+            "Admin CS WhatsApp lama balas, terus minta screenshot struk",
+            "Customer service on WhatsApp could not see my order and asked for a screenshot again",
+            "Terlalu banyak push notification promo, jadi saya matikan",
+            "Notifikasi promo terlalu sering, tiap jam ada",
+            "Too many promo push notifications, I turned them off",
+        ],
     },
     "advocacy": {
-        "pos": ["Sudah rekomendasikan Kopiloka ke teman-teman kantor",
-                "Gave five stars after a smooth pick-up",
-                "Kasih bintang lima setelah pick-up lancar",
-                "Recommended Kopiloka to everyone at my office"],
-        "neg": ["Kode referral susah dicari, ada di dalam profil",
-                "Bonus referral baru cair seminggu kemudian",
-                "Took ages to find my referral code, it is hidden in the profile",
-                "The referral bonus for my friend came a week late"],
+        "pos": [
+            "Sudah rekomendasikan Kopiloka ke teman-teman kantor",
+            "Gave five stars after a smooth pick-up",
+            "Kasih bintang lima setelah pick-up lancar",
+            "Recommended Kopiloka to everyone at my office",
+        ],
+        "neg": [
+            "Kode referral susah dicari, ada di dalam profil",
+            "Bonus referral baru cair seminggu kemudian",
+            "Took ages to find my referral code, it is hidden in the profile",
+            "The referral bonus for my friend came a week late",
+        ],
     },
 }
 GENERIC_COMMENTS = {
     "pos": ["Smooth and friendly, thank you", "Pelayanannya cepat dan ramah", "Worked as expected"],
-    "neg": ["Took too long and nobody explained why", "Prosesnya membingungkan", "Had to ask twice for help"],
+    "neg": [
+        "Took too long and nobody explained why",
+        "Prosesnya membingungkan",
+        "Had to ask twice for help",
+    ],
 }
 
 TICKETS: dict[str, tuple[str, float, list[str]]] = {
-    "tp-checkout": ("Payment", 0.20, [
-        "Saldo GoPay sudah kepotong tapi pesanan tidak masuk, mohon dicek",
-        "Paid with OVO but the order never showed up at the outlet",
-        "Pembayaran gagal terus padahal saldo cukup",
-        "I was charged twice for one latte, please refund",
-        "Checkout stuck on the loading screen after paying with DANA",
-        "Sudah bayar via ShopeePay, status masih menunggu pembayaran",
-    ]),
-    "tp-cart": ("Promo", 0.17, [
-        "Kode promo PAGIHEMAT tidak bisa dipakai di keranjang, katanya tidak valid",
-        "Promo code says invalid without any reason",
-        "Voucher diskon 50% hilang dari keranjang setelah ganti ukuran",
-        "Why does the promo need a minimum spend that only shows in the cart?",
-        "Potongan promo tidak muncul di keranjang padahal syarat sudah terpenuhi",
-    ]),
-    "tp-pickup": ("Pick-up", 0.20, [
-        "Sudah pesan dari app 10 menit sebelumnya tapi tetap antre di kasir",
-        "My order was not ready when I arrived, waited 15 minutes at the counter",
-        "Pesanan saya diambil orang lain di outlet Sudirman",
-        "Antrean pickup di Manggarai panjang sekali jam 7 pagi",
-        "Nobody at the counter could find my app order",
-        "Tolong pisahkan antrian ambil pesanan app dan walk-in",
-    ]),
-    "tp-signup": ("Account", 0.12, [
-        "OTP tidak masuk-masuk, sudah coba tiga kali",
-        "The verification SMS arrives after it expires",
-        "Akun saya logout sendiri dan minta OTP lagi di kereta",
-        "Cannot register with my new phone number",
-        "Kode verifikasi SMS telat terus kalau di KRL",
-    ]),
-    "tp-loyalty": ("Loyalty", 0.10, [
-        "Poin dari pembelian kemarin belum tercatat",
-        "My points disappeared after the app update",
-        "Tukar poin untuk free drink gagal di outlet",
-        "Reward voucher expired before I could redeem it",
-    ]),
-    "tp-referral": ("Referral", 0.06, [
-        "Bonus referral teman saya belum dikreditkan",
-        "Where do I find my referral code? Took ages to find it",
-        "Referral bonus for my friend came a week late",
-    ]),
-    "tp-whatsapp-cs": ("Service", 0.04, [
-        "Admin WA lama balasnya, sudah 2 jam",
-        "Customer service on WhatsApp keeps asking for a screenshot of my receipt",
-    ]),
-    "tp-push": ("App", 0.03, [
-        "Notifikasi promo terlalu sering, tiap jam ada",
-        "Push notification promo was for an outlet that is closed",
-    ]),
-    "tp-menu": ("App", 0.03, [
-        "Harga di menu app beda dengan harga di kasir",
-        "Menu shows drinks that are sold out",
-    ]),
-    "tp-email-receipt": ("Payment", 0.02, [
-        "Butuh faktur pajak untuk kantor, invoice di email tidak lengkap",
-        "Receipt e-mail never arrived",
-    ]),
-    "": ("Other", 0.03, [
-        "Tolong buka outlet di Bekasi Timur",
-        "Kopinya terlalu manis, bisa ada pilihan less sugar?",
-        "Please bring back the pandan latte",
-    ]),
+    "tp-checkout": (
+        "Payment",
+        0.20,
+        [
+            "Saldo GoPay sudah kepotong tapi pesanan tidak masuk, mohon dicek",
+            "Paid with OVO but the order never showed up at the outlet",
+            "Pembayaran gagal terus padahal saldo cukup",
+            "I was charged twice for one latte, please refund",
+            "Checkout stuck on the loading screen after paying with DANA",
+            "Sudah bayar via ShopeePay, status masih menunggu pembayaran",
+        ],
+    ),
+    "tp-cart": (
+        "Promo",
+        0.17,
+        [
+            "Kode promo PAGIHEMAT tidak bisa dipakai di keranjang, katanya tidak valid",
+            "Promo code says invalid without any reason",
+            "Voucher diskon 50% hilang dari keranjang setelah ganti ukuran",
+            "Why does the promo need a minimum spend that only shows in the cart?",
+            "Potongan promo tidak muncul di keranjang padahal syarat sudah terpenuhi",
+        ],
+    ),
+    "tp-pickup": (
+        "Pick-up",
+        0.20,
+        [
+            "Sudah pesan dari app 10 menit sebelumnya tapi tetap antre di kasir",
+            "My order was not ready when I arrived, waited 15 minutes at the counter",
+            "Pesanan saya diambil orang lain di outlet Sudirman",
+            "Antrean pickup di Manggarai panjang sekali jam 7 pagi",
+            "Nobody at the counter could find my app order",
+            "Tolong pisahkan antrian ambil pesanan app dan walk-in",
+        ],
+    ),
+    "tp-signup": (
+        "Account",
+        0.12,
+        [
+            "OTP tidak masuk-masuk, sudah coba tiga kali",
+            "The verification SMS arrives after it expires",
+            "Akun saya logout sendiri dan minta OTP lagi di kereta",
+            "Cannot register with my new phone number",
+            "Kode verifikasi SMS telat terus kalau di KRL",
+        ],
+    ),
+    "tp-loyalty": (
+        "Loyalty",
+        0.10,
+        [
+            "Poin dari pembelian kemarin belum tercatat",
+            "My points disappeared after the app update",
+            "Tukar poin untuk free drink gagal di outlet",
+            "Reward voucher expired before I could redeem it",
+        ],
+    ),
+    "tp-referral": (
+        "Referral",
+        0.06,
+        [
+            "Bonus referral teman saya belum dikreditkan",
+            "Where do I find my referral code? Took ages to find it",
+            "Referral bonus for my friend came a week late",
+        ],
+    ),
+    "tp-whatsapp-cs": (
+        "Service",
+        0.04,
+        [
+            "Admin WA lama balasnya, sudah 2 jam",
+            "Customer service on WhatsApp keeps asking for a screenshot of my receipt",
+        ],
+    ),
+    "tp-push": (
+        "App",
+        0.03,
+        [
+            "Notifikasi promo terlalu sering, tiap jam ada",
+            "Push notification promo was for an outlet that is closed",
+        ],
+    ),
+    "tp-menu": (
+        "App",
+        0.03,
+        [
+            "Harga di menu app beda dengan harga di kasir",
+            "Menu shows drinks that are sold out",
+        ],
+    ),
+    "tp-email-receipt": (
+        "Payment",
+        0.02,
+        [
+            "Butuh faktur pajak untuk kantor, invoice di email tidak lengkap",
+            "Receipt e-mail never arrived",
+        ],
+    ),
+    "": (
+        "Other",
+        0.03,
+        [
+            "Tolong buka outlet di Bekasi Timur",
+            "Kopinya terlalu manis, bisa ada pilihan less sugar?",
+            "Please bring back the pandan latte",
+        ],
+    ),
 }
-TICKET_CHANNELS = (("WhatsApp", 0.45), ("In-app chat", 0.30), ("Email", 0.10), ("Instagram DM", 0.10),
-                   ("Phone", 0.05))
+TICKET_CHANNELS = (
+    ("WhatsApp", 0.45),
+    ("In-app chat", 0.30),
+    ("Email", 0.10),
+    ("Instagram DM", 0.10),
+    ("Phone", 0.05),
+)
 
 
 class _Phrases(NamedTuple):
@@ -191,10 +277,22 @@ class _Phrases(NamedTuple):
     fallback: tuple[str, ...]
 
 
-_KOPILOKA = _Phrases(COMMENTS, GENERIC_COMMENTS, TICKETS, TICKET_CHANNELS, EXTRA_SEGMENTS,
-                     ("Problem with {name}, please help", "Ada masalah di {name}, mohon dibantu"))
-_POLISH = _Phrases(pl.COMMENTS_PL, pl.GENERIC_COMMENTS_PL, pl.TICKETS_PL, pl.TICKET_CHANNELS_PL,
-                   pl.EXTRA_SEGMENTS_PL, pl.FALLBACK_TICKETS_PL)
+_KOPILOKA = _Phrases(
+    COMMENTS,
+    GENERIC_COMMENTS,
+    TICKETS,
+    TICKET_CHANNELS,
+    EXTRA_SEGMENTS,
+    ("Problem with {name}, please help", "Ada masalah di {name}, mohon dibantu"),
+)
+_POLISH = _Phrases(
+    pl.COMMENTS_PL,
+    pl.GENERIC_COMMENTS_PL,
+    pl.TICKETS_PL,
+    pl.TICKET_CHANNELS_PL,
+    pl.EXTRA_SEGMENTS_PL,
+    pl.FALLBACK_TICKETS_PL,
+)
 
 
 def _phrases(project: Project) -> _Phrases:
@@ -235,13 +333,22 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
     phrases = _phrases(project)
     stages = [s.id for s in project.stages]
     weights = _stage_weights(project)
-    touchpoints = {s: [tp.id for tp in project.touchpoints if tp.stage == s and tp.events] for s in stages}
+    touchpoints = {
+        s: [tp.id for tp in project.touchpoints if tp.stage == s and tp.events] for s in stages
+    }
     segments = []
     for persona in project.personas:
         share = persona.share_of_customers or (0.6 / max(len(project.personas), 1))
-        segments.append((persona.id, _segment_name(persona.name, project.language),
-                         persona.demographics.age_band or "25–34", persona.goals or ["—"], persona.pains or ["—"],
-                         share))
+        segments.append(
+            (
+                persona.id,
+                _segment_name(persona.name, project.language),
+                persona.demographics.age_band or "25–34",
+                persona.goals or ["—"],
+                persona.pains or ["—"],
+                share,
+            )
+        )
     rest = max(0.0, 1.0 - sum(s[-1] for s in segments))
     for (name, age, goals, pains), part in zip(phrases.extra_segments, EXTRA_SHARE):
         segments.append(("", name, age, goals, pains, rest * part / sum(EXTRA_SHARE)))
@@ -255,40 +362,76 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
     rows = []
     dates = _timestamps(rng, n, dt.date(2026, 9, 1), 80)
     for r in range(n):
-        persona_id, segment, age, goals, pains, _ = segments[int(rng.choice(len(segments), p=seg_p))]
+        persona_id, segment, age, goals, pains, _ = segments[
+            int(rng.choice(len(segments), p=seg_p))
+        ]
         curve = stated.get(persona_id) or stated.get(primary.id if primary else "", {}) or {}
         k = int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.20]))
-        answered = sorted(rng.choice(len(stages), size=min(k, len(stages)), replace=False, p=weights))
-        goal = "; ".join(sorted(set(rng.choice(goals, size=min(len(goals), int(rng.integers(1, 3))),
-                                               replace=False))))
-        pain = "; ".join(sorted(set(rng.choice(pains, size=min(len(pains), int(rng.integers(1, 3))),
-                                               replace=False))))
+        answered = sorted(
+            rng.choice(len(stages), size=min(k, len(stages)), replace=False, p=weights)
+        )
+        goal = "; ".join(
+            sorted(
+                set(rng.choice(goals, size=min(len(goals), int(rng.integers(1, 3))), replace=False))
+            )
+        )
+        pain = "; ".join(
+            sorted(
+                set(rng.choice(pains, size=min(len(pains), int(rng.integers(1, 3))), replace=False))
+            )
+        )
         emotions = []
         for index in answered:
             stage = stages[index]
-            shift = EMOTION_SHIFT.get(stage, 0.0) if persona_id == (primary.id if primary else None) else \
-                rng.normal(0, 0.3)
+            shift = (
+                EMOTION_SHIFT.get(stage, 0.0)
+                if persona_id == (primary.id if primary else None)
+                else rng.normal(0, 0.3)
+            )
             true = curve.get(stage, 0.0) + shift
             emotion = int(np.clip(np.rint(rng.normal(true, 0.8)), -2, 2))
             emotions.append(emotion)
-            pool = phrases.comments.get(stage, phrases.generic)["pos" if emotion >= 1 else "neg"] \
-                if emotion != 0 else []
+            pool = (
+                phrases.comments.get(stage, phrases.generic)["pos" if emotion >= 1 else "neg"]
+                if emotion != 0
+                else []
+            )
             comment = str(rng.choice(pool)) if pool and rng.random() < 0.6 else ""
             options = touchpoints.get(stage) or [""]
             tp = str(rng.choice(options)) if rng.random() < 0.7 else ""
-            csat = int(np.clip(np.rint(rng.normal(3.8 + 0.6 * emotion, 0.7)), 1, 5)) \
-                if stage in ("purchase", "retention") or rng.random() < 0.2 else None
-            ces = int(np.clip(np.rint(rng.normal(4.8 + 0.9 * emotion, 1.0)), 1, 7)) \
-                if stage in ("consideration", "purchase") else None
-            rows.append({
-                "respondent_id": f"R{r + 1:04d}", "submitted": dates[r].date().isoformat(), "stage": stage,
-                "touchpoint": tp, "emotion": emotion, "nps": None, "csat": csat, "ces": ces,
-                "comment": comment, "segment": segment, "persona": persona_id, "age_band": age,
-                "goal": goal, "pain": pain,
-            })
+            csat = (
+                int(np.clip(np.rint(rng.normal(3.8 + 0.6 * emotion, 0.7)), 1, 5))
+                if stage in ("purchase", "retention") or rng.random() < 0.2
+                else None
+            )
+            ces = (
+                int(np.clip(np.rint(rng.normal(4.8 + 0.9 * emotion, 1.0)), 1, 7))
+                if stage in ("consideration", "purchase")
+                else None
+            )
+            rows.append(
+                {
+                    "respondent_id": f"R{r + 1:04d}",
+                    "submitted": dates[r].date().isoformat(),
+                    "stage": stage,
+                    "touchpoint": tp,
+                    "emotion": emotion,
+                    "nps": None,
+                    "csat": csat,
+                    "ces": ces,
+                    "comment": comment,
+                    "segment": segment,
+                    "persona": persona_id,
+                    "age_band": age,
+                    "goal": goal,
+                    "pain": pain,
+                }
+            )
         mood = float(np.mean(emotions))
         if rng.random() < 0.85:
-            rows[-len(answered)]["nps"] = int(np.clip(np.rint(rng.normal(8.0 + 1.3 * mood, 1.4)), 0, 10))
+            rows[-len(answered)]["nps"] = int(
+                np.clip(np.rint(rng.normal(8.0 + 1.3 * mood, 1.4)), 0, 10)
+            )
     frame = pd.DataFrame(rows)
     for column in ("nps", "csat", "ces"):
         frame[column] = frame[column].astype("Int64")
@@ -300,11 +443,26 @@ def generate_tickets(project: Project, n: int = 200, seed: int = 0) -> pd.DataFr
     rng = np.random.default_rng(seed)
     phrases = _phrases(project)
     known = {tp.id for tp in project.touchpoints}
-    pools = [(tp, cat, w, texts) for tp, (cat, w, texts) in phrases.tickets.items() if tp in known or tp == ""]
+    pools = [
+        (tp, cat, w, texts)
+        for tp, (cat, w, texts) in phrases.tickets.items()
+        if tp in known or tp == ""
+    ]
     if len(pools) <= 1:  # not the sample project: plain texts from the touchpoint names
-        pools = [(tp.id, next((s.name for s in project.stages if s.id == tp.stage), tp.stage), 1.0,
-                  [text.format(name=tp.name) for text in phrases.fallback])
-                 for tp in project.touchpoints] + [pools[0]] if pools else []
+        pools = (
+            [
+                (
+                    tp.id,
+                    next((s.name for s in project.stages if s.id == tp.stage), tp.stage),
+                    1.0,
+                    [text.format(name=tp.name) for text in phrases.fallback],
+                )
+                for tp in project.touchpoints
+            ]
+            + [pools[0]]
+            if pools
+            else []
+        )
     p = np.array([w for _, _, w, _ in pools], dtype=float)
     p = p / p.sum()
     channels, channel_p = zip(*phrases.channels)
@@ -312,12 +470,14 @@ def generate_tickets(project: Project, n: int = 200, seed: int = 0) -> pd.DataFr
     rows = []
     for i in range(n):
         _, category, _, texts = pools[int(rng.choice(len(pools), p=p))]
-        rows.append({
-            "ticket_id": f"T{i + 1:05d}",
-            "timestamp": times[i].strftime("%Y-%m-%d %H:%M:%S"),
-            "user_id": f"u{int(rng.integers(1, 5000)):05d}",
-            "channel": str(rng.choice(channels, p=np.array(channel_p))),
-            "category": category,
-            "text": str(rng.choice(texts)),
-        })
+        rows.append(
+            {
+                "ticket_id": f"T{i + 1:05d}",
+                "timestamp": times[i].strftime("%Y-%m-%d %H:%M:%S"),
+                "user_id": f"u{int(rng.integers(1, 5000)):05d}",
+                "channel": str(rng.choice(channels, p=np.array(channel_p))),
+                "category": category,
+                "text": str(rng.choice(texts)),
+            }
+        )
     return pd.DataFrame(rows)

@@ -44,14 +44,19 @@ def funnel_counts(log: EventLog, level: str, names: Sequence[str]) -> tuple[list
     letters = step_letters(names)
     steps = t.filter(t[level].isin(list(letters))).select("user_id", "ts", "seq", level)
     steps = steps.mutate(letter=steps[level].substitute(letters))
-    per_user = steps.group_by("user_id").agg(
-        p=ordered_join(steps, steps.letter, "", log.backend))
+    per_user = steps.group_by("user_id").agg(p=ordered_join(steps, steps.letter, "", log.backend))
     codes = [letters[name] for name in names]
-    row = per_user.agg(
-        **{f"o{i}": per_user.p.contains(c).cast("int64").sum() for i, c in enumerate(codes)},
-        **{f"c{i}": per_user.p.like("%" + "%".join(codes[:i + 1]) + "%").cast("int64").sum()
-           for i in range(len(codes))},
-    ).execute().iloc[0]
+    row = (
+        per_user.agg(
+            **{f"o{i}": per_user.p.contains(c).cast("int64").sum() for i, c in enumerate(codes)},
+            **{
+                f"c{i}": per_user.p.like("%" + "%".join(codes[: i + 1]) + "%").cast("int64").sum()
+                for i in range(len(codes))
+            },
+        )
+        .execute()
+        .iloc[0]
+    )
 
     def count(key: str) -> int:
         value = row[key]
@@ -73,11 +78,13 @@ def funnel(log: EventLog, steps: Sequence[str] | None = None) -> pd.DataFrame:
     first = closed[0]
     for i, name in enumerate(names):
         before = closed[i - 1] if i else closed[i]
-        rows.append({
-            "step": name,
-            "users_open": opened[i],
-            "users_closed": closed[i],
-            "conversion": closed[i] / first if first else 0.0,
-            "drop_off": (1 - closed[i] / before) if i and before else 0.0,
-        })
+        rows.append(
+            {
+                "step": name,
+                "users_open": opened[i],
+                "users_closed": closed[i],
+                "conversion": closed[i] / first if first else 0.0,
+                "drop_off": (1 - closed[i] / before) if i and before else 0.0,
+            }
+        )
     return pd.DataFrame(rows, columns=list(FUNNEL_COLUMNS))

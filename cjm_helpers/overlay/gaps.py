@@ -36,7 +36,9 @@ def _steps(log: EventLog) -> ir.Table:
         **{f"prev_{k}": t[k].lag().over(per_user) for k in GAP_KINDS},
     )
     steps = t.filter(t.pos > 0)
-    return steps.mutate(dropped=((steps.pos == steps.last_pos) & (steps.user_converted == 0)).cast("int64"))
+    return steps.mutate(
+        dropped=((steps.pos == steps.last_pos) & (steps.user_converted == 0)).cast("int64")
+    )
 
 
 def gaps(log: EventLog) -> pd.DataFrame:
@@ -46,8 +48,11 @@ def gaps(log: EventLog) -> pd.DataFrame:
     for kind in GAP_KINDS:
         known = s[kind].notnull() & s[f"prev_{kind}"].notnull()
         counted = s.filter(known).mutate(switched=s[kind] != s[f"prev_{kind}"])
-        parts.append(counted.group_by("switched").agg(
-            kind=ibis.literal(kind), steps=counted.count(), drop_offs=counted.dropped.sum()))
+        parts.append(
+            counted.group_by("switched").agg(
+                kind=ibis.literal(kind), steps=counted.count(), drop_offs=counted.dropped.sum()
+            )
+        )
     found = ibis.union(*parts).execute()
     rows = []
     for kind in GAP_KINDS:
@@ -55,8 +60,15 @@ def gaps(log: EventLog) -> pd.DataFrame:
             hit = found[(found["kind"] == kind) & (found["switched"] == switched)]
             steps = int(hit["steps"].sum()) if len(hit) else 0
             drops = int(hit["drop_offs"].fillna(0).sum()) if len(hit) else 0
-            rows.append({"kind": kind, "switched": switched, "steps": steps, "drop_offs": drops,
-                         "drop_off": drops / steps if steps else float("nan")})
+            rows.append(
+                {
+                    "kind": kind,
+                    "switched": switched,
+                    "steps": steps,
+                    "drop_offs": drops,
+                    "drop_off": drops / steps if steps else float("nan"),
+                }
+            )
     return pd.DataFrame(rows, columns=list(GAP_COLUMNS))
 
 
@@ -66,12 +78,15 @@ def switch_points(log: EventLog, kind: str = "channel", n: int = 10) -> pd.DataF
         from .. import i18n
         from ..errors import DataError
 
-        raise DataError(i18n.t("errors.overlay.gap_kind", kind=repr(kind), kinds=", ".join(GAP_KINDS)))
+        raise DataError(
+            i18n.t("errors.overlay.gap_kind", kind=repr(kind), kinds=", ".join(GAP_KINDS))
+        )
     s = _steps(log)
     prev = s[f"prev_{kind}"]
     moved = s.filter(s[kind].notnull() & prev.notnull() & (s[kind] != prev))
-    agg = (moved.group_by([moved[f"prev_{kind}"].name("from"), moved[kind].name("to")])
-           .agg(steps=moved.count(), users=moved.user_id.nunique(), drop_offs=moved.dropped.sum()))
+    agg = moved.group_by([moved[f"prev_{kind}"].name("from"), moved[kind].name("to")]).agg(
+        steps=moved.count(), users=moved.user_id.nunique(), drop_offs=moved.dropped.sum()
+    )
     out = agg.order_by([ibis.desc("steps"), "from", "to"]).limit(n).execute()
     out = out.astype({"steps": "int64", "users": "int64", "drop_offs": "int64"})
     out.insert(0, "kind", kind)

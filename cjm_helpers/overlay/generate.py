@@ -21,7 +21,14 @@ from ..errors import DataError
 from ..model import Project
 from .events import looks_like_conversion
 
-EVENT_COLUMNS: tuple[str, ...] = ("user_id", "session_id", "timestamp", "event", "channel", "device")
+EVENT_COLUMNS: tuple[str, ...] = (
+    "user_id",
+    "session_id",
+    "timestamp",
+    "event",
+    "channel",
+    "device",
+)
 STAGE_CONTINUE: tuple[float, ...] = (0.78, 0.62, 0.58, 0.42, 0.3)
 """Chance of moving on from the n-th stage to the next one (the last value repeats)."""
 STEP_CONTINUE = 0.88
@@ -45,16 +52,21 @@ def _stage_events(project: Project) -> list[list[tuple[str, str, str]]]:
     """Per stage, the (event, channel, device) of its touchpoints in inventory order."""
     out = []
     for stage in project.stages:
-        events = [(e, tp.channel or "Other", tp.device or "Mobile")
-                  for tp in project.touchpoints if tp.stage == stage.id for e in tp.events]
+        events = [
+            (e, tp.channel or "Other", tp.device or "Mobile")
+            for tp in project.touchpoints
+            if tp.stage == stage.id
+            for e in tp.events
+        ]
         out.append(events)
     if not any(out):
         raise DataError(i18n.t("errors.overlay.nothing_to_generate", project=repr(project.name)))
     return out
 
 
-def _user_events(rng: np.random.Generator, stages: list[list[tuple[str, str, str]]],
-                 start: dt.datetime) -> Iterator[tuple[dt.datetime, str, str, str]]:
+def _user_events(
+    rng: np.random.Generator, stages: list[list[tuple[str, str, str]]], start: dt.datetime
+) -> Iterator[tuple[dt.datetime, str, str, str]]:
     """One user's events: (time, event, channel, device)."""
     when = start
     previous: tuple[str, str] | None = None
@@ -66,9 +78,13 @@ def _user_events(rng: np.random.Generator, stages: list[list[tuple[str, str, str
             when += dt.timedelta(hours=float(rng.gamma(1.5, 10.0 if index < 3 else 60.0)))
         if index == 0 and rng.random() < SKIP_FIRST:
             continue  # heard of it by word of mouth: no event before the second stage
-        if not any(looks_like_conversion(e) for e, _, _ in events):  # browse a few, in inventory order
+        if not any(
+            looks_like_conversion(e) for e, _, _ in events
+        ):  # browse a few, in inventory order
             most = 1 if index == 0 else min(3, len(events))
-            chosen = sorted(rng.choice(len(events), size=int(rng.integers(1, most + 1)), replace=False))
+            chosen = sorted(
+                rng.choice(len(events), size=int(rng.integers(1, most + 1)), replace=False)
+            )
             events = [events[i] for i in chosen]
         for step, (event, channel, device) in enumerate(events):
             if index == 1 and web and step == 0:
@@ -89,8 +105,13 @@ def _user_events(rng: np.random.Generator, stages: list[list[tuple[str, str, str
             return
 
 
-def generate_events(project: Project, users: int = 2000, seed: int = 0,
-                    start: dt.date = dt.date(2026, 9, 1), days: int = 60) -> pd.DataFrame:
+def generate_events(
+    project: Project,
+    users: int = 2000,
+    seed: int = 0,
+    start: dt.date = dt.date(2026, 9, 1),
+    days: int = 60,
+) -> pd.DataFrame:
     """An event log of ``users`` customers following the project's stages and touchpoints.
 
     Columns: user_id, session_id, timestamp (text, UTC), event, channel, device.
@@ -103,13 +124,24 @@ def generate_events(project: Project, users: int = 2000, seed: int = 0,
     rows: list[tuple[str, str, str, str, str, str]] = []
     for n in range(users):
         user = f"u{n:07d}"
-        first = origin + dt.timedelta(days=int(rng.integers(days)), hours=float(np.clip(rng.normal(9.5, 3.5), 5.5, 22)))
+        first = origin + dt.timedelta(
+            days=int(rng.integers(days)), hours=float(np.clip(rng.normal(9.5, 3.5), 5.5, 22))
+        )
         session, last = 0, None
         for when, event, channel, device in _user_events(rng, stages, first):
             if last is not None and when - last > SESSION_GAP:
                 session += 1
             last = when
-            rows.append((user, f"{user}-s{session}", when.strftime("%Y-%m-%d %H:%M:%S"), event, channel, device))
+            rows.append(
+                (
+                    user,
+                    f"{user}-s{session}",
+                    when.strftime("%Y-%m-%d %H:%M:%S"),
+                    event,
+                    channel,
+                    device,
+                )
+            )
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 

@@ -9,7 +9,29 @@ touchpoint name borrows the extra words of the English word it stands for
 from __future__ import annotations
 
 STOPWORDS_ID = frozenset(
-    ["dan", "di", "dengan", "lewat", "dari", "untuk", "yang", "ke", "pada", "atau", "dalam", "oleh", "saat", "setelah", "sebelum", "halaman", "layar", "aplikasi", "pesanan", "mingguan", "baru"]
+    [
+        "dan",
+        "di",
+        "dengan",
+        "lewat",
+        "dari",
+        "untuk",
+        "yang",
+        "ke",
+        "pada",
+        "atau",
+        "dalam",
+        "oleh",
+        "saat",
+        "setelah",
+        "sebelum",
+        "halaman",
+        "layar",
+        "aplikasi",
+        "pesanan",
+        "mingguan",
+        "baru",
+    ]
 )
 
 SAME_AS_ID: dict[str, str] = {

@@ -8,15 +8,65 @@ about where a ticket belongs.
 
 from __future__ import annotations
 
-STOPWORDS_PL = frozenset(["na", "za", "przy", "dla", "lub", "od", "do", "po", "ze", "we", "bez", "oraz", "jest", "się", "nie", "to"])
+STOPWORDS_PL = frozenset(
+    [
+        "na",
+        "za",
+        "przy",
+        "dla",
+        "lub",
+        "od",
+        "do",
+        "po",
+        "ze",
+        "we",
+        "bez",
+        "oraz",
+        "jest",
+        "się",
+        "nie",
+        "to",
+    ]
+)
 
 SYNONYMS_PL: dict[str, tuple[str, ...]] = {
-    "płatność": ("płatno", "zapłac", "płaci", "blik", "kartą", "karty", "pobrano", "pobrali", "zwrot",
-                 "środki", "obciąż"),
+    "płatność": (
+        "płatno",
+        "zapłac",
+        "płaci",
+        "blik",
+        "kartą",
+        "karty",
+        "pobrano",
+        "pobrali",
+        "zwrot",
+        "środki",
+        "obciąż",
+    ),
     "koszyk": ("koszyk", "rabat", "kod rabatowy", "kupon rabatowy"),
-    "ladzie": ("lada", "lady", "ladą", "ladzie", "kolejk", "odebra", "odbior", "odbiór", "gotowe", "czekał"),
-    "rejestracja": ("rejestr", "zarejestr", "konto", "konta", "aktywac", "wylogow", "zaloguj", "logowa",
-                    "potwierdz"),
+    "ladzie": (
+        "lada",
+        "lady",
+        "ladą",
+        "ladzie",
+        "kolejk",
+        "odebra",
+        "odbior",
+        "odbiór",
+        "gotowe",
+        "czekał",
+    ),
+    "rejestracja": (
+        "rejestr",
+        "zarejestr",
+        "konto",
+        "konta",
+        "aktywac",
+        "wylogow",
+        "zaloguj",
+        "logowa",
+        "potwierdz",
+    ),
     "pieczątki": ("pieczątk", "pieczątek", "nagrod", "kupon z nagrodą"),
     "polecający": ("polecaj", "polecając", "zaprosz", "zaprosi", "znajomych"),
     "powiadomienie": ("powiadom", "push", "notyfikac"),

@@ -25,7 +25,16 @@ import pandas as pd
 
 from .events import EventLog
 
-KPI_COLUMNS: tuple[str, ...] = ("kpi", "value", "unit", "numerator", "denominator", "basis", "events", "guessed")
+KPI_COLUMNS: tuple[str, ...] = (
+    "kpi",
+    "value",
+    "unit",
+    "numerator",
+    "denominator",
+    "basis",
+    "events",
+    "guessed",
+)
 """``events`` lists the events counted (conversions first where both count), ``guessed`` whether any of them
 were guessed from their names rather than named."""
 
@@ -51,7 +60,9 @@ def _names(log: EventLog) -> list[str]:
 
 def _matching(names: list[str], kind: str, exclude: tuple[str, ...] = ()) -> list[str]:
     pattern = re.compile(PATTERNS[kind], re.IGNORECASE)
-    return [n for n in names if pattern.search(n) and n not in exclude and not NOT_AN_ACTION.search(n)]
+    return [
+        n for n in names if pattern.search(n) and n not in exclude and not NOT_AN_ACTION.search(n)
+    ]
 
 
 def project_kpi_events(project: Any) -> dict[str, list[str]]:
@@ -60,8 +71,9 @@ def project_kpi_events(project: Any) -> dict[str, list[str]]:
     return {str(k): [str(e) for e in v] for k, v in dict(named).items()}
 
 
-def kpi_events(log: EventLog, names: list[str],
-               events: Mapping[str, Sequence[str]] | None = None) -> tuple[dict[str, list[str]], set[str]]:
+def kpi_events(
+    log: EventLog, names: list[str], events: Mapping[str, Sequence[str]] | None = None
+) -> tuple[dict[str, list[str]], set[str]]:
     """Per kind of :data:`KINDS`, the events that count, and the kinds whose events were guessed."""
     given = {**project_kpi_events(log.project), **{k: list(v) for k, v in (events or {}).items()}}
     unknown = sorted(set(given) - set(KINDS))
@@ -69,7 +81,9 @@ def kpi_events(log: EventLog, names: list[str],
         from ..errors import DataError
         from ..i18n import t
 
-        raise DataError(t("events.error.kpi_kinds", kinds=", ".join(unknown), known=", ".join(KINDS)))
+        raise DataError(
+            t("events.error.kpi_kinds", kinds=", ".join(unknown), known=", ".join(KINDS))
+        )
     conversions = tuple(log.conversion_events)
     chosen: dict[str, list[str]] = {}
     guessed: set[str] = set()
@@ -82,8 +96,11 @@ def kpi_events(log: EventLog, names: list[str],
     return chosen, guessed
 
 
-def kpis(log: EventLog, tickets: pd.DataFrame | None = None,
-         events: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+def kpis(
+    log: EventLog,
+    tickets: pd.DataFrame | None = None,
+    events: Mapping[str, Sequence[str]] | None = None,
+) -> pd.DataFrame:
     """One row per KPI the data supports: value (a share or a count per customer), its parts and its events.
 
     ``events`` names the events of a kind (``checkout``, ``impression``, ``click``,
@@ -106,54 +123,138 @@ def kpis(log: EventLog, tickets: pd.DataFrame | None = None,
         reviews=t.event.isin(reviews or ["\0"]).cast("int64").sum(),
         referrals=t.event.isin(referrals or ["\0"]).cast("int64").sum(),
     )
-    counts: dict[str, Any] = per_user.agg(
-        users=per_user.count(),
-        converted=per_user.converted.cast("int64").sum(),
-        checkout=per_user.checkout.cast("int64").sum(),
-        checkout_converted=(per_user.checkout & per_user.converted).cast("int64").sum(),
-        scrolled=per_user.scrolled.cast("int64").sum(),
-        reviews=per_user.reviews.sum(),
-        referrals=per_user.referrals.sum(),
-    ).execute().iloc[0].to_dict()
-    bounce = sessions.agg(total=sessions.count(), single=(sessions.n == 1).cast("int64").sum()).execute().iloc[0]
-    counted = t.agg(
-        impressions=t.event.isin(impressions or ["\0"]).cast("int64").sum(),
-        clicks=t.event.isin(clicks or ["\0"]).cast("int64").sum(),
-    ).execute().iloc[0]
+    counts: dict[str, Any] = (
+        per_user.agg(
+            users=per_user.count(),
+            converted=per_user.converted.cast("int64").sum(),
+            checkout=per_user.checkout.cast("int64").sum(),
+            checkout_converted=(per_user.checkout & per_user.converted).cast("int64").sum(),
+            scrolled=per_user.scrolled.cast("int64").sum(),
+            reviews=per_user.reviews.sum(),
+            referrals=per_user.referrals.sum(),
+        )
+        .execute()
+        .iloc[0]
+        .to_dict()
+    )
+    bounce = (
+        sessions.agg(total=sessions.count(), single=(sessions.n == 1).cast("int64").sum())
+        .execute()
+        .iloc[0]
+    )
+    counted = (
+        t.agg(
+            impressions=t.event.isin(impressions or ["\0"]).cast("int64").sum(),
+            clicks=t.event.isin(clicks or ["\0"]).cast("int64").sum(),
+        )
+        .execute()
+        .iloc[0]
+    )
 
     rows: list[dict[str, Any]] = []
 
-    def add(kpi: str, numerator: float, denominator: float, unit: str, basis: str,
-            used: Sequence[str] = (), was_guessed: bool = False) -> None:
+    def add(
+        kpi: str,
+        numerator: float,
+        denominator: float,
+        unit: str,
+        basis: str,
+        used: Sequence[str] = (),
+        was_guessed: bool = False,
+    ) -> None:
         if denominator:
-            rows.append({"kpi": kpi, "value": float(numerator) / float(denominator), "unit": unit,
-                         "numerator": float(numerator), "denominator": float(denominator), "basis": basis,
-                         "events": ", ".join(dict.fromkeys(used)), "guessed": bool(was_guessed)})
+            rows.append(
+                {
+                    "kpi": kpi,
+                    "value": float(numerator) / float(denominator),
+                    "unit": unit,
+                    "numerator": float(numerator),
+                    "denominator": float(denominator),
+                    "basis": basis,
+                    "events": ", ".join(dict.fromkeys(used)),
+                    "guessed": bool(was_guessed),
+                }
+            )
 
     users = int(counts["users"] or 0)
     converted = int(counts["converted"] or 0)
     if log.has_sessions:
-        add("bounce_rate", int(bounce["single"] or 0), int(bounce["total"] or 0), "share", "sessions")
+        add(
+            "bounce_rate",
+            int(bounce["single"] or 0),
+            int(bounce["total"] or 0),
+            "share",
+            "sessions",
+        )
     else:
-        add("bounce_rate_per_user", int(bounce["single"] or 0), int(bounce["total"] or 0), "share", "users")
+        add(
+            "bounce_rate_per_user",
+            int(bounce["single"] or 0),
+            int(bounce["total"] or 0),
+            "share",
+            "users",
+        )
     if conversions:
         add("conversion_rate", converted, users, "share", "users", conversions, conversion_guessed)
     if checkout and conversions:
         started = int(counts["checkout"] or 0)
-        add("checkout_abandonment", started - int(counts["checkout_converted"] or 0), started, "share", "users",
-            checkout + conversions, "checkout" in guessed or conversion_guessed)
+        add(
+            "checkout_abandonment",
+            started - int(counts["checkout_converted"] or 0),
+            started,
+            "share",
+            "users",
+            checkout + conversions,
+            "checkout" in guessed or conversion_guessed,
+        )
     if impressions and clicks:
-        add("click_through_rate", int(counted["clicks"] or 0), int(counted["impressions"] or 0), "share",
-            "events", impressions + clicks, bool({"impression", "click"} & guessed))
+        add(
+            "click_through_rate",
+            int(counted["clicks"] or 0),
+            int(counted["impressions"] or 0),
+            "share",
+            "events",
+            impressions + clicks,
+            bool({"impression", "click"} & guessed),
+        )
     if scrolls:
-        add("scroll_rate", int(counts["scrolled"] or 0), users, "share", "users", scrolls, "scroll" in guessed)
+        add(
+            "scroll_rate",
+            int(counts["scrolled"] or 0),
+            users,
+            "share",
+            "users",
+            scrolls,
+            "scroll" in guessed,
+        )
     if tickets is not None and len(tickets) and converted:
-        add("support_contacts_per_customer", len(tickets), converted, "per_customer", "tickets", conversions,
-            conversion_guessed)
+        add(
+            "support_contacts_per_customer",
+            len(tickets),
+            converted,
+            "per_customer",
+            "tickets",
+            conversions,
+            conversion_guessed,
+        )
     if reviews and converted:
-        add("reviews_per_customer", int(counts["reviews"] or 0), converted, "per_customer", "events",
-            reviews + conversions, "review" in guessed or conversion_guessed)
+        add(
+            "reviews_per_customer",
+            int(counts["reviews"] or 0),
+            converted,
+            "per_customer",
+            "events",
+            reviews + conversions,
+            "review" in guessed or conversion_guessed,
+        )
     if referrals and converted:
-        add("referrals_per_customer", int(counts["referrals"] or 0), converted, "per_customer", "events",
-            referrals + conversions, "referral" in guessed or conversion_guessed)
+        add(
+            "referrals_per_customer",
+            int(counts["referrals"] or 0),
+            converted,
+            "per_customer",
+            "events",
+            referrals + conversions,
+            "referral" in guessed or conversion_guessed,
+        )
     return pd.DataFrame(rows, columns=list(KPI_COLUMNS))

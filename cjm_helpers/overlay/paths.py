@@ -27,7 +27,13 @@ On = Literal["event", "touchpoint", "stage"]
 TRANSITION_COLUMNS: tuple[str, ...] = ("from", "to", "users", "events")
 PATH_COLUMNS: tuple[str, ...] = ("path", "steps", "count", "share")
 STAGE_TIME_COLUMNS: tuple[str, ...] = (
-    "from_stage", "to_stage", "users", "q1_hours", "median_hours", "q3_hours", "mean_hours",
+    "from_stage",
+    "to_stage",
+    "users",
+    "q1_hours",
+    "median_hours",
+    "q3_hours",
+    "mean_hours",
 )
 SEPARATOR = " > "
 
@@ -52,11 +58,14 @@ def steps_table(log: EventLog, by: str = "user", on: str = "event") -> ir.Table:
     else:
         raise DataError(i18n.t("errors.overlay.steps_on", on=repr(on)))
     path_keys(by)
-    return t.select(user_id=t.user_id, path_session=t.session_id.fill_null(""), label=label,
-                    ts=t.ts, seq=t.seq)
+    return t.select(
+        user_id=t.user_id, path_session=t.session_id.fill_null(""), label=label, ts=t.ts, seq=t.seq
+    )
 
 
-def ordered_join(table: ir.Table, label: ir.StringValue, sep: str, backend: Any = None) -> ir.StringScalar:
+def ordered_join(
+    table: ir.Table, label: ir.StringValue, sep: str, backend: Any = None
+) -> ir.StringScalar:
     """Per group, ``label`` joined by ``sep`` in time order, ties in file order (``ts``, ``seq``).
 
     An ordered ``string_agg`` where the backend has one (DuckDB); elsewhere (Spark's Ibis
@@ -77,8 +86,9 @@ def transitions(log: EventLog, by: By = "user", on: On = "event") -> pd.DataFram
     s = steps_table(log, by, on)
     s = s.mutate(nxt=s.label.lead().over(_window(s, by)))
     moves = s.filter(s.nxt.notnull())
-    agg = (moves.group_by([moves.label.name("from"), moves.nxt.name("to")])
-           .agg(users=moves.user_id.nunique(), events=moves.count()))
+    agg = moves.group_by([moves.label.name("from"), moves.nxt.name("to")]).agg(
+        users=moves.user_id.nunique(), events=moves.count()
+    )
     out = agg.execute()
     out = out.astype({"users": "int64", "events": "int64"})
     out = out.sort_values(["events", "from", "to"], ascending=[False, True, True], kind="stable")
@@ -91,7 +101,9 @@ def top_paths(log: EventLog, n: int = 10, by: By = "user", on: On = "event") -> 
     s = s.mutate(prev=s.label.lag().over(_window(s, by)))
     s = s.filter(s.prev.isnull() | (s.prev != s.label))
     keys = path_keys(by)
-    per_key = s.group_by(keys).agg(path=ordered_join(s, s.label, SEPARATOR, log.backend), steps=s.count())
+    per_key = s.group_by(keys).agg(
+        path=ordered_join(s, s.label, SEPARATOR, log.backend), steps=s.count()
+    )
     counted = per_key.group_by(["path", "steps"]).agg(count=per_key.count())
     counted = counted.mutate(total=counted["count"].sum().over(ibis.window()))
     out = counted.order_by([ibis.desc("count"), "path"]).limit(n).execute()
@@ -116,26 +128,41 @@ def time_between_stages(log: EventLog) -> pd.DataFrame:
         return pd.DataFrame(columns=list(STAGE_TIME_COLUMNS))
     staged = t.filter(t.stage_order.notnull())
     firsts = staged.group_by("user_id").agg(
-        **{f"f{i}": staged.ts.min(where=staged.stage_order == i) for i in range(count)})
+        **{f"f{i}": staged.ts.min(where=staged.stage_order == i) for i in range(count)}
+    )
     figures: dict[str, ir.Scalar] = {}
     for i in range(count - 1):
         start, end = firsts[f"f{i}"], firsts[f"f{i + 1}"]
         ok = start.notnull() & end.notnull() & (end >= start)
         # whole microseconds on every engine (epoch seconds would drop the fractions)
         hours = end.delta(start, unit="microsecond").cast("float64") / 3_600_000_000.0
-        figures.update({
-            f"users{i}": ok.cast("int64").sum(),
-            f"q1_hours{i}": hours.quantile(0.25, where=ok), f"median_hours{i}": hours.quantile(0.5, where=ok),
-            f"q3_hours{i}": hours.quantile(0.75, where=ok), f"mean_hours{i}": hours.mean(where=ok),
-        })
+        figures.update(
+            {
+                f"users{i}": ok.cast("int64").sum(),
+                f"q1_hours{i}": hours.quantile(0.25, where=ok),
+                f"median_hours{i}": hours.quantile(0.5, where=ok),
+                f"q3_hours{i}": hours.quantile(0.75, where=ok),
+                f"mean_hours{i}": hours.mean(where=ok),
+            }
+        )
     found = firsts.agg(**figures).execute().iloc[0].to_dict()
     rows = []
     for i in range(count - 1):
         users = found[f"users{i}"]
         users = 0 if users is None or pd.isna(users) else int(users)
-        rows.append({
-            "from_stage": log.stages[i], "to_stage": log.stages[i + 1], "users": users,
-            **{c: (float(found[f"{c}{i}"]) if users and not pd.isna(found[f"{c}{i}"]) else float("nan"))
-               for c in STAGE_TIME_COLUMNS[3:]},
-        })
+        rows.append(
+            {
+                "from_stage": log.stages[i],
+                "to_stage": log.stages[i + 1],
+                "users": users,
+                **{
+                    c: (
+                        float(found[f"{c}{i}"])
+                        if users and not pd.isna(found[f"{c}{i}"])
+                        else float("nan")
+                    )
+                    for c in STAGE_TIME_COLUMNS[3:]
+                },
+            }
+        )
     return pd.DataFrame(rows, columns=list(STAGE_TIME_COLUMNS))

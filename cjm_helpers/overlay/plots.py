@@ -16,10 +16,19 @@ from matplotlib.figure import Figure
 
 from ..i18n import format_percent, t
 
-plt.rcParams["text.parse_math"] = False  # a '$' in an event, channel or segment name is drawn as typed
+plt.rcParams["text.parse_math"] = (
+    False  # a '$' in an event, channel or segment name is drawn as typed
+)
 
-PALETTE = {"open": "#9ec5e8", "closed": "#1f5f99", "switch": "#c0392b", "no_switch": "#7f8c8d",
-           "survey": "#1f5f99", "stated": "#e67e22", "disagree": "#c0392b"}
+PALETTE = {
+    "open": "#9ec5e8",
+    "closed": "#1f5f99",
+    "switch": "#c0392b",
+    "no_switch": "#7f8c8d",
+    "survey": "#1f5f99",
+    "stated": "#e67e22",
+    "disagree": "#c0392b",
+}
 MAX_LABEL = 28
 MAX_HEATMAP = 14
 
@@ -56,14 +65,34 @@ def plot_funnel(frame: pd.DataFrame, lang: str = "en") -> Figure:
     title = _tr("funnel.title", lang)
     if frame.empty:
         return _empty(title, lang)
-    long = frame.melt(id_vars="step", value_vars=["users_open", "users_closed"], var_name="kind", value_name="users")
-    long["kind"] = long["kind"].map({"users_open": _tr("funnel.open", lang), "users_closed": _tr("funnel.closed", lang)})
+    long = frame.melt(
+        id_vars="step",
+        value_vars=["users_open", "users_closed"],
+        var_name="kind",
+        value_name="users",
+    )
+    long["kind"] = long["kind"].map(
+        {"users_open": _tr("funnel.open", lang), "users_closed": _tr("funnel.closed", lang)}
+    )
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(frame) + 1.8), layout="constrained")
-    sns.barplot(data=long, y="step", x="users", hue="kind", orient="h", ax=ax,
-                palette=[PALETTE["open"], PALETTE["closed"]])
+    sns.barplot(
+        data=long,
+        y="step",
+        x="users",
+        hue="kind",
+        orient="h",
+        ax=ax,
+        palette=[PALETTE["open"], PALETTE["closed"]],
+    )
     for i, row in frame.reset_index(drop=True).iterrows():
-        ax.text(row["users_closed"], i + 0.2, f"  {format_percent(row['conversion'], lang)}", va="center",
-                fontsize=9, color=PALETTE["closed"])
+        ax.text(
+            row["users_closed"],
+            i + 0.2,
+            f"  {format_percent(row['conversion'], lang)}",
+            va="center",
+            fontsize=9,
+            color=PALETTE["closed"],
+        )
     ax.set(title=title, xlabel=_tr("funnel.users", lang), ylabel=_tr("funnel.step", lang))
     ax.legend(title=None, loc="lower right")
     return _fit_ticks(fig)
@@ -74,23 +103,55 @@ def plot_transitions(frame: pd.DataFrame, lang: str = "en") -> Figure:
     title = _tr("transitions.title", lang)
     if frame.empty:
         return _empty(title, lang)
-    busiest = (pd.concat([frame.groupby("from")["users"].sum(), frame.groupby("to")["users"].sum()])
-               .groupby(level=0).sum().sort_values(ascending=False))
+    busiest = (
+        pd.concat([frame.groupby("from")["users"].sum(), frame.groupby("to")["users"].sum()])
+        .groupby(level=0)
+        .sum()
+        .sort_values(ascending=False)
+    )
     keep = list(busiest.index[:MAX_HEATMAP])
     shown = frame[frame["from"].isin(keep) & frame["to"].isin(keep)]
-    matrix = shown.pivot_table(index="from", columns="to", values="users", aggfunc="sum", fill_value=0)
-    matrix = matrix.reindex(index=[k for k in keep if k in matrix.index],
-                            columns=[k for k in keep if k in matrix.columns], fill_value=0)
-    matrix.index = [_label(name) for name in matrix.index]  # before drawing: seaborn lays out as it draws
+    matrix = shown.pivot_table(
+        index="from", columns="to", values="users", aggfunc="sum", fill_value=0
+    )
+    matrix = matrix.reindex(
+        index=[k for k in keep if k in matrix.index],
+        columns=[k for k in keep if k in matrix.columns],
+        fill_value=0,
+    )
+    matrix.index = [
+        _label(name) for name in matrix.index
+    ]  # before drawing: seaborn lays out as it draws
     matrix.columns = [_label(name) for name in matrix.columns]
-    label_width = max((len(line) for name in matrix.index for line in str(name).split("\n")), default=0)
-    fig, ax = plt.subplots(figsize=(max(6.0, 2.4 + 0.62 * len(matrix.columns) + 0.08 * label_width),
-                                    max(3.5, 2.2 + 0.5 * len(matrix.index))), layout="constrained")
-    sns.heatmap(matrix, annot=True, fmt="d", cmap="Blues", cbar_kws={"label": _tr("transitions.colour", lang)},
-                ax=ax, annot_kws={"fontsize": 8})
-    subtitle = _tr("transitions.more", lang, shown=len(keep), total=len(busiest)) if len(busiest) > len(keep) else ""
-    ax.set(title=title + (f"\n{subtitle}" if subtitle else ""), xlabel=_tr("transitions.to", lang),
-           ylabel=_tr("transitions.from", lang))
+    label_width = max(
+        (len(line) for name in matrix.index for line in str(name).split("\n")), default=0
+    )
+    fig, ax = plt.subplots(
+        figsize=(
+            max(6.0, 2.4 + 0.62 * len(matrix.columns) + 0.08 * label_width),
+            max(3.5, 2.2 + 0.5 * len(matrix.index)),
+        ),
+        layout="constrained",
+    )
+    sns.heatmap(
+        matrix,
+        annot=True,
+        fmt="d",
+        cmap="Blues",
+        cbar_kws={"label": _tr("transitions.colour", lang)},
+        ax=ax,
+        annot_kws={"fontsize": 8},
+    )
+    subtitle = (
+        _tr("transitions.more", lang, shown=len(keep), total=len(busiest))
+        if len(busiest) > len(keep)
+        else ""
+    )
+    ax.set(
+        title=title + (f"\n{subtitle}" if subtitle else ""),
+        xlabel=_tr("transitions.to", lang),
+        ylabel=_tr("transitions.from", lang),
+    )
     return _fit_ticks(fig)
 
 
@@ -104,9 +165,14 @@ def plot_time_between_stages(frame: pd.DataFrame, lang: str = "en") -> Figure:
     fig, ax = plt.subplots(figsize=(9, 0.6 * len(data) + 1.6), layout="constrained")
     y = np.arange(len(data))
     ax.barh(y, data["median_hours"], color=PALETTE["closed"])
-    ax.errorbar(data["median_hours"], y, xerr=[data["median_hours"] - data["q1_hours"],
-                                                 data["q3_hours"] - data["median_hours"]],
-                fmt="none", ecolor="#333", capsize=4)
+    ax.errorbar(
+        data["median_hours"],
+        y,
+        xerr=[data["median_hours"] - data["q1_hours"], data["q3_hours"] - data["median_hours"]],
+        fmt="none",
+        ecolor="#333",
+        capsize=4,
+    )
     ax.set_yticks(y, pairs)
     ax.invert_yaxis()
     ax.set(title=title, xlabel=_tr("time.hours", lang), ylabel=_tr("time.pair", lang))
@@ -121,14 +187,24 @@ def plot_gaps(frame: pd.DataFrame, lang: str = "en") -> Figure:
         return _empty(title, lang)
     data = data.assign(
         kind=data["kind"].map(lambda k: _tr(f"gaps.{k}", lang)),
-        switch=data["switched"].map({True: _tr("gaps.with_switch", lang), False: _tr("gaps.without_switch", lang)}),
+        switch=data["switched"].map(
+            {True: _tr("gaps.with_switch", lang), False: _tr("gaps.without_switch", lang)}
+        ),
     )
     fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
-    sns.barplot(data=data, x="kind", y="drop_off", hue="switch", ax=ax,
-                palette=[PALETTE["switch"], PALETTE["no_switch"]],
-                hue_order=[_tr("gaps.with_switch", lang), _tr("gaps.without_switch", lang)])
+    sns.barplot(
+        data=data,
+        x="kind",
+        y="drop_off",
+        hue="switch",
+        ax=ax,
+        palette=[PALETTE["switch"], PALETTE["no_switch"]],
+        hue_order=[_tr("gaps.with_switch", lang), _tr("gaps.without_switch", lang)],
+    )
     for container in ax.containers:
-        ax.bar_label(container, labels=[format_percent(v, lang) for v in container.datavalues], fontsize=9)
+        ax.bar_label(
+            container, labels=[format_percent(v, lang) for v in container.datavalues], fontsize=9
+        )
     ax.yaxis.set_major_formatter(lambda v, _: format_percent(v, lang, 0))
     ax.set(title=title, xlabel=_tr("gaps.kind", lang), ylabel=_tr("gaps.drop_off", lang))
     ax.set_ylim(0, float(data["drop_off"].max()) * 1.3)
@@ -141,7 +217,10 @@ def plot_kpis(frame: pd.DataFrame, lang: str = "en") -> Figure:
     title = _tr("kpis.title", lang)
     if frame.empty:
         return _empty(title, lang)
-    names = [t(f"overlay.kpi.{k}", lang) if _has(f"overlay.kpi.{k}") else k.replace("_", " ") for k in frame["kpi"]]
+    names = [
+        t(f"overlay.kpi.{k}", lang) if _has(f"overlay.kpi.{k}") else k.replace("_", " ")
+        for k in frame["kpi"]
+    ]
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(frame) + 1.5), layout="constrained")
     colours = [PALETTE["closed"] if u == "share" else PALETTE["stated"] for u in frame["unit"]]
     ax.barh(range(len(frame)), frame["value"], color=colours)
@@ -186,15 +265,36 @@ def plot_emotion_curve(frame: pd.DataFrame, lang: str = "en") -> Figure:
     x = np.arange(len(frame))
     fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
     ax.axhline(0, color="#bbb", lw=1)
-    ax.fill_between(x, frame["ci_low"].astype(float), frame["ci_high"].astype(float), color=PALETTE["survey"],
-                    alpha=0.18, label=_tr("emotion.ci", lang, level="95%"))
-    ax.plot(x, frame["mean"].astype(float), "-o", color=PALETTE["survey"], lw=2.2, label=_tr("emotion.survey", lang))
+    ax.fill_between(
+        x,
+        frame["ci_low"].astype(float),
+        frame["ci_high"].astype(float),
+        color=PALETTE["survey"],
+        alpha=0.18,
+        label=_tr("emotion.ci", lang, level="95%"),
+    )
+    ax.plot(
+        x,
+        frame["mean"].astype(float),
+        "-o",
+        color=PALETTE["survey"],
+        lw=2.2,
+        label=_tr("emotion.survey", lang),
+    )
     stated = frame["stated"].astype(float)
     ax.plot(x, stated, "--s", color=PALETTE["stated"], lw=1.8, label=_tr("emotion.stated", lang))
     flagged = frame["disagree"].fillna(False).astype(bool).to_numpy()
     if flagged.any():
-        ax.scatter(x[flagged], frame["mean"].astype(float)[flagged], s=260, facecolors="none",
-                   edgecolors=PALETTE["disagree"], linewidths=2, label=_tr("emotion.disagree", lang), zorder=5)
+        ax.scatter(
+            x[flagged],
+            frame["mean"].astype(float)[flagged],
+            s=260,
+            facecolors="none",
+            edgecolors=PALETTE["disagree"],
+            linewidths=2,
+            label=_tr("emotion.disagree", lang),
+            zorder=5,
+        )
     for i, n in enumerate(frame["n"]):
         ax.text(i, -2.35, f"n={int(n)}", ha="center", fontsize=8, color="#555")
     ax.set_xticks(x, [_label(s, 14) for s in frame["stage_name"]])
@@ -216,7 +316,9 @@ def plot_segments(frame: pd.DataFrame, lang: str = "en") -> Figure:
     ax.set_yticks(range(len(frame)), [_label(s) for s in frame["segment"]])
     ax.invert_yaxis()
     ax.set_xlim(0, float(frame["respondents"].max()) * 1.3)
-    ax.set(title=title, xlabel=_tr("segments.respondents", lang), ylabel=_tr("segments.segment", lang))
+    ax.set(
+        title=title, xlabel=_tr("segments.respondents", lang), ylabel=_tr("segments.segment", lang)
+    )
     return _fit_ticks(fig)
 
 
@@ -226,11 +328,21 @@ def plot_tickets(frame: pd.DataFrame, lang: str = "en") -> Figure:
     data = frame[frame["tickets"] > 0]
     if data.empty:
         return _empty(title, lang)
-    label = data["touchpoint_name"].where(data["touchpoint_name"].astype(str).str.len() > 0,
-                                          t("feedback.label.unmatched", lang))
+    label = data["touchpoint_name"].where(
+        data["touchpoint_name"].astype(str).str.len() > 0, t("feedback.label.unmatched", lang)
+    )
     data = data.assign(label=label.map(_label), stage_name=data["stage_name"].replace("", "—"))
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(data) + 1.6), layout="constrained")
-    sns.barplot(data=data, y="label", x="tickets", hue="stage_name", dodge=False, orient="h", ax=ax, palette="deep")
+    sns.barplot(
+        data=data,
+        y="label",
+        x="tickets",
+        hue="stage_name",
+        dodge=False,
+        orient="h",
+        ax=ax,
+        palette="deep",
+    )
     ax.set(title=title, xlabel=_tr("tickets.tickets", lang), ylabel=_tr("tickets.touchpoint", lang))
     ax.legend(title=_tr("tickets.stage", lang), fontsize=8)
     return _fit_ticks(fig)

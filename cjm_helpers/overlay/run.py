@@ -58,8 +58,13 @@ def _png(fig: Any) -> bytes:
     return buffer.getvalue()
 
 
-def skip_reasons(log: EventLog, project: Project | None, funnel_steps: Sequence[str] | None,
-                 survey_given: bool, lang: str) -> dict[str, str]:
+def skip_reasons(
+    log: EventLog,
+    project: Project | None,
+    funnel_steps: Sequence[str] | None,
+    survey_given: bool,
+    lang: str,
+) -> dict[str, str]:
     """The analyses these inputs cannot support, each with what to give to get it."""
     reasons: dict[str, str] = {}
     if not funnel_steps and not log.stages:
@@ -81,11 +86,20 @@ def _error_text(exc: Exception) -> str:
     return text if isinstance(exc, CJMError) else f"{type(exc).__name__}: {text}"
 
 
-def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: Any = None,
-                project: Project | None = None, funnel_steps: Sequence[str] | None = None,
-                path_by: str = "user", columns: dict[str, str] | None = None, lang: str = "en",
-                progress: bool = True, delimiter: str = ",",
-                options: ReadOptions | None = None) -> OverlayResults:
+def run_overlay(
+    events: Any,
+    out_dir: str | Path,
+    survey: Any = None,
+    tickets: Any = None,
+    project: Project | None = None,
+    funnel_steps: Sequence[str] | None = None,
+    path_by: str = "user",
+    columns: dict[str, str] | None = None,
+    lang: str = "en",
+    progress: bool = True,
+    delimiter: str = ",",
+    options: ReadOptions | None = None,
+) -> OverlayResults:
     """Run every analysis the inputs allow; write CSVs, PNGs and ``summary.html`` into ``out_dir``.
 
     ``options`` (conversion events, dedupe, date format, engine) are passed to the
@@ -99,10 +113,16 @@ def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: A
     reading = ReadOptions(columns=columns or {}, delimiter=delimiter if delimiter != "," else "")
     reading = reading.over(options or ReadOptions())
     log = load_events(events, project=project, **reading.event_kwargs()).cached()
-    survey_frame = (call_accepting(load_survey, survey, project=project, lang=lang, **reading.date_kwargs())
-                    if survey is not None else None)
-    ticket_frame = (call_accepting(load_tickets, tickets, project, lang=lang, **reading.date_kwargs())
-                    if tickets is not None and project is not None else None)
+    survey_frame = (
+        call_accepting(load_survey, survey, project=project, lang=lang, **reading.date_kwargs())
+        if survey is not None
+        else None
+    )
+    ticket_frame = (
+        call_accepting(load_tickets, tickets, project, lang=lang, **reading.date_kwargs())
+        if tickets is not None and project is not None
+        else None
+    )
     steps: list[Step] = [
         ("funnel", lambda: funnel(log, funnel_steps), plots.plot_funnel),
         ("transitions", lambda: transitions(log, by=path_by), plots.plot_transitions),
@@ -111,18 +131,35 @@ def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: A
         ("gaps", lambda: gaps(log), plots.plot_gaps),
         ("kpis", lambda: kpis(log, tickets=ticket_frame), plots.plot_kpis),
         ("attribution", lambda: attribution(log, by="touchpoint"), plots.plot_attribution),
-        ("attribution_channel", lambda: attribution(log, by="channel"),
-         lambda f, lang: plots.plot_attribution(f, lang, by="channel")),
+        (
+            "attribution_channel",
+            lambda: attribution(log, by="channel"),
+            lambda f, lang: plots.plot_attribution(f, lang, by="channel"),
+        ),
         ("unmatched_events", log.unmatched_events, None),
     ]
     if survey_frame is not None and project is not None:
-        steps.append(("emotion_curve", lambda: emotion_curve(survey_frame, project), plots.plot_emotion_curve))
+        steps.append(
+            (
+                "emotion_curve",
+                lambda: emotion_curve(survey_frame, project),
+                plots.plot_emotion_curve,
+            )
+        )
     if survey_frame is not None:
-        steps.append(("segments", lambda: survey_segments(survey_frame, lang=lang), plots.plot_segments))
+        steps.append(
+            ("segments", lambda: survey_segments(survey_frame, lang=lang), plots.plot_segments)
+        )
     if ticket_frame is not None:
         steps.append(("tickets", lambda: ticket_counts(ticket_frame), plots.plot_tickets))
     if survey_frame is not None or ticket_frame is not None:
-        steps.append(("themes", lambda: overlay_themes(survey_frame, ticket_frame, project, lang), plot_themes))
+        steps.append(
+            (
+                "themes",
+                lambda: overlay_themes(survey_frame, ticket_frame, project, lang),
+                plot_themes,
+            )
+        )
     results = OverlayResults()
     results.notes = log.notes(lang)
     results.skipped.update(skip_reasons(log, project, funnel_steps, survey_frame is not None, lang))
@@ -138,7 +175,9 @@ def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: A
             _remove_stale(out, name)
             continue
         results[name] = frame
-        write_bytes(out / f"{name}.csv", neutralise_frame(frame).to_csv(index=False).encode("utf-8"))
+        write_bytes(
+            out / f"{name}.csv", neutralise_frame(frame).to_csv(index=False).encode("utf-8")
+        )
         if plot is None:
             continue
         try:
@@ -148,7 +187,9 @@ def run_overlay(events: Any, out_dir: str | Path, survey: Any = None, tickets: A
             results.failed[name] = t("inputs.overlay.plot_failed", lang, error=_error_text(exc))
             continue
         write_bytes(out / f"{name}.png", figures[name])
-    write_bytes(out / "summary.html", summary_html(results, figures, lang, log.source).encode("utf-8"))
+    write_bytes(
+        out / "summary.html", summary_html(results, figures, lang, log.source).encode("utf-8")
+    )
     return results
 
 
@@ -172,35 +213,62 @@ th{background:#eef3f8}img{max-width:100%;height:auto}
 
 def not_run_lines(results: OverlayResults, lang: str) -> list[str]:
     """One line per analysis that did not run: its name, skipped or failed, and why."""
-    lines = [t("inputs.overlay.skipped", lang, analysis=t(f"overlay.analysis.{name}", lang), reason=reason)
-             for name, reason in results.skipped.items()]
-    lines += [t("inputs.overlay.failed", lang, analysis=t(f"overlay.analysis.{name}", lang), reason=reason)
-              for name, reason in results.failed.items()]
+    lines = [
+        t(
+            "inputs.overlay.skipped",
+            lang,
+            analysis=t(f"overlay.analysis.{name}", lang),
+            reason=reason,
+        )
+        for name, reason in results.skipped.items()
+    ]
+    lines += [
+        t(
+            "inputs.overlay.failed",
+            lang,
+            analysis=t(f"overlay.analysis.{name}", lang),
+            reason=reason,
+        )
+        for name, reason in results.failed.items()
+    ]
     return lines
 
 
-def summary_html(results: dict[str, pd.DataFrame], figures: dict[str, bytes], lang: str, source: str) -> str:
+def summary_html(
+    results: dict[str, pd.DataFrame], figures: dict[str, bytes], lang: str, source: str
+) -> str:
     """One self-contained page: what did not run and why, then per analysis a heading, its figure and its table."""
     esc = html.escape
-    parts = [f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'>",
-             f"<title>{esc(t('overlay.summary.title', lang))}</title><style>{SUMMARY_CSS}</style></head><body>",
-             f"<h1>{esc(t('overlay.summary.title', lang))}</h1>",
-             f"<p>{esc(t('overlay.summary.source', lang, source=source))}</p>"]
+    parts = [
+        f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'>",
+        f"<title>{esc(t('overlay.summary.title', lang))}</title><style>{SUMMARY_CSS}</style></head><body>",
+        f"<h1>{esc(t('overlay.summary.title', lang))}</h1>",
+        f"<p>{esc(t('overlay.summary.source', lang, source=source))}</p>",
+    ]
     if isinstance(results, OverlayResults) and results.notes:
         items = "".join(f"<li>{esc(line)}</li>" for line in results.notes)
-        parts.append(f"<div class='log-notes'><h2>{esc(t('inputs.overlay.about_the_log', lang))}</h2>"
-                     f"<ul>{items}</ul></div>")
+        parts.append(
+            f"<div class='log-notes'><h2>{esc(t('inputs.overlay.about_the_log', lang))}</h2>"
+            f"<ul>{items}</ul></div>"
+        )
     if isinstance(results, OverlayResults) and (results.skipped or results.failed):
         items = "".join(f"<li>{esc(line)}</li>" for line in not_run_lines(results, lang))
-        parts.append(f"<div class='not-run'><h2>{esc(t('inputs.overlay.not_run', lang))}</h2><ul>{items}</ul></div>")
+        parts.append(
+            f"<div class='not-run'><h2>{esc(t('inputs.overlay.not_run', lang))}</h2><ul>{items}</ul></div>"
+        )
     for name, frame in results.items():
         parts.append(f"<h2>{esc(t(f'overlay.analysis.{name}', lang))}</h2>")
         if name in figures:
             data = base64.b64encode(figures[name]).decode("ascii")
-            parts.append(f"<img alt='{esc(t(f'overlay.analysis.{name}', lang), quote=True)}' "
-                         f"src='data:image/png;base64,{data}'>")
+            parts.append(
+                f"<img alt='{esc(t(f'overlay.analysis.{name}', lang), quote=True)}' "
+                f"src='data:image/png;base64,{data}'>"
+            )
         shown = frame.head(30)
-        parts.append(shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:.3f}", na_rep="—",
-                                   border=0))
+        parts.append(
+            shown.to_html(
+                index=False, escape=True, float_format=lambda v: f"{v:.3f}", na_rep="—", border=0
+            )
+        )
     parts.append("</body></html>")
     return "\n".join(parts)

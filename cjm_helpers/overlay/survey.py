@@ -62,7 +62,15 @@ TEXT_COLUMNS: tuple[str, ...] = ("comment", "segment", "persona", "age_band", "g
 DATE_COLUMNS: tuple[str, ...] = ("submitted", "timestamp")
 """Optional columns of dates, read with the same reader as event logs and tickets."""
 SURVEY_COLUMNS: tuple[str, ...] = (
-    "respondent_id", "stage", "touchpoint", "emotion", "satisfaction", "nps", "csat", "ces", *TEXT_COLUMNS,
+    "respondent_id",
+    "stage",
+    "touchpoint",
+    "emotion",
+    "satisfaction",
+    "nps",
+    "csat",
+    "ces",
+    *TEXT_COLUMNS,
 )
 EMOTION_RANGE = (-2.0, 2.0)
 SATISFACTION_RANGE = (1.0, 5.0)
@@ -77,8 +85,13 @@ CONFIDENCE = 0.95
 # --- loading ----------------------------------------------------------------------------
 
 
-def load_survey(source: Any, project: Project | None = None, lang: str = "en", sep: str = ",",
-                date_format: str | None = None) -> pd.DataFrame:
+def load_survey(
+    source: Any,
+    project: Project | None = None,
+    lang: str = "en",
+    sep: str = ",",
+    date_format: str | None = None,
+) -> pd.DataFrame:
     """Read and check survey responses (CSV/XLSX/Parquet path or DataFrame).
 
     Returns a DataFrame with the columns of :data:`SURVEY_COLUMNS` (plus any extra
@@ -90,50 +103,101 @@ def load_survey(source: Any, project: Project | None = None, lang: str = "en", s
     frame, name, from_file = read_table(source, t("feedback.survey.what", lang), lang, sep)
     require_columns(frame, name, ["respondent_id"], lang)
     if "stage" not in frame.columns and "touchpoint" not in frame.columns:
-        raise DataError(t("feedback.error.missing_one_of", lang, file=name, columns="stage, touchpoint",
-                          found=", ".join(frame.columns)))
+        raise DataError(
+            t(
+                "feedback.error.missing_one_of",
+                lang,
+                file=name,
+                columns="stage, touchpoint",
+                found=", ".join(frame.columns),
+            )
+        )
     if "emotion" not in frame.columns and "satisfaction" not in frame.columns:
-        raise DataError(t("feedback.error.missing_one_of", lang, file=name, columns="emotion, satisfaction",
-                          found=", ".join(frame.columns)))
+        raise DataError(
+            t(
+                "feedback.error.missing_one_of",
+                lang,
+                file=name,
+                columns="emotion, satisfaction",
+                found=", ".join(frame.columns),
+            )
+        )
     problems = Problems(name, from_file, lang)
     out = pd.DataFrame(index=frame.index)
     out["respondent_id"] = text_column(frame, "respondent_id")
     for position, (label, value) in enumerate(out["respondent_id"].items()):
         if not value:
-            problems.add("required", row=problems.where(position, label), column="respondent_id",
-                         hint=t("feedback.hint.respondent", lang))
+            problems.add(
+                "required",
+                row=problems.where(position, label),
+                column="respondent_id",
+                hint=t("feedback.hint.respondent", lang),
+            )
     out["stage"] = text_column(frame, "stage")
     out["touchpoint"] = text_column(frame, "touchpoint")
     for position, (label, stage, tp) in enumerate(zip(out.index, out["stage"], out["touchpoint"])):
         if not stage and not tp:
-            problems.add("required", row=problems.where(position, label), column="stage",
-                         hint=t("feedback.hint.stage", lang))
+            problems.add(
+                "required",
+                row=problems.where(position, label),
+                column="stage",
+                hint=t("feedback.hint.stage", lang),
+            )
     if "emotion" in frame.columns:
-        out["emotion"] = number_column(frame, "emotion", *EMOTION_RANGE, False, True, problems,
-                                       t("feedback.hint.emotion", lang))
-        out["satisfaction"] = (number_column(frame, "satisfaction", *SATISFACTION_RANGE, False, False, problems,
-                                             t("feedback.hint.satisfaction", lang))
-                               if "satisfaction" in frame.columns else math.nan)
+        out["emotion"] = number_column(
+            frame,
+            "emotion",
+            *EMOTION_RANGE,
+            False,
+            True,
+            problems,
+            t("feedback.hint.emotion", lang),
+        )
+        out["satisfaction"] = (
+            number_column(
+                frame,
+                "satisfaction",
+                *SATISFACTION_RANGE,
+                False,
+                False,
+                problems,
+                t("feedback.hint.satisfaction", lang),
+            )
+            if "satisfaction" in frame.columns
+            else math.nan
+        )
     else:
-        out["satisfaction"] = number_column(frame, "satisfaction", *SATISFACTION_RANGE, False, True, problems,
-                                            t("feedback.hint.satisfaction", lang))
+        out["satisfaction"] = number_column(
+            frame,
+            "satisfaction",
+            *SATISFACTION_RANGE,
+            False,
+            True,
+            problems,
+            t("feedback.hint.satisfaction", lang),
+        )
         out["emotion"] = out["satisfaction"] - 3.0
     for column, (low, high) in (("nps", NPS_RANGE), ("csat", CSAT_RANGE), ("ces", CES_RANGE)):
         if column in frame.columns:
-            out[column] = number_column(frame, column, low, high, True, False, problems,
-                                        t(f"feedback.hint.{column}", lang))
+            out[column] = number_column(
+                frame, column, low, high, True, False, problems, t(f"feedback.hint.{column}", lang)
+            )
         else:
             out[column] = math.nan
     for column in TEXT_COLUMNS:
         out[column] = text_column(frame, column)
     for column in DATE_COLUMNS:
         if column in frame.columns:
-            out[column] = parse_timestamps(frame[column], problems, column, date_format, required=False)
+            out[column] = parse_timestamps(
+                frame[column], problems, column, date_format, required=False
+            )
     if project is not None:
         _map_stages(out, project, problems, lang)
     problems.raise_if_any()
     extra = [column for column in frame.columns if column not in out.columns]
-    out = pd.concat([out, frame[extra]], axis=1) if extra else out  # one step: adding columns one by one is quadratic
+    out = (
+        pd.concat([out, frame[extra]], axis=1) if extra else out
+    )  # one step: adding columns one by one is quadratic
     out = out.reset_index(drop=True)
     out.attrs["source"] = name
     out.attrs["from_file"] = from_file
@@ -153,19 +217,33 @@ def _map_stages(out: pd.DataFrame, project: Project, problems: Problems, lang: s
         row = problems.where(position, label)
         tp_id = match(touchpoints, tp) if tp else ""
         if tp and tp_id is None:
-            problems.add("unknown_touchpoint", row=row, column="touchpoint", value=tp, known=known_list(tp_ids))
+            problems.add(
+                "unknown_touchpoint",
+                row=row,
+                column="touchpoint",
+                value=tp,
+                known=known_list(tp_ids),
+            )
         stage_id = match(stages, stage) if stage else stage_of.get(tp_id or "", "")
         if stage and stage_id is None:
-            problems.add("unknown_stage", row=row, column="stage", value=stage, known=known_list(stage_ids))
+            problems.add(
+                "unknown_stage", row=row, column="stage", value=stage, known=known_list(stage_ids)
+            )
         new_stage.append(stage_id or "")
         new_tp.append(tp_id or "")
     out["stage"] = new_stage
     out["touchpoint"] = new_tp
 
 
-def _checked(survey: pd.DataFrame | Any, project: Project | None = None, lang: str = "en") -> pd.DataFrame:
+def _checked(
+    survey: pd.DataFrame | Any, project: Project | None = None, lang: str = "en"
+) -> pd.DataFrame:
     """A survey that went through :func:`load_survey` (checking a raw DataFrame now)."""
-    if isinstance(survey, pd.DataFrame) and survey.attrs.get("cjm_survey_checked") and project is None:
+    if (
+        isinstance(survey, pd.DataFrame)
+        and survey.attrs.get("cjm_survey_checked")
+        and project is None
+    ):
         return survey
     checked = load_survey(survey, project, lang)
     if project is None:
@@ -216,7 +294,9 @@ def _betainc(a: float, b: float, x: float) -> float:
         return 0.0
     if x >= 1.0:
         return 1.0
-    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    log_front = (
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
     if x > (a + 1.0) / (a + b + 2.0):
         return 1.0 - _betainc(b, a, 1.0 - x)
     tiny = 1e-300
@@ -251,8 +331,13 @@ def mean_ci(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, 
     return mean, mean - half, mean + half
 
 
-def emotion_curve(survey: pd.DataFrame | Any, project: Project, journey_id: str | None = None,
-                  lang: str = "en", confidence: float = CONFIDENCE) -> pd.DataFrame:
+def emotion_curve(
+    survey: pd.DataFrame | Any,
+    project: Project,
+    journey_id: str | None = None,
+    lang: str = "en",
+    confidence: float = CONFIDENCE,
+) -> pd.DataFrame:
     """Survey emotion per stage beside the emotion stated on the journey map.
 
     One row per project stage, in order: stage, stage_name, n, mean, ci_low, ci_high
@@ -274,11 +359,19 @@ def emotion_curve(survey: pd.DataFrame | Any, project: Project, journey_id: str 
         difference = mean - stated_value
         outside = bool(low == low and (stated_value < low or stated_value > high))
         far = bool(difference == difference and abs(difference) >= DISAGREE_POINTS)
-        rows.append({
-            "stage": stage.id, "stage_name": stage.name, "n": len(values), "mean": mean,
-            "ci_low": low, "ci_high": high, "stated": stated_value, "difference": difference,
-            "disagree": outside or far,
-        })
+        rows.append(
+            {
+                "stage": stage.id,
+                "stage_name": stage.name,
+                "n": len(values),
+                "mean": mean,
+                "ci_low": low,
+                "ci_high": high,
+                "stated": stated_value,
+                "difference": difference,
+                "disagree": outside or far,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -287,7 +380,9 @@ def emotion_curve(survey: pd.DataFrame | Any, project: Project, journey_id: str 
 
 def _respondents(data: pd.DataFrame) -> pd.DataFrame:
     """One row per respondent: the first non-blank value of each column."""
-    text = [c for c in data.columns if data[c].dtype == object or pd.api.types.is_string_dtype(data[c])]
+    text = [
+        c for c in data.columns if data[c].dtype == object or pd.api.types.is_string_dtype(data[c])
+    ]
     blanked = data.copy()
     for column in text:
         blanked[column] = blanked[column].replace("", np.nan)
@@ -298,23 +393,39 @@ def _respondents(data: pd.DataFrame) -> pd.DataFrame:
     return people
 
 
-def survey_segments(survey: pd.DataFrame | Any, by: str = "segment", lang: str = "en") -> pd.DataFrame:
+def survey_segments(
+    survey: pd.DataFrame | Any, by: str = "segment", lang: str = "en"
+) -> pd.DataFrame:
     """Segment sizes: segment, respondents, share, nps, csat_mean, emotion_mean (largest first)."""
     data = _checked(survey, lang=lang)
     people = _respondents(data)
     if by not in people.columns:
-        raise DataError(t("feedback.error.missing_column", lang, file=data.attrs.get("source", "survey"),
-                          column=by, found=", ".join(data.columns)))
-    people[by] = people[by].map(lambda v: v if isinstance(v, str) and v else t("feedback.label.no_segment", lang))
+        raise DataError(
+            t(
+                "feedback.error.missing_column",
+                lang,
+                file=data.attrs.get("source", "survey"),
+                column=by,
+                found=", ".join(data.columns),
+            )
+        )
+    people[by] = people[by].map(
+        lambda v: v if isinstance(v, str) and v else t("feedback.label.no_segment", lang)
+    )
     emotion = data.groupby("respondent_id")["emotion"].mean()
     people["emotion_mean"] = people["respondent_id"].map(emotion)
     rows = []
     for segment, group in people.groupby(by, sort=False):
-        rows.append({
-            "segment": segment, "respondents": len(group), "share": len(group) / len(people),
-            "nps": nps_score(group["nps"]), "csat_mean": _mean(group["csat"]),
-            "emotion_mean": _mean(group["emotion_mean"]),
-        })
+        rows.append(
+            {
+                "segment": segment,
+                "respondents": len(group),
+                "share": len(group) / len(people),
+                "nps": nps_score(group["nps"]),
+                "csat_mean": _mean(group["csat"]),
+                "emotion_mean": _mean(group["emotion_mean"]),
+            }
+        )
     frame = pd.DataFrame(rows).sort_values(["respondents", "segment"], ascending=[False, True])
     return frame.reset_index(drop=True)
 
@@ -330,10 +441,15 @@ def _split(values: pd.Series) -> Counter[str]:
 
 
 def _top(counts: Counter[str], top: int) -> str:
-    return "; ".join(f"{value} ({n})" for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+    return "; ".join(
+        f"{value} ({n})"
+        for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    )
 
 
-def segment_profiles(survey: pd.DataFrame | Any, by: str = "segment", top: int = 3, lang: str = "en") -> pd.DataFrame:
+def segment_profiles(
+    survey: pd.DataFrame | Any, by: str = "segment", top: int = 3, lang: str = "en"
+) -> pd.DataFrame:
     """Who each segment is: segment, respondents, share, age_band (most common), top_goals, top_pains.
 
     Goals and pains are listed most frequent first as 'text (count)', joined by '; '.
@@ -341,20 +457,29 @@ def segment_profiles(survey: pd.DataFrame | Any, by: str = "segment", top: int =
     data = _checked(survey, lang=lang)
     people = _respondents(data)
     sizes = survey_segments(data, by, lang).set_index("segment")
-    people[by] = people[by].map(lambda v: v if isinstance(v, str) and v else t("feedback.label.no_segment", lang))
+    people[by] = people[by].map(
+        lambda v: v if isinstance(v, str) and v else t("feedback.label.no_segment", lang)
+    )
     rows = []
     for segment in sizes.index:
         group = people[people[by] == segment]
         ids = set(group["respondent_id"])
         answers = data[data["respondent_id"].isin(ids)]
         ages = Counter(v for v in group["age_band"] if v)
-        rows.append({
-            "segment": segment, "respondents": int(sizes.loc[segment, "respondents"]),
-            "share": float(sizes.loc[segment, "share"]),
-            "age_band": ages.most_common(1)[0][0] if ages else "",
-            "top_goals": _top(_split(answers.drop_duplicates(["respondent_id", "goal"])["goal"]), top),
-            "top_pains": _top(_split(answers.drop_duplicates(["respondent_id", "pain"])["pain"]), top),
-        })
+        rows.append(
+            {
+                "segment": segment,
+                "respondents": int(sizes.loc[segment, "respondents"]),
+                "share": float(sizes.loc[segment, "share"]),
+                "age_band": ages.most_common(1)[0][0] if ages else "",
+                "top_goals": _top(
+                    _split(answers.drop_duplicates(["respondent_id", "goal"])["goal"]), top
+                ),
+                "top_pains": _top(
+                    _split(answers.drop_duplicates(["respondent_id", "pain"])["pain"]), top
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -374,7 +499,9 @@ def nps_score(values: pd.Series) -> float:
     return float(100.0 * ((values >= 9).mean() - (values <= 6).mean()))
 
 
-def score_summary(survey: pd.DataFrame | Any, by: str | None = None, lang: str = "en") -> pd.DataFrame:
+def score_summary(
+    survey: pd.DataFrame | Any, by: str | None = None, lang: str = "en"
+) -> pd.DataFrame:
     """NPS, CSAT and CES overall (by=None) or per stage/segment/... (by='stage').
 
     Columns: group, respondents, nps_answers, promoters, passives, detractors (shares),
@@ -382,26 +509,32 @@ def score_summary(survey: pd.DataFrame | Any, by: str | None = None, lang: str =
     ces_mean, ces_easy (share answering 5-7). NPS counts each respondent once.
     """
     data = _checked(survey, lang=lang)
-    groups = [(t("feedback.label.all", lang), data)] if by is None else list(data.groupby(by, sort=False))
+    groups = (
+        [(t("feedback.label.all", lang), data)]
+        if by is None
+        else list(data.groupby(by, sort=False))
+    )
     rows = []
     for key, group in groups:
         people = _respondents(group)
         nps = people["nps"].dropna()
         csat = group["csat"].dropna()
         ces = group["ces"].dropna()
-        rows.append({
-            "group": key or t("feedback.label.no_segment", lang),
-            "respondents": len(people),
-            "nps_answers": len(nps),
-            "promoters": float((nps >= 9).mean()) if len(nps) else math.nan,
-            "passives": float(((nps >= 7) & (nps <= 8)).mean()) if len(nps) else math.nan,
-            "detractors": float((nps <= 6).mean()) if len(nps) else math.nan,
-            "nps": nps_score(nps),
-            "csat_answers": len(csat),
-            "csat_mean": _mean(csat),
-            "csat_satisfied": float((csat >= 4).mean()) if len(csat) else math.nan,
-            "ces_answers": len(ces),
-            "ces_mean": _mean(ces),
-            "ces_easy": float((ces >= 5).mean()) if len(ces) else math.nan,
-        })
+        rows.append(
+            {
+                "group": key or t("feedback.label.no_segment", lang),
+                "respondents": len(people),
+                "nps_answers": len(nps),
+                "promoters": float((nps >= 9).mean()) if len(nps) else math.nan,
+                "passives": float(((nps >= 7) & (nps <= 8)).mean()) if len(nps) else math.nan,
+                "detractors": float((nps <= 6).mean()) if len(nps) else math.nan,
+                "nps": nps_score(nps),
+                "csat_answers": len(csat),
+                "csat_mean": _mean(csat),
+                "csat_satisfied": float((csat >= 4).mean()) if len(csat) else math.nan,
+                "ces_answers": len(ces),
+                "ces_mean": _mean(ces),
+                "ces_easy": float((ces >= 5).mean()) if len(ces) else math.nan,
+            }
+        )
     return pd.DataFrame(rows)

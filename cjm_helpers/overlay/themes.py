@@ -66,15 +66,55 @@ __all__ = [
 ]
 
 DOCUMENT_COLUMNS: tuple[str, ...] = (
-    "source", "ref", "text", "stage", "stage_name", "stage_order", "touchpoint", "touchpoint_name", "when", "score",
+    "source",
+    "ref",
+    "text",
+    "stage",
+    "stage_name",
+    "stage_order",
+    "touchpoint",
+    "touchpoint_name",
+    "when",
+    "score",
 )
 THEME_COLUMNS: tuple[str, ...] = (
-    "theme", "label", "terms", "size", "share", "sentiment", "scored", "polarity", "survey_comments", "tickets",
-    "stage", "stage_name", "stage_share", "stages", "touchpoint", "touchpoint_name", "touchpoints", "languages",
-    "first_seen", "last_seen", "earlier_share", "recent_share", "trend", "quote_1", "quote_2", "quote_3",
+    "theme",
+    "label",
+    "terms",
+    "size",
+    "share",
+    "sentiment",
+    "scored",
+    "polarity",
+    "survey_comments",
+    "tickets",
+    "stage",
+    "stage_name",
+    "stage_share",
+    "stages",
+    "touchpoint",
+    "touchpoint_name",
+    "touchpoints",
+    "languages",
+    "first_seen",
+    "last_seen",
+    "earlier_share",
+    "recent_share",
+    "trend",
+    "quote_1",
+    "quote_2",
+    "quote_3",
 )
 PLACEMENT_COLUMNS: tuple[str, ...] = (
-    "theme", "label", "stage", "stage_name", "touchpoint", "touchpoint_name", "documents", "share", "sentiment",
+    "theme",
+    "label",
+    "stage",
+    "stage_name",
+    "touchpoint",
+    "touchpoint_name",
+    "documents",
+    "share",
+    "sentiment",
 )
 
 DEFAULT_THEMES = 12
@@ -105,22 +145,36 @@ SURVEY_TIME_COLUMNS = ("submitted", "timestamp", "date", "when", "created")
 
 
 def _text(values: pd.Series) -> pd.Series:
-    return values.astype("object").map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
-                                       else " ".join(str(v).split()))
+    return values.astype("object").map(
+        lambda v: (
+            ""
+            if v is None or (isinstance(v, float) and math.isnan(v))
+            else " ".join(str(v).split())
+        )
+    )
 
 
-def _names(project: Project | None, lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
+def _names(
+    project: Project | None, lang: str
+) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
     """Stage names (defaults translated into ``lang``), touchpoint names, and stage order."""
     from ..mapping.layout import stage_label
 
     if project is None:
         return {}, {}, {}
-    return ({s.id: stage_label(s, lang) for s in project.stages}, {tp.id: tp.name for tp in project.touchpoints},
-            {s.id: i for i, s in enumerate(project.stages)})
+    return (
+        {s.id: stage_label(s, lang) for s in project.stages},
+        {tp.id: tp.name for tp in project.touchpoints},
+        {s.id: i for i, s in enumerate(project.stages)},
+    )
 
 
-def feedback_documents(survey: pd.DataFrame | None = None, tickets: pd.DataFrame | None = None,
-                       project: Project | None = None, lang: str = "en") -> pd.DataFrame:
+def feedback_documents(
+    survey: pd.DataFrame | None = None,
+    tickets: pd.DataFrame | None = None,
+    project: Project | None = None,
+    lang: str = "en",
+) -> pd.DataFrame:
     """Survey comments and ticket texts as one table of documents (:data:`DOCUMENT_COLUMNS`).
 
     ``survey`` is what :func:`.survey.load_survey` returns (its ``comment``, the
@@ -133,43 +187,97 @@ def feedback_documents(survey: pd.DataFrame | None = None, tickets: pd.DataFrame
     parts = []
     if survey is not None and len(survey):
         if "comment" not in survey.columns:
-            raise DataError(t("themes.error.no_text", lang, what=survey.attrs.get("source", "survey"),
-                              column="comment"))
+            raise DataError(
+                t(
+                    "themes.error.no_text",
+                    lang,
+                    what=survey.attrs.get("source", "survey"),
+                    column="comment",
+                )
+            )
         when_column = next((c for c in SURVEY_TIME_COLUMNS if c in survey.columns), None)
-        stage = _text(survey["stage"]) if "stage" in survey.columns else pd.Series("", index=survey.index)
-        tp = _text(survey["touchpoint"]) if "touchpoint" in survey.columns else pd.Series("", index=survey.index)
-        parts.append(pd.DataFrame({
-            "source": "survey",
-            "ref": _text(survey["respondent_id"]) if "respondent_id" in survey.columns else "",
-            "text": _text(survey["comment"]),
-            "stage": stage, "stage_name": stage.map(lambda s: stage_names.get(s, s)),
-            "stage_order": stage.map(lambda s: order.get(s, math.nan)),
-            "touchpoint": tp, "touchpoint_name": tp.map(lambda s: tp_names.get(s, s)),
-            "when": (pd.to_datetime(survey[when_column], errors="coerce", format="mixed")
-                     if when_column else pd.NaT),
-            "score": pd.to_numeric(survey["emotion"], errors="coerce") if "emotion" in survey.columns else math.nan,
-        }))
+        stage = (
+            _text(survey["stage"])
+            if "stage" in survey.columns
+            else pd.Series("", index=survey.index)
+        )
+        tp = (
+            _text(survey["touchpoint"])
+            if "touchpoint" in survey.columns
+            else pd.Series("", index=survey.index)
+        )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "source": "survey",
+                    "ref": _text(survey["respondent_id"])
+                    if "respondent_id" in survey.columns
+                    else "",
+                    "text": _text(survey["comment"]),
+                    "stage": stage,
+                    "stage_name": stage.map(lambda s: stage_names.get(s, s)),
+                    "stage_order": stage.map(lambda s: order.get(s, math.nan)),
+                    "touchpoint": tp,
+                    "touchpoint_name": tp.map(lambda s: tp_names.get(s, s)),
+                    "when": (
+                        pd.to_datetime(survey[when_column], errors="coerce", format="mixed")
+                        if when_column
+                        else pd.NaT
+                    ),
+                    "score": pd.to_numeric(survey["emotion"], errors="coerce")
+                    if "emotion" in survey.columns
+                    else math.nan,
+                }
+            )
+        )
     if tickets is not None and len(tickets):
         if "text" not in tickets.columns:
-            raise DataError(t("themes.error.no_text", lang, what=tickets.attrs.get("source", "tickets"),
-                              column="text"))
-        stage = _text(tickets["stage"]) if "stage" in tickets.columns else pd.Series("", index=tickets.index)
-        tp = _text(tickets["touchpoint"]) if "touchpoint" in tickets.columns else pd.Series("", index=tickets.index)
-        parts.append(pd.DataFrame({
-            "source": "ticket",
-            "ref": _text(tickets["ticket_id"]) if "ticket_id" in tickets.columns else "",
-            "text": _text(tickets["text"]),
-            "stage": stage,
-            "stage_name": (_text(tickets["stage_name"]) if "stage_name" in tickets.columns and project is None
-                           else stage.map(lambda s: stage_names.get(s, s))),
-            "stage_order": stage.map(lambda s: order.get(s, math.nan)),
-            "touchpoint": tp,
-            "touchpoint_name": (_text(tickets["touchpoint_name"]) if "touchpoint_name" in tickets.columns
-                                else tp.map(lambda s: tp_names.get(s, s))),
-            "when": (pd.to_datetime(tickets["timestamp"], errors="coerce", format="mixed")
-                     if "timestamp" in tickets.columns else pd.NaT),
-            "score": math.nan,
-        }))
+            raise DataError(
+                t(
+                    "themes.error.no_text",
+                    lang,
+                    what=tickets.attrs.get("source", "tickets"),
+                    column="text",
+                )
+            )
+        stage = (
+            _text(tickets["stage"])
+            if "stage" in tickets.columns
+            else pd.Series("", index=tickets.index)
+        )
+        tp = (
+            _text(tickets["touchpoint"])
+            if "touchpoint" in tickets.columns
+            else pd.Series("", index=tickets.index)
+        )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "source": "ticket",
+                    "ref": _text(tickets["ticket_id"]) if "ticket_id" in tickets.columns else "",
+                    "text": _text(tickets["text"]),
+                    "stage": stage,
+                    "stage_name": (
+                        _text(tickets["stage_name"])
+                        if "stage_name" in tickets.columns and project is None
+                        else stage.map(lambda s: stage_names.get(s, s))
+                    ),
+                    "stage_order": stage.map(lambda s: order.get(s, math.nan)),
+                    "touchpoint": tp,
+                    "touchpoint_name": (
+                        _text(tickets["touchpoint_name"])
+                        if "touchpoint_name" in tickets.columns
+                        else tp.map(lambda s: tp_names.get(s, s))
+                    ),
+                    "when": (
+                        pd.to_datetime(tickets["timestamp"], errors="coerce", format="mixed")
+                        if "timestamp" in tickets.columns
+                        else pd.NaT
+                    ),
+                    "score": math.nan,
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in DOCUMENT_COLUMNS})
     docs = pd.concat(parts, ignore_index=True)
@@ -225,7 +333,11 @@ class ThemeResult:
 def _n_themes(n_themes: int | None, distinct: int) -> int:
     if n_themes is None:
         return max(1, min(DEFAULT_THEMES, distinct // TEXTS_PER_THEME))
-    if isinstance(n_themes, bool) or not isinstance(n_themes, (int, np.integer)) or not 1 <= n_themes <= MAX_THEMES:
+    if (
+        isinstance(n_themes, bool)
+        or not isinstance(n_themes, (int, np.integer))
+        or not 1 <= n_themes <= MAX_THEMES
+    ):
         raise DataError(t("themes.error.bad_n_themes", "en", most=MAX_THEMES, value=repr(n_themes)))
     return int(min(n_themes, max(1, distinct // 2)))
 
@@ -242,8 +354,14 @@ def _empty_result(documents: pd.DataFrame) -> ThemeResult:
     )
 
 
-def find_themes(documents: pd.DataFrame, n_themes: int | None = None, seed: int = 0, lang: str = "en",
-                min_size: int = MIN_SIZE, progress: bool = False) -> ThemeResult:
+def find_themes(
+    documents: pd.DataFrame,
+    n_themes: int | None = None,
+    seed: int = 0,
+    lang: str = "en",
+    min_size: int = MIN_SIZE,
+    progress: bool = False,
+) -> ThemeResult:
     """Group documents (:func:`feedback_documents`) into themes; the same input gives the same themes.
 
     ``n_themes`` is how many themes to look for (default: up to
@@ -272,8 +390,14 @@ def find_themes(documents: pd.DataFrame, n_themes: int | None = None, seed: int 
     docs = docs.assign(language=languages)
     distinct = len({" ".join(tk) for tk in tokens if tk})
     k = _n_themes(n_themes, distinct)
-    vectoriser = TfidfVectorizer(analyzer=_identity, min_df=max(2, math.ceil(len(docs) * 0.0002)), max_df=0.8,
-                                 sublinear_tf=True, dtype=np.float32, max_features=20000)
+    vectoriser = TfidfVectorizer(
+        analyzer=_identity,
+        min_df=max(2, math.ceil(len(docs) * 0.0002)),
+        max_df=0.8,
+        sublinear_tf=True,
+        dtype=np.float32,
+        max_features=20000,
+    )
     try:
         matrix = vectoriser.fit_transform(tokens)
     except ValueError:  # no word occurs twice: nothing to group
@@ -281,7 +405,9 @@ def find_themes(documents: pd.DataFrame, n_themes: int | None = None, seed: int 
     terms = vectoriser.get_feature_names_out()
     k = min(k, matrix.shape[1])
     model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400, tol=1e-4)
-    if matrix.shape[0] > FIT_SAMPLE:  # learn the themes from evenly spread texts, then weigh every text
+    if (
+        matrix.shape[0] > FIT_SAMPLE
+    ):  # learn the themes from evenly spread texts, then weigh every text
         model.fit(matrix[np.linspace(0, matrix.shape[0] - 1, FIT_SAMPLE).astype(int)])
         weights = model.transform(matrix)
     else:
@@ -305,7 +431,9 @@ def find_themes(documents: pd.DataFrame, n_themes: int | None = None, seed: int 
     return ThemeResult(themes=themes, documents=docs, placement=_placement(themes, docs))
 
 
-def _label_terms(component: np.ndarray, terms: np.ndarray, analyser: Analyser, n: int = 6) -> list[str]:
+def _label_terms(
+    component: np.ndarray, terms: np.ndarray, analyser: Analyser, n: int = 6
+) -> list[str]:
     words: list[str] = []
     for index in np.argsort(-component, kind="stable"):
         if component[index] <= 0 or len(words) >= n:
@@ -358,24 +486,36 @@ def _spread(members: pd.DataFrame, key: str, name: str) -> tuple[str, str, float
     order_key = "stage_order" if key == "stage" else None
     counts = placed.groupby([key, name], sort=False).size().reset_index(name="n")
     if order_key:
-        counts = counts.merge(placed.groupby(key)[order_key].min().rename("_o"), left_on=key, right_index=True)
+        counts = counts.merge(
+            placed.groupby(key)[order_key].min().rename("_o"), left_on=key, right_index=True
+        )
         counts = counts.sort_values(["n", "_o", key], ascending=[False, True, True], kind="stable")
     else:
         counts = counts.sort_values(["n", key], ascending=[False, True], kind="stable")
     total = counts["n"].sum()
-    listing = "; ".join(f"{n or k} {round(100 * c / total)}%" for k, n, c in zip(counts[key], counts[name],
-                                                                                 counts["n"]))
+    listing = "; ".join(
+        f"{n or k} {round(100 * c / total)}%"
+        for k, n, c in zip(counts[key], counts[name], counts["n"])
+    )
     top = counts.iloc[0]
     return str(top[key]), str(top[name] or top[key]), float(top["n"] / total), listing
 
 
-def _describe(theme: str, component: np.ndarray, terms: np.ndarray, analyser: Analyser, docs: pd.DataFrame,
-              scores: np.ndarray) -> dict[str, Any]:
+def _describe(
+    theme: str,
+    component: np.ndarray,
+    terms: np.ndarray,
+    analyser: Analyser,
+    docs: pd.DataFrame,
+    scores: np.ndarray,
+) -> dict[str, Any]:
     members = docs[docs["theme"] == theme]
     words = _label_terms(component, terms, analyser)
     scored = members["score"].dropna()
     sentiment = float(scored.mean()) if len(scored) else math.nan
-    if (len(scored) and sentiment <= PAIN_AT) or (not len(scored) and (members["source"] == "ticket").any()):
+    if (len(scored) and sentiment <= PAIN_AT) or (
+        not len(scored) and (members["source"] == "ticket").any()
+    ):
         polarity = "pain"
     elif len(scored) and sentiment >= GAIN_AT:
         polarity = "gain"
@@ -387,17 +527,34 @@ def _describe(theme: str, component: np.ndarray, terms: np.ndarray, analyser: An
     when = members["when"].dropna()
     quotes = _quotes(members, scores, polarity)
     return {
-        "theme": theme, "label": ", ".join(words[:3]), "terms": ", ".join(words), "size": len(members),
-        "share": len(members) / len(docs), "sentiment": sentiment, "scored": len(scored), "polarity": polarity,
+        "theme": theme,
+        "label": ", ".join(words[:3]),
+        "terms": ", ".join(words),
+        "size": len(members),
+        "share": len(members) / len(docs),
+        "sentiment": sentiment,
+        "scored": len(scored),
+        "polarity": polarity,
         "survey_comments": int((members["source"] == "survey").sum()),
         "tickets": int((members["source"] == "ticket").sum()),
-        "stage": stage, "stage_name": stage_name, "stage_share": stage_share, "stages": stages,
-        "touchpoint": tp, "touchpoint_name": tp_name, "touchpoints": tps,
-        "languages": ", ".join(f"{lang} {n}" for lang, n in sorted(langs.items(), key=lambda i: (-i[1], i[0]))),
+        "stage": stage,
+        "stage_name": stage_name,
+        "stage_share": stage_share,
+        "stages": stages,
+        "touchpoint": tp,
+        "touchpoint_name": tp_name,
+        "touchpoints": tps,
+        "languages": ", ".join(
+            f"{lang} {n}" for lang, n in sorted(langs.items(), key=lambda i: (-i[1], i[0]))
+        ),
         "first_seen": when.min().date().isoformat() if len(when) else "",
         "last_seen": when.max().date().isoformat() if len(when) else "",
-        "earlier_share": math.nan, "recent_share": math.nan, "trend": "",
-        "quote_1": quotes[0], "quote_2": quotes[1], "quote_3": quotes[2],
+        "earlier_share": math.nan,
+        "recent_share": math.nan,
+        "trend": "",
+        "quote_1": quotes[0],
+        "quote_2": quotes[1],
+        "quote_3": quotes[2],
     }
 
 
@@ -425,14 +582,20 @@ def _add_trend(themes: pd.DataFrame, docs: pd.DataFrame) -> None:
 def _placement(themes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     members = docs[docs["theme"] != ""]
     keys = ["theme", "stage", "stage_name", "touchpoint", "touchpoint_name"]
-    grouped = members.groupby(keys, sort=False).agg(documents=("text", "size"), sentiment=("score", "mean"),
-                                                   _order=("stage_order", "min")).reset_index()
+    grouped = (
+        members.groupby(keys, sort=False)
+        .agg(documents=("text", "size"), sentiment=("score", "mean"), _order=("stage_order", "min"))
+        .reset_index()
+    )
     grouped["share"] = grouped["documents"] / grouped["theme"].map(members.groupby("theme").size())
     grouped["label"] = grouped["theme"].map(dict(zip(themes["theme"], themes["label"])))
     rank = {theme: i for i, theme in enumerate(themes["theme"])}
     grouped = grouped.assign(_rank=grouped["theme"].map(rank), _o=grouped["_order"].fillna(1e9))
-    grouped = grouped.sort_values(["_rank", "_o", "documents", "touchpoint"], ascending=[True, True, False, True],
-                                  kind="stable")
+    grouped = grouped.sort_values(
+        ["_rank", "_o", "documents", "touchpoint"],
+        ascending=[True, True, False, True],
+        kind="stable",
+    )
     return grouped[list(PLACEMENT_COLUMNS)].reset_index(drop=True)
 
 
@@ -467,7 +630,9 @@ def _percent_listing(listing: str, lang: str) -> str:
     for item in filter(None, (p.strip() for p in str(listing).split(";"))):
         name, _, pct = item.rpartition(" ")
         value = float(pct.rstrip("%")) / 100 if pct.rstrip("%").isdigit() else None
-        parts.append(f"{name} {format_percent(value, lang, 0)}" if value is not None and name else item)
+        parts.append(
+            f"{name} {format_percent(value, lang, 0)}" if value is not None and name else item
+        )
     return "; ".join(parts)
 
 
@@ -475,21 +640,34 @@ def themes_table(themes: pd.DataFrame | ThemeResult, lang: str = "en") -> pd.Dat
     """One row per theme with headers in ``lang``: names and formatted numbers, quotes on separate lines."""
     check_language(lang)
     frame = themes.themes if isinstance(themes, ThemeResult) else themes
-    col = {key: t(f"themes.column.{key}", lang) for key in
-           ("theme", "size", "polarity", "sentiment", "stages", "touchpoints", "trend", "quotes")}
+    col = {
+        key: t(f"themes.column.{key}", lang)
+        for key in (
+            "theme",
+            "size",
+            "polarity",
+            "sentiment",
+            "stages",
+            "touchpoints",
+            "trend",
+            "quotes",
+        )
+    }
     rows = []
     for row in frame.itertuples(index=False):
         quotes = [q for q in (row.quote_1, row.quote_2, row.quote_3) if isinstance(q, str) and q]
-        rows.append({
-            col["theme"]: row.label,
-            col["size"]: format_number(row.size, lang, 0),
-            col["polarity"]: t(f"themes.polarity.{row.polarity}", lang),
-            col["sentiment"]: _sentiment_text(row.sentiment, lang),
-            col["stages"]: _percent_listing(row.stages, lang) or t("themes.no_stage", lang),
-            col["touchpoints"]: _percent_listing(row.touchpoints, lang),
-            col["trend"]: t(f"themes.trend.{row.trend or 'unknown'}", lang),
-            col["quotes"]: "\n".join(f"“{q}”" for q in quotes),
-        })
+        rows.append(
+            {
+                col["theme"]: row.label,
+                col["size"]: format_number(row.size, lang, 0),
+                col["polarity"]: t(f"themes.polarity.{row.polarity}", lang),
+                col["sentiment"]: _sentiment_text(row.sentiment, lang),
+                col["stages"]: _percent_listing(row.stages, lang) or t("themes.no_stage", lang),
+                col["touchpoints"]: _percent_listing(row.touchpoints, lang),
+                col["trend"]: t(f"themes.trend.{row.trend or 'unknown'}", lang),
+                col["quotes"]: "\n".join(f"“{q}”" for q in quotes),
+            }
+        )
     return pd.DataFrame(rows, columns=list(col.values()))
 
 
@@ -519,17 +697,39 @@ def themes_html(themes: ThemeResult | pd.DataFrame, lang: str = "en") -> str:
     elif isinstance(themes, ThemeResult):
         docs = themes.documents
         langs = ", ".join(sorted(set(docs["language"])))
-        parts.append("<p>" + esc(t("themes.intro", lang, themes=len(frame), documents=len(docs), languages=langs,
-                                   unassigned=int((docs["theme"] == "").sum()))) + "</p>")
+        parts.append(
+            "<p>"
+            + esc(
+                t(
+                    "themes.intro",
+                    lang,
+                    themes=len(frame),
+                    documents=len(docs),
+                    languages=langs,
+                    unassigned=int((docs["theme"] == "").sum()),
+                )
+            )
+            + "</p>"
+        )
     for row in frame.itertuples(index=False):
-        meta = t("themes.meta", lang, size=format_number(row.size, lang, 0),
-                 kind=t(f"themes.polarity.{row.polarity}", lang), sentiment=_sentiment_text(row.sentiment, lang),
-                 stage=row.stage_name or t("themes.no_stage", lang),
-                 trend=t(f"themes.trend.{row.trend or 'unknown'}", lang))
-        quotes = "".join(f"<blockquote>“{esc(q)}”</blockquote>"
-                         for q in (row.quote_1, row.quote_2, row.quote_3) if isinstance(q, str) and q)
-        parts.append(f"<div class='cjm-theme cjm-theme-{esc(row.polarity)}' id='{esc(row.theme)}'>"
-                     f"<h4>{esc(row.label)}</h4><p class='cjm-theme-meta'>{esc(meta)}</p>{quotes}</div>")
+        meta = t(
+            "themes.meta",
+            lang,
+            size=format_number(row.size, lang, 0),
+            kind=t(f"themes.polarity.{row.polarity}", lang),
+            sentiment=_sentiment_text(row.sentiment, lang),
+            stage=row.stage_name or t("themes.no_stage", lang),
+            trend=t(f"themes.trend.{row.trend or 'unknown'}", lang),
+        )
+        quotes = "".join(
+            f"<blockquote>“{esc(q)}”</blockquote>"
+            for q in (row.quote_1, row.quote_2, row.quote_3)
+            if isinstance(q, str) and q
+        )
+        parts.append(
+            f"<div class='cjm-theme cjm-theme-{esc(row.polarity)}' id='{esc(row.theme)}'>"
+            f"<h4>{esc(row.label)}</h4><p class='cjm-theme-meta'>{esc(meta)}</p>{quotes}</div>"
+        )
     parts.append("</section>")
     return "".join(parts)
 
@@ -552,8 +752,13 @@ def _short(text: str, limit: int = CARD_QUOTE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def theme_cards(themes: ThemeResult | pd.DataFrame, lang: str = "en", placement: pd.DataFrame | None = None,
-                min_share: float = CARD_MIN_SHARE, per_stage: int = CARDS_PER_STAGE) -> list[ThemeCard]:
+def theme_cards(
+    themes: ThemeResult | pd.DataFrame,
+    lang: str = "en",
+    placement: pd.DataFrame | None = None,
+    min_share: float = CARD_MIN_SHARE,
+    per_stage: int = CARDS_PER_STAGE,
+) -> list[ThemeCard]:
     """Pain-point and gain cards for pain and gain themes, with evidence 'observed'.
 
     A theme gets a card at its main stage and at every other stage holding at
@@ -575,18 +780,31 @@ def theme_cards(themes: ThemeResult | pd.DataFrame, lang: str = "en", placement:
             mine = placement[placement["theme"] == row.theme]
             shares = mine[mine["stage"] != ""].groupby("stage", sort=False)["share"].sum()
             stages += [s for s, share in shares.items() if share >= min_share and s != row.stage]
-        lines = [t(f"themes.card.{row.polarity}", lang, label=row.label, size=format_number(row.size, lang, 0))]
+        lines = [
+            t(
+                f"themes.card.{row.polarity}",
+                lang,
+                label=row.label,
+                size=format_number(row.size, lang, 0),
+            )
+        ]
         lines += [f"“{_short(q)}”" for q in (row.quote_1,) if isinstance(q, str) and q]
         lines.append(t("themes.card.link", lang, theme=row.theme))
         text = "\n".join(lines)
         lane = "pain_points" if row.polarity == "pain" else "thoughts"
-        stages = [s for s in stages if sum(c.stage == s and c.lane == lane for c in cards) < per_stage]
+        stages = [
+            s for s in stages if sum(c.stage == s and c.lane == lane for c in cards) < per_stage
+        ]
         for stage in stages:
             if row.polarity == "pain":
-                note: Note = PainPoint(id=f"{row.theme}-{stage}"[:64].rstrip("-_"), text=text, evidence="observed")
+                note: Note = PainPoint(
+                    id=f"{row.theme}-{stage}"[:64].rstrip("-_"), text=text, evidence="observed"
+                )
                 cards.append(ThemeCard(row.theme, stage, "pain_points", note))
             else:
-                cards.append(ThemeCard(row.theme, stage, "thoughts", Note(text=text, evidence="observed")))
+                cards.append(
+                    ThemeCard(row.theme, stage, "thoughts", Note(text=text, evidence="observed"))
+                )
     return cards
 
 
@@ -595,12 +813,18 @@ def _target_journey(project: Project, journey_id: str | None) -> Journey:
         return project.journey(journey_id)
     primary = project.primary_persona()
     for journey in project.journeys:
-        if journey.map_type != "future_state" and primary is not None and journey.persona == primary.id:
+        if (
+            journey.map_type != "future_state"
+            and primary is not None
+            and journey.persona == primary.id
+        ):
             return journey
     return next((j for j in project.journeys if j.map_type != "future_state"), project.journey())
 
 
-def add_theme_cards(project: Project, cards: Sequence[ThemeCard], journey_id: str | None = None) -> Project:
+def add_theme_cards(
+    project: Project, cards: Sequence[ThemeCard], journey_id: str | None = None
+) -> Project:
     """A copy of ``project`` whose journey shows ``cards``; the project itself is left as it was.
 
     Without ``journey_id``, the primary persona's current-state journey (or the
@@ -609,11 +833,18 @@ def add_theme_cards(project: Project, cards: Sequence[ThemeCard], journey_id: st
     """
     copy = project.model_copy(deep=True)
     journey = _target_journey(copy, journey_id)
-    taken = {pp.id for j in copy.journeys for cell in j.stages.values()
-             for pp in cell.pain_points + cell.internal_pain_points if not THEME_ID.match(pp.id)}
+    taken = {
+        pp.id
+        for j in copy.journeys
+        for cell in j.stages.values()
+        for pp in cell.pain_points + cell.internal_pain_points
+        if not THEME_ID.match(pp.id)
+    }
     for cell in journey.stages.values():
         cell.pain_points = [pp for pp in cell.pain_points if not THEME_ID.match(pp.id)]
-        cell.thoughts = [n for n in cell.thoughts if not (n.evidence == "observed" and _CARD_MARK.search(n.text))]
+        cell.thoughts = [
+            n for n in cell.thoughts if not (n.evidence == "observed" and _CARD_MARK.search(n.text))
+        ]
     known = set(copy.stage_ids())
     for card in cards:
         if card.stage not in known:
@@ -635,8 +866,14 @@ def add_theme_cards(project: Project, cards: Sequence[ThemeCard], journey_id: st
 # --- one call for notebooks, the report and `cjm overlay` ------------------------------------------
 
 
-def project_themes(project: Project, survey: Any = None, tickets: Any = None, lang: str | None = None,
-                   n_themes: int | None = None, seed: int = 0) -> ThemeResult:
+def project_themes(
+    project: Project,
+    survey: Any = None,
+    tickets: Any = None,
+    lang: str | None = None,
+    n_themes: int | None = None,
+    seed: int = 0,
+) -> ThemeResult:
     """Themes from a project's survey comments and tickets (paths or DataFrames, either may be None).
 
     What step 7 and the report call: ``result.table(lang)``, ``result.html(lang)``
@@ -650,7 +887,9 @@ def project_themes(project: Project, survey: Any = None, tickets: Any = None, la
     survey_frame = load_survey(survey, project, lang=language) if survey is not None else None
     ticket_frame = load_tickets(tickets, project, lang=language) if tickets is not None else None
     documents = feedback_documents(survey_frame, ticket_frame, project, language)
-    return find_themes(documents, n_themes=n_themes, seed=seed, lang=_text_language(project, language))
+    return find_themes(
+        documents, n_themes=n_themes, seed=seed, lang=_text_language(project, language)
+    )
 
 
 def _text_language(project: Project | None, lang: str) -> str:
@@ -660,8 +899,12 @@ def _text_language(project: Project | None, lang: str) -> str:
     return lang
 
 
-def overlay_themes(survey: pd.DataFrame | None, tickets: pd.DataFrame | None, project: Project | None = None,
-                   lang: str = "en") -> pd.DataFrame:
+def overlay_themes(
+    survey: pd.DataFrame | None,
+    tickets: pd.DataFrame | None,
+    project: Project | None = None,
+    lang: str = "en",
+) -> pd.DataFrame:
     """The rows of ``themes.csv`` for `cjm overlay`, from the survey and tickets it already loaded."""
     documents = feedback_documents(survey, tickets, project, lang)
     return find_themes(documents, lang=_text_language(project, lang)).themes

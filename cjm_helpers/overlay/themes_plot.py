@@ -26,8 +26,14 @@ def plot_themes(frame: pd.DataFrame, lang: str = "en") -> Figure:
         fig, ax = plt.subplots(figsize=(8, 2.5))
         ax.axis("off")
         ax.set_title(title)
-        ax.text(0.5, 0.5, "\n".join(textwrap.wrap(t("themes.none", lang, needed=6), 70)), ha="center",
-                va="center", color="#666")
+        ax.text(
+            0.5,
+            0.5,
+            "\n".join(textwrap.wrap(t("themes.none", lang, needed=6), 70)),
+            ha="center",
+            va="center",
+            color="#666",
+        )
         return fig
     data = frame.head(MAX_THEMES_SHOWN).iloc[::-1].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(data) + 1.6))
@@ -39,11 +45,20 @@ def plot_themes(frame: pd.DataFrame, lang: str = "en") -> Figure:
     for i, row in data.iterrows():
         where = row["stage_name"] or t("themes.no_stage", lang)
         trend = t(f"themes.trend.{row['trend'] or 'unknown'}", lang)
-        ax.text(row["size"] + most * 0.01, i, f"{format_number(row['size'], lang, 0)} · {where} · {trend}",
-                va="center", fontsize=8, color="#444")
+        ax.text(
+            row["size"] + most * 0.01,
+            i,
+            f"{format_number(row['size'], lang, 0)} · {where} · {trend}",
+            va="center",
+            fontsize=8,
+            color="#444",
+        )
     ax.set_xlim(0, most * 1.6)
     ax.set(title=title, xlabel=t("themes.column.size", lang), ylabel=t("themes.column.theme", lang))
-    ax.legend(handles=[Patch(color=COLOURS[k], label=t(f"themes.polarity.{k}", lang)) for k in COLOURS],
-              loc="lower right", fontsize=8)
+    ax.legend(
+        handles=[Patch(color=COLOURS[k], label=t(f"themes.polarity.{k}", lang)) for k in COLOURS],
+        loc="lower right",
+        fontsize=8,
+    )
     fig.tight_layout()
     return fig

@@ -49,24 +49,88 @@ __all__ = [
 ]
 
 TICKET_COLUMNS: tuple[str, ...] = (
-    "ticket_id", "timestamp", "channel", "category", "text", "user_id", "stage", "stage_name",
-    "stage_order", "touchpoint", "touchpoint_name", "matched_by",
+    "ticket_id",
+    "timestamp",
+    "channel",
+    "category",
+    "text",
+    "user_id",
+    "stage",
+    "stage_name",
+    "stage_order",
+    "touchpoint",
+    "touchpoint_name",
+    "matched_by",
 )
 
-STOPWORDS = frozenset(
-    ["and", "with", "from", "the", "for", "on", "of", "in", "to", "a", "an", "by", "app", "store", "page", "screen", "order", "orders", "your", "my", "our", "weekly", "new"]
-) | STOPWORDS_PL
+STOPWORDS = (
+    frozenset(
+        [
+            "and",
+            "with",
+            "from",
+            "the",
+            "for",
+            "on",
+            "of",
+            "in",
+            "to",
+            "a",
+            "an",
+            "by",
+            "app",
+            "store",
+            "page",
+            "screen",
+            "order",
+            "orders",
+            "your",
+            "my",
+            "our",
+            "weekly",
+            "new",
+        ]
+    )
+    | STOPWORDS_PL
+)
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "payment": ("bayar", "pembayaran", "paid", "pay", "refund", "saldo", "e-wallet", "ewallet", "gopay",
-                "ovo", "dana", "shopeepay", "qris", "charged", "terpotong", "kepotong", "debited"),
+    "payment": (
+        "bayar",
+        "pembayaran",
+        "paid",
+        "pay",
+        "refund",
+        "saldo",
+        "e-wallet",
+        "ewallet",
+        "gopay",
+        "ovo",
+        "dana",
+        "shopeepay",
+        "qris",
+        "charged",
+        "terpotong",
+        "kepotong",
+        "debited",
+    ),
     "e-wallet": ("gopay", "ovo", "dana", "shopeepay"),
     "checkout": ("check out", "checkout"),
     "queue": ("antre", "antri", "antrian", "antrean", "waiting", "wait", "menunggu", "nunggu"),
     "counter": ("kasir", "konter", "counter"),
     "pick-up": ("ambil", "diambil", "pickup", "pick up", "pick-up", "collect"),
     "otp": ("otp", "kode verifikasi", "verification code", "sms"),
-    "sign-up": ("daftar", "registrasi", "register", "login", "log in", "logout", "sign in", "akun", "account"),
+    "sign-up": (
+        "daftar",
+        "registrasi",
+        "register",
+        "login",
+        "log in",
+        "logout",
+        "sign in",
+        "akun",
+        "account",
+    ),
     "points": ("poin", "point", "stamp"),
     "rewards": ("hadiah", "reward", "redeem", "tukar poin", "free drink", "gratis"),
     "loyalty": ("member", "membership", "loyalty"),
@@ -91,7 +155,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 """Extra words (Indonesian, English and Polish) for words that appear in touchpoint names."""
 
 STOPWORDS = STOPWORDS | STOPWORDS_ID
-SYNONYMS.update({word: (english, *SYNONYMS.get(english, ())) for word, english in SAME_AS_ID.items()})
+SYNONYMS.update(
+    {word: (english, *SYNONYMS.get(english, ())) for word, english in SAME_AS_ID.items()}
+)
 
 
 # --- keyword matching --------------------------------------------------------------------
@@ -129,7 +195,9 @@ def _pattern(keyword: str) -> re.Pattern[str]:
     return re.compile(r"\b" + re.escape(keyword) + tail)
 
 
-def match_touchpoint(text: str, keywords: dict[str, set[str]], allowed: list[str] | None = None) -> str | None:
+def match_touchpoint(
+    text: str, keywords: dict[str, set[str]], allowed: list[str] | None = None
+) -> str | None:
     """The touchpoint whose keywords the text matches best; ties go to the earlier touchpoint."""
     normal = _normalise(text)
     weight: dict[str, int] = {}
@@ -149,8 +217,14 @@ def match_touchpoint(text: str, keywords: dict[str, set[str]], allowed: list[str
 # --- loading ------------------------------------------------------------------------------
 
 
-def load_tickets(source: Any, project: Project, category_map: dict[str, str] | None = None,
-                 lang: str = "en", sep: str = ",", date_format: str | None = None) -> pd.DataFrame:
+def load_tickets(
+    source: Any,
+    project: Project,
+    category_map: dict[str, str] | None = None,
+    lang: str = "en",
+    sep: str = ",",
+    date_format: str | None = None,
+) -> pd.DataFrame:
     """Read and check tickets, then place each on a stage and touchpoint of the project.
 
     Returns the columns of :data:`TICKET_COLUMNS`; ``matched_by`` says how each ticket
@@ -165,17 +239,36 @@ def load_tickets(source: Any, project: Project, category_map: dict[str, str] | N
     out = pd.DataFrame(index=frame.index)
     ids = text_column(frame, "ticket_id")
     out["ticket_id"] = [v or f"T{position + 1:05d}" for position, v in enumerate(ids)]
-    out["timestamp"] = parse_timestamps(frame["timestamp"], problems, date_format=date_format).to_numpy()
+    out["timestamp"] = parse_timestamps(
+        frame["timestamp"], problems, date_format=date_format
+    ).to_numpy()
     for column in ("channel", "category", "text", "user_id"):
         out[column] = text_column(frame, column)
     for position, (label, text) in enumerate(out["text"].items()):
         if not text:
-            problems.add("required", row=problems.where(position, label), column="text",
-                         hint=t("feedback.hint.text", lang))
-    placed = _place(out, text_column(frame, "stage"), text_column(frame, "touchpoint"), project,
-                    category_map or {}, problems)
+            problems.add(
+                "required",
+                row=problems.where(position, label),
+                column="text",
+                hint=t("feedback.hint.text", lang),
+            )
+    placed = _place(
+        out,
+        text_column(frame, "stage"),
+        text_column(frame, "touchpoint"),
+        project,
+        category_map or {},
+        problems,
+    )
     problems.raise_if_any()
-    for column in ("stage", "stage_name", "stage_order", "touchpoint", "touchpoint_name", "matched_by"):
+    for column in (
+        "stage",
+        "stage_name",
+        "stage_order",
+        "touchpoint",
+        "touchpoint_name",
+        "matched_by",
+    ):
         out[column] = placed[column]
     out["stage_order"] = out["stage_order"].astype("Int64")
     out = out.reset_index(drop=True)
@@ -183,8 +276,14 @@ def load_tickets(source: Any, project: Project, category_map: dict[str, str] | N
     return out[list(TICKET_COLUMNS)]
 
 
-def _place(out: pd.DataFrame, stages_in: pd.Series, tps_in: pd.Series, project: Project,
-           category_map: dict[str, str], problems: Problems) -> pd.DataFrame:
+def _place(
+    out: pd.DataFrame,
+    stages_in: pd.Series,
+    tps_in: pd.Series,
+    project: Project,
+    category_map: dict[str, str],
+    problems: Problems,
+) -> pd.DataFrame:
     stages = stage_lookup(project)
     touchpoints = touchpoint_lookup(project)
     keywords = touchpoint_keywords(project)
@@ -195,27 +294,45 @@ def _place(out: pd.DataFrame, stages_in: pd.Series, tps_in: pd.Series, project: 
     categories = {" ".join(str(k).lower().split()): v for k, v in category_map.items()}
     for key, value in categories.items():
         if match(touchpoints, value) is None and match(stages, value) is None:
-            raise DataError(t("feedback.error.bad_category_map", problems.lang, category=key, value=value,
-                              known=known_list(project.stage_ids() + list(keywords))))
+            raise DataError(
+                t(
+                    "feedback.error.bad_category_map",
+                    problems.lang,
+                    category=key,
+                    value=value,
+                    known=known_list(project.stage_ids() + list(keywords)),
+                )
+            )
     order = {s: i for i, s in enumerate(project.stage_ids())}
     names = {s.id: s.name for s in project.stages}
     tp_names = {tp.id: tp.name for tp in project.touchpoints}
     rows = []
     for position, (label, stage_raw, tp_raw, category, text) in enumerate(
-            zip(out.index, stages_in, tps_in, out["category"], out["text"])):
+        zip(out.index, stages_in, tps_in, out["category"], out["text"])
+    ):
         row = problems.where(position, label)
         stage, tp, how = "", "", "none"
         if tp_raw:
             tp = match(touchpoints, tp_raw) or ""
             if not tp:
-                problems.add("unknown_touchpoint", row=row, column="touchpoint", value=tp_raw,
-                             known=known_list(list(keywords)))
+                problems.add(
+                    "unknown_touchpoint",
+                    row=row,
+                    column="touchpoint",
+                    value=tp_raw,
+                    known=known_list(list(keywords)),
+                )
             stage, how = stage_of.get(tp, ""), "touchpoint"
         if stage_raw:
             given = match(stages, stage_raw)
             if given is None:
-                problems.add("unknown_stage", row=row, column="stage", value=stage_raw,
-                             known=known_list(project.stage_ids()))
+                problems.add(
+                    "unknown_stage",
+                    row=row,
+                    column="stage",
+                    value=stage_raw,
+                    known=known_list(project.stage_ids()),
+                )
             elif not tp:
                 stage, how = given, "stage"
                 tp = match_touchpoint(f"{category} {text}", keywords, by_stage.get(given, [])) or ""
@@ -229,10 +346,16 @@ def _place(out: pd.DataFrame, stages_in: pd.Series, tps_in: pd.Series, project: 
             tp = match_touchpoint(f"{category} {text}", keywords) or ""
             if tp:
                 stage, how = stage_of[tp], "keyword"
-        rows.append({
-            "stage": stage, "stage_name": names.get(stage, ""), "stage_order": order.get(stage),
-            "touchpoint": tp, "touchpoint_name": tp_names.get(tp, ""), "matched_by": how,
-        })
+        rows.append(
+            {
+                "stage": stage,
+                "stage_name": names.get(stage, ""),
+                "stage_order": order.get(stage),
+                "touchpoint": tp,
+                "touchpoint_name": tp_names.get(tp, ""),
+                "matched_by": how,
+            }
+        )
     return pd.DataFrame(rows, index=out.index)
 
 
@@ -246,7 +369,9 @@ def ticket_counts(tickets: pd.DataFrame) -> pd.DataFrame:
     empty stage.
     """
     if tickets.empty:
-        return pd.DataFrame(columns=["stage", "stage_name", "touchpoint", "touchpoint_name", "tickets", "share"])
+        return pd.DataFrame(
+            columns=["stage", "stage_name", "touchpoint", "touchpoint_name", "tickets", "share"]
+        )
     keys = ["stage", "stage_name", "touchpoint", "touchpoint_name"]
     data = tickets.assign(_order=tickets["stage_order"].astype("Float64").fillna(1e9))
     counts = data.groupby(keys + ["_order"], dropna=False).size().reset_index(name="tickets")

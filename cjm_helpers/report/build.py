@@ -34,7 +34,9 @@ def _personas(project: Project, lang: str, persona_id: str | None) -> str:
         shown = project.model_copy(update={"personas": [project.persona(persona_id)]})
     cards = persona_cards_html(shown, lang)
     matrix = scoring_matrix(project, lang)
-    scores = f"<h3>{esc(t('report.scores', lang))}</h3>{frame_html(matrix, lang)}" if len(matrix) else ""
+    scores = (
+        f"<h3>{esc(t('report.scores', lang))}</h3>{frame_html(matrix, lang)}" if len(matrix) else ""
+    )
     return cards + scores
 
 
@@ -74,7 +76,7 @@ def _map(project: Project, lang: str, journey_id: str | None, persona_id: str | 
     body = f'<div class="cjm-scroll">{map_fragment(project, journey_id, lang)}</div>'
     compare = compare_fragment(project, journey_id, lang)
     if compare:
-        body += f"<h3>{esc(t('report.compare', lang))}</h3><div class=\"cjm-scroll\">{compare}</div>"
+        body += f'<h3>{esc(t("report.compare", lang))}</h3><div class="cjm-scroll">{compare}</div>'
     return body
 
 
@@ -84,10 +86,15 @@ def _plan(project: Project, lang: str) -> str:
     if not project.opportunities:
         body = note(t("report.no_opportunities", lang))
     else:
-        body = (figure_html(impact_effort_figure(project, lang), t("report.impact_effort", lang))
-                + f"<h3>{esc(t('report.action_plan', lang))}</h3>" + frame_html(action_plan(project, lang), lang))
+        body = (
+            figure_html(impact_effort_figure(project, lang), t("report.impact_effort", lang))
+            + f"<h3>{esc(t('report.action_plan', lang))}</h3>"
+            + frame_html(action_plan(project, lang), lang)
+        )
     if project.kpis:
-        body += f"<h3>{esc(t('report.kpi_targets', lang))}</h3>" + frame_html(kpi_table(project, lang), lang)
+        body += f"<h3>{esc(t('report.kpi_targets', lang))}</h3>" + frame_html(
+            kpi_table(project, lang), lang
+        )
     return body
 
 
@@ -114,14 +121,25 @@ def review_html(project: Project, lang: str, today: dt.date | None = None) -> st
         if due is None:
             overdue, message = True, t("report.review.none", lang)
         elif due < today:
-            overdue, message = True, t("report.review.overdue", lang, date=format_date(due, lang),
-                                        days=(today - due).days)
+            overdue, message = (
+                True,
+                t(
+                    "report.review.overdue",
+                    lang,
+                    date=format_date(due, lang),
+                    days=(today - due).days,
+                ),
+            )
         else:
-            overdue, message = False, t("report.review.due", lang, date=format_date(due, lang),
-                                        days=(due - today).days)
+            overdue, message = (
+                False,
+                t("report.review.due", lang, date=format_date(due, lang), days=(due - today).days),
+            )
     css = "overdue" if overdue else "ok"
-    return (f'<p><span class="cjm-status {css}">{esc(message)}</span></p>'
-            f"<p class='cjm-meta'>{esc(t('report.review.cadence', lang, cadence=cadence))}</p>")
+    return (
+        f'<p><span class="cjm-status {css}">{esc(message)}</span></p>'
+        f"<p class='cjm-meta'>{esc(t('report.review.cadence', lang, cadence=cadence))}</p>"
+    )
 
 
 def _guarded(title: str, render: Callable[[], str], lang: str) -> str:
@@ -129,7 +147,9 @@ def _guarded(title: str, render: Callable[[], str], lang: str) -> str:
     try:
         return render()
     except Exception as exc:  # one broken section must not cost the reader the whole report
-        return note(t("report.section_failed", lang, section=title, error=f"{type(exc).__name__}: {exc}"))
+        return note(
+            t("report.section_failed", lang, section=title, error=f"{type(exc).__name__}: {exc}")
+        )
 
 
 def build_report(
@@ -175,10 +195,16 @@ def build_report(
     if segment:
         focus += f"<p class='cjm-meta'>{esc(t('report.focus_segment', lang, segment=segment))}</p>"
     if persona_id and journey_id is None and project.journeys:
-        notices = [*notices, t("inputs.persona.no_journey", lang, persona=project.persona(persona_id).name)]
+        notices = [
+            *notices,
+            t("inputs.persona.no_journey", lang, persona=project.persona(persona_id).name),
+        ]
     if notices:
-        focus += ('<div class="cjm-notices" role="alert">'
-                  + "".join(note(line) for line in notices) + "</div>")
+        focus += (
+            '<div class="cjm-notices" role="alert">'
+            + "".join(note(line) for line in notices)
+            + "</div>"
+        )
     head = (
         f'<header class="cjm-report-head"><p class="cjm-kicker">{esc(t("report.kicker", lang))}</p>'
         f"<h1>{esc(project.name)}</h1>{focus}"
@@ -191,8 +217,13 @@ def build_report(
     return document(t("report.title", lang, project=project.name), body, lang)
 
 
-def write_report(path: str | os.PathLike[str], project: Project, lang: str = "en",
-                 overlay_results: dict[str, Any] | None = None, **options: Any) -> Path:
+def write_report(
+    path: str | os.PathLike[str],
+    project: Project,
+    lang: str = "en",
+    overlay_results: dict[str, Any] | None = None,
+    **options: Any,
+) -> Path:
     """Build the report and write it atomically; external references are stripped as a safeguard."""
     from ..export import strip_external
     from ..store import atomic_write_text

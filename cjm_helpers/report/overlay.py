@@ -39,9 +39,16 @@ def _attempt(results: dict[str, Any], name: str, compute: Callable[[], Any]) -> 
     return value
 
 
-def compute_overlay(project: Project, events_file: str = "", survey_file: str = "", tickets_file: str = "",
-                    journey_id: str | None = None, lang: str = "en", reading: ReadOptions | None = None,
-                    persona_id: str | None = None) -> dict[str, Any]:
+def compute_overlay(
+    project: Project,
+    events_file: str = "",
+    survey_file: str = "",
+    tickets_file: str = "",
+    journey_id: str | None = None,
+    lang: str = "en",
+    reading: ReadOptions | None = None,
+    persona_id: str | None = None,
+) -> dict[str, Any]:
     """Funnel, emotion curve, attribution, gaps, KPIs and ticket counts from whichever files exist.
 
     The files are read as ``reading`` says (else as the project's data section says).
@@ -61,13 +68,22 @@ def compute_overlay(project: Project, events_file: str = "", survey_file: str = 
         return results
     tickets = None
     if tickets_file:
-        tickets = _attempt(results, "tickets_file", lambda: call_accepting(
-            ov.load_tickets, tickets_file, project, lang=lang, **reading.date_kwargs()))
+        tickets = _attempt(
+            results,
+            "tickets_file",
+            lambda: call_accepting(
+                ov.load_tickets, tickets_file, project, lang=lang, **reading.date_kwargs()
+            ),
+        )
         results.pop("tickets_file", None)
         if tickets is not None:
             _attempt(results, "tickets", lambda: ov.ticket_counts(tickets))
     if events_file:
-        log = _attempt(results, "events", lambda: ov.load_events(events_file, project=project, **reading.event_kwargs()))
+        log = _attempt(
+            results,
+            "events",
+            lambda: ov.load_events(events_file, project=project, **reading.event_kwargs()),
+        )
         results.pop("events", None)
         if log is not None:
             _attempt(results, NOTES, lambda: log.notes(lang))
@@ -76,11 +92,20 @@ def compute_overlay(project: Project, events_file: str = "", survey_file: str = 
             _attempt(results, "gaps", lambda: ov.gaps(log))
             _attempt(results, "kpis", lambda: ov.kpis(log, tickets=tickets))
     if survey_file:
-        survey = _attempt(results, "survey", lambda: call_accepting(
-            ov.load_survey, survey_file, project=project, lang=lang, **reading.date_kwargs()))
+        survey = _attempt(
+            results,
+            "survey",
+            lambda: call_accepting(
+                ov.load_survey, survey_file, project=project, lang=lang, **reading.date_kwargs()
+            ),
+        )
         results.pop("survey", None)
         if survey is not None and not (persona_id and journey_id is None):
-            _attempt(results, "emotion_curve", lambda: ov.emotion_curve(survey, project, journey_id=journey_id))
+            _attempt(
+                results,
+                "emotion_curve",
+                lambda: ov.emotion_curve(survey, project, journey_id=journey_id),
+            )
     else:
         survey = None
     if survey is not None or tickets is not None:
@@ -115,12 +140,16 @@ def overlay_html(results: dict[str, Any] | None, lang: str) -> str:
             except Exception as exc:  # a broken plot still leaves the table
                 body += note(t("report.overlay.plot_failed", lang, name=title, error=str(exc)))
         body += frame_html(frame, lang)
-        parts.append(f'<div class="cjm-overlay-part" data-analysis="{name}"><h3>{esc(title)}</h3>{body}</div>')
+        parts.append(
+            f'<div class="cjm-overlay-part" data-analysis="{name}"><h3>{esc(title)}</h3>{body}</div>'
+        )
     themes = results.get("themes")
     if themes is not None and len(themes.themes):
         title = t("report.overlay.themes", lang)
-        parts.append(f'<div class="cjm-overlay-part" data-analysis="themes"><h3>{esc(title)}</h3>'
-                     f"{themes.html(lang)}</div>")
+        parts.append(
+            f'<div class="cjm-overlay-part" data-analysis="themes"><h3>{esc(title)}</h3>'
+            f"{themes.html(lang)}</div>"
+        )
     if len(parts) == len(results.get(NOTES) or []) and not results.get(PROBLEMS):
         parts.append(note(t("report.overlay.no_data", lang)))
     for problem in results.get(PROBLEMS, []):

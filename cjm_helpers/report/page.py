@@ -69,10 +69,20 @@ body{margin:0;background:#f5f7fa;color:var(--cjm-ink);font:15px/1.5 'DejaVu Sans
 @page{margin:14mm}
 """
 
-PERCENT_COLUMNS = frozenset({
-    "conversion", "drop_off", "first_touch", "last_touch", "markov_removal", "share", "rate",
-    "drop_off_rate", "conversion_rate", "share_of_users",
-})
+PERCENT_COLUMNS = frozenset(
+    {
+        "conversion",
+        "drop_off",
+        "first_touch",
+        "last_touch",
+        "markov_removal",
+        "share",
+        "rate",
+        "drop_off_rate",
+        "conversion_rate",
+        "share_of_users",
+    }
+)
 
 
 def heading(key: str, lang: str) -> str:
@@ -91,8 +101,14 @@ def note(text: str) -> str:
 def figure_data_uri(fig: Any, dpi: int = 110) -> str:
     """A matplotlib figure as a PNG ``data:`` URI (the figure is closed afterwards)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white",
-                metadata={"Software": None})
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=dpi,
+        bbox_inches="tight",
+        facecolor="white",
+        metadata={"Software": None},
+    )
     try:
         import matplotlib.pyplot as plt
 
@@ -117,12 +133,18 @@ def column_label(name: object, lang: str) -> str:
 
 def cell_text(value: Any, column: str, lang: str) -> tuple[str, bool]:
     """A value as text for the language, and whether it is a number (right-aligned)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip()):
+    if (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+    ):
         return "—", False
     try:
         import pandas as pd
 
-        if value is pd.NaT or (not isinstance(value, (str, bytes, list, tuple, dict)) and pd.isna(value)):
+        if value is pd.NaT or (
+            not isinstance(value, (str, bytes, list, tuple, dict)) and pd.isna(value)
+        ):
             return "—", False
     except (TypeError, ValueError, ImportError):
         pass
@@ -168,8 +190,13 @@ def frame_html(frame: Any, lang: str, max_rows: int = 40, index: bool = False) -
         return f"<p>{esc(t('report.empty_table', lang))}</p>"
     data = frame.reset_index() if index else frame
     # an id column beside its readable name ('stage' and 'stage_name') shows the name only
-    data = data[[c for c in data.columns if f"{c}_name" not in data.columns
-                 and not (c == "key" and "label" in data.columns)]]
+    data = data[
+        [
+            c
+            for c in data.columns
+            if f"{c}_name" not in data.columns and not (c == "key" and "label" in data.columns)
+        ]
+    ]
     columns = list(data.columns)
     head = "".join(f"<th>{esc(column_label(c, lang))}</th>" for c in columns)
     rows = []
@@ -180,7 +207,9 @@ def frame_html(frame: Any, lang: str, max_rows: int = 40, index: bool = False) -
             text, numeric = cell_text(value, _kind(str(column), row), lang)
             if column == "kpi" and isinstance(value, str):
                 text = known_name("overlay.kpi", value, lang)
-            cells.append(f'<td class="num">{esc(text)}</td>' if numeric else f"<td>{esc(text)}</td>")
+            cells.append(
+                f'<td class="num">{esc(text)}</td>' if numeric else f"<td>{esc(text)}</td>"
+            )
         rows.append(f"<tr>{''.join(cells)}</tr>")
     more = ""
     if len(data) > max_rows:
@@ -189,7 +218,9 @@ def frame_html(frame: Any, lang: str, max_rows: int = 40, index: bool = False) -
 
 
 def toc_html(entries: Sequence[tuple[str, str]], lang: str) -> str:
-    items = "".join(f'<li><a href="#{esc(anchor)}">{esc(title)}</a></li>' for anchor, title in entries)
+    items = "".join(
+        f'<li><a href="#{esc(anchor)}">{esc(title)}</a></li>' for anchor, title in entries
+    )
     return f'<nav class="cjm-toc" aria-label="{heading("report.contents", lang)}"><strong>{heading("report.contents", lang)}</strong><ol>{items}</ol></nav>'
 
 

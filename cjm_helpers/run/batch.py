@@ -57,7 +57,11 @@ def _read_table(path: str, delimiter: str = ",") -> Any:
         raise DataError(t("errors.run.no_file", path=path)) from None
     except UnicodeDecodeError:
         raise DataError(t("errors.run.not_utf8", path=path)) from None
-    except (OSError, ValueError, ImportError) as exc:  # pandas' ParserError and EmptyDataError are ValueErrors
+    except (
+        OSError,
+        ValueError,
+        ImportError,
+    ) as exc:  # pandas' ParserError and EmptyDataError are ValueErrors
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(t("errors.run.not_table", path=path, reason=detail)) from None
 
@@ -69,13 +73,27 @@ def _column(frame: Any, wanted: str) -> str | None:
 def _events_and_users(events_file: str, reading: ReadOptions) -> tuple[Any, str | None]:
     """The event log as read for cutting, and its user column (as the column mapping names it)."""
     events = _read_table(events_file, reading.delimiter or ",")
-    mapped = next((theirs for theirs, ours in reading.columns.items() if ours == "user_id"
-                   and theirs in events.columns), None)
+    mapped = next(
+        (
+            theirs
+            for theirs, ours in reading.columns.items()
+            if ours == "user_id" and theirs in events.columns
+        ),
+        None,
+    )
     return events, mapped or _column(events, "user_id")
 
 
-def _segment_files(survey: Any, seg_col: str, value: Any, events: Any, event_user_col: str | None,
-                   user_col: str | None, data_dir: Path, delimiter: str = ",") -> dict[str, str]:
+def _segment_files(
+    survey: Any,
+    seg_col: str,
+    value: Any,
+    events: Any,
+    event_user_col: str | None,
+    user_col: str | None,
+    data_dir: Path,
+    delimiter: str = ",",
+) -> dict[str, str]:
     """Write the segment's survey answers (and its users' events, when linkable) into ``data_dir``.
 
     The events keep the log's own delimiter, so the run's reading options still fit them.
@@ -93,8 +111,13 @@ def _segment_files(survey: Any, seg_col: str, value: Any, events: Any, event_use
     return new
 
 
-def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: RunParams,
-                     reading: ReadOptions | None = None) -> list[Variant]:
+def segment_variants(
+    survey_file: str,
+    events_file: str,
+    out_dir: Path,
+    params: RunParams,
+    reading: ReadOptions | None = None,
+) -> list[Variant]:
     """One variant per value of the survey's ``segment`` column, each with its own filtered data.
 
     The survey is cut to the segment's answers; when both files have a
@@ -110,28 +133,50 @@ def segment_variants(survey_file: str, events_file: str, out_dir: Path, params: 
     if seg_col is None:
         raise DataError(t("errors.run.no_segment_column", path=survey_file))
     user_col = _column(survey, "user_id")
-    events, event_user_col = _events_and_users(events_file, reading) if events_file and user_col else (None, None)
+    events, event_user_col = (
+        _events_and_users(events_file, reading) if events_file and user_col else (None, None)
+    )
     variants = []
     used: set[str] = set()
     for value in sorted(v for v in survey[seg_col].unique() if str(v).strip()):
         # 'Office workers' and 'office-workers', or two non-Latin names, get folders of their own
         folder = unique_id(f"segment-{slug(str(value), limit=60)}", used)
         used.add(folder)
-        new = _segment_files(survey, seg_col, value, events, event_user_col, user_col, out_dir / folder / "data",
-                             reading.delimiter or ",")
+        new = _segment_files(
+            survey,
+            seg_col,
+            value,
+            events,
+            event_user_col,
+            user_col,
+            out_dir / folder / "data",
+            reading.delimiter or ",",
+        )
         withheld = dict(params.withheld)
         if events_file and "events_file" not in new:
             withheld["events_file"] = t("inputs.segment.events_not_cut", lang, segment=str(value))
         extra = {**params.parameters, "segment": str(value)}
-        variants.append(Variant("segment", str(value), str(value), folder,
-                                replace(params, parameters=extra, withheld=withheld, **new)))
+        variants.append(
+            Variant(
+                "segment",
+                str(value),
+                str(value),
+                folder,
+                replace(params, parameters=extra, withheld=withheld, **new),
+            )
+        )
     if not variants:
         raise DataError(t("errors.run.empty_segment_column", path=survey_file))
     return variants
 
 
-def persona_variants(project: Project, data: dict[str, str], out_dir: Path, params: RunParams,
-                     reading: ReadOptions | None = None) -> list[Variant]:
+def persona_variants(
+    project: Project,
+    data: dict[str, str],
+    out_dir: Path,
+    params: RunParams,
+    reading: ReadOptions | None = None,
+) -> list[Variant]:
     """One variant per persona, with only the data of the survey segment the persona is linked to.
 
     The link is ``Persona.segment``. The survey is cut to that segment's answers
@@ -158,24 +203,57 @@ def persona_variants(project: Project, data: dict[str, str], out_dir: Path, para
             reason = t("inputs.persona.no_link", lang, persona=persona.name)
             withheld = dict.fromkeys(present, reason) or {"survey_file": reason}
         elif survey is None or seg_col is None:
-            reason = t("inputs.persona.no_segment_column", lang, persona=persona.name, segment=persona.segment)
+            reason = t(
+                "inputs.persona.no_segment_column",
+                lang,
+                persona=persona.name,
+                segment=persona.segment,
+            )
             withheld = dict.fromkeys(present, reason) or {"survey_file": reason}
         elif not (survey[seg_col] == persona.segment).any():
             known = ", ".join(sorted(str(v) for v in survey[seg_col].unique() if str(v).strip()))
-            reason = t("inputs.persona.unknown_segment", lang, persona=persona.name, segment=persona.segment,
-                       known=known or "—")
+            reason = t(
+                "inputs.persona.unknown_segment",
+                lang,
+                persona=persona.name,
+                segment=persona.segment,
+                known=known or "—",
+            )
             withheld = dict.fromkeys(present, reason)
         else:
-            new = _segment_files(survey, seg_col, persona.segment, events, event_user_col, user_col,
-                                 out_dir / folder / "data", reading.delimiter or ",")
+            new = _segment_files(
+                survey,
+                seg_col,
+                persona.segment,
+                events,
+                event_user_col,
+                user_col,
+                out_dir / folder / "data",
+                reading.delimiter or ",",
+            )
             if "events_file" in present and "events_file" not in new:
-                withheld["events_file"] = t("inputs.persona.events_not_cut", lang, persona=persona.name)
+                withheld["events_file"] = t(
+                    "inputs.persona.events_not_cut", lang, persona=persona.name
+                )
             if "tickets_file" in present:
-                withheld["tickets_file"] = t("inputs.persona.tickets_not_cut", lang, persona=persona.name)
+                withheld["tickets_file"] = t(
+                    "inputs.persona.tickets_not_cut", lang, persona=persona.name
+                )
         extra = {**params.parameters, **({"segment": persona.segment} if new else {})}
-        variants.append(Variant("persona", persona.id, persona.name, folder,
-                                replace(params, parameters=extra,
-                                        withheld={**params.withheld, **_one_reason_each(withheld)}, **new)))
+        variants.append(
+            Variant(
+                "persona",
+                persona.id,
+                persona.name,
+                folder,
+                replace(
+                    params,
+                    parameters=extra,
+                    withheld={**params.withheld, **_one_reason_each(withheld)},
+                    **new,
+                ),
+            )
+        )
     return variants
 
 
@@ -189,29 +267,48 @@ def _one_reason_each(withheld: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def plan_batch(project: Project, project_file: Path, kind: str, out_dir: Path, params: RunParams) -> list[Variant]:
+def plan_batch(
+    project: Project, project_file: Path, kind: str, out_dir: Path, params: RunParams
+) -> list[Variant]:
     """The runs of a batch, in a stable order."""
     if kind not in FOR_EACH_KINDS:
         raise CJMError(t("errors.run.for_each", kind=repr(kind), kinds=", ".join(FOR_EACH_KINDS)))
     if kind == "persona":
         if not project.personas:
             raise CJMError(t("errors.run.no_personas", path=project_file))
-        return persona_variants(project, data_paths(project_file, project, params), out_dir, params,
-                                reading_for(project, params))
+        return persona_variants(
+            project,
+            data_paths(project_file, project, params),
+            out_dir,
+            params,
+            reading_for(project, params),
+        )
     if kind == "journey":
         if not project.journeys:
             raise CJMError(t("errors.run.no_journeys", path=project_file))
-        return [Variant("journey", j.id, j.name, f"journey-{j.id}", params) for j in project.journeys]
+        return [
+            Variant("journey", j.id, j.name, f"journey-{j.id}", params) for j in project.journeys
+        ]
     data = data_paths(project_file, project, params)
-    return segment_variants(data["survey_file"], data["events_file"], out_dir, params, reading_for(project, params))
+    return segment_variants(
+        data["survey_file"], data["events_file"], out_dir, params, reading_for(project, params)
+    )
 
 
-def _run_variant(project_file: str, out_dir: str, variant: Variant, notebooks_dir: str | None) -> VariantOutcome:
+def _run_variant(
+    project_file: str, out_dir: str, variant: Variant, notebooks_dir: str | None
+) -> VariantOutcome:
     """Worker body (a top-level function, so a process pool can call it)."""
     try:
         focus = (variant.kind, variant.key)
-        result = run_suite(project_file, Path(out_dir) / variant.folder, variant.params, notebooks_dir,
-                           progress=False, focus=focus)
+        result = run_suite(
+            project_file,
+            Path(out_dir) / variant.folder,
+            variant.params,
+            notebooks_dir,
+            progress=False,
+            focus=focus,
+        )
     except CJMError as exc:
         return VariantOutcome(variant, False, str(exc))
     except Exception as exc:  # a worker must always report back
@@ -238,18 +335,28 @@ def run_batch(
     source = Path(project_file).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
     project = load_project(source)
-    params = checked_params(source, project, params)  # a named file that cannot be used stops the batch here
-    variants = plan_batch(project, source, kind, out, params)  # checks the data before any folder is made
+    params = checked_params(
+        source, project, params
+    )  # a named file that cannot be used stops the batch here
+    variants = plan_batch(
+        project, source, kind, out, params
+    )  # checks the data before any folder is made
     claim_index(out / "index.html", lang)
     out.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs or params.jobs or os.cpu_count() or 1, len(variants)))
     nb_dir = str(notebooks_dir) if notebooks_dir else None
     outcomes: dict[str, VariantOutcome] = {}
-    bar = tqdm(total=len(variants), unit="run", disable=not progress,
-               desc=t("run.progress.batch", lang, kind=t(f"run.kind.{kind}", lang), runs=len(variants)))
+    bar = tqdm(
+        total=len(variants),
+        unit="run",
+        disable=not progress,
+        desc=t("run.progress.batch", lang, kind=t(f"run.kind.{kind}", lang), runs=len(variants)),
+    )
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_run_variant, str(source), str(out), v, nb_dir) for v in variants]
+            futures = [
+                pool.submit(_run_variant, str(source), str(out), v, nb_dir) for v in variants
+            ]
             for future in as_completed(futures):
                 outcome = future.result()
                 outcomes[outcome.variant.folder] = outcome
@@ -261,8 +368,18 @@ def run_batch(
     failed = [o for o in ordered if not o.ok]
     if failed:
         details = "\n".join(f"  - {o.variant.folder}: {o.message}" for o in failed)
-        raise RunFailed(t("run.batch.failed", lang, failed=len(failed), runs=len(ordered),
-                          index=str(out / "index.html")) + "\n" + details, out_dir=out)
+        raise RunFailed(
+            t(
+                "run.batch.failed",
+                lang,
+                failed=len(failed),
+                runs=len(ordered),
+                index=str(out / "index.html"),
+            )
+            + "\n"
+            + details,
+            out_dir=out,
+        )
     return ordered
 
 
@@ -276,8 +393,12 @@ def claim_index(path: Path, lang: str) -> None:
 
     if not os.path.lexists(path):
         return
-    if path.is_symlink() or not path.is_file() or \
-            INDEX_MARK.encode() not in read_bytes_bounded(path, 1 << 22, "page", CJMError, lang)[:4096]:
+    if (
+        path.is_symlink()
+        or not path.is_file()
+        or INDEX_MARK.encode()
+        not in read_bytes_bounded(path, 1 << 22, "page", CJMError, lang)[:4096]
+    ):
         raise CJMError(t("files.run.index_not_ours", lang, path=str(path)))
 
 
@@ -289,25 +410,34 @@ def index_html(project: Project, kind: str, outcomes: list[VariantOutcome], lang
     for o in outcomes:
         v = o.variant
         status = t("run.index.ok", lang) if o.ok else t("run.index.failed", lang)
-        links = (f'<a href="{esc(v.folder)}/report.html">{esc(t("run.index.report", lang))}</a> · '
-                 f'<a href="{esc(v.folder)}/html/index.html">{esc(t("run.index.walkthrough", lang))}</a>'
-                 if o.ok else f'<pre class="cjm-error">{esc(o.message)}</pre>')
-        rows.append(f"<tr class=\"{'ok' if o.ok else 'failed'}\"><td>{esc(v.label)}</td>"
-                    f"<td><code>{esc(v.folder)}</code></td><td>{esc(status)}</td><td>{links}</td></tr>")
+        links = (
+            f'<a href="{esc(v.folder)}/report.html">{esc(t("run.index.report", lang))}</a> · '
+            f'<a href="{esc(v.folder)}/html/index.html">{esc(t("run.index.walkthrough", lang))}</a>'
+            if o.ok
+            else f'<pre class="cjm-error">{esc(o.message)}</pre>'
+        )
+        rows.append(
+            f'<tr class="{"ok" if o.ok else "failed"}"><td>{esc(v.label)}</td>'
+            f"<td><code>{esc(v.folder)}</code></td><td>{esc(status)}</td><td>{links}</td></tr>"
+        )
     title = t("run.index.title", lang, project=project.name, kind=t(f"run.kind.{kind}", lang))
-    head = "".join(f"<th>{esc(t(f'run.index.{c}', lang))}</th>" for c in ("name", "folder", "status", "links"))
+    head = "".join(
+        f"<th>{esc(t(f'run.index.{c}', lang))}</th>" for c in ("name", "folder", "status", "links")
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">{INDEX_MARK}'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>'
-        f"<style>{PAGE_CSS}</style></head><body><main class=\"cjm-report\">"
-        f"<header class=\"cjm-report-head\"><p class=\"cjm-kicker\">{esc(t('report.kicker', lang))}</p>"
+        f'<style>{PAGE_CSS}</style></head><body><main class="cjm-report">'
+        f'<header class="cjm-report-head"><p class="cjm-kicker">{esc(t("report.kicker", lang))}</p>'
         f"<h1>{esc(title)}</h1></header>"
-        f"<table class=\"cjm-table\"><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<table class="cjm-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
         f"</main></body></html>\n"
     )
 
 
-def write_index(path: Path, project: Project, kind: str, outcomes: list[VariantOutcome], lang: str) -> Path:
+def write_index(
+    path: Path, project: Project, kind: str, outcomes: list[VariantOutcome], lang: str
+) -> Path:
     from ..store import atomic_write_text
 
     atomic_write_text(path, index_html(project, kind, outcomes, lang), durable=False)

@@ -16,7 +16,10 @@ from .params import FOR_EACH_KINDS
 def focus_on_persona(project: Project, persona_id: str) -> Project:
     """The project with ``persona_id`` as the only primary target persona and its journeys first."""
     project.persona(persona_id)  # a clear error for an unknown id
-    targets = [tp.model_copy(update={"primary": tp.persona == persona_id}) for tp in project.target_personas]
+    targets = [
+        tp.model_copy(update={"primary": tp.persona == persona_id})
+        for tp in project.target_personas
+    ]
     if not any(tp.persona == persona_id for tp in targets):
         targets.append(TargetPersona(persona=persona_id, primary=True))
     journeys = sorted(project.journeys, key=lambda j: j.persona != persona_id)

@@ -64,7 +64,14 @@ def claim_output_folder(out: Path, notebooks: Sequence[Path], lang: str = "en") 
     planned = planned_outputs(notebooks)
     for name in planned:
         if (out / name).resolve() in sources:
-            raise CJMError(t("files.run.notebooks_inside", lang, folder=str(out), notebooks=str(notebooks[0].parent)))
+            raise CJMError(
+                t(
+                    "files.run.notebooks_inside",
+                    lang,
+                    folder=str(out),
+                    notebooks=str(notebooks[0].parent),
+                )
+            )
     if out.exists() and not out.is_dir():
         raise CJMError(t("files.run.not_folder", lang, path=str(out)))
     if (out / MANIFEST_NAME).is_file() and not (out / MANIFEST_NAME).is_symlink():
@@ -77,10 +84,18 @@ def claim_output_folder(out: Path, notebooks: Sequence[Path], lang: str = "en") 
     elif out.exists():
         foreign = sorted(p.name for p in out.iterdir() if p.name not in PREPARED)
         if foreign:
-            raise CJMError(t("files.run.not_ours", lang, folder=str(out), names=", ".join(foreign[:3]),
-                             manifest=MANIFEST_NAME))
+            raise CJMError(
+                t(
+                    "files.run.not_ours",
+                    lang,
+                    folder=str(out),
+                    names=", ".join(foreign[:3]),
+                    manifest=MANIFEST_NAME,
+                )
+            )
     from ..store import atomic_write_text
 
     out.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out / MANIFEST_NAME, json.dumps({"files": planned}, indent=1) + "\n", durable=False)
-
+    atomic_write_text(
+        out / MANIFEST_NAME, json.dumps({"files": planned}, indent=1) + "\n", durable=False
+    )

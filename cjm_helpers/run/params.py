@@ -28,9 +28,23 @@ from ..yamlio import YamlError, parse_yaml
 FOR_EACH_KINDS: tuple[str, ...] = ("persona", "segment", "journey")
 STEP_NUMBERS: tuple[int, ...] = tuple(range(0, 9))
 
-PARAM_KEYS: tuple[str, ...] = ("language", "events_file", "survey_file", "tickets_file", "only", "for_each", "jobs",
-                              "show_code", "parameters", "columns", "delimiter", "conversion_events", "dedupe",
-                              "date_format", "backend")
+PARAM_KEYS: tuple[str, ...] = (
+    "language",
+    "events_file",
+    "survey_file",
+    "tickets_file",
+    "only",
+    "for_each",
+    "jobs",
+    "show_code",
+    "parameters",
+    "columns",
+    "delimiter",
+    "conversion_events",
+    "dedupe",
+    "date_format",
+    "backend",
+)
 """The keys a params file may hold; what each must be is ``errors.params.wanted.<key>`` in the catalogues."""
 
 
@@ -61,8 +75,14 @@ class RunParams:
 
 
 def _bad(source: str, key: str, value: Any) -> DataError:
-    wanted = t(f"errors.params.wanted.{key}", languages=", ".join(LANGUAGES), kinds=", ".join(FOR_EACH_KINDS))
-    return DataError(t("errors.params.bad_value", source=source, key=repr(key), wanted=wanted, value=repr(value)))
+    wanted = t(
+        f"errors.params.wanted.{key}",
+        languages=", ".join(LANGUAGES),
+        kinds=", ".join(FOR_EACH_KINDS),
+    )
+    return DataError(
+        t("errors.params.bad_value", source=source, key=repr(key), wanted=wanted, value=repr(value))
+    )
 
 
 def _path(value: Any, base: Path, source: str, key: str) -> str:
@@ -106,8 +126,15 @@ def params_from_mapping(data: Any, source: str, base: Path) -> RunParams:
     unknown = sorted(str(k) for k in data if k not in PARAM_KEYS)
     if unknown:
         key = "errors.params.unknown_keys" if unknown[1:] else "errors.params.unknown_key"
-        raise DataError(t(key, source=source, key=repr(unknown[0]), others=", ".join(map(repr, unknown[1:])),
-                          keys=", ".join(PARAM_KEYS)))
+        raise DataError(
+            t(
+                key,
+                source=source,
+                key=repr(unknown[0]),
+                others=", ".join(map(repr, unknown[1:])),
+                keys=", ".join(PARAM_KEYS),
+            )
+        )
     values: dict[str, Any] = {}
     if "language" in data:
         if data["language"] not in LANGUAGES:
@@ -141,7 +168,14 @@ def params_from_mapping(data: Any, source: str, base: Path) -> RunParams:
             if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
                 raise DataError(t("errors.params.not_parameter", source=source, name=repr(name)))
             if not isinstance(value, (str, int, float, bool)) and value is not None:
-                raise DataError(t("errors.params.not_plain", source=source, name=name, type=type(value).__name__))
+                raise DataError(
+                    t(
+                        "errors.params.not_plain",
+                        source=source,
+                        name=name,
+                        type=type(value).__name__,
+                    )
+                )
         values["parameters"] = dict(extra)
     values["reading"] = reading_from_mapping(data, source, base)
     return RunParams(**values)

@@ -49,8 +49,14 @@ CELL_TIMEOUT_S = 900
 class RunFailed(CJMError):
     """A notebook of the suite failed; the message names the notebook, the cell and the error."""
 
-    def __init__(self, message: str, notebook: str = "", cell: int | None = None, error: str = "",
-                 out_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        notebook: str = "",
+        cell: int | None = None,
+        error: str = "",
+        out_dir: Path | None = None,
+    ) -> None:
         super().__init__(message)
         self.notebook = notebook
         self.cell = cell
@@ -94,8 +100,14 @@ def choose_notebooks(folder: Path, only: tuple[int, ...] = ()) -> list[Path]:
     chosen = [p for p in found if step_number(p) in only]
     missing = sorted(set(only) - {step_number(p) for p in chosen})
     if missing:
-        raise CJMError(t("errors.run.no_notebook_for_step", folder=folder, steps=", ".join(map(str, missing)),
-                         available=", ".join(str(step_number(p)) for p in found)))
+        raise CJMError(
+            t(
+                "errors.run.no_notebook_for_step",
+                folder=folder,
+                steps=", ".join(map(str, missing)),
+                available=", ".join(str(step_number(p)) for p in found),
+            )
+        )
     return chosen
 
 
@@ -107,8 +119,11 @@ def progress_label(path: Path, lang: str) -> str:
     return t("run.progress.start", lang, name=path.stem)
 
 
-DATA_KEYS: tuple[tuple[str, str], ...] = (("events_file", "events"), ("survey_file", "survey"),
-                                          ("tickets_file", "tickets"))
+DATA_KEYS: tuple[tuple[str, str], ...] = (
+    ("events_file", "events"),
+    ("survey_file", "survey"),
+    ("tickets_file", "tickets"),
+)
 """Run parameters naming data files, with the project's ``data:`` field for each."""
 
 
@@ -125,7 +140,9 @@ def data_paths(project_path: Path, project: Project, params: RunParams) -> dict[
         given = getattr(params, key)
         if given:
             if not Path(given).is_file():
-                raise CJMError(t("errors.run.no_data_file", path=given, kind=key.removesuffix("_file")))
+                raise CJMError(
+                    t("errors.run.no_data_file", path=given, kind=key.removesuffix("_file"))
+                )
             out[key] = str(Path(given).resolve())
             continue
         candidate = paths.resolve_data("", project_path, getattr(project.data, field_name))
@@ -149,7 +166,9 @@ def check_one(key: str, path: str, project: Project, reading: ReadOptions, lang:
         if key == "events_file":
             ov.load_events(path, project=project, **reading.event_kwargs())
         elif key == "survey_file":
-            call_accepting(ov.load_survey, path, project=project, lang=lang, **reading.date_kwargs())
+            call_accepting(
+                ov.load_survey, path, project=project, lang=lang, **reading.date_kwargs()
+            )
         else:
             call_accepting(ov.load_tickets, path, project, lang=lang, **reading.date_kwargs())
     except CJMError as exc:
@@ -159,7 +178,9 @@ def check_one(key: str, path: str, project: Project, reading: ReadOptions, lang:
     return ""
 
 
-def check_inputs(project_path: Path, project: Project, params: RunParams) -> tuple[dict[str, str], dict[str, str]]:
+def check_inputs(
+    project_path: Path, project: Project, params: RunParams
+) -> tuple[dict[str, str], dict[str, str]]:
     """The data files this run will use, each loaded once as a check, and a notice per data key skipped.
 
     A file the person named (``--events``, a params file) that cannot be used
@@ -177,8 +198,14 @@ def check_inputs(project_path: Path, project: Project, params: RunParams) -> tup
         declared = paths.resolve_data("", project_path, getattr(project.data, field_name))
         if not path:
             if declared is not None and key not in params.withheld:  # declared, but not there
-                skipped[key] = t("inputs.skipped", lang, file=str(declared), kind=kind,
-                                 how=t("inputs.from_project", lang), reason=t("inputs.no_such_file", lang))
+                skipped[key] = t(
+                    "inputs.skipped",
+                    lang,
+                    file=str(declared),
+                    kind=kind,
+                    how=t("inputs.from_project", lang),
+                    reason=t("inputs.no_such_file", lang),
+                )
             continue
         reason = check_one(key, path, project, reading, lang)
         if not reason:
@@ -186,8 +213,16 @@ def check_inputs(project_path: Path, project: Project, params: RunParams) -> tup
         reason = reason.removeprefix(f"{path}: ")  # the file is named once, at the start
         given = getattr(params, key) and key not in params.found
         if given:
-            raise DataError(t("inputs.unusable", lang, file=path, kind=kind, reason=reason,
-                              fix=t(f"inputs.fix.{field_name}", lang)))
+            raise DataError(
+                t(
+                    "inputs.unusable",
+                    lang,
+                    file=path,
+                    kind=kind,
+                    reason=reason,
+                    fix=t(f"inputs.fix.{field_name}", lang),
+                )
+            )
         how = t("inputs.from_data_folder" if key in params.found else "inputs.from_project", lang)
         skipped[key] = t("inputs.skipped", lang, file=path, kind=kind, how=how, reason=reason)
         data[key] = ""
@@ -214,7 +249,12 @@ def checked_params(project_path: Path, project: Project, params: RunParams) -> R
     used stops the batch at once, and every run's report carries the same notices.
     """
     data, skipped = check_inputs(project_path, project, params)
-    return replace(params, found=(), withheld={**params.withheld, **skipped}, **{k: v for k, v in data.items() if v})
+    return replace(
+        params,
+        found=(),
+        withheld={**params.withheld, **skipped},
+        **{k: v for k, v in data.items() if v},
+    )
 
 
 def project_for_run(project: Project, data: dict[str, str], reading: ReadOptions) -> Project:
@@ -224,7 +264,9 @@ def project_for_run(project: Project, data: dict[str, str], reading: ReadOptions
     return project.model_copy(update={"data": section})
 
 
-def notebook_parameters(project_file: Path, data: dict[str, str], params: RunParams) -> dict[str, Any]:
+def notebook_parameters(
+    project_file: Path, data: dict[str, str], params: RunParams
+) -> dict[str, Any]:
     """The values papermill injects: the suite's parameters, never interactive, plus any extras."""
     return {
         "project_file": str(project_file),
@@ -248,7 +290,9 @@ def declared_only(notebook: Path, parameters: dict[str, Any]) -> dict[str, Any]:
         return parameters
     nb = nbformat.read(notebook, as_version=4)
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    declared = {m.group(1) for c in cells for m in re.finditer(r"^(\w+)\s*[:=]", c.source, re.MULTILINE)}
+    declared = {
+        m.group(1) for c in cells for m in re.finditer(r"^(\w+)\s*[:=]", c.source, re.MULTILINE)
+    }
     return {k: v for k, v in parameters.items() if k not in extras or k in declared}
 
 
@@ -271,18 +315,30 @@ def _failure(exc: BaseException, notebook: Path, out_dir: Path, lang: str) -> Ru
         first_line = next((line for line in (exc.source or "").splitlines() if line.strip()), "")
         cell = int(exc.cell_index) if exc.cell_index is not None else None
         error = f"{exc.ename}: {exc.evalue}".strip()
-        where = t("run.failed.cell", lang, index=(cell or 0) + 1, count=exc.exec_count or "?",
-                  line=first_line[:80])
+        where = t(
+            "run.failed.cell",
+            lang,
+            index=(cell or 0) + 1,
+            count=exc.exec_count or "?",
+            line=first_line[:80],
+        )
     else:
         cell, error = None, f"{type(exc).__name__}: {exc}".strip()
         where = t("run.failed.no_cell", lang)
-    message = t("run.failed.message", lang, notebook=notebook.name, where=where, error=error,
-                folder=str(out_dir))
+    message = t(
+        "run.failed.message",
+        lang,
+        notebook=notebook.name,
+        where=where,
+        error=error,
+        folder=str(out_dir),
+    )
     return RunFailed(message, notebook=notebook.name, cell=cell, error=error, out_dir=out_dir)
 
 
-def execute_one(source: Path, target: Path, parameters: dict[str, Any], cwd: Path,
-                timeout: int = CELL_TIMEOUT_S) -> None:
+def execute_one(
+    source: Path, target: Path, parameters: dict[str, Any], cwd: Path, timeout: int = CELL_TIMEOUT_S
+) -> None:
     """Execute one notebook with papermill; the output notebook is written even when it fails.
 
     The kernel talks over local IPC sockets, not TCP: no port is opened on the
@@ -292,19 +348,31 @@ def execute_one(source: Path, target: Path, parameters: dict[str, Any], cwd: Pat
     from traitlets.config import Config
 
     pm.execute_notebook(
-        str(source), str(target), parameters=parameters, kernel_name=KERNEL_NAME, language="python",
+        str(source),
+        str(target),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        language="python",
         cwd=str(cwd),
-        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-        execution_timeout=timeout, config=Config({"KernelManager": {"transport": "ipc"}}),
+        progress_bar=False,
+        log_output=False,
+        request_save_on_cell_execute=False,
+        execution_timeout=timeout,
+        config=Config({"KernelManager": {"transport": "ipc"}}),
         # Shutting a kernel down interrupts it first, and ipykernel logs that interrupt as an
         # error on our terminal; a cell's real errors still reach the notebook and our message.
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
 
 
-def prepare_project(project_file: Path, out_dir: Path, focus: tuple[str, str] | None = None,
-                    project: Project | None = None, data: dict[str, str] | None = None,
-                    reading: ReadOptions | None = None) -> tuple[Path, Project]:
+def prepare_project(
+    project_file: Path,
+    out_dir: Path,
+    focus: tuple[str, str] | None = None,
+    project: Project | None = None,
+    data: dict[str, str] | None = None,
+    reading: ReadOptions | None = None,
+) -> tuple[Path, Project]:
     """Copy the project into the run folder (narrowed to one persona/journey when ``focus`` is given).
 
     With ``data`` the copy names the files the run uses (absolute) and how to read
@@ -323,7 +391,9 @@ def prepare_project(project_file: Path, out_dir: Path, focus: tuple[str, str] | 
         project = focus_project(project, *focus)
     if data is not None:
         project = project_for_run(project, data, reading or ReadOptions())
-    if focus or data is not None:  # a working copy: checked and written whole, with no history beside it
+    if (
+        focus or data is not None
+    ):  # a working copy: checked and written whole, with no history beside it
         project = validate_project(project_to_data(project), str(copy))
         atomic_write_text(copy, project_to_yaml(project), durable=False)
     else:
@@ -351,15 +421,21 @@ def run_suite(
     source_project = Path(project_file).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
     original = load_project(source_project)  # the one read of the user's file
-    chosen = choose_notebooks(Path(notebooks_dir or paths.run_notebooks_dir(lang)).resolve(), params.only)
+    chosen = choose_notebooks(
+        Path(notebooks_dir or paths.run_notebooks_dir(lang)).resolve(), params.only
+    )
     data, skipped = check_inputs(source_project, original, params)  # before anything is written
     notices = run_notices(params, skipped)
     for line in notices:
         if on_notice is not None:
             on_notice(line)
     reading = reading_for(original, params)
-    claim_output_folder(out, chosen, lang)  # removes only an earlier run's files; refuses anyone else's
-    copy, project = prepare_project(source_project, out, focus, project=original, data=data, reading=reading)
+    claim_output_folder(
+        out, chosen, lang
+    )  # removes only an earlier run's files; refuses anyone else's
+    copy, project = prepare_project(
+        source_project, out, focus, project=original, data=data, reading=reading
+    )
     parameters = notebook_parameters(copy, data, params)
     if focus:
         parameters.setdefault(focus[0] if focus[0] != "journey" else "journey_id", focus[1])
@@ -379,11 +455,21 @@ def run_suite(
                 except Exception as exc:  # papermill, nbclient and kernel errors alike
                     failure = _failure(exc, nb_path, out, lang)
                     if target.exists():
-                        result.notebooks.append(NotebookResult(nb_path.name, step_number(nb_path), target,
-                                                               time.perf_counter() - started, ok=False))
+                        result.notebooks.append(
+                            NotebookResult(
+                                nb_path.name,
+                                step_number(nb_path),
+                                target,
+                                time.perf_counter() - started,
+                                ok=False,
+                            )
+                        )
                     break
-                result.notebooks.append(NotebookResult(nb_path.name, step_number(nb_path), target,
-                                                       time.perf_counter() - started))
+                result.notebooks.append(
+                    NotebookResult(
+                        nb_path.name, step_number(nb_path), target, time.perf_counter() - started
+                    )
+                )
                 bar.update(1)
     finally:
         bar.close()
@@ -395,7 +481,9 @@ def run_suite(
         raise failure
     result.html = write_html(result, lang, params.show_code)
     if report:
-        result.report = write_run_report(result, data, lang, focus, project=project, reading=reading)
+        result.report = write_run_report(
+            result, data, lang, focus, project=project, reading=reading
+        )
     return result
 
 
@@ -409,9 +497,14 @@ def write_html(result: RunResult, lang: str, show_code: bool) -> list[Path]:
     return export_notebooks(files, result.out_dir / "html", no_input=not show_code, lang=lang)
 
 
-def write_run_report(result: RunResult, data: dict[str, str], lang: str,
-                     focus: tuple[str, str] | None = None, project: Project | None = None,
-                     reading: ReadOptions | None = None) -> Path:
+def write_run_report(
+    result: RunResult,
+    data: dict[str, str],
+    lang: str,
+    focus: tuple[str, str] | None = None,
+    project: Project | None = None,
+    reading: ReadOptions | None = None,
+) -> Path:
     """The combined journey report of a finished run, beside its notebooks, notices first."""
     from ..report import compute_overlay, write_report
     from ..store import load_project
@@ -421,10 +514,26 @@ def write_run_report(result: RunResult, data: dict[str, str], lang: str,
     journey_id = focus[1] if focus and focus[0] == "journey" else None
     if persona_id and journey_id is None:
         journey_id = next((j.id for j in project.journeys if j.persona == persona_id), None)
-    overlay = compute_overlay(project, data.get("events_file", ""), data.get("survey_file", ""),
-                              data.get("tickets_file", ""), journey_id=journey_id, lang=lang,
-                              reading=reading, persona_id=persona_id)
+    overlay = compute_overlay(
+        project,
+        data.get("events_file", ""),
+        data.get("survey_file", ""),
+        data.get("tickets_file", ""),
+        journey_id=journey_id,
+        lang=lang,
+        reading=reading,
+        persona_id=persona_id,
+    )
     links = [(r.name, f"html/{r.executed.stem}.html") for r in result.notebooks]
     segment = focus[1] if focus and focus[0] == "segment" else None
-    return write_report(result.out_dir / "report.html", project, lang, overlay, persona_id=persona_id,
-                        journey_id=journey_id, notebook_links=links, segment=segment, notices=result.notices)
+    return write_report(
+        result.out_dir / "report.html",
+        project,
+        lang,
+        overlay,
+        persona_id=persona_id,
+        journey_id=journey_id,
+        notebook_links=links,
+        segment=segment,
+        notices=result.notices,
+    )

@@ -23,8 +23,14 @@ from pathlib import Path
 
 CHROMIUM = Path(os.environ.get("CJM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -37,7 +43,9 @@ def free_port() -> int:
 class LabServer:
     """A running JupyterLab server; ``url(path)`` gives an address with the token."""
 
-    def __init__(self, root: Path, home: Path, env: dict[str, str], collaborate: bool = False) -> None:
+    def __init__(
+        self, root: Path, home: Path, env: dict[str, str], collaborate: bool = False
+    ) -> None:
         self.root = root
         self.port = free_port()
         self.token = secrets.token_hex(24)
@@ -57,17 +65,24 @@ class LabServer:
         )
         self.env.pop("MPLBACKEND", None)
         cmd = [
-            sys.executable, "-m", "jupyterlab", "--no-browser",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
             f"--ServerApp.root_dir={root}",
-            "--LabApp.news_url=None", "--ServerApp.open_browser=False",
+            "--LabApp.news_url=None",
+            "--ServerApp.open_browser=False",
             f"--YDocExtension.disable_rtc={not collaborate}",  # as `cjm lab` (--collaborate) does
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         self.log = (home / "server.log").open("w")
-        self.process = subprocess.Popen(cmd, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            cmd, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self._wait_ready()
 
     def url(self, path: str = "lab") -> str:
@@ -77,7 +92,9 @@ class LabServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with {self.process.returncode}; see {self.log.name}")
+                raise RuntimeError(
+                    f"JupyterLab exited with {self.process.returncode}; see {self.log.name}"
+                )
             try:
                 with urllib.request.urlopen(self.url("api/status"), timeout=2) as response:
                     if response.status == 200:
@@ -130,8 +147,9 @@ def kill_all(pids: list[int]) -> None:
 
 
 @contextmanager
-def lab_server(root: Path, home: Path, env: dict[str, str] | None = None,
-               collaborate: bool = False) -> Iterator[LabServer]:
+def lab_server(
+    root: Path, home: Path, env: dict[str, str] | None = None, collaborate: bool = False
+) -> Iterator[LabServer]:
     server = LabServer(root, home, env or {}, collaborate)
     try:
         yield server
@@ -145,10 +163,15 @@ def chromium_page(profile: Path) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
-        raise RuntimeError(f"{CHROMIUM} is missing; install Debian's chromium (scripts/setup.sh --test does)")
+        raise RuntimeError(
+            f"{CHROMIUM} is missing; install Debian's chromium (scripts/setup.sh --test does)"
+        )
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
             viewport={"width": 1400, "height": 1000},
         )
         try:
@@ -210,10 +233,13 @@ class Learner:
         A cell that raises stops the run: fail at once with the error the learner would see.
         """
         self.page.wait_for_timeout(300)
-        self.menu("Edit", "editmenu:clear-all")  # stored outputs and prompts would look like a finished run
+        self.menu(
+            "Edit", "editmenu:clear-all"
+        )  # stored outputs and prompts would look like a finished run
         self.page.wait_for_function(
             """() => ![...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]
-                     .some(e => /\\[\\d+\\]/.test(e.textContent))""")
+                     .some(e => /\\[\\d+\\]/.test(e.textContent))"""
+        )
         self.menu("Run", "runmenu:run-all")
         state = self.page.wait_for_function(
             """() => {

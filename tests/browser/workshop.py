@@ -25,9 +25,22 @@ class WorkshopServer:
         env.pop("MPLBACKEND", None)
         self.log = log.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cjm_helpers.cli", "workshop", str(project), "--port", str(self.port),
-             "--lang", lang],
-            env=env, stdout=subprocess.PIPE, stderr=self.log, text=True, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "cjm_helpers.cli",
+                "workshop",
+                str(project),
+                "--port",
+                str(self.port),
+                "--lang",
+                lang,
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+            start_new_session=True,
         )
         self.printed: list[str] = []
         self.url = self._read_url()
@@ -50,14 +63,18 @@ class WorkshopServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"cjm workshop exited with {self.process.returncode}; see {self.log.name}")
+                raise RuntimeError(
+                    f"cjm workshop exited with {self.process.returncode}; see {self.log.name}"
+                )
             try:
                 with urllib.request.urlopen(self.url, timeout=5) as response:
                     if response.status == 200:
                         return
             except OSError:
                 time.sleep(0.5)
-        raise RuntimeError(f"the workshop app did not answer within {timeout:.0f} s; see {self.log.name}")
+        raise RuntimeError(
+            f"the workshop app did not answer within {timeout:.0f} s; see {self.log.name}"
+        )
 
     def kernel_pids(self) -> list[int]:
         """Kernels Voilà started for this server (their connection files sit in its private folder)."""

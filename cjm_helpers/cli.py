@@ -9,6 +9,7 @@ with exit code 1 (problems in the input) or 2 (wrong command line).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -34,6 +35,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:  # the reader went away (`cjm new --list-templates | head`)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush fails quietly
+        return 141
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """Parse the command line and run its command, turning our errors into one line each."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -53,9 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cjm {args.command}: {t('files.loop', path=loop.group(1))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(
-            f"cjm {args.command}: interrupted; files already written are complete", file=sys.stderr
-        )
+        from .i18n import t
+
+        print(f"cjm {args.command}: {t('common.interrupted')}", file=sys.stderr)
         return 130
 
 

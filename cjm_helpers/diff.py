@@ -150,7 +150,7 @@ def _added_removed(old: list[Any], new: list[Any], what: str, label: str) -> Ite
             )
 
 
-class _StageWords(dict):  # type: ignore[type-arg]
+class _StageWords(dict[str, dict[str, str]]):
     """Stage id -> the message value naming it: a default name is translated, an own name kept."""
 
     def __missing__(self, stage_id: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ journey's persona exists, ...) are checked in :mod:`cjm_helpers.references`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
@@ -18,7 +18,7 @@ from .errors import CJMError
 from .i18n import t
 from .text import ID_PATTERN
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION: Final = 2
 
 Id = Annotated[
     str,
@@ -484,7 +484,7 @@ class Project(Part):
         return self.personas[0] if self.personas else None
 
 
-def _by_id(items: list, wanted: str, kind: str):  # type: ignore[type-arg]
+def _by_id(items: list, wanted: str, kind: str):
     for item in items:
         if item.id == wanted:
             return item

@@ -116,7 +116,7 @@ def parameters_source(lang: str = paths.DEFAULT_LANGUAGE) -> str:
 
 def code_cells(source: Path) -> list[tuple[str, tuple[str, ...]]]:
     """The code a chapter source runs, in order: (source, tags) of each ```python block and setup."""
-    out = []
+    out: list[tuple[str, tuple[str, ...]]] = []
     for cell in _split(source.read_text(encoding="utf-8"), source.name):
         if cell.kind == "setup":
             out.append((SETUP_MARKER, ()))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib import font_manager
@@ -25,6 +26,9 @@ try:  # matplotlib 3.10 and later
 except ImportError:  # matplotlib 3.8 and 3.9
     from matplotlib.ft2font import LOAD_NO_HINTING as NO_HINTING  # type: ignore[attr-defined,no-redef]
 from matplotlib.patches import FancyBboxPatch, Rectangle
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 from ..i18n import t
 from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
@@ -217,7 +221,14 @@ class _Canvas:
         self.ax.set_axis_off()
 
     def text(self, x: float, y: float, s: str, **kw: object) -> None:
-        opts = {"fontsize": FONT_PT, "color": INK, "va": "top", "ha": "left", **TEXT, **kw}
+        opts: dict[str, Any] = {
+            "fontsize": FONT_PT,
+            "color": INK,
+            "va": "top",
+            "ha": "left",
+            **TEXT,
+            **kw,
+        }
         self.ax.text(x, y, s, **opts)
 
     def box(
@@ -601,11 +612,12 @@ def _legend_layout(lang: str, width: float) -> list[tuple[float, float, str, str
         text = f"{EVIDENCE_MARK[level]} {evidence_label(level, lang)}"
         hint = t(f"map.html.evidence_hint.{level}", lang)
         items.append((text, level, text_width(text) + 0.2 + 0.06 + text_width(hint) + 0.35))
-    placed, x, row = [], 0.0, 0
-    for text, level, w in items:
+    placed: list[tuple[float, float, str, str | None]] = []
+    x, row = 0.0, 0
+    for text, evidence, w in items:
         if x > 0 and x + w > width:
             x, row = 0.0, row + 1
-        placed.append((x, row, text, level))
+        placed.append((x, row, text, evidence))
         x += w
     return placed
 
@@ -682,7 +694,11 @@ def compare_figure(
     )
 
 
-SAVE_RC = {"svg.fonttype": "none", "pdf.fonttype": 42, "font.family": FONT_FAMILY}
+SAVE_RC: dict[RcKeyType, Any] = {
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,
+    "font.family": FONT_FAMILY,
+}
 """SVG keeps real (escaped) text; PDF embeds the TrueType font so every letter survives."""
 
 

@@ -65,7 +65,7 @@ class JourneyMap:
         """Lanes as rows, stages as columns: the layout spreadsheets use (and the import reads)."""
         return tabular.journey_wide_table(self.project, self.journey_id, self.lang)
 
-    def data(self) -> dict:  # type: ignore[type-arg]
+    def data(self) -> dict:
         return tabular.journey_data(self.project, self.journey_id)
 
     def mermaid(self) -> str:

@@ -179,7 +179,7 @@ def _channel_cards(touchpoints: tuple[CardView, ...]) -> tuple[CardView, ...]:
     return tuple(CardView(text=name, evidence=_strongest(lv)) for name, lv in levels.items())
 
 
-def _note_cards(notes: list) -> tuple[CardView, ...]:  # type: ignore[type-arg]
+def _note_cards(notes: list) -> tuple[CardView, ...]:
     return tuple(
         CardView(text=n.text, evidence=n.evidence, ref=getattr(n, "id", "")) for n in notes
     )

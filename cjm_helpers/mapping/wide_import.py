@@ -15,6 +15,7 @@ import csv
 import io
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -341,7 +342,7 @@ class _Builder:
         if not channels or not new:
             return
         if len(channels) == len(new):
-            pairs = zip(new, channels)
+            pairs: Iterable[tuple[Touchpoint, str]] = zip(new, channels)
         elif len(channels) == 1:
             pairs = ((tp, channels[0]) for tp in new)
         else:

@@ -27,7 +27,7 @@ from .events import EventLog, load_events
 from .funnel import funnel
 from .gaps import gaps
 from .kpis import kpis
-from .paths import time_between_stages, top_paths, transitions
+from .paths import By, time_between_stages, top_paths, transitions
 from .survey import emotion_curve, load_survey, survey_segments
 from .themes import overlay_themes
 from .themes_plot import plot_themes
@@ -93,7 +93,7 @@ def run_overlay(
     tickets: Any = None,
     project: Project | None = None,
     funnel_steps: Sequence[str] | None = None,
-    path_by: str = "user",
+    path_by: By = "user",
     columns: dict[str, str] | None = None,
     lang: str = "en",
     progress: bool = True,

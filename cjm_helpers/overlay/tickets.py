@@ -289,8 +289,8 @@ def _place(
     keywords = touchpoint_keywords(project)
     stage_of = {tp.id: tp.stage for tp in project.touchpoints}
     by_stage: dict[str, list[str]] = {}
-    for tp in project.touchpoints:
-        by_stage.setdefault(tp.stage, []).append(tp.id)
+    for touchpoint in project.touchpoints:
+        by_stage.setdefault(touchpoint.stage, []).append(touchpoint.id)
     categories = {" ".join(str(k).lower().split()): v for k, v in category_map.items()}
     for key, value in categories.items():
         if match(touchpoints, value) is None and match(stages, value) is None:

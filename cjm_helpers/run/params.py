@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import keyword
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,19 @@ class RunParams:
         """A copy with the given values replaced; None and empty values keep the current ones."""
         chosen = {k: v for k, v in overrides.items() if v not in (None, "", ())}
         return replace(self, **chosen)
+
+    def with_files(self, files: Mapping[str, str], **changes: Any) -> RunParams:
+        """A copy naming the data files in ``files`` (keys events_file, survey_file, tickets_file)."""
+        unknown = set(files) - {"events_file", "survey_file", "tickets_file"}
+        if unknown:
+            raise KeyError(f"not a data file key: {sorted(unknown)}")
+        return replace(
+            self,
+            events_file=files.get("events_file", self.events_file),
+            survey_file=files.get("survey_file", self.survey_file),
+            tickets_file=files.get("tickets_file", self.tickets_file),
+            **changes,
+        )
 
 
 def _bad(source: str, key: str, value: Any) -> DataError:

@@ -27,7 +27,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -249,11 +249,8 @@ def checked_params(project_path: Path, project: Project, params: RunParams) -> R
     used stops the batch at once, and every run's report carries the same notices.
     """
     data, skipped = check_inputs(project_path, project, params)
-    return replace(
-        params,
-        found=(),
-        withheld={**params.withheld, **skipped},
-        **{k: v for k, v in data.items() if v},
+    return params.with_files(
+        {k: v for k, v in data.items() if v}, found=(), withheld={**params.withheld, **skipped}
     )
 
 

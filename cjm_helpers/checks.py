@@ -9,6 +9,8 @@ Markdown or text, so the feedback appears in live, headless and exported noteboo
 
 from __future__ import annotations
 
+__all__ = ["CHECKLIST_CSS", "MEASURABLE", "RULES", "Check", "Checklist", "check_project"]
+
 import datetime as dt
 import html
 import re

@@ -10,6 +10,18 @@ its next review, and says so plainly when that date has passed.
 
 from __future__ import annotations
 
+__all__ = [
+    "GROUPS",
+    "KINDS",
+    "SOON_DAYS",
+    "Change",
+    "ProjectDiff",
+    "ReviewStatus",
+    "diff_projects",
+    "diff_with_previous",
+    "review_status",
+]
+
 import datetime as dt
 import html
 import os

@@ -21,6 +21,25 @@ same file names and the same code cells; only their prose and the default of the
 
 from __future__ import annotations
 
+__all__ = [
+    "CELL_BREAK",
+    "PARAMETERS_SOURCE",
+    "PARAMETER_NAMES",
+    "SETUP_MARKER",
+    "SETUP_TEMPLATE",
+    "SOURCES_DIR",
+    "build_notebook",
+    "cell_signature",
+    "chapter_sources",
+    "code_cells",
+    "notebook_path",
+    "parameters_source",
+    "source_language",
+    "source_languages",
+    "stale_notebooks",
+    "step_number",
+]
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -9,6 +9,18 @@ files.
 
 from __future__ import annotations
 
+__all__ = [
+    "STEP_TITLES",
+    "TODAY_ENV",
+    "Step",
+    "file_stamp",
+    "note_html",
+    "reference_date",
+    "setup_plots",
+    "show_errors_as_messages",
+    "start_step",
+]
+
 import datetime as dt
 import html
 import os

@@ -7,6 +7,13 @@ one :class:`ProjectInvalid` listing everything, never only the first mistake.
 
 from __future__ import annotations
 
+__all__ = [
+    "check_references",
+    "format_location",
+    "problems_from_validation_error",
+    "validate_project",
+]
+
 from collections.abc import Mapping
 from typing import Any
 

@@ -7,6 +7,25 @@ and tests use the same result. Data-derived views live in :mod:`.overlay`.
 
 from __future__ import annotations
 
+__all__ = [
+    "CARD_CSS",
+    "action_plan",
+    "impact_effort_figure",
+    "inventory_figure",
+    "kpi_table",
+    "objective_card_html",
+    "persona_cards_html",
+    "project_overview",
+    "resource_gaps",
+    "resource_table",
+    "scoring_figure",
+    "scoring_matrix",
+    "stages_without_touchpoints",
+    "touchpoint_inventory",
+    "walkthrough_by_stage",
+    "walkthrough_table",
+]
+
 from collections.abc import Iterable
 from typing import Any
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ORDER", "register", "run_import", "run_map"]
+
 import argparse
 
 ORDER = 30

@@ -9,6 +9,33 @@ mathtext, so a ``$`` in user text stays a dollar sign.
 
 from __future__ import annotations
 
+__all__ = [
+    "EMOTION_H",
+    "FIT_MARGIN",
+    "FONT_FAMILY",
+    "FONT_PT",
+    "GAP",
+    "INK",
+    "LABEL_W",
+    "LANE_COLOURS",
+    "LEGEND_ROW",
+    "LINESTYLE",
+    "LINE_IN",
+    "MAX_CARD_LINES",
+    "MUTED",
+    "PAD",
+    "SAVE_RC",
+    "STAGE_BLUE",
+    "STAGE_PT",
+    "TEXT",
+    "clip",
+    "compare_figure",
+    "map_figure",
+    "save_figure",
+    "text_width",
+    "wrap",
+]
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache

@@ -8,6 +8,27 @@ shows inline in Jupyter, in a standalone file, and on paper (print CSS).
 
 from __future__ import annotations
 
+__all__ = [
+    "BACKSTAGE",
+    "CHIP_LANES",
+    "CSS",
+    "EMOTION_COLOURS",
+    "EMOTION_HEIGHT",
+    "EVIDENCE_MARK",
+    "PAGE_CSS",
+    "ROOT_CLASS",
+    "compare_html",
+    "compare_lane_order",
+    "curve_path",
+    "emotion_svg",
+    "label_above",
+    "layout_html",
+    "render_map_html",
+    "resolve_pair",
+    "score_text",
+    "wrap_document",
+]
+
 from collections.abc import Sequence
 
 from ..i18n import t

@@ -6,6 +6,8 @@ Displayed last in a cell, either shows the HTML map inline (``_repr_html_``);
 
 from __future__ import annotations
 
+__all__ = ["JourneyMap", "MapComparison", "compare_maps"]
+
 import os
 from functools import cached_property
 from pathlib import Path

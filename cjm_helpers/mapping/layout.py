@@ -8,6 +8,22 @@ and the emotion of each stage (``None`` where nobody recorded one).
 
 from __future__ import annotations
 
+__all__ = [
+    "BACKSTAGE_TOOLS",
+    "CARD_LANES",
+    "CardView",
+    "EmotionPoint",
+    "LaneView",
+    "MapLayout",
+    "StageView",
+    "build_layout",
+    "evidence_label",
+    "lane_label",
+    "map_type_label",
+    "ordered_lanes",
+    "stage_label",
+]
+
 from dataclasses import dataclass
 
 from ..errors import CJMError

@@ -11,6 +11,23 @@ real minus sign of emotion scores are all understood.
 
 from __future__ import annotations
 
+__all__ = [
+    "MAX_BYTES",
+    "NOTE_LANES",
+    "PAIN_LANES",
+    "WideMap",
+    "cards_in",
+    "column_letter",
+    "decode",
+    "import_wide_csv",
+    "import_wide_rows",
+    "parse_emotion",
+    "parse_wide",
+    "read_rows",
+    "split_card",
+    "unguard",
+]
+
 import csv
 import io
 import os

@@ -16,6 +16,28 @@ literal offsets (per summer-time period for an IANA name).
 
 from __future__ import annotations
 
+__all__ = [
+    "AMBIGUOUS_ZONES",
+    "DATE_FORMATS",
+    "FIXED_ZONES",
+    "MAX_ZONES",
+    "MONTHS",
+    "OFFSET",
+    "TWO_DIGIT_PIVOT",
+    "ZONED",
+    "LocalFormat",
+    "TextTimestamps",
+    "Zone",
+    "local_format",
+    "looks_day_first",
+    "parse_series",
+    "parse_text",
+    "read_local",
+    "resolve_zone",
+    "to_utc",
+    "zone_periods",
+]
+
 import datetime as dt
 import re
 from collections.abc import Callable

@@ -24,6 +24,39 @@ aggregate queries, so only counts and a few example rows come back to Python.
 
 from __future__ import annotations
 
+__all__ = [
+    "ALIASES",
+    "BUILT_KEY",
+    "CANONICAL_COLUMNS",
+    "CONVERSION_HINT",
+    "DISCOVERY_LIMIT",
+    "DUCKDB_MEMORY",
+    "DUPLICATE_KEY",
+    "GA4_COLUMNS",
+    "MISSING_TEXT",
+    "NOT_CONVERSION",
+    "OPTIONAL",
+    "REQUIRED",
+    "TIMESTAMP_UNITS",
+    "EventLog",
+    "backend_name",
+    "conversions_for",
+    "count_duplicates",
+    "default_backend",
+    "default_conversion_events",
+    "discover",
+    "drop_duplicates",
+    "load_events",
+    "looks_like_conversion",
+    "materialise",
+    "project_conversion_events",
+    "resolve_backend",
+    "spark_backend",
+    "spark_python_env",
+    "step_condition",
+    "touchpoint_table",
+]
+
 import itertools
 import os
 import re

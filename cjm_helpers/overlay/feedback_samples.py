@@ -11,6 +11,19 @@ emotion curve has something to show.
 
 from __future__ import annotations
 
+__all__ = [
+    "COMMENTS",
+    "EMOTION_SHIFT",
+    "EXTRA_SEGMENTS",
+    "EXTRA_SHARE",
+    "GENERIC_COMMENTS",
+    "STAGE_WEIGHTS",
+    "TICKETS",
+    "TICKET_CHANNELS",
+    "generate_survey",
+    "generate_tickets",
+]
+
 import datetime as dt
 from typing import NamedTuple
 

@@ -6,6 +6,21 @@ from the ``feedback`` message catalogue, so figures follow the run's language.
 
 from __future__ import annotations
 
+__all__ = [
+    "MAX_HEATMAP",
+    "MAX_LABEL",
+    "PALETTE",
+    "plot_attribution",
+    "plot_emotion_curve",
+    "plot_funnel",
+    "plot_gaps",
+    "plot_kpis",
+    "plot_segments",
+    "plot_tickets",
+    "plot_time_between_stages",
+    "plot_transitions",
+]
+
 import textwrap
 
 import matplotlib.pyplot as plt

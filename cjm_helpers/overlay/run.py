@@ -6,6 +6,16 @@ self-contained page (figures inline as data URIs, every text escaped).
 
 from __future__ import annotations
 
+__all__ = [
+    "SUMMARY_CSS",
+    "OverlayResults",
+    "Step",
+    "not_run_lines",
+    "run_overlay",
+    "skip_reasons",
+    "summary_html",
+]
+
 import base64
 import html
 import io

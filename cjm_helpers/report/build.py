@@ -8,6 +8,15 @@ checks yet) are replaced by a short note rather than failing the report.
 
 from __future__ import annotations
 
+__all__ = [
+    "build_report",
+    "checklist_html",
+    "compare_fragment",
+    "map_fragment",
+    "review_html",
+    "write_report",
+]
+
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence

@@ -9,6 +9,19 @@ raises :class:`RunFailed` so the command exits non-zero.
 
 from __future__ import annotations
 
+__all__ = [
+    "INDEX_MARK",
+    "Variant",
+    "VariantOutcome",
+    "claim_index",
+    "index_html",
+    "persona_variants",
+    "plan_batch",
+    "run_batch",
+    "segment_variants",
+    "write_index",
+]
+
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field

@@ -7,6 +7,17 @@ the file and the key, so a typo never silently runs with defaults.
 
 from __future__ import annotations
 
+__all__ = [
+    "FOR_EACH_KINDS",
+    "PARAM_KEYS",
+    "STEP_NUMBERS",
+    "RunParams",
+    "load_params",
+    "params_from_mapping",
+    "parse_only",
+    "reading_from_mapping",
+]
+
 import keyword
 import os
 from collections.abc import Mapping

@@ -21,6 +21,34 @@ failed notebook too, with its error, and its HTML page) and raises
 
 from __future__ import annotations
 
+__all__ = [
+    "CELL_TIMEOUT_S",
+    "DATA_KEYS",
+    "FOCUS_PARAMETERS",
+    "KERNEL_NAME",
+    "TOTAL_STEPS",
+    "NotebookResult",
+    "RunFailed",
+    "RunResult",
+    "check_inputs",
+    "check_one",
+    "checked_params",
+    "choose_notebooks",
+    "data_paths",
+    "declared_only",
+    "execute_one",
+    "kernel_environment",
+    "notebook_parameters",
+    "prepare_project",
+    "progress_label",
+    "project_for_run",
+    "reading_for",
+    "run_notices",
+    "run_suite",
+    "write_html",
+    "write_run_report",
+]
+
 import os
 import re
 import shutil

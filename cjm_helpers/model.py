@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "BACKSTAGE_LANES",
+    "CARD_LANES",
     "DATA_SOURCE_KINDS",
     "DATE_FORMATS",
     "DEFAULT_LANES",
@@ -19,7 +20,9 @@ __all__ = [
     "KPI",
     "LANES",
     "MAP_TYPES",
+    "NOTE_LANES",
     "OPPORTUNITY_STATUSES",
+    "PAIN_LANES",
     "RESOURCE_KINDS",
     "RESOURCE_STATUSES",
     "REVIEW_CADENCES",
@@ -118,6 +121,14 @@ BACKSTAGE_LANES: tuple[str, ...] = (
     "internal_pain_points",
 )
 """Lanes drawn below the line of visibility in a service blueprint."""
+PAIN_LANES: tuple[str, ...] = ("pain_points", "internal_pain_points")
+"""Lanes whose cards are pain points, each with an id that actions and opportunities refer to."""
+CARD_LANES: tuple[str, ...] = tuple(
+    lane for lane in LANES if lane not in ("touchpoints", "channels", "emotions")
+)
+"""Lanes whose cards are notes or pain points stored in the journey's stage cells."""
+NOTE_LANES: tuple[str, ...] = tuple(lane for lane in CARD_LANES if lane not in PAIN_LANES)
+"""Lanes whose cards are plain notes."""
 
 DEFAULT_LANES: dict[str, tuple[str, ...]] = {
     "current_state": (

@@ -72,6 +72,7 @@ from .layout import (
     EmotionPoint,
     MapLayout,
     build_layout,
+    compare_headings,
     evidence_label,
     lane_label,
     map_type_label,
@@ -701,13 +702,7 @@ def compare_figure(
         _Series(as_is, now.emotions, "#80868b", True),
         _Series(to_be, later.emotions, "#188038", False),
     ]
-    title = t("map.html.compare_title", lang, current=now.journey_name, future=later.journey_name)
-    persona = (
-        now.persona_name
-        if now.persona_id == later.persona_id
-        else f"{now.persona_name} → {later.persona_name}"
-    )
-    kicker = f"{map_type_label(now.map_type, lang)} → {map_type_label(later.map_type, lang)} · {now.project_name}"
+    kicker, title, persona = compare_headings(now, later, lang)
     return _draw_map(
         columns,
         compare_lane_order(now, later),

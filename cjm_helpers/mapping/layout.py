@@ -17,6 +17,7 @@ __all__ = [
     "MapLayout",
     "StageView",
     "build_layout",
+    "compare_headings",
     "evidence_label",
     "lane_label",
     "map_type_label",
@@ -28,19 +29,15 @@ from dataclasses import dataclass
 
 from ..errors import CJMError
 from ..i18n import check_language, t
-from ..model import BACKSTAGE_LANES, DEFAULT_STAGES, EVIDENCE_LEVELS, Journey, Project, Stage
-
-CARD_LANES: tuple[str, ...] = (
-    "actions",
-    "thoughts",
-    "pain_points",
-    "opportunities",
-    "internal_actors",
-    "internal_tools",
-    "internal_process",
-    "internal_pain_points",
+from ..model import (
+    BACKSTAGE_LANES,
+    CARD_LANES,
+    DEFAULT_STAGES,
+    EVIDENCE_LEVELS,
+    Journey,
+    Project,
+    Stage,
 )
-"""Lanes whose cards are notes stored in the journey's stage cells."""
 
 _DEFAULT_STAGE_NAMES = dict(DEFAULT_STAGES)
 
@@ -145,6 +142,18 @@ BACKSTAGE_TOOLS = "internal_tools"
 
 def map_type_label(map_type: str, lang: str = "en") -> str:
     return t(f"common.map_type.{map_type}", lang)
+
+
+def compare_headings(now: MapLayout, later: MapLayout, lang: str) -> tuple[str, str, str]:
+    """Kicker, title and persona line over a current-state map beside its future state."""
+    title = t("map.html.compare_title", lang, current=now.journey_name, future=later.journey_name)
+    persona = (
+        now.persona_name
+        if now.persona_id == later.persona_id
+        else f"{now.persona_name} → {later.persona_name}"
+    )
+    kinds = f"{map_type_label(now.map_type, lang)} → {map_type_label(later.map_type, lang)}"
+    return f"{kinds} · {now.project_name}", title, persona
 
 
 def ordered_lanes(journey: Journey) -> tuple[str, ...]:

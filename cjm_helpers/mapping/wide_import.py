@@ -45,6 +45,8 @@ from ..model import (
     DEFAULT_LANES,
     EVIDENCE_LEVELS,
     LANES,
+    NOTE_LANES,
+    PAIN_LANES,
     Journey,
     Note,
     PainPoint,
@@ -60,15 +62,6 @@ from ..validation import validate_project
 from .layout import evidence_label, lane_label, stage_label
 from .tabular import restore
 
-NOTE_LANES = (
-    "actions",
-    "thoughts",
-    "opportunities",
-    "internal_actors",
-    "internal_tools",
-    "internal_process",
-)
-PAIN_LANES = ("pain_points", "internal_pain_points")
 MAX_BYTES = 5_000_000
 _EVIDENCE_MARK = re.compile(r"\s*\[([^\[\]]{1,40})\]\s*$")
 _EMOTION = re.compile(r"^[+]?(-?\d+)(?:[.,]0+)?$")  # "2", "+1", "-2", and "2.0" from spreadsheets

@@ -40,8 +40,9 @@ SLOW_FILES = {
     "test_run_e2e.py": "runs the real suite's notebooks in kernels",
     "test_run_in_every_language.py": "runs the whole sample suite once per language",
     "test_notebooks_papermill.py": "runs all nine notebooks with papermill",
+    "test_starters.py::test_every_industry_runs_through_every_notebook": "nine notebooks each",
 }
-"""Test files that are slow as a whole, besides tests marked slow, browser or spark."""
+"""Test files (or file::test) that are slow, besides tests marked slow, browser or spark."""
 
 
 def _is_slow(item: pytest.Item) -> bool:
@@ -49,6 +50,7 @@ def _is_slow(item: pytest.Item) -> bool:
     return (
         path.suffix == ".ipynb"
         or path.name in SLOW_FILES
+        or f"{path.name}::{getattr(item, 'originalname', item.name)}" in SLOW_FILES
         or any(item.get_closest_marker(name) for name in SLOW_MARKERS)
     )
 

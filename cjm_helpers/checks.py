@@ -9,10 +9,12 @@ Markdown or text, so the feedback appears in live, headless and exported noteboo
 
 from __future__ import annotations
 
+__all__ = ["CHECKLIST_CSS", "MEASURABLE", "RULES", "Check", "Checklist", "check_project"]
+
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .i18n import check_language, format_date, t
@@ -49,7 +51,11 @@ class _Checker:
         self.out.append(Check(step, code, ok, t(key, self.lang, **values), path))
 
     def each(
-        self, step: int, code: str, failures: list[tuple[str, dict[str, object]]], path: str = ""
+        self,
+        step: int,
+        code: str,
+        failures: Sequence[tuple[str, Mapping[str, object]]],
+        path: str = "",
     ) -> None:
         """One passing line when ``failures`` is empty, else one failing line per (path, values)."""
         if not failures:

@@ -8,6 +8,8 @@ with exit code 1 (problems in the input) or 2 (wrong command line).
 
 from __future__ import annotations
 
+__all__ = ["SYMLINK_LOOP", "build_parser", "main"]
+
 import argparse
 import os
 import re

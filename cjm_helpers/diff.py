@@ -10,6 +10,18 @@ its next review, and says so plainly when that date has passed.
 
 from __future__ import annotations
 
+__all__ = [
+    "GROUPS",
+    "KINDS",
+    "SOON_DAYS",
+    "Change",
+    "ProjectDiff",
+    "ReviewStatus",
+    "diff_projects",
+    "diff_with_previous",
+    "review_status",
+]
+
 import datetime as dt
 import html
 import os
@@ -150,7 +162,7 @@ def _added_removed(old: list[Any], new: list[Any], what: str, label: str) -> Ite
             )
 
 
-class _StageWords(dict):  # type: ignore[type-arg]
+class _StageWords(dict[str, dict[str, str]]):
     """Stage id -> the message value naming it: a default name is translated, an own name kept."""
 
     def __missing__(self, stage_id: str) -> dict[str, str]:

@@ -6,6 +6,16 @@ never reaches a learner for a mistake in their own file.
 
 from __future__ import annotations
 
+__all__ = [
+    "CJMError",
+    "DataError",
+    "Problem",
+    "ProjectFileError",
+    "ProjectInvalid",
+    "SaveConflict",
+    "SaveFailed",
+]
+
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 

@@ -10,6 +10,18 @@ normalised metadata so diffs show only real changes.
 
 from __future__ import annotations
 
+__all__ = [
+    "CELL_TIMEOUT_S",
+    "KERNEL_NAME",
+    "choose_chapters",
+    "execute_in_place",
+    "execute_notebook",
+    "normalise",
+    "refresh_notebooks",
+    "sample_workspace",
+    "step_notebooks",
+]
+
 import contextlib
 import tempfile
 from collections.abc import Iterator

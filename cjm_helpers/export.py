@@ -10,6 +10,27 @@ another host is stripped, so a page opens with no network at all.
 
 from __future__ import annotations
 
+__all__ = [
+    "HIDDEN_TAGS",
+    "TEMPLATE_BASE",
+    "TEMPLATE_NAME",
+    "TOTAL_STEPS",
+    "URL_ATTRIBUTES",
+    "WIDGET_MIME",
+    "Page",
+    "css_references",
+    "export_notebooks",
+    "external_references",
+    "is_external",
+    "make_exporter",
+    "notebook_title",
+    "page_toc",
+    "prepare_notebook",
+    "render_page",
+    "static_outputs",
+    "strip_external",
+]
+
 import copy
 import html
 import os

@@ -9,6 +9,26 @@ Outputs are checked against the command's inputs so no command writes over them.
 
 from __future__ import annotations
 
+__all__ = [
+    "MAX_COLUMNS_BYTES",
+    "MAX_LINE_CHARS",
+    "MAX_PARAMS_BYTES",
+    "MAX_TABLE_BYTES",
+    "MAX_TABLE_COLUMNS",
+    "MAX_TABLE_LINES",
+    "MAX_XLSX_UNCOMPRESSED",
+    "PROJECT_SUFFIX",
+    "READ_CHUNK",
+    "NotUtf8",
+    "check_table_file",
+    "csv_cells",
+    "decode_utf8",
+    "project_inputs",
+    "read_bytes_bounded",
+    "read_text_bounded",
+    "refuse_overwrite",
+]
+
 import errno
 import os
 import stat

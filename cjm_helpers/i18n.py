@@ -8,6 +8,19 @@ Polish fall back to English for a missing key, and a test lists what is missing.
 
 from __future__ import annotations
 
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LOCALES_DIR",
+    "Message",
+    "catalogue",
+    "check_language",
+    "format_date",
+    "format_number",
+    "format_percent",
+    "t",
+]
+
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field

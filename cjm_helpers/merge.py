@@ -8,6 +8,8 @@ field are conflicts. Lists of parts with ids are merged part by part.
 
 from __future__ import annotations
 
+__all__ = ["three_way_merge"]
+
 from typing import Any
 
 _MISSING = object()

@@ -13,6 +13,8 @@ run in order, so a file of any older version loads. Schema history:
 
 from __future__ import annotations
 
+__all__ = ["MIGRATIONS", "migrate"]
+
 from collections.abc import Callable
 from typing import Any
 

@@ -8,8 +8,65 @@ journey's persona exists, ...) are checked in :mod:`cjm_helpers.references`.
 
 from __future__ import annotations
 
+__all__ = [
+    "BACKSTAGE_LANES",
+    "CARD_LANES",
+    "DATA_SOURCE_KINDS",
+    "DATE_FORMATS",
+    "DEFAULT_LANES",
+    "DEFAULT_STAGES",
+    "EVIDENCE_LEVELS",
+    "GOAL_TYPES",
+    "KPI",
+    "LANES",
+    "MAP_TYPES",
+    "NOTE_LANES",
+    "OPPORTUNITY_STATUSES",
+    "PAIN_LANES",
+    "RESOURCE_KINDS",
+    "RESOURCE_STATUSES",
+    "REVIEW_CADENCES",
+    "SCHEMA_VERSION",
+    "VISIBILITIES",
+    "Action",
+    "Card",
+    "DataFiles",
+    "DataSource",
+    "DataSourceKind",
+    "Demographics",
+    "EmotionScore",
+    "EmpathyMap",
+    "EvidenceLevel",
+    "GoalType",
+    "Id",
+    "Journey",
+    "Lane",
+    "MapType",
+    "Note",
+    "Objectives",
+    "Opportunity",
+    "OpportunityStatus",
+    "PainPoint",
+    "Part",
+    "Persona",
+    "Project",
+    "Resource",
+    "ResourceKind",
+    "ResourceStatus",
+    "ReviewCadence",
+    "Score",
+    "Share",
+    "Stage",
+    "StageCell",
+    "TargetPersona",
+    "TeamMember",
+    "Touchpoint",
+    "Visibility",
+    "WalkthroughEntry",
+]
+
 import datetime as dt
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
@@ -18,7 +75,7 @@ from .errors import CJMError
 from .i18n import t
 from .text import ID_PATTERN
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION: Final = 2
 
 Id = Annotated[
     str,
@@ -64,6 +121,14 @@ BACKSTAGE_LANES: tuple[str, ...] = (
     "internal_pain_points",
 )
 """Lanes drawn below the line of visibility in a service blueprint."""
+PAIN_LANES: tuple[str, ...] = ("pain_points", "internal_pain_points")
+"""Lanes whose cards are pain points, each with an id that actions and opportunities refer to."""
+CARD_LANES: tuple[str, ...] = tuple(
+    lane for lane in LANES if lane not in ("touchpoints", "channels", "emotions")
+)
+"""Lanes whose cards are notes or pain points stored in the journey's stage cells."""
+NOTE_LANES: tuple[str, ...] = tuple(lane for lane in CARD_LANES if lane not in PAIN_LANES)
+"""Lanes whose cards are plain notes."""
 
 DEFAULT_LANES: dict[str, tuple[str, ...]] = {
     "current_state": (
@@ -484,7 +549,7 @@ class Project(Part):
         return self.personas[0] if self.personas else None
 
 
-def _by_id(items: list, wanted: str, kind: str):  # type: ignore[type-arg]
+def _by_id(items: list, wanted: str, kind: str):
     for item in items:
         if item.id == wanted:
             return item

@@ -21,6 +21,25 @@ same file names and the same code cells; only their prose and the default of the
 
 from __future__ import annotations
 
+__all__ = [
+    "CELL_BREAK",
+    "PARAMETERS_SOURCE",
+    "PARAMETER_NAMES",
+    "SETUP_MARKER",
+    "SETUP_TEMPLATE",
+    "SOURCES_DIR",
+    "build_notebook",
+    "cell_signature",
+    "chapter_sources",
+    "code_cells",
+    "notebook_path",
+    "parameters_source",
+    "source_language",
+    "source_languages",
+    "stale_notebooks",
+    "step_number",
+]
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,7 +135,7 @@ def parameters_source(lang: str = paths.DEFAULT_LANGUAGE) -> str:
 
 def code_cells(source: Path) -> list[tuple[str, tuple[str, ...]]]:
     """The code a chapter source runs, in order: (source, tags) of each ```python block and setup."""
-    out = []
+    out: list[tuple[str, tuple[str, ...]]] = []
     for cell in _split(source.read_text(encoding="utf-8"), source.name):
         if cell.kind == "setup":
             out.append((SETUP_MARKER, ()))

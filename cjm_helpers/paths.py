@@ -7,6 +7,38 @@ current directory.
 
 from __future__ import annotations
 
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "MAP_STARTERS_DIR",
+    "NOTEBOOKS_DIR",
+    "PACKAGE_DIR",
+    "PROJECT_ENV",
+    "PROJECT_FILE_NAME",
+    "REPO_DIR",
+    "SAMPLE_DATA_NAMES",
+    "SAMPLE_DIR",
+    "SAMPLE_EVENTS",
+    "SAMPLE_PROJECT",
+    "SAMPLE_REFERENCE_DATE",
+    "SAMPLE_SURVEY",
+    "SAMPLE_TICKETS",
+    "TEMPLATES_DIR",
+    "TODAY_ENV",
+    "WINDOWS_DEVICE_NAMES",
+    "chapter_sources_dir",
+    "create_project",
+    "notebooks_dir",
+    "resolve_data",
+    "resolve_project",
+    "run_notebooks_dir",
+    "sample_data_file",
+    "sample_project",
+    "starter_names",
+    "starter_path",
+    "with_language",
+    "workspace_dir",
+]
+
 import os
 import re
 from pathlib import Path

@@ -9,6 +9,21 @@ the same way.
 
 from __future__ import annotations
 
+__all__ = [
+    "BACKEND_ENV",
+    "ENGINES",
+    "ReadOptions",
+    "call_accepting",
+    "check_backend",
+    "check_date_format",
+    "column_mapping",
+    "column_mapping_value",
+    "conversion_list",
+    "for_notebook",
+    "from_project",
+    "open_backend",
+]
+
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path

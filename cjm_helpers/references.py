@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any, Literal
 
 from .errors import Problem
@@ -121,7 +121,7 @@ def _set_item(items: list[Any], index: int) -> Setter:
     return put
 
 
-def _set_key(mapping: dict[str, Any], old: str) -> Setter:
+def _set_key(mapping: MutableMapping[str, Any], old: str) -> Setter:
     def put(new: str) -> None:  # in place and in order, so editors holding the mapping still see it
         pairs = [(new if key == old else key, value) for key, value in mapping.items()]
         mapping.clear()
@@ -148,7 +148,7 @@ def _walk(
     elif each == "{key}":
         found = (
             [(f"{here}.{key}", key, _set_key(child, key)) for key in list(child)]
-            if isinstance(child, Mapping)
+            if isinstance(child, MutableMapping)
             else []
         )
     else:

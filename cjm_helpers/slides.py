@@ -11,6 +11,18 @@ beside the decks, so they open with no network at all.
 
 from __future__ import annotations
 
+__all__ = [
+    "ASSETS_DIR",
+    "ASSETS_FOLDER",
+    "COURSE_DECK",
+    "TEMPLATE_NAME",
+    "copy_assets",
+    "deck_notebook",
+    "export_slides",
+    "make_slides_exporter",
+    "render_deck",
+]
+
 import copy
 import os
 import re

@@ -8,6 +8,8 @@ for when a translation exists, else in English.
 
 from __future__ import annotations
 
+__all__ = ["SUFFIX", "ListStarters", "format_starters", "starter_file", "starters"]
+
 import argparse
 from pathlib import Path
 from typing import Any

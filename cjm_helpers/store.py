@@ -11,6 +11,24 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "HISTORY_KEEP",
+    "LOCK_TIMEOUT_S",
+    "SAVE_FAILED",
+    "ProjectStore",
+    "Version",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "check_history_dir",
+    "history_dir",
+    "list_versions",
+    "load_project",
+    "project_from_text",
+    "project_to_data",
+    "project_to_yaml",
+    "save_project",
+]
+
 import datetime as dt
 import os
 import re

@@ -8,6 +8,8 @@ lines, set the window title or reorder what a reader sees. Each becomes a visibl
 
 from __future__ import annotations
 
+__all__ = ["terminal_line", "terminal_text"]
+
 import re
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

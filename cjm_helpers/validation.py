@@ -7,6 +7,14 @@ one :class:`ProjectInvalid` listing everything, never only the first mistake.
 
 from __future__ import annotations
 
+__all__ = [
+    "check_references",
+    "format_location",
+    "problems_from_validation_error",
+    "validate_project",
+]
+
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -53,7 +61,7 @@ _BOUNDS = {
 _SHAPES = {"list_type": "shape_list", "dict_type": "shape_mapping"}
 
 
-def _message(error: dict[str, Any]) -> Message:
+def _message(error: Mapping[str, Any]) -> Message:
     """What a pydantic error means for the person fixing the file, as a catalogue message."""
     kind = error["type"]
     ctx = error.get("ctx", {})

@@ -7,7 +7,27 @@ and tests use the same result. Data-derived views live in :mod:`.overlay`.
 
 from __future__ import annotations
 
+__all__ = [
+    "CARD_CSS",
+    "action_plan",
+    "impact_effort_figure",
+    "inventory_figure",
+    "kpi_table",
+    "objective_card_html",
+    "persona_cards_html",
+    "project_overview",
+    "resource_gaps",
+    "resource_table",
+    "scoring_figure",
+    "scoring_matrix",
+    "stages_without_touchpoints",
+    "touchpoint_inventory",
+    "walkthrough_by_stage",
+    "walkthrough_table",
+]
+
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 from matplotlib import rcParams
@@ -290,7 +310,7 @@ def walkthrough_by_stage(project: Project, lang: str = "en") -> pd.DataFrame:
     """Minutes spent, steps with friction and mean feeling per stage of the walkthrough."""
     order = {s.id: i for i, s in enumerate(project.stages)}
     stages = {s.id: s.name for s in project.stages}
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     for w in project.walkthrough:
         row = rows.setdefault(w.stage, {"minutes": 0.0, "friction": 0, "emotions": []})
         row["minutes"] += w.minutes

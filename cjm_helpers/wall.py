@@ -8,6 +8,8 @@ map's renderer. ``cjm wall`` serves it (see ``commands/wall.py``).
 
 from __future__ import annotations
 
+__all__ = ["POLL_SECONDS", "content_security_policy", "project_version", "wall_page"]
+
 import hashlib
 from pathlib import Path
 

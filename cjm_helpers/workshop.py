@@ -9,6 +9,8 @@ again. ``cjm workshop`` serves the page with Voilà (see ``commands/workshop.py`
 
 from __future__ import annotations
 
+__all__ = ["RESULTS", "STEPS", "StepPanel", "show", "step_label", "workshop_app"]
+
 from collections.abc import Callable
 from typing import Any
 

@@ -8,6 +8,8 @@ bytes and diffs stay small.
 
 from __future__ import annotations
 
+__all__ = ["MAX_YAML_BYTES", "MAX_YAML_DEPTH", "YamlError", "dump_yaml", "parse_yaml"]
+
 import json
 import math
 import re

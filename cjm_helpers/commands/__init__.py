@@ -7,6 +7,8 @@ of commands is one new file here.
 
 from __future__ import annotations
 
+__all__ = ["command_modules"]
+
 import importlib
 import pkgutil
 from types import ModuleType

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ORDER", "register", "run_diff"]
+
 import argparse
 
 ORDER = 35

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ORDER", "notebooks_language", "register", "run_export"]
+
 import argparse
 from pathlib import Path
 

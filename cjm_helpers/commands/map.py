@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ORDER", "register", "run_import", "run_map"]
+
 import argparse
 
 ORDER = 30
@@ -103,6 +105,7 @@ def run_import(args: argparse.Namespace) -> int:
     from ..files import refuse_overwrite
     from ..i18n import t
     from ..mapping import import_wide_csv
+    from ..model import CARD_LANES
     from ..store import ProjectStore
 
     store = ProjectStore(args.project)
@@ -122,17 +125,7 @@ def run_import(args: argparse.Namespace) -> int:
     cards = sum(
         len(getattr(c, lane))
         for c in journey.stages.values()
-        for lane in (
-            "actions",
-            "touchpoints",
-            "thoughts",
-            "pain_points",
-            "opportunities",
-            "internal_actors",
-            "internal_tools",
-            "internal_process",
-            "internal_pain_points",
-        )
+        for lane in (*CARD_LANES, "touchpoints")
     )
     print(
         t(

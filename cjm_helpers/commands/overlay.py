@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "ORDER",
+    "OVERLAY_TABLES",
+    "SAMPLE_LIMIT",
+    "add_reading_options",
+    "overlay_outputs",
+    "reading_options",
+    "register",
+    "run_overlay_command",
+    "run_sample_data",
+]
+
 import argparse
 import os
 from pathlib import Path

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "ORDER",
+    "TOKEN_ENV",
+    "check_port_free",
+    "lab_command",
+    "lab_environment",
+    "register",
+    "run_lab",
+    "run_new",
+    "run_validate",
+]
+
 import argparse
 import os
 import secrets

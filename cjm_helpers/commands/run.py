@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ORDER", "data_files", "language_chosen", "register", "run_run"]
+
 import argparse
 import os
 import sys

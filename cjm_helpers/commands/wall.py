@@ -7,6 +7,8 @@ default, ``--host`` to share it on a room's network. Two addresses exist: the pa
 
 from __future__ import annotations
 
+__all__ = ["ORDER", "make_handler", "register", "run_wall", "serve"]
+
 import argparse
 import secrets
 from http import HTTPStatus

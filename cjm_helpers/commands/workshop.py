@@ -9,6 +9,19 @@ instead of silently moved.
 
 from __future__ import annotations
 
+__all__ = [
+    "APP_NOTEBOOK",
+    "ORDER",
+    "add_server_options",
+    "address",
+    "app_notebook",
+    "port_free",
+    "prepare",
+    "register",
+    "run_workshop",
+    "server_config",
+]
+
 import argparse
 import json
 import os

@@ -11,6 +11,8 @@ keep every value until the learner changes it or reloads.
 
 from __future__ import annotations
 
+__all__ = ["Editor", "StepForm", "best_slot", "is_under"]
+
 import copy
 import re
 from abc import ABC, abstractmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ChangesForm"]
+
 from typing import Any
 
 from ..i18n import t

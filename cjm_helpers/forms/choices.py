@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "departments",
+    "evidence",
+    "fixed",
+    "ids",
+    "items",
+    "lanes",
+    "map_types",
+    "pain_points",
+    "scores",
+    "statuses",
+    "team_names",
+    "values_of",
+]
+
 from collections.abc import Iterable
 from typing import Any
 

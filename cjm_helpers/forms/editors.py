@@ -14,6 +14,8 @@ so a validation problem can be shown next to the field it concerns.
 
 from __future__ import annotations
 
+__all__ = ["CellEditor", "Container", "FormState", "GroupEditor", "ItemEditor", "ListEditor"]
+
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol, runtime_checkable
 

@@ -9,6 +9,26 @@ the learner does not lose it.
 
 from __future__ import annotations
 
+__all__ = [
+    "KINDS",
+    "LABEL_STYLE",
+    "MESSAGE_CSS",
+    "WIDE",
+    "Field",
+    "FieldSpec",
+    "Options",
+    "date_from_data",
+    "datetime_to_text",
+    "get_in",
+    "notes_from_text",
+    "notes_to_text",
+    "pain_points_from_text",
+    "pain_points_to_text",
+    "parse_number",
+    "set_in",
+    "split_lines",
+]
+
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["MapElementsForm"]
+
 from typing import Any
 
 from ..errors import CJMError

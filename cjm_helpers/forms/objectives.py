@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ObjectivesForm"]
+
 from ..i18n import t
 from ..model import DATA_SOURCE_KINDS, GOAL_TYPES, REVIEW_CADENCES, DataSource, TeamMember
 from . import choices as c

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["PERSONA_FIELDS", "PersonasForm"]
+
 from ..i18n import t
 from ..model import Persona
 from . import choices as c

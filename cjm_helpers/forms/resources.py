@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ResourcesForm"]
+
 from ..i18n import t
 from ..model import RESOURCE_KINDS, RESOURCE_STATUSES, Resource
 from . import choices as c

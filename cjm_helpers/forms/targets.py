@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["TargetsForm"]
+
 from typing import Any
 
 from ..model import TargetPersona

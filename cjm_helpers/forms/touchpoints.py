@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["TouchpointsForm"]
+
 from ..i18n import t
 from ..model import EVIDENCE_LEVELS, VISIBILITIES, Stage, Touchpoint
 from . import choices as c

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["WalkthroughForm"]
+
 import datetime as dt
 from typing import Any
 

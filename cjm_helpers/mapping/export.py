@@ -7,6 +7,19 @@ half-written map never replaces a good one.
 
 from __future__ import annotations
 
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "IMAGE_FORMATS",
+    "WRITE_FAILED",
+    "export_map",
+    "figure_bytes",
+    "human_size",
+    "infer_format",
+    "map_bytes",
+    "write_bytes",
+]
+
 import io
 import os
 from collections.abc import Callable

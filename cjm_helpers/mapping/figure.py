@@ -9,9 +9,37 @@ mathtext, so a ``$`` in user text stays a dollar sign.
 
 from __future__ import annotations
 
+__all__ = [
+    "EMOTION_H",
+    "FIT_MARGIN",
+    "FONT_FAMILY",
+    "FONT_PT",
+    "GAP",
+    "INK",
+    "LABEL_W",
+    "LANE_COLOURS",
+    "LEGEND_ROW",
+    "LINESTYLE",
+    "LINE_IN",
+    "MAX_CARD_LINES",
+    "MUTED",
+    "PAD",
+    "SAVE_RC",
+    "STAGE_BLUE",
+    "STAGE_PT",
+    "TEXT",
+    "clip",
+    "compare_figure",
+    "map_figure",
+    "save_figure",
+    "text_width",
+    "wrap",
+]
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib import font_manager
@@ -25,6 +53,9 @@ try:  # matplotlib 3.10 and later
 except ImportError:  # matplotlib 3.8 and 3.9
     from matplotlib.ft2font import LOAD_NO_HINTING as NO_HINTING  # type: ignore[attr-defined,no-redef]
 from matplotlib.patches import FancyBboxPatch, Rectangle
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 from ..i18n import t
 from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
@@ -41,6 +72,7 @@ from .layout import (
     EmotionPoint,
     MapLayout,
     build_layout,
+    compare_headings,
     evidence_label,
     lane_label,
     map_type_label,
@@ -217,7 +249,14 @@ class _Canvas:
         self.ax.set_axis_off()
 
     def text(self, x: float, y: float, s: str, **kw: object) -> None:
-        opts = {"fontsize": FONT_PT, "color": INK, "va": "top", "ha": "left", **TEXT, **kw}
+        opts: dict[str, Any] = {
+            "fontsize": FONT_PT,
+            "color": INK,
+            "va": "top",
+            "ha": "left",
+            **TEXT,
+            **kw,
+        }
         self.ax.text(x, y, s, **opts)
 
     def box(
@@ -601,11 +640,12 @@ def _legend_layout(lang: str, width: float) -> list[tuple[float, float, str, str
         text = f"{EVIDENCE_MARK[level]} {evidence_label(level, lang)}"
         hint = t(f"map.html.evidence_hint.{level}", lang)
         items.append((text, level, text_width(text) + 0.2 + 0.06 + text_width(hint) + 0.35))
-    placed, x, row = [], 0.0, 0
-    for text, level, w in items:
+    placed: list[tuple[float, float, str, str | None]] = []
+    x, row = 0.0, 0
+    for text, evidence, w in items:
         if x > 0 and x + w > width:
             x, row = 0.0, row + 1
-        placed.append((x, row, text, level))
+        placed.append((x, row, text, evidence))
         x += w
     return placed
 
@@ -662,13 +702,7 @@ def compare_figure(
         _Series(as_is, now.emotions, "#80868b", True),
         _Series(to_be, later.emotions, "#188038", False),
     ]
-    title = t("map.html.compare_title", lang, current=now.journey_name, future=later.journey_name)
-    persona = (
-        now.persona_name
-        if now.persona_id == later.persona_id
-        else f"{now.persona_name} → {later.persona_name}"
-    )
-    kicker = f"{map_type_label(now.map_type, lang)} → {map_type_label(later.map_type, lang)} · {now.project_name}"
+    kicker, title, persona = compare_headings(now, later, lang)
     return _draw_map(
         columns,
         compare_lane_order(now, later),
@@ -682,7 +716,11 @@ def compare_figure(
     )
 
 
-SAVE_RC = {"svg.fonttype": "none", "pdf.fonttype": 42, "font.family": FONT_FAMILY}
+SAVE_RC: dict[RcKeyType, Any] = {
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,
+    "font.family": FONT_FAMILY,
+}
 """SVG keeps real (escaped) text; PDF embeds the TrueType font so every letter survives."""
 
 

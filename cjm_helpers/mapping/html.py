@@ -8,6 +8,27 @@ shows inline in Jupyter, in a standalone file, and on paper (print CSS).
 
 from __future__ import annotations
 
+__all__ = [
+    "BACKSTAGE",
+    "CHIP_LANES",
+    "CSS",
+    "EMOTION_COLOURS",
+    "EMOTION_HEIGHT",
+    "EVIDENCE_MARK",
+    "PAGE_CSS",
+    "ROOT_CLASS",
+    "compare_html",
+    "compare_lane_order",
+    "curve_path",
+    "emotion_svg",
+    "label_above",
+    "layout_html",
+    "render_map_html",
+    "resolve_pair",
+    "score_text",
+    "wrap_document",
+]
+
 from collections.abc import Sequence
 
 from ..i18n import t
@@ -19,6 +40,7 @@ from .layout import (
     LaneView,
     MapLayout,
     build_layout,
+    compare_headings,
     evidence_label,
     lane_label,
     map_type_label,
@@ -518,13 +540,7 @@ def compare_html(
                 cards = side.lane(name).cells[i] if name in side.lane_order else ()
                 rows.append(_cell_html(name, cards, lang))
 
-    title = t("map.html.compare_title", lang, current=now.journey_name, future=later.journey_name)
-    persona = (
-        now.persona_name
-        if now.persona_id == later.persona_id
-        else f"{now.persona_name} → {later.persona_name}"
-    )
-    kicker = f"{map_type_label(now.map_type, lang)} → {map_type_label(later.map_type, lang)} · {now.project_name}"
+    kicker, title, persona = compare_headings(now, later, lang)
     fragment = (
         f'<div class="{ROOT_CLASS}" lang="{esc(lang)}" data-journey="{esc(current_id)}"'
         f' data-compare="{esc(future_id)}"><style>{CSS}</style>'

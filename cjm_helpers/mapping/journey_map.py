@@ -6,6 +6,8 @@ Displayed last in a cell, either shows the HTML map inline (``_repr_html_``);
 
 from __future__ import annotations
 
+__all__ = ["JourneyMap", "MapComparison", "compare_maps"]
+
 import os
 from functools import cached_property
 from pathlib import Path
@@ -65,7 +67,7 @@ class JourneyMap:
         """Lanes as rows, stages as columns: the layout spreadsheets use (and the import reads)."""
         return tabular.journey_wide_table(self.project, self.journey_id, self.lang)
 
-    def data(self) -> dict:  # type: ignore[type-arg]
+    def data(self) -> dict:
         return tabular.journey_data(self.project, self.journey_id)
 
     def mermaid(self) -> str:

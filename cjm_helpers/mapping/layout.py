@@ -8,23 +8,36 @@ and the emotion of each stage (``None`` where nobody recorded one).
 
 from __future__ import annotations
 
+__all__ = [
+    "BACKSTAGE_TOOLS",
+    "CARD_LANES",
+    "CardView",
+    "EmotionPoint",
+    "LaneView",
+    "MapLayout",
+    "StageView",
+    "build_layout",
+    "compare_headings",
+    "evidence_label",
+    "lane_label",
+    "map_type_label",
+    "ordered_lanes",
+    "stage_label",
+]
+
 from dataclasses import dataclass
 
 from ..errors import CJMError
 from ..i18n import check_language, t
-from ..model import BACKSTAGE_LANES, DEFAULT_STAGES, EVIDENCE_LEVELS, Journey, Project, Stage
-
-CARD_LANES: tuple[str, ...] = (
-    "actions",
-    "thoughts",
-    "pain_points",
-    "opportunities",
-    "internal_actors",
-    "internal_tools",
-    "internal_process",
-    "internal_pain_points",
+from ..model import (
+    BACKSTAGE_LANES,
+    CARD_LANES,
+    DEFAULT_STAGES,
+    EVIDENCE_LEVELS,
+    Journey,
+    Project,
+    Stage,
 )
-"""Lanes whose cards are notes stored in the journey's stage cells."""
 
 _DEFAULT_STAGE_NAMES = dict(DEFAULT_STAGES)
 
@@ -131,6 +144,18 @@ def map_type_label(map_type: str, lang: str = "en") -> str:
     return t(f"common.map_type.{map_type}", lang)
 
 
+def compare_headings(now: MapLayout, later: MapLayout, lang: str) -> tuple[str, str, str]:
+    """Kicker, title and persona line over a current-state map beside its future state."""
+    title = t("map.html.compare_title", lang, current=now.journey_name, future=later.journey_name)
+    persona = (
+        now.persona_name
+        if now.persona_id == later.persona_id
+        else f"{now.persona_name} → {later.persona_name}"
+    )
+    kinds = f"{map_type_label(now.map_type, lang)} → {map_type_label(later.map_type, lang)}"
+    return f"{kinds} · {now.project_name}", title, persona
+
+
 def ordered_lanes(journey: Journey) -> tuple[str, ...]:
     """The journey's chosen lanes, without repeats, frontstage lanes before backstage ones."""
     seen: list[str] = []
@@ -179,7 +204,7 @@ def _channel_cards(touchpoints: tuple[CardView, ...]) -> tuple[CardView, ...]:
     return tuple(CardView(text=name, evidence=_strongest(lv)) for name, lv in levels.items())
 
 
-def _note_cards(notes: list) -> tuple[CardView, ...]:  # type: ignore[type-arg]
+def _note_cards(notes: list) -> tuple[CardView, ...]:
     return tuple(
         CardView(text=n.text, evidence=n.evidence, ref=getattr(n, "id", "")) for n in notes
     )

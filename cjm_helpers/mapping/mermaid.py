@@ -9,6 +9,16 @@ Scores run 1-5, so the map's -2..+2 emotion becomes 1..5.
 
 from __future__ import annotations
 
+__all__ = [
+    "KEYWORD_START",
+    "MAX_TASK_CHARS",
+    "NEUTRAL_SCORE",
+    "actor_name",
+    "emotion_score",
+    "journey_mermaid",
+    "mermaid_text",
+]
+
 import re
 
 from ..model import Project

@@ -9,6 +9,23 @@ strips them again, so our own exports round-trip.
 
 from __future__ import annotations
 
+__all__ = [
+    "FORMULA_STARTS",
+    "TABLE_COLUMNS",
+    "emotion_cell",
+    "journey_data",
+    "journey_json",
+    "journey_table",
+    "journey_wide_table",
+    "journey_xlsx",
+    "layout_table",
+    "neutralise",
+    "neutralise_frame",
+    "one_line",
+    "restore",
+    "table_csv",
+]
+
 import io
 import json
 import re

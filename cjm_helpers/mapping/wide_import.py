@@ -11,10 +11,28 @@ real minus sign of emotion scores are all understood.
 
 from __future__ import annotations
 
+__all__ = [
+    "MAX_BYTES",
+    "NOTE_LANES",
+    "PAIN_LANES",
+    "WideMap",
+    "cards_in",
+    "column_letter",
+    "decode",
+    "import_wide_csv",
+    "import_wide_rows",
+    "parse_emotion",
+    "parse_wide",
+    "read_rows",
+    "split_card",
+    "unguard",
+]
+
 import csv
 import io
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +45,8 @@ from ..model import (
     DEFAULT_LANES,
     EVIDENCE_LEVELS,
     LANES,
+    NOTE_LANES,
+    PAIN_LANES,
     Journey,
     Note,
     PainPoint,
@@ -42,15 +62,6 @@ from ..validation import validate_project
 from .layout import evidence_label, lane_label, stage_label
 from .tabular import restore
 
-NOTE_LANES = (
-    "actions",
-    "thoughts",
-    "opportunities",
-    "internal_actors",
-    "internal_tools",
-    "internal_process",
-)
-PAIN_LANES = ("pain_points", "internal_pain_points")
 MAX_BYTES = 5_000_000
 _EVIDENCE_MARK = re.compile(r"\s*\[([^\[\]]{1,40})\]\s*$")
 _EMOTION = re.compile(r"^[+]?(-?\d+)(?:[.,]0+)?$")  # "2", "+1", "-2", and "2.0" from spreadsheets
@@ -341,13 +352,72 @@ class _Builder:
         if not channels or not new:
             return
         if len(channels) == len(new):
-            pairs = zip(new, channels)
+            pairs: Iterable[tuple[Touchpoint, str]] = zip(new, channels)
         elif len(channels) == 1:
             pairs = ((tp, channels[0]) for tp in new)
         else:
             return
         for tp, channel in pairs:
             tp.channel = channel
+
+
+def _journey_id(wanted: str | None, project: Project, stem: str, source: str, lang: str) -> str:
+    """The id asked for, else one made from the file's name that no journey has yet."""
+    journey_id = wanted or unique_id(slug(stem), {j.id for j in project.journeys})
+    if not ID_PATTERN.match(journey_id):
+        raise DataError(
+            t("errors.map.bad_journey_id", lang, source=source, journey=repr(journey_id))
+        )
+    return journey_id
+
+
+def _persona_id(
+    result: Project, persona: str | None, replaced: Journey | None, where: _Where
+) -> str:
+    """The persona the journey belongs to: the one asked for, the replaced journey's, or the primary.
+
+    A project without personas gets a default one (added to ``result``), so the map has an owner.
+    """
+    persona_id = persona or (replaced.persona if replaced else None)
+    if persona_id is not None:
+        if persona_id not in {p.id for p in result.personas}:
+            known = ", ".join(p.id for p in result.personas) or "-"
+            raise where.fail("unknown_persona", persona=persona_id, known=known)
+        return persona_id
+    primary = result.primary_persona()
+    if primary is None:
+        primary = Persona(id="customer", name=t("map.import.persona_default", where.lang))
+        result.personas.append(primary)
+    return primary.id
+
+
+def _journey(
+    wide: WideMap,
+    cells: dict[str, StageCell],
+    journey_id: str,
+    persona_id: str,
+    replaced: Journey | None,
+    name: str | None,
+    map_type: str | None,
+    stem: str,
+    lang: str,
+) -> Journey:
+    """The imported journey; unnamed details come from the journey it replaces, else defaults."""
+    kind = map_type or (replaced.map_type if replaced else "current_state")
+    default_name = replaced.name if replaced else t("map.import.journey_default", lang, file=stem)
+    journey = Journey(
+        id=journey_id,
+        name=(name or default_name)[:200],
+        persona=persona_id,
+        map_type=kind,
+        lanes=[],
+        compares_to=replaced.compares_to if replaced else None,
+        stages=cells,
+    )
+    lanes = list(wide.lanes)
+    if tuple(lanes) != DEFAULT_LANES[kind] or (replaced is not None and replaced.lanes):
+        journey.lanes = lanes  # type: ignore[assignment]  # the file's lanes, unless just the defaults
+    return journey
 
 
 def import_wide_rows(
@@ -365,46 +435,17 @@ def import_wide_rows(
     where = _Where(source, lang)
     wide = parse_wide(rows, where)
     stem = Path(source).name.split(".")[0] or "map"
-    journey_id = journey_id or unique_id(slug(stem), {j.id for j in project.journeys})
-    if not ID_PATTERN.match(journey_id):
-        raise DataError(
-            t("errors.map.bad_journey_id", lang, source=source, journey=repr(journey_id))
-        )
+    journey_id = _journey_id(journey_id, project, stem, source, lang)
     replaced = next((j for j in project.journeys if j.id == journey_id), None)
     result = project.model_copy(deep=True)
-
-    persona_id = persona or (replaced.persona if replaced else None)
-    if persona_id is None:
-        primary = result.primary_persona()
-        if primary is None:
-            primary = Persona(id="customer", name=t("map.import.persona_default", lang))
-            result.personas.append(primary)
-        persona_id = primary.id
-    elif persona_id not in {p.id for p in result.personas}:
-        known = ", ".join(p.id for p in result.personas) or "-"
-        raise where.fail("unknown_persona", persona=persona_id, known=known)
+    persona_id = _persona_id(result, persona, replaced, where)
 
     chosen = _match_stages(result, wide.stages, where)
     builder = _Builder(result, where, replaced)
     cells = {stage.id: builder.cell(wide, i, stage) for i, stage in enumerate(chosen)}
     cells = {k: v for k, v in cells.items() if v != StageCell()}
+    journey = _journey(wide, cells, journey_id, persona_id, replaced, name, map_type, stem, lang)
 
-    kind = map_type or (replaced.map_type if replaced else "current_state")
-    lanes = list(wide.lanes)
-    journey = Journey(
-        id=journey_id,
-        name=(
-            name
-            or (replaced.name if replaced else t("map.import.journey_default", lang, file=stem))
-        )[:200],
-        persona=persona_id,
-        map_type=kind,
-        lanes=[],
-        compares_to=replaced.compares_to if replaced else None,
-        stages=cells,
-    )
-    if tuple(lanes) != DEFAULT_LANES[kind] or (replaced is not None and replaced.lanes):
-        journey.lanes = lanes  # type: ignore[assignment]  # the file's lanes, unless just the defaults
     result.stages = _merged_stages(result, chosen)
     result.touchpoints = builder.touchpoints
     if replaced is not None:

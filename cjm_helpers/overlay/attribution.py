@@ -21,6 +21,14 @@ and the Markov chain is solved on that small matrix with numpy.
 
 from __future__ import annotations
 
+__all__ = [
+    "ATTRIBUTION_COLUMNS",
+    "attribution",
+    "conversion_probability",
+    "markov_removal_effects",
+    "path_counts",
+]
+
 from typing import Any, Literal
 
 import ibis

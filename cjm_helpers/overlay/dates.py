@@ -16,6 +16,28 @@ literal offsets (per summer-time period for an IANA name).
 
 from __future__ import annotations
 
+__all__ = [
+    "AMBIGUOUS_ZONES",
+    "DATE_FORMATS",
+    "FIXED_ZONES",
+    "MAX_ZONES",
+    "MONTHS",
+    "OFFSET",
+    "TWO_DIGIT_PIVOT",
+    "ZONED",
+    "LocalFormat",
+    "TextTimestamps",
+    "Zone",
+    "local_format",
+    "looks_day_first",
+    "parse_series",
+    "parse_text",
+    "read_local",
+    "resolve_zone",
+    "to_utc",
+    "zone_periods",
+]
+
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -134,6 +156,8 @@ _DMY = (
     r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})"
     r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})([.,]\d+)?)?)?$"
 )
+_DMY_REST = {"year_any": 3, "hour": 4, "minute": 5, "second": 6, "fraction_dot": 7}
+"""The groups of ``_DMY`` after the day and the month, whichever comes first."""
 
 _CODES: dict[str, tuple[str, str | None]] = {
     "Y": (r"(\d{4})", "year"),
@@ -164,35 +188,9 @@ def local_format(date_format: str | None, lang: str = "en") -> LocalFormat:
         return LocalFormat("iso")
     name = str(date_format).strip()
     if name.lower() in ("day-first", "dayfirst", "dmy"):
-        return LocalFormat(
-            "day-first",
-            _DMY,
-            {
-                "day": 1,
-                "month": 2,
-                "year_any": 3,
-                "hour": 4,
-                "minute": 5,
-                "second": 6,
-                "fraction_dot": 7,
-            },
-            iso_too=True,
-        )
+        return LocalFormat("day-first", _DMY, {"day": 1, "month": 2, **_DMY_REST}, iso_too=True)
     if name.lower() in ("month-first", "monthfirst", "mdy"):
-        return LocalFormat(
-            "month-first",
-            _DMY,
-            {
-                "month": 1,
-                "day": 2,
-                "year_any": 3,
-                "hour": 4,
-                "minute": 5,
-                "second": 6,
-                "fraction_dot": 7,
-            },
-            iso_too=True,
-        )
+        return LocalFormat("month-first", _DMY, {"month": 1, "day": 2, **_DMY_REST}, iso_too=True)
     if "%" not in name:
         raise DataError(t("dates.error.bad_format", lang, format=name))
     pattern = re.sub(r"\s*%[zZ]\s*$", "", name)  # a zone at the end is read like any other zone

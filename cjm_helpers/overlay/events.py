@@ -24,6 +24,39 @@ aggregate queries, so only counts and a few example rows come back to Python.
 
 from __future__ import annotations
 
+__all__ = [
+    "ALIASES",
+    "BUILT_KEY",
+    "CANONICAL_COLUMNS",
+    "CONVERSION_HINT",
+    "DISCOVERY_LIMIT",
+    "DUCKDB_MEMORY",
+    "DUPLICATE_KEY",
+    "GA4_COLUMNS",
+    "MISSING_TEXT",
+    "NOT_CONVERSION",
+    "OPTIONAL",
+    "REQUIRED",
+    "TIMESTAMP_UNITS",
+    "EventLog",
+    "backend_name",
+    "conversions_for",
+    "count_duplicates",
+    "default_backend",
+    "default_conversion_events",
+    "discover",
+    "drop_duplicates",
+    "load_events",
+    "looks_like_conversion",
+    "materialise",
+    "project_conversion_events",
+    "resolve_backend",
+    "spark_backend",
+    "spark_python_env",
+    "step_condition",
+    "touchpoint_table",
+]
+
 import itertools
 import os
 import re
@@ -40,7 +73,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..i18n import t
-from ..model import DEFAULT_STAGES, Project
+from ..model import DEFAULT_STAGES, Project, Touchpoint
 from . import dates
 
 CANONICAL_COLUMNS: tuple[str, ...] = (
@@ -1041,33 +1074,30 @@ def _stage_ids(
     return known + [s for s in names if s not in known]
 
 
+def _inventory_row(tp: Touchpoint) -> dict[str, str | None]:
+    """What the inventory says of one touchpoint, as the columns the events are joined to."""
+    return {
+        "tp_id": tp.id,
+        "tp_stage": tp.stage,
+        "tp_channel": tp.channel or None,
+        "tp_device": tp.device or None,
+        "tp_department": tp.owner_department or None,
+    }
+
+
 def touchpoint_table(project: Project | None) -> pd.DataFrame:
     """event -> touchpoint, stage, channel, device, department, from the project's inventory.
 
     An event matches a touchpoint listing it in ``events``, else a touchpoint whose id
     or name equals it (case-insensitive). The first touchpoint listing an event wins.
     """
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, dict[str, str | None]] = {}
     if project is not None:
         for tp in project.touchpoints:
-            values = {
-                "tp_id": tp.id,
-                "tp_stage": tp.stage,
-                "tp_channel": tp.channel or None,
-                "tp_device": tp.device or None,
-                "tp_department": tp.owner_department or None,
-            }
             for name in tp.events:
-                rows.setdefault(name, values)
+                rows.setdefault(name, _inventory_row(tp))
         for tp in project.touchpoints:
-            values = rows.get(tp.events[0]) if tp.events else None
-            values = values or {
-                "tp_id": tp.id,
-                "tp_stage": tp.stage,
-                "tp_channel": tp.channel or None,
-                "tp_device": tp.device or None,
-                "tp_department": tp.owner_department or None,
-            }
+            values = (rows.get(tp.events[0]) if tp.events else None) or _inventory_row(tp)
             for alias in (tp.id, tp.id.lower(), tp.name, tp.name.lower()):
                 rows.setdefault(alias, values)
     columns = ["tp_event", "tp_id", "tp_stage", "tp_channel", "tp_device", "tp_department"]

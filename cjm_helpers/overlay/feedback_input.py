@@ -8,6 +8,23 @@ do; at most :data:`MAX_SHOWN` bad cells are listed so the message stays readable
 
 from __future__ import annotations
 
+__all__ = [
+    "MAX_SHOWN",
+    "OTHER_DELIMITERS",
+    "Problems",
+    "is_blank",
+    "known_list",
+    "match",
+    "number_column",
+    "parse_timestamps",
+    "read_table",
+    "require_columns",
+    "source_name",
+    "stage_lookup",
+    "text_column",
+    "touchpoint_lookup",
+]
+
 import math
 import os
 from dataclasses import dataclass, field

@@ -8,6 +8,15 @@ generators in :mod:`.feedback_samples` pick these tables for a project whose lan
 
 from __future__ import annotations
 
+__all__ = [
+    "COMMENTS_PL",
+    "EXTRA_SEGMENTS_PL",
+    "FALLBACK_TICKETS_PL",
+    "GENERIC_COMMENTS_PL",
+    "TICKETS_PL",
+    "TICKET_CHANNELS_PL",
+]
+
 EXTRA_SEGMENTS_PL = (
     (
         "Studenci przed zajęciami",

@@ -11,6 +11,19 @@ emotion curve has something to show.
 
 from __future__ import annotations
 
+__all__ = [
+    "COMMENTS",
+    "EMOTION_SHIFT",
+    "EXTRA_SEGMENTS",
+    "EXTRA_SHARE",
+    "GENERIC_COMMENTS",
+    "STAGE_WEIGHTS",
+    "TICKETS",
+    "TICKET_CHANNELS",
+    "generate_survey",
+    "generate_tickets",
+]
+
 import datetime as dt
 from typing import NamedTuple
 
@@ -327,6 +340,91 @@ def _timestamps(rng: np.random.Generator, n: int, start: dt.date, days: int) -> 
     return out
 
 
+class _Segment(NamedTuple):
+    """A group of respondents: a persona's segment or one of the extra ones no persona covers."""
+
+    persona: str
+    name: str
+    age: str
+    goals: list[str]
+    pains: list[str]
+    share: float
+
+
+def _segments(project: Project, phrases: _Phrases) -> tuple[list[_Segment], np.ndarray]:
+    """The personas' segments and the extra ones, with the chance a respondent is in each."""
+    segments = [
+        _Segment(
+            persona.id,
+            _segment_name(persona.name, project.language),
+            persona.demographics.age_band or "25–34",
+            persona.goals or ["—"],
+            persona.pains or ["—"],
+            persona.share_of_customers or (0.6 / max(len(project.personas), 1)),
+        )
+        for persona in project.personas
+    ]
+    rest = max(0.0, 1.0 - sum(s.share for s in segments))
+    for (name, age, goals, pains), part in zip(phrases.extra_segments, EXTRA_SHARE):
+        segments.append(_Segment("", name, age, goals, pains, rest * part / sum(EXTRA_SHARE)))
+    chance = np.array([s.share for s in segments], dtype=float)
+    return segments, chance / chance.sum()
+
+
+def _stated_curves(project: Project, stages: list[str]) -> dict[str, dict[str, float]]:
+    """Persona id -> the feeling per stage its first journey that is not a future state states."""
+    stated: dict[str, dict[str, float]] = {}
+    for journey in project.journeys:
+        if journey.map_type != "future_state" and journey.persona not in stated:
+            stated[journey.persona] = {s: float(journey.cell(s).emotion or 0) for s in stages}
+    return stated
+
+
+def _some(rng: np.random.Generator, items: list[str]) -> str:
+    """One or two of ``items``, joined with '; ' in a stable order."""
+    size = min(len(items), int(rng.integers(1, 3)))
+    return "; ".join(sorted(set(rng.choice(items, size=size, replace=False))))
+
+
+class _Answer(NamedTuple):
+    """What one respondent said of one stage."""
+
+    touchpoint: str
+    emotion: int
+    csat: int | None
+    ces: int | None
+    comment: str
+
+
+def _stage_answer(
+    rng: np.random.Generator,
+    stage: str,
+    feeling: float,
+    phrases: _Phrases,
+    touchpoints: list[str],
+) -> _Answer:
+    """One respondent's answer for one stage: felt emotion near ``feeling``, comment and scores."""
+    emotion = int(np.clip(np.rint(rng.normal(feeling, 0.8)), -2, 2))
+    pool = (
+        phrases.comments.get(stage, phrases.generic)["pos" if emotion >= 1 else "neg"]
+        if emotion != 0
+        else []
+    )
+    comment = str(rng.choice(pool)) if pool and rng.random() < 0.6 else ""
+    tp = str(rng.choice(touchpoints or [""])) if rng.random() < 0.7 else ""
+    csat = (
+        int(np.clip(np.rint(rng.normal(3.8 + 0.6 * emotion, 0.7)), 1, 5))
+        if stage in ("purchase", "retention") or rng.random() < 0.2
+        else None
+    )
+    ces = (
+        int(np.clip(np.rint(rng.normal(4.8 + 0.9 * emotion, 1.0)), 1, 7))
+        if stage in ("consideration", "purchase")
+        else None
+    )
+    return _Answer(tp, emotion, csat, ces, comment)
+
+
 def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFrame:
     """``n`` seeded respondents answering for one to three stages each (see :mod:`.survey` columns)."""
     rng = np.random.default_rng(seed)
@@ -336,93 +434,46 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
     touchpoints = {
         s: [tp.id for tp in project.touchpoints if tp.stage == s and tp.events] for s in stages
     }
-    segments = []
-    for persona in project.personas:
-        share = persona.share_of_customers or (0.6 / max(len(project.personas), 1))
-        segments.append(
-            (
-                persona.id,
-                _segment_name(persona.name, project.language),
-                persona.demographics.age_band or "25–34",
-                persona.goals or ["—"],
-                persona.pains or ["—"],
-                share,
-            )
-        )
-    rest = max(0.0, 1.0 - sum(s[-1] for s in segments))
-    for (name, age, goals, pains), part in zip(phrases.extra_segments, EXTRA_SHARE):
-        segments.append(("", name, age, goals, pains, rest * part / sum(EXTRA_SHARE)))
-    seg_p = np.array([s[-1] for s in segments], dtype=float)
-    seg_p = seg_p / seg_p.sum()
+    segments, chance = _segments(project, phrases)
     primary = project.primary_persona()
-    stated: dict[str, dict[str, float]] = {}
-    for journey in project.journeys:
-        if journey.map_type != "future_state" and journey.persona not in stated:
-            stated[journey.persona] = {s: float(journey.cell(s).emotion or 0) for s in stages}
-    rows = []
+    primary_id = primary.id if primary else None
+    stated = _stated_curves(project, stages)
+    rows: list[dict[str, object]] = []
     dates = _timestamps(rng, n, dt.date(2026, 9, 1), 80)
     for r in range(n):
-        persona_id, segment, age, goals, pains, _ = segments[
-            int(rng.choice(len(segments), p=seg_p))
-        ]
-        curve = stated.get(persona_id) or stated.get(primary.id if primary else "", {}) or {}
+        segment = segments[int(rng.choice(len(segments), p=chance))]
+        curve = stated.get(segment.persona) or stated.get(primary_id or "", {}) or {}
         k = int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.20]))
         answered = sorted(
             rng.choice(len(stages), size=min(k, len(stages)), replace=False, p=weights)
         )
-        goal = "; ".join(
-            sorted(
-                set(rng.choice(goals, size=min(len(goals), int(rng.integers(1, 3))), replace=False))
-            )
-        )
-        pain = "; ".join(
-            sorted(
-                set(rng.choice(pains, size=min(len(pains), int(rng.integers(1, 3))), replace=False))
-            )
-        )
+        goal, pain = _some(rng, segment.goals), _some(rng, segment.pains)
         emotions = []
         for index in answered:
             stage = stages[index]
             shift = (
                 EMOTION_SHIFT.get(stage, 0.0)
-                if persona_id == (primary.id if primary else None)
+                if segment.persona == primary_id
                 else rng.normal(0, 0.3)
             )
-            true = curve.get(stage, 0.0) + shift
-            emotion = int(np.clip(np.rint(rng.normal(true, 0.8)), -2, 2))
-            emotions.append(emotion)
-            pool = (
-                phrases.comments.get(stage, phrases.generic)["pos" if emotion >= 1 else "neg"]
-                if emotion != 0
-                else []
+            answer = _stage_answer(
+                rng, stage, curve.get(stage, 0.0) + shift, phrases, touchpoints[stage]
             )
-            comment = str(rng.choice(pool)) if pool and rng.random() < 0.6 else ""
-            options = touchpoints.get(stage) or [""]
-            tp = str(rng.choice(options)) if rng.random() < 0.7 else ""
-            csat = (
-                int(np.clip(np.rint(rng.normal(3.8 + 0.6 * emotion, 0.7)), 1, 5))
-                if stage in ("purchase", "retention") or rng.random() < 0.2
-                else None
-            )
-            ces = (
-                int(np.clip(np.rint(rng.normal(4.8 + 0.9 * emotion, 1.0)), 1, 7))
-                if stage in ("consideration", "purchase")
-                else None
-            )
+            emotions.append(answer.emotion)
             rows.append(
                 {
                     "respondent_id": f"R{r + 1:04d}",
                     "submitted": dates[r].date().isoformat(),
                     "stage": stage,
-                    "touchpoint": tp,
-                    "emotion": emotion,
+                    "touchpoint": answer.touchpoint,
+                    "emotion": answer.emotion,
                     "nps": None,
-                    "csat": csat,
-                    "ces": ces,
-                    "comment": comment,
-                    "segment": segment,
-                    "persona": persona_id,
-                    "age_band": age,
+                    "csat": answer.csat,
+                    "ces": answer.ces,
+                    "comment": answer.comment,
+                    "segment": segment.name,
+                    "persona": segment.persona,
+                    "age_band": segment.age,
                     "goal": goal,
                     "pain": pain,
                 }

@@ -16,6 +16,8 @@ every step up to it as a subsequence (``LIKE '%A%B%C%'``). One row comes back.
 
 from __future__ import annotations
 
+__all__ = ["FIRST_LETTER", "FUNNEL_COLUMNS", "funnel", "funnel_counts", "step_letters"]
+
 from collections.abc import Sequence
 
 import pandas as pd

@@ -11,6 +11,8 @@ Written once with Ibis; only a few counted rows come back to pandas.
 
 from __future__ import annotations
 
+__all__ = ["GAP_COLUMNS", "GAP_KINDS", "SWITCH_COLUMNS", "gaps", "switch_points"]
+
 import ibis
 import ibis.expr.types as ir
 import pandas as pd

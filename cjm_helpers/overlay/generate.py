@@ -9,6 +9,19 @@ timestamp. The same seed gives the same log.
 
 from __future__ import annotations
 
+__all__ = [
+    "EVENT_COLUMNS",
+    "SESSION_GAP",
+    "SKIP_FIRST",
+    "STAGE_CONTINUE",
+    "STEP_CONTINUE",
+    "SWITCH_PENALTY",
+    "UNLISTED_EVENTS",
+    "WEB_SWITCH",
+    "generate_events",
+    "write_events",
+]
+
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path

@@ -8,6 +8,8 @@ touchpoint name borrows the extra words of the English word it stands for
 
 from __future__ import annotations
 
+__all__ = ["SAME_AS_ID", "STOPWORDS_ID"]
+
 STOPWORDS_ID = frozenset(
     [
         "dan",

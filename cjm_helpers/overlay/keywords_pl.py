@@ -8,6 +8,8 @@ about where a ticket belongs.
 
 from __future__ import annotations
 
+__all__ = ["STOPWORDS_PL", "SYNONYMS_PL"]
+
 STOPWORDS_PL = frozenset(
     [
         "na",

@@ -17,6 +17,16 @@ Counts are computed with Ibis in the backend; one row comes back to pandas.
 
 from __future__ import annotations
 
+__all__ = [
+    "KINDS",
+    "KPI_COLUMNS",
+    "NOT_AN_ACTION",
+    "PATTERNS",
+    "kpi_events",
+    "kpis",
+    "project_kpi_events",
+]
+
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any

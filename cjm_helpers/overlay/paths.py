@@ -12,6 +12,21 @@ with no sort at all (one group-by per user, one aggregate).
 
 from __future__ import annotations
 
+__all__ = [
+    "PATH_COLUMNS",
+    "SEPARATOR",
+    "STAGE_TIME_COLUMNS",
+    "TRANSITION_COLUMNS",
+    "By",
+    "On",
+    "ordered_join",
+    "path_keys",
+    "steps_table",
+    "time_between_stages",
+    "top_paths",
+    "transitions",
+]
+
 from typing import Any, Literal
 
 import ibis

@@ -6,12 +6,28 @@ from the ``feedback`` message catalogue, so figures follow the run's language.
 
 from __future__ import annotations
 
+__all__ = [
+    "MAX_HEATMAP",
+    "MAX_LABEL",
+    "PALETTE",
+    "plot_attribution",
+    "plot_emotion_curve",
+    "plot_funnel",
+    "plot_gaps",
+    "plot_kpis",
+    "plot_segments",
+    "plot_tickets",
+    "plot_time_between_stages",
+    "plot_transitions",
+]
+
 import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from ..i18n import format_percent, t
@@ -202,8 +218,12 @@ def plot_gaps(frame: pd.DataFrame, lang: str = "en") -> Figure:
         hue_order=[_tr("gaps.with_switch", lang), _tr("gaps.without_switch", lang)],
     )
     for container in ax.containers:
+        if not isinstance(container, BarContainer):
+            continue
         ax.bar_label(
-            container, labels=[format_percent(v, lang) for v in container.datavalues], fontsize=9
+            container,
+            labels=[format_percent(v, lang) for v in np.asarray(container.datavalues)],
+            fontsize=9,
         )
     ax.yaxis.set_major_formatter(lambda v, _: format_percent(v, lang, 0))
     ax.set(title=title, xlabel=_tr("gaps.kind", lang), ylabel=_tr("gaps.drop_off", lang))

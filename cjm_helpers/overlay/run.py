@@ -6,6 +6,16 @@ self-contained page (figures inline as data URIs, every text escaped).
 
 from __future__ import annotations
 
+__all__ = [
+    "SUMMARY_CSS",
+    "OverlayResults",
+    "Step",
+    "not_run_lines",
+    "run_overlay",
+    "skip_reasons",
+    "summary_html",
+]
+
 import base64
 import html
 import io
@@ -27,7 +37,7 @@ from .events import EventLog, load_events
 from .funnel import funnel
 from .gaps import gaps
 from .kpis import kpis
-from .paths import time_between_stages, top_paths, transitions
+from .paths import By, time_between_stages, top_paths, transitions
 from .survey import emotion_curve, load_survey, survey_segments
 from .themes import overlay_themes
 from .themes_plot import plot_themes
@@ -93,7 +103,7 @@ def run_overlay(
     tickets: Any = None,
     project: Project | None = None,
     funnel_steps: Sequence[str] | None = None,
-    path_by: str = "user",
+    path_by: By = "user",
     columns: dict[str, str] | None = None,
     lang: str = "en",
     progress: bool = True,

@@ -257,7 +257,7 @@ def _checked(
 def t_quantile(p: float, df: int) -> float:
     """Quantile of Student's t distribution (scipy when installed, else solved here exactly)."""
     try:
-        from scipy.stats import t as student_t  # type: ignore[import-not-found]
+        from scipy.stats import t as student_t
 
         return float(student_t.ppf(p, df))
     except ImportError:

@@ -771,7 +771,7 @@ def theme_cards(
     frame = themes.themes if isinstance(themes, ThemeResult) else themes
     if placement is None and isinstance(themes, ThemeResult):
         placement = themes.placement
-    cards = []
+    cards: list[ThemeCard] = []
     for row in frame.itertuples(index=False):
         if row.polarity not in ("pain", "gain") or not row.stage:
             continue
@@ -849,9 +849,7 @@ def add_theme_cards(
     for card in cards:
         if card.stage not in known:
             continue
-        cell = journey.stages.get(card.stage)
-        if cell is None:
-            journey.stages[card.stage] = cell = journey.cell(card.stage)
+        cell = journey.stages.setdefault(card.stage, journey.cell(card.stage))
         note = card.card
         if isinstance(note, PainPoint):
             if note.id in taken:

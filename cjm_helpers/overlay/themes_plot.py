@@ -6,6 +6,8 @@ Figure; titles and labels come from the ``themes`` catalogue.
 
 from __future__ import annotations
 
+__all__ = ["COLOURS", "MAX_THEMES_SHOWN", "plot_themes"]
+
 import textwrap
 
 import matplotlib.pyplot as plt

@@ -11,6 +11,8 @@ The stop-word lists keep the words that say nothing about a theme ('yang',
 
 from __future__ import annotations
 
+__all__ = ["LANGUAGES", "SNOWBALL_NAMES", "STOP_WORDS", "WORD", "Analyser", "detect_language"]
+
 import re
 from collections import Counter
 from collections.abc import Iterable

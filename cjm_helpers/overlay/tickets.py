@@ -48,6 +48,15 @@ __all__ = [
     "touchpoint_keywords",
 ]
 
+_PLACEMENT_COLUMNS: tuple[str, ...] = (
+    "stage",
+    "stage_name",
+    "stage_order",
+    "touchpoint",
+    "touchpoint_name",
+    "matched_by",
+)
+"""Where a ticket was placed on the journey, and how."""
 TICKET_COLUMNS: tuple[str, ...] = (
     "ticket_id",
     "timestamp",
@@ -55,12 +64,7 @@ TICKET_COLUMNS: tuple[str, ...] = (
     "category",
     "text",
     "user_id",
-    "stage",
-    "stage_name",
-    "stage_order",
-    "touchpoint",
-    "touchpoint_name",
-    "matched_by",
+    *_PLACEMENT_COLUMNS,
 )
 
 STOPWORDS = (
@@ -261,14 +265,7 @@ def load_tickets(
         problems,
     )
     problems.raise_if_any()
-    for column in (
-        "stage",
-        "stage_name",
-        "stage_order",
-        "touchpoint",
-        "touchpoint_name",
-        "matched_by",
-    ):
+    for column in _PLACEMENT_COLUMNS:
         out[column] = placed[column]
     out["stage_order"] = out["stage_order"].astype("Int64")
     out = out.reset_index(drop=True)
@@ -289,8 +286,8 @@ def _place(
     keywords = touchpoint_keywords(project)
     stage_of = {tp.id: tp.stage for tp in project.touchpoints}
     by_stage: dict[str, list[str]] = {}
-    for tp in project.touchpoints:
-        by_stage.setdefault(tp.stage, []).append(tp.id)
+    for touchpoint in project.touchpoints:
+        by_stage.setdefault(touchpoint.stage, []).append(touchpoint.id)
     categories = {" ".join(str(k).lower().split()): v for k, v in category_map.items()}
     for key, value in categories.items():
         if match(touchpoints, value) is None and match(stages, value) is None:

@@ -8,6 +8,15 @@ checks yet) are replaced by a short note rather than failing the report.
 
 from __future__ import annotations
 
+__all__ = [
+    "build_report",
+    "checklist_html",
+    "compare_fragment",
+    "map_fragment",
+    "review_html",
+    "write_report",
+]
+
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
@@ -43,7 +52,7 @@ def _personas(project: Project, lang: str, persona_id: str | None) -> str:
 def map_fragment(project: Project, journey_id: str | None, lang: str) -> str:
     """The journey map as an inline HTML fragment (the map module's own renderer)."""
     try:
-        from ..mapping import JourneyMap  # type: ignore[attr-defined]
+        from ..mapping import JourneyMap
 
         return JourneyMap(project, journey_id, lang=lang)._repr_html_()
     except ImportError:
@@ -59,7 +68,7 @@ def compare_fragment(project: Project, journey_id: str | None, lang: str) -> str
     if future is None:
         return ""
     try:
-        from ..mapping import compare_maps  # type: ignore[attr-defined]
+        from ..mapping import compare_maps
 
         return compare_maps(project, current.id, future.id, lang=lang)._repr_html_()
     except ImportError:
@@ -101,7 +110,7 @@ def _plan(project: Project, lang: str) -> str:
 def checklist_html(project: Project, lang: str, today: dt.date | None = None) -> str:
     """Every check of every step, as the checks module renders it."""
     try:
-        from ..checks import Checklist, check_project  # type: ignore[import-not-found]
+        from ..checks import Checklist, check_project
     except ImportError:
         return note(t("report.no_checks", lang))
     return Checklist(check_project(project, step=None, lang=lang, today=today), lang)._repr_html_()
@@ -113,7 +122,7 @@ def review_html(project: Project, lang: str, today: dt.date | None = None) -> st
     due = project.objectives.next_review
     cadence = t(f"views.cadence.{project.objectives.review_cadence}", lang)
     try:
-        from ..diff import review_status  # type: ignore[import-not-found]
+        from ..diff import review_status
 
         status = review_status(project, today=today)
         overdue, message = bool(status.overdue), status.message(lang)

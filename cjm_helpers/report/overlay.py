@@ -7,6 +7,8 @@ rest of the report is still produced.
 
 from __future__ import annotations
 
+__all__ = ["ANALYSES", "NOTES", "PROBLEMS", "compute_overlay", "overlay_html"]
+
 from collections.abc import Callable
 from typing import Any
 

@@ -7,6 +7,23 @@ inline, figures become ``data:`` URIs, and every value that came from a user
 
 from __future__ import annotations
 
+__all__ = [
+    "PAGE_CSS",
+    "PERCENT_COLUMNS",
+    "cell_text",
+    "column_label",
+    "document",
+    "figure_data_uri",
+    "figure_html",
+    "frame_html",
+    "heading",
+    "known_name",
+    "link_list",
+    "note",
+    "section",
+    "toc_html",
+]
+
 import base64
 import datetime as dt
 import io

@@ -9,9 +9,22 @@ raises :class:`RunFailed` so the command exits non-zero.
 
 from __future__ import annotations
 
+__all__ = [
+    "INDEX_MARK",
+    "Variant",
+    "VariantOutcome",
+    "claim_index",
+    "index_html",
+    "persona_variants",
+    "plan_batch",
+    "run_batch",
+    "segment_variants",
+    "write_index",
+]
+
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -162,7 +175,7 @@ def segment_variants(
                 str(value),
                 str(value),
                 folder,
-                replace(params, parameters=extra, withheld=withheld, **new),
+                params.with_files(new, parameters=extra, withheld=withheld),
             )
         )
     if not variants:
@@ -246,11 +259,10 @@ def persona_variants(
                 persona.id,
                 persona.name,
                 folder,
-                replace(
-                    params,
+                params.with_files(
+                    new,
                     parameters=extra,
                     withheld={**params.withheld, **_one_reason_each(withheld)},
-                    **new,
                 ),
             )
         )

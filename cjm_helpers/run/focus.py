@@ -7,6 +7,8 @@ which opens the primary persona and the first journey by default, works on it.
 
 from __future__ import annotations
 
+__all__ = ["focus_on_journey", "focus_on_persona", "focus_project"]
+
 from ..errors import CJMError
 from ..i18n import t
 from ..model import Project, TargetPersona

@@ -8,6 +8,8 @@ a run is about to execute are never removed or written over.
 
 from __future__ import annotations
 
+__all__ = ["MANIFEST_LIMIT", "MANIFEST_NAME", "PREPARED", "claim_output_folder", "planned_outputs"]
+
 import json
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath

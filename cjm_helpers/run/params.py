@@ -7,8 +7,20 @@ the file and the key, so a typo never silently runs with defaults.
 
 from __future__ import annotations
 
+__all__ = [
+    "FOR_EACH_KINDS",
+    "PARAM_KEYS",
+    "STEP_NUMBERS",
+    "RunParams",
+    "load_params",
+    "params_from_mapping",
+    "parse_only",
+    "reading_from_mapping",
+]
+
 import keyword
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -73,6 +85,19 @@ class RunParams:
         chosen = {k: v for k, v in overrides.items() if v not in (None, "", ())}
         return replace(self, **chosen)
 
+    def with_files(self, files: Mapping[str, str], **changes: Any) -> RunParams:
+        """A copy naming the data files in ``files`` (keys events_file, survey_file, tickets_file)."""
+        unknown = set(files) - {"events_file", "survey_file", "tickets_file"}
+        if unknown:
+            raise KeyError(f"not a data file key: {sorted(unknown)}")
+        return replace(
+            self,
+            events_file=files.get("events_file", self.events_file),
+            survey_file=files.get("survey_file", self.survey_file),
+            tickets_file=files.get("tickets_file", self.tickets_file),
+            **changes,
+        )
+
 
 def _bad(source: str, key: str, value: Any) -> DataError:
     wanted = t(
@@ -85,7 +110,7 @@ def _bad(source: str, key: str, value: Any) -> DataError:
     )
 
 
-def _path(value: Any, base: Path, source: str, key: str) -> str:
+def _path(value: Any, key: str, source: str, base: Path) -> str:
     if not isinstance(value, str):
         raise _bad(source, key, value)
     if not value:
@@ -117,68 +142,95 @@ def parse_only(value: Any, source: str = "--only") -> tuple[int, ...]:
     return tuple(sorted(steps))
 
 
+def _refuse_unknown_keys(data: dict[Any, Any], source: str) -> None:
+    unknown = sorted(str(k) for k in data if k not in PARAM_KEYS)
+    if not unknown:
+        return
+    key = "errors.params.unknown_keys" if unknown[1:] else "errors.params.unknown_key"
+    raise DataError(
+        t(
+            key,
+            source=source,
+            key=repr(unknown[0]),
+            others=", ".join(map(repr, unknown[1:])),
+            keys=", ".join(PARAM_KEYS),
+        )
+    )
+
+
+Checker = Callable[[Any, str, str, Path], Any]
+"""Checks one params-file value (value, key, source, base folder) and returns it as RunParams holds it."""
+
+
+def _one_of(choices: tuple[str, ...]) -> Checker:
+    def check(value: Any, key: str, source: str, base: Path) -> str:
+        if value not in choices:
+            raise _bad(source, key, value)
+        return str(value)
+
+    return check
+
+
+def _only(value: Any, key: str, source: str, base: Path) -> tuple[int, ...]:
+    if isinstance(value, bool):
+        raise _bad(source, key, value)
+    return parse_only(value, f"{source}: key {key!r}")
+
+
+def _jobs(value: Any, key: str, source: str, base: Path) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise _bad(source, key, value)
+    return value
+
+
+def _flag(value: Any, key: str, source: str, base: Path) -> bool:
+    if not isinstance(value, bool):
+        raise _bad(source, key, value)
+    return value
+
+
+def _parameters(value: Any, key: str, source: str, base: Path) -> dict[str, Any]:
+    """Notebook parameters: plain values under names a notebook cell could assign."""
+    if not isinstance(value, dict):
+        raise _bad(source, key, value)
+    for name, item in value.items():
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise DataError(t("errors.params.not_parameter", source=source, name=repr(name)))
+        if not isinstance(item, (str, int, float, bool)) and item is not None:
+            raise DataError(
+                t("errors.params.not_plain", source=source, name=name, type=type(item).__name__)
+            )
+    return dict(value)
+
+
+_CHECKERS: dict[str, Checker] = {
+    "language": _one_of(LANGUAGES),
+    "events_file": _path,
+    "survey_file": _path,
+    "tickets_file": _path,
+    "only": _only,
+    "for_each": _one_of(FOR_EACH_KINDS),
+    "jobs": _jobs,
+    "show_code": _flag,
+    "parameters": _parameters,
+}
+_NONE_MEANS_UNSET = frozenset({"events_file", "survey_file", "tickets_file", "only", "for_each"})
+"""Keys that may be written with no value (``only:``) to keep the default; others must have one."""
+
+
 def params_from_mapping(data: Any, source: str, base: Path) -> RunParams:
     """Check a parsed params mapping key by key and build RunParams (paths relative to ``base``)."""
     if data is None:
         return RunParams()
     if not isinstance(data, dict):
         raise DataError(t("errors.params.not_mapping", source=source))
-    unknown = sorted(str(k) for k in data if k not in PARAM_KEYS)
-    if unknown:
-        key = "errors.params.unknown_keys" if unknown[1:] else "errors.params.unknown_key"
-        raise DataError(
-            t(
-                key,
-                source=source,
-                key=repr(unknown[0]),
-                others=", ".join(map(repr, unknown[1:])),
-                keys=", ".join(PARAM_KEYS),
-            )
-        )
-    values: dict[str, Any] = {}
-    if "language" in data:
-        if data["language"] not in LANGUAGES:
-            raise _bad(source, "language", data["language"])
-        values["language"] = data["language"]
-    for key in ("events_file", "survey_file", "tickets_file"):
-        if key in data and data[key] is not None:
-            values[key] = _path(data[key], base, source, key)
-    if "only" in data and data["only"] is not None:
-        if isinstance(data["only"], bool):
-            raise _bad(source, "only", data["only"])
-        values["only"] = parse_only(data["only"], f"{source}: key 'only'")
-    if "for_each" in data and data["for_each"] is not None:
-        if data["for_each"] not in FOR_EACH_KINDS:
-            raise _bad(source, "for_each", data["for_each"])
-        values["for_each"] = data["for_each"]
-    if "jobs" in data:
-        jobs = data["jobs"]
-        if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
-            raise _bad(source, "jobs", jobs)
-        values["jobs"] = jobs
-    if "show_code" in data:
-        if not isinstance(data["show_code"], bool):
-            raise _bad(source, "show_code", data["show_code"])
-        values["show_code"] = data["show_code"]
-    if "parameters" in data:
-        extra = data["parameters"]
-        if not isinstance(extra, dict):
-            raise _bad(source, "parameters", extra)
-        for name, value in extra.items():
-            if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-                raise DataError(t("errors.params.not_parameter", source=source, name=repr(name)))
-            if not isinstance(value, (str, int, float, bool)) and value is not None:
-                raise DataError(
-                    t(
-                        "errors.params.not_plain",
-                        source=source,
-                        name=name,
-                        type=type(value).__name__,
-                    )
-                )
-        values["parameters"] = dict(extra)
-    values["reading"] = reading_from_mapping(data, source, base)
-    return RunParams(**values)
+    _refuse_unknown_keys(data, source)
+    values = {
+        key: check(data[key], key, source, base)
+        for key, check in _CHECKERS.items()
+        if key in data and not (data[key] is None and key in _NONE_MEANS_UNSET)
+    }
+    return RunParams(**values, reading=reading_from_mapping(data, source, base))
 
 
 def reading_from_mapping(data: dict[str, Any], source: str, base: Path) -> ReadOptions:

@@ -21,13 +21,41 @@ failed notebook too, with its error, and its HTML page) and raises
 
 from __future__ import annotations
 
+__all__ = [
+    "CELL_TIMEOUT_S",
+    "DATA_KEYS",
+    "FOCUS_PARAMETERS",
+    "KERNEL_NAME",
+    "TOTAL_STEPS",
+    "NotebookResult",
+    "RunFailed",
+    "RunResult",
+    "check_inputs",
+    "check_one",
+    "checked_params",
+    "choose_notebooks",
+    "data_paths",
+    "declared_only",
+    "execute_one",
+    "kernel_environment",
+    "notebook_parameters",
+    "prepare_project",
+    "progress_label",
+    "project_for_run",
+    "reading_for",
+    "run_notices",
+    "run_suite",
+    "write_html",
+    "write_run_report",
+]
+
 import os
 import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -249,11 +277,8 @@ def checked_params(project_path: Path, project: Project, params: RunParams) -> R
     used stops the batch at once, and every run's report carries the same notices.
     """
     data, skipped = check_inputs(project_path, project, params)
-    return replace(
-        params,
-        found=(),
-        withheld={**params.withheld, **skipped},
-        **{k: v for k, v in data.items() if v},
+    return params.with_files(
+        {k: v for k, v in data.items() if v}, found=(), withheld={**params.withheld, **skipped}
     )
 
 

@@ -80,8 +80,15 @@ class LabServer:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         self.log = (home / "server.log").open("w")
-        self.process = subprocess.Popen(
-            cmd, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        self.process = (
+            subprocess.Popen(  # in its own folder: the collaboration store is written there
+                cmd,
+                cwd=home,
+                env=self.env,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         )
         self._wait_ready()
 

@@ -36,7 +36,8 @@ TABLE_CSS = """
   vertical-align:bottom}
 .cjm-table td{border-bottom:1px solid #d5dee7;padding:5px 10px;vertical-align:top;text-align:left;
   white-space:normal;overflow:visible;text-overflow:clip;max-width:none}
-.cjm-table td.num,.cjm-table th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.cjm-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.cjm-table th.num{text-align:right}
 .cjm-table td.mark{text-align:center}
 .cjm-table tr:nth-child(even) td{background:#f8fafc}
 .cjm-table-legend{font-size:12px;color:#5b6b7a;margin:-8px 0 12px}
@@ -72,8 +73,19 @@ CURRENCY_COLUMNS = frozenset({"revenue", "annual_value", "value_per_customer", "
 
 TRUE_MARK, FALSE_MARK = "✓", "✗"
 _SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
-_WORDS = {"unit", "basis", "kind", "device", "status", "group"}
-"""Columns whose values are words of the suite (``per_customer``): said in the language when known."""
+FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "status": ("views.status", "views.resource_status"),
+    "evidence": ("common.evidence",),
+    "emotion_evidence": ("common.evidence",),
+    "map_type": ("common.map_type",),
+    "goal_type": ("views.goal_type",),
+    "review_cadence": ("views.cadence",),
+    "unit": ("tables.unit",),
+    "basis": ("tables.basis",),
+    "kind": ("tables.kind", "views.resource_kind", "views.source_kind"),
+    "group": ("diff.group",),
+}
+"""Fields whose values are words of the suite (``in_progress``, ``per_customer``) and where their names live."""
 
 
 def column_label(name: object, lang: str) -> str:
@@ -133,9 +145,10 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def _word(column: str, value: str, lang: str) -> str:
-    """A word of the suite (a unit, a status) in the language, or the value as it is."""
-    for key in (f"tables.{column}.{value}", f"views.status.{value}", f"tables.word.{value}"):
+def word(value: str, field: str, lang: str) -> str:
+    """A value of a field with fixed choices (a status, a unit) in the language, or the value as it is."""
+    for prefix in (*FIELD_WORDS.get(field, ()), "tables.word"):
+        key = f"{prefix}.{value}"
         if key in catalogue("en"):
             return t(key, lang)
     return value
@@ -187,15 +200,11 @@ def cell_text(
     text = str(value)
     if names and text in names:
         return names[text], "text"
-    if column in _WORDS or column in ("kpi",):
-        return _kpi_or_word(column, text, lang), "text"
-    return text, "text"
-
-
-def _kpi_or_word(column: str, text: str, lang: str) -> str:
     if column == "kpi" and f"overlay.kpi.{text}" in catalogue("en"):
-        return t(f"overlay.kpi.{text}", lang)
-    return _word(column, text, lang)
+        return t(f"overlay.kpi.{text}", lang), "text"
+    if column in FIELD_WORDS:
+        return word(text, column, lang), "text"
+    return text, "text"
 
 
 def _kind(column: str, row: Mapping[str, Any]) -> str:
@@ -272,7 +281,7 @@ def table_html(
     ``css`` puts :data:`TABLE_CSS` before the table, for places with no page styles.
     """
     style = f"<style>{TABLE_CSS}</style>" if css else ""
-    if frame is None or len(frame) == 0 and len(getattr(frame, "columns", [])) == 0:
+    if frame is None or (len(frame) == 0 and len(getattr(frame, "columns", [])) == 0):
         return style + f"<p>{esc(t('tables.empty', lang))}</p>"
     if len(frame) == 0:
         return style + f"<p>{esc(t('tables.empty', lang))}</p>"

@@ -75,6 +75,7 @@ PRINT_MAP_CSS = """
     grid-template-columns:minmax(3.6rem,5rem) repeat(var(--cols),minmax(min-content,1fr))!important}
   .cjmmap .cjmmap-card{padding:2px 4px}
 }
+@media print and (orientation:portrait){.cjmmap{zoom:.68}}
 """
 """Printing the journey map: whole words, columns as wide as their longest word, nothing scrolled away."""
 

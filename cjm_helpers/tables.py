@@ -343,7 +343,8 @@ def show_tables_in_notebook(lang: str, project: Any = None) -> None:
     """In a kernel, show every DataFrame a cell returns through :func:`table_html` (no-op elsewhere).
 
     Step methods return plain DataFrames (tests and plots use them as data); what the
-    learner and the exported pages see is the human table.
+    learner and the exported pages see is the human table. ``project`` may be a
+    callable returning the project as saved now, so names added since stay current.
     """
     try:
         from IPython import get_ipython
@@ -354,12 +355,12 @@ def show_tables_in_notebook(lang: str, project: Any = None) -> None:
         return
     import pandas as pd
 
-    names = id_names(project)
-    currency = str(getattr(project, "currency", "") or "")
-    formatter = shell.display_formatter.formatters["text/html"]
-    formatter.for_type(
-        pd.DataFrame, lambda frame: table_html(frame, lang, names, currency, 60, True)
-    )
+    def render(frame: Any) -> str:
+        current = project() if callable(project) else project
+        currency = str(getattr(current, "currency", "") or "")
+        return table_html(frame, lang, id_names(current), currency, 60, css=True)
+
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, render)
 
 
 def headers(frames: Iterable[Any], lang: str) -> list[str]:

@@ -635,8 +635,8 @@ def diff_with_previous(
             continue
         if project_to_data(earlier) != now:
             stamp = version.saved_at.strftime("%Y-%m-%d %H:%M UTC")
-            result = diff_projects(earlier, current, today, old_label=stamp, new_label=path.name)
+            result = diff_projects(earlier, current, today, old_label=stamp, new_label=str(path))
             result.lang = lang
             return result
-    result = ProjectDiff([], review_status(current, today), "", path.name, lang, has_previous=False)
+    result = ProjectDiff([], review_status(current, today), "", str(path), lang, has_previous=False)
     return result

@@ -269,9 +269,37 @@ def prepare_notebook(nb: Any, edition: str = "trainer") -> Any:
             if edition == "learner":
                 cell.outputs = _blank_outputs(cell.outputs)
         cells.append(cell)
-    nb.cells = cells
+    nb.cells = drop_empty_headings(cells)
     nb.metadata.pop("widgets", None)
     return nb
+
+
+_LAST_HEADING = re.compile(r"(?:^|\n)[ \t]*(#{1,6})[ \t]+\S[^\n]*\s*$")
+_STARTS_WITH_HEADING = re.compile(r"^\s*(#{1,6})\s")
+
+
+def drop_empty_headings(cells: list[Any]) -> list[Any]:
+    """The cells without headings left with nothing under them (e.g. 'Set-up' once its code is hidden).
+
+    A heading that ends a markdown cell goes when the next cell starts a heading of the
+    same or a higher level, or when nothing follows; a cell left empty goes too.
+    """
+    kept: list[Any] = []
+    for i, cell in enumerate(cells):
+        last = _LAST_HEADING.search(cell.source) if cell.cell_type == "markdown" else None
+        if last:
+            following = cells[i + 1] if i + 1 < len(cells) else None
+            nxt = (
+                _STARTS_WITH_HEADING.match(following.source)
+                if following is not None and following.cell_type == "markdown"
+                else None
+            )
+            if following is None or (nxt and len(nxt.group(1)) <= len(last.group(1))):
+                cell.source = cell.source[: last.start()].rstrip()
+                if not cell.source.strip():
+                    continue
+        kept.append(cell)
+    return kept
 
 
 _H1 = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$", re.MULTILINE)

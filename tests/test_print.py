@@ -49,14 +49,16 @@ def words_of(text: str) -> set[str]:
     return {w.casefold() for w in _WORD.findall(text)}
 
 
-def print_to_pdf(page: Path, orientation: str, out: Path) -> str:
-    """``page`` printed on A4 in ``orientation`` by headless Chromium; returns the PDF's text."""
+def print_to_pdf(page: Path, orientation: str, out: Path) -> Path:
+    """``page`` printed on A4 in ``orientation`` by headless Chromium; returns the PDF."""
     if not Path(CHROMIUM).exists() or shutil.which("pdftotext") is None:
         raise RuntimeError("chromium and pdftotext are missing; run scripts/setup.sh --test")
     html = page.read_text(encoding="utf-8")
     sized = out / f"{page.stem}-{orientation}.html"
     sized.write_text(
-        html.replace("</head>", f"<style>@page{{size:A4 {orientation}}}</style></head>", 1),
+        # the paper the trainer picks comes first; the page's own rules (a landscape sheet
+        # for the wide map) still apply over it, as they do in a browser's print dialog
+        re.sub(r"<head>", f"<head><style>@page{{size:A4 {orientation}}}</style>", html, count=1),
         encoding="utf-8",
     )
     pdf = sized.with_suffix(".pdf")
@@ -74,10 +76,31 @@ def print_to_pdf(page: Path, orientation: str, out: Path) -> str:
         capture_output=True,
         timeout=240,
     )
+    return pdf
+
+
+def pdf_text(pdf: Path, *options: str) -> str:
     done = subprocess.run(
-        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
+        ["pdftotext", *options, str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     return done.stdout
+
+
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
+_BOX = re.compile(r'<word xMin="([\d.-]+)" yMin="[\d.-]+" xMax="([\d.-]+)"[^>]*>([^<]*)</word>')
+
+
+def off_the_paper(pdf: Path) -> list[str]:
+    """Words (partly) beyond the left or right edge of their sheet: what a cut map or table loses."""
+    lost = []
+    for sheet in pdf_text(pdf, "-bbox").split("<page ")[1:]:
+        width = float(_PAGE.match("<page " + sheet).group(1))
+        lost += [w for x0, x1, w in _BOX.findall(sheet) if float(x0) < 1 or float(x1) > width - 1]
+    return lost
 
 
 def split_words(page_text: str, printed: str) -> list[str]:
@@ -99,8 +122,10 @@ def check_paper(page: Path, tmp_path: Path) -> None:
     reader.feed(page.read_text(encoding="utf-8"))
     page_text = " ".join(reader.parts)
     for orientation in ("portrait", "landscape"):
-        printed = print_to_pdf(page, orientation, tmp_path)
+        pdf = print_to_pdf(page, orientation, tmp_path)
+        printed = pdf_text(pdf)
         assert split_words(page_text, printed) == [], (page.name, orientation)
+        assert off_the_paper(pdf) == [], (page.name, orientation)
         for word in SAMPLE_WORDS:
             if word in page_text:
                 assert word.casefold() in words_of(printed), (page.name, orientation, word)

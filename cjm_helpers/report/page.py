@@ -70,12 +70,13 @@ body{margin:0;background:#f5f7fa;color:var(--cjm-ink);font:15px/1.5 'DejaVu Sans
 PRINT_MAP_CSS = """
 @media print{
   .cjm-scroll,.cjm-table-wrap,.cjmmap .cjmmap-scroll{overflow:visible!important}
-  .cjmmap{font-size:7.5pt}
+  .cjm-report .cjmmap{font-size:7pt}
   .cjmmap .cjmmap-grid{min-width:0!important;
-    grid-template-columns:minmax(3.6rem,5rem) repeat(var(--cols),minmax(min-content,1fr))!important}
+    grid-template-columns:minmax(min-content,7rem) repeat(var(--cols),minmax(min-content,1fr))!important}
   .cjmmap .cjmmap-card{padding:2px 4px}
 }
-@media print and (orientation:portrait){.cjmmap{zoom:.68}}
+@media print{.cjmmap{page:cjm-wide}}
+@page cjm-wide{size:A4 landscape;margin:10mm}
 """
 """Printing the journey map: whole words, columns as wide as their longest word, nothing scrolled away."""
 

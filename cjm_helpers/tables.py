@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,9 @@ __all__ = [
     "column_label",
     "human_frame",
     "id_names",
+    "show_tables_in_notebook",
     "table_html",
+    "word",
 ]
 
 TABLE_CSS = """
@@ -281,13 +283,11 @@ def table_html(
     ``css`` puts :data:`TABLE_CSS` before the table, for places with no page styles.
     """
     style = f"<style>{TABLE_CSS}</style>" if css else ""
-    if frame is None or (len(frame) == 0 and len(getattr(frame, "columns", [])) == 0):
-        return style + f"<p>{esc(t('tables.empty', lang))}</p>"
-    if len(frame) == 0:
+    if frame is None or len(frame) == 0:
         return style + f"<p>{esc(t('tables.empty', lang))}</p>"
     columns, rows = _rows(frame, lang, names, currency, max_rows)
     kinds = [
-        "num" if rows and all(k in ("num",) or x == "—" for x, k in (r[i] for r in rows)) else ""
+        "num" if rows and all(k == "num" or x == "—" for x, k in (r[i] for r in rows)) else ""
         for i in range(len(columns))
     ]
     head = "".join(
@@ -361,11 +361,3 @@ def show_tables_in_notebook(lang: str, project: Any = None) -> None:
         return table_html(frame, lang, id_names(current), currency, 60, css=True)
 
     shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, render)
-
-
-def headers(frames: Iterable[Any], lang: str) -> list[str]:
-    """The headers :func:`table_html` would show for each frame (for checks and tests)."""
-    out: list[str] = []
-    for frame in frames:
-        out += [column_label(c, lang) for c in _visible(frame).columns]
-    return out

@@ -274,7 +274,7 @@ def walkthrough_table(project: Project, lang: str = "en") -> pd.DataFrame:
     names = {tp.id: tp.name for tp in project.touchpoints}
     rows = [
         {
-            t("views.walk.when", lang): w.when.strftime("%Y-%m-%d %H:%M"),
+            t("views.walk.when", lang): w.when,
             t("views.walk.stage", lang): stages.get(w.stage, w.stage),
             t("views.walk.touchpoint", lang): names.get(w.touchpoint or "", "—"),
             t("views.walk.action", lang): w.action,

@@ -421,11 +421,18 @@ def test_trainer_edition_shows_the_solutions_and_the_learner_edition_blank_forms
     blank = learner.read_text(encoding="utf-8")
     assert "SOLUTION-NAME" in solved and "SOLUTION-GOAL" in solved
     assert "SOLUTION-NAME" not in blank and "SOLUTION-GOAL" not in blank
-    assert len(re.findall(r"cjm-blank[\"']", blank)) >= 3 and "<dt>Goals</dt>" in blank  # labels stay
+    assert (
+        len(re.findall(r"cjm-blank[\"']", blank)) >= 3 and "<dt>Goals</dt>" in blank
+    )  # labels stay
     assert t("export.edition.trainer", "en") in solved
     assert t("export.edition.learner", "pl") in blank
     with pytest.raises(CJMError, match="teacher"):
         export_notebooks(tmp_path / "nbs", tmp_path / "x", edition="teacher")
+    from cjm_helpers.cli import main
+
+    out = tmp_path / "cli"
+    assert main(["export", str(tmp_path / "nbs"), "--out", str(out), "--edition", "learner"]) == 0
+    assert "SOLUTION-NAME" not in (out / "02_profile_personas.html").read_text(encoding="utf-8")
 
 
 def test_a_heading_left_empty_by_hidden_cells_is_dropped(tmp_path):

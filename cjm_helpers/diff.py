@@ -25,6 +25,7 @@ __all__ = [
 import datetime as dt
 import html
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ import pandas as pd
 from .errors import CJMError
 from .i18n import check_language, format_date, format_number, t
 from .model import DEFAULT_STAGES, Journey, Project
+from .tables import TABLE_CSS, cell_text, table_html, word
 from .terminal import terminal_line
 
 _DEFAULT_STAGE_NAMES = dict(DEFAULT_STAGES)
@@ -540,25 +542,30 @@ class ProjectDiff:
         """The changes as an HTML table (every value escaped) with the review status above."""
         lang = check_language(lang or self.lang)
         esc = html.escape
-        head = "".join(
-            f"<th>{esc(t(f'diff.column.{k}', lang))}</th>"
-            for k in ("group", "change", "before", "after")
-        )
-        body = []
-        for c in self.changes:
-            body.append(
-                f'<tr class="cjmdiff-{esc(c.kind)}"><td>{esc(t(f"diff.group.{c.group}", lang))}</td>'
-                f"<td>{esc(c.text(lang))}</td><td>{esc(_cell(c.before))}</td><td>{esc(_cell(c.after))}</td></tr>"
+        if self.changes:
+            columns = [t(f"diff.column.{k}", lang) for k in ("group", "change", "before", "after")]
+            frame = pd.DataFrame(
+                [
+                    [
+                        t(f"diff.group.{c.group}", lang),
+                        c.text(lang),
+                        shown_value(c.before, c.path, lang),
+                        shown_value(c.after, c.path, lang),
+                    ]
+                    for c in self.changes
+                ],
+                columns=columns,
             )
-        if not body:
-            body.append(f'<tr><td colspan="4">{esc(t("diff.nothing", lang))}</td></tr>')
+            table = table_html(frame, lang, max_rows=None)
+        else:
+            table = f"<p>{esc(t('diff.nothing', lang))}</p>"
         review_colour = "#c5221f" if self.review.overdue else "#5f6368"
         fragment = (
-            f'<div class="cjmdiff" lang="{esc(lang)}"><style>{_CSS}</style>'
+            f'<div class="cjmdiff" lang="{esc(lang)}"><style>{_CSS}{TABLE_CSS}</style>'
             f"<h3>{esc(self.heading(lang))}</h3>"
             f'<p class="cjmdiff-review cjmdiff-review-{self.review.state}" style="color:{review_colour}">'
             f"{esc(t('diff.group.review', lang))}: {esc(self.review.message(lang))}</p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+            f"{table}</div>"
         )
         if not standalone:
             return fragment
@@ -591,11 +598,22 @@ _SIGN = {
 }
 _CSS = (
     '.cjmdiff{font-family:system-ui,"DejaVu Sans",sans-serif;font-size:13px;}'
-    ".cjmdiff table{border-collapse:collapse;}"
-    ".cjmdiff th,.cjmdiff td{border-bottom:1px solid #dadce0;padding:4px 8px;text-align:left;vertical-align:top;}"
-    ".cjmdiff th{background:#f1f3f4;}"
     ".cjmdiff .cjmdiff-review-overdue{font-weight:600;}"
 )
+
+
+_LAST_FIELD = re.compile(r"([a-z_]+)(?:\[[^\]]*\])?$")
+
+
+def shown_value(value: Any, path: str, lang: str) -> str:
+    """A value before or after a change as a person reads it: a status in words, numbers and dates formatted."""
+    if value is None or value == "":
+        return ""
+    field_match = _LAST_FIELD.search(path.rsplit(".", 1)[-1])
+    field = field_match.group(1) if field_match else ""
+    if isinstance(value, str):
+        return word(value, field, lang)
+    return cell_text(value, field, lang)[0]
 
 
 def _cell(value: Any) -> str:

@@ -226,8 +226,59 @@ def static_outputs(outputs: list[Any]) -> list[Any]:
     return kept
 
 
-def prepare_notebook(nb: Any) -> Any:
-    """A copy for export: hidden cells removed, widget views replaced by static cards."""
+EDITIONS: tuple[str, ...] = ("trainer", "learner")
+"""Trainer: the forms filled in with the sample (the solutions) and speaker notes on the slides.
+Learner: the same pages with every form left blank to fill in, and slides without notes."""
+
+_FORM_CARD = re.compile(r"<div class='cjm-form-card\b.*?</div></div>\s*$", re.DOTALL)
+_CARD_TITLE = re.compile(r"(<div class='cjm-card'><h4>).*?(</h4>)", re.DOTALL)
+_CARD_VALUE = re.compile(r"<dd>.*?</dd>", re.DOTALL)
+BLANK_CSS = (
+    "<style>.cjm-blank{display:block;min-height:1.6em;border-bottom:1px solid #9aa7b4;"
+    "min-width:12em}.cjm-form-blank .cjm-card{max-width:none;flex:1 1 100%}</style>"
+)
+
+
+def blank_form(card: str) -> str:
+    """A filled-in form card with its answers taken out: the labels stay, each value is a line to write on."""
+
+    def blank(match: re.Match[str]) -> str:
+        form = _CARD_TITLE.sub(r"\1<span class='cjm-blank'></span>\2", match.group(0))
+        form = _CARD_VALUE.sub("<dd><span class='cjm-blank'></span></dd>", form)
+        return BLANK_CSS + form.replace(
+            "<div class='cjm-form-card", "<div class='cjm-form-blank cjm-form-card", 1
+        )
+
+    return _FORM_CARD.sub(blank, card)
+
+
+def _blank_outputs(outputs: list[Any]) -> list[Any]:
+    kept = []
+    for output in outputs:
+        html_out = output.get("data", {}).get("text/html")
+        if html_out is not None:
+            text = html_out if isinstance(html_out, str) else "".join(html_out)
+            if "cjm-form-card" in text:
+                output = copy.deepcopy(output)
+                output["data"] = {"text/html": blank_form(text)}
+        kept.append(output)
+    return kept
+
+
+def check_edition(edition: str, lang: str = "en") -> str:
+    if edition not in EDITIONS:
+        raise CJMError(
+            t("export.bad_edition", lang, edition=repr(edition), editions=", ".join(EDITIONS))
+        )
+    return edition
+
+
+def prepare_notebook(nb: Any, edition: str = "trainer") -> Any:
+    """A copy for export: hidden cells removed, widget views replaced by static cards.
+
+    In the learner edition every form card is blank (labels and lines to write on).
+    """
+    check_edition(edition)
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
@@ -236,10 +287,40 @@ def prepare_notebook(nb: Any) -> Any:
             continue
         if cell.cell_type == "code":
             cell.outputs = static_outputs(cell.get("outputs", []))
+            if edition == "learner":
+                cell.outputs = _blank_outputs(cell.outputs)
         cells.append(cell)
-    nb.cells = cells
+    nb.cells = drop_empty_headings(cells)
     nb.metadata.pop("widgets", None)
     return nb
+
+
+_LAST_HEADING = re.compile(r"(?:^|\n)[ \t]*(#{1,6})[ \t]+\S[^\n]*\s*$")
+_STARTS_WITH_HEADING = re.compile(r"^\s*(#{1,6})\s")
+
+
+def drop_empty_headings(cells: list[Any]) -> list[Any]:
+    """The cells without headings left with nothing under them (e.g. 'Set-up' once its code is hidden).
+
+    A heading that ends a markdown cell goes when the next cell starts a heading of the
+    same or a higher level, or when nothing follows; a cell left empty goes too.
+    """
+    kept: list[Any] = []
+    for i, cell in enumerate(cells):
+        last = _LAST_HEADING.search(cell.source) if cell.cell_type == "markdown" else None
+        if last:
+            following = cells[i + 1] if i + 1 < len(cells) else None
+            nxt = (
+                _STARTS_WITH_HEADING.match(following.source)
+                if following is not None and following.cell_type == "markdown"
+                else None
+            )
+            if following is None or (nxt and len(nxt.group(1)) <= len(last.group(1))):
+                cell.source = cell.source[: last.start()].rstrip()
+                if not cell.source.strip():
+                    continue
+        kept.append(cell)
+    return kept
 
 
 _H1 = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -324,6 +405,7 @@ def render_page(
     no_input: bool,
     home: str = "index.html",
     exporter: Any = None,
+    edition: str = "trainer",
 ) -> str:
     """One notebook as a walkthrough page (already prepared with :func:`prepare_notebook`)."""
     exporter = exporter or make_exporter(no_input, lang)
@@ -342,6 +424,7 @@ def render_page(
             "home": home,
             "no_input": no_input,
             "step_label": step_label,
+            "edition": t(f"export.edition.{edition}", lang),
             "prev": nav[index - 1] if index > 0 else None,
             "next": nav[index + 1] if index < len(nav) - 1 and nav else None,
         },
@@ -368,9 +451,17 @@ def _index_notebook(pages: Sequence[Page], lang: str, title: str) -> Any:
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
 
 
+def notebooks_folder(folder: Path) -> Path:
+    """The folder holding the notebooks: ``folder`` itself, or the ``notebooks/`` that `cjm run` wrote inside it."""
+    inner = folder / "notebooks"
+    if folder.is_dir() and not any(folder.glob("*.ipynb")) and inner.is_dir():
+        return inner
+    return folder
+
+
 def _notebook_files(source: str | os.PathLike[str] | Sequence[Path]) -> list[Path]:
     if isinstance(source, (str, os.PathLike)):
-        folder = Path(source)
+        folder = notebooks_folder(Path(source))
         if not folder.is_dir():
             raise CJMError(t("errors.notebooks.no_folder", folder=folder))
         files = sorted(folder.glob("[0-9][0-9]_*.ipynb")) or sorted(folder.glob("*.ipynb"))
@@ -385,17 +476,20 @@ def export_notebooks(
     out_dir: str | os.PathLike[str],
     no_input: bool = False,
     lang: str = "en",
+    edition: str = "trainer",
 ) -> list[Path]:
-    """Export notebooks (a folder or a list of files, in order) as linked offline HTML pages.
+    """Export notebooks (a folder, the folder `cjm run` wrote, or a list of files) as linked offline HTML pages.
 
     Writes one ``<name>.html`` per notebook and an ``index.html`` contents page;
-    returns the pages written, the index last.
+    returns the pages written, the index last. ``edition`` is ``trainer`` (forms
+    filled in with the sample) or ``learner`` (forms left blank).
     """
     import nbformat
 
     from .store import atomic_write_text
 
     lang = check_language(lang)
+    check_edition(edition, lang)
     files = _notebook_files(source)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -413,14 +507,28 @@ def export_notebooks(
     exporter = make_exporter(no_input, lang)
     for i, (page, nb) in enumerate(zip(pages, notebooks)):
         text = render_page(
-            prepare_notebook(nb), page.source.parent, pages, i, lang, no_input, exporter=exporter
+            prepare_notebook(nb, edition),
+            page.source.parent,
+            pages,
+            i,
+            lang,
+            no_input,
+            exporter=exporter,
+            edition=edition,
         )
         target = out / page.href
         atomic_write_text(target, text, durable=False)
         written.append(target)
     title = t("run.export.index_title", lang)
     index_text = render_page(
-        _index_notebook(pages, lang, title), out, pages, -1, lang, no_input, exporter=exporter
+        _index_notebook(pages, lang, title),
+        out,
+        pages,
+        -1,
+        lang,
+        no_input,
+        exporter=exporter,
+        edition=edition,
     )
     atomic_write_text(out / "index.html", index_text, durable=False)
     written.append(out / "index.html")

@@ -706,6 +706,9 @@ def start_step(
         language=language or "en",
     )
     step.language = check_language(language or step.project.language)
+    from .tables import show_tables_in_notebook
+
+    show_tables_in_notebook(step.language, step.reload)
     declared = step.project.data
     step.events_path = paths.resolve_data(events_file, step.project_path, declared.events)
     step.survey_path = paths.resolve_data(survey_file, step.project_path, declared.survey)

@@ -35,6 +35,7 @@ from .errors import CJMError
 from .export import (
     TEMPLATE_BASE,
     _notebook_files,
+    check_edition,
     external_references,
     make_exporter,
     notebook_title,
@@ -91,8 +92,11 @@ def _slide_types(blocks: list[str], state: dict[str, bool]) -> list[str]:
     return kinds
 
 
-def deck_notebook(nb: Any) -> Any:
-    """A copy of a prepared notebook with reveal.js slide metadata on every cell."""
+def deck_notebook(nb: Any, notes: bool = True) -> Any:
+    """A copy of a prepared notebook with reveal.js slide metadata on every cell.
+
+    Without ``notes`` (the learner edition) the prose that would be speaker notes is left out.
+    """
     import nbformat
 
     deck = copy.deepcopy(nb)
@@ -111,6 +115,8 @@ def deck_notebook(nb: Any) -> Any:
                 nbformat.v4.new_markdown_cell(block, metadata={"slideshow": {"slide_type": kind}})
             )
     _drop_empty_slides(cells)
+    if not notes:
+        cells = [cell for cell in cells if _kind(cell) != "notes"]
     for number, cell in enumerate(cells):
         cell["id"] = (
             f"slide-cell-{number}"  # chapters joined into one course deck repeat their cell ids
@@ -142,9 +148,11 @@ def make_slides_exporter(no_input: bool, lang: str) -> Any:
     return make_exporter(no_input, lang, template=TEMPLATE_NAME, slides=True)
 
 
-def render_deck(nb: Any, title: str, lang: str, exporter: Any, source: str) -> str:
+def render_deck(
+    nb: Any, title: str, lang: str, exporter: Any, source: str, notes: bool = True
+) -> str:
     """One deck's HTML; refuses to return a page that would load anything from another host."""
-    nb = deck_notebook(nb)
+    nb = deck_notebook(nb, notes)
     nb.metadata["title"] = title
     resources = {
         "metadata": {"name": title},
@@ -172,13 +180,20 @@ def export_slides(
     out_dir: str | os.PathLike[str],
     no_input: bool = True,
     lang: str = "en",
+    edition: str = "trainer",
 ) -> list[Path]:
-    """One deck per notebook (``NAME.slides.html``) and one for the whole course; returns them, course last."""
+    """One deck per notebook (``NAME.slides.html``) and one for the whole course; returns them, course last.
+
+    The trainer edition shows the sample's filled-in forms and carries the prose as speaker
+    notes; the learner edition has blank forms and no notes.
+    """
     import nbformat
 
     from .store import atomic_write_text
 
     lang = check_language(lang)
+    check_edition(edition, lang)
+    notes = edition == "trainer"
     files = _notebook_files(source)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -188,12 +203,14 @@ def export_slides(
     course = None
     for file in files:
         try:
-            nb = prepare_notebook(nbformat.read(file, as_version=4))
+            nb = prepare_notebook(nbformat.read(file, as_version=4), edition)
         except (OSError, ValueError) as exc:
             raise CJMError(t("errors.export.unreadable", lang, file=file, reason=exc)) from None
         title = notebook_title(nb, file.stem)
         target = out / f"{file.stem}.slides.html"
-        atomic_write_text(target, render_deck(nb, title, lang, exporter, str(file)), durable=False)
+        atomic_write_text(
+            target, render_deck(nb, title, lang, exporter, str(file), notes), durable=False
+        )
         written.append(target)
         if course is None:
             course = copy.deepcopy(nb)
@@ -201,6 +218,8 @@ def export_slides(
             course.cells.extend(copy.deepcopy(nb.cells))
     title = t("slides.course_title", lang)
     target = out / COURSE_DECK
-    atomic_write_text(target, render_deck(course, title, lang, exporter, str(out)), durable=False)
+    atomic_write_text(
+        target, render_deck(course, title, lang, exporter, str(out), notes), durable=False
+    )
     written.append(target)
     return written

@@ -45,13 +45,14 @@ rcParams["text.parse_math"] = (
 
 CARD_CSS = """
 <style>
-.cjm-cards{display:flex;flex-wrap:wrap;gap:12px;font-family:'DejaVu Sans',Arial,sans-serif}
-.cjm-card{border:1px solid #c9d3dd;border-radius:8px;padding:10px 14px;max-width:460px;
+.cjm-cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,380px),1fr));gap:12px;
+  font-family:'DejaVu Sans',Arial,sans-serif}
+.cjm-card{border:1px solid #c9d3dd;border-radius:8px;padding:10px 14px;max-width:none;min-width:0;
   background:#fbfcfd;box-shadow:0 1px 2px rgba(0,0,0,.05);break-inside:avoid}
 .cjm-card h4{margin:0 0 6px 0;color:#1f3b57}
 .cjm-card dl{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:2px 10px}
 .cjm-card dt{font-weight:600;color:#4a5a6a}
-.cjm-card dd{margin:0;overflow-wrap:anywhere}
+.cjm-card dd{margin:0;overflow-wrap:break-word}
 .cjm-card ul{margin:2px 0 2px 18px;padding:0}
 .cjm-card .cjm-quote{font-style:italic;color:#33506b;margin:4px 0 8px}
 .cjm-evidence{font-size:11px;border-radius:8px;padding:0 6px;background:#e8eef4;color:#33506b}
@@ -293,7 +294,7 @@ def walkthrough_table(project: Project, lang: str = "en") -> pd.DataFrame:
     names = {tp.id: tp.name for tp in project.touchpoints}
     rows = [
         {
-            t("views.walk.when", lang): w.when.strftime("%Y-%m-%d %H:%M"),
+            t("views.walk.when", lang): w.when,
             t("views.walk.stage", lang): stages.get(w.stage, w.stage),
             t("views.walk.touchpoint", lang): names.get(w.touchpoint or "", "—"),
             t("views.walk.action", lang): w.action,

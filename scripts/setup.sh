@@ -2,7 +2,8 @@
 # Set up the suite in ./.venv on a fresh machine that has only Python 3.11+.
 #   scripts/setup.sh          the suite itself (notebooks, cjm command, helpers)
 #   scripts/setup.sh --test   also the test tools, Java for the PySpark tests and
-#                             Debian's Chromium for the browser test (needs root/apt)
+#                             Debian's Chromium for the browser and print tests, and
+#                             poppler-utils (pdftotext) to read the printed PDFs (needs root/apt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,7 @@ if [ "$want_test" = 1 ]; then
   pip_install -e ".[test]"
   command -v java >/dev/null || apt_install openjdk-17-jre-headless || apt_install default-jre-headless
   command -v chromium >/dev/null || apt_install chromium fonts-dejavu-core
+  command -v pdftotext >/dev/null || apt_install poppler-utils
 else
   pip_install -e .
 fi

@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from cjm_helpers.diff import KINDS, diff_projects, diff_with_previous, review_status
+from cjm_helpers.i18n import t
 from cjm_helpers.model import KPI, Opportunity, Persona, Stage
 from cjm_helpers.store import ProjectStore, save_project
 
@@ -207,3 +208,15 @@ def test_diff_with_previous_uses_the_store_history(sample_project, tmp_path):
     diff = diff_with_previous(path, TODAY)
     assert kinds(diff) == ["opportunity_status"]
     assert diff.changes[0].after == "done"
+
+
+def test_html_table_says_statuses_and_numbers_in_words(sample_project):
+    old = sample_project.model_copy(deep=True)
+    new = sample_project.model_copy(deep=True)
+    opportunity = next(o for o in new.opportunities if o.status == "in_progress")
+    opportunity.status = "done"
+    markup = diff_projects(old, new, TODAY).to_html("en")
+    body = BeautifulSoup(markup, "html.parser").select_one("tbody").get_text(" ")
+    assert "in_progress" not in body and "in progress" in body
+    polish = BeautifulSoup(diff_projects(old, new, TODAY).to_html("pl"), "html.parser")
+    assert t("views.status.in_progress", "pl") in polish.select_one("tbody").get_text(" ")

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from cjm_helpers.errors import CJMError
 from cjm_helpers.export import (
     export_notebooks,
     external_references,
@@ -362,3 +363,79 @@ def test_cli_export(tmp_path):
     )
     assert missing.returncode == 1 and "no such notebooks folder" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_export_accepts_the_folder_cjm_run_wrote(tmp_path):
+    """`cjm run --out DIR` leaves DIR/notebooks/, DIR/html/ and report.html: DIR itself is enough."""
+    run = tmp_path / "run"
+    make_notebooks(run / "notebooks")
+    (run / "report.html").write_text("<html></html>", encoding="utf-8")
+    written = export_notebooks(run, tmp_path / "site", lang="en")
+    assert [p.name for p in written] == [
+        "01_objectives.html",
+        "02_personas.html",
+        "03_targets.html",
+        "index.html",
+    ]
+    from cjm_helpers.cli import main
+
+    assert main(["export", str(run), "--out", str(tmp_path / "cli"), "--lang", "pl"]) == 0
+    assert (tmp_path / "cli" / "02_personas.html").is_file()
+
+
+def _form_notebook(folder: Path) -> Path:
+    """A chapter whose form cell shows the sample's answers, as a headless run leaves it."""
+    card = (
+        "<div class='cjm-form-card cjm-form-step2'><h4>Step 2 · Persona profiles</h4>"
+        "<div class='cjm-cards'><div class='cjm-card'><h4>Personas: Rina SOLUTION-NAME</h4>"
+        "<dl><dt>Name</dt><dd>Rina SOLUTION-NAME</dd><dt>Goals</dt><dd><ul><li>SOLUTION-GOAL</li>"
+        "</ul></dd></dl></div></div></div>"
+    )
+    form = new_output(
+        "display_data",
+        data={WIDGET: {"model_id": "f"}, "text/html": card, "text/plain": "form"},
+    )
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Profile personas\n\nSome text.\n\n## Set-up"),
+            new_code_cell("step = start_step(2)", metadata={"tags": ["cjm-setup"]}),
+            new_markdown_cell("## Fill in the form"),
+            new_code_cell("step.form(interactive=interactive)", outputs=[form]),
+        ]
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "02_profile_personas.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_trainer_edition_shows_the_solutions_and_the_learner_edition_blank_forms(tmp_path):
+    from cjm_helpers.i18n import t
+
+    _form_notebook(tmp_path / "nbs")
+    trainer = export_notebooks(tmp_path / "nbs", tmp_path / "trainer", edition="trainer")[0]
+    learner = export_notebooks(
+        tmp_path / "nbs", tmp_path / "learner", edition="learner", lang="pl"
+    )[0]
+    solved = trainer.read_text(encoding="utf-8")
+    blank = learner.read_text(encoding="utf-8")
+    assert "SOLUTION-NAME" in solved and "SOLUTION-GOAL" in solved
+    assert "SOLUTION-NAME" not in blank and "SOLUTION-GOAL" not in blank
+    assert (
+        len(re.findall(r"cjm-blank[\"']", blank)) >= 3 and "<dt>Goals</dt>" in blank
+    )  # labels stay
+    assert t("export.edition.trainer", "en") in solved
+    assert t("export.edition.learner", "pl") in blank
+    with pytest.raises(CJMError, match="teacher"):
+        export_notebooks(tmp_path / "nbs", tmp_path / "x", edition="teacher")
+    from cjm_helpers.cli import main
+
+    out = tmp_path / "cli"
+    assert main(["export", str(tmp_path / "nbs"), "--out", str(out), "--edition", "learner"]) == 0
+    assert "SOLUTION-NAME" not in (out / "02_profile_personas.html").read_text(encoding="utf-8")
+
+
+def test_a_heading_left_empty_by_hidden_cells_is_dropped(tmp_path):
+    _form_notebook(tmp_path / "nbs")
+    page = export_notebooks(tmp_path / "nbs", tmp_path / "site")[0].read_text(encoding="utf-8")
+    assert "Set-up" not in page and "Fill in the form" in page and "Some text." in page

@@ -120,3 +120,12 @@ def test_a_deck_runs_in_a_browser_without_the_network(decks) -> None:
             )
         finally:
             chromium.close()
+
+
+def test_the_learner_deck_has_blank_forms_and_no_speaker_notes(tmp_path: Path) -> None:
+    source = next(NOTEBOOKS_DIR.glob("02_*.ipynb"))
+    trainer = export_slides([source], tmp_path / "t", lang="en", edition="trainer")[0]
+    learner = export_slides([source], tmp_path / "l", lang="en", edition="learner")[0]
+    solved, blank = (p.read_text(encoding="utf-8") for p in (trainer, learner))
+    assert '<aside class="notes">' in solved and '<aside class="notes">' not in blank
+    assert "cjm-blank" in blank and "cjm-blank" not in solved

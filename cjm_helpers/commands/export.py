@@ -25,7 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="NOTEBOOKS_DIR",
         nargs="?",
         default=None,
-        help="folder of (executed) notebooks (default: the suite's notebooks in --lang)",
+        help="folder of (executed) notebooks, or the folder `cjm run` wrote (its notebooks/ "
+        "is used); default: the suite's notebooks in --lang",
     )
     export.add_argument("--out", required=True, metavar="DIR", help="folder for the HTML pages")
     export.add_argument(
@@ -43,6 +44,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="reveal.js slide decks instead of pages: one per notebook and one for the whole course, "
         "with the prose as speaker notes; they open offline",
+    )
+    export.add_argument(
+        "--edition",
+        choices=("trainer", "learner"),
+        default="trainer",
+        help="trainer: forms filled in with the sample (the solutions) and speaker notes on the "
+        "slides; learner: every form left blank to fill in, slides without notes (default: trainer)",
     )
     export.set_defaults(handler=run_export)
 
@@ -64,18 +72,26 @@ def notebooks_language(folder: Path) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..export import export_notebooks
+    from ..export import export_notebooks, notebooks_folder
     from ..i18n import check_language, t
     from ..paths import notebooks_dir
 
-    folder = Path(args.notebooks) if args.notebooks else notebooks_dir(args.lang or "en")
+    folder = (
+        notebooks_folder(Path(args.notebooks))
+        if args.notebooks
+        else notebooks_dir(args.lang or "en")
+    )
     lang = check_language(args.lang or (notebooks_language(folder) if folder.is_dir() else "en"))
     if args.slides:
         from ..slides import export_slides
 
-        decks = export_slides(folder, Path(args.out), no_input=True, lang=lang)
+        decks = export_slides(
+            folder, Path(args.out), no_input=True, lang=lang, edition=args.edition
+        )
         print(t("slides.done", lang, count=len(decks), path=Path(args.out)))
         return 0
-    written = export_notebooks(folder, Path(args.out), no_input=args.no_input, lang=lang)
+    written = export_notebooks(
+        folder, Path(args.out), no_input=args.no_input, lang=lang, edition=args.edition
+    )
     print(t("run.done.export", lang, count=len(written), path=written[-1]))
     return 0

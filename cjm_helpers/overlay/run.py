@@ -31,6 +31,7 @@ from ..mapping.export import write_bytes
 from ..mapping.tabular import neutralise_frame
 from ..model import Project
 from ..reading import ReadOptions, call_accepting
+from ..tables import table_html
 from . import plots
 from .attribution import attribution
 from .events import EventLog, load_events
@@ -274,11 +275,6 @@ def summary_html(
                 f"<img alt='{esc(t(f'overlay.analysis.{name}', lang), quote=True)}' "
                 f"src='data:image/png;base64,{data}'>"
             )
-        shown = frame.head(30)
-        parts.append(
-            shown.to_html(
-                index=False, escape=True, float_format=lambda v: f"{v:.3f}", na_rep="—", border=0
-            )
-        )
+        parts.append(table_html(frame, lang, max_rows=30, css=True))
     parts.append("</body></html>")
     return "\n".join(parts)

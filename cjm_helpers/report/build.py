@@ -25,6 +25,7 @@ from typing import Any
 
 from ..i18n import check_language, format_date, t
 from ..model import Project
+from ..tables import id_names
 from .overlay import overlay_html
 from .page import document, esc, figure_html, frame_html, link_list, note, section, toc_html
 
@@ -187,7 +188,7 @@ def build_report(
         ("objective", lambda: _objective(project, lang)),
         ("personas", lambda: _personas(project, lang, persona_id)),
         ("map", lambda: _map(project, lang, journey_id, persona_id)),
-        ("overlay", lambda: overlay_html(overlay_results, lang)),
+        ("overlay", lambda: overlay_html(overlay_results, lang, id_names(project))),
         ("plan", lambda: _plan(project, lang)),
         ("checklist", lambda: checklist_html(project, lang, today)),
         ("review", lambda: review_html(project, lang, today)),

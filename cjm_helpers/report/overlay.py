@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __all__ = ["ANALYSES", "NOTES", "PROBLEMS", "compute_overlay", "overlay_html"]
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..i18n import t
@@ -125,8 +125,13 @@ def _plot(name: str) -> Callable[[Any], Any] | None:
     return getattr(plots, name, None)
 
 
-def overlay_html(results: dict[str, Any] | None, lang: str) -> str:
-    """The overlay section's body: each analysis as a figure and a table, then any problems."""
+def overlay_html(
+    results: dict[str, Any] | None, lang: str, names: Mapping[str, str] | None = None
+) -> str:
+    """The overlay section's body: each analysis as a figure and a table, then any problems.
+
+    ``names`` (``id_names(project)``) shows stages and touchpoints by name, not by id.
+    """
     results = results or {}
     parts: list[str] = [note(line) for line in results.get(NOTES) or []]
     for name, plot_name in ANALYSES:
@@ -141,7 +146,7 @@ def overlay_html(results: dict[str, Any] | None, lang: str) -> str:
                 body += figure_html(call_accepting(plot, frame, lang=lang), title)
             except Exception as exc:  # a broken plot still leaves the table
                 body += note(t("report.overlay.plot_failed", lang, name=title, error=str(exc)))
-        body += frame_html(frame, lang)
+        body += frame_html(frame, lang, names=names)
         parts.append(
             f'<div class="cjm-overlay-part" data-analysis="{name}"><h3>{esc(title)}</h3>{body}</div>'
         )

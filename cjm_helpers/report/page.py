@@ -25,14 +25,15 @@ __all__ = [
 ]
 
 import base64
-import datetime as dt
 import io
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..i18n import catalogue, format_date, format_number, format_percent, t
+from ..i18n import t
+from ..tables import TABLE_CSS, cell_text, column_label, table_html
 from ..text import esc
+
+__all__ = ["PAGE_CSS", "cell_text", "column_label", "document", "figure_html", "frame_html"]
 
 PAGE_CSS = """
 :root{--cjm-ink:#1d2b36;--cjm-navy:#1f3b57;--cjm-accent:#2a7ab0;--cjm-soft:#eef3f8;--cjm-line:#d5dee7;
@@ -56,11 +57,6 @@ body{margin:0;background:#f5f7fa;color:var(--cjm-ink);font:15px/1.5 'DejaVu Sans
 .cjm-status{display:inline-block;padding:6px 12px;border-radius:6px;font-weight:600}
 .cjm-status.ok{background:#e6f4ec;color:var(--cjm-ok)}
 .cjm-status.overdue{background:#fbe9e6;color:var(--cjm-bad)}
-.cjm-table{border-collapse:collapse;margin:8px 0 14px;font-size:13.5px;width:auto;max-width:100%}
-.cjm-table th{background:var(--cjm-navy);color:#fff;text-align:left;padding:6px 10px;font-weight:600}
-.cjm-table td{border-bottom:1px solid var(--cjm-line);padding:5px 10px;vertical-align:top}
-.cjm-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.cjm-table tr:nth-child(even) td{background:#f8fafc}
 .cjm-table tr.failed td{background:#fbe9e6}
 .cjm-figure{margin:10px 0 16px}
 .cjm-figure img{max-width:100%;height:auto;border:1px solid var(--cjm-line);border-radius:6px;background:#fff}
@@ -74,6 +70,8 @@ body{margin:0;background:#f5f7fa;color:var(--cjm-ink);font:15px/1.5 'DejaVu Sans
 .cjm-report .cjm-cards{margin:6px 0 12px}
 .cjm-foot{margin-top:40px;font-size:12px;color:#6b7b8b;border-top:1px solid var(--cjm-line);padding-top:8px}
 @media print{
+  /* whole words on paper: no hyphenation and no breaks inside a word, anywhere on the page */
+  *{hyphens:none!important;-webkit-hyphens:none!important;word-break:normal!important;overflow-wrap:normal!important}
   body{background:#fff;font-size:11pt}
   .cjm-report{max-width:none;padding:0}
   .cjm-toc{display:none}
@@ -86,20 +84,18 @@ body{margin:0;background:#f5f7fa;color:var(--cjm-ink);font:15px/1.5 'DejaVu Sans
 @page{margin:14mm}
 """
 
-PERCENT_COLUMNS = frozenset(
-    {
-        "conversion",
-        "drop_off",
-        "first_touch",
-        "last_touch",
-        "markov_removal",
-        "share",
-        "rate",
-        "drop_off_rate",
-        "conversion_rate",
-        "share_of_users",
-    }
-)
+PRINT_MAP_CSS = """
+@media print{
+  .cjm-scroll,.cjm-table-wrap,.cjmmap .cjmmap-scroll{overflow:visible!important}
+  .cjm-report .cjmmap{font-size:7pt}
+  .cjmmap .cjmmap-grid{min-width:0!important;
+    grid-template-columns:minmax(min-content,7rem) repeat(var(--cols),minmax(min-content,1fr))!important}
+  .cjmmap .cjmmap-card{padding:2px 4px}
+}
+@media print{.cjmmap{page:cjm-wide}}
+@page cjm-wide{size:A4 landscape;margin:10mm}
+"""
+"""Printing the journey map: whole words, columns as wide as their longest word, nothing scrolled away."""
 
 
 def heading(key: str, lang: str) -> str:
@@ -140,98 +136,22 @@ def figure_html(fig: Any, caption: str = "") -> str:
     return f'<figure class="cjm-figure"><img alt="{esc(caption)}" src="{figure_data_uri(fig)}">{cap}</figure>'
 
 
-def column_label(name: object, lang: str) -> str:
-    """A data column's heading in the language (catalogue ``report.col.<name>``), else tidied up."""
-    key = f"report.col.{name}"
-    if key in catalogue("en"):
-        return t(key, lang)
-    return str(name).replace("_", " ")
+def frame_html(
+    frame: Any,
+    lang: str,
+    max_rows: int = 40,
+    index: bool = False,
+    names: Mapping[str, str] | None = None,
+    currency: str = "",
+) -> str:
+    """A pandas DataFrame as the suite's table (:func:`cjm_helpers.tables.table_html`): escaped, formatted for ``lang``.
 
-
-def cell_text(value: Any, column: str, lang: str) -> tuple[str, bool]:
-    """A value as text for the language, and whether it is a number (right-aligned)."""
-    if (
-        value is None
-        or (isinstance(value, float) and math.isnan(value))
-        or (isinstance(value, str) and not value.strip())
-    ):
-        return "—", False
-    try:
-        import pandas as pd
-
-        if value is pd.NaT or (
-            not isinstance(value, (str, bytes, list, tuple, dict)) and pd.isna(value)
-        ):
-            return "—", False
-    except (TypeError, ValueError, ImportError):
-        pass
-    if isinstance(value, bool):
-        return ("✓" if value else "—"), False
-    if isinstance(value, dt.datetime):
-        return format_date(value.date(), lang) + value.strftime(" %H:%M"), False
-    if isinstance(value, dt.date):
-        return format_date(value, lang), False
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            pass
-        if isinstance(value, bool):
-            return ("✓" if value else "—"), False
-    if isinstance(value, int):
-        return format_number(value, lang, 0), True
-    if isinstance(value, float):
-        if str(column) in PERCENT_COLUMNS and -1.0 <= value <= 1.0:
-            return format_percent(value, lang, 1), True
-        digits = 0 if value.is_integer() and abs(value) >= 100 else 2
-        return format_number(value, lang, digits), True
-    return str(value), False
-
-
-def _kind(column: str, row: dict[str, Any]) -> str:
-    """How to read a cell: a KPI's value whose unit is a share is a percentage."""
-    if column == "value" and row.get("unit") == "share":
-        return "share"
-    return column
-
-
-def known_name(prefix: str, key: str, lang: str) -> str:
-    """The catalogue's name for an id (e.g. a KPI), or the id itself when there is none."""
-    full = f"{prefix}.{key}"
-    return t(full, lang) if full in catalogue("en") else key
-
-
-def frame_html(frame: Any, lang: str, max_rows: int = 40, index: bool = False) -> str:
-    """A pandas DataFrame as an escaped, language-formatted HTML table."""
-    if frame is None or len(frame) == 0:
-        return f"<p>{esc(t('report.empty_table', lang))}</p>"
-    data = frame.reset_index() if index else frame
-    # an id column beside its readable name ('stage' and 'stage_name') shows the name only
-    data = data[
-        [
-            c
-            for c in data.columns
-            if f"{c}_name" not in data.columns and not (c == "key" and "label" in data.columns)
-        ]
-    ]
-    columns = list(data.columns)
-    head = "".join(f"<th>{esc(column_label(c, lang))}</th>" for c in columns)
-    rows = []
-    for record in data.head(max_rows).itertuples(index=False, name=None):
-        cells = []
-        row = dict(zip(columns, record))
-        for column, value in zip(columns, record):
-            text, numeric = cell_text(value, _kind(str(column), row), lang)
-            if column == "kpi" and isinstance(value, str):
-                text = known_name("overlay.kpi", value, lang)
-            cells.append(
-                f'<td class="num">{esc(text)}</td>' if numeric else f"<td>{esc(text)}</td>"
-            )
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    more = ""
-    if len(data) > max_rows:
-        more = f"<p class='cjm-meta'>{esc(t('report.more_rows', lang, shown=max_rows, total=len(data)))}</p>"
-    return f'<div class="cjm-scroll-x"><table class="cjm-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>{more}'
+    ``names`` turns ids into the names people know (``id_names(project)``); a
+    meaningful index (``index=True`` or a named one) shows as the first column.
+    """
+    if frame is not None and index:
+        frame = frame.reset_index()
+    return table_html(frame, lang, names, currency, max_rows)
 
 
 def toc_html(entries: Sequence[tuple[str, str]], lang: str) -> str:
@@ -252,6 +172,6 @@ def document(title: str, body: str, lang: str) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{PAGE_CSS}</style></head>"
+        f"<title>{esc(title)}</title><style>{PAGE_CSS}{TABLE_CSS}{PRINT_MAP_CSS}</style></head>"
         f'<body><main class="cjm-report">{body}</main></body></html>\n'
     )

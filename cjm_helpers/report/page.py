@@ -9,7 +9,6 @@ from __future__ import annotations
 
 __all__ = [
     "PAGE_CSS",
-    "PERCENT_COLUMNS",
     "cell_text",
     "column_label",
     "document",
@@ -17,7 +16,6 @@ __all__ = [
     "figure_html",
     "frame_html",
     "heading",
-    "known_name",
     "link_list",
     "note",
     "section",
@@ -32,8 +30,6 @@ from typing import Any
 from ..i18n import t
 from ..tables import TABLE_CSS, cell_text, column_label, table_html
 from ..text import esc
-
-__all__ = ["PAGE_CSS", "cell_text", "column_label", "document", "figure_html", "frame_html"]
 
 PAGE_CSS = """
 :root{--cjm-ink:#1d2b36;--cjm-navy:#1f3b57;--cjm-accent:#2a7ab0;--cjm-soft:#eef3f8;--cjm-line:#d5dee7;

@@ -89,7 +89,7 @@ def test_structural_errors_all_at_once(data: dict) -> None:
     data["personas"][1]["nmae"] = "typo"
     messages = problems_of(data)
     assert "personas[0].share_of_customers: is 1.5; it must be at most 1.0" in messages
-    assert "journeys[0].stages.purchase.emotion: is 5; it must be at most 2" in messages
+    assert "journeys[0].stages.purchase.emotion: is 5; it must be at most 3" in messages
     assert any(
         m.startswith("touchpoints[1].visibility: is 'sideways'; use one of") for m in messages
     )

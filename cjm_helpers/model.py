@@ -546,8 +546,8 @@ class Project(Part):
     description: str = ""
     language: Literal["en", "id", "pl"] = "en"
     currency: str = "IDR"
-    emotion_scale: EmotionScale = 2
-    """Emotions run from -2 to +2, or from -3 to +3 when this is 3."""
+    emotion_scale: EmotionScale | None = None
+    """Emotions run from -2 to +2 (None or 2), or from -3 to +3 when this is 3."""
     data: DataFiles = Field(default_factory=DataFiles)
     objectives: Objectives = Field(default_factory=Objectives)
     personas: list[Persona] = Field(default_factory=list)
@@ -563,7 +563,7 @@ class Project(Part):
 
     @model_validator(mode="after")
     def _emotions_on_scale(self) -> Project:
-        top = self.emotion_scale
+        top = self.top_emotion
         for j, journey in enumerate(self.journeys):
             for stage_id, cell in journey.stages.items():
                 scores = [("emotion", cell.emotion)] + [
@@ -588,6 +588,11 @@ class Project(Part):
         return self
 
     # lookups used by the map, the overlay and the checks ---------------------
+
+    @property
+    def top_emotion(self) -> int:
+        """The largest emotion on this project's scale: 2, or 3 for a -3..+3 scale."""
+        return self.emotion_scale or 2
 
     def stage_ids(self) -> list[str]:
         return [s.id for s in self.stages]

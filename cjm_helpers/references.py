@@ -56,6 +56,7 @@ ID_LISTS: dict[str, IdKind] = {
     "actions[*].id": "action",
     "journeys[*].stages{*}.pain_points[*].id": "pain point",
     "journeys[*].stages{*}.internal_pain_points[*].id": "pain point",
+    "journeys[*].touchpoint_changes[*].id": "touchpoint",
 }
 """Where the items of each kind are, by the path of their own ``id``."""
 
@@ -66,6 +67,8 @@ REFERENCES: dict[str, IdKind] = {
     "journeys[*].compares_to": "journey",
     "journeys[*].stages{key}": "stage",
     "journeys[*].stages{*}.touchpoints[*]": "touchpoint",
+    "journeys[*].stages_shown[*]": "stage",
+    "journeys[*].touchpoint_changes[*].stage": "stage",
     "resources[*].touchpoint": "touchpoint",
     "walkthrough[*].stage": "stage",
     "walkthrough[*].touchpoint": "touchpoint",
@@ -238,15 +241,21 @@ def _iter_problems(p: Project, lang: str) -> Iterator[Problem]:
     for path, kind in ID_LISTS.items():
         ids = [value for _, value, _ in references(p, path)]
         known.setdefault(kind, []).extend(ids)
-        if kind != "pain point":
+        if kind != "pain point" and not path.startswith("journeys[*].touchpoint_changes"):
             yield from _duplicates(path.split("[")[0], ids, kind, lang)
     yield from _duplicates("journeys[*].stages", known["pain point"], "pain point", lang)
 
     if sum(target.primary for target in p.target_personas) > 1:
         yield _problem("target_personas", "primary", lang)
+    inventory = [tp.id for tp in p.touchpoints]
     for i, j in enumerate(p.journeys):
         if j.compares_to is not None and j.compares_to == j.id:
             yield _problem(f"journeys[{i}].compares_to", "self_compare", lang)
+        # a journey changes or retires a touchpoint of the inventory; a new one is its own
+        for k, change in enumerate(j.touchpoint_changes):
+            if change.status != "new" and change.id not in inventory:
+                where = f"journeys[{i}].touchpoint_changes[{k}].id"
+                yield _dangling(where, change.id, "touchpoint", inventory, lang)
 
     for path, kind in REFERENCES.items():
         for where, value, _ in references(p, path):

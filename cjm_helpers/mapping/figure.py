@@ -75,6 +75,8 @@ LANE_COLOURS = {
     "internal_tools": ("#5e35b1", "#ede7f6"),
     "internal_process": ("#3949ab", "#e8eaf6"),
     "internal_pain_points": ("#ad1457", "#fce4ec"),
+    "activities": ("#795548", "#efebe9"),
+    "context": ("#546e7a", "#eceff1"),
 }
 LINESTYLE = {
     "observed": "solid",
@@ -83,8 +85,8 @@ LINESTYLE = {
     "planned": (0, (6, 2, 1, 2)),
 }
 PHASE_H = 0.26
-TAG_ROOM = "\u2002" * 9
-"""Space kept at the start of a changed touchpoint's text for its tag (new, changed, retired)."""
+TAG_W = 0.62
+"""Width in inches of the tag on a changed touchpoint (new, changed, retired)."""
 CLOCK_H = 0.42
 INK, MUTED, STAGE_BLUE = "#202124", "#5f6368", "#174ea6"
 TEXT = {"parse_math": False, "family": FONT_FAMILY}
@@ -198,12 +200,8 @@ def clip(text: str, width_in: float, size: float = FONT_PT, bold: bool = False) 
 
 
 def _card_lines(card: CardView, width_in: float) -> list[str]:
-    return wrap(_card_text(card), width_in)
-
-
-def _card_text(card: CardView) -> str:
-    """The card's text with room kept for its change tag (drawn over the first characters)."""
-    return TAG_ROOM + card.text if card.change else card.text
+    """The card's lines; a changed touchpoint keeps its first line for the tag (new, changed, retired)."""
+    return ([""] if card.change else []) + wrap(card.text, width_in)
 
 
 def _card_height(lines: list[str]) -> float:
@@ -283,8 +281,10 @@ class _Canvas:
             self._change_tag(x + PAD, y + PAD, card, lang)
         if card.change == "retired":  # struck through, line by line
             for k, line in enumerate(lines):
-                ly = y + PAD + (k + 0.55) * LINE_IN
-                start = x + PAD + (text_width(TAG_ROOM) if k == 0 else 0)
+                ly = y + PAD + (k + 0.42) * LINE_IN
+                if not line:
+                    continue
+                start = x + PAD
                 end = x + PAD + text_width(line)
                 self.ax.plot([start, end], [ly, ly], color=MUTED, lw=0.8)
         foot_y = y + PAD + len(lines) * LINE_IN
@@ -312,11 +312,11 @@ class _Canvas:
         return h
 
     def _change_tag(self, x: float, y: float, card: CardView, lang: str) -> None:
-        label = clip(change_label(card.change, lang).upper(), text_width(TAG_ROOM) - 0.04, FONT_PT - 2)
-        self.box(
-            x - 0.01, y - 0.005, text_width(TAG_ROOM) - 0.04, LINE_IN, CHANGE_COLOURS[card.change], radius=0.03
+        label = clip(change_label(card.change, lang).upper(), TAG_W - 0.04, FONT_PT - 2)
+        self.box(x - 0.01, y - 0.005, TAG_W, LINE_IN, CHANGE_COLOURS[card.change], radius=0.03)
+        self.text(
+            x + 0.02, y + 0.015, label, fontsize=FONT_PT - 2, color="white", fontweight="bold"
         )
-        self.text(x + 0.02, y + 0.015, label, fontsize=FONT_PT - 2, color="white", fontweight="bold")
 
 
 def _emotion_y(score: float, top: float, height: float, scale: int = 2) -> float:

@@ -118,6 +118,8 @@ CSS = """
 .cjmmap .cjmmap-lane-internal_tools{--accent:#5e35b1;--tint:#ede7f6;}
 .cjmmap .cjmmap-lane-internal_process{--accent:#3949ab;--tint:#e8eaf6;}
 .cjmmap .cjmmap-lane-internal_pain_points{--accent:#ad1457;--tint:#fce4ec;}
+.cjmmap .cjmmap-lane-activities{--accent:#795548;--tint:#efebe9;}
+.cjmmap .cjmmap-lane-context{--accent:#546e7a;--tint:#eceff1;}
 .cjmmap .cjmmap-lane-thoughts .cjmmap-card{font-style:italic;}
 .cjmmap svg text{font-family:inherit;}
 @media print{
@@ -512,7 +514,9 @@ def layout_html(layout: MapLayout, lang: str = "en") -> str:
 
 
 def _has_changes(*layouts: MapLayout) -> bool:
-    return any(card.change for lo in layouts for lane in lo.lanes for cell in lane.cells for card in cell)
+    return any(
+        card.change for lo in layouts for lane in lo.lanes for cell in lane.cells for card in cell
+    )
 
 
 def render_map_html(

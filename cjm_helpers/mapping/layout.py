@@ -379,5 +379,5 @@ def build_layout(
         lanes=tuple(lanes),
         lane_order=lane_order,
         emotions=emotions,
-        emotion_scale=project.emotion_scale,
+        emotion_scale=project.top_emotion,
     )

@@ -228,7 +228,7 @@ def test_a_stage_holds_several_actions_each_with_its_own_emotion() -> None:
 def test_halves_are_allowed_and_other_fractions_refused() -> None:
     assert StageCell(emotion=-1.5).emotion == -1.5
     assert isinstance(StageCell(emotion=1).emotion, int)  # whole numbers stay whole in the file
-    with pytest.raises(ValidationError, match="multiple of 0.5"):
+    with pytest.raises(ValidationError, match=r"multiple of 0\.5"):
         StageCell(emotion=0.3)
 
 
@@ -307,3 +307,56 @@ def test_one_answer_has_no_interval_and_flags_nothing(sample_project: Project) -
     curve = emotion_curve(_survey([2.0]), sample_project, "rina-current")
     row = curve.set_index("stage").loc["purchase"]
     assert math.isnan(row["ci_low"]) and not bool(row["disagree"])
+
+
+# --- the map's other forms keep what is new ------------------------------------------------
+
+
+def test_halves_and_action_emotions_survive_the_wide_sheet(
+    sample_project: Project, tmp_path: Path
+) -> None:
+    from cjm_helpers.mapping import import_wide_csv
+    from cjm_helpers.mapping.tabular import journey_wide_table
+
+    project = sample_project.model_copy(deep=True)
+    cell = project.journeys[0].stages["purchase"]
+    cell.emotion = -1.5
+    cell.actions[0].emotion = 1
+    path = tmp_path / "wide.csv"
+    journey_wide_table(project, "rina-current").to_csv(path, index=False)
+    assert "\u22121.5" in path.read_text(encoding="utf-8")
+    again = import_wide_csv(path, project, "rina-current")
+    assert again.journey("rina-current") == project.journey("rina-current")
+
+
+def test_halves_read_from_a_sheet_on_a_three_point_scale(
+    sample_project: Project, tmp_path: Path
+) -> None:
+    from cjm_helpers.mapping import import_wide_csv
+
+    project = sample_project.model_copy(deep=True)
+    project.emotion_scale = 3
+    path = tmp_path / "map.csv"
+    path.write_text('Lane,Awareness,Purchase\nEmotions,\u22122.5,"3,0"\n', encoding="utf-8")
+    journey = import_wide_csv(path, project, "new-map").journey("new-map")
+    assert journey.stages["awareness"].emotion == -2.5
+    assert journey.stages["purchase"].emotion == 3 and isinstance(
+        journey.stages["purchase"].emotion, int
+    )
+
+
+def test_mermaid_scores_stay_whole_on_any_scale() -> None:
+    from cjm_helpers.mapping.mermaid import emotion_score
+
+    # Mermaid takes 1..5: -2..+2 adds 3; on -3..+3 a score is first brought to -2..+2
+    assert [emotion_score(v) for v in (-2, -0.5, 0, 1.5, 2)] == [1, 3, 3, 5, 5]
+    assert [emotion_score(v, 3) for v in (-3, -1.5, 0, 1.5, 3)] == [1, 2, 3, 4, 5]
+
+
+def test_the_report_says_how_satisfaction_becomes_emotion() -> None:
+    from cjm_helpers.report.overlay import overlay_html
+
+    frame = pd.DataFrame({"stage": ["purchase"], "n": [3], "mean": [-1.0]})
+    for lang, words in (("en", "subtracting 3"), ("id", "dikurangi 3"), ("pl", "odejmując 3")):
+        html = overlay_html({"emotion_curve": frame}, lang)
+        assert words in html

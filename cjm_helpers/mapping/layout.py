@@ -302,8 +302,11 @@ def _note_cards(notes: list) -> tuple[CardView, ...]:  # type: ignore[type-arg]
     )
 
 
-def _emotion_point(stage: Stage, cell: StageCell) -> EmotionPoint:
+def _emotion_point(stage: Stage, cell: StageCell, drawn: bool = True) -> EmotionPoint:
+    """The stage's feeling; drawn, a stage without one shows its actions' mean (tables keep the cell's)."""
     felt = tuple(float(a.emotion) for a in cell.actions if a.emotion is not None)
+    if not drawn:
+        return EmotionPoint(stage.id, cell.emotion, cell.emotion_evidence, felt)
     evidence = cell.emotion_evidence
     if cell.emotion is None and felt:  # the stage's feeling is its actions' mean
         evidence = _strongest([a.evidence for a in cell.actions if a.emotion is not None])
@@ -363,7 +366,7 @@ def build_layout(
             row = tuple(back + notes for back, notes in zip(unseen, row))
         lanes.append(LaneView(lane=lane, backstage=lane in BACKSTAGE_LANES, cells=row))
 
-    emotions = tuple(_emotion_point(stage, cell) for stage, cell in zip(stages, cells))
+    emotions = tuple(_emotion_point(stage, cell, drawn) for stage, cell in zip(stages, cells))
     return MapLayout(
         project_name=project.name,
         journey_id=journey.id,

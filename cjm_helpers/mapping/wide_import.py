@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ NOTE_LANES = (
 PAIN_LANES = ("pain_points", "internal_pain_points")
 MAX_BYTES = 5_000_000
 _EVIDENCE_MARK = re.compile(r"\s*\[([^\[\]]{1,40})\]\s*$")
-_EMOTION = re.compile(r"^[+]?(-?\d+)(?:[.,]0+)?$")  # "2", "+1", "-2", and "2.0" from spreadsheets
+_EMOTION = re.compile(r"^[+]?(-?\d+(?:[.,]\d+)?)$")  # "2", "+1", "-1.5", "2,0" from spreadsheets
 
 
 def column_letter(index: int) -> str:
@@ -200,15 +201,19 @@ def cards_in(cell: str) -> list[tuple[str, str]]:
     return out
 
 
-def parse_emotion(cell: str, where: _Where, row: int, col: int) -> tuple[int | None, str]:
+def parse_emotion(
+    cell: str, where: _Where, row: int, col: int, top: int = 2
+) -> tuple[float | None, str]:
+    """A score in halves from -top to +top (the project's scale); whole numbers stay whole."""
     text, level = split_card(unguard(cell.strip()))
     if not text:
         return None, "assumed"
     normal = text.replace("\u2212", "-").replace("\u2013", "-").replace(" ", "")
     match = _EMOTION.match(normal)
-    if not match or not -2 <= int(match.group(1)) <= 2:
+    value = float(match.group(1).replace(",", ".")) if match else math.nan
+    if not (-top <= value <= top and (2 * value).is_integer()):
         raise where.fail("bad_emotion", row=row, col=col, value=text)
-    return int(match.group(1)), level or "assumed"
+    return (int(value) if value.is_integer() else value), level or "assumed"
 
 
 def _match_stages(project: Project, names: list[str], where: _Where) -> list[Stage]:
@@ -306,7 +311,9 @@ class _Builder:
             raw = cells[col]
             try:
                 if lane == "emotions":
-                    score, level = parse_emotion(raw, self.where, row, col + 1)
+                    score, level = parse_emotion(
+                        raw, self.where, row, col + 1, self.project.top_emotion
+                    )
                     values["emotion"], values["emotion_evidence"] = score, level
                 elif lane == "touchpoints":
                     values["touchpoints"] = [
@@ -350,6 +357,14 @@ class _Builder:
             tp.channel = channel
 
 
+def _keep_action_emotions(cell: StageCell, before: StageCell) -> StageCell:
+    """The sheet has no place for an action's own emotion: keep the one an action of that text had."""
+    felt = {a.text: a.emotion for a in before.actions if a.emotion is not None}
+    if felt:
+        cell.actions = [a.model_copy(update={"emotion": felt.get(a.text)}) for a in cell.actions]
+    return cell
+
+
 def import_wide_rows(
     rows: list[list[str]],
     project: Project,
@@ -388,6 +403,8 @@ def import_wide_rows(
     builder = _Builder(result, where, replaced)
     cells = {stage.id: builder.cell(wide, i, stage) for i, stage in enumerate(chosen)}
     cells = {k: v for k, v in cells.items() if v != StageCell()}
+    if replaced is not None:
+        cells = {k: _keep_action_emotions(v, replaced.cell(k)) for k, v in cells.items()}
 
     kind = map_type or (replaced.map_type if replaced else "current_state")
     lanes = list(wide.lanes)
@@ -402,6 +419,9 @@ def import_wide_rows(
         lanes=[],
         compares_to=replaced.compares_to if replaced else None,
         stages=cells,
+        # the sheet holds neither of these: keep what the journey had
+        stages_shown=replaced.stages_shown if replaced else [],
+        touchpoint_changes=replaced.touchpoint_changes if replaced else [],
     )
     if tuple(lanes) != DEFAULT_LANES[kind] or (replaced is not None and replaced.lanes):
         journey.lanes = lanes  # type: ignore[assignment]  # the file's lanes, unless just the defaults

@@ -281,25 +281,38 @@ def _survey(values: list[float]) -> pd.DataFrame:
     )
 
 
-@pytest.mark.parametrize(
-    ("stated", "flagged"),
-    [(-2, False), (-1.5, False), (-1, True), (-2.5, True)],
-)
+@pytest.mark.parametrize(("stated", "flagged"), [(-2, False), (-1.5, False), (-1, True)])
 def test_disagreement_needs_the_stated_value_outside_the_interval_by_a_margin(
     sample_project: Project, stated: float, flagged: bool
 ) -> None:
     # 75 answers of -2 and 25 of -1: mean -1.75; sample sd sqrt(100 * 0.1875 / 99) = 0.43519;
     # standard error 0.043519; t(0.975, 99) = 1.98422; half width 0.086351:
     # interval [-1.83635, -1.66365]. Stated -2 lies 0.164 below it and -1.5 0.164 above,
-    # both within the 0.25 margin; -1 (0.664 above) and -2.5 (0.664 below) are flagged.
+    # both within the 0.25 margin; -1 (0.664 above) is flagged.
     project = sample_project.model_copy(deep=True)
-    project.emotion_scale = 3
     project.journeys[0].stages["purchase"].emotion = stated
     curve = emotion_curve(_survey([-2.0] * 75 + [-1.0] * 25), project, "rina-current")
     row = curve.set_index("stage").loc["purchase"]
     assert row["n"] == 100 and math.isclose(row["mean"], -1.75)
     assert math.isclose(row["ci_low"], -1.83635, abs_tol=1e-4)
     assert math.isclose(row["ci_high"], -1.66365, abs_tol=1e-4)
+    assert bool(row["disagree"]) is flagged
+
+
+@pytest.mark.parametrize(("stated", "flagged"), [(-2.5, False), (-3, False), (-1.5, True)])
+def test_on_a_three_point_scale_the_survey_is_stretched_to_meet_the_map(
+    sample_project: Project, stated: float, flagged: bool
+) -> None:
+    # the same answers times 1.5: 75 of -3 and 25 of -1.5, mean -2.625, half width
+    # 1.5 * 0.086351 = 0.129527: interval [-2.75453, -2.49547]. -2.5 is inside, -3 is
+    # 0.245 below (within the margin), -1.5 is 0.995 above.
+    project = sample_project.model_copy(deep=True)
+    project.emotion_scale = 3
+    project.journeys[0].stages["purchase"].emotion = stated
+    curve = emotion_curve(_survey([-2.0] * 75 + [-1.0] * 25), project, "rina-current")
+    row = curve.set_index("stage").loc["purchase"]
+    assert math.isclose(row["mean"], -2.625)
+    assert math.isclose(row["ci_low"], -2.75453, abs_tol=1e-4)
     assert bool(row["disagree"]) is flagged
 
 
@@ -360,3 +373,30 @@ def test_the_report_says_how_satisfaction_becomes_emotion() -> None:
     for lang, words in (("en", "subtracting 3"), ("id", "dikurangi 3"), ("pl", "odejmując 3")):
         html = overlay_html({"emotion_curve": frame}, lang)
         assert words in html
+
+
+def test_the_emotion_check_reads_action_feelings_and_only_the_stages_drawn(
+    sample_project: Project,
+) -> None:
+    from cjm_helpers.checks import check_project
+
+    def missing(project: Project) -> list[str]:
+        return [
+            c.path
+            for c in check_project(project, step=5)
+            if c.code == "journey.emotion" and not c.ok
+        ]
+
+    project = sample_project.model_copy(deep=True)
+    for journey in project.journeys:
+        for stage_id in project.stage_ids():
+            journey.stages.setdefault(stage_id, StageCell()).emotion = 0
+    assert missing(project) == []
+    cell = project.journeys[0].stages["purchase"]
+    cell.emotion = None
+    assert missing(project) == ["journeys[0].stages.purchase.emotion"]
+    cell.actions[0].emotion = -1  # the stage's feeling comes from its action
+    assert missing(project) == []
+    project.journeys[1].stages["advocacy"].emotion = None
+    project.journeys[1].stages_shown = ["awareness", "purchase"]  # advocacy is not drawn
+    assert missing(project) == []

@@ -348,8 +348,9 @@ def emotion_curve(
     (t-interval at ``confidence``), stated (the map's emotion, NaN when not set),
     difference (mean - stated) and disagree: the stated emotion lies outside the
     interval by more than ``margin`` (:data:`DISAGREE_MARGIN`); with fewer than two
-    answers there is no interval and nothing is flagged. When the survey has a
-    ``persona`` column, only the journey persona's answers count.
+    answers there is no interval and nothing is flagged. On a project whose map runs
+    -3..+3 (``emotion_scale: 3``) the survey's -2..+2 is stretched by 1.5 to meet it. When
+    the survey has a ``persona`` column, only the journey persona's answers count.
     """
     data = _checked(survey, project, lang)
     journey = project.journey(journey_id) if project.journeys else None
@@ -358,6 +359,7 @@ def emotion_curve(
     rows = []
     for stage in project.stages:
         values = data.loc[data["stage"] == stage.id, "emotion"].dropna().to_numpy()
+        values = values * (project.top_emotion / 2)
         mean, low, high = mean_ci(values, confidence)
         stated = journey.cell(stage.id).stage_emotion() if journey is not None else None
         stated_value = math.nan if stated is None else float(stated)

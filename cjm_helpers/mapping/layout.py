@@ -285,7 +285,7 @@ def _channel_cards(touchpoints: tuple[CardView, ...]) -> tuple[CardView, ...]:
     """One card per distinct channel of the stage's touchpoints, in first-seen order."""
     levels: dict[str, list[str]] = {}
     for card in touchpoints:
-        if card.detail.strip():
+        if card.detail.strip() and card.change != "retired":  # a retired one's channel is gone
             levels.setdefault(card.detail.strip(), []).append(card.evidence)
     return tuple(CardView(text=name, evidence=_strongest(lv)) for name, lv in levels.items())
 

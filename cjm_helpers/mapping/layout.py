@@ -307,7 +307,7 @@ def _emotion_point(stage: Stage, cell: StageCell, drawn: bool = True) -> Emotion
     felt = tuple(float(a.emotion) for a in cell.actions if a.emotion is not None)
     if not drawn:
         return EmotionPoint(stage.id, cell.emotion, cell.emotion_evidence, felt)
-    evidence = cell.emotion_evidence
+    evidence: str = cell.emotion_evidence
     if cell.emotion is None and felt:  # the stage's feeling is its actions' mean
         evidence = _strongest([a.evidence for a in cell.actions if a.emotion is not None])
     return EmotionPoint(stage.id, cell.stage_emotion(), evidence, felt)

@@ -18,6 +18,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -306,7 +307,7 @@ class _Builder:
         return wanted
 
     def cell(self, wide: WideMap, col: int, stage: Stage) -> StageCell:
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for lane, (row, cells) in wide.lanes.items():
             raw = cells[col]
             try:

@@ -9,15 +9,17 @@ journey's persona exists, ...) are checked in :mod:`cjm_helpers.references`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     StringConstraints,
     field_validator,
-    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -39,9 +41,21 @@ only planned (a future-state design that does not exist yet)."""
 
 EVIDENCE_LEVELS: tuple[str, ...] = get_args(EvidenceLevel)
 
-EmotionScore = Annotated[int | float, Field(ge=-3, le=3, multiple_of=0.5)]
+
+def _whole_stays_whole(value: float) -> float:
+    """1.0 is kept as 1, so a file that said ``emotion: 1`` is saved as it was."""
+    return int(value) if value == int(value) else value
+
+
+EmotionScore = Annotated[
+    float,
+    Field(multiple_of=0.5),
+    AfterValidator(_whole_stays_whole),
+    PlainSerializer(_whole_stays_whole, return_type=int | float),
+]
 """Feeling at a moment of the journey in steps of a half, from -2 (very negative) to +2
-(very positive), or -3 to +3 when the project's ``emotion_scale`` is 3."""
+(very positive), or -3 to +3 when the project's ``emotion_scale`` is 3 (the range is
+checked against the project's scale with the other cross-part checks)."""
 
 EmotionScale = Literal[2, 3]
 """The largest emotion a project uses: 2 for a -2..+2 scale, 3 for -3..+3."""
@@ -273,7 +287,7 @@ class Stage(Part):
     """Before, during or after the service; the map groups stages by it. None: not grouped."""
     time_span: Annotated[str, StringConstraints(max_length=100)] = ""
     """How long or when the stage lasts, in the project's words: "first 2 weeks", "day 1"."""
-    clock: Annotated[str, StringConstraints(pattern=_CLOCK)] = ""
+    clock: str = ""
     """For a day in the life: the time of day the stage starts, as HH:MM ("07:30")."""
 
     @field_validator("clock", mode="before")
@@ -282,7 +296,13 @@ class Stage(Part):
         # YAML 1.1 reads an unquoted 12:30 as 750 (minutes in base 60): turn it back.
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
             return f"{value // 60:02d}:{value % 60:02d}"
-        return value
+        if isinstance(value, str) and (value == "" or re.match(_CLOCK, value)):
+            return value
+        raise PydanticCustomError(
+            "clock",
+            "is {shown}; write a time of day as HH:MM, such as '07:30', or leave it empty",
+            {"shown": repr(value)[:80]},
+        )
 
 
 class Touchpoint(Card):
@@ -560,32 +580,6 @@ class Project(Part):
     kpis: list[KPI] = Field(default_factory=list)
     opportunities: list[Opportunity] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _emotions_on_scale(self) -> Project:
-        top = self.top_emotion
-        for j, journey in enumerate(self.journeys):
-            for stage_id, cell in journey.stages.items():
-                scores = [("emotion", cell.emotion)] + [
-                    (f"actions[{k}].emotion", a.emotion) for k, a in enumerate(cell.actions)
-                ]
-                for where, score in scores:
-                    if score is not None and abs(score) > top:
-                        raise PydanticCustomError(
-                            "emotion_scale",
-                            "journeys[{j}].stages.{stage}.{where} is {score}, outside -{top}..+{top}; "
-                            "use a value on the scale or set emotion_scale: 3",
-                            {"j": j, "stage": stage_id, "where": where, "score": score, "top": top},
-                        )
-        for w, entry in enumerate(self.walkthrough):
-            if abs(entry.emotion) > top:
-                raise PydanticCustomError(
-                    "emotion_scale",
-                    "walkthrough[{w}].emotion is {score}, outside -{top}..+{top}; "
-                    "use a value on the scale or set emotion_scale: 3",
-                    {"w": w, "score": entry.emotion, "top": top},
-                )
-        return self
 
     # lookups used by the map, the overlay and the checks ---------------------
 

@@ -231,6 +231,25 @@ def _duplicates(path: str, ids: list[str], kind: IdKind, lang: str) -> Iterator[
             )
 
 
+def _emotions_off_scale(p: Project, lang: str) -> Iterator[Problem]:
+    """Emotions beyond the project's scale: -2..+2, or -3..+3 with ``emotion_scale: 3``."""
+    top = p.top_emotion
+    scores: list[tuple[str, float | None]] = []
+    for j, journey in enumerate(p.journeys):
+        for stage_id, cell in journey.stages.items():
+            scores.append((f"journeys[{j}].stages.{stage_id}.emotion", cell.emotion))
+            scores += [
+                (f"journeys[{j}].stages.{stage_id}.actions[{k}].emotion", a.emotion)
+                for k, a in enumerate(cell.actions)
+            ]
+    scores += [(f"walkthrough[{w}].emotion", e.emotion) for w, e in enumerate(p.walkthrough)]
+    for where, score in scores:
+        if score is not None and abs(score) > top:
+            side, bound = ("at_most", top) if score > 0 else ("at_least", -top)
+            said = Message(f"mapmeaning.scale.{side}", {"got": repr(score), "bound": bound})
+            yield Problem(where, said.text(lang), said)
+
+
 def reference_problems(project: Project, lang: str = DEFAULT_LANGUAGE) -> list[Problem]:
     """All dangling references and duplicate ids in a structurally valid project, worded in ``lang``."""
     return list(_iter_problems(project, lang))
@@ -247,6 +266,7 @@ def _iter_problems(p: Project, lang: str) -> Iterator[Problem]:
 
     if sum(target.primary for target in p.target_personas) > 1:
         yield _problem("target_personas", "primary", lang)
+    yield from _emotions_off_scale(p, lang)
     inventory = [tp.id for tp in p.touchpoints]
     for i, j in enumerate(p.journeys):
         if j.compares_to is not None and j.compares_to == j.id:

@@ -121,6 +121,18 @@ def test_the_map_groups_stages_by_phase_with_their_time_span(sample_project: Pro
     assert 'data-phase="before" style="grid-column:span 4;' in both
 
 
+def test_the_report_groups_the_stages_by_phase_and_marks_to_be_changes(
+    sample_project: Project,
+) -> None:
+    import datetime as dt
+
+    from cjm_helpers.report import build_report
+
+    page = build_report(_phased(sample_project), "pl", today=dt.date(2026, 11, 23))
+    assert 'data-phase="during"' in page and ">Po</div>" in page
+    assert "cjmmap-change-retired" in page  # the as-is/to-be section
+
+
 def test_phases_survive_a_save(sample_project: Project) -> None:
     project = _phased(sample_project)
     again = validate_project(project_to_data(project), "p.yaml")

@@ -142,8 +142,10 @@ def _step5(p: Project, c: _Checker, today: dt.date) -> None:
         return
     failures = []
     for j, journey in enumerate(p.journeys):
+        # only the stages this journey draws; a stage's actions may carry its feeling
+        shown = set(journey.stages_shown or p.stage_ids())
         for stage in p.stages:
-            if journey.cell(stage.id).emotion is None:
+            if stage.id in shown and journey.cell(stage.id).stage_emotion() is None:
                 failures.append(
                     (
                         f"journeys[{j}].stages.{stage.id}.emotion",

@@ -8,7 +8,11 @@ run in order, so a file of any older version loads. Schema history:
   the map (actions, thoughts, ...) were plain strings with no evidence level.
 * **2** (current): stages have ids, touchpoints have ``visibility``, a journey's
   stages are a mapping from stage id to cell, every note is a card with an
-  evidence level.
+  evidence level. Later additions are optional fields whose empty value is the old
+  meaning, so version 2 files written before them load and save unchanged: a stage's
+  ``phase``, ``time_span`` and ``clock``; a journey's ``stages_shown`` and
+  ``touchpoint_changes``; an action's own ``emotion``; emotions in halves; the project's
+  ``emotion_scale``; the lanes ``activities`` and ``context``; the evidence ``planned``.
 """
 
 from __future__ import annotations

@@ -23,12 +23,15 @@ __all__ = [
     "NOTE_LANES",
     "OPPORTUNITY_STATUSES",
     "PAIN_LANES",
+    "PHASES",
     "RESOURCE_KINDS",
     "RESOURCE_STATUSES",
     "REVIEW_CADENCES",
     "SCHEMA_VERSION",
+    "TOUCHPOINT_STATUSES",
     "VISIBILITIES",
     "Action",
+    "ActionNote",
     "Card",
     "DataFiles",
     "DataSource",
@@ -49,6 +52,7 @@ __all__ = [
     "PainPoint",
     "Part",
     "Persona",
+    "Phase",
     "Project",
     "Resource",
     "ResourceKind",
@@ -61,14 +65,25 @@ __all__ = [
     "TargetPersona",
     "TeamMember",
     "Touchpoint",
+    "TouchpointChange",
+    "TouchpointStatus",
     "Visibility",
     "WalkthroughEntry",
 ]
 
 import datetime as dt
+import re
 from typing import Annotated, Final, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .errors import CJMError
@@ -83,13 +98,40 @@ Id = Annotated[
 ]
 """Identifier of a part: lower-case letters, digits, '-' and '_', at most 64."""
 
-EvidenceLevel = Literal["observed", "reported", "assumed"]
-"""How a card is known: seen in data or the walkthrough, told by someone, or guessed."""
+EvidenceLevel = Literal["observed", "reported", "assumed", "planned"]
+"""How a card is known: seen in data or the walkthrough, told by someone, guessed, or
+only planned (a future-state design that does not exist yet)."""
 
 EVIDENCE_LEVELS: tuple[str, ...] = get_args(EvidenceLevel)
 
-EmotionScore = Annotated[int, Field(ge=-2, le=2)]
-"""Feeling at a moment of the journey, from -2 (very negative) to +2 (very positive)."""
+
+def _whole_stays_whole(value: float) -> float:
+    """1.0 is kept as 1, so a file that said ``emotion: 1`` is saved as it was."""
+    return int(value) if value == int(value) else value
+
+
+EmotionScore = Annotated[
+    float,
+    Field(multiple_of=0.5),
+    AfterValidator(_whole_stays_whole),
+    PlainSerializer(_whole_stays_whole, return_type=int | float),
+]
+"""Feeling at a moment of the journey in steps of a half, from -2 (very negative) to +2
+(very positive), or -3 to +3 when the project's ``emotion_scale`` is 3 (the range is
+checked against the project's scale with the other cross-part checks)."""
+
+EmotionScale = Literal[2, 3]
+"""The largest emotion a project uses: 2 for a -2..+2 scale, 3 for -3..+3."""
+
+Phase = Literal["before", "during", "after"]
+"""Where a stage sits around the service: before it, during it, or after it."""
+PHASES: tuple[str, ...] = get_args(Phase)
+
+TouchpointStatus = Literal["new", "changed", "retired"]
+"""What a future-state journey does to a touchpoint: adds it, changes it, or retires it."""
+TOUCHPOINT_STATUSES: tuple[str, ...] = get_args(TouchpointStatus)
+
+_CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 Score = Annotated[int, Field(ge=1, le=5)]
 """A 1-5 rating used for impact, effort and persona fit."""
@@ -112,6 +154,8 @@ Lane = Literal[
     "internal_tools",
     "internal_process",
     "internal_pain_points",
+    "activities",
+    "context",
 ]
 LANES: tuple[str, ...] = get_args(Lane)
 BACKSTAGE_LANES: tuple[str, ...] = (
@@ -140,7 +184,15 @@ DEFAULT_LANES: dict[str, tuple[str, ...]] = {
         "pain_points",
         "opportunities",
     ),
-    "day_in_the_life": ("actions", "channels", "thoughts", "emotions", "pain_points"),
+    "day_in_the_life": (
+        "activities",
+        "context",
+        "actions",
+        "touchpoints",
+        "thoughts",
+        "emotions",
+        "pain_points",
+    ),
     "future_state": ("actions", "touchpoints", "channels", "emotions", "opportunities"),
     "service_blueprint": (
         "actions",
@@ -302,6 +354,26 @@ class Stage(Part):
     id: Id
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     description: str = ""
+    phase: Phase | None = None
+    """Before, during or after the service; the map groups stages by it. None: not grouped."""
+    time_span: Annotated[str, StringConstraints(max_length=100)] = ""
+    """How long or when the stage lasts, in the project's words: "first 2 weeks", "day 1"."""
+    clock: str = ""
+    """For a day in the life: the time of day the stage starts, as HH:MM ("07:30")."""
+
+    @field_validator("clock", mode="before")
+    @classmethod
+    def _clock_from_minutes(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted 12:30 as 750 (minutes in base 60): turn it back.
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return f"{value // 60:02d}:{value % 60:02d}"
+        if isinstance(value, str) and (value == "" or re.match(_CLOCK, value)):
+            return value
+        raise PydanticCustomError(
+            "clock",
+            "is {shown}; write a time of day as HH:MM, such as '07:30', or leave it empty",
+            {"shown": repr(value)[:80]},
+        )
 
 
 class Touchpoint(Card):
@@ -321,10 +393,37 @@ class Touchpoint(Card):
 # --- step 5: journeys and the map ---------------------------------------------
 
 
+class ActionNote(Note):
+    """One thing the persona does in a stage, with how it felt (a stage may hold several)."""
+
+    emotion: EmotionScore | None = None
+
+
+class TouchpointChange(Card):
+    """A touchpoint one (future-state) journey adds, changes or retires for itself.
+
+    The project's inventory stays as it is today; the journey says what will differ, and
+    its cards carry their own evidence ("planned") instead of the live inventory's.
+    """
+
+    evidence: EvidenceLevel = "planned"
+    id: Id
+    """The touchpoint changed or retired (an id of the inventory), or the new touchpoint's id."""
+    status: TouchpointStatus
+    name: Annotated[str, StringConstraints(max_length=300)] = ""
+    """The name on the map; empty keeps the inventory's name (required for a new touchpoint)."""
+    stage: Id | None = None
+    """The stage it belongs to; None keeps the inventory's stage."""
+    channel: str = ""
+    visibility: Visibility | None = None
+    note: Annotated[str, StringConstraints(max_length=1000)] = ""
+    """What changes and why, in a sentence."""
+
+
 class StageCell(Part):
     """What one journey shows for one stage, lane by lane."""
 
-    actions: list[Note] = Field(default_factory=list)
+    actions: list[ActionNote] = Field(default_factory=list)
     touchpoints: list[Id] = Field(default_factory=list)
     thoughts: list[Note] = Field(default_factory=list)
     emotion: EmotionScore | None = None
@@ -335,6 +434,30 @@ class StageCell(Part):
     internal_tools: list[Note] = Field(default_factory=list)
     internal_process: list[Note] = Field(default_factory=list)
     internal_pain_points: list[PainPoint] = Field(default_factory=list)
+    activities: list[Note] = Field(default_factory=list)
+    """What the persona does at this time, with or without our product (day in the life)."""
+    context: list[Note] = Field(default_factory=list)
+    """Where they are, who is around, what is at hand (day in the life)."""
+
+    @field_validator("actions", mode="before")
+    @classmethod
+    def _plain_notes_as_actions(cls, value: object) -> object:
+        # A plain Note (what every other lane holds) is an action without its own emotion.
+        if isinstance(value, list):
+            return [
+                n.model_dump() if isinstance(n, Note) and not isinstance(n, ActionNote) else n
+                for n in value
+            ]
+        return value
+
+    def stage_emotion(self) -> float | None:
+        """The stage's emotion: the one stated, else the mean of its actions' (to a half), else None."""
+        if self.emotion is not None:
+            return self.emotion
+        felt = [a.emotion for a in self.actions if a.emotion is not None]
+        if not felt:
+            return None
+        return round(2 * sum(felt) / len(felt)) / 2
 
 
 class Journey(Part):
@@ -349,6 +472,10 @@ class Journey(Part):
     compares_to: Id | None = None
     """For a future-state map: the current-state journey it improves on."""
     stages: dict[Id, StageCell] = Field(default_factory=dict)
+    stages_shown: list[Id] = Field(default_factory=list)
+    """The stages this map draws, in order (a day in the life: times of the day); empty: all."""
+    touchpoint_changes: list[TouchpointChange] = Field(default_factory=list)
+    """Touchpoints this journey adds, changes or retires for itself (future state)."""
 
     def chosen_lanes(self) -> tuple[str, ...]:
         return tuple(self.lanes) or DEFAULT_LANES[self.map_type]
@@ -510,6 +637,8 @@ class Project(Part):
     description: str = ""
     language: Literal["en", "id", "pl"] = "en"
     currency: str = "IDR"
+    emotion_scale: EmotionScale | None = None
+    """Emotions run from -2 to +2 (None or 2), or from -3 to +3 when this is 3."""
     data: DataFiles = Field(default_factory=DataFiles)
     objectives: Objectives = Field(default_factory=Objectives)
     personas: list[Persona] = Field(default_factory=list)
@@ -524,6 +653,11 @@ class Project(Part):
     actions: list[Action] = Field(default_factory=list)
 
     # lookups used by the map, the overlay and the checks ---------------------
+
+    @property
+    def top_emotion(self) -> int:
+        """The largest emotion on this project's scale: 2, or 3 for a -3..+3 scale."""
+        return self.emotion_scale or 2
 
     def stage_ids(self) -> list[str]:
         return [s.id for s in self.stages]

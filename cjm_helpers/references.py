@@ -56,6 +56,7 @@ ID_LISTS: dict[str, IdKind] = {
     "actions[*].id": "action",
     "journeys[*].stages{*}.pain_points[*].id": "pain point",
     "journeys[*].stages{*}.internal_pain_points[*].id": "pain point",
+    "journeys[*].touchpoint_changes[*].id": "touchpoint",
 }
 """Where the items of each kind are, by the path of their own ``id``."""
 
@@ -66,6 +67,8 @@ REFERENCES: dict[str, IdKind] = {
     "journeys[*].compares_to": "journey",
     "journeys[*].stages{key}": "stage",
     "journeys[*].stages{*}.touchpoints[*]": "touchpoint",
+    "journeys[*].stages_shown[*]": "stage",
+    "journeys[*].touchpoint_changes[*].stage": "stage",
     "resources[*].touchpoint": "touchpoint",
     "walkthrough[*].stage": "stage",
     "walkthrough[*].touchpoint": "touchpoint",
@@ -228,6 +231,25 @@ def _duplicates(path: str, ids: list[str], kind: IdKind, lang: str) -> Iterator[
             )
 
 
+def _emotions_off_scale(p: Project, lang: str) -> Iterator[Problem]:
+    """Emotions beyond the project's scale: -2..+2, or -3..+3 with ``emotion_scale: 3``."""
+    top = p.top_emotion
+    scores: list[tuple[str, float | None]] = []
+    for j, journey in enumerate(p.journeys):
+        for stage_id, cell in journey.stages.items():
+            scores.append((f"journeys[{j}].stages.{stage_id}.emotion", cell.emotion))
+            scores += [
+                (f"journeys[{j}].stages.{stage_id}.actions[{k}].emotion", a.emotion)
+                for k, a in enumerate(cell.actions)
+            ]
+    scores += [(f"walkthrough[{w}].emotion", e.emotion) for w, e in enumerate(p.walkthrough)]
+    for where, score in scores:
+        if score is not None and abs(score) > top:
+            side, bound = ("at_most", top) if score > 0 else ("at_least", -top)
+            said = Message(f"mapmeaning.scale.{side}", {"got": repr(score), "bound": bound})
+            yield Problem(where, said.text(lang), said)
+
+
 def reference_problems(project: Project, lang: str = DEFAULT_LANGUAGE) -> list[Problem]:
     """All dangling references and duplicate ids in a structurally valid project, worded in ``lang``."""
     return list(_iter_problems(project, lang))
@@ -238,15 +260,22 @@ def _iter_problems(p: Project, lang: str) -> Iterator[Problem]:
     for path, kind in ID_LISTS.items():
         ids = [value for _, value, _ in references(p, path)]
         known.setdefault(kind, []).extend(ids)
-        if kind != "pain point":
+        if kind != "pain point" and not path.startswith("journeys[*].touchpoint_changes"):
             yield from _duplicates(path.split("[")[0], ids, kind, lang)
     yield from _duplicates("journeys[*].stages", known["pain point"], "pain point", lang)
 
     if sum(target.primary for target in p.target_personas) > 1:
         yield _problem("target_personas", "primary", lang)
+    yield from _emotions_off_scale(p, lang)
+    inventory = [tp.id for tp in p.touchpoints]
     for i, j in enumerate(p.journeys):
         if j.compares_to is not None and j.compares_to == j.id:
             yield _problem(f"journeys[{i}].compares_to", "self_compare", lang)
+        # a journey changes or retires a touchpoint of the inventory; a new one is its own
+        for k, change in enumerate(j.touchpoint_changes):
+            if change.status != "new" and change.id not in inventory:
+                where = f"journeys[{i}].touchpoint_changes[{k}].id"
+                yield _dangling(where, change.id, "touchpoint", inventory, lang)
 
     for path, kind in REFERENCES.items():
         for where, value, _ in references(p, path):

@@ -85,6 +85,8 @@ def _message(error: Mapping[str, Any]) -> Message:
         return said("empty")
     if kind == "string_too_long":
         return said("too_long", max_length=ctx.get("max_length"))
+    if kind == "multiple_of":
+        return Message("mapmeaning.scale.steps", {"got": repr(got), "step": ctx.get("multiple_of")})
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return said("whole_number", got=repr(got))
     if kind in {"float_parsing", "float_type", "finite_number"}:

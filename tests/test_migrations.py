@@ -70,3 +70,69 @@ def test_stage_names_become_ids_with_polish_letters_and_empties() -> None:
         {"schema_version": 1, "name": "x", "stages": ["Pembelian Ulang", "Zażółć gęślą", "???"]}
     )
     assert [s["id"] for s in data["stages"]] == ["pembelian-ulang", "zazolc-gesla", "stage-3"]
+
+
+OLD_V2 = """\
+schema_version: 2
+name: Kedai Kopi Sore
+stages:
+  - id: awareness
+    name: Awareness
+  - id: purchase
+    name: Purchase
+personas:
+  - evidence: assumed
+    id: budi
+    name: Budi
+touchpoints:
+  - evidence: observed
+    id: tp-app
+    name: App
+    stage: purchase
+journeys:
+  - id: budi-now
+    name: Budi orders
+    persona: budi
+    map_type: day_in_the_life
+    stages:
+      purchase:
+        actions:
+          - evidence: observed
+            text: Orders in the app
+        touchpoints:
+          - tp-app
+        emotion: -2
+"""
+
+
+def test_a_version_2_file_from_before_the_map_fields_loads_and_saves_as_before(
+    tmp_path: Path,
+) -> None:
+    from cjm_helpers.store import project_to_yaml
+
+    path = tmp_path / "old.cjm.yaml"
+    path.write_text(OLD_V2, encoding="utf-8")
+    project = load_project(path)
+    stage = project.stages[1]
+    assert (stage.phase, stage.time_span, stage.clock) == (None, "", "")
+    journey = project.journeys[0]
+    assert journey.stages_shown == [] and journey.touchpoint_changes == []
+    cell = journey.stages["purchase"]
+    assert cell.actions[0].emotion is None and cell.stage_emotion() == -2
+    assert cell.activities == [] and project.top_emotion == 2
+    saved = project_to_yaml(project)
+    for key in ("phase", "time_span", "clock", "stages_shown", "touchpoint_changes"):
+        assert f"{key}:" not in saved
+    assert "emotion_scale" not in saved and "activities" not in saved
+    assert "emotion: -2\n" in saved  # a whole number stays whole, not -2.0
+    again = tmp_path / "again.cjm.yaml"
+    again.write_text(saved, encoding="utf-8")
+    assert load_project(again) == project
+
+
+def test_version_1_notes_become_actions_without_an_emotion_of_their_own(tmp_path: Path) -> None:
+    path = tmp_path / "v1.yaml"
+    path.write_text(V1_PROJECT, encoding="utf-8")
+    cell = load_project(path).journeys[0].stages["awareness"]
+    assert [(a.text, a.emotion) for a in cell.actions] == [("Melihat iklan", None)]
+    assert cell.stage_emotion() == 1

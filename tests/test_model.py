@@ -89,7 +89,15 @@ def test_structural_errors_all_at_once(data: dict) -> None:
     data["personas"][1]["nmae"] = "typo"
     messages = problems_of(data)
     assert "personas[0].share_of_customers: is 1.5; it must be at most 1.0" in messages
-    assert "journeys[0].stages.purchase.emotion: is 5; it must be at most 2" in messages
+    # an emotion is checked against the project's scale once the structure is sound
+    assert not any("emotion" in m for m in messages)
+    data["personas"][0]["share_of_customers"] = 0.5
+    data["touchpoints"][1]["visibility"] = "backstage"
+    del data["personas"][1]["nmae"]
+    assert problems_of(data) == [
+        "journeys[0].stages.purchase.emotion: is 5; it must be at most 2"
+        " (for a -3..+3 scale, set emotion_scale: 3)"
+    ]
     assert any(
         m.startswith("touchpoints[1].visibility: is 'sideways'; use one of") for m in messages
     )

@@ -298,6 +298,7 @@ MACHINE_FIELDS = {
     "language",
     "currency",
     "compares_to",
+    "stages_shown",
     "opportunity",
     "touchpoints",
     "kpis",

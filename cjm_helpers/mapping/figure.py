@@ -60,9 +60,11 @@ if TYPE_CHECKING:
 from ..i18n import t
 from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
 from .html import (
-    EMOTION_COLOURS,
+    CHANGE_COLOURS,
     EVIDENCE_MARK,
+    PHASE_COLOURS,
     compare_lane_order,
+    emotion_colour,
     label_above,
     resolve_pair,
     score_text,
@@ -72,10 +74,12 @@ from .layout import (
     EmotionPoint,
     MapLayout,
     build_layout,
+    change_label,
     compare_headings,
     evidence_label,
     lane_label,
     map_type_label,
+    phase_label,
 )
 
 FONT_FAMILY = "DejaVu Sans"
@@ -103,8 +107,19 @@ LANE_COLOURS = {
     "internal_tools": ("#5e35b1", "#ede7f6"),
     "internal_process": ("#3949ab", "#e8eaf6"),
     "internal_pain_points": ("#ad1457", "#fce4ec"),
+    "activities": ("#795548", "#efebe9"),
+    "context": ("#546e7a", "#eceff1"),
 }
-LINESTYLE = {"observed": "solid", "reported": (0, (4, 2)), "assumed": (0, (1, 1.5))}
+LINESTYLE = {
+    "observed": "solid",
+    "reported": (0, (4, 2)),
+    "assumed": (0, (1, 1.5)),
+    "planned": (0, (6, 2, 1, 2)),
+}
+PHASE_H = 0.26
+TAG_W = 0.62
+"""Width in inches of the tag on a changed touchpoint (new, changed, retired)."""
+CLOCK_H = 0.42
 INK, MUTED, STAGE_BLUE = "#202124", "#5f6368", "#174ea6"
 TEXT = {"parse_math": False, "family": FONT_FAMILY}
 
@@ -217,7 +232,8 @@ def clip(text: str, width_in: float, size: float = FONT_PT, bold: bool = False) 
 
 
 def _card_lines(card: CardView, width_in: float) -> list[str]:
-    return wrap(card.text, width_in)
+    """The card's lines; a changed touchpoint keeps its first line for the tag (new, changed, retired)."""
+    return ([""] if card.change else []) + wrap(card.text, width_in)
 
 
 def _card_height(lines: list[str]) -> float:
@@ -289,6 +305,8 @@ class _Canvas:
         edge, tint = LANE_COLOURS.get(lane, (MUTED, "#ffffff"))
         lines = _card_lines(card, w - 2 * PAD)
         h = _card_height(lines)
+        if card.change == "retired":
+            tint = "#f1f3f4"
         self.box(x, y, w, h, tint, edge, LINESTYLE.get(card.evidence, "solid"), 1.1)
         self.text(
             x + PAD,
@@ -296,11 +314,25 @@ class _Canvas:
             "\n".join(lines),
             linespacing=1.22,
             fontstyle="italic" if lane == "thoughts" else "normal",
+            color=MUTED if card.change == "retired" else INK,
         )
+        if card.change:
+            self._change_tag(x + PAD, y + PAD, card, lang)
+        if card.change == "retired":  # struck through, line by line
+            for k, line in enumerate(lines):
+                ly = y + PAD + (k + 0.42) * LINE_IN
+                if not line:
+                    continue
+                start = x + PAD
+                end = x + PAD + text_width(line)
+                self.ax.plot([start, end], [ly, ly], color=MUTED, lw=0.8)
         foot_y = y + PAD + len(lines) * LINE_IN
         badge = f"{EVIDENCE_MARK.get(card.evidence, '○')} {evidence_label(card.evidence, lang)}"
         self.text(x + w - PAD, foot_y, badge, ha="right", fontsize=FONT_PT - 1.5, color=MUTED)
         detail = card.detail.strip()
+        if card.emotion is not None:
+            feel = t("mapmeaning.action_emotion", lang, score=score_text(card.emotion))
+            detail = f"{feel} · {detail}" if detail else feel
         if card.backstage:
             detail = (
                 f"{detail} · {t('map.html.backstage', lang)}"
@@ -318,10 +350,17 @@ class _Canvas:
             )
         return h
 
+    def _change_tag(self, x: float, y: float, card: CardView, lang: str) -> None:
+        label = clip(change_label(card.change, lang).upper(), TAG_W - 0.04, FONT_PT - 2)
+        self.box(x - 0.01, y - 0.005, TAG_W, LINE_IN, CHANGE_COLOURS[card.change], radius=0.03)
+        self.text(
+            x + 0.02, y + 0.015, label, fontsize=FONT_PT - 2, color="white", fontweight="bold"
+        )
 
-def _emotion_y(score: float, top: float, height: float) -> float:
+
+def _emotion_y(score: float, top: float, height: float, scale: int = 2) -> float:
     pad = 0.22
-    return top + pad + (2 - score) / 4 * (height - 2 * pad)
+    return top + pad + (scale - score) / (2 * scale) * (height - 2 * pad)
 
 
 def _smooth(
@@ -347,11 +386,13 @@ def _draw_emotions(
     right: float,
     top: float,
     lang: str,
+    scale: int = 2,
+    col_w: float = 0.0,
 ) -> None:
     h = EMOTION_H
     cv.box(left, top, right - left, h, "#fafafa", radius=0.04)
-    for score in (2, 0, -2):
-        y = _emotion_y(score, top, h)
+    for score in (scale, 0, -scale):
+        y = _emotion_y(score, top, h, scale)
         cv.ax.plot(
             [left, right], [y, y], color="#bdc1c6", lw=0.6, ls="solid" if score == 0 else ":"
         )
@@ -376,7 +417,7 @@ def _draw_emotions(
                 if not several:
                     cv.text(
                         x,
-                        _emotion_y(0, top, h),
+                        _emotion_y(0, top, h, scale),
                         t("map.html.no_emotion", lang),
                         ha="center",
                         va="center",
@@ -385,7 +426,7 @@ def _draw_emotions(
                     )
                 continue
             run_x.append(x)
-            run_y.append(_emotion_y(p.score, top, h))
+            run_y.append(_emotion_y(p.score, top, h, scale))
         if run_x:
             runs.append((run_x, run_y))
         line_colour = s.colour or MUTED
@@ -401,11 +442,27 @@ def _draw_emotions(
                     solid_capstyle="round",
                     zorder=3,
                 )
+        for x, p in zip(centres, s.points):
+            if several or not p.actions:
+                continue
+            k = len(p.actions)
+            for a, felt in enumerate(p.actions):  # each action's own feeling, as small dots
+                ax = x - 0.3 * col_w + 0.6 * col_w * (a + 0.5) / k
+                cv.ax.plot(
+                    [ax],
+                    [_emotion_y(felt, top, h, scale)],
+                    marker="o",
+                    ms=3.5,
+                    color=emotion_colour(felt, scale),
+                    alpha=0.55,
+                    zorder=2,
+                    ls="none",
+                )
         for i, (x, p) in enumerate(zip(centres, s.points)):
             if p.score is None:
                 continue
-            colour = s.colour or EMOTION_COLOURS[p.score]
-            y = _emotion_y(p.score, top, h)
+            colour = s.colour or emotion_colour(p.score, scale)
+            y = _emotion_y(p.score, top, h, scale)
             face = colour if p.evidence == "observed" else "white"
             cv.ax.plot(
                 [x], [y], marker="o", ms=8, mfc=face, mec=colour, mew=1.8, zorder=4, ls="none"
@@ -465,6 +522,8 @@ def _draw_map(
     quote: str,
     lang: str,
     dpi: int = 150,
+    timeline: bool = False,
+    scale: int = 2,
 ) -> Figure:
     n = len(columns)
     col_w = 2.25 if n <= 6 else 1.9 if n <= 10 else 1.7
@@ -481,17 +540,16 @@ def _draw_map(
         stage = columns[start].layout.stages[columns[start].stage]
         w = col_x[end] + col_w - col_x[start]
         name = wrap(stage.name, w - 0.3, 2, size=STAGE_PT, bold=True)
-        desc = (
-            wrap(stage.description, w - 0.14, 3, size=FONT_PT - 1)
-            if stage.description.strip()
-            else []
-        )
+        said = " · ".join(x for x in (stage.time_span.strip(), stage.description.strip()) if x)
+        desc = wrap(said, w - 0.14, 3, size=FONT_PT - 1) if said else []
         heads.append((start, w, name, desc))
     box_h = max(
         0.12 + _line_h(STAGE_PT, 1.1) * len(h[2]) + _line_h(FONT_PT - 1, 1.15) * len(h[3])
         for h in heads
     )
     box_h = max(box_h, 0.34)
+    phases = _phase_columns(columns)
+    band_h = (PHASE_H + 0.05 if phases else 0) + (CLOCK_H if timeline else 0)
     stage_h = box_h + 0.06 + (0.22 if has_sub else 0)
     lane_heights = []
     label_lines = {
@@ -510,6 +568,7 @@ def _draw_map(
     legend_h = 0.17 + LEGEND_ROW * legend_rows
     height = (
         head_h
+        + band_h
         + stage_h
         + sum(h + GAP for h in lane_heights)
         + (0.35 if has_back else 0)
@@ -532,6 +591,24 @@ def _draw_map(
     )
 
     y = head_h
+    if phases:
+        label = clip(t("mapmeaning.phases_label", lang), LABEL_W - 0.2, FONT_PT - 0.5)
+        cv.text(x0 + 0.1, y + 0.05, label, fontsize=FONT_PT - 0.5, color=MUTED)
+        for phase, first, last in phases:
+            x, w = col_x[first], col_x[last] + col_w - col_x[first]
+            cv.box(x, y, w, PHASE_H, PHASE_COLOURS.get(phase, "#e8f0fe"), radius=0.04)
+            cv.text(
+                x + w / 2,
+                y + 0.05,
+                clip(phase_label(phase, lang).upper(), w - 0.1, FONT_PT),
+                ha="center",
+                fontweight="bold",
+                color=STAGE_BLUE,
+            )
+        y += PHASE_H + 0.05
+    if timeline:
+        _draw_clock(cv, columns, runs, col_x, col_w, x0, right, y, lang)
+        y += CLOCK_H
     # stage headers: one box per run of columns that share a stage
     for start, w, name, desc in heads:
         x = col_x[start]
@@ -603,7 +680,7 @@ def _draw_map(
             linespacing=1.1,
         )
         if lane == "emotions":
-            _draw_emotions(cv, series, centres, col_x[0], right, y, lang)
+            _draw_emotions(cv, series, centres, col_x[0], right, y, lang, scale, col_w)
         else:
             for c, x in zip(columns, col_x):
                 cv.box(x, y, col_w, lane_h, "#fafafa", radius=0.04)
@@ -623,6 +700,47 @@ def _draw_map(
 
     _draw_legend(cv, x0, y + 0.12, lang, width - 0.3)
     return cv.fig
+
+
+def _phase_columns(columns: Sequence[_Column]) -> list[tuple[str, int, int]]:
+    """(phase, first column, last column) for each run of columns whose stages share a phase."""
+    out: list[tuple[str, int, int]] = []
+    for i, c in enumerate(columns):
+        phase = c.layout.stages[c.stage].phase
+        if phase and out and out[-1][0] == phase and out[-1][2] == i - 1:
+            out[-1] = (phase, out[-1][1], i)
+        elif phase:
+            out.append((phase, i, i))
+    return out
+
+
+def _draw_clock(
+    cv: _Canvas,
+    columns: Sequence[_Column],
+    runs: Sequence[tuple[int, int]],
+    col_x: Sequence[float],
+    col_w: float,
+    x0: float,
+    right: float,
+    y: float,
+    lang: str,
+) -> None:
+    """The day as a time axis: one line through all columns, a tick and time where each starts."""
+    line_y = y + 0.12
+    label = clip(t("mapmeaning.timeline.label", lang), LABEL_W - 0.2, FONT_PT - 0.5)
+    cv.text(x0 + 0.1, y + 0.04, label, fontsize=FONT_PT - 0.5, color=MUTED)
+    cv.ax.annotate(
+        "",
+        xy=(right, line_y),
+        xytext=(col_x[0], line_y),
+        arrowprops={"arrowstyle": "-|>", "color": STAGE_BLUE, "lw": 2.2},
+    )
+    for start, _end in runs:
+        stage = columns[start].layout.stages[columns[start].stage]
+        x = col_x[start] + 0.02
+        cv.ax.plot([x], [line_y], marker="o", ms=7, mfc="white", mec=STAGE_BLUE, mew=2, zorder=4)
+        if stage.clock:
+            cv.text(x + 0.1, line_y + 0.06, stage.clock, fontweight="bold", color=STAGE_BLUE)
 
 
 LEGEND_ROW = 0.28
@@ -680,6 +798,8 @@ def map_figure(
         layout.persona_quote,
         lang,
         dpi,
+        timeline=layout.is_timeline,
+        scale=layout.emotion_scale,
     )
 
 
@@ -713,6 +833,7 @@ def compare_figure(
         now.persona_quote,
         lang,
         dpi,
+        scale=max(now.emotion_scale, later.emotion_scale),
     )
 
 

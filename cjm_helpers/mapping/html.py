@@ -39,18 +39,24 @@ from .layout import (
     EmotionPoint,
     LaneView,
     MapLayout,
+    PhaseRun,
+    StageView,
     build_layout,
+    change_label,
     compare_headings,
     evidence_label,
     lane_label,
     map_type_label,
+    phase_label,
 )
 
 ROOT_CLASS = "cjmmap"
 EMOTION_HEIGHT = 132
 _EMOTION_PAD = 22
-EVIDENCE_MARK = {"observed": "●", "reported": "◐", "assumed": "○"}
+EVIDENCE_MARK = {"observed": "●", "reported": "◐", "assumed": "○", "planned": "◇"}
 EMOTION_COLOURS = {-2: "#c5221f", -1: "#e8710a", 0: "#80868b", 1: "#34a853", 2: "#137333"}
+CHANGE_COLOURS = {"new": "#188038", "changed": "#e37400", "retired": "#5f6368"}
+PHASE_COLOURS = {"before": "#e8f0fe", "during": "#d2e3fc", "after": "#c6dafc"}
 CHIP_LANES = frozenset({"touchpoints", "channels"})
 BACKSTAGE = frozenset(BACKSTAGE_LANES)
 
@@ -95,6 +101,20 @@ CSS = """
 .cjmmap .cjmmap-ev-observed{border-style:solid;}
 .cjmmap .cjmmap-ev-reported{border-style:dashed;}
 .cjmmap .cjmmap-ev-assumed{border-style:dotted;}
+.cjmmap .cjmmap-ev-planned{border-style:double;border-width:3px;}
+.cjmmap .cjmmap-change{display:inline-block;font-size:10px;color:#fff;border-radius:3px;padding:0 4px;
+ margin-right:.35em;text-transform:uppercase;letter-spacing:.04em;text-decoration:none;}
+.cjmmap .cjmmap-change-retired .cjmmap-text{text-decoration:line-through;color:var(--muted);}
+.cjmmap .cjmmap-change-retired{opacity:.8;}
+.cjmmap .cjmmap-feel{display:inline-block;font-size:10px;font-weight:600;margin-left:.35em;}
+.cjmmap .cjmmap-phase{border-radius:6px;padding:2px 8px;font-size:11px;font-weight:650;
+ text-transform:uppercase;letter-spacing:.06em;color:#174ea6;text-align:center;}
+.cjmmap .cjmmap-clock{position:relative;border-top:3px solid #174ea6;margin-top:10px;padding:4px 0 0 0;
+ font-weight:650;font-variant-numeric:tabular-nums;color:#174ea6;}
+.cjmmap .cjmmap-clock::before{content:"";position:absolute;left:0;top:-8px;width:13px;height:13px;
+ border-radius:50%;background:#fff;border:3px solid #174ea6;}
+.cjmmap .cjmmap-clock span{display:block;margin-left:0;}
+.cjmmap .cjmmap-stage .cjmmap-span{display:block;font-size:11px;opacity:.9;margin-top:2px;font-style:italic;}
 .cjmmap .cjmmap-badge{display:inline-block;font-size:10px;color:var(--muted);white-space:nowrap;
  margin-left:.35em;letter-spacing:.02em;}
 .cjmmap .cjmmap-detail{display:block;font-size:11px;color:var(--muted);}
@@ -120,6 +140,8 @@ CSS = """
 .cjmmap .cjmmap-lane-internal_tools{--accent:#5e35b1;--tint:#ede7f6;}
 .cjmmap .cjmmap-lane-internal_process{--accent:#3949ab;--tint:#e8eaf6;}
 .cjmmap .cjmmap-lane-internal_pain_points{--accent:#ad1457;--tint:#fce4ec;}
+.cjmmap .cjmmap-lane-activities{--accent:#795548;--tint:#efebe9;}
+.cjmmap .cjmmap-lane-context{--accent:#546e7a;--tint:#eceff1;}
 .cjmmap .cjmmap-lane-thoughts .cjmmap-card{font-style:italic;}
 .cjmmap svg text{font-family:inherit;}
 @media print{
@@ -141,19 +163,29 @@ body{padding:16px;}
 """
 
 
-def score_text(score: int) -> str:
-    """+2, +1, 0, −1, −2 (with a real minus sign)."""
+def score_text(score: float) -> str:
+    """+2, +1.5, 0, −0.5, −2 (with a real minus sign; whole numbers without a decimal)."""
+    shown = f"{abs(score):g}"
     if score > 0:
-        return f"+{score}"
+        return f"+{shown}"
     if score < 0:
-        return f"\u2212{-score}"
+        return f"\u2212{shown}"
     return "0"
+
+
+def feeling_step(score: float, scale: int = 2) -> int:
+    """The score brought to the -2..+2 steps that name a feeling and pick its colour."""
+    return max(-2, min(2, round(score * 2 / scale)))
+
+
+def emotion_colour(score: float, scale: int = 2) -> str:
+    return EMOTION_COLOURS[feeling_step(score, scale)]
 
 
 # --- cards and lanes ---------------------------------------------------------------
 
 
-def _card_html(card: CardView, lang: str) -> str:
+def _card_html(card: CardView, lang: str, scale: int = 2) -> str:
     badge = (
         f'<span class="cjmmap-badge" title="{esc(evidence_label(card.evidence, lang))}">'
         f"{EVIDENCE_MARK.get(card.evidence, '○')}&#8239;{esc(evidence_label(card.evidence, lang))}</span>"
@@ -165,18 +197,31 @@ def _card_html(card: CardView, lang: str) -> str:
     )
     detail = f'<span class="cjmmap-detail">{esc(card.detail)}</span>' if card.detail.strip() else ""
     ref = f' data-ref="{esc(card.ref)}"' if card.ref else ""
+    change, extra = "", ""
+    if card.change:
+        change = (
+            f'<span class="cjmmap-change" style="background:{CHANGE_COLOURS[card.change]}">'
+            f"{esc(change_label(card.change, lang))}</span>"
+        )
+        extra = f" cjmmap-change-{esc(card.change)}"
+    feel = ""
+    if card.emotion is not None:
+        feel = (
+            f'<span class="cjmmap-feel" style="color:{emotion_colour(card.emotion, scale)}">'
+            f"{esc(t('mapmeaning.action_emotion', lang, score=score_text(card.emotion)))}</span>"
+        )
     return (
-        f'<div class="cjmmap-card cjmmap-ev-{esc(card.evidence)}"{ref}>'
-        f"{esc(card.text)}{tag}{badge}{detail}</div>"
+        f'<div class="cjmmap-card cjmmap-ev-{esc(card.evidence)}{extra}"{ref}>'
+        f'{change}<span class="cjmmap-text">{esc(card.text)}</span>{tag}{feel}{badge}{detail}</div>'
     )
 
 
-def _cell_html(lane: str, cards: Sequence[CardView], lang: str) -> str:
+def _cell_html(lane: str, cards: Sequence[CardView], lang: str, scale: int = 2) -> str:
     chips = " cjmmap-chips" if lane in CHIP_LANES else ""
     if not cards:
         body = f'<span class="cjmmap-empty">{esc(t("map.html.empty_cell", lang))}</span>'
     else:
-        body = "".join(_card_html(card, lang) for card in cards)
+        body = "".join(_card_html(card, lang, scale) for card in cards)
     return f'<div class="cjmmap-cell cjmmap-lane-{lane}{chips}">{body}</div>'
 
 
@@ -194,15 +239,15 @@ def _line_of_visibility(lang: str) -> str:
 # --- the emotion curve ---------------------------------------------------------------
 
 
-def _y(score: float) -> float:
+def _y(score: float, scale: int = 2) -> float:
     inner = EMOTION_HEIGHT - 2 * _EMOTION_PAD
-    return _EMOTION_PAD + (2 - score) / 4 * inner
+    return _EMOTION_PAD + (scale - score) / (2 * scale) * inner
 
 
-def _runs(points: Sequence[EmotionPoint]) -> list[list[tuple[int, int]]]:
+def _runs(points: Sequence[EmotionPoint]) -> list[list[tuple[int, float]]]:
     """Consecutive stretches of recorded emotions, as (stage index, score); None breaks a run."""
-    runs: list[list[tuple[int, int]]] = []
-    current: list[tuple[int, int]] = []
+    runs: list[list[tuple[int, float]]] = []
+    current: list[tuple[int, float]] = []
     for i, point in enumerate(points):
         if point.score is None:
             if current:
@@ -215,9 +260,9 @@ def _runs(points: Sequence[EmotionPoint]) -> list[list[tuple[int, int]]]:
     return runs
 
 
-def curve_path(run: Sequence[tuple[int, int]], unit: float = 100.0) -> str:
+def curve_path(run: Sequence[tuple[int, float]], unit: float = 100.0, scale: int = 2) -> str:
     """A smooth SVG path through the run's points, without overshoot between stages."""
-    xy = [((i + 0.5) * unit, _y(score)) for i, score in run]
+    xy = [((i + 0.5) * unit, _y(score, scale)) for i, score in run]
     d = f"M{xy[0][0]:.1f},{xy[0][1]:.1f}"
     for (x0, y0), (x1, y1) in zip(xy, xy[1:]):
         mid = (x0 + x1) / 2
@@ -225,10 +270,12 @@ def curve_path(run: Sequence[tuple[int, int]], unit: float = 100.0) -> str:
     return d
 
 
-def _curve_layer(points: Sequence[EmotionPoint], colour: str, dashed: bool, n: int) -> str:
+def _curve_layer(
+    points: Sequence[EmotionPoint], colour: str, dashed: bool, n: int, scale: int = 2
+) -> str:
     dash = ' stroke-dasharray="7 5"' if dashed else ""
     paths = "".join(
-        f'<path d="{curve_path(run)}" fill="none" stroke="{colour}" stroke-width="2.5"'
+        f'<path d="{curve_path(run, scale=scale)}" fill="none" stroke="{colour}" stroke-width="2.5"'
         f' vector-effect="non-scaling-stroke"{dash}/>'
         for run in _runs(points)
         if len(run) > 1
@@ -254,18 +301,27 @@ def _markers(
     series: str = "",
     first: bool = True,
     other: Sequence[EmotionPoint] = (),
+    scale: int = 2,
 ) -> str:
     out = []
     for i, (point, stage_name) in enumerate(zip(points, stage_names)):
         x = f"{(i + 0.5) / n * 100:.3f}%"
+        if not series:  # each action's own feeling, as small dots across the stage
+            k = len(point.actions)
+            for a, felt in enumerate(point.actions):
+                ax = f"{(i + 0.2 + 0.6 * (a + 0.5) / k) / n * 100:.3f}%"
+                out.append(
+                    f'<circle class="cjmmap-action-pt" cx="{ax}" cy="{_y(felt, scale):.1f}" r="3"'
+                    f' fill="{emotion_colour(felt, scale)}" opacity=".55"/>'
+                )
         if point.score is None:
             if not series:
                 out.append(
-                    f'<text x="{x}" y="{_y(0) + 4:.1f}" text-anchor="middle" font-size="11"'
+                    f'<text x="{x}" y="{_y(0, scale) + 4:.1f}" text-anchor="middle" font-size="11"'
                     f' fill="#9aa0a6">{esc(t("map.html.no_emotion", lang))}</text>'
                 )
             continue
-        colour = EMOTION_COLOURS[point.score]
+        colour = emotion_colour(point.score, scale)
         fill = {"observed": colour, "reported": "#fff", "assumed": "#fff"}.get(
             point.evidence, "#fff"
         )
@@ -275,12 +331,12 @@ def _markers(
             lang,
             stage=stage_name,
             score=score_text(point.score),
-            feeling=t(f"map.feeling.{point.score}", lang),
+            feeling=t(f"map.feeling.{feeling_step(point.score, scale)}", lang),
             evidence=evidence_label(point.evidence, lang),
         )
         if series:
             what = f"{series}, {what}"
-        y = _y(point.score)
+        y = _y(point.score, scale)
         label_dy = -11 if label_above(point, other[i] if i < len(other) else None, first) else 21
         out.append(
             f'<g class="cjmmap-pt cjmmap-ev-{esc(point.evidence)}"><title>{esc(what)}</title>'
@@ -291,10 +347,10 @@ def _markers(
     return "".join(out)
 
 
-def _emotion_frame(n: int) -> str:
+def _emotion_frame(n: int, scale: int = 2) -> str:
     lines = []
-    for score in (2, 0, -2):
-        y = _y(score)
+    for score in (scale, 0, -scale):
+        y = _y(score, scale)
         dash = "" if score == 0 else ' stroke-dasharray="2 4"'
         lines.append(
             f'<line x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}" stroke="#bdc1c6" stroke-width="1"{dash}/>'
@@ -311,17 +367,19 @@ def emotion_svg(
     stage_names: Sequence[str],
     lang: str,
     label: str,
+    scale: int = 2,
 ) -> str:
     """An SVG of one or more emotion curves over the same stages.
 
     ``series`` holds (name, points, colour, dashed); one series draws markers in
-    emotion colours, several draw each curve in its own colour.
+    emotion colours (and small dots for each action's own feeling), several draw each
+    curve in its own colour. ``scale`` is the largest score: 2 or 3.
     """
     n = max(len(stage_names), 1)
-    body = [_emotion_frame(n)]
+    body = [_emotion_frame(n, scale)]
     several = len(series) > 1
     for _name, points, colour, dashed in series:
-        body.append(_curve_layer(points, colour, dashed, n))
+        body.append(_curve_layer(points, colour, dashed, n, scale))
     for k, (name, points, _colour, _dashed) in enumerate(series):
         body.append(
             _markers(
@@ -332,6 +390,7 @@ def emotion_svg(
                 series=name if several else "",
                 first=k == 0,
                 other=series[1 - k][1] if len(series) == 2 else (),
+                scale=scale,
             )
         )
     return (
@@ -354,26 +413,73 @@ def _header(kicker: str, title: str, persona: str, quote: str, lang: str) -> str
     )
 
 
-def _legend(lang: str) -> str:
+def _legend(lang: str, scale: int = 2, timeline: bool = False, changes: bool = False) -> str:
     items = [f"<strong>{esc(t('map.html.legend', lang))}</strong>"]
     for level in EVIDENCE_LEVELS:
         items.append(
             f'<span><span class="cjmmap-card cjmmap-ev-{level}">{EVIDENCE_MARK[level]}&#8239;'
             f"{esc(evidence_label(level, lang))}</span> {esc(t(f'map.html.evidence_hint.{level}', lang))}</span>"
         )
-    items.append(
-        f"<span>{esc(lane_label('emotions', lang))}: {esc(t('map.html.emotion_scale', lang))}</span>"
+    scale_text = (
+        t("map.html.emotion_scale", lang)
+        if scale == 2
+        else t("mapmeaning.emotion_scale", lang, top=scale)
     )
+    items.append(f"<span>{esc(lane_label('emotions', lang))}: {esc(scale_text)}</span>")
+    if timeline:
+        items.append(f"<span>{esc(t('mapmeaning.timeline.legend', lang))}</span>")
+    if changes:
+        items.append(f"<span>{esc(t('mapmeaning.change.legend', lang))}</span>")
     return f'<footer class="cjmmap-legend">{"".join(items)}</footer>'
 
 
+def _phase_band(runs: Sequence[PhaseRun], n: int, lang: str, span: int = 1) -> str:
+    """A row above the stage headers naming each run of stages' phase (before, during, after)."""
+    if not runs:
+        return ""
+    cells = [f'<div class="cjmmap-corner">{esc(t("mapmeaning.phases_label", lang))}</div>']
+    at = 0
+    for run in runs:
+        if run.first > at:
+            cells.append(f'<div style="grid-column:span {(run.first - at) * span}"></div>')
+        cells.append(
+            f'<div class="cjmmap-phase" data-phase="{esc(run.phase)}"'
+            f' style="grid-column:span {(run.last - run.first + 1) * span};'
+            f'background:{PHASE_COLOURS.get(run.phase, "#e8f0fe")}">'
+            f"{esc(phase_label(run.phase, lang))}</div>"
+        )
+        at = run.last + 1
+    if at < n:
+        cells.append(f'<div style="grid-column:span {(n - at) * span}"></div>')
+    return "".join(cells)
+
+
+def _clock_row(stages: Sequence[StageView], lang: str) -> str:
+    """The day as a time axis: a line through every column, each starting at its time."""
+    cells = [f'<div class="cjmmap-corner">{esc(t("mapmeaning.timeline.label", lang))}</div>']
+    for stage in stages:
+        cells.append(
+            f'<div class="cjmmap-clock" data-clock="{esc(stage.clock)}">'
+            f"<span>{esc(stage.clock) or '&nbsp;'}</span></div>"
+        )
+    return "".join(cells)
+
+
+def _stage_extra(stage: StageView) -> str:
+    span = f'<span class="cjmmap-span">{esc(stage.time_span)}</span>' if stage.time_span else ""
+    desc = f"<small>{esc(stage.description)}</small>" if stage.description.strip() else ""
+    return span + desc
+
+
 def _stage_headers(layout: MapLayout, lang: str) -> str:
-    cells = [f'<div class="cjmmap-corner">{esc(t("map.html.stage", lang))}</div>']
+    cells = [_phase_band(layout.phases, len(layout.stages), lang)]
+    if layout.is_timeline:
+        cells.append(_clock_row(layout.stages, lang))
+    cells.append(f'<div class="cjmmap-corner">{esc(t("map.html.stage", lang))}</div>')
     for i, stage in enumerate(layout.stages, start=1):
-        desc = f"<small>{esc(stage.description)}</small>" if stage.description.strip() else ""
         cells.append(
             f'<div class="cjmmap-stage" data-stage="{esc(stage.id)}"><span class="cjmmap-stage-no">{i}</span>'
-            f"<strong>{esc(stage.name)}</strong>{desc}</div>"
+            f"<strong>{esc(stage.name)}</strong>{_stage_extra(stage)}</div>"
         )
     return "".join(cells)
 
@@ -393,13 +499,14 @@ def _lane_rows(layout: MapLayout, lang: str) -> str:
                 stage_names,
                 lang,
                 lane_label("emotions", lang),
+                layout.emotion_scale,
             )
             rows.append(_lane_label_html("emotions", lang))
             rows.append(f'<div class="cjmmap-emotion" style="grid-column:2/-1">{svg}</div>')
             continue
         lane: LaneView = lanes[name]
         rows.append(_lane_label_html(name, lang))
-        rows.extend(_cell_html(name, cards, lang) for cards in lane.cells)
+        rows.extend(_cell_html(name, cards, lang, layout.emotion_scale) for cards in lane.cells)
     return "".join(rows)
 
 
@@ -424,7 +531,13 @@ def layout_html(layout: MapLayout, lang: str = "en") -> str:
         f'<div class="{ROOT_CLASS}" lang="{esc(lang)}" data-journey="{esc(layout.journey_id)}">'
         f"<style>{CSS}</style>"
         f"{_header(kicker, layout.journey_name, layout.persona_name, layout.persona_quote, lang)}"
-        f"{grid}{_legend(lang)}</div>"
+        f"{grid}{_legend(lang, layout.emotion_scale, layout.is_timeline, _has_changes(layout))}</div>"
+    )
+
+
+def _has_changes(*layouts: MapLayout) -> bool:
+    return any(
+        card.change for lo in layouts for lane in lo.lanes for cell in lane.cells for card in cell
     )
 
 
@@ -501,11 +614,13 @@ def compare_html(
     n = len(now.stages)
     stage_names = [s.name for s in now.stages]
 
-    head = [f'<div class="cjmmap-corner">{esc(t("map.html.stage", lang))}</div>']
+    head = [_phase_band(now.phases, n, lang, span=2)]
+    head.append(f'<div class="cjmmap-corner">{esc(t("map.html.stage", lang))}</div>')
     for i, stage in enumerate(now.stages, start=1):
         head.append(
             f'<div class="cjmmap-stage" style="grid-column:span 2" data-stage="{esc(stage.id)}">'
-            f'<span class="cjmmap-stage-no">{i}</span><strong>{esc(stage.name)}</strong></div>'
+            f'<span class="cjmmap-stage-no">{i}</span><strong>{esc(stage.name)}</strong>'
+            f"{_stage_extra(stage)}</div>"
         )
     head.append('<div class="cjmmap-corner"></div>')
     for _ in now.stages:
@@ -527,6 +642,7 @@ def compare_html(
                 stage_names,
                 lang,
                 t("map.html.emotion_curves", lang),
+                max(now.emotion_scale, later.emotion_scale),
             )
             key = (
                 f'<div class="cjmmap-legend" style="margin:2px 6px">'
@@ -538,7 +654,7 @@ def compare_html(
         for i in range(n):
             for side in (now, later):
                 cards = side.lane(name).cells[i] if name in side.lane_order else ()
-                rows.append(_cell_html(name, cards, lang))
+                rows.append(_cell_html(name, cards, lang, side.emotion_scale))
 
     kicker, title, persona = compare_headings(now, later, lang)
     fragment = (
@@ -546,6 +662,7 @@ def compare_html(
         f' data-compare="{esc(future_id)}"><style>{CSS}</style>'
         f"{_header(kicker, title, persona, now.persona_quote, lang)}"
         f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{2 * n};--colmin:9rem">'
-        f"{''.join(head)}{''.join(rows)}</div></div>{_legend(lang)}</div>"
+        f"{''.join(head)}{''.join(rows)}</div></div>"
+        f"{_legend(lang, now.emotion_scale, changes=_has_changes(now, later))}</div>"
     )
     return wrap_document(fragment, title, lang) if standalone else fragment

@@ -37,6 +37,9 @@ from ..model import (
     Journey,
     Project,
     Stage,
+    StageCell,
+    Touchpoint,
+    TouchpointChange,
 )
 
 _DEFAULT_STAGE_NAMES = dict(DEFAULT_STAGES)
@@ -54,6 +57,10 @@ class CardView:
     """A short second line, e.g. a touchpoint's channel."""
     backstage: bool = False
     """A touchpoint the customer does not see (visibility: backstage)."""
+    change: str = ""
+    """For a touchpoint this journey changes: "new", "changed" or "retired"; empty otherwise."""
+    emotion: float | None = None
+    """An action's own emotion, when it has one."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,9 @@ class StageView:
     id: str
     name: str
     description: str
+    phase: str | None = None
+    time_span: str = ""
+    clock: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,11 +88,22 @@ class LaneView:
 
 @dataclass(frozen=True)
 class EmotionPoint:
-    """The feeling at one stage: -2..+2, or None when it was not recorded."""
+    """The feeling at one stage (in halves, on the project's scale), or None when not recorded."""
 
     stage_id: str
-    score: int | None
+    score: float | None
     evidence: str
+    actions: tuple[float, ...] = ()
+    """The emotions of the stage's actions, when they have their own."""
+
+
+@dataclass(frozen=True)
+class PhaseRun:
+    """Consecutive stages of one phase (before, during, after): the band above their headers."""
+
+    phase: str
+    first: int
+    last: int
 
 
 @dataclass(frozen=True)
@@ -102,6 +123,18 @@ class MapLayout:
     lane_order: tuple[str, ...]
     """All chosen lanes, including "emotions", frontstage first then backstage."""
     emotions: tuple[EmotionPoint, ...]
+    emotion_scale: int = 2
+    """The largest emotion drawn: 2 (-2..+2) or 3 (-3..+3)."""
+
+    @property
+    def is_timeline(self) -> bool:
+        """A day in the life, or any map whose stages carry times of the day, reads as a timeline."""
+        return self.map_type == "day_in_the_life" or any(s.clock for s in self.stages)
+
+    @property
+    def phases(self) -> tuple[PhaseRun, ...]:
+        """Runs of stages by phase; empty when no stage has a phase."""
+        return phase_runs(self.stages)
 
     @property
     def shows_emotions(self) -> bool:
@@ -119,6 +152,35 @@ class MapLayout:
 
     def card_count(self) -> int:
         return sum(len(cell) for lane in self.lanes for cell in lane.cells)
+
+
+def phase_runs(stages: tuple[StageView, ...] | list[StageView]) -> tuple[PhaseRun, ...]:
+    """Consecutive stages that share a phase, in order; a stage without a phase ends a run."""
+    if not any(s.phase for s in stages):
+        return ()
+    runs: list[PhaseRun] = []
+    for i, stage in enumerate(stages):
+        if stage.phase and runs and runs[-1].phase == stage.phase and runs[-1].last == i - 1:
+            runs[-1] = PhaseRun(stage.phase, runs[-1].first, i)
+        elif stage.phase:
+            runs.append(PhaseRun(stage.phase, i, i))
+    return tuple(runs)
+
+
+def phase_label(phase: str, lang: str = "en") -> str:
+    return t(f"mapmeaning.phase.{phase}", lang)
+
+
+def change_label(change: str, lang: str = "en") -> str:
+    return t(f"mapmeaning.change.{change}", lang)
+
+
+def journey_stages(project: Project, journey: Journey) -> list[Stage]:
+    """The stages a journey's map draws: its ``stages_shown`` in that order, else all of them."""
+    if not journey.stages_shown:
+        return list(project.stages)
+    known = {s.id: s for s in project.stages}
+    return [known[i] for i in journey.stages_shown if i in known]
 
 
 def stage_label(stage: Stage, lang: str = "en") -> str:
@@ -175,11 +237,30 @@ def _strongest(levels: list[str]) -> str:
     return "assumed"
 
 
-def _touchpoint_cards(project: Project, ids: list[str]) -> tuple[CardView, ...]:
+def _changed_card(base: Touchpoint | None, change: TouchpointChange) -> CardView:
+    """A touchpoint as the journey changes it: its own name, channel and evidence ("planned")."""
+    visibility = change.visibility or (base.visibility if base else "frontstage")
+    return CardView(
+        text=change.name or (base.name if base else change.id),
+        evidence=change.evidence,
+        ref=change.id,
+        detail=change.channel or (base.channel if base else ""),
+        backstage=visibility == "backstage",
+        change=change.status,
+    )
+
+
+def _touchpoint_cards(
+    project: Project, ids: list[str], changes: dict[str, TouchpointChange] | None = None
+) -> tuple[CardView, ...]:
     known = {tp.id: tp for tp in project.touchpoints}
+    changes = changes or {}
     cards = []
     for tp_id in ids:
         tp = known.get(tp_id)
+        if tp_id in changes:
+            cards.append(_changed_card(tp, changes[tp_id]))
+            continue
         if tp is None:  # a dangling id: show it rather than hide it
             cards.append(CardView(text=tp_id, evidence="assumed", ref=tp_id))
             continue
@@ -195,19 +276,57 @@ def _touchpoint_cards(project: Project, ids: list[str]) -> tuple[CardView, ...]:
     return tuple(cards)
 
 
+def touchpoint_ids_by_stage(
+    project: Project, journey: Journey, stages: list[Stage]
+) -> list[list[str]]:
+    """Each stage's touchpoint ids for this journey: the cell's, plus every change not listed.
+
+    A journey's change always shows on its map: where a cell lists it, else in its stage
+    (the change's own, or the inventory's), so a retired touchpoint is drawn as gone.
+    """
+    listed = [list(journey.cell(stage.id).touchpoints) for stage in stages]
+    placed = {tp_id for ids in listed for tp_id in ids}
+    home = {tp.id: tp.stage for tp in project.touchpoints}
+    index = {stage.id: i for i, stage in enumerate(stages)}
+    for change in journey.touchpoint_changes:
+        if change.id in placed:
+            continue
+        stage_id = change.stage or home.get(change.id)
+        if stage_id in index:
+            listed[index[stage_id]].append(change.id)
+    return listed
+
+
 def _channel_cards(touchpoints: tuple[CardView, ...]) -> tuple[CardView, ...]:
     """One card per distinct channel of the stage's touchpoints, in first-seen order."""
     levels: dict[str, list[str]] = {}
     for card in touchpoints:
-        if card.detail.strip():
+        if card.detail.strip() and card.change != "retired":  # a retired one's channel is gone
             levels.setdefault(card.detail.strip(), []).append(card.evidence)
     return tuple(CardView(text=name, evidence=_strongest(lv)) for name, lv in levels.items())
 
 
 def _note_cards(notes: list) -> tuple[CardView, ...]:
     return tuple(
-        CardView(text=n.text, evidence=n.evidence, ref=getattr(n, "id", "")) for n in notes
+        CardView(
+            text=n.text,
+            evidence=n.evidence,
+            ref=getattr(n, "id", ""),
+            emotion=getattr(n, "emotion", None),
+        )
+        for n in notes
     )
+
+
+def _emotion_point(stage: Stage, cell: StageCell, drawn: bool = True) -> EmotionPoint:
+    """The stage's feeling; drawn, a stage without one shows its actions' mean (tables keep the cell's)."""
+    felt = tuple(float(a.emotion) for a in cell.actions if a.emotion is not None)
+    if not drawn:
+        return EmotionPoint(stage.id, cell.emotion, cell.emotion_evidence, felt)
+    evidence: str = cell.emotion_evidence
+    if cell.emotion is None and felt:  # the stage's feeling is its actions' mean
+        evidence = _strongest([a.evidence for a in cell.actions if a.emotion is not None])
+    return EmotionPoint(stage.id, cell.stage_emotion(), evidence, felt)
 
 
 def build_layout(
@@ -232,8 +351,16 @@ def build_layout(
         persona_name, persona_quote = journey.persona, ""
 
     lane_order = ordered_lanes(journey)
-    cells = [journey.cell(stage.id) for stage in project.stages]
-    touchpoints = [_touchpoint_cards(project, cell.touchpoints) for cell in cells]
+    stages = journey_stages(project, journey)
+    if not stages:
+        raise CJMError(t("errors.map.no_stages", lang, project=repr(project.name)))
+    cells = [journey.cell(stage.id) for stage in stages]
+    changes = {c.id: c for c in journey.touchpoint_changes}
+    if drawn:
+        ids = touchpoint_ids_by_stage(project, journey, stages)
+    else:
+        ids = [list(cell.touchpoints) for cell in cells]
+    touchpoints = [_touchpoint_cards(project, tp_ids, changes if drawn else None) for tp_ids in ids]
     # The customer sees only frontstage touchpoints; backstage ones (a barista's queue
     # screen) are drawn below the line of visibility, with the internal tools.
     seen = [tuple(c for c in tps if not (drawn and c.backstage)) for tps in touchpoints]
@@ -255,10 +382,7 @@ def build_layout(
             row = tuple(back + notes for back, notes in zip(unseen, row))
         lanes.append(LaneView(lane=lane, backstage=lane in BACKSTAGE_LANES, cells=row))
 
-    emotions = tuple(
-        EmotionPoint(stage.id, cell.emotion, cell.emotion_evidence)
-        for stage, cell in zip(project.stages, cells)
-    )
+    emotions = tuple(_emotion_point(stage, cell, drawn) for stage, cell in zip(stages, cells))
     return MapLayout(
         project_name=project.name,
         journey_id=journey.id,
@@ -267,8 +391,12 @@ def build_layout(
         persona_id=journey.persona,
         persona_name=persona_name,
         persona_quote=persona_quote,
-        stages=tuple(StageView(s.id, stage_label(s, lang), s.description) for s in project.stages),
+        stages=tuple(
+            StageView(s.id, stage_label(s, lang), s.description, s.phase, s.time_span, s.clock)
+            for s in stages
+        ),
         lanes=tuple(lanes),
         lane_order=lane_order,
         emotions=emotions,
+        emotion_scale=project.top_emotion,
     )

@@ -58,9 +58,11 @@ def actor_name(text: str) -> str:
     return mermaid_text(short.replace(";", " "), 40).replace(",", " ")
 
 
-def emotion_score(score: int | None) -> int:
-    """-2..+2 to Mermaid's 1..5; an unrecorded emotion is drawn neutral."""
-    return NEUTRAL_SCORE if score is None else score + 3
+def emotion_score(score: float | None, scale: int = 2) -> int:
+    """-2..+2 (or -3..+3, in halves) to Mermaid's whole 1..5; an unrecorded emotion is drawn neutral."""
+    if score is None:
+        return NEUTRAL_SCORE
+    return max(1, min(5, round(score * 2 / scale) + 3))
 
 
 def journey_mermaid(project: Project, journey_id: str | None = None, lang: str = "en") -> str:
@@ -77,7 +79,7 @@ def journey_mermaid(project: Project, journey_id: str | None = None, lang: str =
         lines.append(f"    section {mermaid_text(stage.name, 60)}")
         cell = journey.cell(stage.id)
         tasks = [note.text for note in cell.actions] or [names.get(x, x) for x in cell.touchpoints]
-        score = emotion_score(point.score)
+        score = emotion_score(point.score, layout.emotion_scale)
         for task in tasks:
             lines.append(f"      {mermaid_text(task)}: {score}: {actor}")
     return "\n".join(lines) + "\n"

@@ -138,7 +138,8 @@ def layout_table(layout: MapLayout, lang: str = "en") -> pd.DataFrame:
                 )
             rows.append(row)
     frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
-    frame["emotion"] = frame["emotion"].astype("Int64")
+    whole = all(pd.isna(v) or float(v).is_integer() for v in frame["emotion"])
+    frame["emotion"] = frame["emotion"].astype("Int64" if whole else "Float64")
     frame["cards"] = frame["cards"].astype("int64")
     return frame
 
@@ -146,11 +147,11 @@ def layout_table(layout: MapLayout, lang: str = "en") -> pd.DataFrame:
 # --- the wide layout: one row per lane, one column per stage -----------------------------
 
 
-def emotion_cell(score: int | None) -> str:
-    """Scores as a spreadsheet shows them without turning them into formulas: '1', '0', '−2'."""
+def emotion_cell(score: float | None) -> str:
+    """Scores as a spreadsheet shows them without turning them into formulas: '1', '0', '−1.5'."""
     if score is None:
         return ""
-    return f"\u2212{-score}" if score < 0 else str(score)
+    return f"\u2212{-score:g}" if score < 0 else f"{score:g}"
 
 
 def journey_wide_table(

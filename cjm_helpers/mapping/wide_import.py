@@ -30,11 +30,13 @@ __all__ = [
 
 import csv
 import io
+import math
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -64,7 +66,7 @@ from .tabular import restore
 
 MAX_BYTES = 5_000_000
 _EVIDENCE_MARK = re.compile(r"\s*\[([^\[\]]{1,40})\]\s*$")
-_EMOTION = re.compile(r"^[+]?(-?\d+)(?:[.,]0+)?$")  # "2", "+1", "-2", and "2.0" from spreadsheets
+_EMOTION = re.compile(r"^[+]?(-?\d+(?:[.,]\d+)?)$")  # "2", "+1", "-1.5", "2,0" from spreadsheets
 
 
 def column_letter(index: int) -> str:
@@ -211,15 +213,19 @@ def cards_in(cell: str) -> list[tuple[str, str]]:
     return out
 
 
-def parse_emotion(cell: str, where: _Where, row: int, col: int) -> tuple[int | None, str]:
+def parse_emotion(
+    cell: str, where: _Where, row: int, col: int, top: int = 2
+) -> tuple[float | None, str]:
+    """A score in halves from -top to +top (the project's scale); whole numbers stay whole."""
     text, level = split_card(unguard(cell.strip()))
     if not text:
         return None, "assumed"
     normal = text.replace("\u2212", "-").replace("\u2013", "-").replace(" ", "")
     match = _EMOTION.match(normal)
-    if not match or not -2 <= int(match.group(1)) <= 2:
+    value = float(match.group(1).replace(",", ".")) if match else math.nan
+    if not (-top <= value <= top and (2 * value).is_integer()):
         raise where.fail("bad_emotion", row=row, col=col, value=text)
-    return int(match.group(1)), level or "assumed"
+    return (int(value) if value.is_integer() else value), level or "assumed"
 
 
 def _match_stages(project: Project, names: list[str], where: _Where) -> list[Stage]:
@@ -312,12 +318,14 @@ class _Builder:
         return wanted
 
     def cell(self, wide: WideMap, col: int, stage: Stage) -> StageCell:
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for lane, (row, cells) in wide.lanes.items():
             raw = cells[col]
             try:
                 if lane == "emotions":
-                    score, level = parse_emotion(raw, self.where, row, col + 1)
+                    score, level = parse_emotion(
+                        raw, self.where, row, col + 1, self.project.top_emotion
+                    )
                     values["emotion"], values["emotion_evidence"] = score, level
                 elif lane == "touchpoints":
                     values["touchpoints"] = [
@@ -413,11 +421,22 @@ def _journey(
         lanes=[],
         compares_to=replaced.compares_to if replaced else None,
         stages=cells,
+        # the sheet holds neither of these: keep what the journey had
+        stages_shown=replaced.stages_shown if replaced else [],
+        touchpoint_changes=replaced.touchpoint_changes if replaced else [],
     )
     lanes = list(wide.lanes)
     if tuple(lanes) != DEFAULT_LANES[kind] or (replaced is not None and replaced.lanes):
         journey.lanes = lanes  # type: ignore[assignment]  # the file's lanes, unless just the defaults
     return journey
+
+
+def _keep_action_emotions(cell: StageCell, before: StageCell) -> StageCell:
+    """The sheet has no place for an action's own emotion: keep the one an action of that text had."""
+    felt = {a.text: a.emotion for a in before.actions if a.emotion is not None}
+    if felt:
+        cell.actions = [a.model_copy(update={"emotion": felt.get(a.text)}) for a in cell.actions]
+    return cell
 
 
 def import_wide_rows(
@@ -444,8 +463,9 @@ def import_wide_rows(
     builder = _Builder(result, where, replaced)
     cells = {stage.id: builder.cell(wide, i, stage) for i, stage in enumerate(chosen)}
     cells = {k: v for k, v in cells.items() if v != StageCell()}
+    if replaced is not None:
+        cells = {k: _keep_action_emotions(v, replaced.cell(k)) for k, v in cells.items()}
     journey = _journey(wide, cells, journey_id, persona_id, replaced, name, map_type, stem, lang)
-
     result.stages = _merged_stages(result, chosen)
     result.touchpoints = builder.touchpoints
     if replaced is not None:

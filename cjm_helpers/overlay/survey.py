@@ -77,8 +77,11 @@ SATISFACTION_RANGE = (1.0, 5.0)
 NPS_RANGE = (0.0, 10.0)
 CSAT_RANGE = (1.0, 5.0)
 CES_RANGE = (1.0, 7.0)
-DISAGREE_POINTS = 1.0
-"""A stated emotion this far (or further) from the survey mean is flagged even inside the interval."""
+DISAGREE_MARGIN = 0.25
+"""How far outside the survey's confidence interval a stated emotion must lie to be flagged.
+
+Half of the map's smallest step (a half point): a stated -2 beside a mean of -1.75 is
+not a disagreement, since the map cannot say -1.75."""
 CONFIDENCE = 0.95
 
 
@@ -337,14 +340,17 @@ def emotion_curve(
     journey_id: str | None = None,
     lang: str = "en",
     confidence: float = CONFIDENCE,
+    margin: float = DISAGREE_MARGIN,
 ) -> pd.DataFrame:
     """Survey emotion per stage beside the emotion stated on the journey map.
 
     One row per project stage, in order: stage, stage_name, n, mean, ci_low, ci_high
     (t-interval at ``confidence``), stated (the map's emotion, NaN when not set),
     difference (mean - stated) and disagree: the stated emotion lies outside the
-    interval, or differs from the mean by :data:`DISAGREE_POINTS` or more. When the
-    survey has a ``persona`` column, only the journey persona's answers count.
+    interval by more than ``margin`` (:data:`DISAGREE_MARGIN`); with fewer than two
+    answers there is no interval and nothing is flagged. On a project whose map runs
+    -3..+3 (``emotion_scale: 3``) the survey's -2..+2 is stretched by 1.5 to meet it. When
+    the survey has a ``persona`` column, only the journey persona's answers count.
     """
     data = _checked(survey, project, lang)
     journey = project.journey(journey_id) if project.journeys else None
@@ -353,12 +359,12 @@ def emotion_curve(
     rows = []
     for stage in project.stages:
         values = data.loc[data["stage"] == stage.id, "emotion"].dropna().to_numpy()
+        values = values * (project.top_emotion / 2)
         mean, low, high = mean_ci(values, confidence)
-        stated = journey.cell(stage.id).emotion if journey is not None else None
+        stated = journey.cell(stage.id).stage_emotion() if journey is not None else None
         stated_value = math.nan if stated is None else float(stated)
         difference = mean - stated_value
-        outside = bool(low == low and (stated_value < low or stated_value > high))
-        far = bool(difference == difference and abs(difference) >= DISAGREE_POINTS)
+        outside = bool(low == low and (stated_value < low - margin or stated_value > high + margin))
         rows.append(
             {
                 "stage": stage.id,
@@ -369,7 +375,7 @@ def emotion_curve(
                 "ci_high": high,
                 "stated": stated_value,
                 "difference": difference,
-                "disagree": outside or far,
+                "disagree": outside,
             }
         )
     return pd.DataFrame(rows)

@@ -147,6 +147,8 @@ def overlay_html(
             except Exception as exc:  # a broken plot still leaves the table
                 body += note(t("report.overlay.plot_failed", lang, name=title, error=str(exc)))
         body += frame_html(frame, lang, names=names)
+        if name == "emotion_curve":  # how the survey's numbers meet the map's scale
+            body += note(t("mapmeaning.report.emotion_scale", lang))
         parts.append(
             f'<div class="cjm-overlay-part" data-analysis="{name}"><h3>{esc(title)}</h3>{body}</div>'
         )

@@ -434,7 +434,7 @@ def test_periods_compare_the_same_measures_on_two_date_ranges() -> None:
 
 @pytest.mark.parametrize("text", ["2026-09-01", "2026-09-31:2026-10-01", "2026-10-01:2026-09-01"])
 def test_bad_periods_say_how_to_write_one(text: str) -> None:
-    with pytest.raises(DataError, match="YYYY-MM-DD|earlier date first"):
+    with pytest.raises(DataError, match=r"YYYY-MM-DD|earlier date first"):
         parse_period(text)
 
 

@@ -85,6 +85,8 @@ def attribution_notes(frame: pd.DataFrame, lang: str = "en") -> list[str]:
             converters=int(frame.attrs.get("converters", 0)),
         )
     ]
+    if not int(frame.attrs.get("converters", 0)):
+        lines.append(t("decisions.attribution.none", lang, events=events))
     excluded = frame[frame["excluded_from_last"]]
     if len(excluded):
         lines.append(

@@ -798,7 +798,7 @@ class Step:
         from .reading import for_notebook
 
         if self.events_path is None:
-            raise CJMError(t("errors.notebook.no_events", self.lang))
+            raise CJMError(t("errors.notebook.no_events", self.language))
         options = for_notebook(self.project.data).event_kwargs()
         return load_events(self.events_path, project=self.project, **options).cached()
 
@@ -809,7 +809,7 @@ class Step:
         from .reading import call_accepting, for_notebook
 
         if self.survey_path is None:
-            raise CJMError(t("errors.notebook.no_survey", self.lang))
+            raise CJMError(t("errors.notebook.no_survey", self.language))
         return call_accepting(
             load_survey, self.survey_path, **for_notebook(self.project.data).date_kwargs()
         )
@@ -821,7 +821,7 @@ class Step:
         from .reading import call_accepting, for_notebook
 
         if self.tickets_path is None:
-            raise CJMError(t("errors.notebook.no_tickets", self.lang))
+            raise CJMError(t("errors.notebook.no_tickets", self.language))
         return call_accepting(
             load_tickets,
             self.tickets_path,

@@ -467,3 +467,28 @@ def test_cjm_diff_compares_two_periods(
 
 def test_dates_stay_dates() -> None:
     assert parse_period("2026-01-01:2026-01-31") == (dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+
+
+def test_step_without_a_data_file_says_so_instead_of_failing(sample_copy: Path) -> None:
+    from cjm_helpers.errors import CJMError
+    from cjm_helpers.notebook import Step
+
+    step = Step(number=7, project_path=sample_copy)
+    for kind in ("events", "survey", "tickets"):
+        with pytest.raises(CJMError):
+            getattr(step, kind)
+
+
+def test_step_seven_shows_the_switch_verdict_and_visits(sample_copy: Path) -> None:
+    from cjm_helpers.notebook import Step
+    from cjm_helpers.paths import SAMPLE_PROJECT
+
+    data = Path(SAMPLE_PROJECT).parent
+    step = Step(number=7, project_path=sample_copy, events_path=data / "events.csv")
+    verdict = step.switch_verdicts().data
+    assert "contradicts the hypothesis that device switches" in verdict
+    assert "11.4%" in verdict and "16.8%" in verdict
+    visits = step.visits()
+    assert visits.iloc[:, 0].tolist() == ["First visit only", "Returning"]
+    attribution = step.conversion_attribution(conversion_events=["reorder"]).data
+    assert "first reorder" in attribution and "every buyer passes" in attribution

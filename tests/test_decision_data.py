@@ -492,3 +492,25 @@ def test_step_seven_shows_the_switch_verdict_and_visits(sample_copy: Path) -> No
     assert visits.iloc[:, 0].tolist() == ["First visit only", "Returning"]
     attribution = step.conversion_attribution(conversion_events=["reorder"]).data
     assert "first reorder" in attribution and "every buyer passes" in attribution
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_report_shows_switches_transitions_paths_scores_and_visits(
+    sample_project, lang: str
+) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.paths import SAMPLE_PROJECT
+    from cjm_helpers.report.overlay import compute_overlay, overlay_html
+
+    data = Path(SAMPLE_PROJECT).parent
+    results = compute_overlay(
+        sample_project,
+        events_file=str(data / "events.csv"),
+        survey_file=str(data / "survey.csv"),
+        lang=lang,
+    )
+    page = overlay_html(results, lang)
+    for part in ("switches", "transitions", "top_paths", "stage_scores", "visits"):
+        assert f'data-analysis="{part}"' in page
+    expected = {"en": "contradicts the hypothesis", "pl": "Dane przeczą hipotezie"}[lang]
+    assert expected in page
+    assert "tp-checkout" not in page  # names, not ids

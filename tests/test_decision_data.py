@@ -59,6 +59,7 @@ def _project_with_personas() -> Project:
             ),
             Persona(id="ola", name="Ola"),
         ],
+        target_personas=[TargetPersona(persona="rina", share_score=2, value_score=5)],
     )
 
 
@@ -90,6 +91,9 @@ def test_persona_score_warnings_name_the_persona_and_both_values() -> None:
     assert any("Rina" in line and "50%" in line and "75%" in line for line in lines)
     assert any("Dimas" in line and "1,000 IDR" in line and "500 IDR" in line for line in lines)
     assert any("Ola" in line and "segment" in line for line in lines)
+    # rina: share score typed 2, suggested 5 (3 apart); value score typed 5, suggested 5
+    assert any("Rina" in line and "share score" in line and "is 2" in line for line in lines)
+    assert not any("value score" in line for line in lines)
     for lang in ("id", "pl"):
         assert len(persona_score_warnings(scores, "IDR", lang)) == len(lines)
 

@@ -45,9 +45,11 @@ def persona_scores_table(scores: pd.DataFrame, currency: str, lang: str = "en") 
                 _col("persona.col.share", lang): _pct(row.share, lang),
                 _col("persona.col.share_typed", lang): _pct(row.share_typed, lang),
                 _col("persona.col.share_score", lang): _num(row.share_score, lang, 0),
+                _col("persona.col.share_score_typed", lang): _num(row.share_score_typed, lang, 0),
                 _col("persona.col.value", lang): money(row.value),
                 _col("persona.col.value_typed", lang): money(row.value_typed),
                 _col("persona.col.value_score", lang): _num(row.value_score, lang, 0),
+                _col("persona.col.value_score_typed", lang): _num(row.value_score_typed, lang, 0),
                 _col("persona.col.csat", lang): _num(row.csat_mean, lang, 2),
                 _col("persona.col.nps", lang): _num(row.nps, lang, 0),
             }

@@ -13,7 +13,8 @@ A typed share *disagrees* when it is :data:`SHARE_TOLERANCE` (5 points) or more 
 the computed one; a typed value when it differs by :data:`VALUE_TOLERANCE` (25%) or
 more of the computed value. Suggested 1..5 scores give 5 to the largest share (or
 value) among the personas and the others in proportion, rounded up:
-``ceil(5 x share / largest share)``.
+``ceil(5 x share / largest share)``; a score typed in step 3 that is
+:data:`SCORE_TOLERANCE` (2) points or more from the suggestion is flagged.
 
 Clustering: each respondent becomes one row of numbers (mean emotion, NPS, CSAT,
 CES and spend, where the survey has them), each column is standardised (mean 0,
@@ -40,6 +41,8 @@ SHARE_TOLERANCE = 0.05
 """Typed and computed share of customers disagree from this many (fraction) points apart."""
 VALUE_TOLERANCE = 0.25
 """Typed and computed value disagree from this relative difference of the computed value."""
+SCORE_TOLERANCE = 2
+"""A typed 1..5 score this many points (or more) from the suggested one is flagged."""
 CLUSTER_FEATURES: tuple[str, ...] = ("emotion", "nps", "csat", "ces", "spend")
 """Answers that place a respondent for clustering (means per respondent)."""
 
@@ -52,10 +55,12 @@ PERSONA_SCORE_COLUMNS: tuple[str, ...] = (
     "share_typed",
     "share_disagrees",
     "share_score",
+    "share_score_typed",
     "value",
     "value_typed",
     "value_disagrees",
     "value_score",
+    "value_score_typed",
     "csat_mean",
     "nps",
 )
@@ -135,6 +140,13 @@ def persona_scores(survey: pd.DataFrame | Any, project: Project, lang: str = "en
     frame = pd.DataFrame(rows, columns=[c for c in PERSONA_SCORE_COLUMNS if "score" not in c])
     frame["share_score"] = _proportional_scores(list(frame["share"]))
     frame["value_score"] = _proportional_scores(list(frame["value"]))
+    typed = {target.persona: target for target in project.target_personas}
+    frame["share_score_typed"] = [
+        float(typed[p].share_score) if p in typed else math.nan for p in frame["persona"]
+    ]
+    frame["value_score_typed"] = [
+        float(typed[p].value_score) if p in typed else math.nan for p in frame["persona"]
+    ]
     return frame[list(PERSONA_SCORE_COLUMNS)]
 
 
@@ -161,6 +173,23 @@ def persona_score_warnings(scores: pd.DataFrame, currency: str, lang: str = "en"
                     n=row.respondents,
                 )
             )
+        for kind in ("share", "value"):
+            suggested = getattr(row, f"{kind}_score")
+            given = getattr(row, f"{kind}_score_typed")
+            if (
+                suggested == suggested
+                and given == given
+                and abs(suggested - given) >= SCORE_TOLERANCE
+            ):
+                lines.append(
+                    t(
+                        f"decisions.persona.{kind}_score_disagrees",
+                        lang,
+                        name=row.name,
+                        typed=int(given),
+                        suggested=int(suggested),
+                    )
+                )
         if row.value_disagrees:
             lines.append(
                 t(

@@ -518,3 +518,41 @@ def test_report_shows_switches_transitions_paths_scores_and_visits(
     expected = {"en": "contradicts the hypothesis", "pl": "Dane przeczą hipotezie"}[lang]
     assert expected in page
     assert "tp-checkout" not in page  # names, not ids
+
+
+def test_periods_compare_dated_survey_answers() -> None:
+    log = load_events(
+        pd.DataFrame(
+            [("a", "2026-09-02 08:00:00", "view"), ("b", "2026-10-02 08:00:00", "view")],
+            columns=["user_id", "timestamp", "event"],
+        )
+    )
+    survey = load_survey(
+        pd.DataFrame(
+            [
+                ("s1", "2026-09-03", "purchase", 0, 10, 5),
+                ("s1", "2026-09-03", "retention", 0, None, 4),
+                ("s2", "2026-09-20", "purchase", 0, 3, 2),
+                ("s2", "2026-09-20", "retention", 0, None, 1),
+                ("o1", "2026-10-03", "purchase", 0, 9, 5),
+                ("o1", "2026-10-03", "retention", 0, None, 5),
+                ("o2", "2026-10-30", "purchase", 0, 9, 5),
+                ("o2", "2026-10-30", "retention", 0, None, 2),
+                ("late", "2026-11-01", "purchase", 0, 0, 1),
+            ],
+            columns=["respondent_id", "submitted", "stage", "emotion", "nps", "csat"],
+        )
+    )
+    frame = compare_periods(
+        log,
+        parse_period("2026-09-01:2026-09-30"),
+        parse_period("2026-10-01:2026-10-31"),
+        survey=survey,
+    ).set_index("measure")
+    satisfied = frame.loc["survey:csat_satisfied"]
+    assert (satisfied["count_a"], satisfied["base_a"]) == (2, 4)  # 5 and 4 of 5, 4, 2, 1
+    assert (satisfied["count_b"], satisfied["base_b"]) == (3, 4)
+    promoters = frame.loc["survey:promoters"]
+    assert (promoters["value_a"], promoters["value_b"]) == (0.5, 1.0)
+    # pooled 3/4, se = sqrt(0.75 x 0.25 x (1/2 + 1/2)) = 0.433013, z = 0.5 / 0.433013
+    assert promoters["z"] == pytest.approx(0.5 / math.sqrt(0.1875))

@@ -50,6 +50,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="with --period: the event log (default: the one the project declares)",
     )
+    cmd.add_argument(
+        "--survey",
+        default=None,
+        metavar="FILE",
+        help="with --period: survey answers with dates (default: the one the project declares)",
+    )
     cmd.set_defaults(handler=run_diff)
 
 
@@ -114,7 +120,13 @@ def run_period_diff(args: argparse.Namespace) -> int:
         raise CJMError(t("decisions.period.no_events", lang, file=project_path.name))
     log = load_events(events, project=project, **from_project(project.data).event_kwargs())
     log = log.cached()
-    frame = compare_periods(log, first, second)
+    survey = None
+    survey_path = resolve_data(args.survey, project_path, project.data.survey)
+    if survey_path is not None and survey_path.exists():
+        from ..overlay import load_survey
+
+        survey = load_survey(survey_path, project, lang)
+    frame = compare_periods(log, first, second, survey=survey)
     table = period_table(frame, log, first, second, lang)
 
     def span(period: tuple) -> str:

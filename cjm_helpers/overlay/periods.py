@@ -3,7 +3,8 @@
 A period is a pair of dates, both included (events from the first day's 00:00 up
 to, not including, the day after the last). For each KPI that is a share (conversion,
 checkout abandonment, bounce, click-through, scroll) and each stage of the closed
-funnel, the two periods' values, the change (second minus first) and a
+funnel (and, with a dated survey, the share of satisfied answers and of promoters),
+the two periods' values, the change (second minus first) and a
 **two-proportion z-test**:
 
     pooled p = (x1 + x2) / (n1 + n2)
@@ -107,16 +108,60 @@ def _measures(log: Any, tickets: Any = None) -> dict[str, tuple[str, float, floa
     return out
 
 
+def _survey_measures(survey: Any) -> dict[str, tuple[str, float, float, float]]:
+    """Satisfied answers (CSAT 4-5) and promoters (NPS 9-10, one per respondent) as shares."""
+    out: dict[str, tuple[str, float, float, float]] = {}
+    csat = pd.to_numeric(survey["csat"], errors="coerce").dropna()
+    if len(csat):
+        out["survey:csat_satisfied"] = (
+            "share",
+            float((csat >= 4).mean()),
+            float((csat >= 4).sum()),
+            float(len(csat)),
+        )
+    nps = pd.to_numeric(survey.groupby("respondent_id")["nps"].first(), errors="coerce").dropna()
+    if len(nps):
+        out["survey:promoters"] = (
+            "share",
+            float((nps >= 9).mean()),
+            float((nps >= 9).sum()),
+            float(len(nps)),
+        )
+    return out
+
+
+def _survey_in(survey: Any, period: Period) -> Any:
+    """The answers submitted in the period (by ``submitted``, else ``timestamp``); None without dates."""
+    column = next((c for c in ("submitted", "timestamp") if c in survey.columns), None)
+    if column is None:
+        return None
+    first, last = period
+    stamp = pd.to_datetime(survey[column], errors="coerce")
+    keep = (stamp >= pd.Timestamp(first)) & (stamp < pd.Timestamp(last + dt.timedelta(days=1)))
+    return survey[keep]
+
+
 def compare_periods(
-    log: Any, a: Period, b: Period, tickets: Any = None, alpha: float = ALPHA
+    log: Any,
+    a: Period,
+    b: Period,
+    tickets: Any = None,
+    alpha: float = ALPHA,
+    survey: Any = None,
 ) -> pd.DataFrame:
     """Every measure of period ``a`` beside period ``b``: values, change and the z-test.
 
-    Columns :data:`PERIOD_COLUMNS`; ``measure`` is 'kpi:<name>' or 'stage:<stage id>'
-    (users reaching the stage in order, as a share of those who started).
+    Columns :data:`PERIOD_COLUMNS`; ``measure`` is 'kpi:<name>', 'stage:<stage id>'
+    (users reaching the stage in order, as a share of those who started) or, with a
+    dated ``survey``, 'survey:csat_satisfied' and 'survey:promoters'.
     """
     first = _measures(period_log(log, a), _tickets_in(tickets, a))
     second = _measures(period_log(log, b), _tickets_in(tickets, b))
+    if survey is not None:
+        in_a, in_b = _survey_in(survey, a), _survey_in(survey, b)
+        if in_a is not None and in_b is not None:
+            first.update(_survey_measures(in_a))
+            second.update(_survey_measures(in_b))
     rows = []
     for measure in list(dict.fromkeys([*first, *second])):
         kind, va, xa, na = first.get(measure, (second[measure][0], math.nan, 0.0, 0.0))
@@ -156,6 +201,8 @@ def measure_label(measure: str, log: Any, lang: str = "en") -> str:
     if kind == "stage":
         stage = log.stage_names().get(name, name) if hasattr(log, "stage_names") else name
         return t("decisions.period.reached", lang, stage=stage)
+    if kind == "survey":
+        return t(f"decisions.period.{name}", lang)
     return t(f"decisions.kpi.{name}", lang)
 
 

@@ -242,6 +242,7 @@ def find_segments(
     (most common), segment (the most common typed segment), top_goals, top_pains.
     """
     from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
 
     data = _checked(survey, lang=lang)
     features = respondent_features(data)
@@ -251,11 +252,14 @@ def find_segments(
             t("decisions.cluster.too_little", lang, file=data.attrs.get("source", "survey"), n=n)
         )
     scaled = standardise(features)
-    if k is None:
-        k = _best_k(scaled, seed)
-    if not 1 <= k <= n:
-        raise DataError(t("decisions.cluster.bad_k", lang, k=k, n=n))
-    labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(scaled)
+    # one thread: a few hundred rows cluster in milliseconds, while a thread pool per fit
+    # on a busy machine takes seconds
+    with threadpool_limits(1):
+        if k is None:
+            k = _best_k(scaled, seed)
+        if not 1 <= k <= n:
+            raise DataError(t("decisions.cluster.bad_k", lang, k=k, n=n))
+        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(scaled)
     sizes = Counter(labels.tolist())
     order = sorted(sizes, key=lambda c: (-sizes[c], c))
     number = {c: i + 1 for i, c in enumerate(order)}

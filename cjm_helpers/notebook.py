@@ -471,6 +471,8 @@ class Step:
         tones = {"supports": "warn", "contradicts": "info"}
         lines = verdict_lines(verdicts, self.language)
         shown = [v for v in verdicts["verdict"] if v != "unknown"]
+        if not lines:
+            return _html(note_html(t("decisions.switch.none", self.language)))
         return _html("".join(note_html(line, tones[v]) for line, v in zip(lines, shown)))
 
     def switch_points(self, kind: str = "device", n: int = 10) -> Any:

@@ -11,7 +11,9 @@
 A customer's path is their events in time order (ties in file order), keyed by
 touchpoint or channel, with events of no touchpoint (or channel) left out and
 consecutive repeats merged. For a customer who converted (reached any of
-``log.conversion_events``) the path stops before the first conversion event.
+``log.conversion_events``, or the events named in ``conversion_events``) the path
+stops before the first conversion event, or before the ``occurrence``-th one (2: a
+second order). Keys named in ``exclude_from_last`` get no last-touch credit.
 Customers with an empty path have nothing to credit and are left out.
 
 The paths are counted with Ibis, so the work runs where the log lives (DuckDB,

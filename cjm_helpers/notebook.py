@@ -316,7 +316,12 @@ class Step:
         return cluster_table(found, self.language) if hasattr(found, "columns") else found
 
     def persona_from_cluster(
-        self, cluster: int, persona_id: str, name: str, k: int | None = None, seed: int = 0
+        self,
+        cluster: int,
+        persona_id: str = "",
+        name: str = "",
+        k: int | None = None,
+        seed: int = 0,
     ) -> Any:
         """A persona draft from one found cluster, shown as a card (nothing is saved)."""
         from .overlay.segments import find_segments, persona_from_cluster
@@ -327,7 +332,13 @@ class Step:
         )
         if not hasattr(found, "columns"):
             return found
-        draft = persona_from_cluster(found, cluster, persona_id, name, self.language)
+        draft = persona_from_cluster(
+            found,
+            cluster,
+            persona_id or f"cluster-{cluster}",
+            name or t("decisions.cluster.draft_name", self.language, n=cluster),
+            self.language,
+        )
         preview = self.reload().model_copy(update={"personas": [draft]})
         return _html(persona_cards_html(preview, self.language))
 

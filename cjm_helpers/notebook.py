@@ -128,6 +128,18 @@ def note_html(message: str, tone: str = "info") -> str:
     )
 
 
+def _both(frame: Any, notes: list[str]) -> Any:
+    """A table followed by boxed notes, as one display (the notes say what the table means)."""
+    import pandas as pd
+
+    from .text import esc
+
+    table = (
+        frame.to_html(index=False, escape=True) if isinstance(frame, pd.DataFrame) else esc(frame)
+    )
+    return _html(table + "".join(notes))
+
+
 def _html(markup: str) -> Any:
     from IPython.display import HTML
 
@@ -290,6 +302,58 @@ class Step:
 
         return self._plot("survey_segments", plot_segments)
 
+    def persona_scores(self) -> Any:
+        """Share of customers and value computed from the survey beside the typed ones, with warnings."""
+        from .overlay.decision_views import persona_scores_table
+        from .overlay.segments import persona_score_warnings, persona_scores
+
+        p = self.reload()
+        scores = self._data("survey", "persona_scores", lambda: persona_scores(self.survey, p))
+        if not hasattr(scores, "itertuples"):
+            return scores
+        warnings = persona_score_warnings(scores, p.currency, self.language)
+        notes = [note_html(line, "warn") for line in warnings] or [
+            note_html(t("decisions.persona.all_agree", self.language), "ok")
+        ]
+        return _both(persona_scores_table(scores, p.currency, self.language), notes)
+
+    def found_segments(self, k: int | None = None, seed: int = 0) -> Any:
+        """Segments found in the survey answers by clustering, one profile per cluster."""
+        from .overlay.decision_views import cluster_table
+        from .overlay.segments import find_segments
+
+        found = self._data(
+            "survey", f"clusters_{k}_{seed}", lambda: find_segments(self.survey, k, seed)
+        )
+        return cluster_table(found, self.language) if hasattr(found, "columns") else found
+
+    def persona_from_cluster(
+        self,
+        cluster: int,
+        persona_id: str = "",
+        name: str = "",
+        k: int | None = None,
+        seed: int = 0,
+    ) -> Any:
+        """A persona draft from one found cluster, shown as a card (nothing is saved)."""
+        from .overlay.segments import find_segments, persona_from_cluster
+        from .views import persona_cards_html
+
+        found = self._data(
+            "survey", f"clusters_{k}_{seed}", lambda: find_segments(self.survey, k, seed)
+        )
+        if not hasattr(found, "columns"):
+            return found
+        draft = persona_from_cluster(
+            found,
+            cluster,
+            persona_id or f"cluster-{cluster}",
+            name or t("decisions.cluster.draft_name", self.language, n=cluster),
+            self.language,
+        )
+        preview = self.reload().model_copy(update={"personas": [draft]})
+        return _html(persona_cards_html(preview, self.language))
+
     # step 3 ----------------------------------------------------------------------------
 
     def scoring_matrix(self) -> Any:
@@ -419,6 +483,113 @@ class Step:
 
         return self._plot("gaps", plot_gaps)
 
+    def switch_verdicts(self) -> Any:
+        """Whether switching device, channel or department loses customers here, in sentences."""
+        from .overlay.switches import switch_verdicts, verdict_lines
+
+        found = self.gaps()
+        if not hasattr(found, "columns"):
+            return found
+        verdicts = switch_verdicts(found)
+        tones = {"supports": "warn", "contradicts": "info"}
+        lines = verdict_lines(verdicts, self.language)
+        shown = [v for v in verdicts["verdict"] if v != "unknown"]
+        if not lines:
+            return _html(note_html(t("decisions.switch.none", self.language)))
+        return _html("".join(note_html(line, tones[v]) for line, v in zip(lines, shown)))
+
+    def switch_points(self, kind: str = "device", n: int = 10) -> Any:
+        """The most frequent switches of one kind and the drop-off after each."""
+        from .overlay import switch_points
+        from .overlay.decision_views import switch_table
+
+        found = self._data(
+            "events", f"switch_points_{kind}", lambda: switch_points(self.events, kind, n)
+        )
+        return switch_table(found, self.language) if hasattr(found, "columns") else found
+
+    def plot_switch_points(self, kind: str = "device", n: int = 10) -> Any:
+        from .overlay import switch_points
+        from .overlay.switches import plot_switch_points, switch_verdicts
+
+        found = self._data(
+            "events", f"switch_points_{kind}", lambda: switch_points(self.events, kind, n)
+        )
+        gaps = self.gaps()
+        if not hasattr(found, "columns") or not hasattr(gaps, "columns"):
+            return None
+        verdict = switch_verdicts(gaps).set_index("kind")
+        stay = float(verdict.loc[kind, "stay_drop_off"]) if kind in verdict.index else None
+        return _show(plot_switch_points(found, stay, self.language))
+
+    def transitions(self, on: str = "touchpoint", n: int = 10) -> Any:
+        """The most frequent moves from one touchpoint (or stage) to the next."""
+        from .overlay import transitions
+        from .overlay.decision_views import transitions_table
+
+        found = self._data(
+            "events",
+            f"transitions_{on}",
+            lambda: transitions(self.events, on=on),  # type: ignore[arg-type]
+        )
+        if not hasattr(found, "columns"):
+            return found
+        return transitions_table(found, self.project, n, self.language)
+
+    def top_paths(self, on: str = "stage", n: int = 10) -> Any:
+        """The most common whole journeys, repeats merged."""
+        from .overlay import top_paths
+        from .overlay.decision_views import paths_table
+
+        found = self._data(
+            "events",
+            f"top_paths_{on}",
+            lambda: top_paths(self.events, n, on=on),  # type: ignore[arg-type]
+        )
+        return (
+            paths_table(found, self.project, self.language) if hasattr(found, "columns") else found
+        )
+
+    def stage_scores(self) -> Any:
+        """NPS, CSAT and CES per stage from the survey."""
+        from .overlay import score_summary
+        from .overlay.decision_views import stage_scores_table
+
+        found = self._data(
+            "survey",
+            "stage_scores",
+            lambda: score_summary(self._survey_for_project(), by="stage"),
+        )
+        if not hasattr(found, "columns"):
+            return found
+        return stage_scores_table(found, self.project, self.language)
+
+    def visits(self) -> Any:
+        """First-visit against returning customers, and how each converts."""
+        from .overlay.decision_views import visits_table
+        from .overlay.visits import visit_groups
+
+        found = self._data("events", "visits", lambda: visit_groups(self.events))
+        return visits_table(found, self.language) if hasattr(found, "columns") else found
+
+    def conversion_attribution(
+        self, conversion_events: list[str] | None = None, occurrence: int = 1
+    ) -> Any:
+        """Attribution for a chosen conversion, must-pass touchpoints flagged, with the reasons."""
+        from .overlay.conversion import attribution_notes, decision_attribution
+        from .overlay.decision_views import attribution_table
+
+        key = f"attribution_{conversion_events}_{occurrence}"
+        found = self._data(
+            "events",
+            key,
+            lambda: decision_attribution(self.events, "touchpoint", conversion_events, occurrence),
+        )
+        if not hasattr(found, "columns"):
+            return found
+        notes = [note_html(line) for line in attribution_notes(found, self.language)]
+        return _both(attribution_table(found, self.language), notes)
+
     def data_kpis(self) -> Any:
         """KPIs measured from the event log (and tickets, when there are any)."""
         from .overlay import kpis
@@ -533,6 +704,39 @@ class Step:
 
         return kpi_table(self.reload(), self.language)
 
+    def _measured_baselines(self) -> Any:
+        """(project with measured baselines, what changed), or a note when there is no event log."""
+        from .overlay import kpis
+        from .overlay.targets import measured_baselines
+
+        measured = self._data(
+            "events", "kpis", lambda: kpis(self.events, tickets=self._optional_tickets())
+        )
+        if not hasattr(measured, "columns"):
+            return measured
+        return measured_baselines(self.reload(), measured)
+
+    def measured_baselines(self) -> Any:
+        """KPIs whose baseline comes from step 7's measurement, typed beside measured."""
+        from .overlay.decision_views import baselines_table
+
+        found = self._measured_baselines()
+        if not isinstance(found, tuple):
+            return found
+        if found[1].empty:
+            return _html(note_html(t("decisions.baselines.none", self.language), "warn"))
+        return baselines_table(found[1], self.language)
+
+    def plan_by_effect(self) -> Any:
+        """The action plan by expected revenue effect beside RICE, with each estimate's formula."""
+        from .overlay.targets import ranked_plan
+
+        found = self._measured_baselines()
+        baselines = (
+            dict(zip(found[1]["kpi"], found[1]["baseline"])) if isinstance(found, tuple) else {}
+        )
+        return ranked_plan(self.reload(), baselines, self.language)
+
     def compare_maps(self) -> Any:
         """The current-state map beside the future-state one."""
         from .mapping import compare_maps
@@ -559,6 +763,12 @@ class Step:
         return _html(note_html(status.message(self.language), "warn" if status.overdue else "ok"))
 
     # data plumbing -------------------------------------------------------------------
+
+    def _survey_for_project(self) -> Any:
+        """The survey with stage and touchpoint names turned into this project's ids."""
+        from .overlay import load_survey
+
+        return load_survey(self.survey, self.project, self.language)
 
     def _optional_tickets(self) -> Any:
         return (

@@ -38,6 +38,26 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="YYYY-MM-DD",
         help="the date to judge the review date against (default: today)",
     )
+    cmd.add_argument(
+        "--period",
+        action="append",
+        default=None,
+        metavar="FIRST:LAST",
+        help="compare the data of two periods instead of two files: give --period twice, "
+        "earlier first, as YYYY-MM-DD:YYYY-MM-DD (both days included)",
+    )
+    cmd.add_argument(
+        "--events",
+        default=None,
+        metavar="FILE",
+        help="with --period: the event log (default: the one the project declares)",
+    )
+    cmd.add_argument(
+        "--survey",
+        default=None,
+        metavar="FILE",
+        help="with --period: survey answers with dates (default: the one the project declares)",
+    )
     cmd.set_defaults(handler=run_diff)
 
 
@@ -50,6 +70,8 @@ def run_diff(args: argparse.Namespace) -> int:
     from ..mapping.export import write_bytes
     from ..store import load_project
 
+    if getattr(args, "period", None):
+        return run_period_diff(args)
     today = None
     if args.today:
         try:
@@ -73,5 +95,61 @@ def run_diff(args: argparse.Namespace) -> int:
     print(result.to_text(lang), end="")
     if args.html:
         path = write_bytes(args.html, result.to_html(lang, standalone=True).encode("utf-8"))
+        print(t("diff.cli.wrote_html", lang, path=path))
+    return 0
+
+
+def run_period_diff(args: argparse.Namespace) -> int:
+    """`cjm diff PROJECT --period A --period B`: the same measures on two date ranges, and the z-test."""
+    from pathlib import Path
+
+    from ..errors import CJMError
+    from ..i18n import format_date, t
+    from ..overlay import load_events
+    from ..overlay.periods import compare_periods, parse_period, period_table
+    from ..paths import resolve_data
+    from ..reading import from_project
+    from ..store import load_project
+
+    project_path = Path(args.old).expanduser().resolve()
+    project = load_project(project_path)
+    lang = args.lang or project.language
+    if len(args.period) != 2 or args.new is not None:
+        raise CJMError(t("decisions.period.two", lang))
+    first, second = (parse_period(p, lang) for p in args.period)
+    events = resolve_data(args.events, project_path, project.data.events)
+    if events is None or not events.exists():
+        raise CJMError(t("decisions.period.no_events", lang, file=project_path.name))
+    log = load_events(events, project=project, **from_project(project.data).event_kwargs())
+    log = log.cached()
+    survey = None
+    survey_path = resolve_data(args.survey, project_path, project.data.survey)
+    if survey_path is not None and survey_path.exists():
+        from ..overlay import load_survey
+
+        survey = load_survey(survey_path, project, lang)
+    frame = compare_periods(log, first, second, survey=survey)
+    table = period_table(frame, log, first, second, lang)
+
+    def span(period: tuple) -> str:
+        return f"{format_date(period[0], lang)} – {format_date(period[1], lang)}"
+
+    print(
+        t(
+            "decisions.period.heading",
+            lang,
+            first=span(first),
+            second=span(second),
+            count=len(frame),
+            real=int(frame["significant"].sum()),
+        )
+    )
+    print(table.to_string(index=False))
+    if args.html:
+        from ..files import refuse_overwrite
+        from ..mapping.export import write_bytes
+
+        refuse_overwrite([args.html], [args.old], lang)
+        path = write_bytes(args.html, table.to_html(index=False, escape=True).encode("utf-8"))
         print(t("diff.cli.wrote_html", lang, path=path))
     return 0

@@ -11,7 +11,9 @@
 A customer's path is their events in time order (ties in file order), keyed by
 touchpoint or channel, with events of no touchpoint (or channel) left out and
 consecutive repeats merged. For a customer who converted (reached any of
-``log.conversion_events``) the path stops before the first conversion event.
+``log.conversion_events``, or the events named in ``conversion_events``) the path
+stops before the first conversion event, or before the ``occurrence``-th one (2: a
+second order). Keys named in ``exclude_from_last`` get no last-touch credit.
 Customers with an empty path have nothing to credit and are left out.
 
 The paths are counted with Ibis, so the work runs where the log lives (DuckDB,
@@ -29,9 +31,11 @@ __all__ = [
     "path_counts",
 ]
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -51,15 +55,16 @@ ATTRIBUTION_COLUMNS: tuple[str, ...] = (
 """Columns of :func:`attribution`; the three shares each sum to one."""
 
 
-def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -> pd.DataFrame:
-    """Counted steps and ends of every customer's path: columns prev, key, converted, steps, ends.
+def _cut_at_conversion(
+    log: Any,
+    by: str,
+    conversion_events: Sequence[str] | None = None,
+    occurrence: int = 1,
+) -> ir.Table:
+    """Each customer's keyed events before their conversion: user_id, ts, seq, key, converted.
 
-    ``steps`` counts the path steps onto ``key`` from ``prev`` (missing for a path's
-    first step) by customers who converted or not; ``ends`` counts the paths whose
-    last step is ``key`` (a row with steps 0 can carry ends only). One sorted pass per
-    customer looks at the keys either side of each step; where the first conversion
-    falls comes from a group-by over the conversion events alone. Computed with Ibis;
-    the result is small.
+    The conversion is the ``occurrence``-th event (1 = the first) among
+    ``conversion_events`` (default: the log's); customers with fewer never converted.
     """
     table = log.table
     if by not in ("touchpoint", "channel"):
@@ -69,18 +74,46 @@ def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
         raise DataError(
             i18n.t("errors.overlay.attribution_column", source=source, column=repr(by), by=by)
         )
-    conversions = [str(e) for e in (getattr(log, "conversion_events", ()) or ())]
+    if conversion_events is None:
+        conversion_events = getattr(log, "conversion_events", ()) or ()
+    conversions = [str(e) for e in conversion_events]
     t = table.select("user_id", "ts", "seq", "event", key=table[by].cast("string"))
-    # each converting customer's first conversion (time, then file order), from the few conversion events
+    # each converting customer's chosen conversion (time, then file order), from the few conversion events
     conv = t.filter(t.event.isin(conversions or ["\0"]))
     conv = conv.mutate(
         n=ibis.row_number().over(ibis.window(group_by=conv.user_id, order_by=[conv.ts, conv.seq]))
     )
-    first = conv.filter(conv.n == 0).select(cuser=conv.user_id, cts=conv.ts, cseq=conv.seq)
+    first = conv.filter(conv.n == max(int(occurrence), 1) - 1).select(
+        cuser=conv.user_id, cts=conv.ts, cseq=conv.seq
+    )
     t = t.filter(t.key.notnull() & (t.key.strip() != ""))
     t = t.left_join(first, t.user_id == first.cuser)
     before_conversion = t.cts.isnull() | (t.ts < t.cts) | ((t.ts == t.cts) & (t.seq < t.cseq))
-    t = t.filter(before_conversion).select("user_id", "ts", "seq", "key", converted=t.cts.notnull())
+    return t.filter(before_conversion).select(
+        "user_id", "ts", "seq", "key", converted=t.cts.notnull()
+    )
+
+
+def path_counts(
+    log: Any,
+    by: Literal["touchpoint", "channel"] = "touchpoint",
+    conversion_events: Sequence[str] | None = None,
+    occurrence: int = 1,
+    exclude: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Counted steps and ends of every customer's path: columns prev, key, converted, steps, ends.
+
+    ``steps`` counts the path steps onto ``key`` from ``prev`` (missing for a path's
+    first step) by customers who converted or not; ``ends`` counts the paths whose
+    last step is ``key`` (a row with steps 0 can carry ends only). One sorted pass per
+    customer looks at the keys either side of each step; where the conversion
+    falls comes from a group-by over the conversion events alone. ``conversion_events``
+    and ``occurrence`` choose the conversion (see :func:`_cut_at_conversion`); keys in
+    ``exclude`` are left out of the paths. Computed with Ibis; the result is small.
+    """
+    t = _cut_at_conversion(log, by, conversion_events, occurrence)
+    if exclude:
+        t = t.filter(~t.key.isin([str(k) for k in exclude]))
     w = ibis.window(group_by=t.user_id, order_by=[t.ts, t.seq])
     t = t.mutate(before=t.key.lag().over(w), after=t.key.lead().over(w))
     # a step is the first of a run of the same key (consecutive repeats merge); the last event ends the path
@@ -94,6 +127,33 @@ def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
     frame["ends"] = frame["ends"].astype("int64")
     frame["converted"] = frame["converted"].astype(bool)
     return frame
+
+
+def converter_reach(
+    log: Any,
+    by: Literal["touchpoint", "channel"] = "touchpoint",
+    conversion_events: Sequence[str] | None = None,
+    occurrence: int = 1,
+) -> tuple[pd.DataFrame, int]:
+    """How many converting customers passed each key before converting (columns key, users), and how many converted."""
+    t = _cut_at_conversion(log, by, conversion_events, occurrence)
+    t = t.filter(t.converted)
+    reach = t.group_by("key").aggregate(users=t.user_id.nunique()).to_pandas()
+    reach["users"] = reach["users"].astype("int64")
+    converters = _converters(log, conversion_events, occurrence)
+    return reach.sort_values(["users", "key"], ascending=[False, True]).reset_index(
+        drop=True
+    ), converters
+
+
+def _converters(log: Any, conversion_events: Sequence[str] | None, occurrence: int) -> int:
+    """Customers with at least ``occurrence`` conversion events."""
+    if conversion_events is None:
+        conversion_events = getattr(log, "conversion_events", ()) or ()
+    table = log.table
+    conv = table.filter(table.event.isin([str(e) for e in conversion_events] or ["\0"]))
+    per_user = conv.group_by("user_id").aggregate(n=conv.count())
+    return int(per_user.filter(per_user.n >= max(int(occurrence), 1)).count().to_pandas())
 
 
 def _shares(counts: pd.Series, keys: list[str]) -> pd.Series:
@@ -159,15 +219,25 @@ def markov_removal_effects(counts: pd.DataFrame) -> tuple[list[str], np.ndarray,
     return keys, effects, base
 
 
-def attribution(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -> pd.DataFrame:
+def attribution(
+    log: Any,
+    by: Literal["touchpoint", "channel"] = "touchpoint",
+    conversion_events: Sequence[str] | None = None,
+    occurrence: int = 1,
+    exclude_from_last: Sequence[str] = (),
+) -> pd.DataFrame:
     """First-touch, last-touch and Markov removal-effect shares per touchpoint or channel.
 
     Columns: key, label (touchpoint name when the log has a project), conversions_first,
     conversions_last (converting customers crediting the key), removal_effect (0..1),
     first_touch, last_touch, markov_removal (shares, each summing to one when anyone
     converted, all zero otherwise). Sorted by markov_removal, largest first.
+    ``conversion_events`` and ``occurrence`` choose what converting is (default: the
+    log's conversion events, the first one); keys in ``exclude_from_last`` never get
+    last-touch credit (the touch before them does), e.g. the checkout where the
+    conversion itself happens.
     """
-    counts = path_counts(log, by)
+    counts = path_counts(log, by, conversion_events, occurrence)
     if counts.empty:
         return pd.DataFrame(
             {
@@ -178,7 +248,11 @@ def attribution(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
     keys, effects, _ = markov_removal_effects(counts)
     converted = counts[counts["converted"]]
     first = converted[converted["prev"].isna()].groupby("key")["steps"].sum()
-    last = converted.groupby("key")["ends"].sum()
+    if exclude_from_last:
+        trimmed = path_counts(log, by, conversion_events, occurrence, exclude=exclude_from_last)
+        last = trimmed[trimmed["converted"]].groupby("key")["ends"].sum()
+    else:
+        last = converted.groupby("key")["ends"].sum()
     effect_series = pd.Series(effects, index=keys)
     frame = pd.DataFrame(
         {

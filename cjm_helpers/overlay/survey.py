@@ -10,7 +10,8 @@ Columns, names in any case:
   turned into emotion by subtracting 3 (1 → -2, 3 → 0, 5 → +2); required on every row;
 * optional scores, blank when the respondent skipped the question: ``nps`` 0..10
   (whole numbers), ``csat`` 1..5 (5 = very satisfied), ``ces`` 1..7 (customer effort
-  score, 7 = very easy);
+  score, 7 = very easy), ``spend`` (what the respondent spends with us in a year,
+  in the project currency, 0 or more; used for a persona's value);
 * optional text: ``comment``, and segment attributes ``segment``, ``persona``
   (a project persona id), ``age_band``, ``goal``, ``pain`` (several goals or pains
   in one cell are separated by ';');
@@ -70,6 +71,7 @@ SURVEY_COLUMNS: tuple[str, ...] = (
     "nps",
     "csat",
     "ces",
+    "spend",
     *TEXT_COLUMNS,
 )
 EMOTION_RANGE = (-2.0, 2.0)
@@ -77,6 +79,7 @@ SATISFACTION_RANGE = (1.0, 5.0)
 NPS_RANGE = (0.0, 10.0)
 CSAT_RANGE = (1.0, 5.0)
 CES_RANGE = (1.0, 7.0)
+SPEND_RANGE = (0.0, math.inf)
 DISAGREE_MARGIN = 0.25
 """How far outside the survey's confidence interval a stated emotion must lie to be flagged.
 
@@ -187,6 +190,12 @@ def load_survey(
             )
         else:
             out[column] = math.nan
+    if "spend" in frame.columns:
+        out["spend"] = number_column(
+            frame, "spend", *SPEND_RANGE, False, False, problems, t("decisions.hint.spend", lang)
+        )
+    else:
+        out["spend"] = math.nan
     for column in TEXT_COLUMNS:
         out[column] = text_column(frame, column)
     for column in DATE_COLUMNS:

@@ -80,6 +80,7 @@ def compute_overlay(
         results.pop("tickets_file", None)
         if tickets is not None:
             _attempt(results, "tickets", lambda: ov.ticket_counts(tickets))
+    log = None
     if events_file:
         log = _attempt(
             results,
@@ -110,6 +111,10 @@ def compute_overlay(
             )
     else:
         survey = None
+    if log is not None:
+        from .decisions import decision_results
+
+        _attempt(results, "decisions", lambda: decision_results(log, project, survey))
     if survey is not None or tickets is not None:
         from ..overlay.themes import project_themes
 
@@ -152,6 +157,9 @@ def overlay_html(
         parts.append(
             f'<div class="cjm-overlay-part" data-analysis="{name}"><h3>{esc(title)}</h3>{body}</div>'
         )
+    from .decisions import decision_html
+
+    parts.append(decision_html(results.get("decisions"), lang))
     themes = results.get("themes")
     if themes is not None and len(themes.themes):
         title = t("report.overlay.themes", lang)
@@ -159,7 +167,7 @@ def overlay_html(
             f'<div class="cjm-overlay-part" data-analysis="themes"><h3>{esc(title)}</h3>'
             f"{themes.html(lang)}</div>"
         )
-    if len(parts) == len(results.get(NOTES) or []) and not results.get(PROBLEMS):
+    if not any(parts[len(results.get(NOTES) or []) :]) and not results.get(PROBLEMS):
         parts.append(note(t("report.overlay.no_data", lang)))
     for problem in results.get(PROBLEMS, []):
         parts.append(note(t("report.overlay.problem", lang, problem=problem)))

@@ -13,6 +13,13 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "MUST_PASS_SHARE",
+    "attribution_notes",
+    "conversion_touchpoints",
+    "decision_attribution",
+]
+
 from collections.abc import Sequence
 from typing import Any, Literal
 

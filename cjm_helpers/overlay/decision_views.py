@@ -7,6 +7,18 @@ a notebook or a report.
 
 from __future__ import annotations
 
+__all__ = [
+    "attribution_table",
+    "baselines_table",
+    "cluster_table",
+    "paths_table",
+    "persona_scores_table",
+    "stage_scores_table",
+    "switch_table",
+    "transitions_table",
+    "visits_table",
+]
+
 from typing import Any
 
 import pandas as pd

@@ -17,6 +17,18 @@ per customer (reviews, referrals) are shown with their change but not tested.
 
 from __future__ import annotations
 
+__all__ = [
+    "ALPHA",
+    "PERIOD_COLUMNS",
+    "Period",
+    "compare_periods",
+    "measure_label",
+    "parse_period",
+    "period_log",
+    "period_table",
+    "two_proportion_z",
+]
+
 import dataclasses
 import datetime as dt
 import math

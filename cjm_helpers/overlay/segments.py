@@ -25,6 +25,21 @@ pains and age band) is a persona draft: :func:`persona_from_cluster`.
 
 from __future__ import annotations
 
+__all__ = [
+    "CLUSTER_FEATURES",
+    "PERSONA_SCORE_COLUMNS",
+    "SCORE_TOLERANCE",
+    "SHARE_TOLERANCE",
+    "VALUE_TOLERANCE",
+    "find_segments",
+    "linked_respondents",
+    "persona_from_cluster",
+    "persona_score_warnings",
+    "persona_scores",
+    "respondent_features",
+    "standardise",
+]
+
 import math
 from collections import Counter
 from typing import Any

@@ -13,6 +13,13 @@ kind beside the rate after no switch, so the switches that lose people stand out
 
 from __future__ import annotations
 
+__all__ = [
+    "VERDICT_COLUMNS",
+    "plot_switch_points",
+    "switch_verdicts",
+    "verdict_lines",
+]
+
 import math
 
 import pandas as pd

@@ -25,6 +25,17 @@ An opportunity with no percent KPI (or no value) has no effect estimate, and say
 
 from __future__ import annotations
 
+__all__ = [
+    "EFFECT_COLUMNS",
+    "IGNORED_WORDS",
+    "STEM",
+    "customer_value",
+    "matches",
+    "measured_baselines",
+    "opportunity_effects",
+    "ranked_plan",
+]
+
 import math
 import re
 from collections.abc import Mapping

@@ -9,6 +9,11 @@ Computed with Ibis; two rows come back.
 
 from __future__ import annotations
 
+__all__ = [
+    "VISIT_COLUMNS",
+    "visit_groups",
+]
+
 import math
 
 import pandas as pd

@@ -7,6 +7,12 @@ may be missing: a section appears only for what could be computed.
 
 from __future__ import annotations
 
+__all__ = [
+    "SWITCH_KIND",
+    "decision_html",
+    "decision_results",
+]
+
 from typing import Any
 
 from ..i18n import t

@@ -103,7 +103,9 @@ def test_a_heading_over_the_set_up_cells_gets_the_set_up_sentence(tmp_path: Path
 def test_a_broken_front_matter_names_the_file(tmp_path: Path) -> None:
     source = tmp_path / "01_x.md"
     source.write_text("---\nminutes: 5\n# Step 1\n", encoding="utf-8")
-    with pytest.raises(CJMError, match="01_x.md: the front matter opened with --- is never closed"):
+    with pytest.raises(
+        CJMError, match=r"01_x\.md: the front matter opened with --- is never closed"
+    ):
         build_notebook(source)
     source.write_text("---\nminutes: 5\nlevel: easy\n---\n# Step 1\n", encoding="utf-8")
     with pytest.raises(CJMError, match=r"01_x.md: .*only minutes, needs and summary.*level"):

@@ -255,7 +255,7 @@ def _last_section(cells: list[_Cell]) -> int:
 
 def code_cells(source: Path) -> list[tuple[str, tuple[str, ...]]]:
     """The code a chapter source runs, in order: (source, tags) of each ```python block and setup."""
-    out = []
+    out: list[tuple[str, tuple[str, ...]]] = []
     for cell in _split(_read(source)[1], source.name):
         if cell.kind == "setup":
             out.append((SETUP_MARKER, ()))

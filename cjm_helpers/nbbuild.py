@@ -43,6 +43,8 @@ SOURCES_DIR = paths.chapter_sources_dir()
 SETUP_MARKER = "{{ setup }}"
 CELL_BREAK = "+++"
 FRONT_MATTER = "---"
+PAGES_LEAVE_OUT = "remove-cell"
+"""The tag of cells the exported pages leave out (see :mod:`.export`)."""
 _FENCE_OPEN = re.compile(r"^```python(?:\s+tags=(?P<tags>[\w,\-]+))?\s*$")
 
 PARAMETERS_SOURCE = """\
@@ -232,7 +234,8 @@ def _chapter_cells(source: Path, lang: str) -> list[_Cell]:
         cells.insert(at, _Cell("markdown", summary_text(info, lang).split("\n")))
     closing = next_text(source, lang) if info.summary or info.needs else ""
     if closing:
-        cells.append(_Cell("markdown", [closing]))
+        # notebooks follow the link; exported pages have their own pager, so they leave it out
+        cells.append(_Cell("markdown", [closing], tags=[PAGES_LEAVE_OUT]))
     return cells
 
 
@@ -319,7 +322,10 @@ def build_notebook(source: Path) -> nbformat.NotebookNode:
                 nbformat.v4.new_code_cell("\n".join(cell.lines).strip("\n"), metadata=meta)
             )
         else:
-            nb.cells.append(nbformat.v4.new_markdown_cell("\n".join(cell.lines).strip("\n")))
+            meta = {"tags": cell.tags} if cell.tags else {}
+            nb.cells.append(
+                nbformat.v4.new_markdown_cell("\n".join(cell.lines).strip("\n"), metadata=meta)
+            )
     where = source.name if lang == paths.DEFAULT_LANGUAGE else f"{lang}/{source.name}"
     nb.metadata["cjm"] = {"step": number, "source": f"src/{where}"}
     if lang != paths.DEFAULT_LANGUAGE:

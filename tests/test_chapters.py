@@ -55,6 +55,7 @@ def test_chapter_opens_with_needs_and_time_and_closes_with_summary_and_next(
     following = order[at + 1] if at + 1 < len(order) else order[1]
     assert f"[{chapter_title(following)}]({following.stem}.ipynb)" in last
     assert "---" not in first.split("\n")[0], "the front matter never reaches the notebook"
+    assert "remove-cell" in nb.cells[-1].metadata["tags"], "pages have their own pager"
 
 
 def _headings_with_nothing_under_them(nb: object) -> list[str]:

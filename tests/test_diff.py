@@ -301,3 +301,14 @@ def test_no_previous_version_names_the_file_not_its_folder(sample_project, tmp_p
     save_project(sample_project, path)
     first = diff_with_previous(path, TODAY)
     assert str(tmp_path) not in first.to_text() and "p.cjm.yaml" in first.to_text()
+
+
+def test_a_changed_goal_is_named_in_words(pair):
+    old, new = pair
+    assert old.objectives.goal_type != "find_growth"
+    new.objectives.goal_type = "find_growth"
+    diff = diff_projects(old, new, TODAY)
+    assert kinds(diff) == ["objective_changed"]
+    assert "goal:" in diff.changes[0].message and "find_growth" not in diff.changes[0].message
+    assert "“Find room for growth”" in diff.changes[0].message
+    assert "„Szanse na rozwój”" in diff.changes[0].text("pl")

@@ -509,16 +509,29 @@ def _action_changes(old: Project, new: Project) -> Iterator[Change]:
 
 
 def _other_edits(old: Project, new: Project, found: list[Change]) -> Iterator[Change]:
-    """A part of the project that differs but shows no change above: say at least where.
+    """A part of the project that differs but shows no change above: say where, field by field.
 
     "No changes" must never be said of two versions that differ.
     """
+    from .history import MAX_PATHS, changed_paths
+
     before, after = old.model_dump(mode="json"), new.model_dump(mode="json")
     said = {c.path.split(".")[0] for c in found}
     for name in after:
         if name in said or before.get(name) == after.get(name):
             continue
-        yield _change("section_edited", name, None, None, section_key=f"edits.section.{name}")
+        paths = changed_paths(before.get(name), after.get(name), name)
+        fields = ", ".join(paths[:MAX_PATHS])
+        if len(paths) > MAX_PATHS:
+            fields += f" (+{len(paths) - MAX_PATHS})"
+        yield _change(
+            "section_edited",
+            name,
+            None,
+            None,
+            section_key=f"edits.section.{name}",
+            fields=fields,
+        )
 
 
 def diff_projects(

@@ -274,7 +274,9 @@ def test_any_other_edit_is_never_reported_as_no_changes(pair):
     diff = diff_projects(old, new, TODAY)
     assert diff and sorted(kinds(diff)) == ["section_edited", "section_edited"]
     assert {c.path for c in diff.changes} == {"currency", "personas"}
-    assert "Currency edited" in diff.to_text()
+    assert "Currency edited: currency" in diff.to_text()
+    quote = f"personas[{old.personas[0].name}].quote"
+    assert f"Personas edited: {quote}" in diff.to_text()
 
 
 def test_step_8_sees_a_walkthrough_entry_saved_after_the_previous_version(sample_project, tmp_path):

@@ -42,6 +42,7 @@ from .terminal import terminal_line
 _DEFAULT_STAGE_NAMES = dict(DEFAULT_STAGES)
 
 GROUPS: dict[str, tuple[str, ...]] = {
+    "objectives": ("objective_changed",),
     "personas": ("persona_added", "persona_removed"),
     "stages": ("stage_added", "stage_removed"),
     "journeys": ("journey_added", "journey_removed"),
@@ -53,11 +54,24 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "emotions": ("emotion_moved",),
     "pain_points": ("pain_point_resolved", "pain_point_added"),
+    "resources": ("resource_added", "resource_removed", "resource_status", "resource_renamed"),
+    "walkthrough": ("walkthrough_added", "walkthrough_removed", "walkthrough_edited"),
     "opportunities": ("opportunity_status", "opportunity_added", "opportunity_removed"),
     "kpis": ("kpi_drift", "kpi_added", "kpi_removed"),
+    "actions": ("action_added", "action_removed", "action_status"),
+    "other": ("section_edited",),
     "review": ("review_date",),
 }
 """Kinds of change, grouped under the headings the text and table show, in this order."""
+_EDIT_KINDS = frozenset(
+    GROUPS["objectives"]
+    + GROUPS["resources"]
+    + GROUPS["walkthrough"]
+    + GROUPS["actions"]
+    + GROUPS["other"]
+)
+"""Kinds whose words live in the ``edits`` catalogue (the rest in ``diff``)."""
+_EDIT_GROUPS = frozenset({"objectives", "resources", "walkthrough", "actions", "other"})
 KINDS: tuple[str, ...] = tuple(kind for kinds in GROUPS.values() for kind in kinds)
 SOON_DAYS = 14
 """A review this close is 'due soon'."""
@@ -96,6 +110,11 @@ def _show(value: Any, lang: str) -> str:
     return str(value)
 
 
+def group_title(group: str, lang: str = "en") -> str:
+    """The heading of a group of changes in ``lang``."""
+    return t(f"{'edits' if group in _EDIT_GROUPS else 'diff'}.group.{group}", lang)
+
+
 def _emotion(score: int | None) -> str:
     if score is None:
         return "—"
@@ -116,7 +135,8 @@ def _message(kind: str, lang: str, values: dict[str, Any]) -> str:
     key = kind
     if kind == "pain_point_resolved" and not values.get("by"):
         key = "pain_point_resolved_plain"
-    return " ".join(t(f"diff.kind.{key}", lang, **words).split())
+    catalogue = "edits" if kind in _EDIT_KINDS else "diff"
+    return " ".join(t(f"{catalogue}.kind.{key}", lang, **words).split())
 
 
 def _change(kind: str, path: str, before: Any, after: Any, /, **values: Any) -> Change:
@@ -136,6 +156,8 @@ _FIELD = {
     "journey": "journeys",
     "opportunity": "opportunities",
     "kpi": "kpis",
+    "resource": "resources",
+    "action": "actions",
 }
 """The project field that holds each kind of part, for the change's path."""
 
@@ -377,6 +399,155 @@ def _review_changes(old: Project, new: Project) -> Iterator[Change]:
         yield _change("review_date", "objectives.next_review", a, b, before=a, after=b)
 
 
+_OBJECTIVE_TEXT = ("business_question", "goal_type", "scope", "experience", "success_metrics")
+"""The objectives' own words (step 1); the review date has a kind of its own."""
+
+
+def _words(value: Any) -> str:
+    """A text or list field as one line for a message: list items joined with '; '."""
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value or "")
+
+
+def _objective_changes(old: Project, new: Project) -> Iterator[Change]:
+    for name in _OBJECTIVE_TEXT:
+        a, b = getattr(old.objectives, name), getattr(new.objectives, name)
+        if a == b:
+            continue
+        values: dict[str, Any] = {"field_key": f"edits.field.{name}"}
+        if name == "goal_type":
+            values |= {"before_key": f"views.goal_type.{a}", "after_key": f"views.goal_type.{b}"}
+        else:
+            values |= {"before": _words(a), "after": _words(b)}
+        yield _change("objective_changed", f"objectives.{name}", _words(a), _words(b), **values)
+
+
+def _resource_changes(old: Project, new: Project) -> Iterator[Change]:
+    before = _by_id(old.resources)
+    for res in new.resources:
+        was = before.get(res.id)
+        if was is None:
+            continue
+        if was.status != res.status:
+            yield _change(
+                "resource_status",
+                f"resources.{res.id}.status",
+                was.status,
+                res.status,
+                name=res.description,
+                status_before_key=f"edits.resource_status.{was.status}",
+                status_after_key=f"edits.resource_status.{res.status}",
+            )
+        if was.description != res.description:
+            yield _change(
+                "resource_renamed",
+                f"resources.{res.id}.description",
+                was.description,
+                res.description,
+                before=was.description,
+                after=res.description,
+            )
+    yield from _added_removed(old.resources, new.resources, "resource", "description")
+
+
+def _walkthrough_changes(old: Project, new: Project) -> Iterator[Change]:
+    """Entries have no id: one is known by its time and stage; anything else may be edited."""
+    stages = _stage_names(old, new)
+
+    def key(entry: Any) -> tuple[Any, str]:
+        return (entry.when, entry.stage)
+
+    def words(entry: Any) -> dict[str, Any]:
+        return {
+            "when": entry.when.strftime("%Y-%m-%d %H:%M"),
+            **stages[entry.stage],
+            "action": entry.action or entry.friction or entry.note,
+        }
+
+    earlier: dict[tuple[Any, str], list[Any]] = {}
+    for entry in old.walkthrough:
+        earlier.setdefault(key(entry), []).append(entry)
+    unmatched: list[Any] = []
+    for index, entry in enumerate(new.walkthrough):
+        same = earlier.get(key(entry), [])
+        if entry in same:
+            same.remove(entry)
+        else:
+            unmatched.append((index, entry))
+    for index, entry in unmatched:
+        same = earlier.get(key(entry), [])
+        if same:
+            was = same.pop(0)
+            yield _change(
+                "walkthrough_edited",
+                f"walkthrough.{index}",
+                was.action or was.note,
+                entry.action or entry.note,
+                **words(entry),
+            )
+        else:
+            yield _change(
+                "walkthrough_added",
+                f"walkthrough.{index}",
+                None,
+                entry.action or entry.note,
+                **words(entry),
+            )
+    for left in earlier.values():
+        for entry in left:
+            yield _change(
+                "walkthrough_removed",
+                "walkthrough",
+                entry.action or entry.note,
+                None,
+                **words(entry),
+            )
+
+
+def _action_changes(old: Project, new: Project) -> Iterator[Change]:
+    before = _by_id(old.actions)
+    for action in new.actions:
+        was = before.get(action.id)
+        if was is not None and was.status != action.status:
+            yield _change(
+                "action_status",
+                f"actions.{action.id}.status",
+                was.status,
+                action.status,
+                title=action.title,
+                status_before_key=f"diff.status.{was.status}",
+                status_after_key=f"diff.status.{action.status}",
+            )
+    yield from _added_removed(old.actions, new.actions, "action", "title")
+
+
+def _other_edits(old: Project, new: Project, found: list[Change]) -> Iterator[Change]:
+    """A part of the project that differs but shows no change above: say where, field by field.
+
+    "No changes" must never be said of two versions that differ.
+    """
+    from .history import MAX_PATHS, changed_paths
+
+    before, after = old.model_dump(mode="json"), new.model_dump(mode="json")
+    said = {c.path.split(".")[0] for c in found}
+    for name in after:
+        if name in said or before.get(name) == after.get(name):
+            continue
+        paths = changed_paths(before.get(name), after.get(name), name)
+        fields = ", ".join(paths[:MAX_PATHS])
+        if len(paths) > MAX_PATHS:
+            fields += f" (+{len(paths) - MAX_PATHS})"
+        yield _change(
+            "section_edited",
+            name,
+            None,
+            None,
+            section_key=f"edits.section.{name}",
+            fields=fields,
+        )
+
+
 def diff_projects(
     old: Project,
     new: Project,
@@ -386,6 +557,7 @@ def diff_projects(
 ) -> ProjectDiff:
     """Every change from ``old`` to ``new`` that the map and the action plan care about."""
     changes: list[Change] = []
+    changes += _objective_changes(old, new)
     changes += _added_removed(old.personas, new.personas, "persona", "name")
     changes += _added_removed(old.stages, new.stages, "stage", "name")
     changes += _added_removed(old.journeys, new.journeys, "journey", "name")
@@ -394,7 +566,11 @@ def diff_projects(
     changes += _pain_point_changes(old, new)
     changes += _opportunity_changes(old, new)
     changes += _kpi_changes(old, new)
+    changes += _resource_changes(old, new)
+    changes += _walkthrough_changes(old, new)
+    changes += _action_changes(old, new)
     changes += _review_changes(old, new)
+    changes += _other_edits(old, new, changes)
     changes.sort(key=lambda c: list(GROUPS).index(c.group))  # stable: order within a group is kept
     return ProjectDiff(
         changes, review_status(new, today), old_label or old.name, new_label or new.name
@@ -512,7 +688,7 @@ class ProjectDiff:
             rows = [c for c in self.changes if c.group == group]
             if not rows:
                 continue
-            lines += ["", f"{t(f'diff.group.{group}', lang)} ({len(rows)})"]
+            lines += ["", f"{group_title(group, lang)} ({len(rows)})"]
             lines += [f"  {_SIGN.get(c.kind, '~')} {c.text(lang)}" for c in rows]
         lines += ["", f"{t('diff.group.review', lang)}: {self.review.message(lang)}"]
         return (
@@ -527,7 +703,7 @@ class ProjectDiff:
         lang = check_language(lang or self.lang)
         rows = [
             {
-                "group": t(f"diff.group.{c.group}", lang),
+                "group": group_title(c.group, lang),
                 "kind": c.kind,
                 "path": c.path,
                 "before": _cell(c.before),
@@ -547,7 +723,7 @@ class ProjectDiff:
             frame = pd.DataFrame(
                 [
                     [
-                        t(f"diff.group.{c.group}", lang),
+                        group_title(c.group, lang),
                         c.text(lang),
                         shown_value(c.before, c.path, lang),
                         shown_value(c.after, c.path, lang),
@@ -640,6 +816,7 @@ def diff_with_previous(
     path = Path(path)
     current = load_project(path)
     now = project_to_data(current)
+    label = f"{current.name} ({path.name})"  # where the learner saves, never a folder path
     for version in reversed(list_versions(path)):
         try:
             earlier = version.load()
@@ -647,8 +824,8 @@ def diff_with_previous(
             continue
         if project_to_data(earlier) != now:
             stamp = version.saved_at.strftime("%Y-%m-%d %H:%M UTC")
-            result = diff_projects(earlier, current, today, old_label=stamp, new_label=str(path))
+            result = diff_projects(earlier, current, today, old_label=stamp, new_label=label)
             result.lang = lang
             return result
-    result = ProjectDiff([], review_status(current, today), "", str(path), lang, has_previous=False)
+    result = ProjectDiff([], review_status(current, today), "", label, lang, has_previous=False)
     return result

@@ -9,6 +9,13 @@ A chapter is written as one Markdown file, ``notebooks/src/NN_name.md``:
   with: the papermill ``parameters`` cell and the ``cjm-setup`` cell that opens
   the project for step ``NN``.
 
+A chapter may open with a front matter block between two ``---`` lines, holding
+``minutes`` (how long the chapter takes), ``needs`` (what the learner needs first) and
+``summary`` (what the learner takes away). From it the build writes the chapter's
+"what you need / how long it takes" box under the title and a "Summary" section before
+the closing section; the closing "next" link is made from the chapter order. A heading
+left with nothing under it but the hidden set-up cells gets the standard set-up sentence.
+
 Only ```` ```python ```` fences make code cells, so examples in other languages
 (```` ```sh ````) stay inside the Markdown. The built notebook has no outputs:
 ``cjm notebooks refresh`` builds, executes and writes it (see :mod:`.execute`).
@@ -49,10 +56,14 @@ import nbformat
 from . import paths, text
 from .errors import CJMError
 from .i18n import t
+from .yamlio import parse_yaml
 
 SOURCES_DIR = paths.chapter_sources_dir()
 SETUP_MARKER = "{{ setup }}"
 CELL_BREAK = "+++"
+FRONT_MATTER = "---"
+PAGES_LEAVE_OUT = "remove-cell"
+"""The tag of cells the exported pages leave out (see :mod:`.export`)."""
 _FENCE_OPEN = re.compile(r"^```python(?:\s+tags=(?P<tags>[\w,\-]+))?\s*$")
 
 PARAMETERS_SOURCE = """\
@@ -133,10 +144,141 @@ def parameters_source(lang: str = paths.DEFAULT_LANGUAGE) -> str:
     return PARAMETERS_SOURCE.format(language="" if lang == paths.DEFAULT_LANGUAGE else lang)
 
 
+@dataclass(frozen=True)
+class ChapterInfo:
+    """A chapter's front matter: how long it takes, what it needs, what it leaves the learner."""
+
+    minutes: int = 0
+    needs: tuple[str, ...] = ()
+    summary: tuple[str, ...] = ()
+
+
+def _read(source: Path) -> tuple[ChapterInfo, str]:
+    """A chapter source's front matter (empty when it has none) and its body."""
+    text = source.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FRONT_MATTER:
+        return ChapterInfo(), text
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == FRONT_MATTER), None)
+    if end is None:
+        raise CJMError(t("chapter.error.open_front_matter", file=source.name))
+    meta = parse_yaml("".join(lines[1:end])) or {}
+    unknown = sorted(set(meta) - {"minutes", "needs", "summary"}) if isinstance(meta, dict) else []
+    if not isinstance(meta, dict) or unknown:
+        raise CJMError(t("chapter.error.front_matter", file=source.name, keys=", ".join(unknown)))
+    info = ChapterInfo(
+        minutes=int(meta.get("minutes") or 0),
+        needs=tuple(str(x) for x in meta.get("needs") or ()),
+        summary=tuple(str(x) for x in meta.get("summary") or ()),
+    )
+    return info, "".join(lines[end + 1 :])
+
+
+def chapter_info(source: Path) -> ChapterInfo:
+    """The front matter of a chapter source."""
+    return _read(source)[0]
+
+
+def chapter_title(source: Path) -> str:
+    """The chapter's level-one heading, as the "next" links name it."""
+    for line in _read(source)[1].splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return source.stem
+
+
+def next_chapter(source: Path) -> Path | None:
+    """The chapter after ``source`` in the same language; None after the last one."""
+    order = chapter_sources(source.parent)
+    names = [p.name for p in order]
+    if source.name not in names:
+        return None
+    at = names.index(source.name)
+    return order[at + 1] if at + 1 < len(order) else None
+
+
+def head_text(info: ChapterInfo, lang: str) -> str:
+    """The "what you need / how long it takes" box under a chapter's title."""
+    lines = []
+    if info.needs:
+        lines.append(f"> **{t('chapter.needs', lang)}** " + "; ".join(info.needs))
+    if info.minutes:
+        lines.append(
+            f"> **{t('chapter.minutes', lang)}** {t('chapter.about_minutes', lang, n=info.minutes)}"
+        )
+    return "  \n".join(lines)
+
+
+def summary_text(info: ChapterInfo, lang: str) -> str:
+    """The chapter's "Summary" section."""
+    items = "\n".join(f"- {point}" for point in info.summary)
+    return f"## {t('chapter.summary', lang)}\n\n{items}"
+
+
+def next_text(source: Path, lang: str) -> str:
+    """The closing link to the next chapter, or back to step 1 after the last."""
+    following = next_chapter(source)
+    if following is not None:
+        link = f"[{chapter_title(following)}]({following.stem}.ipynb)"
+        return f"**{t('chapter.next', lang)}** {link} →"
+    first = next((p for p in chapter_sources(source.parent) if step_number(p) == 1), None)
+    if first is None:
+        return ""
+    link = f"[{chapter_title(first)}]({first.stem}.ipynb)"
+    return f"**{t('chapter.next', lang)}** {t('chapter.next_round', lang, link=link)}"
+
+
+def _with_head(text: str, head: str) -> str:
+    """``text`` with ``head`` put after the title block, before the first section heading."""
+    lines = text.split("\n")
+    at = next((i for i, line in enumerate(lines) if line.startswith("## ")), len(lines))
+    return "\n".join([*lines[:at], head, "", *lines[at:]]).strip("\n")
+
+
+def _chapter_cells(source: Path, lang: str) -> list[_Cell]:
+    """The source's cells, with the generated head box, set-up sentence, summary and next link."""
+    info, body = _read(source)
+    cells = _split(body, source.name)
+    markdown = [i for i, c in enumerate(cells) if c.kind == "markdown"]
+    if info.needs or info.minutes:
+        first = cells[markdown[0]]
+        first.lines = _with_head("\n".join(first.lines), head_text(info, lang)).split("\n")
+    for i, cell in enumerate(cells[:-1]):  # a heading with only the set-up cells under it
+        written = [line for line in cell.lines if line.strip()]
+        ends_in_heading = bool(written) and written[-1].startswith("#")
+        if cell.kind == "markdown" and cells[i + 1].kind == "setup" and ends_in_heading:
+            cell.lines = [*cell.lines, "", t("chapter.setup_lead", lang)]
+    if info.summary:
+        at = _last_section(cells)
+        cells.insert(at, _Cell("markdown", summary_text(info, lang).split("\n")))
+    closing = next_text(source, lang) if info.summary or info.needs else ""
+    if closing:
+        # notebooks follow the link; exported pages have their own pager, so they leave it out
+        cells.append(_Cell("markdown", [closing], tags=[PAGES_LEAVE_OUT]))
+    return cells
+
+
+def _last_section(cells: list[_Cell]) -> int:
+    """Where the closing section starts: its cell is split off when it shares one."""
+    for i in range(len(cells) - 1, -1, -1):
+        cell = cells[i]
+        if cell.kind != "markdown":
+            continue
+        starts = [n for n, line in enumerate(cell.lines) if line.startswith("## ")]
+        if not starts:
+            continue
+        if starts[-1] == 0 or not "\n".join(cell.lines[: starts[-1]]).strip():
+            return i
+        head, tail = cell.lines[: starts[-1]], cell.lines[starts[-1] :]
+        cells[i : i + 1] = [_Cell("markdown", head), _Cell("markdown", tail)]
+        return i + 1
+    return len(cells)
+
+
 def code_cells(source: Path) -> list[tuple[str, tuple[str, ...]]]:
     """The code a chapter source runs, in order: (source, tags) of each ```python block and setup."""
     out: list[tuple[str, tuple[str, ...]]] = []
-    for cell in _split(source.read_text(encoding="utf-8"), source.name):
+    for cell in _split(_read(source)[1], source.name):
         if cell.kind == "setup":
             out.append((SETUP_MARKER, ()))
         elif cell.kind == "code":
@@ -181,7 +323,7 @@ def build_notebook(source: Path) -> nbformat.NotebookNode:
     number = step_number(source)
     lang = source_language(source)
     nb = nbformat.v4.new_notebook()
-    for cell in _split(source.read_text(encoding="utf-8"), source.name):
+    for cell in _chapter_cells(source, lang):
         if cell.kind == "setup":
             nb.cells.append(
                 nbformat.v4.new_code_cell(
@@ -199,7 +341,10 @@ def build_notebook(source: Path) -> nbformat.NotebookNode:
                 nbformat.v4.new_code_cell("\n".join(cell.lines).strip("\n"), metadata=meta)
             )
         else:
-            nb.cells.append(nbformat.v4.new_markdown_cell("\n".join(cell.lines).strip("\n")))
+            meta = {"tags": cell.tags} if cell.tags else {}
+            nb.cells.append(
+                nbformat.v4.new_markdown_cell("\n".join(cell.lines).strip("\n"), metadata=meta)
+            )
     where = source.name if lang == paths.DEFAULT_LANGUAGE else f"{lang}/{source.name}"
     nb.metadata["cjm"] = {"step": number, "source": f"src/{where}"}
     if lang != paths.DEFAULT_LANGUAGE:

@@ -4,7 +4,8 @@
 * Writing goes to a temporary file that is flushed, fsynced and renamed over the
   old one, so the file on disk is always either the old or the new version.
 * Every saved version is also kept in ``.<file>.history/`` beside the project
-  (the newest :data:`HISTORY_KEEP`), for undo and for comparing versions.
+  (the newest :data:`HISTORY_KEEP`), for undo and for comparing versions, with
+  who saved it (``$CJM_AUTHOR``, else the login name) in a ``.who`` file beside it.
 * A :class:`ProjectStore` remembers what it loaded; when another session saved in
   the meantime it merges both edits and refuses only real conflicts.
 """
@@ -51,6 +52,22 @@ from .yamlio import MAX_YAML_BYTES, YamlError, dump_yaml, parse_yaml
 
 HISTORY_KEEP = 50
 LOCK_TIMEOUT_S = 10.0
+AUTHOR_ENV = "CJM_AUTHOR"
+"""Who saves, as the project's history records it; empty: the operating system's login name."""
+AUTHOR_SUFFIX = ".who"
+
+
+def current_author() -> str:
+    """The name a save is recorded under: ``$CJM_AUTHOR``, else the login name, else ''."""
+    import getpass
+
+    name = os.environ.get(AUTHOR_ENV, "").strip()
+    if name:
+        return name[:100]
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (e.g. a container with an unknown user id)
+        return ""
 
 
 # --- plain data <-> project ----------------------------------------------------
@@ -200,9 +217,18 @@ class Version:
 
     path: Path
     saved_at: dt.datetime
+    author: str = ""
+    """Who saved it, when the history recorded that (older versions: empty)."""
 
     def load(self) -> Project:
         return load_project(self.path)
+
+    def text(self) -> str | None:
+        """The version's text, or None when it can no longer be read."""
+        try:
+            return _read_text(self.path)
+        except ProjectFileError:
+            return None
 
 
 _VERSION_NAME = re.compile(r"^\d{8}T\d{12}Z(-\d+)?\.yaml$")
@@ -232,7 +258,7 @@ def check_history_dir(path: Path) -> None:
         raise SaveFailed(t("files.history.not_ours", path=str(folder), project=str(path)))
 
 
-def _record_history(path: Path, text: str) -> None:
+def _record_history(path: Path, text: str, author: str = "") -> None:
     folder = history_dir(path)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     try:
@@ -243,12 +269,15 @@ def _record_history(path: Path, text: str) -> None:
         while target.exists():
             target = folder / f"{stamp}-{n}.yaml"
             n += 1
+        if author:
+            atomic_write_text(target.with_suffix(AUTHOR_SUFFIX), author, durable=False)
         atomic_write_text(target, text, durable=False)
         ours = sorted(
             p for p in folder.glob("*.yaml") if _VERSION_NAME.match(p.name) and not p.is_symlink()
         )
         for old in ours[:-HISTORY_KEEP]:
             old.unlink(missing_ok=True)
+            old.with_suffix(AUTHOR_SUFFIX).unlink(missing_ok=True)
     except (OSError, SaveFailed):
         pass  # history is a convenience; the project itself is already saved
 
@@ -263,8 +292,19 @@ def list_versions(path: str | os.PathLike[str]) -> list[Version]:
             when = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
         except ValueError:
             continue
-        versions.append(Version(file, when))
+        versions.append(Version(file, when, _author_of(file)))
     return versions
+
+
+def _author_of(version: Path) -> str:
+    """Who saved a version, from the ``.who`` file beside it ('' when there is none)."""
+    who = version.with_suffix(AUTHOR_SUFFIX)
+    try:
+        if who.is_symlink():
+            return ""
+        return who.read_text(encoding="utf-8", errors="replace").strip()[:100]
+    except OSError:
+        return ""
 
 
 def _lock(path: Path) -> FileLock:
@@ -295,7 +335,7 @@ def _write_if_changed(path: Path, text: str, current: str | None) -> None:
     check_history_dir(path)
     _remove_stale_temps(path)
     atomic_write_text(path, text)
-    _record_history(path, text)
+    _record_history(path, text, current_author())
 
 
 def _checked_text(project: Project, path: Path) -> tuple[Project, str]:
@@ -352,11 +392,16 @@ class ProjectStore:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._base_text: str | None = None
+        self._opened_text: str | None = None
+        self._opened_at: dt.datetime | None = None
+        self._own_texts: set[str] = set()
 
     def load(self) -> Project:
         text = _read_text(self.path)
         project = project_from_text(text, str(self.path))
         self._base_text = text
+        if self._opened_text is None:
+            self._opened_text, self._opened_at = text, dt.datetime.now(dt.UTC)
         return project
 
     def changed_on_disk(self) -> bool:
@@ -378,6 +423,7 @@ class ProjectStore:
                 result, text = self._merge(result, current)
             _write_if_changed(self.path, text, current)
         self._base_text = text
+        self._own_texts.add(text)
         return result
 
     def _merge(self, mine: Project, current: str) -> tuple[Project, str]:
@@ -398,6 +444,26 @@ class ProjectStore:
 
     def versions(self) -> list[Version]:
         return list_versions(self.path)
+
+    def saved_by_others(self) -> list[tuple[Version, str, str]]:
+        """Versions others saved since this store first loaded: (version, text before, text).
+
+        The history is read from the moment of opening on; the versions this store saved
+        itself are left out.
+        """
+        if self._opened_at is None or self._opened_text is None:
+            return []
+        versions = self.versions()
+        out = []
+        before: str | None = self._opened_text
+        for version in versions:
+            if version.saved_at <= self._opened_at:
+                continue
+            after = version.text()
+            if before is not None and after is not None and after not in self._own_texts:
+                out.append((version, before, after))
+            before = after
+        return out
 
     def undo(self) -> Project:
         """Restore the version saved before the current one (itself saved as a new version)."""

@@ -220,3 +220,110 @@ def test_html_table_says_statuses_and_numbers_in_words(sample_project):
     assert "in_progress" not in body and "in progress" in body
     polish = BeautifulSoup(diff_projects(old, new, TODAY).to_html("pl"), "html.parser")
     assert t("views.status.in_progress", "pl") in polish.select_one("tbody").get_text(" ")
+
+
+# --- step 8 sees every part a learner edits, not only the map's ------------------------------
+
+
+def test_walkthrough_entries_added_edited_and_removed_are_listed(pair):
+    from cjm_helpers.model import WalkthroughEntry
+
+    old, new = pair
+    new.walkthrough.append(
+        WalkthroughEntry(
+            when=dt.datetime(2026, 11, 20, 8, 40),
+            stage="purchase",
+            action="Ordered at the counter <b>",
+        )
+    )
+    new.walkthrough[0] = new.walkthrough[0].model_copy(update={"note": "took longer than planned"})
+    gone = new.walkthrough.pop(1)
+    diff = diff_projects(old, new, TODAY)
+    assert sorted(kinds(diff)) == ["walkthrough_added", "walkthrough_edited", "walkthrough_removed"]
+    added = diff.of_kind("walkthrough_added")[0]
+    assert "2026-11-20 08:40" in added.message and "Ordered at the counter <b>" in added.message
+    assert "&lt;b&gt;" in diff.to_html() and "<b>" not in diff.to_html().split("</style>")[1]
+    removed = diff.of_kind("walkthrough_removed")[0]
+    assert removed.before == (gone.action or gone.note)
+    assert "Walkthrough (3)" in diff.to_text()
+
+
+def test_resources_actions_and_objective_text_are_listed(pair):
+    from cjm_helpers.model import Action, Resource
+
+    old, new = pair
+    new.objectives.business_question = "Why do people stop ordering after a month?"
+    new.objectives.success_metrics = [*new.objectives.success_metrics, "Weekly repeat orders"]
+    new.resources.append(Resource(id="res-barista", kind="people", description="A second barista"))
+    new.resources[0] = new.resources[0].model_copy(
+        update={"status": "need" if new.resources[0].status == "have" else "have"}
+    )
+    opp = new.opportunities[0].id
+    new.actions.append(Action(id="act-new", opportunity=opp, title="Print a loyalty card"))
+    if new.actions[:-1]:
+        first = new.actions[0]
+        new.actions[0] = first.model_copy(
+            update={"status": "done" if first.status != "done" else "planned"}
+        )
+    diff = diff_projects(old, new, TODAY)
+    found = set(kinds(diff))
+    assert {"objective_changed", "resource_added", "resource_status", "action_added"} <= found
+    assert ("action_status" in found) == bool(old.actions)
+    question = next(c for c in diff.changes if c.path == "objectives.business_question")
+    assert "Why do people stop ordering after a month?" in question.message
+    assert "business question" in question.message
+    assert "Weekly repeat orders" in next(
+        c.message for c in diff.changes if c.path == "objectives.success_metrics"
+    )
+    assert diff.changes[0].group == "objectives"  # step 1 comes first
+    text_pl = diff.to_text("pl")
+    assert "Zasoby" in text_pl and "dodano zasób: A second barista" in text_pl
+
+
+def test_any_other_edit_is_never_reported_as_no_changes(pair):
+    old, new = pair
+    new.currency = "PLN" if old.currency != "PLN" else "EUR"
+    new.personas[0].quote = "Something else entirely"
+    diff = diff_projects(old, new, TODAY)
+    assert diff and sorted(kinds(diff)) == ["section_edited", "section_edited"]
+    assert {c.path for c in diff.changes} == {"currency", "personas"}
+    assert "Currency edited: currency" in diff.to_text()
+    quote = f"personas[{old.personas[0].name}].quote"
+    assert f"Personas edited: {quote}" in diff.to_text()
+
+
+def test_step_8_sees_a_walkthrough_entry_saved_after_the_previous_version(sample_project, tmp_path):
+    from cjm_helpers.model import WalkthroughEntry
+
+    path = tmp_path / "learner" / "bike.cjm.yaml"
+    path.parent.mkdir()
+    save_project(sample_project, path)
+    store = ProjectStore(path)
+    project = store.load()
+    project.walkthrough.append(
+        WalkthroughEntry(when=dt.datetime(2026, 11, 20, 9, 5), stage="purchase", action="Paid")
+    )
+    store.save(project)
+    diff = diff_with_previous(path, TODAY)
+    assert kinds(diff) == ["walkthrough_added"]
+    heading = diff.heading()
+    assert f"{sample_project.name} (bike.cjm.yaml)" in heading
+    assert str(tmp_path) not in heading and str(tmp_path) not in diff.to_html()
+
+
+def test_no_previous_version_names_the_file_not_its_folder(sample_project, tmp_path):
+    path = tmp_path / "p.cjm.yaml"
+    save_project(sample_project, path)
+    first = diff_with_previous(path, TODAY)
+    assert str(tmp_path) not in first.to_text() and "p.cjm.yaml" in first.to_text()
+
+
+def test_a_changed_goal_is_named_in_words(pair):
+    old, new = pair
+    assert old.objectives.goal_type != "find_growth"
+    new.objectives.goal_type = "find_growth"
+    diff = diff_projects(old, new, TODAY)
+    assert kinds(diff) == ["objective_changed"]
+    assert "goal:" in diff.changes[0].message and "find_growth" not in diff.changes[0].message
+    assert "“Find room for growth”" in diff.changes[0].message
+    assert "„Szanse na rozwój”" in diff.changes[0].text("pl")

@@ -210,7 +210,10 @@ def test_cjm_lab_starts_with_a_fresh_long_token(
         assert env[PROJECT_ENV] == str(sample_copy.resolve())
         tokens.append(token)
     assert tokens[0] != tokens[1], "every start gets its own token"
-    assert f"http://127.0.0.1:{port}/lab?token={tokens[0]}" in capsys.readouterr().out
+    assert (
+        f"http://127.0.0.1:{port}/lab/tree/00_start_here.ipynb?token={tokens[0]}"
+        in capsys.readouterr().out
+    )
 
 
 def _free_port() -> int:
@@ -222,26 +225,26 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_cjm_lab_refuses_a_busy_port(
+def test_cjm_lab_never_hands_the_token_to_whoever_holds_a_busy_port(
     sample_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     """Whoever holds the port would otherwise get the printed address with the token."""
     import socket
 
-    started: list[object] = []
-    monkeypatch.setattr(project_commands.subprocess, "call", lambda *a, **k: started.append(a) or 0)
+    started: list[list[str]] = []
+    monkeypatch.setattr(
+        project_commands.subprocess, "call", lambda cmd, **k: started.append(cmd) or 0
+    )
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen(1)
         port = holder.getsockname()[1]
-        assert main(["lab", str(sample_copy), "--no-browser", "--port", str(port)]) == 1
-    out, err = capsys.readouterr()
-    assert err.strip() == (
-        f"cjm lab: port {port} on 127.0.0.1 is already in use (perhaps another JupyterLab); JupyterLab was not "
-        "started, so the address with its token goes to nobody else. Close the other program or choose a free "
-        f"port, e.g. --port {port + 1}"
-    )
-    assert "token=" not in out and started == []
+        assert main(["lab", str(sample_copy), "--no-browser", "--port", str(port)]) == 0
+    out, _ = capsys.readouterr()
+    served = next(p for p in started[0] if p.startswith("--ServerApp.port="))
+    assert served != f"--ServerApp.port={port}" and "--ServerApp.port_retries=0" in started[0]
+    assert f"127.0.0.1:{port}/" not in out
+    assert f"127.0.0.1:{served.split('=')[1]}/lab/tree/00_start_here.ipynb?token=" in out
     assert main(["lab", str(sample_copy), "--no-browser", "--port", "0"]) == 1
     assert "--port 0 is not a port; choose one between 1024 and 65535" in capsys.readouterr().err
 

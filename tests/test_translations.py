@@ -495,11 +495,12 @@ def test_cli_new_with_a_language(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def test_lab_serves_the_language_of_the_project(tmp_path: Path) -> None:
     from cjm_helpers.commands.project import lab_command
+    from cjm_helpers.lab import lab_notebooks_dir
 
     command = lab_command(paths.SAMPLE_PROJECT, 8899, open_browser=False, lang="id")
-    assert f"--ServerApp.root_dir={paths.NOTEBOOKS_DIR / 'id'}" in command
+    assert f"--ServerApp.root_dir={lab_notebooks_dir(paths.SAMPLE_PROJECT, 'id')}" in command
     command = lab_command(paths.SAMPLE_PROJECT, 8899, open_browser=False)
-    assert f"--ServerApp.root_dir={paths.NOTEBOOKS_DIR}" in command
+    assert f"--ServerApp.root_dir={lab_notebooks_dir(paths.SAMPLE_PROJECT, 'en')}" in command
 
 
 def test_lab_without_lang_uses_the_projects_language(
@@ -507,13 +508,18 @@ def test_lab_without_lang_uses_the_projects_language(
 ) -> None:
     import subprocess
 
+    import nbformat
+
     from cjm_helpers.cli import main
 
     project = paths.create_project(tmp_path / "p", "current_state", lang="id")
     seen: dict[str, list[str]] = {}
     monkeypatch.setattr(subprocess, "call", lambda cmd, env=None: seen.setdefault("cmd", cmd) and 0)
     assert main(["lab", str(project), "--no-browser"]) == 0
-    assert f"--ServerApp.root_dir={paths.NOTEBOOKS_DIR / 'id'}" in seen["cmd"]
+    assert f"--ServerApp.root_dir={project.parent / 'notebooks-id'}" in seen["cmd"]
+    copy = nbformat.read(project.parent / "notebooks-id" / "00_start_here.ipynb", as_version=4)
+    served = nbformat.read(paths.notebooks_dir("id") / "00_start_here.ipynb", as_version=4)
+    assert copy.cells[0].source == served.cells[0].source  # the Indonesian chapter
 
 
 def test_runs_fall_back_to_english_notebooks_until_built(

@@ -5,7 +5,6 @@ from __future__ import annotations
 __all__ = [
     "ORDER",
     "TOKEN_ENV",
-    "check_port_free",
     "lab_command",
     "lab_environment",
     "register",
@@ -114,25 +113,33 @@ only (``/proc/PID/environ`` is mode 0400), while its command line is readable by
 
 
 def lab_command(
-    project: Path, port: int, open_browser: bool, collaborate: bool = False, lang: str = "en"
+    project: Path,
+    port: int,
+    open_browser: bool,
+    collaborate: bool = False,
+    lang: str = "en",
+    root: Path | None = None,
 ) -> list[str]:
-    """The JupyterLab command line: loopback only, on one port, on the notebooks folder of ``lang``.
+    """The JupyterLab command line: loopback only, on one port, on the project's notebooks.
 
+    ``root`` is the folder served (default: the project's own copy of the chapters in
+    ``lang``, see :mod:`..lab`), and the start chapter opens instead of the file browser.
     The token is never on it (see :func:`lab_environment`); ``port_retries=0`` makes
     JupyterLab stop rather than move to another port than the address we print. Real-time
     collaboration (jupyter-collaboration) is on only when asked for: alone, a learner's
     notebook behaves as in plain JupyterLab.
     """
-    from ..paths import notebooks_dir
+    from ..lab import START_NOTEBOOK, lab_notebooks_dir
 
     cmd = [
         sys.executable,
         "-m",
         "jupyterlab",
-        f"--ServerApp.root_dir={notebooks_dir(lang)}",
+        f"--ServerApp.root_dir={root or lab_notebooks_dir(project, lang)}",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
+        f"--ServerApp.default_url=/lab/tree/{START_NOTEBOOK}",
     ]
     cmd.append(f"--YDocExtension.disable_rtc={not collaborate}")
     if not open_browser:
@@ -151,28 +158,26 @@ def lab_environment(project: Path, token: str) -> dict[str, str]:
     return env
 
 
-def check_port_free(port: int) -> None:
-    """Refuse a port outside 1-65535 or one that something already listens on at 127.0.0.1.
+def serving_port(port: int, lang: str = "en") -> int:
+    """The port JupyterLab will serve on: ``port``, or the next free one when it is busy.
 
-    Whoever holds the port would otherwise receive the address with the token.
+    The address printed is always that of our own server, never that of whatever holds a
+    busy port (it would receive the token, and the learner would land on its login page).
     """
-    import socket
-
-    from ..i18n import t
+    from ..lab import PORT_TRIES, first_free_port
 
     if not 1 <= port <= 65535:
-        raise CJMError(t("files.lab.bad_port", port=port))
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(
-            socket.SOL_SOCKET, socket.SO_REUSEADDR, 1
-        )  # as JupyterLab binds: a listener still blocks
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            raise CJMError(t("files.lab.port_busy", port=port, other=port + 1)) from None
+        raise CJMError(t("files.lab.bad_port", lang, port=port))
+    free = first_free_port(port)
+    if free is None:
+        raise CJMError(t("lab.no_free_port", lang, port=port, last=port + PORT_TRIES - 1))
+    if free != port:
+        print(t("lab.port_moved", lang, port=port, free=free))
+    return free
 
 
 def run_lab(args: argparse.Namespace) -> int:
+    from ..lab import lab_url, prepare_lab_notebooks
     from ..paths import resolve_project
     from ..store import load_project
 
@@ -180,13 +185,15 @@ def run_lab(args: argparse.Namespace) -> int:
     lang = (
         args.lang or load_project(project).language
     )  # refuse a broken file: say what is wrong first
-    check_port_free(args.port)
+    port = serving_port(args.port, lang)
+    folder = prepare_lab_notebooks(project, lang)
     token = secrets.token_hex(24)
-    print(f"opening JupyterLab with {project}")
-    print(f"address: http://127.0.0.1:{args.port}/lab?token={token}")
+    print(t("lab.opening", lang, project=project))
+    print(t("lab.notebooks", lang, folder=folder))
+    print(t("lab.address", lang, url=lab_url(port, token)))
     try:
         return subprocess.call(
-            lab_command(project, args.port, not args.no_browser, args.collaborate, lang),
+            lab_command(project, port, not args.no_browser, args.collaborate, lang, folder),
             env=lab_environment(project, token),
         )
     except FileNotFoundError as exc:

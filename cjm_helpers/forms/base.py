@@ -289,7 +289,7 @@ class StepForm(ABC):
         self._messages = {}
         self.problems = []
         self.load_widgets()
-        self._set_status([t("forms.status.reloaded", self.lang)], ok=True)
+        self._set_status([t("forms.status.reloaded", self.lang), *self.others_edits()], ok=True)
 
     # messages -------------------------------------------------------------------------------
 
@@ -410,8 +410,15 @@ class StepForm(ABC):
         self.problems = []
         self.load_widgets()
         self.saved = True
-        self._set_status([t("forms.status.saved", self.lang, file=self.store.path.name)], ok=True)
+        saved = t("forms.status.saved", self.lang, file=self.store.path.name)
+        self._set_status([saved, *self.others_edits()], ok=True)
         return True
+
+    def others_edits(self) -> list[str]:
+        """Who else changed what since this form opened, from the project's history."""
+        from ..history import edit_lines, edits_by_others
+
+        return edit_lines(edits_by_others(self.store), self.lang)
 
     # display ------------------------------------------------------------------------------
 

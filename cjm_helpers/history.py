@@ -7,6 +7,15 @@ saved, so nobody wonders why a value moved.
 
 from __future__ import annotations
 
+__all__ = [
+    "MAX_LINES",
+    "MAX_PATHS",
+    "Edit",
+    "changed_paths",
+    "edit_lines",
+    "edits_by_others",
+]
+
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any

@@ -8,6 +8,17 @@ language, with outputs cleared, beside the project file; the suite's notebooks a
 
 from __future__ import annotations
 
+__all__ = [
+    "PORT_TRIES",
+    "START_NOTEBOOK",
+    "cleared",
+    "first_free_port",
+    "lab_notebooks_dir",
+    "lab_url",
+    "port_is_free",
+    "prepare_lab_notebooks",
+]
+
 import socket
 from pathlib import Path
 

@@ -21,6 +21,13 @@ def test_collaboration_is_on_only_when_asked_for(tmp_path: Path) -> None:
     assert "--YDocExtension.disable_rtc=False" in together
 
 
+def test_the_collaboration_store_stays_beside_the_served_notebooks(tmp_path: Path) -> None:
+    served = tmp_path / "notebooks-pl"
+    command = lab_command(tmp_path / "p.cjm.yaml", 8888, False, collaborate=True, root=served)
+    stores = [arg for arg in command if arg.startswith("--SQLiteYStore.db_path=")]
+    assert stores == [f"--SQLiteYStore.db_path={served / '.jupyter_ystore.db'}"]
+
+
 @pytest.mark.browser
 def test_two_people_on_one_notebook_see_each_others_edit(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright

@@ -112,6 +112,10 @@ TOKEN_ENV = "JUPYTER_TOKEN"
 only (``/proc/PID/environ`` is mode 0400), while its command line is readable by everyone."""
 
 
+YSTORE_NAME = ".jupyter_ystore.db"
+"""The collaboration history file jupyter-collaboration keeps beside the served notebooks."""
+
+
 def lab_command(
     project: Path,
     port: int,
@@ -131,17 +135,20 @@ def lab_command(
     """
     from ..lab import START_NOTEBOOK, lab_notebooks_dir
 
+    served = root or lab_notebooks_dir(project, lang)
     cmd = [
         sys.executable,
         "-m",
         "jupyterlab",
-        f"--ServerApp.root_dir={root or lab_notebooks_dir(project, lang)}",
+        f"--ServerApp.root_dir={served}",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--ServerApp.default_url=/lab/tree/{START_NOTEBOOK}",
     ]
     cmd.append(f"--YDocExtension.disable_rtc={not collaborate}")
+    # the collaboration store lives with the notebooks it records, not in the current folder
+    cmd.append(f"--SQLiteYStore.db_path={served / YSTORE_NAME}")
     if not open_browser:
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -20,8 +21,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..errors import CJMError, Problem, ProjectInvalid, SaveConflict
-from ..i18n import check_language, t
-from ..references import ID_LISTS, IdKind, ids_of, rename_references
+from ..i18n import catalogue, check_language, t
+from ..references import ID_LISTS, REFERENCES, IdKind, ids_of, references, rename_references
 from ..store import ProjectStore, load_project
 from ..text import esc
 from ..validation import validate_project
@@ -32,6 +33,34 @@ from .fields import FieldSpec, get_in
 Editor = GroupEditor | ListEditor | CellEditor
 
 _DUPLICATE = re.compile(r"id '([^']*)' is used")
+
+STEP_OF_PART: dict[str, int] = {
+    "name": 1,
+    "language": 1,
+    "currency": 1,
+    "description": 1,
+    "data": 1,
+    "objectives": 1,
+    "personas": 2,
+    "target_personas": 3,
+    "stages": 4,
+    "touchpoints": 4,
+    "journeys": 5,
+    "resources": 6,
+    "walkthrough": 7,
+    "kpis": 8,
+    "opportunities": 8,
+    "actions": 8,
+}
+"""Which step's form edits each top-level part of a project (to say where a problem is fixed)."""
+
+_FORM_WORDING = {"validation.datetime": "learner.datetime"}
+"""Messages a form words its own way: its date field takes 'YYYY-MM-DD HH:MM' as its placeholder says."""
+
+
+def step_of(path: str) -> int | None:
+    """The step whose form edits ``path`` ('target_personas[0].persona' -> 3)."""
+    return STEP_OF_PART.get(re.split(r"[.\[]", path, maxsplit=1)[0])
 
 
 def is_under(path: str, slot: str) -> bool:
@@ -76,6 +105,10 @@ class StepForm(ABC):
         """Ids this form made up for items it added, by list path (renumbered if another session took them)."""
         self._messages: dict[str, list[str]] = {}
         self._sections: list[widgets.Widget] = []
+        self._removed: list[tuple[str, int, dict[str, Any]]] = []
+        """Items removed in this form that other steps still use: (list path, position, item)."""
+        self._warned: list[str] | None = None
+        """The warnings shown at the last Save; the same ones again mean 'save anyway'."""
 
         self.build()
         self._original_ids = self._ids_by_item()
@@ -91,6 +124,16 @@ class StepForm(ABC):
         self.reload_button.add_class("cjm-form-reload")
         self.status = widgets.HTML("")
         self.status.add_class("cjm-form-status")
+        self.first_problem = widgets.HTML("", layout=widgets.Layout(flex="1 1 auto"))
+        self.first_problem.add_class("cjm-form-first-problem")
+        self.restore_button = widgets.Button(
+            description=t("learner.button.restore", lang),
+            icon="undo",
+            layout=widgets.Layout(display="none", width="auto"),
+        )
+        self.restore_button.add_class("cjm-form-restore")
+        self.restore_button.on_click(lambda _: self.restore_removed())
+        self._scroll = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
         self.save_button.on_click(lambda _: self.save())
         self.reload_button.on_click(lambda _: self.reload())
         intro = widgets.HTML(
@@ -101,13 +144,23 @@ class StepForm(ABC):
             [
                 intro,
                 *self._sections,
-                widgets.HBox([self.save_button, self.reload_button]),
+                widgets.HBox(
+                    [self.save_button, self.reload_button, self.first_problem],
+                    layout=widgets.Layout(align_items="center"),
+                ),
                 self.status,
+                self.restore_button,
+                self._scroll,
             ]
         )
+        self.css_id = f"cjm-form-{uuid.uuid4().hex[:10]}"
         self.widget.add_class("cjm-form")
         self.widget.add_class(f"cjm-form-step{self.number}")
+        self.widget.add_class(self.css_id)
         self.load_widgets()
+        opening = self.opening_status()
+        if opening:
+            self._set_status(opening, ok=True)
 
     # building (used by subclasses) ----------------------------------------------------
 
@@ -128,8 +181,11 @@ class StepForm(ABC):
         heading_key: str,
         label_of: Callable[[dict[str, Any]], str],
         new_item: Callable[[], dict[str, Any]],
+        movable: bool = False,
     ) -> ListEditor:
-        editor = ListEditor(self, path, specs, t(heading_key, self.lang), label_of, new_item)
+        editor = ListEditor(
+            self, path, specs, t(heading_key, self.lang), label_of, new_item, movable
+        )
         self.lists[path] = editor
         self._add(editor)
         return editor
@@ -241,6 +297,18 @@ class StepForm(ABC):
             rename_references(self.data, renamed)
         return bool(renamed)
 
+    def opening_status(self) -> list[str]:
+        """What the form says under Save when it opens (e.g. what it filled in for the learner)."""
+        return []
+
+    def checks(self) -> list[Problem]:
+        """Problems only this form can see (a data file that cannot be read); they stop the save."""
+        return []
+
+    def warnings(self) -> list[Problem]:
+        """Likely mistakes the file would accept (a persona scored twice): said once before saving."""
+        return []
+
     def pain_point_ids(self) -> set[str]:
         """Every pain point id of every journey, as the data stands now."""
         return set(ids_of(self.data, "pain point"))
@@ -285,6 +353,8 @@ class StepForm(ABC):
         self._original_ids = self._ids_by_item()
         self._generated = {}
         self._messages = {}
+        self._removed = []
+        self._warned = None
         self.problems = []
         self.load_widgets()
         self._set_status([t("forms.status.reloaded", self.lang)], ok=True)
@@ -342,32 +412,161 @@ class StepForm(ABC):
         ]
         return out or [problem]
 
-    def _show_problems(self, problems: list[Problem]) -> None:
+    def _wording(self, problem: Problem) -> str:
+        """The problem's message in the form's language, as a form says it."""
+        if problem.said is not None and problem.said.key in _FORM_WORDING:
+            return t(_FORM_WORDING[problem.said.key], self.lang, **problem.said.values)
+        return problem.text(self.lang)
+
+    def _where(self, slot: str) -> str:
+        for editor in self.editors:
+            said = editor.where(slot)
+            if said:
+                return said
+        return slot
+
+    def _removed_in_use(self) -> list[tuple[str, int, dict[str, Any], list[int]]]:
+        """Items removed here that other parts still name: (list path, position, item, steps using it)."""
+        out = []
+        for path, before in self._original_ids.items():
+            items = get_in(self.data, path)
+            kind = ID_LISTS.get(f"{path}[*].id")
+            if not isinstance(items, list) or kind is None:
+                continue
+            now = {i.get("id") for i in items if isinstance(i, dict)}
+            for position, (item, old) in enumerate(before):
+                if any(i is item for i in items) or old in now:
+                    continue
+                steps = sorted(
+                    {
+                        step
+                        for ref, wanted in REFERENCES.items()
+                        if wanted == kind
+                        for where, value, _ in references(self.data, ref)
+                        if value == old and (step := step_of(where)) is not None
+                    }
+                )
+                if steps:
+                    out.append((path, position, item, steps))
+        return out
+
+    def _show_problems(self, problems: list[Problem], warning: bool = False) -> None:
+        """Each problem beside its field; the first again beside Save; the rest in words below."""
         slots = self._slots()
         self._messages = {}
         unplaced: list[str] = []
+        first: str | None = None
         self.problems = []
+        removed = self._removed_in_use()
+        removed_ids = {str(item.get("id")) for _, _, item, _ in removed}
+        self._removed = [(path, position, item) for path, position, item, _ in removed]
+        for path, _, item, steps in removed:
+            kind = ID_LISTS.get(f"{path}[*].id", "")
+            said = t(
+                "learner.removed_in_use",
+                self.lang,
+                kind=t(f"errors.references.kind.{str(kind).replace(' ', '_')}", self.lang),
+                name=str(item.get("name") or item.get("title") or item.get("id")),
+                steps=t("learner.and", self.lang).join(
+                    t("learner.step_n", self.lang, n=n) for n in steps
+                ),
+            )
+            unplaced.append(said)
+            first = first or said
         for original in problems:
             for problem in self._refine(original):
                 self.problems.append(problem.in_language(self.lang))
+                message = self._wording(problem)
                 slot = best_slot(problem.path, slots)
                 if slot is None:
-                    unplaced.append(problem.in_language(self.lang))
+                    value = problem.said.values.get("value") if problem.said else None
+                    if str(value).strip("'\"") in removed_ids:
+                        continue  # said above, with the fix
+                    step = step_of(problem.path)
+                    said = (
+                        t(
+                            "learner.elsewhere",
+                            self.lang,
+                            step=step,
+                            field=_field_words(problem.path, self.lang),
+                            message=message,
+                        )
+                        if step is not None and step != self.number
+                        else message
+                    )
+                    unplaced.append(said)
+                    first = first or said
                     continue
                 detail = problem.path[len(slot) :].lstrip(".")
-                message = problem.text(self.lang)
                 text = f"{detail}: {message}" if detail else message
                 self._messages.setdefault(slot, []).append(text)
+                first = first or f"{self._where(slot)}: {message}"
         for editor in self.editors:
             editor.reveal()
         self.load_widgets()
-        head = t("forms.status.invalid", self.lang, n=len(self.problems))
+        n = sum(len(m) for m in self._messages.values()) + len(unplaced)
+        head = (
+            t("learner.warn.head", self.lang, n=n)
+            if warning
+            else t("forms.status.invalid", self.lang, n=n)
+        )
         self._set_status([head, *unplaced], ok=False)
+        self.restore_button.layout.display = None if self._removed else "none"
+        self._show_first(first, warning)
+
+    def _show_first(self, text: str | None, warning: bool = False) -> None:
+        """Repeat the first problem beside Save and bring it into view: long forms hide it above."""
+        if not text:
+            self.first_problem.value = ""
+            return
+        colour = "#8a5a00" if warning else "#b00020"
+        self.first_problem.value = (
+            f"<span style='color:{colour};margin-left:8px;line-height:1.3'>⚠ {esc(text)}</span>"
+        )
+        script = (
+            f"(function(){{var f=document.querySelector('.{self.css_id}');if(!f)return;"
+            "var m=Array.prototype.find.call(f.querySelectorAll('.cjm-field-message'),"
+            "function(e){return e.offsetParent!==null&&e.textContent.trim();})"
+            "||f.querySelector('.cjm-form-status');"
+            "m.scrollIntoView({behavior:'smooth',block:'center'});"
+            "var row=m.parentElement,i=row&&row.querySelector('input,textarea,select');"
+            "if(i)i.focus({preventScroll:true});})();"
+        )
+        self._scroll.outputs = ()
+        self._scroll.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {"application/javascript": script, "text/plain": ""},
+                "metadata": {},
+            },
+        )
+
+    def restore_removed(self) -> None:
+        """Put back the removed items other steps still use, so the learner can rename one instead."""
+        for path, position, item in sorted(self._removed, key=lambda r: r[1]):
+            items = self.lists[path].items
+            if not any(i is item for i in items):
+                items.insert(min(position, len(items)), item)
+        restored = self._removed
+        self._removed = []
+        self._messages = {}
+        self.problems = []
+        self.load_widgets()
+        self.restore_button.layout.display = "none"
+        self._show_first(None)
+        if restored:
+            path, _, item = restored[0]
+            self.lists[path].select(
+                next(i for i, x in enumerate(self.lists[path].items) if x is item)
+            )
+        self._set_status([t("learner.restored", self.lang)], ok=True)
 
     def _set_status(self, lines: list[str], ok: bool) -> None:
         color = "#1b6e3a" if ok else "#b00020"
         body = "<br>".join(esc(line) for line in lines)
         self.status.value = f"<div style='color:{color};margin:6px 0'>{body}</div>"
+        if ok:
+            self._show_first(None)
 
     # saving -----------------------------------------------------------------------------------
 
@@ -376,11 +575,22 @@ class StepForm(ABC):
         self.saved = False
         source = str(self.store.path)
         self._follow_renamed_ids()
+        checked = self.checks()
         try:
             project = validate_project(copy.deepcopy(self.data), source)
         except ProjectInvalid as exc:
-            self._show_problems(exc.problems)
+            self._show_problems([*checked, *exc.problems])
             return False
+        if checked:
+            self._show_problems(checked)
+            return False
+        warned = self.warnings()
+        said = [w.in_language("en") for w in warned]
+        if warned and said != self._warned:
+            self._warned = said
+            self._show_problems(warned, warning=True)
+            return False
+        language_before = (self.store.loaded() or project).language
         try:
             try:
                 result = self.store.save(project)
@@ -405,10 +615,22 @@ class StepForm(ABC):
         self._original_ids = self._ids_by_item()
         self._generated = {}
         self._messages = {}
+        self._removed = []
+        self._warned = None
         self.problems = []
         self.load_widgets()
         self.saved = True
-        self._set_status([t("forms.status.saved", self.lang, file=self.store.path.name)], ok=True)
+        lines = [t("forms.status.saved", self.lang, file=self.store.path.name)]
+        if result.language != language_before:
+            lines.append(
+                t(
+                    "learner.language_changed",
+                    result.language,
+                    language=t(f"learner.language.{result.language}", result.language),
+                )
+            )
+        self._set_status(lines, ok=True)
+        self.restore_button.layout.display = "none"
         return True
 
     # display ------------------------------------------------------------------------------
@@ -456,6 +678,18 @@ class StepForm(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} step {self.number} of {self.store.path.name}>"
+
+
+def _field_words(path: str, lang: str) -> str:
+    """The field a path ends in, as its label reads ('target_personas[0].share_score' -> 'Share score')."""
+    names = re.findall(r"[a-z_]+", path)
+    for name in reversed(names):
+        label = catalogue(lang).get(f"forms.field.{name}") or catalogue("en").get(
+            f"forms.field.{name}"
+        )
+        if label:
+            return label
+    return t(f"forms.title.{step_of(path)}", lang) if step_of(path) else path
 
 
 def _value_html(value: Any) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..i18n import t
+from ..errors import Problem
+from ..i18n import Message, t
 from ..model import EVIDENCE_LEVELS, VISIBILITIES, Stage, Touchpoint
 from . import choices as c
 from .base import StepForm
@@ -51,7 +52,21 @@ class TouchpointsForm(StepForm):
             lambda: Stage(
                 id=self.unique_id("stage", "stages"), name=t("forms.new.stage", lang)
             ).model_dump(mode="json"),
+            movable=True,
         )
+
+    def warnings(self) -> list[Problem]:
+        """Two touchpoints with one name cannot be told apart on the map or in step 5's list."""
+        names = [
+            " ".join(str(tp.get("name") or "").split()).casefold()
+            for tp in self.data.get("touchpoints") or []
+        ]
+        out = []
+        for i, tp in enumerate(self.data.get("touchpoints") or []):
+            if names[i] and names.count(names[i]) > 1:
+                said = Message("learner.warn.touchpoint_same_name", {"name": tp.get("name")})
+                out.append(Problem(f"touchpoints[{i}].name", said.text("en"), said))
+        return out
 
     def _new_touchpoint(self) -> dict:
         stages = self.ids("stages") or ["awareness"]

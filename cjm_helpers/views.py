@@ -145,6 +145,9 @@ def scoring_matrix(project: Project, lang: str = "en") -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
+    # whole numbers, and "not scored" as a missing value rather than NaN turning 3 into 3.0
+    numbers = [t(f"views.score.{k}", lang) for k in ("share", "value", "fit", "total")]
+    frame[numbers] = frame[numbers].astype("Int64")
     return frame.sort_values(
         t("views.score.total", lang), ascending=False, na_position="last"
     ).reset_index(drop=True)

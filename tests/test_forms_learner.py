@@ -347,3 +347,19 @@ def test_a_data_file_is_attached_from_step1(new_project: Path, tmp_path: Path) -
     assert data.survey == str(outside.resolve())
     step = start_step(2, str(new_project))
     assert step.events_path == (folder / "dane" / "zdarzenia.csv").resolve()
+
+
+def test_an_unscored_persona_shows_no_nan_and_no_decimal_scores(new_project: Path) -> None:
+    from cjm_helpers.views import scoring_figure, scoring_matrix
+
+    form = step_form(2, ProjectStore(new_project))
+    form.lists["personas"].add()
+    control(form, "cjm-field-personas-name").value = "Pani Ola, studentka"
+    saved(form)
+    project = load_project(new_project)
+    matrix = scoring_matrix(project, "pl")
+    shown = matrix.to_string()
+    assert "NaN" not in shown and "3.0" not in shown and "9.0" not in shown, shown
+    total = t("views.score.total", "pl")
+    assert matrix[total].tolist()[0] == 9 and matrix[total].isna().tolist() == [False, True]
+    scoring_figure(project, "pl")  # the heatmap still draws the unscored row

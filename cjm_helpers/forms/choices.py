@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from ..i18n import t
+from ..i18n import LANGUAGES, t
 from ..model import DEFAULT_STAGES, EVIDENCE_LEVELS, LANES, MAP_TYPES, OPPORTUNITY_STATUSES
 from .fields import Options
 
@@ -143,6 +143,12 @@ def pain_points(data: dict[str, Any]) -> list[tuple[str, Any]]:
 def team_names(data: dict[str, Any]) -> list[tuple[str, Any]]:
     team = (data.get("objectives") or {}).get("team") or []
     return [(m["name"], m["name"]) for m in team if isinstance(m, dict) and m.get("name")]
+
+
+def languages() -> Options:
+    """The languages of the course, each named in itself (a learner finds their own)."""
+    pairs = [(t(f"learner.language.{lang}", lang), lang) for lang in LANGUAGES]
+    return lambda data: pairs
 
 
 COMMON_CURRENCIES = ("IDR", "PLN", "EUR", "USD", "GBP", "SGD", "MYR")

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..errors import CJMError, Problem
-from ..files import check_table_file
-from ..i18n import LANGUAGES, Message, t
+from ..errors import Problem
+from ..i18n import t
 from ..model import DATA_SOURCE_KINDS, GOAL_TYPES, REVIEW_CADENCES, DataSource, TeamMember
 from . import choices as c
 from .base import StepForm
+from .datafiles import DATA_FILES, data_file_problems
 from .fields import FieldSpec as F
-
-DATA_FILES = ("events", "survey", "tickets")
-"""The data files a project can name in its ``data:`` section, as the notebooks read them."""
-
-
-def resolve_data_file(typed: str, folder: Path) -> Path | None:
-    """The file a learner typed: a full path, or one relative to the project folder; None if absent."""
-    path = Path(typed).expanduser()
-    found = path if path.is_absolute() else folder / path
-    return found.resolve() if found.is_file() else None
-
-
-def stored_path(found: Path, folder: Path) -> str:
-    """How the project file names a data file: relative to its folder when inside it, else in full."""
-    try:
-        return found.relative_to(folder.resolve()).as_posix()
-    except ValueError:
-        return str(found)
 
 
 class ObjectivesForm(StepForm):
@@ -45,7 +25,7 @@ class ObjectivesForm(StepForm):
                 F(
                     "language",
                     "choice",
-                    c.fixed(LANGUAGES, "learner.language", lang),
+                    c.languages(),
                     optional=False,
                     label="learner.field.language",
                     help="learner.help.language",
@@ -122,25 +102,5 @@ class ObjectivesForm(StepForm):
         )
 
     def checks(self) -> list[Problem]:
-        """Each data file named here exists and is a table the notebooks can read."""
-        folder = self.store.path.parent
-        data = self.data.get("data") or {}
-        loaded = self.store.loaded()
-        out = []
-        for kind in DATA_FILES:
-            typed = str(data.get(kind) or "").strip()
-            if not typed or (loaded is not None and getattr(loaded.data, kind) == typed):
-                continue  # only a file named in this form is checked (the sample's live elsewhere)
-            found = resolve_data_file(typed, folder)
-            if found is None:
-                said = Message("learner.data.missing", {"path": typed, "folder": str(folder)})
-                out.append(Problem(f"data.{kind}", said.text("en"), said))
-                continue
-            try:
-                check_table_file(found, self.lang)
-            except CJMError as exc:
-                said = Message("learner.data.not_a_table", {"reason": str(exc)})
-                out.append(Problem(f"data.{kind}", str(exc), said))
-                continue
-            data[kind] = stored_path(found, folder)
-        return out
+        """Each data file named in this form exists and is a table the notebooks can read."""
+        return data_file_problems(self.data, self.store.path.parent, self.store.loaded(), self.lang)

@@ -63,6 +63,16 @@ def step_of(path: str) -> int | None:
     return STEP_OF_PART.get(re.split(r"[.\[]", path, maxsplit=1)[0])
 
 
+FORM_CARD_CSS = """
+<style>
+.cjm-form-card .cjm-card dl{grid-template-columns:fit-content(40%) minmax(0,1fr)}
+.cjm-form-card .cjm-card dt{overflow-wrap:normal;word-break:normal;hyphens:manual}
+.cjm-form-card .cjm-card dd{overflow-wrap:break-word;word-break:normal}
+</style>
+"""
+"""A filled-in form's labels take at most 40% of a card and wrap at word ends; values keep the rest."""
+
+
 def is_under(path: str, slot: str) -> bool:
     """Whether ``path`` is ``slot`` itself or lies inside it ('a[1].b' is under 'a[1]')."""
     return path == slot or path.startswith(slot + ".") or path.startswith(slot + "[")
@@ -651,7 +661,9 @@ class StepForm(ABC):
             parts.append(f"<p>{esc(t('forms.status.empty', self.lang))}</p>")
         heading = f"<h4>{esc(t(f'forms.title.{self.number}', self.lang))}</h4>"
         return (
-            CARD_CSS + f"<div class='cjm-form-card cjm-form-step{self.number}'>{heading}"
+            CARD_CSS
+            + FORM_CARD_CSS
+            + f"<div class='cjm-form-card cjm-form-step{self.number}'>{heading}"
             f"<div class='cjm-cards'>{''.join(parts)}</div></div>"
         )
 

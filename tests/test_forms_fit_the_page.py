@@ -1,8 +1,9 @@
-"""The journey map fits a JupyterLab output column: every stage is on screen, or it scrolls.
+"""What a learner sees fits the notebook: the map's columns and the filled-in form cards.
 
-Measured in headless Chromium: at 880 px (the output width of a 1400 px JupyterLab
-window with the file browser open) all five stages of the sample show; narrower, the
-map scrolls sideways instead of cutting its last column off.
+Measured in headless Chromium. At 880 px (the output width of a 1400 px JupyterLab
+window with the file browser open) all five stages of the sample map show; narrower, the
+map scrolls sideways instead of cutting its last column off. A form card's labels wrap
+at word ends and leave its values room, even in a narrow column.
 """
 
 from __future__ import annotations
@@ -59,3 +60,38 @@ def test_every_stage_column_of_the_map_is_seen_in_a_notebook(sample_copy: Path, 
     assert wide["last"] <= wide["right"] + 0.5, wide  # the fifth stage (sixth column) is whole
     assert wide["scrollWidth"] <= wide["clientWidth"], wide
     assert narrow["scrollWidth"] > narrow["clientWidth"], narrow  # too narrow: it scrolls
+
+
+CARD_MEASURE = """() => [...document.querySelectorAll('.cjm-card dl')].flatMap(dl => {
+  const width = dl.getBoundingClientRect().width;
+  return [...dl.querySelectorAll(':scope > dd')].map(dd => ({
+    share: dd.getBoundingClientRect().width / width,
+    label: dd.previousElementSibling.textContent,
+    labelLines: (() => {
+      const range = document.createRange();
+      range.selectNodeContents(dd.previousElementSibling);
+      return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+    })(),
+  }));
+})"""
+
+
+def test_form_card_labels_and_values_wrap_by_lines_not_by_words(sample_copy: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from cjm_helpers.forms import step_form
+    from cjm_helpers.store import ProjectStore
+
+    card = step_form(2, ProjectStore(sample_copy), lang="pl").card_html()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            page.set_content(f"<html><body><div style='width:360px'>{card}</div></body></html>")
+            rows = page.evaluate(CARD_MEASURE)
+        finally:
+            browser.close()
+    assert rows
+    for row in rows:
+        assert row["share"] >= 0.5, row  # the value keeps room for its words
+        assert row["labelLines"] <= 3, row  # a label wraps at word ends, a few lines at most

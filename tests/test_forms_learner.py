@@ -363,3 +363,11 @@ def test_an_unscored_persona_shows_no_nan_and_no_decimal_scores(new_project: Pat
     total = t("views.score.total", "pl")
     assert matrix[total].tolist()[0] == 9 and matrix[total].isna().tolist() == [False, True]
     scoring_figure(project, "pl")  # the heatmap still draws the unscored row
+
+
+@pytest.mark.parametrize("lang", ["en", "id", "pl"])
+def test_a_notebook_without_data_points_to_the_form_that_attaches_it(lang: str) -> None:
+    section = t("learner.section.data", lang)
+    for kind in ("events", "survey", "tickets"):
+        said = t(f"notebook.no_{kind}", lang)
+        assert section in said and "data:" not in said, said

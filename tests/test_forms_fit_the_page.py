@@ -95,3 +95,24 @@ def test_form_card_labels_and_values_wrap_by_lines_not_by_words(sample_copy: Pat
     for row in rows:
         assert row["share"] >= 0.5, row  # the value keeps room for its words
         assert row["labelLines"] <= 3, row  # a label wraps at word ends, a few lines at most
+
+
+def test_persona_cards_keep_room_for_their_values(sample_copy: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from cjm_helpers.store import load_project
+    from cjm_helpers.views import persona_cards_html
+
+    cards = persona_cards_html(load_project(sample_copy), "pl")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            page.set_content(f"<html><body><div style='width:380px'>{cards}</div></body></html>")
+            rows = page.evaluate(CARD_MEASURE)
+        finally:
+            browser.close()
+    assert rows
+    for row in rows:
+        assert row["share"] >= 0.5, row
+        assert row["labelLines"] <= 3, row

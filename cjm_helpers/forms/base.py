@@ -65,12 +65,11 @@ def step_of(path: str) -> int | None:
 
 FORM_CARD_CSS = """
 <style>
-.cjm-form-card .cjm-card dl{grid-template-columns:fit-content(40%) minmax(0,1fr)}
 .cjm-form-card .cjm-card dt{overflow-wrap:normal;word-break:normal;hyphens:manual}
 .cjm-form-card .cjm-card dd{overflow-wrap:break-word;word-break:normal}
 </style>
 """
-"""A filled-in form's labels take at most 40% of a card and wrap at word ends; values keep the rest."""
+"""A filled-in form's labels wrap at word ends (at most 40% of a card, set in CARD_CSS); values keep the rest."""
 
 
 def is_under(path: str, slot: str) -> bool:

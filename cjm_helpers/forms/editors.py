@@ -222,7 +222,7 @@ class ListEditor:
             options=[],
             description=t("forms.button.select", lang),
             style={"description_width": "190px"},
-            layout=widgets.Layout(width="70%"),
+            layout=widgets.Layout(flex="1 1 420px", width="auto", max_width="70%"),
         )
         self.selector.add_class(f"{css}-selector")
         self.add_button = widgets.Button(description=t("forms.button.add", lang), icon="plus")

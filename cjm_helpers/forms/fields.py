@@ -80,6 +80,8 @@ class FieldSpec:
         return t(self.label or f"forms.field.{self.name}", lang)
 
     def help_text(self, lang: str) -> str:
+        if self.kind == "refs" and not self.help:
+            return t("learner.help.pick_several", lang)
         key = self.help or f"forms.help.{self.name}"
         return catalogue(lang).get(key) or catalogue("en").get(key) or ""
 
@@ -216,8 +218,15 @@ class Field:
         self.control.add_class(f"{css_prefix}-{spec.name}".replace("_", "-"))
         self.message = widgets.HTML(value="", layout=widgets.Layout(display="none"))
         self.message.add_class("cjm-field-message")
+        hint = (
+            f"<div class='cjm-field-hint' style='font-size:11px;color:#5f6368'>"
+            f"{esc(spec.help_text(lang))}</div>"
+            if spec.kind == "refs"
+            else ""
+        )
         self.label = widgets.HTML(
-            f"<div class='cjm-field-label' style='{LABEL_CSS}'>{esc(spec.label_text(lang))}</div>",
+            f"<div class='cjm-field-label' style='{LABEL_CSS}'>{esc(spec.label_text(lang))}"
+            f"{hint}</div>",
             layout=widgets.Layout(width=LABEL_WIDTH, min_width=LABEL_WIDTH),
         )
         row = widgets.HBox([self.label, self.control], layout=widgets.Layout(width="96%"))

@@ -21,7 +21,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..errors import CJMError, Problem, ProjectInvalid, SaveConflict
-from ..i18n import catalogue, check_language, t
+from ..i18n import Message, catalogue, check_language, t
 from ..references import ID_LISTS, REFERENCES, IdKind, ids_of, references, rename_references
 from ..store import ProjectStore, load_project
 from ..text import esc
@@ -56,6 +56,16 @@ STEP_OF_PART: dict[str, int] = {
 
 _FORM_WORDING = {"validation.datetime": "learner.datetime"}
 """Messages a form words its own way: its date field takes 'YYYY-MM-DD HH:MM' as its placeholder says."""
+
+
+Problems = list[Problem]
+"""What a form's own checks and warnings return."""
+
+
+def said_at(path: str, key: str, **values: Any) -> Problem:
+    """A problem at ``path`` worded by the catalogue message ``key``, said later in the form's language."""
+    said = Message(key, values)
+    return Problem(path, said.text("en"), said)
 
 
 def step_of(path: str) -> int | None:
@@ -118,6 +128,8 @@ class StepForm(ABC):
         """Items removed in this form that other steps still use: (list path, position, item)."""
         self._warned: list[str] | None = None
         """The warnings shown at the last Save; the same ones again mean 'save anyway'."""
+        self._notes: list[str] = []
+        """Lines to add to the next good status (e.g. that the project's language changed)."""
 
         self.build()
         self._original_ids = self._ids_by_item()
@@ -310,11 +322,11 @@ class StepForm(ABC):
         """What the form says under Save when it opens (e.g. what it filled in for the learner)."""
         return []
 
-    def checks(self) -> list[Problem]:
+    def checks(self) -> Problems:
         """Problems only this form can see (a data file that cannot be read); they stop the save."""
         return []
 
-    def warnings(self) -> list[Problem]:
+    def warnings(self) -> Problems:
         """Likely mistakes the file would accept (a persona scored twice): said once before saving."""
         return []
 
@@ -571,11 +583,14 @@ class StepForm(ABC):
         self._set_status([t("learner.restored", self.lang)], ok=True)
 
     def _set_status(self, lines: list[str], ok: bool) -> None:
+        """Say how saving went under Save; all good clears the problem beside Save and the fix offered."""
+        if ok:
+            lines, self._notes = [*lines, *self._notes], []
+            self._show_first(None)
+            self.restore_button.layout.display = "none"
         color = "#1b6e3a" if ok else "#b00020"
         body = "<br>".join(esc(line) for line in lines)
         self.status.value = f"<div style='color:{color};margin:6px 0'>{body}</div>"
-        if ok:
-            self._show_first(None)
 
     # saving -----------------------------------------------------------------------------------
 
@@ -626,20 +641,11 @@ class StepForm(ABC):
         self._messages = {}
         self._removed = []
         self._warned = None
+        self._notes = _language_note(result.language, language_before)
         self.problems = []
         self.load_widgets()
         self.saved = True
-        lines = [t("forms.status.saved", self.lang, file=self.store.path.name)]
-        if result.language != language_before:
-            lines.append(
-                t(
-                    "learner.language_changed",
-                    result.language,
-                    language=t(f"learner.language.{result.language}", result.language),
-                )
-            )
-        self._set_status(lines, ok=True)
-        self.restore_button.layout.display = "none"
+        self._set_status([t("forms.status.saved", self.lang, file=self.store.path.name)], ok=True)
         return True
 
     # display ------------------------------------------------------------------------------
@@ -689,6 +695,14 @@ class StepForm(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} step {self.number} of {self.store.path.name}>"
+
+
+def _language_note(now: str, before: str) -> list[str]:
+    """After a save that changed the project's language: how to see the course in it (said in it)."""
+    if now == before:
+        return []
+    language = t(f"learner.language.{now}", now)
+    return [t("learner.language_changed", now, language=language)]
 
 
 def _field_words(path: str, lang: str) -> str:

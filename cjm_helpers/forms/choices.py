@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -57,7 +56,7 @@ def named(path: str, label: str = "name") -> Options:
 
     def options(data: dict[str, Any]) -> list[tuple[str, Any]]:
         parts = [i for i in data.get(path) or [] if isinstance(i, dict) and i.get("id")]
-        seen = Counter(str(i.get(label) or "") for i in parts)
+        seen = _counts(str(i.get(label) or "") for i in parts)
         out = []
         for item in parts:
             shown = str(item.get(label) or "") or str(item["id"])
@@ -67,6 +66,13 @@ def named(path: str, label: str = "name") -> Options:
         return out
 
     return options
+
+
+def _counts(names: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for name in names:
+        out[name] = out.get(name, 0) + 1
+    return out
 
 
 def touchpoints(lang: str) -> Options:
@@ -81,7 +87,7 @@ def touchpoints(lang: str) -> Options:
         order = {stage: i for i, stage in enumerate(stages)}
         parts = [t for t in data.get("touchpoints") or [] if isinstance(t, dict) and t.get("id")]
         parts.sort(key=lambda tp: order.get(str(tp.get("stage")), len(order)))
-        seen = Counter(str(tp.get("name") or "") for tp in parts)
+        seen = _counts(str(tp.get("name") or "") for tp in parts)
         out = []
         for tp in parts:
             name = str(tp.get("name") or "") or str(tp["id"])

@@ -7,6 +7,8 @@ project file when it lies in the project folder, in full otherwise.
 
 from __future__ import annotations
 
+__all__ = ["DATA_FILES", "data_file_problems", "resolve_data_file", "stored_path"]
+
 from pathlib import Path
 from typing import Any
 

@@ -22,7 +22,7 @@ import ipywidgets as widgets
 from ..i18n import t
 from ..text import esc
 from .choices import stage_label
-from .fields import MESSAGE_CSS, Field, FieldSpec, get_in, set_in
+from .fields import LABEL_STYLE, MESSAGE_CSS, Field, FieldSpec, get_in, set_in
 
 
 @runtime_checkable
@@ -221,7 +221,7 @@ class ListEditor:
         self.selector = widgets.Dropdown(
             options=[],
             description=t("forms.button.select", lang),
-            style={"description_width": "190px"},
+            style=LABEL_STYLE,
             layout=widgets.Layout(flex="1 1 420px", width="auto", max_width="70%"),
         )
         self.selector.add_class(f"{css}-selector")

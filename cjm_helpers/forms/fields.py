@@ -43,6 +43,9 @@ KINDS = (
 )
 
 LABEL_WIDTH = "190px"
+LABEL_STYLE = {"description_width": LABEL_WIDTH}
+"""For widgets that carry their own description (a list's selector, the stage buttons)."""
+WIDE = widgets.Layout(width="96%")
 LABEL_CSS = (
     "line-height:1.3;padding:5px 8px 0 0;white-space:normal;overflow-wrap:normal;color:#1f2a36"
 )
@@ -229,7 +232,7 @@ class Field:
             f"{hint}</div>",
             layout=widgets.Layout(width=LABEL_WIDTH, min_width=LABEL_WIDTH),
         )
-        row = widgets.HBox([self.label, self.control], layout=widgets.Layout(width="96%"))
+        row = widgets.HBox([self.label, self.control], layout=WIDE)
         self.box = widgets.VBox([row, self.message])
         self.messages: list[str] = []
         self._ref_pairs: list[tuple[str, Any]] = []

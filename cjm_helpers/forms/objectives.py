@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ..errors import Problem
 from ..i18n import t
 from ..model import DATA_SOURCE_KINDS, GOAL_TYPES, REVIEW_CADENCES, DataSource, TeamMember
 from . import choices as c
-from .base import StepForm
+from .base import Problems, StepForm
 from .datafiles import DATA_FILES, data_file_problems
 from .fields import FieldSpec as F
 
@@ -101,6 +100,6 @@ class ObjectivesForm(StepForm):
             "learner.section.data",
         )
 
-    def checks(self) -> list[Problem]:
+    def checks(self) -> Problems:
         """Each data file named in this form exists and is a table the notebooks can read."""
         return data_file_problems(self.data, self.store.path.parent, self.store.loaded(), self.lang)

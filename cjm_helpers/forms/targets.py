@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import Problem
-from ..i18n import Message
 from ..model import TargetPersona
 from . import choices as c
-from .base import StepForm
+from .base import Problems, StepForm, said_at
 from .fields import FieldSpec as F
 
 
@@ -45,17 +43,20 @@ class TargetsForm(StepForm):
         persona = free[0] if free else (self.ids("personas") or ["persona"])[0]
         return TargetPersona(persona=persona).model_dump(mode="json")
 
-    def warnings(self) -> list[Problem]:
+    def warnings(self) -> Problems:
         """A persona scored in two entries: the matrix would show only one of them."""
         names = {p.get("id"): p.get("name") for p in self.data.get("personas") or []}
         chosen = [t.get("persona") for t in self.data.get("target_personas") or []]
         out = []
         for i, persona in enumerate(chosen):
             if chosen.count(persona) > 1:
-                said = Message(
-                    "learner.warn.persona_scored_twice", {"name": names.get(persona) or persona}
+                out.append(
+                    said_at(
+                        f"target_personas[{i}].persona",
+                        "learner.warn.persona_scored_twice",
+                        name=names.get(persona) or persona,
+                    )
                 )
-                out.append(Problem(f"target_personas[{i}].persona", said.text("en"), said))
         return out
 
     def _one_primary(self, index: int, key: str, value: Any) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ..errors import Problem
-from ..i18n import Message, t
+from ..i18n import t
 from ..model import EVIDENCE_LEVELS, VISIBILITIES, Stage, Touchpoint
 from . import choices as c
-from .base import StepForm
+from .base import Problems, StepForm, said_at
 from .fields import FieldSpec as F
 
 
@@ -55,7 +54,7 @@ class TouchpointsForm(StepForm):
             movable=True,
         )
 
-    def warnings(self) -> list[Problem]:
+    def warnings(self) -> Problems:
         """Two touchpoints with one name cannot be told apart on the map or in step 5's list."""
         names = [
             " ".join(str(tp.get("name") or "").split()).casefold()
@@ -64,8 +63,13 @@ class TouchpointsForm(StepForm):
         out = []
         for i, tp in enumerate(self.data.get("touchpoints") or []):
             if names[i] and names.count(names[i]) > 1:
-                said = Message("learner.warn.touchpoint_same_name", {"name": tp.get("name")})
-                out.append(Problem(f"touchpoints[{i}].name", said.text("en"), said))
+                out.append(
+                    said_at(
+                        f"touchpoints[{i}].name",
+                        "learner.warn.touchpoint_same_name",
+                        name=tp.get("name"),
+                    )
+                )
         return out
 
     def _new_touchpoint(self) -> dict:

@@ -21,57 +21,28 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..errors import CJMError, Problem, ProjectInvalid, SaveConflict
-from ..i18n import Message, catalogue, check_language, t
-from ..references import ID_LISTS, REFERENCES, IdKind, ids_of, references, rename_references
+from ..i18n import check_language, t
+from ..references import ID_LISTS, IdKind, ids_of, rename_references
 from ..store import ProjectStore, load_project
 from ..text import esc
 from ..validation import validate_project
 from ..views import CARD_CSS
 from .editors import CellEditor, GroupEditor, ListEditor
 from .fields import FieldSpec, get_in
+from .problems import (
+    Problems,
+    field_words,
+    language_note,
+    removed_in_use,
+    removed_message,
+    scroll_script,
+    step_of,
+    wording,
+)
 
 Editor = GroupEditor | ListEditor | CellEditor
 
 _DUPLICATE = re.compile(r"id '([^']*)' is used")
-
-STEP_OF_PART: dict[str, int] = {
-    "name": 1,
-    "language": 1,
-    "currency": 1,
-    "description": 1,
-    "data": 1,
-    "objectives": 1,
-    "personas": 2,
-    "target_personas": 3,
-    "stages": 4,
-    "touchpoints": 4,
-    "journeys": 5,
-    "resources": 6,
-    "walkthrough": 7,
-    "kpis": 8,
-    "opportunities": 8,
-    "actions": 8,
-}
-"""Which step's form edits each top-level part of a project (to say where a problem is fixed)."""
-
-_FORM_WORDING = {"validation.datetime": "learner.datetime"}
-"""Messages a form words its own way: its date field takes 'YYYY-MM-DD HH:MM' as its placeholder says."""
-
-
-Problems = list[Problem]
-"""What a form's own checks and warnings return."""
-
-
-def said_at(path: str, key: str, **values: Any) -> Problem:
-    """A problem at ``path`` worded by the catalogue message ``key``, said later in the form's language."""
-    said = Message(key, values)
-    return Problem(path, said.text("en"), said)
-
-
-def step_of(path: str) -> int | None:
-    """The step whose form edits ``path`` ('target_personas[0].persona' -> 3)."""
-    return STEP_OF_PART.get(re.split(r"[.\[]", path, maxsplit=1)[0])
-
 
 FORM_CARD_CSS = """
 <style>
@@ -433,43 +404,12 @@ class StepForm(ABC):
         ]
         return out or [problem]
 
-    def _wording(self, problem: Problem) -> str:
-        """The problem's message in the form's language, as a form says it."""
-        if problem.said is not None and problem.said.key in _FORM_WORDING:
-            return t(_FORM_WORDING[problem.said.key], self.lang, **problem.said.values)
-        return problem.text(self.lang)
-
     def _where(self, slot: str) -> str:
         for editor in self.editors:
             said = editor.where(slot)
             if said:
                 return said
         return slot
-
-    def _removed_in_use(self) -> list[tuple[str, int, dict[str, Any], list[int]]]:
-        """Items removed here that other parts still name: (list path, position, item, steps using it)."""
-        out = []
-        for path, before in self._original_ids.items():
-            items = get_in(self.data, path)
-            kind = ID_LISTS.get(f"{path}[*].id")
-            if not isinstance(items, list) or kind is None:
-                continue
-            now = {i.get("id") for i in items if isinstance(i, dict)}
-            for position, (item, old) in enumerate(before):
-                if any(i is item for i in items) or old in now:
-                    continue
-                steps = sorted(
-                    {
-                        step
-                        for ref, wanted in REFERENCES.items()
-                        if wanted == kind
-                        for where, value, _ in references(self.data, ref)
-                        if value == old and (step := step_of(where)) is not None
-                    }
-                )
-                if steps:
-                    out.append((path, position, item, steps))
-        return out
 
     def _show_problems(self, problems: list[Problem], warning: bool = False) -> None:
         """Each problem beside its field; the first again beside Save; the rest in words below."""
@@ -478,26 +418,17 @@ class StepForm(ABC):
         unplaced: list[str] = []
         first: str | None = None
         self.problems = []
-        removed = self._removed_in_use()
+        removed = removed_in_use(self.data, self._original_ids)
         removed_ids = {str(item.get("id")) for _, _, item, _ in removed}
         self._removed = [(path, position, item) for path, position, item, _ in removed]
         for path, _, item, steps in removed:
-            kind = ID_LISTS.get(f"{path}[*].id", "")
-            said = t(
-                "learner.removed_in_use",
-                self.lang,
-                kind=t(f"errors.references.kind.{str(kind).replace(' ', '_')}", self.lang),
-                name=str(item.get("name") or item.get("title") or item.get("id")),
-                steps=t("learner.and", self.lang).join(
-                    t("learner.step_n", self.lang, n=n) for n in steps
-                ),
-            )
+            said = removed_message(path, item, steps, self.lang)
             unplaced.append(said)
             first = first or said
         for original in problems:
             for problem in self._refine(original):
                 self.problems.append(problem.in_language(self.lang))
-                message = self._wording(problem)
+                message = wording(problem, self.lang)
                 slot = best_slot(problem.path, slots)
                 if slot is None:
                     value = problem.said.values.get("value") if problem.said else None
@@ -509,7 +440,7 @@ class StepForm(ABC):
                             "learner.elsewhere",
                             self.lang,
                             step=step,
-                            field=_field_words(problem.path, self.lang),
+                            field=field_words(problem.path, self.lang),
                             message=message,
                         )
                         if step is not None and step != self.number
@@ -544,20 +475,11 @@ class StepForm(ABC):
         self.first_problem.value = (
             f"<span style='color:{colour};margin-left:8px;line-height:1.3'>⚠ {esc(text)}</span>"
         )
-        script = (
-            f"(function(){{var f=document.querySelector('.{self.css_id}');if(!f)return;"
-            "var m=Array.prototype.find.call(f.querySelectorAll('.cjm-field-message'),"
-            "function(e){return e.offsetParent!==null&&e.textContent.trim();})"
-            "||f.querySelector('.cjm-form-status');"
-            "m.scrollIntoView({behavior:'smooth',block:'center'});"
-            "var row=m.parentElement,i=row&&row.querySelector('input,textarea,select');"
-            "if(i)i.focus({preventScroll:true});})();"
-        )
         self._scroll.outputs = ()
         self._scroll.outputs = (
             {
                 "output_type": "display_data",
-                "data": {"application/javascript": script, "text/plain": ""},
+                "data": {"application/javascript": scroll_script(self.css_id), "text/plain": ""},
                 "metadata": {},
             },
         )
@@ -641,7 +563,7 @@ class StepForm(ABC):
         self._messages = {}
         self._removed = []
         self._warned = None
-        self._notes = _language_note(result.language, language_before)
+        self._notes = language_note(result.language, language_before)
         self.problems = []
         self.load_widgets()
         self.saved = True
@@ -695,26 +617,6 @@ class StepForm(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} step {self.number} of {self.store.path.name}>"
-
-
-def _language_note(now: str, before: str) -> list[str]:
-    """After a save that changed the project's language: how to see the course in it (said in it)."""
-    if now == before:
-        return []
-    language = t(f"learner.language.{now}", now)
-    return [t("learner.language_changed", now, language=language)]
-
-
-def _field_words(path: str, lang: str) -> str:
-    """The field a path ends in, as its label reads ('target_personas[0].share_score' -> 'Share score')."""
-    names = re.findall(r"[a-z_]+", path)
-    for name in reversed(names):
-        label = catalogue(lang).get(f"forms.field.{name}") or catalogue("en").get(
-            f"forms.field.{name}"
-        )
-        if label:
-            return label
-    return t(f"forms.title.{step_of(path)}", lang) if step_of(path) else path
 
 
 def _value_html(value: Any) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from ..i18n import t
 from ..model import DATA_SOURCE_KINDS, GOAL_TYPES, REVIEW_CADENCES, DataSource, TeamMember
 from . import choices as c
-from .base import Problems, StepForm
+from .base import StepForm
 from .datafiles import DATA_FILES, data_file_problems
 from .fields import FieldSpec as F
+from .problems import Problems
 
 
 class ObjectivesForm(StepForm):

@@ -6,8 +6,9 @@ from typing import Any
 
 from ..model import TargetPersona
 from . import choices as c
-from .base import Problems, StepForm, said_at
+from .base import StepForm
 from .fields import FieldSpec as F
+from .problems import Problems, said_at
 
 
 class TargetsForm(StepForm):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..i18n import t
 from ..model import EVIDENCE_LEVELS, VISIBILITIES, Stage, Touchpoint
 from . import choices as c
-from .base import Problems, StepForm, said_at
+from .base import StepForm
 from .fields import FieldSpec as F
+from .problems import Problems, said_at
 
 
 class TouchpointsForm(StepForm):

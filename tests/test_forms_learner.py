@@ -279,8 +279,9 @@ def test_walkthrough_time_accepts_day_first_with_dots(typed: str, stored: str) -
     assert datetime_from_text(typed) == stored
 
 
-def test_date_message_agrees_with_the_placeholder(sample_copy: Path) -> None:
-    form = step_form(7, ProjectStore(sample_copy))
+@pytest.mark.parametrize("lang", ["en", "id", "pl"])
+def test_date_message_agrees_with_the_placeholder(sample_copy: Path, lang: str) -> None:
+    form = step_form(7, ProjectStore(sample_copy), lang=lang)
     when = control(form, "cjm-field-walkthrough-when")
     when.value = "20.11.2026 8:40"
     saved(form)

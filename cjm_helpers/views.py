@@ -50,7 +50,7 @@ CARD_CSS = """
 .cjm-card{border:1px solid #c9d3dd;border-radius:8px;padding:10px 14px;max-width:none;min-width:0;
   background:#fbfcfd;box-shadow:0 1px 2px rgba(0,0,0,.05);break-inside:avoid}
 .cjm-card h4{margin:0 0 6px 0;color:#1f3b57}
-.cjm-card dl{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:2px 10px}
+.cjm-card dl{margin:0;display:grid;grid-template-columns:fit-content(40%) minmax(0,1fr);gap:2px 10px}
 .cjm-card dt{font-weight:600;color:#4a5a6a}
 .cjm-card dd{margin:0;overflow-wrap:break-word}
 .cjm-card ul{margin:2px 0 2px 18px;padding:0}
@@ -166,6 +166,9 @@ def scoring_matrix(project: Project, lang: str = "en") -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
+    # whole numbers, and "not scored" as a missing value rather than NaN turning 3 into 3.0
+    numbers = [t(f"views.score.{k}", lang) for k in ("share", "value", "fit", "total")]
+    frame[numbers] = frame[numbers].astype("Int64")
     return frame.sort_values(
         t("views.score.total", lang), ascending=False, na_position="last"
     ).reset_index(drop=True)

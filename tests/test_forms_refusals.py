@@ -7,6 +7,7 @@ target persona, and a filled-in card for every step.
 
 from __future__ import annotations
 
+import html
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,10 @@ def test_removing_a_referenced_touchpoint_is_explained_and_an_unused_one_is_remo
     assert len(touchpoints.items) == len(ids) - 1
     refused(form, sample_copy, before)
     assert any(f"'{ids[referenced]}' is not a touchpoint" in p for p in form.problems)
-    assert ids[referenced] in form.status.value
+    name = project.touchpoints[referenced].name
+    said = html.unescape(form.status.value)
+    assert f"You removed the touchpoint “{name}”" in said and "put it back" in said
+    assert ids[referenced] not in said and "touchpoints[" not in said  # words, not raw paths
 
     form.reload_button.click()
     assert [tp["id"] for tp in touchpoints.items] == ids

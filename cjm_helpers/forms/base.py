@@ -15,6 +15,7 @@ __all__ = ["Editor", "StepForm", "best_slot", "is_under"]
 
 import copy
 import re
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -30,10 +31,28 @@ from ..validation import validate_project
 from ..views import CARD_CSS
 from .editors import CellEditor, GroupEditor, ListEditor
 from .fields import FieldSpec, get_in
+from .problems import (
+    Problems,
+    field_words,
+    language_note,
+    removed_in_use,
+    removed_message,
+    scroll_script,
+    step_of,
+    wording,
+)
 
 Editor = GroupEditor | ListEditor | CellEditor
 
 _DUPLICATE = re.compile(r"id '([^']*)' is used")
+
+FORM_CARD_CSS = """
+<style>
+.cjm-form-card .cjm-card dt{overflow-wrap:normal;word-break:normal;hyphens:manual}
+.cjm-form-card .cjm-card dd{overflow-wrap:break-word;word-break:normal}
+</style>
+"""
+"""A filled-in form's labels wrap at word ends (at most 40% of a card, set in CARD_CSS); values keep the rest."""
 
 
 def is_under(path: str, slot: str) -> bool:
@@ -78,6 +97,12 @@ class StepForm(ABC):
         """Ids this form made up for items it added, by list path (renumbered if another session took them)."""
         self._messages: dict[str, list[str]] = {}
         self._sections: list[widgets.Widget] = []
+        self._removed: list[tuple[str, int, dict[str, Any]]] = []
+        """Items removed in this form that other steps still use: (list path, position, item)."""
+        self._warned: list[str] | None = None
+        """The warnings shown at the last Save; the same ones again mean 'save anyway'."""
+        self._notes: list[str] = []
+        """Lines to add to the next good status (e.g. that the project's language changed)."""
 
         self.build()
         self._original_ids = self._ids_by_item()
@@ -93,6 +118,16 @@ class StepForm(ABC):
         self.reload_button.add_class("cjm-form-reload")
         self.status = widgets.HTML("")
         self.status.add_class("cjm-form-status")
+        self.first_problem = widgets.HTML("", layout=widgets.Layout(flex="1 1 auto"))
+        self.first_problem.add_class("cjm-form-first-problem")
+        self.restore_button = widgets.Button(
+            description=t("learner.button.restore", lang),
+            icon="undo",
+            layout=widgets.Layout(display="none", width="auto"),
+        )
+        self.restore_button.add_class("cjm-form-restore")
+        self.restore_button.on_click(lambda _: self.restore_removed())
+        self._scroll = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
         self.save_button.on_click(lambda _: self.save())
         self.reload_button.on_click(lambda _: self.reload())
         intro = widgets.HTML(
@@ -103,13 +138,23 @@ class StepForm(ABC):
             [
                 intro,
                 *self._sections,
-                widgets.HBox([self.save_button, self.reload_button]),
+                widgets.HBox(
+                    [self.save_button, self.reload_button, self.first_problem],
+                    layout=widgets.Layout(align_items="center"),
+                ),
                 self.status,
+                self.restore_button,
+                self._scroll,
             ]
         )
+        self.css_id = f"cjm-form-{uuid.uuid4().hex[:10]}"
         self.widget.add_class("cjm-form")
         self.widget.add_class(f"cjm-form-step{self.number}")
+        self.widget.add_class(self.css_id)
         self.load_widgets()
+        opening = self.opening_status()
+        if opening:
+            self._set_status(opening, ok=True)
 
     # building (used by subclasses) ----------------------------------------------------
 
@@ -130,8 +175,11 @@ class StepForm(ABC):
         heading_key: str,
         label_of: Callable[[dict[str, Any]], str],
         new_item: Callable[[], dict[str, Any]],
+        movable: bool = False,
     ) -> ListEditor:
-        editor = ListEditor(self, path, specs, t(heading_key, self.lang), label_of, new_item)
+        editor = ListEditor(
+            self, path, specs, t(heading_key, self.lang), label_of, new_item, movable
+        )
         self.lists[path] = editor
         self._add(editor)
         return editor
@@ -243,6 +291,18 @@ class StepForm(ABC):
             rename_references(self.data, renamed)
         return bool(renamed)
 
+    def opening_status(self) -> list[str]:
+        """What the form says under Save when it opens (e.g. what it filled in for the learner)."""
+        return []
+
+    def checks(self) -> Problems:
+        """Problems only this form can see (a data file that cannot be read); they stop the save."""
+        return []
+
+    def warnings(self) -> Problems:
+        """Likely mistakes the file would accept (a persona scored twice): said once before saving."""
+        return []
+
     def pain_point_ids(self) -> set[str]:
         """Every pain point id of every journey, as the data stands now."""
         return set(ids_of(self.data, "pain point"))
@@ -287,6 +347,8 @@ class StepForm(ABC):
         self._original_ids = self._ids_by_item()
         self._generated = {}
         self._messages = {}
+        self._removed = []
+        self._warned = None
         self.problems = []
         self.load_widgets()
         self._set_status([t("forms.status.reloaded", self.lang), *self.others_edits()], ok=True)
@@ -344,29 +406,112 @@ class StepForm(ABC):
         ]
         return out or [problem]
 
-    def _show_problems(self, problems: list[Problem]) -> None:
+    def _where(self, slot: str) -> str:
+        for editor in self.editors:
+            said = editor.where(slot)
+            if said:
+                return said
+        return slot
+
+    def _show_problems(self, problems: list[Problem], warning: bool = False) -> None:
+        """Each problem beside its field; the first again beside Save; the rest in words below."""
         slots = self._slots()
         self._messages = {}
         unplaced: list[str] = []
+        first: str | None = None
         self.problems = []
+        removed = removed_in_use(self.data, self._original_ids)
+        removed_ids = {str(item.get("id")) for _, _, item, _ in removed}
+        self._removed = [(path, position, item) for path, position, item, _ in removed]
+        for path, _, item, steps in removed:
+            said = removed_message(path, item, steps, self.lang)
+            unplaced.append(said)
+            first = first or said
         for original in problems:
             for problem in self._refine(original):
                 self.problems.append(problem.in_language(self.lang))
+                message = wording(problem, self.lang)
                 slot = best_slot(problem.path, slots)
                 if slot is None:
-                    unplaced.append(problem.in_language(self.lang))
+                    value = problem.said.values.get("value") if problem.said else None
+                    if str(value).strip("'\"") in removed_ids:
+                        continue  # said above, with the fix
+                    step = step_of(problem.path)
+                    said = (
+                        t(
+                            "learner.elsewhere",
+                            self.lang,
+                            step=step,
+                            field=field_words(problem.path, self.lang),
+                            message=message,
+                        )
+                        if step is not None and step != self.number
+                        else message
+                    )
+                    unplaced.append(said)
+                    first = first or said
                     continue
                 detail = problem.path[len(slot) :].lstrip(".")
-                message = problem.text(self.lang)
                 text = f"{detail}: {message}" if detail else message
                 self._messages.setdefault(slot, []).append(text)
+                first = first or f"{self._where(slot)}: {message}"
         for editor in self.editors:
             editor.reveal()
         self.load_widgets()
-        head = t("forms.status.invalid", self.lang, n=len(self.problems))
+        n = sum(len(m) for m in self._messages.values()) + len(unplaced)
+        head = (
+            t("learner.warn.head", self.lang, n=n)
+            if warning
+            else t("forms.status.invalid", self.lang, n=n)
+        )
         self._set_status([head, *unplaced], ok=False)
+        self.restore_button.layout.display = None if self._removed else "none"
+        self._show_first(first, warning)
+
+    def _show_first(self, text: str | None, warning: bool = False) -> None:
+        """Repeat the first problem beside Save and bring it into view: long forms hide it above."""
+        if not text:
+            self.first_problem.value = ""
+            return
+        colour = "#8a5a00" if warning else "#b00020"
+        self.first_problem.value = (
+            f"<span style='color:{colour};margin-left:8px;line-height:1.3'>⚠ {esc(text)}</span>"
+        )
+        self._scroll.outputs = ()
+        self._scroll.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {"application/javascript": scroll_script(self.css_id), "text/plain": ""},
+                "metadata": {},
+            },
+        )
+
+    def restore_removed(self) -> None:
+        """Put back the removed items other steps still use, so the learner can rename one instead."""
+        for path, position, item in sorted(self._removed, key=lambda r: r[1]):
+            items = self.lists[path].items
+            if not any(i is item for i in items):
+                items.insert(min(position, len(items)), item)
+        restored = self._removed
+        self._removed = []
+        self._messages = {}
+        self.problems = []
+        self.load_widgets()
+        self.restore_button.layout.display = "none"
+        self._show_first(None)
+        if restored:
+            path, _, item = restored[0]
+            self.lists[path].select(
+                next(i for i, x in enumerate(self.lists[path].items) if x is item)
+            )
+        self._set_status([t("learner.restored", self.lang)], ok=True)
 
     def _set_status(self, lines: list[str], ok: bool) -> None:
+        """Say how saving went under Save; all good clears the problem beside Save and the fix offered."""
+        if ok:
+            lines, self._notes = [*lines, *self._notes], []
+            self._show_first(None)
+            self.restore_button.layout.display = "none"
         color = "#1b6e3a" if ok else "#b00020"
         body = "<br>".join(esc(line) for line in lines)
         self.status.value = f"<div style='color:{color};margin:6px 0'>{body}</div>"
@@ -378,11 +523,22 @@ class StepForm(ABC):
         self.saved = False
         source = str(self.store.path)
         self._follow_renamed_ids()
+        checked = self.checks()
         try:
             project = validate_project(copy.deepcopy(self.data), source)
         except ProjectInvalid as exc:
-            self._show_problems(exc.problems)
+            self._show_problems([*checked, *exc.problems])
             return False
+        if checked:
+            self._show_problems(checked)
+            return False
+        warned = self.warnings()
+        said = [w.in_language("en") for w in warned]
+        if warned and said != self._warned:
+            self._warned = said
+            self._show_problems(warned, warning=True)
+            return False
+        language_before = (self.store.loaded() or project).language
         try:
             try:
                 result = self.store.save(project)
@@ -407,6 +563,9 @@ class StepForm(ABC):
         self._original_ids = self._ids_by_item()
         self._generated = {}
         self._messages = {}
+        self._removed = []
+        self._warned = None
+        self._notes = language_note(result.language, language_before)
         self.problems = []
         self.load_widgets()
         self.saved = True
@@ -438,7 +597,9 @@ class StepForm(ABC):
             parts.append(f"<p>{esc(t('forms.status.empty', self.lang))}</p>")
         heading = f"<h4>{esc(t(f'forms.title.{self.number}', self.lang))}</h4>"
         return (
-            CARD_CSS + f"<div class='cjm-form-card cjm-form-step{self.number}'>{heading}"
+            CARD_CSS
+            + FORM_CARD_CSS
+            + f"<div class='cjm-form-card cjm-form-step{self.number}'>{heading}"
             f"<div class='cjm-cards'>{''.join(parts)}</div></div>"
         )
 

@@ -34,7 +34,7 @@ class ChangesForm(StepForm):
                 F("owner", "suggest", c.team_names),
                 F("status", "choice", c.statuses(lang), optional=False),
                 F("due", "date"),
-                F("kpis", "refs", c.ids("kpis")),
+                F("kpis", "refs", c.named("kpis")),
                 F("evidence", "choice", c.evidence(lang), optional=False),
             ],
             "forms.section.opportunities",

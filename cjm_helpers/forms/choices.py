@@ -20,9 +20,11 @@ __all__ = [
 from collections.abc import Iterable
 from typing import Any
 
-from ..i18n import t
-from ..model import EVIDENCE_LEVELS, LANES, MAP_TYPES, OPPORTUNITY_STATUSES
+from ..i18n import LANGUAGES, t
+from ..model import DEFAULT_STAGES, EVIDENCE_LEVELS, LANES, MAP_TYPES, OPPORTUNITY_STATUSES
 from .fields import Options
+
+DEFAULT_STAGE_NAMES = dict(DEFAULT_STAGES)
 
 
 def fixed(values: Iterable[Any], key: str | None, lang: str) -> Options:
@@ -47,8 +49,8 @@ def statuses(lang: str) -> Options:
     return fixed(OPPORTUNITY_STATUSES, "views.status", lang)
 
 
-def lanes() -> Options:
-    return fixed(LANES, None, "en")
+def lanes(lang: str = "en") -> Options:
+    return fixed(LANES, "map.lane", lang)
 
 
 def items(path: str, label: str = "name") -> Options:
@@ -62,6 +64,63 @@ def items(path: str, label: str = "name") -> Options:
         return out
 
     return options
+
+
+def named(path: str, label: str = "name") -> Options:
+    """The parts in ``data[path]`` by their ``label`` field, for picking several (a name seen twice gets its id)."""
+
+    def options(data: dict[str, Any]) -> list[tuple[str, Any]]:
+        parts = [i for i in data.get(path) or [] if isinstance(i, dict) and i.get("id")]
+        seen = _counts(str(i.get(label) or "") for i in parts)
+        out = []
+        for item in parts:
+            shown = str(item.get(label) or "") or str(item["id"])
+            if seen[shown] > 1:
+                shown = f"{shown} ({item['id']})"
+            out.append((shown, item["id"]))
+        return out
+
+    return options
+
+
+def _counts(names: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for name in names:
+        out[name] = out.get(name, 0) + 1
+    return out
+
+
+def touchpoints(lang: str) -> Options:
+    """Touchpoints by name and stage ('Instagram ad · Awareness'), grouped by stage in stage order."""
+
+    def options(data: dict[str, Any]) -> list[tuple[str, Any]]:
+        stages = {
+            str(s.get("id")): stage_label(s, lang)
+            for s in data.get("stages") or []
+            if isinstance(s, dict)
+        }
+        order = {stage: i for i, stage in enumerate(stages)}
+        parts = [t for t in data.get("touchpoints") or [] if isinstance(t, dict) and t.get("id")]
+        parts.sort(key=lambda tp: order.get(str(tp.get("stage")), len(order)))
+        seen = _counts(str(tp.get("name") or "") for tp in parts)
+        out = []
+        for tp in parts:
+            name = str(tp.get("name") or "") or str(tp["id"])
+            where = stages.get(str(tp.get("stage")), str(tp.get("stage") or ""))
+            shown = f"{name} · {where}" if where else name
+            if seen[name] > 1:
+                shown = f"{shown} ({tp['id']})"
+            out.append((shown, tp["id"]))
+        return out
+
+    return options
+
+
+def stage_label(stage: dict[str, Any], lang: str) -> str:
+    """A stage's name as the map shows it: a default stage left untouched is said in ``lang``."""
+    if DEFAULT_STAGE_NAMES.get(str(stage.get("id"))) == stage.get("name"):
+        return t(f"common.stage.{stage.get('id')}", lang)
+    return str(stage.get("name") or stage.get("id") or "")
 
 
 def ids(path: str) -> Options:
@@ -90,20 +149,36 @@ def values_of(path: str, key: str, *more: tuple[str, str]) -> Options:
 
 
 def pain_points(data: dict[str, Any]) -> list[tuple[str, Any]]:
-    """Every pain point id in the project's journeys."""
-    out: dict[str, None] = {}
+    """Every pain point in the project's journeys, by its text (shortened)."""
+    out: dict[str, str] = {}
     for journey in data.get("journeys") or []:
         for cell in (journey.get("stages") or {}).values():
             for key in ("pain_points", "internal_pain_points"):
                 for p in cell.get(key) or []:
                     if isinstance(p, dict) and p.get("id"):
-                        out[p["id"]] = None
-    return [(p, p) for p in out]
+                        text = " ".join(str(p.get("text") or p["id"]).split())
+                        out.setdefault(p["id"], text if len(text) <= 90 else text[:89] + "…")
+    return [(text, p) for p, text in out.items()]
 
 
 def team_names(data: dict[str, Any]) -> list[tuple[str, Any]]:
     team = (data.get("objectives") or {}).get("team") or []
     return [(m["name"], m["name"]) for m in team if isinstance(m, dict) and m.get("name")]
+
+
+def languages() -> Options:
+    """The languages of the course, each named in itself (a learner finds their own)."""
+    pairs = [(t(f"learner.language.{lang}", lang), lang) for lang in LANGUAGES]
+    return lambda data: pairs
+
+
+COMMON_CURRENCIES = ("IDR", "PLN", "EUR", "USD", "GBP", "SGD", "MYR")
+
+
+def currencies(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The project's currency first, then ones learners often use."""
+    current = str(data.get("currency") or "")
+    return [(c, c) for c in dict.fromkeys([current, *COMMON_CURRENCIES]) if c]
 
 
 def departments(data: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -23,7 +23,8 @@ import ipywidgets as widgets
 
 from ..i18n import t
 from ..text import esc
-from .fields import MESSAGE_CSS, Field, FieldSpec, get_in, set_in
+from .choices import stage_label
+from .fields import LABEL_STYLE, MESSAGE_CSS, Field, FieldSpec, get_in, set_in
 
 
 @runtime_checkable
@@ -96,7 +97,8 @@ class ItemEditor:
                 else:
                     field.show_value(field.spec.default)
                 field.control.disabled = prefix is None
-                field.show_messages(self.form.messages_at(f"{prefix}.{key}") if prefix else [])
+                slot = f"{prefix}.{key}" if prefix else key
+                field.show_messages(self.form.messages_at(slot) if prefix is not None else [])
         finally:
             self._loading = False
 
@@ -137,13 +139,18 @@ class GroupEditor:
     def __init__(self, form: FormState, path: str, specs: list[FieldSpec], heading: str) -> None:
         self.form = form
         self.path = path
+        """Dotted path of the part; empty for the project's own settings (name, language...)."""
         self.heading = heading
-        self.editor = ItemEditor(
-            form, specs, f"cjm-field-{path.replace('.', '-')}", self._container, lambda: path
-        )
+        css = f"cjm-field-{path.replace('.', '-')}" if path else "cjm-field-project"
+        self.editor = ItemEditor(form, specs, css, self._container, lambda: path)
         self.box = widgets.VBox([_heading(heading), self.editor.box])
 
+    def _key(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
     def _container(self, create: bool) -> dict[str, Any] | None:
+        if not self.path:
+            return self.form.data
         value = get_in(self.form.data, self.path)
         if value is None and create:
             value = {}
@@ -154,9 +161,19 @@ class GroupEditor:
         self.editor.load()
 
     def slots(self) -> Iterator[str]:
-        yield self.path
+        if self.path:
+            yield self.path
         for key in self.editor.slot_keys():
-            yield f"{self.path}.{key}"
+            yield self._key(key)
+
+    def where(self, slot: str) -> str | None:
+        """The slot in words ('Objective card › Scope'), or None when it is not this editor's."""
+        if slot == self.path:
+            return self.heading
+        for key, field in self.editor.fields.items():
+            if slot == self._key(key):
+                return f"{self.heading} › {field.spec.label_text(self.form.lang)}"
+        return None
 
     def reveal(self) -> None:
         """Nothing to select: all fields are always shown."""
@@ -189,6 +206,7 @@ class ListEditor:
         heading: str,
         label_of: Callable[[dict[str, Any]], str],
         new_item: Callable[[], dict[str, Any]],
+        movable: bool = False,
     ) -> None:
         self.form = form
         self.path = path
@@ -205,8 +223,8 @@ class ListEditor:
         self.selector = widgets.Dropdown(
             options=[],
             description=t("forms.button.select", lang),
-            style={"description_width": "190px"},
-            layout=widgets.Layout(width="70%"),
+            style=LABEL_STYLE,
+            layout=widgets.Layout(flex="1 1 420px", width="auto", max_width="70%"),
         )
         self.selector.add_class(f"{css}-selector")
         self.add_button = widgets.Button(description=t("forms.button.add", lang), icon="plus")
@@ -215,6 +233,21 @@ class ListEditor:
             description=t("forms.button.remove", lang), icon="trash", button_style="warning"
         )
         self.remove_button.add_class(f"{css}-remove")
+        self.up_button = widgets.Button(
+            description=t("learner.button.up", lang),
+            icon="arrow-up",
+            tooltip=t("learner.button.up_help", lang),
+        )
+        self.up_button.add_class(f"{css}-up")
+        self.down_button = widgets.Button(
+            description=t("learner.button.down", lang),
+            icon="arrow-down",
+            tooltip=t("learner.button.down_help", lang),
+        )
+        self.down_button.add_class(f"{css}-down")
+        self.up_button.on_click(lambda _: self.move(-1))
+        self.down_button.on_click(lambda _: self.move(1))
+        self.movable = movable
         self.message = widgets.HTML("")
         self.message.add_class("cjm-field-message")
         self.empty = widgets.HTML("")
@@ -225,7 +258,15 @@ class ListEditor:
         self.box = widgets.VBox(
             [
                 _heading(heading),
-                widgets.HBox([self.selector, self.add_button, self.remove_button]),
+                widgets.HBox(
+                    [
+                        self.selector,
+                        self.add_button,
+                        self.remove_button,
+                        *((self.up_button, self.down_button) if movable else ()),
+                    ],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
                 self.message,
                 self.empty,
                 self.editor.box,
@@ -289,6 +330,16 @@ class ListEditor:
         self.form.forget_messages_under(self.path)
         self.select(min(self.index, len(self.items) - 1) if self.items else None)
 
+    def move(self, step: int) -> None:
+        """Move the selected item ``step`` places up (-1) or down (+1), e.g. a stage in the journey's order."""
+        i = self.index
+        if i is None or self.current() is None or not 0 <= i + step < len(self.items):
+            return
+        items = self.items
+        items[i], items[i + step] = items[i + step], items[i]
+        self.form.forget_messages_under(self.path)
+        self.select(i + step)
+
     def _selected(self, change: dict[str, Any]) -> None:
         if self._quiet:
             return
@@ -311,6 +362,8 @@ class ListEditor:
         self._refresh_selector()
         self.editor.load()
         self.remove_button.disabled = self.current() is None
+        self.up_button.disabled = not self.index or self.current() is None
+        self.down_button.disabled = self.index is None or self.index >= len(self.items) - 1
         self.empty.value = (
             "" if self.items else f"<i>{esc(t('forms.status.empty', self.form.lang))}</i>"
         )
@@ -333,6 +386,20 @@ class ListEditor:
             yield f"{self.path}[{i}]"
             for key in self.editor.slot_keys():
                 yield f"{self.path}[{i}].{key}"
+
+    def where(self, slot: str) -> str | None:
+        """The slot in words ('Personas › 2. Rina › Name'), or None when it is not this editor's."""
+        if slot == self.path:
+            return self.heading
+        for i, item in enumerate(self.items):
+            here = f"{self.path}[{i}]"
+            if slot == here:
+                return f"{self.heading} › {i + 1}. {self.label_of(item) or '—'}"
+            for key, field in self.editor.fields.items():
+                if slot == f"{here}.{key}":
+                    label = field.spec.label_text(self.form.lang)
+                    return f"{self.heading} › {i + 1}. {self.label_of(item) or '—'} › {label}"
+        return None
 
     def reveal(self) -> None:
         """Select the first item with a problem, unless the selected one has one."""
@@ -381,8 +448,9 @@ class CellEditor:
         return ids + extra
 
     def _stage_names(self) -> dict[str, str]:
+        """Stage names as the map shows them (untouched default stages in the form's language)."""
         return {
-            str(s.get("id")): str(s.get("name") or s.get("id"))
+            str(s.get("id")): stage_label(s, self.form.lang)
             for s in self.form.data.get("stages") or []
             if isinstance(s, dict)
         }
@@ -445,6 +513,20 @@ class CellEditor:
                 yield f"{self.journeys.path}[{j}].stages.{stage}"
                 for key in self.editor.slot_keys():
                     yield f"{self.journeys.path}[{j}].stages.{stage}.{key}"
+
+    def where(self, slot: str) -> str | None:
+        """The slot in words ('What each stage shows › Commute › Purchase › Touchpoints')."""
+        names = self._stage_names()
+        for j, journey in enumerate(self.journeys.items):
+            for stage in [*names, *(journey.get("stages") or {})]:
+                here = f"{self.journeys.path}[{j}].stages.{stage}"
+                head = f"{self.heading} › {journey.get('name') or '—'} › {names.get(stage, stage)}"
+                if slot == here:
+                    return head
+                for key, field in self.editor.fields.items():
+                    if slot == f"{here}.{key}":
+                        return f"{head} › {field.spec.label_text(self.form.lang)}"
+        return None
 
     def reveal(self) -> None:
         base = f"{self.journeys.path}[{self.journeys.index}].stages"

@@ -56,13 +56,21 @@ KINDS = (
     "ref",
     "refs",
     "tags",
+    "file",
     "bool",
     "notes",
     "pain_points",
 )
 
-LABEL_STYLE = {"description_width": "190px"}
+LABEL_WIDTH = "190px"
+LABEL_STYLE = {"description_width": LABEL_WIDTH}
+"""For widgets that carry their own description (a list's selector, the stage buttons)."""
 WIDE = widgets.Layout(width="96%")
+LABEL_CSS = (
+    "line-height:1.3;padding:5px 8px 0 0;white-space:normal;overflow-wrap:normal;color:#1f2a36"
+)
+_DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+(\d{1,2})[:.](\d{2}))?$")
+_ISO_LOOSE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2}))?$")
 MESSAGE_CSS = "color:#b00020;margin:0 0 4px 198px;font-size:12px"
 _PAIN_LINE = re.compile(rf"^({ID_BODY}):\s+(.+)$")
 
@@ -80,6 +88,8 @@ class FieldSpec:
     """For choices and references: whether 'none' is allowed (stored as null)."""
     default: Any = None
     """Shown when the part does not have the key yet (e.g. a stage cell not filled in)."""
+    help: str = ""
+    """Catalogue key of the help text; default ``forms.help.<name>``."""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -93,7 +103,9 @@ class FieldSpec:
         return t(self.label or f"forms.field.{self.name}", lang)
 
     def help_text(self, lang: str) -> str:
-        key = f"forms.help.{self.name}"
+        if self.kind == "refs" and not self.help:
+            return t("learner.help.pick_several", lang)
+        key = self.help or f"forms.help.{self.name}"
         return catalogue(lang).get(key) or catalogue("en").get(key) or ""
 
 
@@ -180,6 +192,24 @@ def pain_points_to_text(value: Any) -> str:
     )
 
 
+def datetime_from_text(text: str) -> str:
+    """'2026-11-20 8:40' or '20.11.2026 8:40' -> '2026-11-20T08:40'; anything else is kept as typed."""
+    raw = text.strip()
+    iso = _ISO_LOOSE.match(raw)
+    day_first = _DAY_FIRST.match(raw)
+    if iso:
+        year, month, day, hour, minute = iso.groups()
+    elif day_first:
+        day, month, year, hour, minute = day_first.groups()
+    else:
+        return raw
+    try:
+        when = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
+    except ValueError:
+        return raw
+    return when.strftime("%Y-%m-%dT%H:%M")
+
+
 def datetime_to_text(value: Any) -> str:
     if not value:
         return ""
@@ -211,20 +241,33 @@ class Field:
         self.control.add_class(f"{css_prefix}-{spec.name}".replace("_", "-"))
         self.message = widgets.HTML(value="", layout=widgets.Layout(display="none"))
         self.message.add_class("cjm-field-message")
-        self.box = widgets.VBox([self.control, self.message])
+        hint = (
+            f"<div class='cjm-field-hint' style='font-size:11px;color:#5f6368'>"
+            f"{esc(spec.help_text(lang))}</div>"
+            if spec.kind == "refs"
+            else ""
+        )
+        self.label = widgets.HTML(
+            f"<div class='cjm-field-label' style='{LABEL_CSS}'>{esc(spec.label_text(lang))}"
+            f"{hint}</div>",
+            layout=widgets.Layout(width=LABEL_WIDTH, min_width=LABEL_WIDTH),
+        )
+        row = widgets.HBox([self.label, self.control], layout=WIDE)
+        self.box = widgets.VBox([row, self.message])
         self.messages: list[str] = []
+        self._ref_pairs: list[tuple[str, Any]] = []
+        """For a multi-select: the (label, id) pairs of the parts that exist."""
 
     # widgets --------------------------------------------------------------------------
 
     def _make_control(self) -> widgets.Widget:
-        spec, lang = self.spec, self.lang
-        label = spec.label_text(lang)
-        help_text = spec.help_text(lang)
-        common: dict[str, Any] = {"description": label, "style": LABEL_STYLE, "layout": WIDE}
+        spec = self.spec
+        help_text = spec.help_text(self.lang)
+        common: dict[str, Any] = {"layout": widgets.Layout(flex="1 1 auto", width="auto")}
         if help_text:
             common["tooltip"] = help_text
         kind = spec.kind
-        if kind in ("text", "int", "float", "datetime"):
+        if kind in ("text", "int", "float", "datetime", "file"):
             return widgets.Text(placeholder=help_text, **common)
         if kind in ("textarea", "lines", "notes", "pain_points"):
             return widgets.Textarea(placeholder=help_text, rows=3, **common)
@@ -236,23 +279,17 @@ class Field:
             return widgets.Combobox(
                 options=[], ensure_option=False, placeholder=help_text, **common
             )
-        if kind in ("refs", "tags"):
-            common.pop("description")
-            common.pop("style")
-            box = widgets.TagsInput(value=[], allow_duplicates=False, **common)
-            return box
+        if kind == "refs":
+            return widgets.SelectMultiple(options=[], value=(), rows=4, **common)
+        if kind == "tags":
+            return widgets.TagsInput(value=[], allow_duplicates=False, **common)
         if kind == "bool":
-            return widgets.Checkbox(value=False, indent=True, **common)
+            return widgets.Checkbox(value=False, indent=False, **common)
         raise ValueError(kind)
 
     @property
     def view(self) -> widgets.Widget:
-        """The field as shown: TagsInput has no description, so it gets a label beside it."""
-        if self.spec.kind in ("refs", "tags"):
-            label = widgets.Label(
-                self.spec.label_text(self.lang), layout=widgets.Layout(width="194px")
-            )
-            return widgets.VBox([widgets.HBox([label, self.control]), self.message])
+        """The field as shown: its label (wrapping at word ends, never cut), the control, its message."""
         return self.box
 
     def refresh_options(self, project_data: dict[str, Any]) -> None:
@@ -273,10 +310,9 @@ class Field:
                 self.control.value = current
         elif spec.kind in ("ref", "suggest"):
             self.control.options = list(dict.fromkeys(str(v) for _, v in pairs if v))
-        elif spec.kind in ("refs", "tags"):
-            allowed = [str(v) for _, v in pairs]
-            allowed += [v for v in self.control.value if v not in allowed]
-            self.control.allowed_tags = allowed
+        elif spec.kind == "refs":
+            self._ref_pairs = pairs
+            self._set_ref_options(list(self.control.value))
 
     # values ---------------------------------------------------------------------------
 
@@ -299,16 +335,12 @@ class Field:
             if value not in values:
                 control.options = [*options, (str(value) if value is not None else "—", value)]
             control.value = value
-        elif kind == "ref":
+        elif kind in ("ref", "file"):
             control.value = "" if value is None else str(value)
-        elif kind in ("refs", "tags"):
-            values = [str(v) for v in value or []]
-            if control.allowed_tags:
-                control.allowed_tags = [
-                    *control.allowed_tags,
-                    *(v for v in values if v not in control.allowed_tags),
-                ]
-            control.value = values
+        elif kind == "refs":
+            self._set_ref_options([str(v) for v in value or []])
+        elif kind == "tags":
+            control.value = [str(v) for v in value or []]
         elif kind == "bool":
             control.value = bool(value)
         elif kind == "notes":
@@ -326,8 +358,9 @@ class Field:
         if kind in ("int", "float"):
             return parse_number(value, kind)
         if kind == "datetime":
-            text = value.strip()
-            return text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", text) else text
+            return datetime_from_text(value)
+        if kind == "file":
+            return value.strip()
         if kind == "date":
             return value.isoformat() if value else None
         if kind == "choice":
@@ -344,6 +377,21 @@ class Field:
         if kind == "pain_points":
             return pain_points_from_text(value, old, taken_ids or set())
         raise ValueError(kind)
+
+    def _set_ref_options(self, chosen: list[str]) -> None:
+        """Offer the known parts and select ``chosen``; an id no longer in the project stays, marked, so it can be unticked."""
+        known = [(str(label), str(v)) for label, v in self._ref_pairs]
+        values = {v for _, v in known}
+        missing = [
+            (t("learner.refs.unknown", self.lang, id=v), v) for v in chosen if v not in values
+        ]
+        options = known + missing
+        control = self.control
+        if list(control.options) != options:
+            control.value = ()
+            control.options = options
+        control.rows = max(3, min(8, len(options)))
+        control.value = tuple(dict.fromkeys(chosen))
 
     # messages -------------------------------------------------------------------------
 
@@ -362,6 +410,9 @@ class Field:
     def display_text(self, value: Any, project_data: dict[str, Any]) -> str | list[str]:
         """The value as a reader sees it on a card: a string, or a list for bullet points."""
         kind = self.spec.kind
+        if kind == "refs" and self.spec.options is not None:
+            labels = {str(v): str(label) for label, v in self.spec.options(project_data)}
+            return [labels.get(str(v), str(v)) for v in value or []]
         if kind in ("lines", "refs", "tags"):
             return [str(v) for v in value or []]
         if kind == "notes":

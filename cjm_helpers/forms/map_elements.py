@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import CJMError
 from ..i18n import t
-from ..model import Journey
+from ..model import Journey, StageCell
 from . import choices as c
 from .base import StepForm
 from .fields import FieldSpec as F
@@ -28,7 +28,7 @@ class MapElementsForm(StepForm):
                 F("name"),
                 F("persona", "choice", c.items("personas"), optional=False),
                 F("map_type", "choice", c.map_types(lang), optional=False),
-                F("lanes", "refs", c.lanes()),
+                F("lanes", "refs", c.lanes(lang)),
                 F("compares_to", "choice", c.items("journeys")),
             ],
             "forms.section.journeys",
@@ -47,7 +47,7 @@ class MapElementsForm(StepForm):
                     default="assumed",
                 ),
                 F("actions", "notes"),
-                F("touchpoints", "refs", c.ids("touchpoints")),
+                F("touchpoints", "refs", c.touchpoints(lang)),
                 F("thoughts", "notes"),
                 F("pain_points", "pain_points"),
                 F("opportunities", "notes"),
@@ -72,6 +72,8 @@ class MapElementsForm(StepForm):
                     )
                 )
             journeys.index = ids.index(self.journey_id)
+        self.placed = place_touchpoints(self.data)
+        """How many stage cells this form filled with their stage's touchpoints from step 4."""
 
     def _new_journey(self) -> dict[str, Any]:
         personas = self.ids("personas") or ["persona"]
@@ -80,3 +82,33 @@ class MapElementsForm(StepForm):
             name=t("forms.new.journey", self.lang),
             persona=personas[0],
         ).model_dump(mode="json")
+
+    def opening_status(self) -> list[str]:
+        return [t("learner.cells.from_stage", self.lang, n=self.placed)] if self.placed else []
+
+
+def place_touchpoints(data: dict[str, Any]) -> int:
+    """Start each journey's stage cells from the touchpoints of their stage (step 4), in place.
+
+    A cell that links no touchpoint yet gets every touchpoint of its stage, so the map's
+    touchpoint and channel lanes show what step 4 listed; a cell the learner linked is
+    left alone. Returns how many cells were filled.
+    """
+    stages = {str(s.get("id")) for s in data.get("stages") or [] if isinstance(s, dict)}
+    by_stage: dict[str, list[str]] = {}
+    for tp in data.get("touchpoints") or []:
+        if isinstance(tp, dict) and tp.get("id") and tp.get("stage") in stages:
+            by_stage.setdefault(str(tp["stage"]), []).append(str(tp["id"]))
+    filled = 0
+    for journey in data.get("journeys") or []:
+        if not isinstance(journey, dict):
+            continue
+        cells = journey.setdefault("stages", {})
+        for stage, ids in by_stage.items():
+            cell = cells.get(stage)
+            if cell is None:
+                cell = cells[stage] = StageCell().model_dump(mode="json")
+            if isinstance(cell, dict) and not cell.get("touchpoints"):
+                cell["touchpoints"] = list(ids)
+                filled += 1
+    return filled

@@ -8,7 +8,9 @@ from ..i18n import t
 from ..model import DATA_SOURCE_KINDS, GOAL_TYPES, REVIEW_CADENCES, DataSource, TeamMember
 from . import choices as c
 from .base import StepForm
+from .datafiles import DATA_FILES, data_file_problems
 from .fields import FieldSpec as F
+from .problems import Problems
 
 
 class ObjectivesForm(StepForm):
@@ -18,6 +20,28 @@ class ObjectivesForm(StepForm):
 
     def build(self) -> None:
         lang = self.lang
+        self.add_group(
+            "",
+            [
+                F("name", label="learner.field.project_name", help="learner.help.project_name"),
+                F(
+                    "language",
+                    "choice",
+                    c.languages(),
+                    optional=False,
+                    label="learner.field.language",
+                    help="learner.help.language",
+                ),
+                F(
+                    "currency",
+                    "suggest",
+                    c.currencies,
+                    label="learner.field.currency",
+                    help="learner.help.currency",
+                ),
+            ],
+            "learner.section.project",
+        )
         self.add_group(
             "objectives",
             [
@@ -70,3 +94,15 @@ class ObjectivesForm(StepForm):
                 mode="json"
             ),
         )
+        self.add_group(
+            "data",
+            [
+                F(kind, "file", label=f"learner.field.{kind}", help="learner.help.data_file")
+                for kind in DATA_FILES
+            ],
+            "learner.section.data",
+        )
+
+    def checks(self) -> Problems:
+        """Each data file named in this form exists and is a table the notebooks can read."""
+        return data_file_problems(self.data, self.store.path.parent, self.store.loaded(), self.lang)

@@ -10,6 +10,7 @@ from ..model import TargetPersona
 from . import choices as c
 from .base import StepForm
 from .fields import FieldSpec as F
+from .problems import Problems, said_at
 
 
 class TargetsForm(StepForm):
@@ -44,6 +45,22 @@ class TargetsForm(StepForm):
         free = [i for i in self.ids("personas") if i not in chosen]
         persona = free[0] if free else (self.ids("personas") or ["persona"])[0]
         return TargetPersona(persona=persona).model_dump(mode="json")
+
+    def warnings(self) -> Problems:
+        """A persona scored in two entries: the matrix would show only one of them."""
+        names = {p.get("id"): p.get("name") for p in self.data.get("personas") or []}
+        chosen = [t.get("persona") for t in self.data.get("target_personas") or []]
+        out = []
+        for i, persona in enumerate(chosen):
+            if chosen.count(persona) > 1:
+                out.append(
+                    said_at(
+                        f"target_personas[{i}].persona",
+                        "learner.warn.persona_scored_twice",
+                        name=names.get(persona) or persona,
+                    )
+                )
+        return out
 
     def _one_primary(self, index: int, key: str, value: Any) -> None:
         """Primary works like a radio button: marking one unmarks the others."""

@@ -9,6 +9,7 @@ from ..model import EVIDENCE_LEVELS, VISIBILITIES, Stage, Touchpoint
 from . import choices as c
 from .base import StepForm
 from .fields import FieldSpec as F
+from .problems import Problems, said_at
 
 
 class TouchpointsForm(StepForm):
@@ -53,7 +54,26 @@ class TouchpointsForm(StepForm):
             lambda: Stage(
                 id=self.unique_id("stage", "stages"), name=t("forms.new.stage", lang)
             ).model_dump(mode="json"),
+            movable=True,
         )
+
+    def warnings(self) -> Problems:
+        """Two touchpoints with one name cannot be told apart on the map or in step 5's list."""
+        names = [
+            " ".join(str(tp.get("name") or "").split()).casefold()
+            for tp in self.data.get("touchpoints") or []
+        ]
+        out = []
+        for i, tp in enumerate(self.data.get("touchpoints") or []):
+            if names[i] and names.count(names[i]) > 1:
+                out.append(
+                    said_at(
+                        f"touchpoints[{i}].name",
+                        "learner.warn.touchpoint_same_name",
+                        name=tp.get("name"),
+                    )
+                )
+        return out
 
     def _new_touchpoint(self) -> dict:
         stages = self.ids("stages") or ["awareness"]

@@ -76,8 +76,8 @@ CSS = """
  margin-right:.4em;}
 .cjmmap .cjmmap-scroll{overflow-x:auto;max-width:100%;}
 .cjmmap .cjmmap-grid{display:grid;gap:4px;
- grid-template-columns:minmax(7.5rem,9rem) repeat(var(--cols),minmax(var(--colmin,10rem),1fr));
- min-width:calc(9rem + var(--cols) * var(--colmin,10rem));}
+ grid-template-columns:minmax(7.5rem,9rem) repeat(var(--cols),minmax(var(--colmin,8.5rem),1fr));
+ min-width:calc(7.5rem + var(--cols) * (var(--colmin,8.5rem) + 4px));}
 .cjmmap .cjmmap-grid>*{min-width:0;}
 .cjmmap .cjmmap-corner{color:var(--muted);font-size:11px;align-self:end;padding:4px;}
 .cjmmap .cjmmap-stage{background:#174ea6;color:#fff;border-radius:6px;padding:6px 8px;

@@ -123,3 +123,18 @@ def test_duplicates_through_the_row_hash_are_exact(seed: int) -> None:
         schema={c: "timestamp" if c == "ts" else "string" for c in frame.columns},
     )
     assert count_duplicates(table) == expected
+
+
+def test_the_command_line_starts_without_the_notebook_machinery() -> None:
+    # nbformat pulls in jsonschema's format checkers, seconds of start-up for every `cjm overlay`
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from cjm_helpers.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('nbformat', 'jsonschema') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"

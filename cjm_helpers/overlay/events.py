@@ -1073,7 +1073,7 @@ def touchpoint_table(project: Project | None) -> pd.DataFrame:
     rows: dict[str, dict[str, Any]] = {}
     if project is not None:
         for tp in project.touchpoints:
-            values = {
+            values: dict[str, Any] = {
                 "tp_id": tp.id,
                 "tp_stage": tp.stage,
                 "tp_channel": tp.channel or None,
@@ -1083,8 +1083,8 @@ def touchpoint_table(project: Project | None) -> pd.DataFrame:
             for name in tp.events:
                 rows.setdefault(name, values)
         for tp in project.touchpoints:
-            values = rows.get(tp.events[0]) if tp.events else None
-            values = values or {
+            listed = rows.get(tp.events[0]) if tp.events else None
+            values = listed or {
                 "tp_id": tp.id,
                 "tp_stage": tp.stage,
                 "tp_channel": tp.channel or None,

@@ -138,3 +138,60 @@ def test_the_command_line_starts_without_the_notebook_machinery() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def reference_path_counts(frame: pd.DataFrame, conversions: set[str]) -> pd.DataFrame:
+    """The Markov counts worked out customer by customer in plain Python."""
+    counted: dict[tuple[object, str, bool], list[int]] = {}
+    ordered = frame.assign(seq=range(len(frame))).sort_values(["user_id", "timestamp", "seq"])
+    for _, rows in ordered.groupby("user_id", sort=False):
+        events, keys = list(rows["event"]), list(rows["channel"])
+        cut = next((i for i, e in enumerate(events) if e in conversions), None)
+        kept = keys[: len(keys) if cut is None else cut]
+        path = [k for k in kept if isinstance(k, str) and k.strip()]
+        for i, k in enumerate(path):
+            prev = path[i - 1] if i else None
+            cell = counted.setdefault((prev, k, cut is not None), [0, 0])
+            cell[0] += int(prev is None or prev != k)
+            cell[1] += int(i == len(path) - 1)
+    return pd.DataFrame(
+        [(p, k, c, s, e) for (p, k, c), (s, e) in counted.items()],
+        columns=["prev", "key", "converted", "steps", "ends"],
+    )
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_markov_counts_match_a_customer_by_customer_count(tmp_path, seed: int) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.overlay.attribution import path_counts
+
+    rng = random.Random(seed)
+    rows = []
+    for u in range(80):
+        start = pd.Timestamp("2026-03-01") + pd.Timedelta(minutes=rng.randrange(500))
+        for k in range(rng.randrange(1, 10)):
+            rows.append(
+                {
+                    "user_id": f"u{u}",
+                    "timestamp": start + pd.Timedelta(minutes=rng.choice([0, 0, 5]) * k),
+                    "event": rng.choice(["view", "cart", "buy", "buy", "help"]),
+                    "channel": rng.choice(["web", "app", "mail", "web", None, " "]),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["timestamp"] = frame["timestamp"].astype("datetime64[us]")
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    key = ["converted", "key", "prev"]
+    expected = reference_path_counts(frame, {"buy"})
+    expected = expected.sort_values(key, na_position="first").reset_index(drop=True)
+    expected["prev"] = expected["prev"].astype(object).where(expected["prev"].notna(), None)
+    for log in (
+        load_events(path, conversion_events=["buy"]).cached(),
+        load_events(frame, conversion_events=["buy"]).cached(),
+    ):
+        got = path_counts(log, by="channel")
+        pd.testing.assert_frame_equal(
+            got[expected.columns].sort_values(key, na_position="first").reset_index(drop=True),
+            expected,
+            check_dtype=False,
+        )

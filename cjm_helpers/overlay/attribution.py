@@ -49,9 +49,9 @@ def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
     ``steps`` counts the path steps onto ``key`` from ``prev`` (missing for a path's
     first step) by customers who converted or not; ``ends`` counts the paths whose
     last step is ``key`` (a row with steps 0 can carry ends only). One sorted pass per
-    customer looks at the keys either side of each step; where the first conversion
-    falls comes from a group-by over the conversion events alone. Computed with Ibis;
-    the result is small.
+    customer, over their keyed events and conversions together, finds where the first
+    conversion falls and the keys either side of each step. Computed with Ibis; the
+    result is small.
     """
     table = log.table
     if by not in ("touchpoint", "channel"):
@@ -62,23 +62,31 @@ def path_counts(log: Any, by: Literal["touchpoint", "channel"] = "touchpoint") -
             i18n.t("errors.overlay.attribution_column", source=source, column=repr(by), by=by)
         )
     conversions = [str(e) for e in (getattr(log, "conversion_events", ()) or ())]
-    t = table.select("user_id", "ts", "seq", "event", key=table[by].cast("string"))
-    # each converting customer's first conversion (time, then file order), from the few conversion events
-    conv = t.filter(t.event.isin(conversions or ["\0"]))
-    conv = conv.mutate(
-        n=ibis.row_number().over(ibis.window(group_by=conv.user_id, order_by=[conv.ts, conv.seq]))
+    key = table[by].cast("string")
+    has_key = key.notnull() & (key.strip() != "")
+    is_conv = table.event.isin(conversions) if conversions else table.seq < 0
+    # one sort per customer over their keyed events and conversions: the events before the first
+    # conversion are a run at the start, so the steps either side of each of them are its neighbours
+    t = table.filter(has_key | is_conv).select(
+        "user_id", "ts", "seq", key=ibis.ifelse(has_key, key, ibis.null("string")), conv=is_conv
     )
-    first = conv.filter(conv.n == 0).select(cuser=conv.user_id, cts=conv.ts, cseq=conv.seq)
-    t = t.filter(t.key.notnull() & (t.key.strip() != ""))
-    t = t.left_join(first, t.user_id == first.cuser)
-    before_conversion = t.cts.isnull() | (t.ts < t.cts) | ((t.ts == t.cts) & (t.seq < t.cseq))
-    t = t.filter(before_conversion).select("user_id", "ts", "seq", "key", converted=t.cts.notnull())
-    w = ibis.window(group_by=t.user_id, order_by=[t.ts, t.seq])
-    t = t.mutate(before=t.key.lag().over(w), after=t.key.lead().over(w))
-    # a step is the first of a run of the same key (consecutive repeats merge); the last event ends the path
+    order = [t.ts, t.seq]
+    so_far = ibis.window(group_by=t.user_id, order_by=order, preceding=None, following=0)
+    whole = ibis.window(group_by=t.user_id, order_by=order, preceding=None, following=None)
+    w = ibis.window(group_by=t.user_id, order_by=order)
+    t = t.mutate(
+        seen=t.conv.cast("int8").max().over(so_far),
+        converted=t.conv.cast("int8").max().over(whole),
+        before=t.key.lag().over(w),
+        next_conv=t.conv.lead().over(w),
+    )
+    t = t.filter(t.key.notnull() & (t.seen == 0))
+    # a step is the first of a run of the same key (consecutive repeats merge); the last event before
+    # the conversion (or of the path) ends it
     is_step = t.before.isnull() | (t.before != t.key)
-    counts = t.group_by(prev=t.before, key=t.key, converted=t.converted).aggregate(
-        steps=is_step.cast("int64").sum(), ends=t.after.isnull().cast("int64").sum()
+    ends = t.next_conv.fill_null(True)
+    counts = t.group_by(prev=t.before, key=t.key, converted=t.converted == 1).aggregate(
+        steps=is_step.cast("int64").sum(), ends=ends.cast("int64").sum()
     )
     frame = counts.to_pandas()
     frame["prev"] = frame["prev"].astype(object).where(frame["prev"].notna(), None)

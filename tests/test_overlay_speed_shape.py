@@ -195,3 +195,20 @@ def test_markov_counts_match_a_customer_by_customer_count(tmp_path, seed: int) -
             expected,
             check_dtype=False,
         )
+
+
+def test_click_through_counts_events_from_the_per_customer_pass() -> None:
+    # u1: 3 impressions, 1 click; u2: 1 impression, 2 clicks; u3: none -> 3 clicks of 4 impressions
+    events = ["ad_view"] * 3 + ["promo_click", "ad_view", "promo_click", "promo_click", "home"]
+    users = ["u1"] * 4 + ["u2"] * 3 + ["u3"]
+    frame = pd.DataFrame(
+        {
+            "user_id": users,
+            "timestamp": [f"2026-01-01 08:0{i}:00" for i in range(len(users))],
+            "event": events,
+        }
+    )
+    table = kpis(load_events(frame, conversion_events=["home"]))
+    row = table.set_index("kpi").loc["click_through_rate"]
+    assert (row["numerator"], row["denominator"]) == (3.0, 4.0)
+    assert row["value"] == pytest.approx(0.75)

@@ -285,6 +285,14 @@ class EventLog:
     """True when the table reads a Parquet file in DuckDB: the file itself is then the cache."""
     _before_dedupe: ir.Table | None = field(default=None, repr=False)
     _duplicates: int | None = field(default=None, repr=False)
+    _event_names: list[str] | None = field(default=None, repr=False)
+
+    def event_names(self) -> list[str]:
+        """The distinct event names in the log (one query, when first asked; the notes and KPIs share it)."""
+        if self._event_names is None:
+            found = self.table.select("event").distinct().execute()["event"]
+            self._event_names = sorted(str(e) for e in found if not _missing(e))
+        return list(self._event_names)
 
     @property
     def duplicate_rows(self) -> int:
@@ -341,16 +349,8 @@ class EventLog:
         elif not self.conversion_events:
             lines.append(t("events.note.conversion_none", lang))
         else:
-            t_ = self.table
-            present = (
-                t_.filter(t_.event.isin(list(self.conversion_events)))
-                .select("event")
-                .distinct()
-                .execute()
-            )
-            absent = [
-                e for e in self.conversion_events if e not in set(present["event"].astype(str))
-            ]
+            present = set(self.event_names())
+            absent = [e for e in self.conversion_events if e not in present]
             if absent:
                 lines.append(t("events.note.conversion_absent", lang, events=", ".join(absent)))
         if self.duplicate_rows:

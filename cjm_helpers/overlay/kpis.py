@@ -55,7 +55,7 @@ NOT_AN_ACTION = re.compile(r"(error|fail|bug|crash|cancel|declin|reject|timeout)
 
 
 def _names(log: EventLog) -> list[str]:
-    return [str(e) for e in log.table.select("event").distinct().execute()["event"]]
+    return log.event_names()
 
 
 def _matching(names: list[str], kind: str, exclude: tuple[str, ...] = ()) -> list[str]:

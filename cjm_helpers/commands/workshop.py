@@ -31,11 +31,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from ..errors import CJMError
 from ..i18n import LANGUAGES, t
+
+if TYPE_CHECKING:  # nbformat takes seconds to import: only the workshop command needs it
+    import nbformat
 
 ORDER = 35
 APP_NOTEBOOK = "workshop.ipynb"
@@ -65,6 +67,8 @@ def add_server_options(parser: argparse.ArgumentParser, what: str, port: int) ->
 
 def app_notebook(project: Path, lang: str) -> nbformat.NotebookNode:
     """The notebook Voilà serves: a title and one cell that shows the app for ``project``."""
+    import nbformat
+
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell(
@@ -108,6 +112,8 @@ def prepare(
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(server_config(host, port, token, folder / "runtime"), handle)
     notebook = folder / APP_NOTEBOOK
+    import nbformat
+
     nbformat.write(app_notebook(project, lang), notebook)
     env = dict(
         os.environ, JUPYTER_CONFIG_DIR=str(config_dir), JUPYTER_RUNTIME_DIR=str(folder / "runtime")

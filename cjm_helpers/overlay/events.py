@@ -68,6 +68,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pandas as pd
 
@@ -313,8 +314,18 @@ class EventLog:
     conversion_guessed: tuple[str, ...] = ()
     has_sessions: bool = False
     deduplicated: bool = False
+    file_backed: bool = False
+    """True when the table reads a Parquet file in DuckDB: the file itself is then the cache."""
     _before_dedupe: ir.Table | None = field(default=None, repr=False)
     _duplicates: int | None = field(default=None, repr=False)
+    _event_names: list[str] | None = field(default=None, repr=False)
+
+    def event_names(self) -> list[str]:
+        """The distinct event names in the log (one query, when first asked; the notes and KPIs share it)."""
+        if self._event_names is None:
+            found = self.table.select("event").distinct().execute()["event"]
+            self._event_names = sorted(str(e) for e in found if not _missing(e))
+        return list(self._event_names)
 
     @property
     def duplicate_rows(self) -> int:
@@ -341,8 +352,13 @@ class EventLog:
         """The same log computed once and kept in the backend, for running many analyses.
 
         Duplicates are then counted on the kept table (not by reading the file again),
-        unless the log was deduplicated, when only the file still has them.
+        unless the log was deduplicated, when only the file still has them. A Parquet
+        file read by DuckDB is not copied: DuckDB scans it as fast as a table in memory
+        (measured in benchmarks/bench_overlay.py), and a copy would cost a full pass and
+        memory the size of the log (gigabytes at 100M events).
         """
+        if self.file_backed and not self.deduplicated:
+            return self
         kept = materialise(self.table, self.backend or default_backend())
         return replace(
             self, table=kept, _before_dedupe=self._before_dedupe if self.deduplicated else None
@@ -366,16 +382,8 @@ class EventLog:
         elif not self.conversion_events:
             lines.append(t("events.note.conversion_none", lang))
         else:
-            t_ = self.table
-            present = (
-                t_.filter(t_.event.isin(list(self.conversion_events)))
-                .select("event")
-                .distinct()
-                .execute()
-            )
-            absent = [
-                e for e in self.conversion_events if e not in set(present["event"].astype(str))
-            ]
+            present = set(self.event_names())
+            absent = [e for e in self.conversion_events if e not in present]
             if absent:
                 lines.append(t("events.note.conversion_absent", lang, events=", ".join(absent)))
         if self.duplicate_rows:
@@ -420,7 +428,15 @@ def count_duplicates(table: ir.Table) -> int:
         if set(DUPLICATE_KEY) <= set(table.columns)
         else [c for c in BUILT_KEY if c in table.columns]
     )
-    groups = table.group_by(key).agg(n=table.count())
+    absent = _absent(table)
+    key = [c for c in key if c not in absent] or key
+    # rows can only repeat one another when their hashes do: the exact grouping is left with the few
+    # rows sharing a hash (a collision costs a little work, never a wrong count)
+    hashed = table.select(*key, row_hash=ibis.struct({c: table[c] for c in key}).hash())
+    by_hash = hashed.group_by("row_hash").agg(n=hashed.count())
+    shared = by_hash.filter(by_hash.n > 1).select("row_hash")
+    candidates = hashed.semi_join(shared, "row_hash")
+    groups = candidates.group_by(key).agg(n=candidates.count())
     found = groups.agg(extra=(groups.n - 1).sum()).execute().iloc[0]["extra"]
     return 0 if _missing(found) else int(found)
 
@@ -512,6 +528,7 @@ def load_events(
         conversion_guessed=guessed,
         has_sessions=has_sessions,
         deduplicated=dedupe,
+        file_backed=typed and backend_name(con) == "duckdb",
         _before_dedupe=before,
     )
 
@@ -940,12 +957,13 @@ def _canonical(
     def opt(name: str) -> ir.Value:
         return text[name] if name in text else ibis.null("string")
 
+    # the checks found no missing user or event, so their values need no mapping to null
     table = raw.select(
-        user_id=text["user_id"],
+        user_id=_text(cols["user_id"], trim, keep_missing=True),
         session_id=opt("session_id"),
         ts=ts,
         seq=seq,
-        event=text["event"],
+        event=_text(cols["event"], trim, keep_missing=True),
         log_touchpoint=opt("touchpoint"),
         log_stage=opt("stage"),
         log_channel=opt("channel"),
@@ -955,16 +973,21 @@ def _canonical(
     return table, bool(found.get("sessions") or 0)
 
 
-def _text(value: ir.Value, trim: bool = True) -> ir.StringValue:
+def _text(value: ir.Value, trim: bool = True, keep_missing: bool = False) -> ir.StringValue:
     """A column as text (trimmed unless ``trim`` is False), with blanks and :data:`MISSING_TEXT` as nulls.
 
     Typed files (Parquet) are not trimmed, and their missing words are matched as
-    written in the usual cases, which keeps the read cheap.
+    written in the usual cases, which keeps the read cheap. ``keep_missing`` skips the
+    mapping to null, for a column already checked to have no missing value.
     """
     if not trim:
         text = value if value.type().is_string() else value.cast("string")
+    else:
+        text = value.cast("string").strip()
+    if keep_missing:
+        return text
+    if not trim:
         return ibis.ifelse(text.isin(_MISSING_SPELLINGS), ibis.null("string"), text)
-    text = value.cast("string").strip()
     return ibis.ifelse(text.lower().isin(list(MISSING_TEXT)), ibis.null("string"), text)
 
 
@@ -1105,25 +1128,51 @@ def touchpoint_table(project: Project | None) -> pd.DataFrame:
     return frame.astype("string") if len(frame) else frame
 
 
+def _absent(table: ir.Table) -> set[str]:
+    """Columns the log does not have: selected as a null constant by :func:`_canonical`."""
+    op = table.op()
+    values = getattr(op, "values", None)
+    if not isinstance(op, ops.Project) or values is None:
+        return set()
+    return {
+        name
+        for name, value in values.items()
+        if isinstance(value, ops.Literal) and value.value is None
+    }
+
+
 def _map_to_project(
     table: ir.Table, project: Project | None, stages: list[str], con: Any = None
 ) -> ir.Table:
+    """The log joined to the touchpoint inventory: touchpoint, stage and its order, channel, device, department.
+
+    Columns the log lacks take no part (no join on a missing touchpoint, no mapping of a
+    missing stage), which keeps the query every analysis runs on small.
+    """
+    absent = _absent(table)
     tps = touchpoint_table(project)
     if len(tps):
         con = con if con is not None else default_backend()
         lookup = _small_table(tps, con, {c: "string" for c in tps.columns})
         joined = table.left_join(lookup, table.event == lookup.tp_event)
-        by_tp = _small_table(
-            tps.drop_duplicates("tp_id").rename(columns=lambda c: "x" + c),
-            con,
-            {"x" + c: "string" for c in tps.columns},
+        tp, tp_stage = joined.tp_id, joined.tp_stage
+        tp_channel, tp_device, tp_dept = (
+            joined.tp_channel,
+            joined.tp_device,
+            joined.tp_department,
         )
-        joined = joined.left_join(by_tp, joined.log_touchpoint == by_tp.xtp_id)
-        tp = joined.xtp_id.fill_null(joined.tp_id)
-        tp_stage = joined.xtp_stage.fill_null(joined.tp_stage)
-        tp_channel = joined.xtp_channel.fill_null(joined.tp_channel)
-        tp_device = joined.xtp_device.fill_null(joined.tp_device)
-        tp_dept = joined.xtp_department.fill_null(joined.tp_department)
+        if "log_touchpoint" not in absent:
+            by_tp = _small_table(
+                tps.drop_duplicates("tp_id").rename(columns=lambda c: "x" + c),
+                con,
+                {"x" + c: "string" for c in tps.columns},
+            )
+            joined = joined.left_join(by_tp, joined.log_touchpoint == by_tp.xtp_id)
+            tp = joined.xtp_id.fill_null(joined.tp_id)
+            tp_stage = joined.xtp_stage.fill_null(joined.tp_stage)
+            tp_channel = joined.xtp_channel.fill_null(joined.tp_channel)
+            tp_device = joined.xtp_device.fill_null(joined.tp_device)
+            tp_dept = joined.xtp_department.fill_null(joined.tp_department)
     else:
         joined = table
         tp = table.log_touchpoint
@@ -1134,10 +1183,17 @@ def _map_to_project(
             stage_key[s.name] = s.id
             stage_key[s.name.lower()] = s.id
             stage_key[s.id.lower()] = s.id
-    log_stage = joined.log_stage
-    if stage_key:
-        log_stage = log_stage.substitute(stage_key, else_=log_stage)
-    stage = log_stage.fill_null(tp_stage)
+
+    def from_log(name: str, fallback: ir.Value) -> ir.Value:
+        return fallback if name in absent else joined[name].fill_null(fallback)
+
+    if "log_stage" in absent:
+        stage = tp_stage
+    else:
+        log_stage = joined.log_stage
+        if stage_key:
+            log_stage = log_stage.substitute(stage_key, else_=log_stage)
+        stage = log_stage.fill_null(tp_stage)
     order = {s: i for i, s in enumerate(stages)}
     stage_order = (
         stage.substitute(order, else_=ibis.null("int64")).cast("int64")
@@ -1153,9 +1209,9 @@ def _map_to_project(
         touchpoint=tp,
         stage=stage,
         stage_order=stage_order,
-        channel=joined.log_channel.fill_null(tp_channel),
-        device=joined.log_device.fill_null(tp_device),
-        department=joined.log_department.fill_null(tp_dept),
+        channel=from_log("log_channel", tp_channel),
+        device=from_log("log_device", tp_device),
+        department=from_log("log_department", tp_dept),
     )
 
 

@@ -65,7 +65,7 @@ NOT_AN_ACTION = re.compile(r"(error|fail|bug|crash|cancel|declin|reject|timeout)
 
 
 def _names(log: EventLog) -> list[str]:
-    return [str(e) for e in log.table.select("event").distinct().execute()["event"]]
+    return log.event_names()
 
 
 def _matching(names: list[str], kind: str, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -132,6 +132,8 @@ def kpis(
         scrolled=t.event.isin(scrolls or ["\0"]).any(),
         reviews=t.event.isin(reviews or ["\0"]).cast("int64").sum(),
         referrals=t.event.isin(referrals or ["\0"]).cast("int64").sum(),
+        impressions=t.event.isin(impressions or ["\0"]).cast("int64").sum(),
+        clicks=t.event.isin(clicks or ["\0"]).cast("int64").sum(),
     )
     counts: dict[str, Any] = (
         per_user.agg(
@@ -142,6 +144,8 @@ def kpis(
             scrolled=per_user.scrolled.cast("int64").sum(),
             reviews=per_user.reviews.sum(),
             referrals=per_user.referrals.sum(),
+            impressions=per_user.impressions.sum(),
+            clicks=per_user.clicks.sum(),
         )
         .execute()
         .iloc[0]
@@ -149,14 +153,6 @@ def kpis(
     )
     bounce = (
         sessions.agg(total=sessions.count(), single=(sessions.n == 1).cast("int64").sum())
-        .execute()
-        .iloc[0]
-    )
-    counted = (
-        t.agg(
-            impressions=t.event.isin(impressions or ["\0"]).cast("int64").sum(),
-            clicks=t.event.isin(clicks or ["\0"]).cast("int64").sum(),
-        )
         .execute()
         .iloc[0]
     )
@@ -220,8 +216,8 @@ def kpis(
     if impressions and clicks:
         add(
             "click_through_rate",
-            int(counted["clicks"] or 0),
-            int(counted["impressions"] or 0),
+            int(counts["clicks"] or 0),
+            int(counts["impressions"] or 0),
             "share",
             "events",
             impressions + clicks,

@@ -1,0 +1,214 @@
+"""The shape of the queries behind the overlay's speed: no copy of a Parquet log, no join for a column the log
+lacks, duplicates counted exactly through a row hash. Each result is checked against the slow shape."""
+
+from __future__ import annotations
+
+import random
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from cjm_helpers.overlay import funnel, gaps, kpis, load_events, top_paths, transitions
+from cjm_helpers.overlay.attribution import attribution
+from cjm_helpers.overlay.events import count_duplicates, default_backend
+from cjm_helpers.overlay.paths import time_between_stages
+from cjm_helpers.paths import SAMPLE_PROJECT
+from cjm_helpers.store import load_project
+
+
+@pytest.fixture(scope="module")
+def project():  # type: ignore[no-untyped-def]
+    return load_project(SAMPLE_PROJECT)
+
+
+def sample_frame(project, users: int = 60, seed: int = 7) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Events of the sample project's touchpoints, with ties in time and a few exact copies."""
+    rng = random.Random(seed)
+    events = [e for tp in project.touchpoints for e in tp.events]
+    rows = []
+    for u in range(users):
+        start = pd.Timestamp("2026-02-01") + pd.Timedelta(minutes=rng.randrange(10_000))
+        for k in range(rng.randrange(1, 9)):
+            ts = start + pd.Timedelta(minutes=rng.choice([0, 0, 3, 40]) * k)
+            rows.append(
+                {
+                    "user_id": f"u{u}",
+                    "session_id": f"s{u}-{k // 3}",
+                    "timestamp": ts,
+                    "event": rng.choice(events),
+                    "channel": rng.choice(["web", "app", None]),
+                }
+            )
+    rows += rows[:5:2]  # three exact copies
+    frame = pd.DataFrame(rows)
+    frame["timestamp"] = frame["timestamp"].astype("datetime64[us]")
+    return frame
+
+
+def analyses(log) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-def]
+    return {
+        "funnel": funnel(log),
+        "transitions": transitions(log),
+        "paths": top_paths(log, n=10, on="touchpoint"),
+        "stage_times": time_between_stages(log),
+        "gaps": gaps(log),
+        "kpis": kpis(log),
+        "attribution": attribution(log),
+        "attribution_channel": attribution(log, by="channel"),
+        "unmatched": log.unmatched_events(),
+    }
+
+
+def test_a_cached_parquet_log_is_not_copied_and_gives_the_same_results(tmp_path, project) -> None:  # type: ignore[no-untyped-def]
+    frame = sample_frame(project)
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    con = default_backend()
+
+    def tables() -> set[str]:
+        return {row[0] for row in con.raw_sql("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+    before = tables()
+    log = load_events(path, project=project)
+    cached = log.cached()
+    assert tables() == before  # the file is the cache: no table of the whole log
+    assert cached.table is log.table
+    # the same figures as from the log kept in memory (the CSV path) and from a frame
+    from_frame = load_events(frame, project=project).cached()
+    ours, theirs = analyses(cached), analyses(from_frame)
+    for name in ours:
+        pd.testing.assert_frame_equal(ours[name], theirs[name], check_dtype=False, obj=name)
+    assert cached.duplicate_rows == from_frame.duplicate_rows == 3
+
+
+def test_a_log_without_touchpoint_or_stage_columns_joins_the_inventory_once(project) -> None:  # type: ignore[no-untyped-def]
+    frame = sample_frame(project)
+    lean = load_events(frame, project=project)
+    sql = ibis.to_sql(lean.table)
+    assert sql.count("JOIN") == 1
+    assert "log_stage" not in sql.split("FROM", 1)[0]  # no mapping of a stage the log does not have
+    # the same table as when the log has the columns, empty
+    full = load_events(frame.assign(touchpoint=None, stage=None), project=project)
+    assert ibis.to_sql(full.table).count("JOIN") == 2
+    key = ["seq"]
+    pd.testing.assert_frame_equal(
+        lean.table.order_by(key).execute(), full.table.order_by(key).execute(), check_dtype=False
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_duplicates_through_the_row_hash_are_exact(seed: int) -> None:
+    rng = random.Random(seed)
+    rows = [
+        {
+            "user_id": rng.choice(["a", "b", "c"]),
+            "session_id": rng.choice(["s1", None]),
+            "ts": pd.Timestamp("2026-01-01") + pd.Timedelta(minutes=rng.randrange(3)),
+            "event": rng.choice(["view", "cart"]),
+            "touchpoint": rng.choice(["tp1", None]),
+            "stage": None,
+            "channel": rng.choice(["web", None]),
+            "device": None,
+            "department": "sales",
+        }
+        for _ in range(200)
+    ]
+    frame = pd.DataFrame(rows)
+    expected = int(frame.astype(str).duplicated().sum())  # None and NaN read as one 'missing'
+    table = ibis.memtable(
+        frame.astype(object).where(frame.notna(), None),
+        schema={c: "timestamp" if c == "ts" else "string" for c in frame.columns},
+    )
+    assert count_duplicates(table) == expected
+
+
+def test_the_command_line_starts_without_the_notebook_machinery() -> None:
+    # nbformat pulls in jsonschema's format checkers, seconds of start-up for every `cjm overlay`
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from cjm_helpers.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('nbformat', 'jsonschema') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def reference_path_counts(frame: pd.DataFrame, conversions: set[str]) -> pd.DataFrame:
+    """The Markov counts worked out customer by customer in plain Python."""
+    counted: dict[tuple[object, str, bool], list[int]] = {}
+    ordered = frame.assign(seq=range(len(frame))).sort_values(["user_id", "timestamp", "seq"])
+    for _, rows in ordered.groupby("user_id", sort=False):
+        events, keys = list(rows["event"]), list(rows["channel"])
+        cut = next((i for i, e in enumerate(events) if e in conversions), None)
+        kept = keys[: len(keys) if cut is None else cut]
+        path = [k for k in kept if isinstance(k, str) and k.strip()]
+        for i, k in enumerate(path):
+            prev = path[i - 1] if i else None
+            cell = counted.setdefault((prev, k, cut is not None), [0, 0])
+            cell[0] += int(prev is None or prev != k)
+            cell[1] += int(i == len(path) - 1)
+    return pd.DataFrame(
+        [(p, k, c, s, e) for (p, k, c), (s, e) in counted.items()],
+        columns=["prev", "key", "converted", "steps", "ends"],
+    )
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_markov_counts_match_a_customer_by_customer_count(tmp_path, seed: int) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.overlay.attribution import path_counts
+
+    rng = random.Random(seed)
+    rows = []
+    for u in range(80):
+        start = pd.Timestamp("2026-03-01") + pd.Timedelta(minutes=rng.randrange(500))
+        for k in range(rng.randrange(1, 10)):
+            rows.append(
+                {
+                    "user_id": f"u{u}",
+                    "timestamp": start + pd.Timedelta(minutes=rng.choice([0, 0, 5]) * k),
+                    "event": rng.choice(["view", "cart", "buy", "buy", "help"]),
+                    "channel": rng.choice(["web", "app", "mail", "web", None, " "]),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["timestamp"] = frame["timestamp"].astype("datetime64[us]")
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    key = ["converted", "key", "prev"]
+    expected = reference_path_counts(frame, {"buy"})
+    expected = expected.sort_values(key, na_position="first").reset_index(drop=True)
+    expected["prev"] = expected["prev"].astype(object).where(expected["prev"].notna(), None)
+    for log in (
+        load_events(path, conversion_events=["buy"]).cached(),
+        load_events(frame, conversion_events=["buy"]).cached(),
+    ):
+        got = path_counts(log, by="channel")
+        pd.testing.assert_frame_equal(
+            got[expected.columns].sort_values(key, na_position="first").reset_index(drop=True),
+            expected,
+            check_dtype=False,
+        )
+
+
+def test_click_through_counts_events_from_the_per_customer_pass() -> None:
+    # u1: 3 impressions, 1 click; u2: 1 impression, 2 clicks; u3: none -> 3 clicks of 4 impressions
+    events = ["ad_view"] * 3 + ["promo_click", "ad_view", "promo_click", "promo_click", "home"]
+    users = ["u1"] * 4 + ["u2"] * 3 + ["u3"]
+    frame = pd.DataFrame(
+        {
+            "user_id": users,
+            "timestamp": [f"2026-01-01 08:0{i}:00" for i in range(len(users))],
+            "event": events,
+        }
+    )
+    table = kpis(load_events(frame, conversion_events=["home"]))
+    row = table.set_index("kpi").loc["click_through_rate"]
+    assert (row["numerator"], row["denominator"]) == (3.0, 4.0)
+    assert row["value"] == pytest.approx(0.75)

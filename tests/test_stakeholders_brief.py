@@ -371,3 +371,25 @@ def test_chapters_quote_no_unsourced_statistics() -> None:
             text = source.read_text(encoding="utf-8")
             offending += [f"{source}: {figure}" for figure in UNSOURCED if re.search(figure, text)]
     assert offending == []
+
+
+# --- references -------------------------------------------------------------------------------
+
+
+def test_raci_row_for_an_unknown_action_is_named() -> None:
+    from cjm_helpers.references import reference_problems
+
+    broken = small_project().model_copy(update={"raci": [Raci(action="a9", accountable="X")]})
+    problems = reference_problems(broken)
+    assert [p.path for p in problems] == ["raci[0].action"]
+    assert "a9" in str(problems[0]) and "a1" in str(problems[0])
+    assert reference_problems(small_project()) == []
+
+
+def test_renaming_an_action_moves_its_raci_row() -> None:
+    from cjm_helpers.references import rename_references
+    from cjm_helpers.store import project_to_data
+
+    data = project_to_data(small_project())
+    rename_references(data, {"action": {"a1": "pilot"}})
+    assert data["raci"][0]["action"] == "pilot"

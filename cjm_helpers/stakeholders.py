@@ -61,8 +61,8 @@ def stakeholder_figure(project: Project, lang: str = "en") -> Figure:
     ax.axhline(middle, color="#9aa7b4", lw=1, ls="--")
     ax.axvline(middle, color="#9aa7b4", lw=1, ls="--")
     for x, y, key in (
-        (4.6, 5.3, "manage_closely"),
-        (2.0, 5.3, "keep_satisfied"),
+        (4.6, 5.5, "manage_closely"),
+        (2.0, 5.5, "keep_satisfied"),
         (4.6, 0.75, "keep_informed"),
         (2.0, 0.75, "monitor"),
     ):
@@ -91,7 +91,7 @@ def stakeholder_figure(project: Project, lang: str = "en") -> Figure:
             ha="right" if x > 4.2 else "left",
         )
     ax.set_xlim(0.5, 5.5)
-    ax.set_ylim(0.5, 5.6)
+    ax.set_ylim(0.5, 5.75)
     ax.set_xlabel(t("stakeholders.axis.interest", lang))
     ax.set_ylabel(t("stakeholders.axis.influence", lang))
     ax.set_title(t("stakeholders.title", lang))

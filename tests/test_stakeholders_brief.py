@@ -278,6 +278,16 @@ def test_brief_in_english_reads_the_evidence_mix() -> None:
     assert "The map holds 15 cards: 5 observed" in page and "9 still assumed" in page
     assert "impact 4 of 5, about 100 customers a quarter, confidence 50%" in page
     assert "effort 5 of 5" in page
+    assert "Repeat orders: 20% → target 30%" in page
+    assert "Wait:" not in page  # no top opportunity moves it: the page stays short
+
+
+def test_brief_shows_the_first_kpis_when_the_top_three_name_none() -> None:
+    project = small_project()
+    project = project.model_copy(
+        update={"opportunities": [o.model_copy(update={"kpis": []}) for o in project.opportunities]}
+    )
+    page = brief_html(project, "en")
     assert "Repeat orders: 20% → target 30%" in page and "Wait: not measured yet" in page
 
 

@@ -21,6 +21,8 @@ from ..stakeholders import quadrant
 from .page import document, esc
 
 TOP = 3
+KPI_LIMIT = 5
+"""Without KPIs tied to the top opportunities, the brief shows at most this many, to stay one page."""
 OPEN_STATUSES = frozenset({"idea", "planned", "in_progress"})
 
 BRIEF_CSS = """
@@ -149,7 +151,14 @@ def _question(project: Project, lang: str) -> str:
     return body
 
 
-def _evidence(project: Project, lang: str) -> str:
+def kpis_to_show(project: Project, top: list[Ranked]) -> list[KPI]:
+    """The KPIs the top opportunities move; when they name none, the project's first few."""
+    moved = {k for r in top for k in r.opportunity.kpis}
+    chosen = [k for k in project.kpis if k.id in moved]
+    return chosen or project.kpis[:KPI_LIMIT]
+
+
+def _evidence(project: Project, lang: str, top: list[Ranked]) -> str:
     counts = evidence_counts(project)
     total = sum(counts.values())
     if total:
@@ -161,9 +170,10 @@ def _evidence(project: Project, lang: str) -> str:
         parts.append(
             f"<p class='cjm-meta'>{esc(t('stakeholders.brief.sources', lang, sources='; '.join(sources)))}</p>"
         )
-    if project.kpis:
+    shown = kpis_to_show(project, top)
+    if shown:
         parts.append(f"<h3>{esc(t('stakeholders.brief.kpis', lang))}</h3>")
-        parts.append(_list([kpi_line(k, lang) for k in project.kpis]))
+        parts.append(_list([kpi_line(k, lang) for k in shown]))
     return "".join(parts)
 
 
@@ -215,7 +225,7 @@ def brief_html(project: Project, lang: str = "en") -> str:
     wanted = asks(project, lang, top)
     sections = [
         ("question", _question(project, lang)),
-        ("evidence", _evidence(project, lang)),
+        ("evidence", _evidence(project, lang, top)),
         ("top", _top(project, lang, top)),
         (
             "asks",

@@ -82,3 +82,15 @@ def test_starter_runs_through_every_chapter(name: str, lang: str, tmp_path: Path
     report = (out / "report.html").read_text(encoding="utf-8")
     assert project.name.split(" — ")[0] in report.replace("&amp;", "&")
     assert (out / "brief.html").is_file()
+
+
+@pytest.mark.parametrize("name", ["current_state", "service_blueprint"])
+def test_plain_starters_are_written_in_polish(name: str) -> None:
+    from cjm_helpers.paths import starter_path
+
+    english, polish = load_project(starter_path(name)), load_project(starter_path(name, "pl"))
+    assert starter_path(name, "pl").parent.name == "pl"
+    assert (polish.language, polish.currency) == ("pl", "PLN")
+    assert [s.id for s in polish.stages] == [s.id for s in english.stages]
+    assert [s.name for s in polish.stages] != [s.name for s in english.stages]
+    assert polish.journeys[0].map_type == english.journeys[0].map_type

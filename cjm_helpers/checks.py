@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .i18n import check_language, format_date, format_percent, t
-from .model import EVIDENCE_LEVELS, Card, Project
+from .model import EVIDENCE_LEVELS, Card, Part, Project
 
 ASSUMED_LIMIT = 0.5
 """The map rests on guesses when more than half of its cards are still 'assumed'."""
@@ -69,27 +69,22 @@ OWN_CATALOGUE = frozenset({"evidence.assumed", "touchpoint.owner", "action.accou
 # --- evidence: how much of the map is known rather than guessed ------------------------------
 
 
-def cards(project: Project) -> Iterator[Card]:
-    """Every part of the project that makes a claim about customers and says how it is known."""
-    yield from project.personas
-    yield from project.touchpoints
-    for journey in project.journeys:
-        for cell in journey.stages.values():
-            for key in (
-                "actions",
-                "thoughts",
-                "pain_points",
-                "opportunities",
-                "internal_actors",
-                "internal_tools",
-                "internal_process",
-                "internal_pain_points",
-            ):
-                yield from getattr(cell, key)
-    yield from project.resources
-    yield from project.walkthrough
-    yield from project.kpis
-    yield from project.opportunities
+def cards(part: object) -> Iterator[Card]:
+    """Every card inside ``part`` (a project or any piece of one), found by walking its fields.
+
+    Walking rather than listing keeps the count right when a new kind of card is added.
+    """
+    if isinstance(part, Card):
+        yield part
+    if isinstance(part, Part):
+        for name in type(part).model_fields:
+            yield from cards(getattr(part, name))
+    elif isinstance(part, dict):
+        for value in part.values():
+            yield from cards(value)
+    elif isinstance(part, list):
+        for value in part:
+            yield from cards(value)
 
 
 def evidence_counts(project: Project) -> dict[str, int]:

@@ -551,8 +551,12 @@ class Step:
         from .mapping import compare_maps
 
         p = self.reload()
-        if not any(j.map_type == "future_state" for j in p.journeys):
+        futures = [j for j in p.journeys if j.map_type == "future_state"]
+        if not futures:
             return self.note("no_future_map", "warn")
+        known = {j.id for j in p.journeys}
+        if not any(j.compares_to in known for j in futures):  # a headless run must not stop here
+            return self.note("no_compared_map", "warn", journey=futures[0].name)
         return compare_maps(p, lang=self.language)
 
     def changes_since_last_save(self) -> Any:

@@ -97,3 +97,14 @@ def test_plain_starters_are_written_in_polish(name: str) -> None:
     assert [s.id for s in polish.stages] == [s.id for s in english.stages]
     assert [s.name for s in polish.stages] != [s.name for s in english.stages]
     assert polish.journeys[0].map_type == english.journeys[0].map_type
+
+
+def test_step8_on_a_future_map_that_compares_to_nothing_says_so(tmp_path: Path) -> None:
+    """The future-state starter has no current map yet: step 8 explains instead of stopping the run."""
+    from cjm_helpers.notebook import start_step
+
+    assert main(["new", str(tmp_path / "p"), "--template", "future_state", "--lang", "pl"]) == 0
+    step = start_step(8, str(tmp_path / "p" / "project.cjm.yaml"), language="pl")
+    shown = step.compare_maps().data
+    assert "nie wskazuje, którą ścieżkę stanu obecnego poprawia" in shown
+    assert "The customer after our changes" in shown  # the journey, by name

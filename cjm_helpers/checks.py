@@ -17,8 +17,11 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from .i18n import check_language, format_date, t
-from .model import Project
+from .i18n import check_language, format_date, format_percent, t
+from .model import EVIDENCE_LEVELS, Card, Part, Project
+
+ASSUMED_LIMIT = 0.5
+"""The map rests on guesses when more than half of its cards are still 'assumed'."""
 
 MEASURABLE = re.compile(r"\d|%")
 """A success metric is measurable when it states a number, a percentage or a time."""
@@ -47,7 +50,8 @@ class _Checker:
         self.out: list[Check] = []
 
     def one(self, step: int, code: str, ok: bool, path: str = "", **values: object) -> None:
-        key = f"checks.{code}.{'ok' if ok else 'fail'}"
+        area = "stakeholders.check" if code in OWN_CATALOGUE else "checks"
+        key = f"{area}.{code}.{'ok' if ok else 'fail'}"
         self.out.append(Check(step, code, ok, t(key, self.lang, **values), path))
 
     def each(
@@ -62,6 +66,50 @@ class _Checker:
             self.one(step, code, True, path)
         for fail_path, values in failures:
             self.one(step, code, False, fail_path, **values)
+
+
+OWN_CATALOGUE = frozenset({"evidence.assumed", "touchpoint.owner", "action.accountable"})
+"""Codes whose messages live in the stakeholders catalogue (the buy-in checks)."""
+
+
+# --- evidence: how much of the map is known rather than guessed ------------------------------
+
+
+def cards(part: object) -> Iterator[Card]:
+    """Every card inside ``part`` (a project or any piece of one), found by walking its fields.
+
+    Walking rather than listing keeps the count right when a new kind of card is added.
+    """
+    if isinstance(part, Card):
+        yield part
+    if isinstance(part, Part):
+        for name in type(part).model_fields:
+            yield from cards(getattr(part, name))
+    elif isinstance(part, dict):
+        for value in part.values():
+            yield from cards(value)
+    elif isinstance(part, list):
+        for value in part:
+            yield from cards(value)
+
+
+def evidence_counts(project: Project) -> dict[str, int]:
+    """How many cards are observed, reported and assumed; a stage's emotion counts as one card."""
+    counts = dict.fromkeys(EVIDENCE_LEVELS, 0)
+    for card in cards(project):
+        counts[card.evidence] += 1
+    for journey in project.journeys:
+        for cell in journey.stages.values():
+            if cell.emotion is not None:
+                counts[cell.emotion_evidence] += 1
+    return counts
+
+
+def assumed_share(project: Project) -> float | None:
+    """The share of cards still 'assumed' (None when the project has no cards yet)."""
+    counts = evidence_counts(project)
+    total = sum(counts.values())
+    return counts["assumed"] / total if total else None
 
 
 # --- the rules, step by step ---------------------------------------------------------------
@@ -167,9 +215,43 @@ def _step6(p: Project, c: _Checker, today: dt.date) -> None:
         ],
         "resources",
     )
+    c.each(
+        6,
+        "touchpoint.owner",
+        [
+            (f"touchpoints[{i}].owner_department", {"name": tp.name})
+            for i, tp in enumerate(p.touchpoints)
+            if not tp.owner_department.strip()
+        ],
+        "touchpoints",
+    )
+    accountable = {r.action for r in p.raci if r.accountable.strip()}
+    c.each(
+        6,
+        "action.accountable",
+        [
+            (f"actions[{i}]", {"name": a.title})
+            for i, a in enumerate(p.actions)
+            if a.id not in accountable
+        ],
+        "raci",
+    )
 
 
 def _step7(p: Project, c: _Checker, today: dt.date) -> None:
+    counts = evidence_counts(p)
+    total = sum(counts.values())
+    if total:
+        share = counts["assumed"] / total
+        c.one(
+            7,
+            "evidence.assumed",
+            share <= ASSUMED_LIMIT,
+            "journeys",
+            share=format_percent(share, c.lang, 0),
+            assumed=counts["assumed"],
+            total=total,
+        )
     c.one(7, "walkthrough.any", bool(p.walkthrough), "walkthrough")
     if not p.walkthrough:
         return

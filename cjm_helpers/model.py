@@ -264,6 +264,22 @@ class TeamMember(Part):
     department: str = ""
 
 
+class Stakeholder(Part):
+    """Someone whose support the map needs, placed on the influence x interest grid (step 1).
+
+    Influence is how much they can help or block the changes; interest is how much
+    the journey matters to them. Both are 1-5; 4 and 5 count as high.
+    """
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    role: str = ""
+    department: str = ""
+    influence: Score = 3
+    interest: Score = 3
+    concerns: str = ""
+    """What they care about, so the brief answers it."""
+
+
 class DataSource(Part):
     """Where evidence comes from: internal records, external studies, or new research."""
 
@@ -281,6 +297,7 @@ class Objectives(Part):
     experience: str = ""
     success_metrics: list[str] = Field(default_factory=list)
     team: list[TeamMember] = Field(default_factory=list)
+    stakeholders: list[Stakeholder] = Field(default_factory=list)
     data_sources: list[DataSource] = Field(default_factory=list)
     review_cadence: ReviewCadence = "quarterly"
     next_review: dt.date | None = None
@@ -499,6 +516,23 @@ class Resource(Card):
     owner: str = ""
 
 
+class Raci(Part):
+    """Who does one action, who answers for it, who is asked and who is told (step 6)."""
+
+    action: Id
+    responsible: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list
+    )
+    accountable: Annotated[str, StringConstraints(max_length=200)] = ""
+    """The one person who answers for the result."""
+    consulted: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list
+    )
+    informed: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list
+    )
+
+
 # --- step 7: walking the journey ----------------------------------------------
 
 
@@ -647,6 +681,8 @@ class Project(Part):
     touchpoints: list[Touchpoint] = Field(default_factory=list)
     journeys: list[Journey] = Field(default_factory=list)
     resources: list[Resource] = Field(default_factory=list)
+    raci: list[Raci] = Field(default_factory=list)
+    """Responsible, accountable, consulted and informed per action."""
     walkthrough: list[WalkthroughEntry] = Field(default_factory=list)
     kpis: list[KPI] = Field(default_factory=list)
     opportunities: list[Opportunity] = Field(default_factory=list)

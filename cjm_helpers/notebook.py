@@ -279,6 +279,22 @@ class Step:
 
         return _html(objective_card_html(self.reload(), self.language))
 
+    def stakeholders(self) -> Any:
+        """The stakeholders, most influential first, with how to work with each."""
+        from .stakeholders import stakeholder_table
+
+        p = self.reload()
+        if not p.objectives.stakeholders:
+            return _html(note_html(t("stakeholders.none", self.language), "warn"))
+        return stakeholder_table(p, self.language)
+
+    def plot_stakeholders(self) -> Any:
+        """The influence x interest grid (nothing drawn while there are no stakeholders)."""
+        from .stakeholders import stakeholder_figure
+
+        p = self.reload()
+        return _show(stakeholder_figure(p, self.language)) if p.objectives.stakeholders else None
+
     # step 2 ----------------------------------------------------------------------------
 
     def persona_cards(self) -> Any:
@@ -448,6 +464,15 @@ class Step:
         from .views import resource_gaps
 
         return resource_gaps(self.reload(), self.language)
+
+    def raci(self) -> Any:
+        """Who is responsible, accountable, consulted and informed for each action."""
+        from .stakeholders import raci_table
+
+        p = self.reload()
+        if not p.actions:
+            return _html(note_html(t("stakeholders.raci.no_actions", self.language)))
+        return raci_table(p, self.language)
 
     # step 7: the walkthrough beside the data ----------------------------------------
 
@@ -742,8 +767,12 @@ class Step:
         from .mapping import compare_maps
 
         p = self.reload()
-        if not any(j.map_type == "future_state" for j in p.journeys):
+        futures = [j for j in p.journeys if j.map_type == "future_state"]
+        if not futures:
             return self.note("no_future_map", "warn")
+        known = {j.id for j in p.journeys}
+        if not any(j.compares_to in known for j in futures):  # a headless run must not stop here
+            return self.note("no_compared_map", "warn", journey=futures[0].name)
         return compare_maps(p, lang=self.language)
 
     def changes_since_last_save(self) -> Any:
@@ -761,6 +790,12 @@ class Step:
 
         status = review_status(self.reload(), today=reference_date())
         return _html(note_html(status.message(self.language), "warn" if status.overdue else "ok"))
+
+    def brief(self) -> Any:
+        """The one-page buy-in brief for leadership and sales (also written as brief.html)."""
+        from .report.brief import brief_html
+
+        return _html(brief_html(self.reload(), self.language))
 
     # data plumbing -------------------------------------------------------------------
 

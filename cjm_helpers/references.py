@@ -77,6 +77,7 @@ REFERENCES: dict[str, IdKind] = {
     "opportunities[*].pain_points[*]": "pain point",
     "opportunities[*].kpis[*]": "KPI",
     "actions[*].opportunity": "opportunity",
+    "raci[*].action": "action",
 }
 """Every field that names an id of another part, and the kind of id it names.
 

@@ -300,6 +300,7 @@ MACHINE_FIELDS = {
     "compares_to",
     "stages_shown",
     "opportunity",
+    "action",
     "touchpoints",
     "kpis",
     "pain_points_ids",
@@ -309,7 +310,7 @@ MACHINE_FIELDS = {
     "data",
     "events_file",
 }
-PEOPLE_FIELDS = {"owner"}
+PEOPLE_FIELDS = {"owner", "responsible", "accountable", "consulted", "informed"}
 
 
 def _texts(value, key: str = "", parent: str = "") -> list[tuple[str, str]]:
@@ -320,7 +321,7 @@ def _texts(value, key: str = "", parent: str = "") -> list[tuple[str, str]]:
             for k, v in value.items()
             if k not in MACHINE_FIELDS
             and k not in PEOPLE_FIELDS
-            and not (k == "name" and parent == "team")
+            and not (k == "name" and parent in ("team", "stakeholders"))
             for pair in _texts(v, k, key)
         ]
     if isinstance(value, list):

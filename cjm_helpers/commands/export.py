@@ -40,6 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "folder is given (default: the notebooks' own language)",
     )
     export.add_argument(
+        "--project",
+        metavar="PROJECT",
+        default=None,
+        help="also write OUT/brief.html, the one-page buy-in brief of this project file",
+    )
+    export.add_argument(
         "--slides",
         action="store_true",
         help="reveal.js slide decks instead of pages: one per notebook and one for the whole course, "
@@ -89,9 +95,24 @@ def run_export(args: argparse.Namespace) -> int:
             folder, Path(args.out), no_input=True, lang=lang, edition=args.edition
         )
         print(t("slides.done", lang, count=len(decks), path=Path(args.out)))
+        if args.project:
+            write_project_brief(Path(args.project), Path(args.out), lang)
         return 0
     written = export_notebooks(
         folder, Path(args.out), no_input=args.no_input, lang=lang, edition=args.edition
     )
     print(t("run.done.export", lang, count=len(written), path=written[-1]))
+    if args.project:
+        write_project_brief(Path(args.project), Path(args.out), lang)
     return 0
+
+
+def write_project_brief(project_file: Path, out: Path, lang: str) -> Path:
+    """`--project`: the buy-in brief of that project beside the exported pages."""
+    from ..i18n import t
+    from ..report.brief import write_brief
+    from ..store import load_project
+
+    target = write_brief(out / "brief.html", load_project(project_file), lang)
+    print(t("stakeholders.brief.written", lang, path=target))
+    return target

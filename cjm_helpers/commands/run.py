@@ -188,4 +188,7 @@ def run_run(args: argparse.Namespace) -> int:
     print(t("run.done.notebooks", lang, count=len(result.notebooks), folder=out / "notebooks"))
     print(t("run.done.walkthrough", lang, path=out / "html" / "index.html"))
     print(t("run.done.report", lang, path=result.report))
+    brief = getattr(result, "brief", None)  # a batch's results have no brief of their own
+    if brief is not None:
+        print(t("stakeholders.brief.written", lang, path=brief))
     return 0

@@ -1,11 +1,18 @@
-"""Step 1: the objective card (why the map exists, how success is measured) and the team."""
+"""Step 1: the objective card (why the map exists, how success is measured), the team and stakeholders."""
 
 from __future__ import annotations
 
 __all__ = ["ObjectivesForm"]
 
 from ..i18n import t
-from ..model import DATA_SOURCE_KINDS, GOAL_TYPES, REVIEW_CADENCES, DataSource, TeamMember
+from ..model import (
+    DATA_SOURCE_KINDS,
+    GOAL_TYPES,
+    REVIEW_CADENCES,
+    DataSource,
+    Stakeholder,
+    TeamMember,
+)
 from . import choices as c
 from .base import StepForm
 from .datafiles import DATA_FILES, data_file_problems
@@ -14,7 +21,7 @@ from .problems import Problems
 
 
 class ObjectivesForm(StepForm):
-    """Business question, goal, scope, metrics, review, the team and the data sources."""
+    """Business question, goal, scope, metrics, review, the team, stakeholders and data sources."""
 
     number = 1
 
@@ -75,6 +82,34 @@ class ObjectivesForm(StepForm):
             "forms.section.team",
             lambda m: str(m.get("name", "")),
             lambda: TeamMember(name=t("forms.new.member", lang)).model_dump(mode="json"),
+        )
+        self.add_list(
+            "objectives.stakeholders",
+            [
+                F("name", label="stakeholders.col.name"),
+                F("role", label="stakeholders.col.role"),
+                F("department", "suggest", c.departments, label="stakeholders.col.department"),
+                F(
+                    "influence",
+                    "choice",
+                    c.scores(),
+                    label="stakeholders.axis.influence",
+                    optional=False,
+                ),
+                F(
+                    "interest",
+                    "choice",
+                    c.scores(),
+                    label="stakeholders.axis.interest",
+                    optional=False,
+                ),
+                F("concerns", "textarea", label="stakeholders.col.concerns"),
+            ],
+            "stakeholders.title",
+            lambda s: str(s.get("name", "")),
+            lambda: Stakeholder(name=t("stakeholders.new.stakeholder", lang)).model_dump(
+                mode="json"
+            ),
         )
         self.add_list(
             "objectives.data_sources",

@@ -1,8 +1,8 @@
 """The combined journey report: one self-contained HTML page per project (or per persona).
 
-Sections, in the order a reader needs them: the objective, the personas, the
-map, the data overlay, the opportunities and action plan, the checklist and
-the review status. Parts that another module has not produced (no data, no
+Sections, in the order a reader needs them: the objective, the buy-in brief,
+the personas, the map, the data overlay, the opportunities and action plan, the
+team and stakeholders (with the RACI), the checklist and the review status. Parts that another module has not produced (no data, no
 checks yet) are replaced by a short note rather than failing the report.
 """
 
@@ -108,6 +108,22 @@ def _plan(project: Project, lang: str) -> str:
     return body
 
 
+def _brief(project: Project, lang: str) -> str:
+    from .brief import brief_html
+
+    return brief_html(project, lang)
+
+
+def _stakeholders(project: Project, lang: str) -> str:
+    from ..stakeholders import stakeholders_html
+
+    return stakeholders_html(project, lang)
+
+
+SECTION_TITLES = {"brief": "stakeholders.brief.section", "stakeholders": "stakeholders.section"}
+"""Sections whose titles live in another catalogue than ``report.section.*``."""
+
+
 def checklist_html(project: Project, lang: str, today: dt.date | None = None) -> str:
     """Every check of every step, as the checks module renders it."""
     try:
@@ -186,16 +202,18 @@ def build_report(
         journey_id = next((j.id for j in project.journeys if j.persona == persona_id), None)
     renderers: list[tuple[str, Callable[[], str]]] = [
         ("objective", lambda: _objective(project, lang)),
+        ("brief", lambda: _brief(project, lang)),
         ("personas", lambda: _personas(project, lang, persona_id)),
         ("map", lambda: _map(project, lang, journey_id, persona_id)),
         ("overlay", lambda: overlay_html(overlay_results, lang, id_names(project))),
         ("plan", lambda: _plan(project, lang)),
+        ("stakeholders", lambda: _stakeholders(project, lang)),
         ("checklist", lambda: checklist_html(project, lang, today)),
         ("review", lambda: review_html(project, lang, today)),
     ]
     parts: list[tuple[str, str, str]] = []
     for anchor, render in renderers:
-        title = t(f"report.section.{anchor}", lang)
+        title = t(SECTION_TITLES.get(anchor, f"report.section.{anchor}"), lang)
         parts.append((anchor, title, _guarded(title, render, lang)))
     if notebook_links:
         parts.append(("notebooks", t("report.section.notebooks", lang), link_list(notebook_links)))

@@ -27,7 +27,7 @@ PREPARED = frozenset({"data", ".cjm-home", MANIFEST_NAME})
 
 def planned_outputs(notebooks: Sequence[Path]) -> list[str]:
     """What a run of these notebooks writes, relative to its output folder."""
-    names = [paths.PROJECT_FILE_NAME, "report.html", "html/index.html"]
+    names = [paths.PROJECT_FILE_NAME, "report.html", "brief.html", "html/index.html"]
     for notebook in notebooks:
         names += [f"notebooks/{notebook.name}", f"html/{notebook.stem}.html"]
     return names

@@ -8,6 +8,7 @@ file is never touched) and writes, in that folder::
     notebooks/NN_*.ipynb  the executed notebooks
     html/NN_*.html        one page per notebook (plus html/index.html)
     report.html           the combined journey report
+    brief.html            the one-page buy-in brief for leadership and sales
 
 Before anything is written each data file is loaded once as a check: one the
 person named that cannot be used stops the run with the reason and the fix; one
@@ -112,6 +113,7 @@ class RunResult:
     notebooks: list[NotebookResult] = field(default_factory=list)
     html: list[Path] = field(default_factory=list)
     report: Path | None = None
+    brief: Path | None = None
     notices: list[str] = field(default_factory=list)
     """What the run left out and why (a skipped data file, data not cut to a persona), shown first."""
 
@@ -509,6 +511,9 @@ def run_suite(
         result.report = write_run_report(
             result, data, lang, focus, project=project, reading=reading
         )
+        from ..report.brief import write_brief
+
+        result.brief = write_brief(result.out_dir / "brief.html", project, lang)
     return result
 
 
@@ -550,6 +555,7 @@ def write_run_report(
         persona_id=persona_id,
     )
     links = [(r.name, f"html/{r.executed.stem}.html") for r in result.notebooks]
+    links.append((t("stakeholders.brief.link", lang), "brief.html"))
     segment = focus[1] if focus and focus[0] == "segment" else None
     return write_report(
         result.out_dir / "report.html",

@@ -1,16 +1,18 @@
-"""Every starter, in every language, runs through all the chapters headless with papermill.
+"""Every starter, in every language, is created; every starter runs through all the chapters.
 
-Each case builds the starter as ``cjm new NAME --template NAME --lang LANG`` does, gives it a
-small event log, survey and ticket file generated from its own touchpoints (the blank map
-starters, with no touchpoints yet, run without data, as a new project does), and runs the
-chapters of that language (built fresh from ``notebooks/src``) with ``cjm run``, as a user
-would. Thirty runs of nine notebooks take about an hour on two cores, so the cases are marked
-``slow`` and left out of the default run: ``pytest -m slow tests/test_starters_every_language.py``
-(add ``-n 2`` to use both cores).
+``cjm new NAME --template NAME --lang LANG`` is checked for every starter and language (quick).
+Each starter then runs through the chapters headless with papermill in one language, the
+languages taken in turn so that each is run: the case gives the project a small event log,
+survey and ticket file generated from its own touchpoints (the blank map starters, with no
+touchpoints yet, run without data, as a new project does) and runs the chapters of that
+language (built fresh from ``notebooks/src``) with ``cjm run``, as a user would. These runs are
+marked ``slow`` (CI runs them). ``CJM_EVERY_STARTER_LANGUAGE=1`` runs every starter in every
+language (thirty runs, about an hour on two cores).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -25,6 +27,11 @@ from cjm_helpers.paths import starter_names
 from cjm_helpers.store import load_project
 
 STARTERS = [name for name in starter_names() if name != "sample"]
+RUNS = (
+    [(name, lang) for name in STARTERS for lang in LANGUAGES]
+    if os.environ.get("CJM_EVERY_STARTER_LANGUAGE") == "1"
+    else [(name, LANGUAGES[i % len(LANGUAGES)]) for i, name in enumerate(STARTERS)]
+)
 
 
 def test_there_are_starters_to_run() -> None:
@@ -41,9 +48,17 @@ def built_chapters(lang: str, folder: Path) -> Path:
     return folder
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", STARTERS)
+def test_every_starter_is_made_in_every_language(name: str, lang: str, tmp_path: Path) -> None:
+    assert main(["new", str(tmp_path / "project"), "--template", name, "--lang", lang]) == 0
+    project = load_project(tmp_path / "project" / "project.cjm.yaml")
+    assert project.language == lang
+    assert project.stages and project.journeys and project.personas
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "lang"), RUNS)
 def test_starter_runs_through_every_chapter(name: str, lang: str, tmp_path: Path) -> None:
     assert main(["new", str(tmp_path / "project"), "--template", name, "--lang", lang]) == 0
     project_file = tmp_path / "project" / "project.cjm.yaml"

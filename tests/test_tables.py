@@ -184,3 +184,17 @@ def test_the_report_and_the_overlay_summary_show_readable_tables(sample_project,
     frames = {k: v for k, v in overlay.items() if isinstance(v, pd.DataFrame)}
     summary = summary_html(frames, {}, "en", "events.csv")
     _assert_readable(_tables_of(summary), set(), "summary.html")
+
+
+def test_the_overlay_summary_of_a_project_names_its_stages_and_touchpoints(
+    sample_project, tmp_path
+):
+    from cjm_helpers.overlay.run import run_overlay
+    from cjm_helpers.paths import SAMPLE_EVENTS
+
+    run_overlay(SAMPLE_EVENTS, tmp_path, project=sample_project, progress=False)
+    page = (tmp_path / "summary.html").read_text(encoding="utf-8")
+    ids = set(id_names(sample_project)) - set(id_names(sample_project).values())
+    _assert_readable(_tables_of(page), ids, "summary.html of a project")
+    cells = {td.get_text(strip=True) for td in BeautifulSoup(page, "html.parser").select("td")}
+    assert {s.name for s in sample_project.stages} & cells

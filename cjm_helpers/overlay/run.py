@@ -19,7 +19,7 @@ __all__ = [
 import base64
 import html
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from ..mapping.export import write_bytes
 from ..mapping.tabular import neutralise_frame
 from ..model import Project
 from ..reading import ReadOptions, call_accepting
-from ..tables import table_html
+from ..tables import id_names, table_html
 from . import plots
 from .attribution import attribution
 from .events import EventLog, load_events
@@ -199,7 +199,8 @@ def run_overlay(
             continue
         write_bytes(out / f"{name}.png", figures[name])
     write_bytes(
-        out / "summary.html", summary_html(results, figures, lang, log.source).encode("utf-8")
+        out / "summary.html",
+        summary_html(results, figures, lang, log.source, id_names(project)).encode("utf-8"),
     )
     return results
 
@@ -246,9 +247,16 @@ def not_run_lines(results: OverlayResults, lang: str) -> list[str]:
 
 
 def summary_html(
-    results: dict[str, pd.DataFrame], figures: dict[str, bytes], lang: str, source: str
+    results: dict[str, pd.DataFrame],
+    figures: dict[str, bytes],
+    lang: str,
+    source: str,
+    names: Mapping[str, str] | None = None,
 ) -> str:
-    """One self-contained page: what did not run and why, then per analysis a heading, its figure and its table."""
+    """One self-contained page: what did not run and why, then per analysis a heading, its figure and its table.
+
+    ``names`` maps the project's ids (stages, touchpoints, ...) to the names its tables show.
+    """
     esc = html.escape
     parts = [
         f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'>",
@@ -275,6 +283,6 @@ def summary_html(
                 f"<img alt='{esc(t(f'overlay.analysis.{name}', lang), quote=True)}' "
                 f"src='data:image/png;base64,{data}'>"
             )
-        parts.append(table_html(frame, lang, max_rows=30, css=True))
+        parts.append(table_html(frame, lang, names=names, max_rows=30, css=True))
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -64,11 +64,15 @@ def format_starters(lang: str = "en") -> str:
 
 
 class ListStarters(argparse.Action):
-    """`cjm new --list-templates`: print the starters and stop, like --version does."""
+    """`cjm new --list-templates`: list the starters instead of making a project.
+
+    Only noted here; the command prints the list once every option is read, so
+    ``--list-templates --lang pl`` lists in Polish whatever the order of the two.
+    """
 
     def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
         kwargs.setdefault("help", "list the templates with one line each, then stop")
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+        super().__init__(option_strings, dest, nargs=0, default=False, **kwargs)
 
     def __call__(
         self,
@@ -77,10 +81,4 @@ class ListStarters(argparse.Action):
         values: Any,
         option_string: str | None = None,
     ) -> None:
-        lang = getattr(namespace, "lang", None) or "en"
-        try:
-            text = format_starters(lang)
-        except CJMError as exc:
-            parser.exit(1, f"{parser.prog}: {exc}\n")
-        print(text)
-        parser.exit(0)
+        setattr(namespace, self.dest, True)

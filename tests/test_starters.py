@@ -15,6 +15,7 @@ import pytest
 from cjm_helpers.cli import main
 from cjm_helpers.errors import CJMError
 from cjm_helpers.execute import step_notebooks
+from cjm_helpers.i18n import t
 from cjm_helpers.model import Project
 from cjm_helpers.overlay import generate_events, generate_survey, generate_tickets
 from cjm_helpers.paths import MAP_STARTERS_DIR, create_project, starter_names
@@ -281,15 +282,36 @@ def test_a_broken_starter_is_named_in_the_error(
 
 
 def test_cjm_new_lists_the_templates(capsys: pytest.CaptureFixture) -> None:
-    with pytest.raises(SystemExit) as stop:
-        main(["new", "--list-templates"])
-    assert stop.value.code == 0
+    assert main(["new", "--list-templates"]) == 0
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if line.startswith("  ")]
     assert len(lines) == len(starter_names())
     for name in INDUSTRIES:
         assert sum(1 for line in lines if line.split()[0] == name) == 1
     assert format_starters("en") in out
+
+
+@pytest.mark.parametrize(
+    "order", [("--list-templates", "--lang", "pl"), ("--lang", "pl", "--list-templates")]
+)
+def test_the_list_speaks_the_language_asked_for_in_any_order(
+    order: tuple[str, ...], capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["new", *order]) == 0
+    assert capsys.readouterr().out.strip() == format_starters("pl")
+
+
+def test_cjm_new_speaks_the_projects_language(tmp_path: Path, capsys) -> None:
+    assert main(["new", str(tmp_path / "p"), "--lang", "id"]) == 0
+    target = tmp_path / "p" / "project.cjm.yaml"
+    name = load_project(target).name
+    expected = t("starters.created", "id", path=target, name=name, template="current_state")
+    assert capsys.readouterr().out.splitlines()[0] == expected
+
+
+def test_cjm_new_without_a_folder_says_what_to_give(capsys) -> None:
+    assert main(["new", "--lang", "pl"]) == 1
+    assert t("starters.folder_needed", "pl") in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name", INDUSTRIES)

@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     from ..starters import ListStarters
 
     new = sub.add_parser("new", help="create a project folder from a template")
-    new.add_argument("folder", help="folder to create the project in")
+    new.add_argument("folder", nargs="?", help="folder to create the project in")
     new.add_argument(
         "--template",
         default="current_state",
@@ -77,12 +77,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_new(args: argparse.Namespace) -> int:
     from ..paths import create_project
+    from ..starters import format_starters
     from ..store import load_project
 
+    lang = args.lang or "en"
+    if args.list_templates:
+        print(format_starters(lang))
+        return 0
+    if not args.folder:
+        raise CJMError(t("starters.folder_needed", lang))
     target = create_project(args.folder, args.template, lang=args.lang)
     project = load_project(target)
-    print(f"created {target} ({project.name!r}, from the {args.template} template)")
-    print(f"next: cjm lab {target}")
+    print(t("starters.created", lang, path=target, name=project.name, template=args.template))
+    print(t("starters.next", lang, path=target))
     return 0
 
 

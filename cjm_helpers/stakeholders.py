@@ -8,6 +8,17 @@ plan, who is responsible, who is accountable, who is consulted and who is inform
 
 from __future__ import annotations
 
+__all__ = [
+    "HIGH",
+    "QUADRANTS",
+    "quadrant",
+    "raci_for",
+    "raci_table",
+    "stakeholder_figure",
+    "stakeholder_table",
+    "stakeholders_html",
+]
+
 import pandas as pd
 from matplotlib.figure import Figure
 

@@ -297,7 +297,9 @@ def walkthrough_table(project: Project, lang: str = "en") -> pd.DataFrame:
     names = {tp.id: tp.name for tp in project.touchpoints}
     rows = [
         {
-            t("views.walk.when", lang): w.when,
+            # as a person reads it (the text view of the table too): "6 Oct 2026 06:52"
+            t("views.walk.when", lang): format_date(w.when.date(), lang)
+            + w.when.strftime(" %H:%M"),
             t("views.walk.stage", lang): stages.get(w.stage, w.stage),
             t("views.walk.touchpoint", lang): names.get(w.touchpoint or "", "—"),
             t("views.walk.action", lang): w.action,

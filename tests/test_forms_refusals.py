@@ -48,7 +48,10 @@ def test_stage_emotion_out_of_range_is_refused_under_the_emotion_field(sample_co
     emotion.control.value = "7"
     cells.editor.fields["actions"].control.value = "Compares prices with another app"
     refused(form, sample_copy, before)
-    assert form.problems == [f"journeys[0].stages.{stage}.emotion: is 7; it must be at most 2"]
+    assert form.problems == [
+        f"journeys[0].stages.{stage}.emotion: is 7; it must be at most 2"
+        " (for a -3..+3 scale, set emotion_scale: 3)"
+    ]
     assert "at most 2" in emotion.message.value
     assert emotion.message.layout.display is None  # visible
     assert cells.stage == stage
@@ -68,13 +71,17 @@ def test_walkthrough_emotion_and_minutes_that_are_not_numbers(sample_copy: Path)
     field(form, "walkthrough", "emotion").value = "-5"
     field(form, "walkthrough", "minutes").value = "four"
     refused(form, sample_copy, before)
-    assert "at least -2" in message(form, "walkthrough", "emotion")
+    # a value that is not a number is said first; the range is checked once the entry reads
     assert "use a number" in message(form, "walkthrough", "minutes")
     assert form.lists["walkthrough"].index == 2
     assert field(form, "walkthrough", "minutes").value == "four"
     # the selector marks the entry that needs attention
     label = form.lists["walkthrough"].selector.options[2][0]
     assert label.startswith("⚠")
+    field(form, "walkthrough", "minutes").value = "4"
+    refused(form, sample_copy, before)
+    assert "at least -2" in message(form, "walkthrough", "emotion")
+    assert field(form, "walkthrough", "emotion").value == "-5"
 
 
 def test_duplicate_persona_id_is_shown_on_both_personas(sample_copy: Path) -> None:

@@ -5,7 +5,6 @@ Every number below is worked out by hand from the small project built here.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 import shutil
@@ -191,7 +190,8 @@ def test_evidence_counts_by_hand() -> None:
     # observed: touchpoint t2, the stage emotion, k1, k2 (KPIs default to observed), o1 = 5
     # reported: note 'Pays' = 1
     counts = evidence_counts(small_project())
-    assert counts == {"observed": 5, "reported": 1, "assumed": 9}
+    # planned: none (only a future map's touchpoint changes are planned) = 0
+    assert counts == {"observed": 5, "reported": 1, "assumed": 9, "planned": 0}
     assert assumed_share(small_project()) == pytest.approx(9 / 15)
 
 
@@ -307,20 +307,13 @@ def test_write_brief_is_one_offline_page(tmp_path: Path) -> None:
 
 
 def test_cjm_export_with_project_writes_the_brief(tmp_path: Path, sample_copy: Path) -> None:
-    from cjm_helpers.commands.export import run_export
+    from cjm_helpers.cli import main
 
     notebooks = tmp_path / "nbs"
     notebooks.mkdir()
     shutil.copy(NOTEBOOKS_DIR / "00_start_here.ipynb", notebooks)
-    args = argparse.Namespace(
-        notebooks=str(notebooks),
-        out=str(tmp_path / "out"),
-        no_input=True,
-        lang="en",
-        slides=False,
-        project=str(sample_copy),
-    )
-    assert run_export(args) == 0
+    command = ["export", str(notebooks), "--out", str(tmp_path / "out"), "--no-input"]
+    assert main([*command, "--lang", "en", "--project", str(sample_copy)]) == 0
     brief = (tmp_path / "out" / "brief.html").read_text(encoding="utf-8")
     assert "Buy-in brief: Kopiloka" in brief
 

@@ -9,6 +9,21 @@ Every value that came from the project is escaped.
 
 from __future__ import annotations
 
+__all__ = [
+    "BRIEF_CSS",
+    "KPI_LIMIT",
+    "OPEN_STATUSES",
+    "TOP",
+    "Ranked",
+    "asks",
+    "brief_html",
+    "brief_page",
+    "kpi_line",
+    "kpis_to_show",
+    "top_opportunities",
+    "write_brief",
+]
+
 import datetime as dt
 import os
 from dataclasses import dataclass

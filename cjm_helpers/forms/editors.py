@@ -189,7 +189,7 @@ def _rows(editor: ItemEditor, item: dict[str, Any]) -> list[tuple[str, Any]]:
         if key == "id":
             continue
         value = get_in(item, key) if _has(item, key) else field.spec.default
-        shown = field.display_text(value, editor.form.data)
+        shown = field.display_text(value, editor.form.data, editor.form.lang)
         if shown:
             rows.append((field.spec.label_text(editor.form.lang), shown))
     return rows

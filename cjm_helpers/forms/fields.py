@@ -13,6 +13,7 @@ __all__ = [
     "KINDS",
     "LABEL_STYLE",
     "MESSAGE_CSS",
+    "SHARE_KEYS",
     "WIDE",
     "Field",
     "FieldSpec",
@@ -25,6 +26,7 @@ __all__ = [
     "pain_points_from_text",
     "pain_points_to_text",
     "parse_number",
+    "part_names",
     "set_in",
     "split_lines",
 ]
@@ -407,8 +409,13 @@ class Field:
 
     # display --------------------------------------------------------------------------
 
-    def display_text(self, value: Any, project_data: dict[str, Any]) -> str | list[str]:
-        """The value as a reader sees it on a card: a string, or a list for bullet points."""
+    def display_text(
+        self, value: Any, project_data: dict[str, Any], lang: str = "en"
+    ) -> str | list[str]:
+        """The value as a reader sees it on a card: a string, or a list for bullet points.
+
+        Parts are named, not shown by id; numbers are written for the language.
+        """
         kind = self.spec.kind
         if kind == "refs" and self.spec.options is not None:
             labels = {str(v): str(label) for label, v in self.spec.options(project_data)}
@@ -418,11 +425,7 @@ class Field:
         if kind == "notes":
             return [str(n.get("text", "")) for n in value or [] if isinstance(n, dict)]
         if kind == "pain_points":
-            return [
-                f"{p.get('text', '')} ({p.get('id', '')})"
-                for p in value or []
-                if isinstance(p, dict)
-            ]
+            return [str(p.get("text", "")) for p in value or [] if isinstance(p, dict)]
         if value is None or value == "":
             return ""
         if kind == "bool":
@@ -433,11 +436,46 @@ class Field:
                 if isinstance(option, tuple) and option[1] == value:
                     return str(option[0])
             return str(value)
+        if kind == "ref":
+            return part_names(project_data).get(str(value), str(value))
         if kind == "datetime":
             return datetime_to_text(value)
         if kind in ("int", "float"):
-            return _number_text(value)
+            return _shown_number(value, self.spec.key, lang)
         return str(value)
+
+
+SHARE_KEYS = frozenset({"share_of_customers"})
+"""Number fields that hold a share (0–1): cards show them as a percentage."""
+
+
+def part_names(project_data: dict[str, Any]) -> dict[str, str]:
+    """Every part's id mapped to the name a person knows it by (stages, touchpoints, personas, …)."""
+    names: dict[str, str] = {}
+    for part, attribute in (
+        ("personas", "name"),
+        ("stages", "name"),
+        ("touchpoints", "name"),
+        ("journeys", "name"),
+        ("kpis", "name"),
+        ("opportunities", "title"),
+        ("actions", "title"),
+    ):
+        for item in project_data.get(part) or []:
+            if isinstance(item, dict) and item.get("id") and item.get(attribute):
+                names[str(item["id"])] = str(item[attribute])
+    return names
+
+
+def _shown_number(value: Any, key: str, lang: str) -> str:
+    """A number on a card: a share as a percentage, others grouped for the language."""
+    from ..i18n import format_number, format_percent
+
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return _number_text(value)
+    if key in SHARE_KEYS and 0 <= value <= 1:
+        return format_percent(value, lang, 0)
+    return format_number(value, lang, digits=2)
 
 
 def _number_text(value: Any) -> str:

@@ -84,7 +84,7 @@ def run_new(args: argparse.Namespace) -> int:
     if args.list_templates:
         print(format_starters(lang))
         return 0
-    if not args.folder:
+    if args.folder is None:  # an empty name is its own mistake, named by create_project
         raise CJMError(t("starters.folder_needed", lang))
     target = create_project(args.folder, args.template, lang=args.lang)
     project = load_project(target)

@@ -15,7 +15,7 @@ import pytest
 from cjm_helpers.checks import assumed_share, check_project, evidence_counts
 from cjm_helpers.export import external_references
 from cjm_helpers.forms import step_form
-from cjm_helpers.i18n import LANGUAGES
+from cjm_helpers.i18n import LANGUAGES, t
 from cjm_helpers.model import (
     KPI,
     Action,
@@ -396,3 +396,11 @@ def test_renaming_an_action_moves_its_raci_row() -> None:
     data = project_to_data(small_project())
     rename_references(data, {"action": {"a1": "pilot"}})
     assert data["raci"][0]["action"] == "pilot"
+
+
+def test_the_brief_counts_every_card_it_totals(sample_copy: Path) -> None:
+    project = load_project(sample_copy)
+    counts = evidence_counts(project)
+    assert counts["planned"] > 0  # the sample's future map changes touchpoints
+    page = brief_html(project, "en")
+    assert t("stakeholders.brief.evidence_planned", "en", planned=counts["planned"]) in page

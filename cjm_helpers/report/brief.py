@@ -177,7 +177,10 @@ def _evidence(project: Project, lang: str, top: list[Ranked]) -> str:
     counts = evidence_counts(project)
     total = sum(counts.values())
     if total:
-        parts = [f"<p>{esc(t('stakeholders.brief.evidence_mix', lang, total=total, **counts))}</p>"]
+        mix = t("stakeholders.brief.evidence_mix", lang, total=total, **counts)
+        if counts.get("planned"):
+            mix += " " + t("stakeholders.brief.evidence_planned", lang, planned=counts["planned"])
+        parts = [f"<p>{esc(mix)}</p>"]
     else:
         parts = [f"<p>{esc(t('stakeholders.brief.no_cards', lang))}</p>"]
     sources = [s.name for s in project.objectives.data_sources]

@@ -295,6 +295,10 @@ def test_lab_token_is_in_no_command_line(sample_copy: Path, tmp_path: Path) -> N
         for line in proc.stdout:  # type: ignore[union-attr]
             if "token=" in line:
                 token = line.strip().rsplit("token=", 1)[1]
+                # the port it serves: the one asked for, or the next free one if that was taken
+                served = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+                assert served, line
+                port = int(served.group(1))
                 break
         assert re.fullmatch(r"[0-9a-f]{48}", token)
         deadline = time.monotonic() + 120

@@ -336,21 +336,26 @@ def _pain_point_changes(old: Project, new: Project) -> Iterator[Change]:
             )
 
 
-def _opportunity_changes(old: Project, new: Project) -> Iterator[Change]:
-    before = _by_id(old.opportunities)
-    for opp in new.opportunities:
-        was = before.get(opp.id)
-        if was is not None and was.status != opp.status:
+def _status_changes(old: list[Any], new: list[Any], kind: str, path: str) -> Iterator[Change]:
+    """Titled parts (opportunities, actions) whose status moved, then those added or removed."""
+    before = _by_id(old)
+    for item in new:
+        was = before.get(item.id)
+        if was is not None and was.status != item.status:
             yield _change(
-                "opportunity_status",
-                f"opportunities.{opp.id}.status",
+                f"{kind}_status",
+                f"{path}.{item.id}.status",
                 was.status,
-                opp.status,
-                title=opp.title,
+                item.status,
+                title=item.title,
                 status_before_key=f"diff.status.{was.status}",
-                status_after_key=f"diff.status.{opp.status}",
+                status_after_key=f"diff.status.{item.status}",
             )
-    yield from _added_removed(old.opportunities, new.opportunities, "opportunity", "title")
+    yield from _added_removed(old, new, kind, "title")
+
+
+def _opportunity_changes(old: Project, new: Project) -> Iterator[Change]:
+    return _status_changes(old.opportunities, new.opportunities, "opportunity", "opportunities")
 
 
 def _towards(kpi_old: Any, kpi_new: Any) -> str:
@@ -506,20 +511,7 @@ def _walkthrough_changes(old: Project, new: Project) -> Iterator[Change]:
 
 
 def _action_changes(old: Project, new: Project) -> Iterator[Change]:
-    before = _by_id(old.actions)
-    for action in new.actions:
-        was = before.get(action.id)
-        if was is not None and was.status != action.status:
-            yield _change(
-                "action_status",
-                f"actions.{action.id}.status",
-                was.status,
-                action.status,
-                title=action.title,
-                status_before_key=f"diff.status.{was.status}",
-                status_after_key=f"diff.status.{action.status}",
-            )
-    yield from _added_removed(old.actions, new.actions, "action", "title")
+    return _status_changes(old.actions, new.actions, "action", "actions")
 
 
 def _other_edits(old: Project, new: Project, found: list[Change]) -> Iterator[Change]:

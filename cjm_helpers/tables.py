@@ -105,8 +105,16 @@ def column_label(name: object, lang: str) -> str:
     return text
 
 
+def _get(part: Any, name: str) -> Any:
+    """A field of a model or of its JSON form (a form's data), whichever ``part`` is."""
+    return part.get(name) if isinstance(part, Mapping) else getattr(part, name, None)
+
+
 def id_names(project: Any) -> dict[str, str]:
-    """Every id of a project mapped to the name a person knows it by (touchpoints, stages, personas, …)."""
+    """Every id of a project mapped to the name a person knows it by (touchpoints, stages, personas, …).
+
+    ``project`` is a :class:`Project` or its JSON form, as the step forms hold it.
+    """
     if project is None:
         return {}
     names: dict[str, str] = {}
@@ -119,14 +127,17 @@ def id_names(project: Any) -> dict[str, str]:
         ("opportunities", "title"),
         ("actions", "title"),
     ):
-        for item in getattr(project, part, []) or []:
-            label = getattr(item, attribute, "") or ""
-            if getattr(item, "id", None) and label:
-                names[str(item.id)] = str(label)
-    for journey in getattr(project, "journeys", []) or []:
-        for cell in journey.stages.values():
-            for pain in [*cell.pain_points, *cell.internal_pain_points]:
-                names.setdefault(str(pain.id), str(pain.text))
+        for item in _get(project, part) or []:
+            label = _get(item, attribute) or ""
+            if _get(item, "id") and label:
+                names[str(_get(item, "id"))] = str(label)
+    for journey in _get(project, "journeys") or []:
+        for cell in (_get(journey, "stages") or {}).values():
+            for pain in [
+                *(_get(cell, "pain_points") or []),
+                *(_get(cell, "internal_pain_points") or []),
+            ]:
+                names.setdefault(str(_get(pain, "id")), str(_get(pain, "text")))
     return names
 
 

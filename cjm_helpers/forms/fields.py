@@ -26,7 +26,6 @@ __all__ = [
     "pain_points_from_text",
     "pain_points_to_text",
     "parse_number",
-    "part_names",
     "set_in",
     "split_lines",
 ]
@@ -40,6 +39,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..i18n import catalogue, t
+from ..tables import id_names
 from ..text import ID_BODY, esc, slug, unique_id
 
 Options = Callable[[dict[str, Any]], Sequence[tuple[str, Any]]]
@@ -437,7 +437,7 @@ class Field:
                     return str(option[0])
             return str(value)
         if kind == "ref":
-            return part_names(project_data).get(str(value), str(value))
+            return id_names(project_data).get(str(value), str(value))
         if kind == "datetime":
             return datetime_to_text(value)
         if kind in ("int", "float"):
@@ -447,24 +447,6 @@ class Field:
 
 SHARE_KEYS = frozenset({"share_of_customers"})
 """Number fields that hold a share (0–1): cards show them as a percentage."""
-
-
-def part_names(project_data: dict[str, Any]) -> dict[str, str]:
-    """Every part's id mapped to the name a person knows it by (stages, touchpoints, personas, …)."""
-    names: dict[str, str] = {}
-    for part, attribute in (
-        ("personas", "name"),
-        ("stages", "name"),
-        ("touchpoints", "name"),
-        ("journeys", "name"),
-        ("kpis", "name"),
-        ("opportunities", "title"),
-        ("actions", "title"),
-    ):
-        for item in project_data.get(part) or []:
-            if isinstance(item, dict) and item.get("id") and item.get(attribute):
-                names[str(item["id"])] = str(item[attribute])
-    return names
 
 
 def _shown_number(value: Any, key: str, lang: str) -> str:

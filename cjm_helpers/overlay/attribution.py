@@ -28,6 +28,7 @@ __all__ = [
     "attribution",
     "conversion_probability",
     "markov_removal_effects",
+    "path_count_table",
     "path_counts",
 ]
 
@@ -86,7 +87,7 @@ def _cut_at_conversion(
     first = conv.filter(conv.n == max(int(occurrence), 1) - 1).select(
         cuser=conv.user_id, cts=conv.ts, cseq=conv.seq
     )
-    t = t.filter(t.key.notnull() & (t.key.strip() != ""))
+    t = t.filter(t.key.notnull() & _not_blank(t.key))
     t = t.left_join(first, t.user_id == first.cuser)
     before_conversion = t.cts.isnull() | (t.ts < t.cts) | ((t.ts == t.cts) & (t.seq < t.cseq))
     return t.filter(before_conversion).select(
@@ -105,28 +106,103 @@ def path_counts(
 
     ``steps`` counts the path steps onto ``key`` from ``prev`` (missing for a path's
     first step) by customers who converted or not; ``ends`` counts the paths whose
-    last step is ``key`` (a row with steps 0 can carry ends only). One sorted pass per
-    customer looks at the keys either side of each step; where the conversion
-    falls comes from a group-by over the conversion events alone. ``conversion_events``
+    last step is ``key`` (a row with steps 0 can carry ends only). ``conversion_events``
     and ``occurrence`` choose the conversion (see :func:`_cut_at_conversion`); keys in
     ``exclude`` are left out of the paths. Computed with Ibis; the result is small.
     """
-    t = _cut_at_conversion(log, by, conversion_events, occurrence)
-    if exclude:
-        t = t.filter(~t.key.isin([str(k) for k in exclude]))
-    w = ibis.window(group_by=t.user_id, order_by=[t.ts, t.seq])
-    t = t.mutate(before=t.key.lag().over(w), after=t.key.lead().over(w))
-    # a step is the first of a run of the same key (consecutive repeats merge); the last event ends the path
-    is_step = t.before.isnull() | (t.before != t.key)
-    counts = t.group_by(prev=t.before, key=t.key, converted=t.converted).aggregate(
-        steps=is_step.cast("int64").sum(), ends=t.after.isnull().cast("int64").sum()
-    )
+    counts = path_count_table(log, by, conversion_events, occurrence, exclude)
     frame = counts.to_pandas()
     frame["prev"] = frame["prev"].astype(object).where(frame["prev"].notna(), None)
     frame["steps"] = frame["steps"].astype("int64")
     frame["ends"] = frame["ends"].astype("int64")
     frame["converted"] = frame["converted"].astype(bool)
     return frame
+
+
+def path_count_table(
+    log: Any,
+    by: Literal["touchpoint", "channel"] = "touchpoint",
+    conversion_events: Sequence[str] | None = None,
+    occurrence: int = 1,
+    exclude: Sequence[str] = (),
+) -> ir.Table:
+    """The Ibis query behind :func:`path_counts` (prev, key, converted, steps, ends).
+
+    For the first conversion it is one sorted pass per customer over their keyed and
+    conversion events, with no join: a running count of conversion events marks the
+    cut (the events before the first one), the key either side of each event gives
+    its step and whether it ends the path. A later conversion (``occurrence`` 2 or
+    more) may follow earlier conversion events without a key, which a plain
+    neighbour cannot step over, so it cuts with a join first (two passes).
+    """
+    if max(int(occurrence), 1) > 1:
+        t = _cut_at_conversion(log, by, conversion_events, occurrence)
+        if exclude:
+            t = t.filter(~t.key.isin([str(k) for k in exclude]))
+        w = ibis.window(group_by=t.user_id, order_by=[t.ts, t.seq])
+        t = t.mutate(before=t.key.lag().over(w), after=t.key.lead().over(w))
+        is_step = t.before.isnull() | (t.before != t.key)
+        return t.group_by(prev=t.before, key=t.key, converted=t.converted).aggregate(
+            steps=is_step.cast("int64").sum(), ends=t.after.isnull().cast("int64").sum()
+        )
+    table = _keyed_table(log, by)
+    conversions = _conversion_names(log, conversion_events)
+    key = table[by].cast("string")
+    usable = key.notnull() & _not_blank(key)
+    if exclude:
+        usable = usable & ~key.isin([str(k) for k in exclude])
+    is_conv = table.event.isin(conversions or ["\0"])
+    t = table.select(
+        "user_id",
+        "ts",
+        "seq",
+        key=ibis.ifelse(usable, key, ibis.null("string")),
+        conv=is_conv.cast("int64"),
+    )
+    t = t.filter(t.key.notnull() | (t.conv == 1))
+    order = [t.ts, t.seq]
+    w = ibis.window(group_by=t.user_id, order_by=order)
+    # before the first conversion every event of the pass has a key (a conversion event is the cut itself)
+    t = t.mutate(
+        done=t.conv.sum().over(ibis.cumulative_window(group_by=t.user_id, order_by=order)),
+        converted=t.conv.max().over(
+            ibis.window(group_by=t.user_id, order_by=order, rows=(None, None))
+        )
+        == 1,
+        before=t.key.lag().over(w),
+        next_conv=t.conv.lead().over(w),
+    )
+    t = t.filter(t.done == 0)
+    is_step = t.before.isnull() | (t.before != t.key)
+    is_end = t.next_conv.isnull() | (t.next_conv == 1)
+    return t.group_by(prev=t.before, key=t.key, converted=t.converted).aggregate(
+        steps=is_step.cast("int64").sum(), ends=is_end.cast("int64").sum()
+    )
+
+
+def _keyed_table(log: Any, by: str) -> ir.Table:
+    """The log's table, once ``by`` is known to be a column of it (else a clear error)."""
+    table = log.table
+    if by not in ("touchpoint", "channel"):
+        raise DataError(i18n.t("errors.overlay.attribution_by", by=repr(by)))
+    if by not in table.columns:
+        source = getattr(log, "source", None) or i18n.t("errors.overlay.the_log")
+        raise DataError(
+            i18n.t("errors.overlay.attribution_column", source=source, column=repr(by), by=by)
+        )
+    return table
+
+
+def _not_blank(key: ir.StringValue) -> ir.BooleanValue:
+    """Whether a key has more than spaces; trimmed only when it starts with one (trimming every key is slow)."""
+    return ibis.ifelse(key.left(1).isin([" ", "\t", "\n"]), key.strip() != "", key.length() > 0)
+
+
+def _conversion_names(log: Any, conversion_events: Sequence[str] | None) -> list[str]:
+    """The events that count as converting: those named, else the log's."""
+    if conversion_events is None:
+        conversion_events = getattr(log, "conversion_events", ()) or ()
+    return [str(e) for e in conversion_events]
 
 
 def converter_reach(

@@ -976,9 +976,11 @@ def _canonical(
 def _text(value: ir.Value, trim: bool = True, keep_missing: bool = False) -> ir.StringValue:
     """A column as text (trimmed unless ``trim`` is False), with blanks and :data:`MISSING_TEXT` as nulls.
 
-    Typed files (Parquet) are not trimmed, and their missing words are matched as
-    written in the usual cases, which keeps the read cheap. ``keep_missing`` skips the
-    mapping to null, for a column already checked to have no missing value.
+    Typed files (Parquet) are not trimmed, which keeps the read cheap; the missing words
+    are matched in any case, short values only (a short list, so DuckDB drops the check
+    when an analysis does not read the column, where a long one became a join run on
+    every row). ``keep_missing`` skips the mapping to null, for a column already checked
+    to have no missing value.
     """
     if not trim:
         text = value if value.type().is_string() else value.cast("string")
@@ -987,13 +989,10 @@ def _text(value: ir.Value, trim: bool = True, keep_missing: bool = False) -> ir.
     if keep_missing:
         return text
     if not trim:
-        return ibis.ifelse(text.isin(_MISSING_SPELLINGS), ibis.null("string"), text)
+        longest = max(len(word) for word in MISSING_TEXT)
+        missing = (text.length() <= longest) & text.lower().isin(list(MISSING_TEXT))
+        return ibis.ifelse(missing, ibis.null("string"), text)
     return ibis.ifelse(text.lower().isin(list(MISSING_TEXT)), ibis.null("string"), text)
-
-
-_MISSING_SPELLINGS: list[str] = sorted(
-    {form for word in MISSING_TEXT for form in (word, word.upper(), word.capitalize(), "NaN")}
-)
 
 
 def _first_bad_value(

@@ -4,6 +4,7 @@ lacks, duplicates counted exactly through a row hash. Each result is checked aga
 from __future__ import annotations
 
 import random
+import re
 
 import ibis
 import pandas as pd
@@ -140,7 +141,9 @@ def test_the_command_line_starts_without_the_notebook_machinery() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-def reference_path_counts(frame: pd.DataFrame, conversions: set[str]) -> pd.DataFrame:
+def reference_path_counts(
+    frame: pd.DataFrame, conversions: set[str], exclude: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """The Markov counts worked out customer by customer in plain Python."""
     counted: dict[tuple[object, str, bool], list[int]] = {}
     ordered = frame.assign(seq=range(len(frame))).sort_values(["user_id", "timestamp", "seq"])
@@ -148,7 +151,7 @@ def reference_path_counts(frame: pd.DataFrame, conversions: set[str]) -> pd.Data
         events, keys = list(rows["event"]), list(rows["channel"])
         cut = next((i for i, e in enumerate(events) if e in conversions), None)
         kept = keys[: len(keys) if cut is None else cut]
-        path = [k for k in kept if isinstance(k, str) and k.strip()]
+        path = [k for k in kept if isinstance(k, str) and k.strip() and k not in exclude]
         for i, k in enumerate(path):
             prev = path[i - 1] if i else None
             cell = counted.setdefault((prev, k, cut is not None), [0, 0])
@@ -195,6 +198,78 @@ def test_markov_counts_match_a_customer_by_customer_count(tmp_path, seed: int) -
             expected,
             check_dtype=False,
         )
+
+
+def random_channel_log(seed: int) -> pd.DataFrame:
+    """Customers with ties in time, blank and missing channels, several purchases each."""
+    rng = random.Random(seed)
+    rows = []
+    for u in range(80):
+        start = pd.Timestamp("2026-03-01") + pd.Timedelta(minutes=rng.randrange(500))
+        for k in range(rng.randrange(1, 10)):
+            rows.append(
+                {
+                    "user_id": f"u{u}",
+                    "timestamp": start + pd.Timedelta(minutes=rng.choice([0, 0, 5]) * k),
+                    "event": rng.choice(["view", "cart", "buy", "buy", "help"]),
+                    "channel": rng.choice(["web", "app", "mail", "web", None, " ", "  x"]),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["timestamp"] = frame["timestamp"].astype("datetime64[us]")
+    return frame
+
+
+@pytest.mark.parametrize("exclude", [("app",), ("web", "  x")])
+def test_markov_counts_leaving_keys_out_match_a_customer_by_customer_count(
+    tmp_path, exclude: tuple[str, ...]
+) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.overlay.attribution import path_counts
+
+    frame = random_channel_log(13)
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    key = ["converted", "key", "prev"]
+    expected = reference_path_counts(frame, {"buy"}, exclude)
+    expected = expected.sort_values(key, na_position="first").reset_index(drop=True)
+    expected["prev"] = expected["prev"].astype(object).where(expected["prev"].notna(), None)
+    got = path_counts(load_events(path, conversion_events=["buy"]), by="channel", exclude=exclude)
+    pd.testing.assert_frame_equal(
+        got[expected.columns].sort_values(key, na_position="first").reset_index(drop=True),
+        expected,
+        check_dtype=False,
+    )
+
+
+def test_markov_counts_for_the_first_conversion_sort_once_and_join_nothing(
+    tmp_path, project
+) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.overlay.attribution import path_count_table
+
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.Table.from_pandas(sample_frame(project), preserve_index=False), path)
+    log = load_events(path, project=project).cached()
+    joins_of_the_log = ibis.to_sql(log.table).count("JOIN")
+    for by in ("touchpoint", "channel"):
+        sql = ibis.to_sql(path_count_table(log, by=by))
+        assert sql.count("JOIN") == joins_of_the_log  # no join back to the customers' conversions
+        windows = set(
+            re.findall(r"OVER \(\s*PARTITION BY (.*?)\s+ORDER BY (.*?)\s+ROWS", sql, re.S)
+        )
+        assert len(windows) == 1  # one sort of each customer's events
+
+
+def test_a_text_column_an_analysis_does_not_read_costs_nothing(tmp_path, project) -> None:  # type: ignore[no-untyped-def]
+    frame = sample_frame(project)
+    frame.loc[::7, "channel"] = "nUlL"
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    log = load_events(path)  # no inventory: the plan is the reading alone
+    con = default_backend()
+    plan = con.raw_sql("EXPLAIN " + ibis.to_sql(log.table.select("user_id", "event"))).fetchall()
+    assert "MARK" not in plan[0][1]  # the missing-word check of channel, device, session is dropped
+    channels = log.table.select("channel").execute()["channel"]
+    assert "nUlL" not in set(channels.dropna())  # a missing word in any case is missing
 
 
 def test_click_through_counts_events_from_the_per_customer_pass() -> None:

@@ -196,3 +196,11 @@ def test_guessed_conversions_and_duplicates_are_said_on_the_terminal_and_the_pag
     assert page.index("About the event log") < page.index(
         "<h2>", page.index("About the event log") + 1
     )
+
+
+def test_the_run_says_where_its_time_went(tmp_path):
+    results = run_overlay(SAMPLE_EVENTS, tmp_path / "out", progress=False)
+    timed = set(results.seconds)
+    assert {"load", "summary.html", *results} <= timed  # loading, every analysis that ran, the page
+    assert any(name.endswith(".png") for name in timed)  # and the figures, each on its own
+    assert all(seconds >= 0 for seconds in results.seconds.values())

@@ -259,6 +259,17 @@ def test_markov_counts_for_the_first_conversion_sort_once_and_join_nothing(
         assert len(windows) == 1  # one sort of each customer's events
 
 
+def test_gaps_count_every_kind_in_one_query_over_one_sort(tmp_path, project) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.overlay.gaps import gap_counts
+
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.Table.from_pandas(sample_frame(project), preserve_index=False), path)
+    sql = ibis.to_sql(gap_counts(load_events(path, project=project).cached()))
+    assert "UNION" not in sql and not sql.lstrip().startswith(
+        "WITH"
+    )  # the sorted log is not kept to be read again
+
+
 def test_a_text_column_an_analysis_does_not_read_costs_nothing(tmp_path, project) -> None:  # type: ignore[no-untyped-def]
     frame = sample_frame(project)
     frame.loc[::7, "channel"] = "nUlL"

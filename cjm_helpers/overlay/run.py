@@ -19,6 +19,7 @@ __all__ = [
 import base64
 import html
 import io
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -60,11 +61,14 @@ class OverlayResults(dict[str, pd.DataFrame]):
         self.failed: dict[str, str] = {}
         self.notes: list[str] = []
         """What a reader of every result must know about the log (guessed conversions, duplicates...)."""
+        self.seconds: dict[str, float] = {}
+        """Wall seconds per part of the run: loading, each analysis, each figure, the summary."""
 
 
 def _png(fig: Any) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    # the figures lay themselves out (constrained layout): a tight box would draw each one twice
+    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
 
@@ -120,6 +124,7 @@ def run_overlay(
     """
     from tqdm.auto import tqdm
 
+    started = time.perf_counter()
     out = Path(out_dir)
     reading = ReadOptions(columns=columns or {}, delimiter=delimiter if delimiter != "," else "")
     reading = reading.over(options or ReadOptions())
@@ -173,12 +178,14 @@ def run_overlay(
         )
     results = OverlayResults()
     results.notes = log.notes(lang)
+    results.seconds["load"] = time.perf_counter() - started
     results.skipped.update(skip_reasons(log, project, funnel_steps, survey_frame is not None, lang))
     figures: dict[str, bytes] = {}
     for name, compute, plot in tqdm(steps, desc="overlay", unit="analysis", disable=not progress):
         if name in results.skipped:
             _remove_stale(out, name)
             continue
+        started = time.perf_counter()
         try:
             frame = compute()
         except Exception as exc:  # one failed analysis must not take the others down
@@ -186,22 +193,27 @@ def run_overlay(
             _remove_stale(out, name)
             continue
         results[name] = frame
+        results.seconds[name] = time.perf_counter() - started
         write_bytes(
             out / f"{name}.csv", neutralise_frame(frame).to_csv(index=False).encode("utf-8")
         )
         if plot is None:
             continue
+        started = time.perf_counter()
         try:
             figures[name] = _png(plot(frame, lang=lang))
+            results.seconds[f"{name}.png"] = time.perf_counter() - started
         except Exception as exc:  # the table is written; the figure's problem is named
             plt.close("all")
             results.failed[name] = t("inputs.overlay.plot_failed", lang, error=_error_text(exc))
             continue
         write_bytes(out / f"{name}.png", figures[name])
+    started = time.perf_counter()
     write_bytes(
         out / "summary.html",
         summary_html(results, figures, lang, log.source, id_names(project)).encode("utf-8"),
     )
+    results.seconds["summary.html"] = time.perf_counter() - started
     return results
 
 

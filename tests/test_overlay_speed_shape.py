@@ -270,6 +270,21 @@ def test_gaps_count_every_kind_in_one_query_over_one_sort(tmp_path, project) -> 
     )  # the sorted log is not kept to be read again
 
 
+@pytest.mark.parametrize("by", ["user", "session"])
+def test_paths_in_duckdb_are_built_without_a_sorted_window(tmp_path, project, by: str) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.overlay.paths import _path_counts
+
+    frame = sample_frame(project)
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    log = load_events(path, project=project).cached()
+    sql = ibis.to_sql(_path_counts(log, by, "touchpoint"))
+    assert "PARTITION BY" not in sql  # one ordered list per user, repeats dropped within it
+    # the same paths as from the log given as a frame (kept in memory, not read from the file)
+    from_frame = top_paths(load_events(frame, project=project), n=50, by=by, on="touchpoint")
+    pd.testing.assert_frame_equal(top_paths(log, n=50, by=by, on="touchpoint"), from_frame)
+
+
 def test_a_text_column_an_analysis_does_not_read_costs_nothing(tmp_path, project) -> None:  # type: ignore[no-untyped-def]
     frame = sample_frame(project)
     frame.loc[::7, "channel"] = "nUlL"

@@ -6,8 +6,9 @@ event name, the touchpoint (events of no touchpoint keep their event name) or th
 stage. Written once with Ibis; only the counted result comes back to pandas.
 
 Each analysis sorts each user's events once: transitions with one ``lead``, paths
-with one ``lag`` (to merge repeats) and an ordered string aggregate, stage times
-with no sort at all (one group-by per user, one aggregate).
+with one ordered list per user (repeats dropped within it; on Spark a ``lag`` and an
+ordered string aggregate), stage times with no sort at all (one group-by per user,
+one aggregate).
 """
 
 from __future__ import annotations
@@ -112,14 +113,7 @@ def transitions(log: EventLog, by: By = "user", on: On = "event") -> pd.DataFram
 
 def top_paths(log: EventLog, n: int = 10, by: By = "user", on: On = "event") -> pd.DataFrame:
     """The ``n`` most common whole paths (consecutive repeats merged): path, steps, count, share."""
-    s = steps_table(log, by, on)
-    s = s.mutate(prev=s.label.lag().over(_window(s, by)))
-    s = s.filter(s.prev.isnull() | (s.prev != s.label))
-    keys = path_keys(by)
-    per_key = s.group_by(keys).agg(
-        path=ordered_join(s, s.label, SEPARATOR, log.backend), steps=s.count()
-    )
-    counted = per_key.group_by(["path", "steps"]).agg(count=per_key.count())
+    counted = _path_counts(log, by, on)
     counted = counted.mutate(total=counted["count"].sum().over(ibis.window()))
     out = counted.order_by([ibis.desc("count"), "path"]).limit(n).execute()
     n_keys = int(out["total"].iloc[0]) if len(out) else 0
@@ -127,6 +121,29 @@ def top_paths(log: EventLog, n: int = 10, by: By = "user", on: On = "event") -> 
     out["share"] = out["count"] / n_keys if n_keys else 0.0
     out = out.sort_values(["count", "path"], ascending=[False, True], kind="stable")
     return out[list(PATH_COLUMNS)].reset_index(drop=True)
+
+
+def _path_counts(log: EventLog, by: str, on: str) -> ir.Table:
+    """Every whole path (repeats merged) with its steps and how many users (or sessions) took it.
+
+    In DuckDB each path is one ordered list per user, its repeats dropped by comparing
+    each step with the one before it in the list: no sorted window over the log. Elsewhere
+    (Spark's Ibis compiler has no ordered list) a ``lag`` marks the repeats first.
+    """
+    s = steps_table(log, by, on)
+    keys = path_keys(by)
+    if backend_name(log.backend or default_backend()) == "duckdb":
+        per_key = s.group_by(keys).agg(labels=s.label.collect(order_by=[s.ts, s.seq]))
+        labels = per_key.labels
+        merged = labels.filter(lambda x, i: (i == 0) | (labels[i - 1] != x))
+        per_key = per_key.select(path=merged.join(SEPARATOR), steps=merged.length())
+    else:
+        s = s.mutate(prev=s.label.lag().over(_window(s, by)))
+        s = s.filter(s.prev.isnull() | (s.prev != s.label))
+        per_key = s.group_by(keys).agg(
+            path=ordered_join(s, s.label, SEPARATOR, log.backend), steps=s.count()
+        )
+    return per_key.group_by(["path", "steps"]).agg(count=per_key.count())
 
 
 def time_between_stages(log: EventLog) -> pd.DataFrame:

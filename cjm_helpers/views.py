@@ -16,6 +16,7 @@ __all__ = [
     "objective_card_html",
     "persona_cards_html",
     "project_overview",
+    "quadrant_grid",
     "resource_gaps",
     "resource_table",
     "scoring_figure",
@@ -31,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 from matplotlib import rcParams
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .i18n import format_date, format_number, t
@@ -360,27 +362,31 @@ def action_plan(project: Project, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def quadrant_grid(ax: Axes, middle: float, names: Iterable[tuple[float, float, str]]) -> None:
+    """Dashed lines through ``middle`` on both axes and each quadrant's name at its (x, y).
+
+    The impact/effort grid and the stakeholder grid share this look.
+    """
+    ax.axhline(middle, color="#9aa7b4", lw=1, ls="--")
+    ax.axvline(middle, color="#9aa7b4", lw=1, ls="--")
+    for x, y, name in names:
+        ax.text(x, y, name, ha="center", va="center", color="#6b7b8b", fontsize=10)
+
+
 def impact_effort_figure(project: Project, lang: str = "en") -> Figure:
     """Opportunities on an impact/effort grid, bubble size by reach: quick wins top left."""
     fig = Figure(figsize=(8, 5.5))
     ax = fig.subplots()
-    ax.axhline(3, color="#9aa7b4", lw=1, ls="--")
-    ax.axvline(3, color="#9aa7b4", lw=1, ls="--")
-    for x, y, key in (
-        (1.6, 4.8, "quick_wins"),
-        (4.4, 4.8, "big_bets"),
-        (1.6, 1.2, "fill_ins"),
-        (4.4, 1.2, "money_pits"),
-    ):
-        ax.text(
-            x,
-            y,
-            t(f"views.matrix.{key}", lang),
-            ha="center",
-            va="center",
-            color="#6b7b8b",
-            fontsize=10,
-        )
+    quadrant_grid(
+        ax,
+        3,
+        (
+            (1.6, 4.8, t("views.matrix.quick_wins", lang)),
+            (4.4, 4.8, t("views.matrix.big_bets", lang)),
+            (1.6, 1.2, t("views.matrix.fill_ins", lang)),
+            (4.4, 1.2, t("views.matrix.money_pits", lang)),
+        ),
+    )
     max_reach = max((o.reach for o in project.opportunities), default=0) or 1
     for n, o in enumerate(project.opportunities):
         jitter = ((n % 3) - 1) * 0.08

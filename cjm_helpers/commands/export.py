@@ -63,16 +63,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def notebooks_language(folder: Path) -> str:
     """The language the notebooks of ``folder`` are written in (their metadata), English when unsaid."""
-    import nbformat
-
-    from ..errors import CJMError
-    from ..i18n import t
+    from ..export import read_notebook
 
     for path in sorted(folder.glob("[0-9][0-9]_*.ipynb"))[:1]:
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except (OSError, ValueError) as exc:
-            raise CJMError(t("errors.export.unreadable", file=path, reason=exc)) from None
+        nb = read_notebook(path)
         return str(nb.metadata.get("cjm", {}).get("language", "en"))
     return "en"
 

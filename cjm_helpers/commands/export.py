@@ -7,11 +7,12 @@ __all__ = ["ORDER", "notebooks_language", "register", "run_export"]
 import argparse
 from pathlib import Path
 
+from ._options import add_lang_option
+
 ORDER = 45
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ..i18n import LANGUAGES
 
     export = sub.add_parser(
         "export",
@@ -32,11 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--no-input", action="store_true", help="hide all code; show only text and results"
     )
-    export.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=None,
-        help="language of the page headings and links, and of the suite's notebooks when no "
+    add_lang_option(
+        export,
+        "language of the page headings and links, and of the suite's notebooks when no "
         "folder is given (default: the notebooks' own language)",
     )
     export.add_argument(

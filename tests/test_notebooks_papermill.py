@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-import papermill as pm
 import pytest
+from helpers import run_headless
 
 from cjm_helpers.execute import step_notebooks
 from cjm_helpers.overlay import generate_events, generate_survey, generate_tickets
@@ -39,26 +38,7 @@ def other_project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def test_notebook_runs_headless_on_another_project(
     notebook: Path, other_project: dict[str, str], tmp_path: Path
 ) -> None:
-    output = tmp_path / notebook.name
-    pm.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters=other_project,
-        kernel_name="python3",
-        language="python",
-        cwd=str(tmp_path),
-        progress_bar=False,
-    )
-    executed = nbformat.read(output, as_version=4)
-    errors = [
-        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
-    ]
-    assert not errors
+    executed, text = run_headless(notebook, other_project, tmp_path)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and other_project["project_file"] in injected[0].source
-    text = "".join(
-        str(o.get("data", {}).get("text/html", "")) + str(o.get("text", ""))
-        for c in executed.cells
-        for o in c.get("outputs", [])
-    )
     assert "Kopiloka" not in text.split("Kopiloka —")[0] or notebook.stem.startswith("00")

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from .i18n import t
 from .model import Project, Raci, Stakeholder
 from .text import esc
-from .views import quadrant_grid
+from .views import quadrant_figure
 
 HIGH = 4
 """A score of 4 or 5 is high influence or high interest; 3 and below is low."""
@@ -67,10 +67,7 @@ def stakeholder_table(project: Project, lang: str = "en") -> pd.DataFrame:
 
 def stakeholder_figure(project: Project, lang: str = "en") -> Figure:
     """The influence x interest grid, one labelled dot per stakeholder, quadrants named."""
-    fig = Figure(figsize=(8, 5.5))
-    ax = fig.subplots()
-    quadrant_grid(
-        ax,
+    fig, ax = quadrant_figure(
         HIGH - 0.5,
         (
             (4.6, 5.5, t("stakeholders.quadrant.manage_closely", lang)),
@@ -78,6 +75,9 @@ def stakeholder_figure(project: Project, lang: str = "en") -> Figure:
             (4.6, 0.75, t("stakeholders.quadrant.keep_informed", lang)),
             (2.0, 0.75, t("stakeholders.quadrant.monitor", lang)),
         ),
+        (t("stakeholders.axis.interest", lang), t("stakeholders.axis.influence", lang)),
+        t("stakeholders.title", lang),
+        top=5.75,
     )
     seen: dict[tuple[int, int], int] = {}
     for s in project.objectives.stakeholders:
@@ -94,11 +94,6 @@ def stakeholder_figure(project: Project, lang: str = "en") -> Figure:
             fontsize=8.5,
             ha="right" if x > 4.2 else "left",
         )
-    ax.set_xlim(0.5, 5.5)
-    ax.set_ylim(0.5, 5.75)
-    ax.set_xlabel(t("stakeholders.axis.interest", lang))
-    ax.set_ylabel(t("stakeholders.axis.influence", lang))
-    ax.set_title(t("stakeholders.title", lang))
     fig.tight_layout()
     return fig
 

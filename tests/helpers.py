@@ -8,7 +8,8 @@ from typing import Any
 import nbformat
 import papermill as pm
 
-from cjm_helpers.model import CARD_LANES, DEFAULT_LANES, LANES
+from cjm_helpers.model import CARD_LANES, DEFAULT_LANES, LANES, Project
+from cjm_helpers.overlay import generate_events, generate_survey, generate_tickets
 
 FILLED_LANES: tuple[str, ...] = tuple(
     lane
@@ -71,3 +72,31 @@ def run_headless(
         for o in c.get("outputs", [])
     )
     return executed, text
+
+
+def run_parameters(
+    project_file: Path,
+    data_of: Project,
+    folder: Path,
+    *,
+    language: str,
+    seed: int,
+    respondents: int,
+    tickets: int,
+    users: int = 300,
+) -> dict[str, Any]:
+    """Parameters of a headless run of ``project_file``, with data generated from ``data_of``.
+
+    The event log, survey answers and tickets are written as CSV into ``folder``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {name: folder / f"{name}.csv" for name in ("events", "survey", "tickets")}
+    generate_events(data_of, users=users, seed=seed).to_csv(files["events"], index=False)
+    generate_survey(data_of, n=respondents, seed=seed).to_csv(files["survey"], index=False)
+    generate_tickets(data_of, n=tickets, seed=seed).to_csv(files["tickets"], index=False)
+    return {
+        "project_file": str(project_file),
+        **{f"{name}_file": str(path) for name, path in files.items()},
+        "language": language,
+        "interactive": False,
+    }

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import run_headless
+from helpers import run_headless, run_parameters
 
 from cjm_helpers.execute import step_notebooks
-from cjm_helpers.overlay import generate_events, generate_survey, generate_tickets
 from cjm_helpers.paths import create_project
 from cjm_helpers.store import load_project
 
@@ -19,19 +18,9 @@ def other_project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("other")
     project_file = create_project(folder / "project", "current_state")
     sample = load_project(create_project(folder / "sample", "sample"))
-    data = folder / "data"
-    data.mkdir()
-    generate_events(sample, users=300, seed=11).to_csv(data / "events.csv", index=False)
-    generate_survey(sample, n=60, seed=11).to_csv(data / "survey.csv", index=False)
-    generate_tickets(sample, n=30, seed=11).to_csv(data / "tickets.csv", index=False)
-    return {
-        "project_file": str(project_file),
-        "events_file": str(data / "events.csv"),
-        "survey_file": str(data / "survey.csv"),
-        "tickets_file": str(data / "tickets.csv"),
-        "language": "id",
-        "interactive": False,
-    }
+    return run_parameters(
+        project_file, sample, folder / "data", language="id", seed=11, respondents=60, tickets=30
+    )
 
 
 @pytest.mark.parametrize("notebook", step_notebooks(), ids=lambda p: p.stem)

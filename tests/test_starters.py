@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run_headless
+from helpers import run_headless, run_parameters
 
 from cjm_helpers.cli import main
 from cjm_helpers.errors import CJMError
 from cjm_helpers.execute import step_notebooks
 from cjm_helpers.i18n import t
 from cjm_helpers.model import CARD_LANES, Project
-from cjm_helpers.overlay import generate_events, generate_survey, generate_tickets
 from cjm_helpers.paths import MAP_STARTERS_DIR, create_project, starter_names
 from cjm_helpers.starters import format_starters, starter_file, starters
 from cjm_helpers.store import load_project
@@ -340,16 +339,13 @@ def _industry_run(name: str, factory: pytest.TempPathFactory) -> dict[str, Any]:
     if name not in _RUNS:
         folder = factory.mktemp(name)
         project_file = create_project(folder / "project", name)
-        project = load_project(project_file)
-        generate_events(project, users=300, seed=15).to_csv(folder / "events.csv", index=False)
-        generate_survey(project, n=80, seed=15).to_csv(folder / "survey.csv", index=False)
-        generate_tickets(project, n=40, seed=15).to_csv(folder / "tickets.csv", index=False)
-        _RUNS[name] = {
-            "project_file": str(project_file),
-            "events_file": str(folder / "events.csv"),
-            "survey_file": str(folder / "survey.csv"),
-            "tickets_file": str(folder / "tickets.csv"),
-            "language": "en",
-            "interactive": False,
-        }
+        _RUNS[name] = run_parameters(
+            project_file,
+            load_project(project_file),
+            folder,
+            language="en",
+            seed=15,
+            respondents=80,
+            tickets=40,
+        )
     return _RUNS[name]

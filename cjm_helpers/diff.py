@@ -314,21 +314,26 @@ def _pain_point_changes(old: Project, new: Project) -> Iterator[Change]:
             )
 
 
+def _status_change(kind: str, path: str, was: Any, now: Any, words: str, **name: Any) -> Change:
+    """``kind``_status: a part's status moved; ``words`` is the catalogue section naming statuses."""
+    return _change(
+        f"{kind}_status",
+        f"{path}.{now.id}.status",
+        was.status,
+        now.status,
+        **name,
+        status_before_key=f"{words}.{was.status}",
+        status_after_key=f"{words}.{now.status}",
+    )
+
+
 def _status_changes(old: list[Any], new: list[Any], kind: str, path: str) -> Iterator[Change]:
     """Titled parts (opportunities, actions) whose status moved, then those added or removed."""
     before = _by_id(old)
     for item in new:
         was = before.get(item.id)
         if was is not None and was.status != item.status:
-            yield _change(
-                f"{kind}_status",
-                f"{path}.{item.id}.status",
-                was.status,
-                item.status,
-                title=item.title,
-                status_before_key=f"diff.status.{was.status}",
-                status_after_key=f"diff.status.{item.status}",
-            )
+            yield _status_change(kind, path, was, item, "diff.status", title=item.title)
     yield from _added_removed(old, new, kind, "title")
 
 
@@ -413,14 +418,8 @@ def _resource_changes(old: Project, new: Project) -> Iterator[Change]:
         if was is None:
             continue
         if was.status != res.status:
-            yield _change(
-                "resource_status",
-                f"resources.{res.id}.status",
-                was.status,
-                res.status,
-                name=res.description,
-                status_before_key=f"edits.resource_status.{was.status}",
-                status_after_key=f"edits.resource_status.{res.status}",
+            yield _status_change(
+                "resource", "resources", was, res, "edits.resource_status", name=res.description
             )
         if was.description != res.description:
             yield _change(

@@ -153,6 +153,15 @@ def _step3(p: Project, c: _Checker, today: dt.date) -> None:
     c.one(3, "target.primary", primary is not None, "target_personas", name=name)
 
 
+def _blank_touchpoints(p: Project, field: str) -> list[tuple[str, dict[str, object]]]:
+    """The touchpoints whose text ``field`` is blank, as the failures :meth:`_Checker.each` takes."""
+    return [
+        (f"touchpoints[{i}].{field}", {"name": tp.name})
+        for i, tp in enumerate(p.touchpoints)
+        if not getattr(tp, field).strip()
+    ]
+
+
 def _step4(p: Project, c: _Checker, today: dt.date) -> None:
     used = {tp.stage for tp in p.touchpoints}
     c.each(
@@ -172,16 +181,7 @@ def _step4(p: Project, c: _Checker, today: dt.date) -> None:
         ],
         "touchpoints",
     )
-    c.each(
-        4,
-        "touchpoint.channel",
-        [
-            (f"touchpoints[{i}].channel", {"name": tp.name})
-            for i, tp in enumerate(p.touchpoints)
-            if not tp.channel.strip()
-        ],
-        "touchpoints",
-    )
+    c.each(4, "touchpoint.channel", _blank_touchpoints(p, "channel"), "touchpoints")
 
 
 def _step5(p: Project, c: _Checker, today: dt.date) -> None:
@@ -215,16 +215,7 @@ def _step6(p: Project, c: _Checker, today: dt.date) -> None:
         ],
         "resources",
     )
-    c.each(
-        6,
-        "touchpoint.owner",
-        [
-            (f"touchpoints[{i}].owner_department", {"name": tp.name})
-            for i, tp in enumerate(p.touchpoints)
-            if not tp.owner_department.strip()
-        ],
-        "touchpoints",
-    )
+    c.each(6, "touchpoint.owner", _blank_touchpoints(p, "owner_department"), "touchpoints")
     accountable = {r.action for r in p.raci if r.accountable.strip()}
     c.each(
         6,

@@ -26,10 +26,10 @@ import datetime as dt
 import html
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -40,6 +40,7 @@ from .tables import TABLE_CSS, cell_text, table_html, word
 from .terminal import terminal_line
 
 _DEFAULT_STAGE_NAMES = dict(DEFAULT_STAGES)
+_T = TypeVar("_T")
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "objectives": ("objective_changed",),
@@ -162,28 +163,29 @@ _FIELD = {
 """The project field that holds each kind of part, for the change's path."""
 
 
-def _added_removed(old: list[Any], new: list[Any], what: str, label: str) -> Iterator[Change]:
-    before, after = _by_id(old), _by_id(new)
+def _came_and_went(
+    before: Mapping[str, _T], after: Mapping[str, _T]
+) -> Iterator[tuple[str, str, _T]]:
+    """("added", id, item) for each id only ``after`` has, then ("removed", id, item) for ``before``'s."""
     for item_id, item in after.items():
         if item_id not in before:
-            yield _change(
-                f"{what}_added",
-                f"{_FIELD[what]}.{item_id}",
-                None,
-                getattr(item, label),
-                name=getattr(item, label),
-                id=item_id,
-            )
+            yield "added", item_id, item
     for item_id, item in before.items():
         if item_id not in after:
-            yield _change(
-                f"{what}_removed",
-                f"{_FIELD[what]}.{item_id}",
-                getattr(item, label),
-                None,
-                name=getattr(item, label),
-                id=item_id,
-            )
+            yield "removed", item_id, item
+
+
+def _sides(way: str, value: Any) -> tuple[Any, Any]:
+    """The (before, after) of a change that added or removed ``value``."""
+    return (None, value) if way == "added" else (value, None)
+
+
+def _added_removed(old: list[Any], new: list[Any], what: str, label: str) -> Iterator[Change]:
+    for way, item_id, item in _came_and_went(_by_id(old), _by_id(new)):
+        name = getattr(item, label)
+        yield _change(
+            f"{what}_{way}", f"{_FIELD[what]}.{item_id}", *_sides(way, name), name=name, id=item_id
+        )
 
 
 class _StageWords(dict[str, dict[str, str]]):
@@ -206,52 +208,28 @@ def _stage_names(old: Project, new: Project) -> _StageWords:
 def _touchpoint_changes(old: Project, new: Project) -> Iterator[Change]:
     stages = _stage_names(old, new)
     before, after = _by_id(old.touchpoints), _by_id(new.touchpoints)
-    for tp_id, tp in after.items():
-        if tp_id not in before:
-            yield _change(
-                "touchpoint_added",
-                f"touchpoints.{tp_id}",
-                None,
-                tp.name,
-                name=tp.name,
-                **stages[tp.stage],
-                channel=tp.channel,
-            )
-    for tp_id, tp in before.items():
-        if tp_id not in after:
-            yield _change(
-                "touchpoint_removed",
-                f"touchpoints.{tp_id}",
-                tp.name,
-                None,
-                name=tp.name,
-                **stages[tp.stage],
-                channel=tp.channel,
-            )
+    for way, tp_id, tp in _came_and_went(before, after):
+        yield _change(
+            f"touchpoint_{way}",
+            f"touchpoints.{tp_id}",
+            *_sides(way, tp.name),
+            name=tp.name,
+            **stages[tp.stage],
+            channel=tp.channel,
+        )
     # a touchpoint both versions know, newly placed on or taken off a journey's stage
     both = before.keys() & after.keys()
     for journey_old, journey_new in _common_journeys(old, new):
         for stage_id in _stage_order(old, new):
-            was = set(journey_old.cell(stage_id).touchpoints) & both
-            now = set(journey_new.cell(stage_id).touchpoints) & both
+            was = {x: before[x] for x in journey_old.cell(stage_id).touchpoints if x in both}
+            now = {x: after[x] for x in journey_new.cell(stage_id).touchpoints if x in both}
             path = f"journeys.{journey_new.id}.stages.{stage_id}.touchpoints"
-            for tp_id in [x for x in journey_new.cell(stage_id).touchpoints if x in now - was]:
+            for way, tp_id, tp in _came_and_went(was, now):
                 yield _change(
-                    "journey_touchpoint_added",
+                    f"journey_touchpoint_{way}",
                     path,
-                    None,
-                    tp_id,
-                    name=after[tp_id].name,
-                    journey=journey_new.name,
-                    **stages[stage_id],
-                )
-            for tp_id in [x for x in journey_old.cell(stage_id).touchpoints if x in was - now]:
-                yield _change(
-                    "journey_touchpoint_removed",
-                    path,
-                    tp_id,
-                    None,
-                    name=before[tp_id].name,
+                    *_sides(way, tp_id),
+                    name=tp.name,
                     journey=journey_new.name,
                     **stages[stage_id],
                 )
@@ -336,21 +314,26 @@ def _pain_point_changes(old: Project, new: Project) -> Iterator[Change]:
             )
 
 
+def _status_change(kind: str, path: str, was: Any, now: Any, words: str, **name: Any) -> Change:
+    """``kind``_status: a part's status moved; ``words`` is the catalogue section naming statuses."""
+    return _change(
+        f"{kind}_status",
+        f"{path}.{now.id}.status",
+        was.status,
+        now.status,
+        **name,
+        status_before_key=f"{words}.{was.status}",
+        status_after_key=f"{words}.{now.status}",
+    )
+
+
 def _status_changes(old: list[Any], new: list[Any], kind: str, path: str) -> Iterator[Change]:
     """Titled parts (opportunities, actions) whose status moved, then those added or removed."""
     before = _by_id(old)
     for item in new:
         was = before.get(item.id)
         if was is not None and was.status != item.status:
-            yield _change(
-                f"{kind}_status",
-                f"{path}.{item.id}.status",
-                was.status,
-                item.status,
-                title=item.title,
-                status_before_key=f"diff.status.{was.status}",
-                status_after_key=f"diff.status.{item.status}",
-            )
+            yield _status_change(kind, path, was, item, "diff.status", title=item.title)
     yield from _added_removed(old, new, kind, "title")
 
 
@@ -435,14 +418,8 @@ def _resource_changes(old: Project, new: Project) -> Iterator[Change]:
         if was is None:
             continue
         if was.status != res.status:
-            yield _change(
-                "resource_status",
-                f"resources.{res.id}.status",
-                was.status,
-                res.status,
-                name=res.description,
-                status_before_key=f"edits.resource_status.{was.status}",
-                status_after_key=f"edits.resource_status.{res.status}",
+            yield _status_change(
+                "resource", "resources", was, res, "edits.resource_status", name=res.description
             )
         if was.description != res.description:
             yield _change(

@@ -26,7 +26,9 @@ __all__ = [
     "notebook_title",
     "page_toc",
     "prepare_notebook",
+    "read_notebook",
     "render_page",
+    "start_export",
     "static_outputs",
     "strip_external",
 ]
@@ -459,6 +461,16 @@ def notebooks_folder(folder: Path) -> Path:
     return folder
 
 
+def read_notebook(file: Path, lang: str = "en") -> Any:
+    """The notebook in ``file`` (nbformat 4); a :class:`CJMError` naming the file when it cannot be read."""
+    import nbformat
+
+    try:
+        return nbformat.read(file, as_version=4)
+    except (OSError, ValueError) as exc:  # nbformat raises ValueError subclasses for bad JSON
+        raise CJMError(t("errors.export.unreadable", lang, file=file, reason=exc)) from None
+
+
 def _notebook_files(source: str | os.PathLike[str] | Sequence[Path]) -> list[Path]:
     if isinstance(source, (str, os.PathLike)):
         folder = notebooks_folder(Path(source))
@@ -469,6 +481,24 @@ def _notebook_files(source: str | os.PathLike[str] | Sequence[Path]) -> list[Pat
             raise CJMError(t("errors.export.no_notebooks", folder=folder))
         return files
     return [Path(p) for p in source]
+
+
+def start_export(
+    source: str | os.PathLike[str] | Sequence[Path],
+    out_dir: str | os.PathLike[str],
+    lang: str,
+    edition: str,
+) -> tuple[str, list[Path], Path]:
+    """What pages and decks both begin with: the checked language, the notebooks, the output folder.
+
+    The language and edition are checked and the notebooks found before the folder is made.
+    """
+    lang = check_language(lang)
+    check_edition(edition, lang)
+    files = _notebook_files(source)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return lang, files, out
 
 
 def export_notebooks(
@@ -484,21 +514,10 @@ def export_notebooks(
     returns the pages written, the index last. ``edition`` is ``trainer`` (forms
     filled in with the sample) or ``learner`` (forms left blank).
     """
-    import nbformat
-
     from .store import atomic_write_text
 
-    lang = check_language(lang)
-    check_edition(edition, lang)
-    files = _notebook_files(source)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    notebooks = []
-    for file in files:
-        try:
-            notebooks.append(nbformat.read(file, as_version=4))
-        except (OSError, ValueError) as exc:  # nbformat raises ValueError subclasses for bad JSON
-            raise CJMError(t("errors.export.unreadable", lang, file=file, reason=exc)) from None
+    lang, files, out = start_export(source, out_dir, lang, edition)
+    notebooks = [read_notebook(file, lang) for file in files]
     pages = [
         Page(f, f"{f.stem}.html", notebook_title(nb, f.stem), step_number(f))
         for f, nb in zip(files, notebooks)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = ["three_way_merge"]
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _MISSING = object()
@@ -52,20 +53,33 @@ def _both_append(base: list, mine: list, theirs: list) -> bool:
 
 
 def _merge_dicts(base: dict, mine: dict, theirs: dict, path: str, conflicts: list[str]) -> dict:
-    out: dict[str, Any] = {}
-    keys = list(mine) + [k for k in theirs if k not in mine]
-    for key in keys:
-        sub = f"{path}.{key}" if path else str(key)
+    def sub(key: Any) -> str:
+        return f"{path}.{key}" if path else str(key)
+
+    return dict(_merge_keyed(base, mine, theirs, sub, conflicts))
+
+
+def _merge_keyed(
+    base: dict,
+    mine: dict,
+    theirs: dict,
+    sub: Callable[[Any], str],
+    conflicts: list[str],
+) -> Iterator[tuple[Any, Any]]:
+    """(key, merged value) for mine's keys, then theirs' new ones; keys the merge removes are left out.
+
+    Dicts and lists of parts with ids are both merged this way: a part is its dict's entry.
+    """
+    for key in list(mine) + [k for k in theirs if k not in mine]:
         value = _merge_optional(
             base.get(key, _MISSING),
             mine.get(key, _MISSING),
             theirs.get(key, _MISSING),
-            sub,
+            sub(key),
             conflicts,
         )
         if value is not _MISSING:
-            out[key] = value
-    return out
+            yield key, value
 
 
 def _merge_optional(base: Any, mine: Any, theirs: Any, path: str, conflicts: list[str]) -> Any:
@@ -85,20 +99,11 @@ def _merge_optional(base: Any, mine: Any, theirs: Any, path: str, conflicts: lis
 
 
 def _merge_id_lists(base: list, mine: list, theirs: list, path: str, conflicts: list[str]) -> list:
-    by_base = {v["id"]: v for v in base}
-    by_mine = {v["id"]: v for v in mine}
-    by_theirs = {v["id"]: v for v in theirs}
-    order = [v["id"] for v in mine] + [v["id"] for v in theirs if v["id"] not in by_mine]
-    out = []
-    for item_id in order:
-        sub = f"{path}[id={item_id}]"
-        value = _merge_optional(
-            by_base.get(item_id, _MISSING),
-            by_mine.get(item_id, _MISSING),
-            by_theirs.get(item_id, _MISSING),
-            sub,
-            conflicts,
-        )
-        if value is not _MISSING:
-            out.append(value)
-    return out
+    def by_id(parts: list) -> dict:
+        return {v["id"]: v for v in parts}
+
+    def sub(item_id: Any) -> str:
+        return f"{path}[id={item_id}]"
+
+    merged = _merge_keyed(by_id(base), by_id(mine), by_id(theirs), sub, conflicts)
+    return [value for _, value in merged]

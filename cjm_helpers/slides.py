@@ -34,15 +34,15 @@ from typing import Any
 from .errors import CJMError
 from .export import (
     TEMPLATE_BASE,
-    _notebook_files,
-    check_edition,
     external_references,
     make_exporter,
     notebook_title,
     prepare_notebook,
+    read_notebook,
+    start_export,
     strip_external,
 )
-from .i18n import check_language, t
+from .i18n import t
 
 TEMPLATE_NAME = "cjm_slides"
 ASSETS_DIR = TEMPLATE_BASE / TEMPLATE_NAME / "reveal"
@@ -187,25 +187,16 @@ def export_slides(
     The trainer edition shows the sample's filled-in forms and carries the prose as speaker
     notes; the learner edition has blank forms and no notes.
     """
-    import nbformat
-
     from .store import atomic_write_text
 
-    lang = check_language(lang)
-    check_edition(edition, lang)
+    lang, files, out = start_export(source, out_dir, lang, edition)
     notes = edition == "trainer"
-    files = _notebook_files(source)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     copy_assets(out, lang)
     exporter = make_slides_exporter(no_input, lang)
     written: list[Path] = []
     course = None
     for file in files:
-        try:
-            nb = prepare_notebook(nbformat.read(file, as_version=4), edition)
-        except (OSError, ValueError) as exc:
-            raise CJMError(t("errors.export.unreadable", lang, file=file, reason=exc)) from None
+        nb = prepare_notebook(read_notebook(file, lang), edition)
         title = notebook_title(nb, file.stem)
         target = out / f"{file.stem}.slides.html"
         atomic_write_text(

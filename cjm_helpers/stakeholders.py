@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from .i18n import t
 from .model import Project, Raci, Stakeholder
 from .text import esc
+from .views import quadrant_figure
 
 HIGH = 4
 """A score of 4 or 5 is high influence or high interest; 3 and below is low."""
@@ -66,26 +67,18 @@ def stakeholder_table(project: Project, lang: str = "en") -> pd.DataFrame:
 
 def stakeholder_figure(project: Project, lang: str = "en") -> Figure:
     """The influence x interest grid, one labelled dot per stakeholder, quadrants named."""
-    fig = Figure(figsize=(8, 5.5))
-    ax = fig.subplots()
-    middle = HIGH - 0.5
-    ax.axhline(middle, color="#9aa7b4", lw=1, ls="--")
-    ax.axvline(middle, color="#9aa7b4", lw=1, ls="--")
-    for x, y, key in (
-        (4.6, 5.5, "manage_closely"),
-        (2.0, 5.5, "keep_satisfied"),
-        (4.6, 0.75, "keep_informed"),
-        (2.0, 0.75, "monitor"),
-    ):
-        ax.text(
-            x,
-            y,
-            t(f"stakeholders.quadrant.{key}", lang),
-            ha="center",
-            va="center",
-            color="#6b7b8b",
-            fontsize=10,
-        )
+    fig, ax = quadrant_figure(
+        HIGH - 0.5,
+        (
+            (4.6, 5.5, t("stakeholders.quadrant.manage_closely", lang)),
+            (2.0, 5.5, t("stakeholders.quadrant.keep_satisfied", lang)),
+            (4.6, 0.75, t("stakeholders.quadrant.keep_informed", lang)),
+            (2.0, 0.75, t("stakeholders.quadrant.monitor", lang)),
+        ),
+        (t("stakeholders.axis.interest", lang), t("stakeholders.axis.influence", lang)),
+        t("stakeholders.title", lang),
+        top=5.75,
+    )
     seen: dict[tuple[int, int], int] = {}
     for s in project.objectives.stakeholders:
         n = seen.get((s.interest, s.influence), 0)
@@ -101,11 +94,6 @@ def stakeholder_figure(project: Project, lang: str = "en") -> Figure:
             fontsize=8.5,
             ha="right" if x > 4.2 else "left",
         )
-    ax.set_xlim(0.5, 5.5)
-    ax.set_ylim(0.5, 5.75)
-    ax.set_xlabel(t("stakeholders.axis.interest", lang))
-    ax.set_ylabel(t("stakeholders.axis.influence", lang))
-    ax.set_title(t("stakeholders.title", lang))
     fig.tight_layout()
     return fig
 

@@ -16,6 +16,7 @@ __all__ = [
     "objective_card_html",
     "persona_cards_html",
     "project_overview",
+    "quadrant_figure",
     "resource_gaps",
     "resource_table",
     "scoring_figure",
@@ -31,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 from matplotlib import rcParams
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .i18n import format_date, format_number, t
@@ -360,27 +362,45 @@ def action_plan(project: Project, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def impact_effort_figure(project: Project, lang: str = "en") -> Figure:
-    """Opportunities on an impact/effort grid, bubble size by reach: quick wins top left."""
+def quadrant_figure(
+    middle: float,
+    names: Iterable[tuple[float, float, str]],
+    axes: tuple[str, str],
+    title: str,
+    top: float = 5.5,
+) -> tuple[Figure, Axes]:
+    """A 1-5 by 1-5 grid cut into quadrants at ``middle``, each named at its (x, y), ready for dots.
+
+    The impact/effort grid and the stakeholder grid share this look. ``axes`` names the x and
+    y axes; ``top`` leaves room above 5 for the names. Call ``fig.tight_layout()`` after drawing.
+    """
     fig = Figure(figsize=(8, 5.5))
     ax = fig.subplots()
-    ax.axhline(3, color="#9aa7b4", lw=1, ls="--")
-    ax.axvline(3, color="#9aa7b4", lw=1, ls="--")
-    for x, y, key in (
-        (1.6, 4.8, "quick_wins"),
-        (4.4, 4.8, "big_bets"),
-        (1.6, 1.2, "fill_ins"),
-        (4.4, 1.2, "money_pits"),
-    ):
-        ax.text(
-            x,
-            y,
-            t(f"views.matrix.{key}", lang),
-            ha="center",
-            va="center",
-            color="#6b7b8b",
-            fontsize=10,
-        )
+    ax.axhline(middle, color="#9aa7b4", lw=1, ls="--")
+    ax.axvline(middle, color="#9aa7b4", lw=1, ls="--")
+    for x, y, name in names:
+        ax.text(x, y, name, ha="center", va="center", color="#6b7b8b", fontsize=10)
+    ax.set_xlim(0.5, 5.5)
+    ax.set_ylim(0.5, top)
+    ax.set_xlabel(axes[0])
+    ax.set_ylabel(axes[1])
+    ax.set_title(title)
+    return fig, ax
+
+
+def impact_effort_figure(project: Project, lang: str = "en") -> Figure:
+    """Opportunities on an impact/effort grid, bubble size by reach: quick wins top left."""
+    fig, ax = quadrant_figure(
+        3,
+        (
+            (1.6, 4.8, t("views.matrix.quick_wins", lang)),
+            (4.4, 4.8, t("views.matrix.big_bets", lang)),
+            (1.6, 1.2, t("views.matrix.fill_ins", lang)),
+            (4.4, 1.2, t("views.matrix.money_pits", lang)),
+        ),
+        (t("views.matrix.effort", lang), t("views.matrix.impact", lang)),
+        t("views.matrix.title", lang),
+    )
     max_reach = max((o.reach for o in project.opportunities), default=0) or 1
     for n, o in enumerate(project.opportunities):
         jitter = ((n % 3) - 1) * 0.08
@@ -404,11 +424,6 @@ def impact_effort_figure(project: Project, lang: str = "en") -> Figure:
             fontsize=8.5,
             ha="center" if right_edge else "left",
         )
-    ax.set_xlim(0.5, 5.5)
-    ax.set_ylim(0.5, 5.5)
-    ax.set_xlabel(t("views.matrix.effort", lang))
-    ax.set_ylabel(t("views.matrix.impact", lang))
-    ax.set_title(t("views.matrix.title", lang))
     fig.tight_layout()
     return fig
 

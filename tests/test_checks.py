@@ -142,3 +142,19 @@ def test_checklist_renders_escaped_in_every_language(sample_project: Project, la
     assert "✗" in str(checklist) and "✓" in str(checklist)
     assert "<script>" not in checklist._repr_markdown_()
     assert not checklist and len(checklist.failed) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "step", "code"),
+    [("channel", 4, "touchpoint.channel"), ("owner_department", 6, "touchpoint.owner")],
+)
+def test_touchpoint_with_a_blank_field_is_named(
+    sample_project: Project, field: str, step: int, code: str
+) -> None:
+    touchpoints = list(sample_project.touchpoints)
+    touchpoints[2] = touchpoints[2].model_copy(update={field: "  "})
+    broken = sample_project.model_copy(update={"touchpoints": touchpoints})
+    fails = [c for c in check_project(broken, step=step, today=TODAY) if c.code == code]
+    assert [(c.ok, c.path) for c in fails] == [(False, f"touchpoints[2].{field}")]
+    assert touchpoints[2].name in fails[0].message
+    assert code not in failed_codes(sample_project, step)

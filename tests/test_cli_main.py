@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -9,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from cjm_helpers import cli
-from cjm_helpers.i18n import t
+from cjm_helpers.i18n import LANGUAGES, t
 
 
 def test_a_closed_pipe_ends_quietly() -> None:
@@ -42,3 +43,27 @@ def test_an_interrupted_command_says_so_in_the_catalogue_language(
     monkeypatch.setattr(cli, "build_parser", lambda: parser)
     assert cli.main([]) == 130
     assert capsys.readouterr().err.strip() == f"cjm run: {t('common.interrupted')}"
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Every subcommand parser under ``parser``, nested ones too, by their full name."""
+    found = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found[name] = sub
+                found |= {f"{name} {k}": v for k, v in _subcommands(sub).items()}
+    return found
+
+
+def test_every_lang_option_offers_the_suites_languages_and_says_what_it_changes() -> None:
+    options = {
+        name: action
+        for name, sub in _subcommands(cli.build_parser()).items()
+        for action in sub._actions
+        if "--lang" in action.option_strings
+    }
+    assert len(options) >= 8  # the walk found the commands
+    for name, action in options.items():
+        assert tuple(action.choices) == LANGUAGES, name
+        assert action.help and "language" in action.help, f"cjm {name} --lang says nothing"

@@ -8,31 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import control, save
 
 from cjm_helpers.forms import FORMS, step_form
 from cjm_helpers.store import ProjectStore, load_project
-
-
-def control(form: Any, css_class: str) -> Any:
-    """The widget under the form carrying ``css_class`` (fails the test when there is none)."""
-
-    def find(widget: Any) -> Any:
-        if css_class in getattr(widget, "_dom_classes", ()):
-            return widget
-        for child in getattr(widget, "children", ()):
-            hit = find(child)
-            if hit is not None:
-                return hit
-        return None
-
-    found = find(form.widget)
-    assert found is not None, f"no control {css_class}"
-    return found
-
-
-def save(form: Any) -> None:
-    form.save_button.click()
-    assert form.saved, form.problems
 
 
 @pytest.mark.parametrize("number", sorted(FORMS))
@@ -98,19 +77,36 @@ def test_step3_scores_and_primary(sample_copy: Path) -> None:
     assert load_project(sample_copy).target_personas[0].strategic_fit == 1
 
 
-def test_step4_touchpoint_added_to_a_stage(sample_copy: Path) -> None:
-    form = step_form(4, ProjectStore(sample_copy))
-    form.lists["touchpoints"].add()
-    control(form, "cjm-field-touchpoints-name").value = "Outlet poster with QR code"
-    control(form, "cjm-field-touchpoints-stage").value = "awareness"
-    control(form, "cjm-field-touchpoints-channel").value = "Outlet"
+@pytest.mark.parametrize(
+    ("step", "part", "typed"),
+    [
+        (
+            4,
+            "touchpoints",
+            {"name": "Outlet poster with QR code", "stage": "awareness", "channel": "Outlet"},
+        ),
+        (
+            6,
+            "resources",
+            {
+                "description": "A second pick-up shelf at Sudirman",
+                "status": "need",
+                "owner": "Andi Pratama",
+            },
+        ),
+    ],
+    ids=["step4-touchpoint", "step6-resource"],
+)
+def test_a_part_added_in_a_form_is_saved_as_typed(
+    step: int, part: str, typed: dict[str, str], sample_copy: Path
+) -> None:
+    form = step_form(step, ProjectStore(sample_copy))
+    form.lists[part].add()
+    for field, value in typed.items():
+        control(form, f"cjm-field-{part}-{field}").value = value
     save(form)
-    added = load_project(sample_copy).touchpoints[-1]
-    assert (added.name, added.stage, added.channel) == (
-        "Outlet poster with QR code",
-        "awareness",
-        "Outlet",
-    )
+    added = getattr(load_project(sample_copy), part)[-1]
+    assert {field: getattr(added, field) for field in typed} == typed
 
 
 def test_step5_map_type_and_stage_emotion(sample_copy: Path) -> None:
@@ -124,21 +120,6 @@ def test_step5_map_type_and_stage_emotion(sample_copy: Path) -> None:
     first_stage = load_project(sample_copy).stages[0].id
     assert journey.cell(first_stage).emotion == -1
     assert [a.text for a in journey.cell(first_stage).actions] == ["Sees a poster at the station"]
-
-
-def test_step6_resource_need_with_owner(sample_copy: Path) -> None:
-    form = step_form(6, ProjectStore(sample_copy))
-    form.lists["resources"].add()
-    control(form, "cjm-field-resources-description").value = "A second pick-up shelf at Sudirman"
-    control(form, "cjm-field-resources-status").value = "need"
-    control(form, "cjm-field-resources-owner").value = "Andi Pratama"
-    save(form)
-    added = load_project(sample_copy).resources[-1]
-    assert (added.description, added.status, added.owner) == (
-        "A second pick-up shelf at Sudirman",
-        "need",
-        "Andi Pratama",
-    )
 
 
 def test_step7_walkthrough_entry(sample_copy: Path) -> None:

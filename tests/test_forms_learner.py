@@ -15,6 +15,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import pytest
+from helpers import control, save
 
 from cjm_helpers.forms import step_form
 from cjm_helpers.forms.fields import datetime_from_text
@@ -24,31 +25,9 @@ from cjm_helpers.paths import create_project
 from cjm_helpers.store import ProjectStore, load_project
 
 
-def control(form: Any, css_class: str) -> Any:
-    """The widget under the form carrying ``css_class`` (fails the test when there is none)."""
-
-    def find(widget: Any) -> Any:
-        if css_class in getattr(widget, "_dom_classes", ()):
-            return widget
-        for child in getattr(widget, "children", ()):
-            hit = find(child)
-            if hit is not None:
-                return hit
-        return None
-
-    found = find(form.widget)
-    assert found is not None, f"no control {css_class}"
-    return found
-
-
 def text_of(widget: Any) -> str:
     """What an HTML widget says, without its tags."""
     return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
-
-
-def saved(form: Any) -> None:
-    form.save_button.click()
-    assert form.saved, form.problems
 
 
 @pytest.fixture
@@ -71,7 +50,7 @@ def test_step4_touchpoints_start_the_step5_cells_and_reach_the_map(new_project: 
     four = step_form(4, ProjectStore(new_project))
     add_touchpoint(four, "Mapa Google", "awareness", "Google")
     add_touchpoint(four, "Warsztat na Piotrkowskiej", "purchase", "Warsztat")
-    saved(four)
+    save(four)
     ids = {tp.name: tp.id for tp in load_project(new_project).touchpoints}
 
     five = step_form(5, ProjectStore(new_project), lang="pl")
@@ -85,7 +64,7 @@ def test_step4_touchpoints_start_the_step5_cells_and_reach_the_map(new_project: 
     assert any(label.startswith("Mapa Google") for label in labels)
     assert not any(tp_id in label for label in labels for tp_id in ids.values())  # names, not ids
     assert "Punkty styku z kroku 4" in text_of(five.status)
-    saved(five)
+    save(five)
 
     journey = load_project(new_project).journeys[0]
     assert journey.cell("awareness").touchpoints == [ids["Mapa Google"]]
@@ -102,12 +81,12 @@ def test_a_cell_the_learner_linked_is_left_as_it_is(new_project: Path) -> None:
     four = step_form(4, ProjectStore(new_project))
     add_touchpoint(four, "Mapa Google", "awareness")
     add_touchpoint(four, "Ulotka w sklepie rowerowym", "awareness")
-    saved(four)
+    save(four)
     _, second = (tp.id for tp in load_project(new_project).touchpoints)
     five = step_form(5, ProjectStore(new_project))
     five.cells.select("awareness")
     control(five, "cjm-field-cell-touchpoints").value = (second,)
-    saved(five)
+    save(five)
     again = step_form(5, ProjectStore(new_project))
     again.cells.select("awareness")
     assert control(again, "cjm-field-cell-touchpoints").value == (second,)
@@ -129,7 +108,7 @@ def test_an_unknown_touchpoint_is_shown_and_can_be_unticked(sample_copy: Path) -
     five.save_button.click()
     assert not five.saved and sample_copy.read_text(encoding="utf-8") == text
     picker.value = tuple(v for v in picker.value if v != "tp-gone")
-    saved(five)
+    save(five)
     assert "tp-gone" not in load_project(sample_copy).journeys[0].cell(stage).touchpoints
 
 
@@ -147,7 +126,7 @@ def test_first_problem_is_repeated_beside_save_and_scrolled_to(sample_copy: Path
     script = form._scroll.outputs[0]["data"]["application/javascript"]
     assert form.css_id in script and "scrollIntoView" in script
     control(form, "cjm-field-personas-name").value = name
-    saved(form)
+    save(form)
     assert text_of(form.first_problem) == ""
 
 
@@ -177,7 +156,7 @@ def test_removing_the_starter_persona_is_said_in_words_with_the_fix(
     assert personas.items[0]["id"] == "persona-1"
     assert personas.current() is personas.items[0]
     control(form, "cjm-field-personas-name").value = "Pani Ola, studentka"
-    saved(form)
+    save(form)
     project = load_project(new_project)
     assert [p.name for p in project.personas] == [
         "Pani Ola, studentka",
@@ -228,7 +207,7 @@ def test_two_touchpoints_with_one_name_are_warned_about(new_project: Path) -> No
     assert not form.saved
     assert form.messages_at("touchpoints[0].name") and form.messages_at("touchpoints[1].name")
     control(form, "cjm-field-touchpoints-name").value = "Instagram: relacje klientów"
-    saved(form)  # fixed: saved at the first click
+    save(form)  # fixed: saved at the first click
     assert [tp.name for tp in load_project(new_project).touchpoints] == [
         "Instagram",
         "Instagram: relacje klientów",
@@ -243,7 +222,7 @@ def test_project_name_currency_and_language_are_set_in_step1(new_project: Path) 
     control(form, "cjm-field-project-name").value = "Serwis rowerowy Szprycha, Łódź"
     control(form, "cjm-field-project-currency").value = "PLN"
     control(form, "cjm-field-project-language").value = "id"
-    saved(form)
+    save(form)
     project = load_project(new_project)
     assert (project.name, project.currency, project.language) == (
         "Serwis rowerowy Szprycha, Łódź",
@@ -285,7 +264,7 @@ def test_date_message_agrees_with_the_placeholder(sample_copy: Path, lang: str) 
     form = step_form(7, ProjectStore(sample_copy), lang=lang)
     when = control(form, "cjm-field-walkthrough-when")
     when.value = "20.11.2026 8:40"
-    saved(form)
+    save(form)
     assert load_project(sample_copy).walkthrough[0].when.isoformat().startswith("2026-11-20T08:40")
     when.value = "next Tuesday"
     form.save_button.click()
@@ -304,7 +283,7 @@ def test_an_added_stage_can_be_moved_up(new_project: Path) -> None:
     assert control(form, "cjm-field-stages-down").disabled
     for _ in range(2):
         control(form, "cjm-field-stages-up").click()
-    saved(form)
+    save(form)
     order = [s.name for s in load_project(new_project).stages]
     assert order == [first, second, third, "Naprawa", fourth, fifth]
     assert stages.current()["name"] == "Naprawa"
@@ -344,7 +323,7 @@ def test_a_data_file_is_attached_from_step1(new_project: Path, tmp_path: Path) -
     outside.write_text("respondent,csat\nr1,4\n", encoding="utf-8")
     events.value = str(folder / "dane" / "zdarzenia.csv")
     control(form, "cjm-field-data-survey").value = str(outside)
-    saved(form)
+    save(form)
     data = load_project(new_project).data
     assert data.events == "dane/zdarzenia.csv"  # inside the project folder: kept relative
     assert data.survey == str(outside.resolve())
@@ -358,7 +337,7 @@ def test_an_unscored_persona_shows_no_nan_and_no_decimal_scores(new_project: Pat
     form = step_form(2, ProjectStore(new_project))
     form.lists["personas"].add()
     control(form, "cjm-field-personas-name").value = "Pani Ola, studentka"
-    saved(form)
+    save(form)
     project = load_project(new_project)
     matrix = scoring_matrix(project, "pl")
     shown = matrix.to_string()

@@ -26,6 +26,8 @@ from cjm_helpers.mapping import FORMATS, JourneyMap, compare_maps, infer_format
 from cjm_helpers.mapping.figure import STAGE_BLUE
 from cjm_helpers.model import (
     LANES,
+    NOTE_LANES,
+    PAIN_LANES,
     Journey,
     Note,
     PainPoint,
@@ -71,20 +73,10 @@ def make_project(
             tps.append(tp)
             ids.append(tp.id)
         body = (text + " ") * (300 if long and i == 0 else 1)
-        notes = {
-            lane: [Note(text=body.strip(), evidence="observed")]
-            for lane in (
-                "actions",
-                "thoughts",
-                "opportunities",
-                "internal_actors",
-                "internal_tools",
-                "internal_process",
-            )
-        }
+        notes = {lane: [Note(text=body.strip(), evidence="observed")] for lane in NOTE_LANES}
         pains = {
             lane: [PainPoint(id=f"{lane[:2]}-{i}", text=text, evidence="assumed")]
-            for lane in ("pain_points", "internal_pain_points")
+            for lane in PAIN_LANES
         }
         values = {**notes, **pains, "touchpoints": ids, "emotion": (i % 5) - 2}
         for lane in empty_lanes:

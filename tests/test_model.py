@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from helpers import FILLED_LANES
 
 from cjm_helpers.errors import ProjectInvalid
 from cjm_helpers.model import DEFAULT_LANES, Journey, Project
@@ -29,17 +30,7 @@ def test_sample_project_is_complete(sample_project: Project) -> None:
     current = sample_project.journey("rina-current")
     for stage in sample_project.stage_ids():
         cell = current.cell(stage)
-        for lane in (
-            "actions",
-            "touchpoints",
-            "thoughts",
-            "pain_points",
-            "opportunities",
-            "internal_actors",
-            "internal_tools",
-            "internal_process",
-            "internal_pain_points",
-        ):
+        for lane in FILLED_LANES:
             assert getattr(cell, lane), f"sample leaves {stage}.{lane} empty"
         assert cell.emotion is not None
     for part in ("resources", "walkthrough", "kpis", "opportunities", "actions"):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import FILLED_LANES
 
 from cjm_helpers.model import Project
 from cjm_helpers.overlay import (
@@ -62,17 +63,7 @@ def test_every_lane_of_the_current_map_is_filled_at_every_stage(project: Project
     for stage in project.stages:
         cell = current.cell(stage.id)
         assert cell.emotion is not None, stage.id
-        for lane in (
-            "actions",
-            "touchpoints",
-            "thoughts",
-            "pain_points",
-            "opportunities",
-            "internal_actors",
-            "internal_tools",
-            "internal_process",
-            "internal_pain_points",
-        ):
+        for lane in FILLED_LANES:
             assert getattr(cell, lane), f"{stage.id}: lane {lane} is empty"
 
 

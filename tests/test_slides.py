@@ -8,7 +8,10 @@ import nbformat
 import pytest
 
 from cjm_helpers.cli import main
-from cjm_helpers.export import external_references
+from cjm_helpers.commands.export import notebooks_language
+from cjm_helpers.errors import CJMError
+from cjm_helpers.export import export_notebooks, external_references
+from cjm_helpers.i18n import t
 from cjm_helpers.paths import NOTEBOOKS_DIR
 from cjm_helpers.slides import ASSETS_FOLDER, COURSE_DECK, deck_notebook, export_slides
 
@@ -129,3 +132,20 @@ def test_the_learner_deck_has_blank_forms_and_no_speaker_notes(tmp_path: Path) -
     solved, blank = (p.read_text(encoding="utf-8") for p in (trainer, learner))
     assert '<aside class="notes">' in solved and '<aside class="notes">' not in blank
     assert "cjm-blank" in blank and "cjm-blank" not in solved
+
+
+@pytest.mark.parametrize("export", [export_notebooks, export_slides])
+def test_a_notebook_that_is_not_json_is_named_before_anything_is_written(
+    tmp_path: Path, export
+) -> None:
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "01_start.ipynb").write_text("{not json", encoding="utf-8")
+    with pytest.raises(CJMError) as info:
+        export(folder, tmp_path / "out", lang="pl")
+    message = str(info.value)
+    assert str(folder / "01_start.ipynb") in message
+    assert t("errors.export.unreadable", "pl", file="", reason="").strip(": ()") in message
+    assert not [p for p in (tmp_path / "out").glob("*") if p.suffix == ".html"]
+    with pytest.raises(CJMError, match=r"01_start\.ipynb"):
+        notebooks_language(folder)

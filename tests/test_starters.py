@@ -8,16 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import nbformat
-import papermill as pm
 import pytest
+from helpers import run_headless, run_parameters
 
 from cjm_helpers.cli import main
 from cjm_helpers.errors import CJMError
 from cjm_helpers.execute import step_notebooks
 from cjm_helpers.i18n import t
-from cjm_helpers.model import Project
-from cjm_helpers.overlay import generate_events, generate_survey, generate_tickets
+from cjm_helpers.model import CARD_LANES, Project
 from cjm_helpers.paths import MAP_STARTERS_DIR, create_project, starter_names
 from cjm_helpers.starters import format_starters, starter_file, starters
 from cjm_helpers.store import load_project
@@ -120,16 +118,7 @@ def cards(project: Project) -> Iterator[Any]:
     yield from project.resources
     for journey in project.journeys:
         for cell in journey.stages.values():
-            for lane in (
-                "actions",
-                "thoughts",
-                "pain_points",
-                "opportunities",
-                "internal_actors",
-                "internal_tools",
-                "internal_process",
-                "internal_pain_points",
-            ):
+            for lane in CARD_LANES:
                 yield from getattr(cell, lane)
 
 
@@ -327,26 +316,7 @@ def test_every_industry_runs_through_every_notebook(
     name: str, notebook: Path, tmp_path_factory, tmp_path
 ) -> None:
     params = _industry_run(name, tmp_path_factory)
-    output = tmp_path / notebook.name
-    pm.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters=params,
-        kernel_name="python3",
-        language="python",
-        cwd=str(tmp_path),
-        progress_bar=False,
-    )
-    executed = nbformat.read(output, as_version=4)
-    errors = [
-        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
-    ]
-    assert not errors
-    text = "".join(
-        str(o.get("data", {}).get("text/html", "")) + str(o.get("text", ""))
-        for c in executed.cells
-        for o in c.get("outputs", [])
-    )
+    _, text = run_headless(notebook, params, tmp_path)
     project, shown = load_project(params["project_file"]), html.unescape(text)
     own = [
         project.name.split(" — ")[0],
@@ -369,16 +339,13 @@ def _industry_run(name: str, factory: pytest.TempPathFactory) -> dict[str, Any]:
     if name not in _RUNS:
         folder = factory.mktemp(name)
         project_file = create_project(folder / "project", name)
-        project = load_project(project_file)
-        generate_events(project, users=300, seed=15).to_csv(folder / "events.csv", index=False)
-        generate_survey(project, n=80, seed=15).to_csv(folder / "survey.csv", index=False)
-        generate_tickets(project, n=40, seed=15).to_csv(folder / "tickets.csv", index=False)
-        _RUNS[name] = {
-            "project_file": str(project_file),
-            "events_file": str(folder / "events.csv"),
-            "survey_file": str(folder / "survey.csv"),
-            "tickets_file": str(folder / "tickets.csv"),
-            "language": "en",
-            "interactive": False,
-        }
+        _RUNS[name] = run_parameters(
+            project_file,
+            load_project(project_file),
+            folder,
+            language="en",
+            seed=15,
+            respondents=80,
+            tickets=40,
+        )
     return _RUNS[name]

@@ -6,11 +6,12 @@ __all__ = ["ORDER", "register", "run_diff"]
 
 import argparse
 
+from ._options import add_lang_option
+
 ORDER = 35
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ..i18n import LANGUAGES
 
     cmd = sub.add_parser(
         "diff",
@@ -23,12 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "old", help="the older project file (or the only file: compare with its history)"
     )
     cmd.add_argument("new", nargs="?", default=None, help="the newer project file")
-    cmd.add_argument(
-        "--lang",
-        default=None,
-        choices=LANGUAGES,
-        help="language of the output (default: the newer project's language)",
-    )
+    add_lang_option(cmd, "language of the output (default: the newer project's language)")
     cmd.add_argument(
         "--html", default=None, metavar="FILE", help="also write the changes as an HTML page"
     )

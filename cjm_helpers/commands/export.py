@@ -7,11 +7,12 @@ __all__ = ["ORDER", "notebooks_language", "register", "run_export"]
 import argparse
 from pathlib import Path
 
+from ._options import add_lang_option
+
 ORDER = 45
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ..i18n import LANGUAGES
 
     export = sub.add_parser(
         "export",
@@ -32,11 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--no-input", action="store_true", help="hide all code; show only text and results"
     )
-    export.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=None,
-        help="language of the page headings and links, and of the suite's notebooks when no "
+    add_lang_option(
+        export,
+        "language of the page headings and links, and of the suite's notebooks when no "
         "folder is given (default: the notebooks' own language)",
     )
     export.add_argument(
@@ -63,16 +62,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def notebooks_language(folder: Path) -> str:
     """The language the notebooks of ``folder`` are written in (their metadata), English when unsaid."""
-    import nbformat
-
-    from ..errors import CJMError
-    from ..i18n import t
+    from ..export import read_notebook
 
     for path in sorted(folder.glob("[0-9][0-9]_*.ipynb"))[:1]:
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except (OSError, ValueError) as exc:
-            raise CJMError(t("errors.export.unreadable", file=path, reason=exc)) from None
+        nb = read_notebook(path)
         return str(nb.metadata.get("cjm", {}).get("language", "en"))
     return "en"
 

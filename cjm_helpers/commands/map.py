@@ -6,11 +6,12 @@ __all__ = ["ORDER", "register", "run_import", "run_map"]
 
 import argparse
 
+from ._options import add_lang_option
+
 ORDER = 30
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ..i18n import LANGUAGES
     from ..mapping.export import FORMATS
     from ..model import MAP_TYPES
 
@@ -31,12 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"one of {', '.join(FORMATS)} (default: from the --out file name)",
     )
     export.add_argument("--out", required=True, help="file to write")
-    export.add_argument(
-        "--lang",
-        default=None,
-        choices=LANGUAGES,
-        help="language of labels (default: the project's language)",
-    )
+    add_lang_option(export, "language of labels (default: the project's language)")
     export.add_argument(
         "--compare",
         action="store_true",
@@ -71,7 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     imp.add_argument("--name", default=None, help="journey name for a new journey")
     imp.add_argument("--map-type", default=None, choices=MAP_TYPES)
-    imp.add_argument("--lang", default=None, choices=LANGUAGES, help="language of messages")
+    add_lang_option(imp, "language of messages")
     imp.set_defaults(handler=run_import)
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import DataError
 from ..i18n import t
+from ._options import add_lang_option
 
 if TYPE_CHECKING:
     from ..reading import ReadOptions
@@ -57,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--delimiter", help="cell separator of a CSV event log (default: the project's, else ',')"
     )
     add_reading_options(overlay)
-    overlay.add_argument("--lang", choices=("en", "id", "pl"), default="en")
+    add_lang_option(overlay, "language of the messages and the results (default: en)", default="en")
     overlay.add_argument("--out", required=True, help="folder for the results")
     overlay.add_argument("--no-progress", action="store_true", help="no progress bar")
     overlay.set_defaults(handler=run_overlay_command)

@@ -22,12 +22,12 @@ from pathlib import Path
 
 from ..errors import CJMError, ProjectFileError, ProjectInvalid
 from ..i18n import t
+from ._options import add_lang_option
 
 ORDER = 10
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ..i18n import LANGUAGES
     from ..paths import starter_names
     from ..starters import ListStarters
 
@@ -40,11 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="starter to begin from (default: current_state); see --list-templates",
     )
-    new.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=None,
-        help="the project's language: notebooks, forms and reports speak it; "
+    add_lang_option(
+        new,
+        "the project's language: notebooks, forms and reports speak it; "
         "with a starter or the sample written in that language, that one (default: en)",
     )
     new.add_argument("--list-templates", action=ListStarters)
@@ -60,11 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
-    lab.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=None,
-        help="serve the notebooks written in this language (default: the project's language)",
+    add_lang_option(
+        lab, "serve the notebooks written in this language (default: the project's language)"
     )
     lab.add_argument(
         "--collaborate",

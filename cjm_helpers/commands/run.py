@@ -12,13 +12,13 @@ from pathlib import Path
 
 from ..errors import CJMError
 from ..i18n import t
+from ._options import add_lang_option
 from .overlay import add_reading_options
 
 ORDER = 40
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ..i18n import LANGUAGES
     from ..run.params import FOR_EACH_KINDS
 
     run = sub.add_parser(
@@ -50,9 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--delimiter", help="cell separator of a CSV event log (default: the project's, else ',')"
     )
     add_reading_options(run)
-    run.add_argument(
-        "--lang", choices=LANGUAGES, help="language of the notebooks' output and the report"
-    )
+    add_lang_option(run, "language of the notebooks' output and the report")
     run.add_argument("--only", metavar="STEPS", help="only these step numbers, e.g. 3,7")
     run.add_argument(
         "--for-each",

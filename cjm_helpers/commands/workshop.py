@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import CJMError
-from ..i18n import LANGUAGES, t
+from ..i18n import t
+from ._options import add_lang_option
 
 if TYPE_CHECKING:  # nbformat takes seconds to import: only the workshop command needs it
     import nbformat
@@ -54,9 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def add_server_options(parser: argparse.ArgumentParser, what: str, port: int) -> None:
     """--lang, --host and --port, as the workshop app and the wall both take them."""
-    parser.add_argument(
-        "--lang", choices=LANGUAGES, help=f"language of the {what} (default: the project's)"
-    )
+    add_lang_option(parser, f"language of the {what} (default: the project's)")
     parser.add_argument(
         "--host",
         default="127.0.0.1",

@@ -35,6 +35,7 @@ from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .charts import message_figure
 from .i18n import format_date, format_number, t
 from .model import RESOURCE_KINDS, Project
 from .text import esc
@@ -181,12 +182,11 @@ def scoring_figure(project: Project, lang: str = "en") -> Figure:
     import seaborn as sns
 
     matrix = scoring_matrix(project, lang)
-    fig = Figure(figsize=(7, 1.2 + 0.6 * max(len(matrix), 1)))
-    ax = fig.subplots()
+    height = 1.2 + 0.6 * max(len(matrix), 1)
     if matrix.empty:
-        ax.text(0.5, 0.5, t("views.persona.none", lang), ha="center", va="center")
-        ax.set_axis_off()
-        return fig
+        return message_figure(7, height, t("views.persona.none", lang))
+    fig = Figure(figsize=(7, height))
+    ax = fig.subplots()
     cols = [t(f"views.score.{k}", lang) for k in ("share", "value", "fit")]
     data = matrix.set_index(t("views.score.persona", lang))[cols].astype(float)
     sns.heatmap(
@@ -237,12 +237,11 @@ def inventory_figure(project: Project, lang: str = "en") -> Figure:
     import seaborn as sns
 
     table = touchpoint_inventory(project, lang)
-    fig = Figure(figsize=(max(6, 1.1 * len(table.columns) + 3), 1 + 0.55 * len(table)))
-    ax = fig.subplots()
+    size = (max(6, 1.1 * len(table.columns) + 3), 1 + 0.55 * len(table))
     if table.empty or table.columns.empty:
-        ax.text(0.5, 0.5, t("views.inventory.none", lang), ha="center", va="center")
-        ax.set_axis_off()
-        return fig
+        return message_figure(*size, t("views.inventory.none", lang))
+    fig = Figure(figsize=size)
+    ax = fig.subplots()
     sns.heatmap(
         table, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, linewidths=1, linecolor="white"
     )

@@ -425,6 +425,9 @@ def parse_text(
     seq: ir.IntegerValue,
     *,
     zoned_rows: int,
+    rows: int,
+    first_zoned: Any = None,
+    first_naive: Any = None,
     date_format: str | None,
     row: Callable[[Any], str],
     source: str,
@@ -433,10 +436,24 @@ def parse_text(
 ) -> ir.TimestampValue:
     """UTC timestamps (naive) from a column of text; null where a cell cannot be read.
 
-    ``zoned_rows`` is how many rows end in a zone (from one aggregate the caller runs
-    with its other checks); with none, no zone work is done. A zone that cannot be
-    used raises a DataError naming its first row; ``row`` turns a ``seq`` into words.
+    ``zoned_rows`` of the ``rows`` filled cells end in a zone, ``first_zoned`` and
+    ``first_naive`` are the ``seq`` of the first cell with and without one (from one
+    aggregate the caller runs with its other checks). Some cells with a zone and some
+    without is a DataError naming one of each; with none, no zone work is done. A zone
+    that cannot be used raises a DataError naming its first row; ``row`` turns a
+    ``seq`` into words.
     """
+    if 0 < zoned_rows < rows:
+        raise DataError(
+            t(
+                "events.error.mixed_zones",
+                lang,
+                file=source,
+                column=column_name,
+                zoned_row=row(first_zoned),
+                naive_row=row(first_naive),
+            )
+        )
     fmt = local_format(date_format, lang)
     if not zoned_rows:
         return read_local(column, fmt)
@@ -533,23 +550,14 @@ def parse_series(
         .iloc[0]
         .to_dict()
     )
-    zoned_n, present_n = int(found["zoned_n"] or 0), int(found["present_n"] or 0)
-    if 0 < zoned_n < present_n:
-        raise DataError(
-            t(
-                "events.error.mixed_zones",
-                lang,
-                file=source,
-                column=column,
-                zoned_row=row(found["zoned_first"]),
-                naive_row=row(found["naive_first"]),
-            )
-        )
     ts = parse_text(
         table,
         table.txt,
         table.pos,
-        zoned_rows=zoned_n,
+        zoned_rows=int(found["zoned_n"] or 0),
+        rows=int(found["present_n"] or 0),
+        first_zoned=found["zoned_first"],
+        first_naive=found["naive_first"],
         date_format=date_format,
         row=row,
         source=source,

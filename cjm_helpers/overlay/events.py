@@ -1054,23 +1054,14 @@ def _timestamp(
     txt = ts_raw.strip()
     if num_n == rows:
         return _epoch(txt.cast("float64"), unit, float(found.get("max_num") or 0))
-    tz_n = int(found.get("tz_n") or 0)
-    if 0 < tz_n < rows:
-        raise DataError(
-            t(
-                "events.error.mixed_zones",
-                lang,
-                file=source,
-                column=column,
-                zoned_row=row(found["tz_first"]),
-                naive_row=row(found["naive_first"]),
-            )
-        )
     return dates.parse_text(
         raw,
         txt,
         seq,
-        zoned_rows=tz_n,
+        zoned_rows=int(found.get("tz_n") or 0),
+        rows=rows,
+        first_zoned=found["tz_first"],
+        first_naive=found["naive_first"],
         date_format=date_format,
         row=row,
         source=source,

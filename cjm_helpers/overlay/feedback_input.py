@@ -18,7 +18,9 @@ __all__ = [
     "number_column",
     "parse_timestamps",
     "read_table",
+    "require_cells",
     "require_columns",
+    "require_one_of",
     "source_name",
     "stage_lookup",
     "text_column",
@@ -27,6 +29,7 @@ __all__ = [
 
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -229,6 +232,27 @@ def require_columns(frame: pd.DataFrame, name: str, needed: list[str], lang: str
                 found=", ".join(frame.columns) or "—",
             )
         )
+
+
+def require_one_of(frame: pd.DataFrame, name: str, columns: Sequence[str], lang: str) -> None:
+    """Refuse a table with none of ``columns``, where any one of them will do."""
+    if not any(column in frame.columns for column in columns):
+        raise DataError(
+            t(
+                "feedback.error.missing_one_of",
+                lang,
+                file=name,
+                columns=", ".join(columns),
+                found=", ".join(frame.columns),
+            )
+        )
+
+
+def require_cells(values: pd.Series, column: str, problems: Problems, hint: str) -> None:
+    """Report each blank cell of a column every row needs, saying what to fill in."""
+    for position, (label, value) in enumerate(values.items()):
+        if not value:
+            problems.add("required", row=problems.where(position, label), column=column, hint=hint)
 
 
 def _norm(text: str) -> str:

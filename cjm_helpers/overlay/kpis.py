@@ -29,6 +29,7 @@ __all__ = [
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -106,6 +107,24 @@ def kpi_events(
     return chosen, guessed
 
 
+_NO_EVENT = ["\0"]
+"""What ``isin`` is given for a kind without events: a list it accepts that matches no event."""
+
+_MEASURES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "bounce_rate": ("share", "sessions", ()),
+    "bounce_rate_per_user": ("share", "users", ()),
+    "conversion_rate": ("share", "users", ("conversion",)),
+    "checkout_abandonment": ("share", "users", ("checkout", "conversion")),
+    "click_through_rate": ("share", "events", ("impression", "click")),
+    "scroll_rate": ("share", "users", ("scroll",)),
+    "support_contacts_per_customer": ("per_customer", "tickets", ("conversion",)),
+    "reviews_per_customer": ("per_customer", "events", ("review", "conversion")),
+    "referrals_per_customer": ("per_customer", "events", ("referral", "conversion")),
+}
+"""Per KPI: its unit, what it counts (its basis) and the kinds of events behind it (``conversion``: the
+log's conversions)."""
+
+
 def kpis(
     log: EventLog,
     tickets: pd.DataFrame | None = None,
@@ -116,151 +135,117 @@ def kpis(
     ``events`` names the events of a kind (``checkout``, ``impression``, ``click``,
     ``scroll``, ``review``, ``referral``); kinds not named are guessed (see the module text).
     """
-    t = log.table
     names = _names(log)
     conversions = [e for e in log.conversion_events if e in names]
-    conversion_guessed = bool(log.conversion_guessed)
     chosen, guessed = kpi_events(log, names, events)
-    checkout, impressions, clicks = chosen["checkout"], chosen["impression"], chosen["click"]
-    scrolls, reviews, referrals = chosen["scroll"], chosen["review"], chosen["referral"]
+    evidence = _Evidence(
+        counts=_counts(log, chosen, conversions),
+        chosen=chosen,
+        guessed=guessed,
+        conversions=conversions,
+        conversion_guessed=bool(log.conversion_guessed),
+    )
+    rows = [
+        *_before_sale(evidence, log.has_sessions),
+        *_after_sale(evidence, 0 if tickets is None else len(tickets)),
+    ]
+    return pd.DataFrame([row for row in rows if row], columns=list(KPI_COLUMNS))
 
+
+def _counts(log: EventLog, chosen: dict[str, list[str]], conversions: list[str]) -> dict[str, int]:
+    """Users, converters, the users or events of each kind, and sessions (with one event): two small queries."""
+    t = log.table
+
+    def seen(events: list[str]) -> Any:
+        return t.event.isin(events or _NO_EVENT)
+
+    per_user = t.group_by("user_id").agg(
+        converted=seen(conversions).any(),
+        checkout=seen(chosen["checkout"]).any(),
+        scrolled=seen(chosen["scroll"]).any(),
+        reviews=seen(chosen["review"]).cast("int64").sum(),
+        referrals=seen(chosen["referral"]).cast("int64").sum(),
+        impressions=seen(chosen["impression"]).cast("int64").sum(),
+        clicks=seen(chosen["click"]).cast("int64").sum(),
+    )
+    counts = per_user.agg(
+        users=per_user.count(),
+        converted=per_user.converted.cast("int64").sum(),
+        checkout=per_user.checkout.cast("int64").sum(),
+        checkout_converted=(per_user.checkout & per_user.converted).cast("int64").sum(),
+        scrolled=per_user.scrolled.cast("int64").sum(),
+        reviews=per_user.reviews.sum(),
+        referrals=per_user.referrals.sum(),
+        impressions=per_user.impressions.sum(),
+        clicks=per_user.clicks.sum(),
+    )
     key = t.session_id.fill_null(t.user_id) if log.has_sessions else t.user_id
     sessions = t.group_by(key.name("k")).agg(n=t.count())
-    per_user = t.group_by("user_id").agg(
-        converted=t.event.isin(conversions or ["\0"]).any(),
-        checkout=t.event.isin(checkout or ["\0"]).any(),
-        scrolled=t.event.isin(scrolls or ["\0"]).any(),
-        reviews=t.event.isin(reviews or ["\0"]).cast("int64").sum(),
-        referrals=t.event.isin(referrals or ["\0"]).cast("int64").sum(),
-        impressions=t.event.isin(impressions or ["\0"]).cast("int64").sum(),
-        clicks=t.event.isin(clicks or ["\0"]).cast("int64").sum(),
-    )
-    counts: dict[str, Any] = (
-        per_user.agg(
-            users=per_user.count(),
-            converted=per_user.converted.cast("int64").sum(),
-            checkout=per_user.checkout.cast("int64").sum(),
-            checkout_converted=(per_user.checkout & per_user.converted).cast("int64").sum(),
-            scrolled=per_user.scrolled.cast("int64").sum(),
-            reviews=per_user.reviews.sum(),
-            referrals=per_user.referrals.sum(),
-            impressions=per_user.impressions.sum(),
-            clicks=per_user.clicks.sum(),
-        )
-        .execute()
-        .iloc[0]
-        .to_dict()
-    )
-    bounce = (
-        sessions.agg(total=sessions.count(), single=(sessions.n == 1).cast("int64").sum())
-        .execute()
-        .iloc[0]
-    )
+    bounce = sessions.agg(visits=sessions.count(), single=(sessions.n == 1).cast("int64").sum())
+    found = {**counts.execute().iloc[0].to_dict(), **bounce.execute().iloc[0].to_dict()}
+    return {name: int(value or 0) for name, value in found.items()}
 
-    rows: list[dict[str, Any]] = []
 
-    def add(
-        kpi: str,
-        numerator: float,
-        denominator: float,
-        unit: str,
-        basis: str,
-        used: Sequence[str] = (),
-        was_guessed: bool = False,
-    ) -> None:
-        if denominator:
-            rows.append(
-                {
-                    "kpi": kpi,
-                    "value": float(numerator) / float(denominator),
-                    "unit": unit,
-                    "numerator": float(numerator),
-                    "denominator": float(denominator),
-                    "basis": basis,
-                    "events": ", ".join(dict.fromkeys(used)),
-                    "guessed": bool(was_guessed),
-                }
-            )
+@dataclass(frozen=True)
+class _Evidence:
+    """What every KPI is measured from: the counts, the events of each kind and which of them were guessed."""
 
-    users = int(counts["users"] or 0)
-    converted = int(counts["converted"] or 0)
-    if log.has_sessions:
-        add(
-            "bounce_rate",
-            int(bounce["single"] or 0),
-            int(bounce["total"] or 0),
-            "share",
-            "sessions",
-        )
-    else:
-        add(
-            "bounce_rate_per_user",
-            int(bounce["single"] or 0),
-            int(bounce["total"] or 0),
-            "share",
-            "users",
-        )
-    if conversions:
-        add("conversion_rate", converted, users, "share", "users", conversions, conversion_guessed)
-    if checkout and conversions:
-        started = int(counts["checkout"] or 0)
-        add(
-            "checkout_abandonment",
-            started - int(counts["checkout_converted"] or 0),
-            started,
-            "share",
-            "users",
-            checkout + conversions,
-            "checkout" in guessed or conversion_guessed,
-        )
-    if impressions and clicks:
-        add(
-            "click_through_rate",
-            int(counts["clicks"] or 0),
-            int(counts["impressions"] or 0),
-            "share",
-            "events",
-            impressions + clicks,
-            bool({"impression", "click"} & guessed),
-        )
-    if scrolls:
-        add(
-            "scroll_rate",
-            int(counts["scrolled"] or 0),
-            users,
-            "share",
-            "users",
-            scrolls,
-            "scroll" in guessed,
-        )
-    if tickets is not None and len(tickets) and converted:
-        add(
-            "support_contacts_per_customer",
-            len(tickets),
-            converted,
-            "per_customer",
-            "tickets",
-            conversions,
-            conversion_guessed,
-        )
-    if reviews and converted:
-        add(
-            "reviews_per_customer",
-            int(counts["reviews"] or 0),
-            converted,
-            "per_customer",
-            "events",
-            reviews + conversions,
-            "review" in guessed or conversion_guessed,
-        )
-    if referrals and converted:
-        add(
-            "referrals_per_customer",
-            int(counts["referrals"] or 0),
-            converted,
-            "per_customer",
-            "events",
-            referrals + conversions,
-            "referral" in guessed or conversion_guessed,
-        )
-    return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
+    counts: dict[str, int]
+    chosen: dict[str, list[str]]
+    guessed: set[str]
+    conversions: list[str]
+    conversion_guessed: bool
+
+    def row(self, kpi: str, numerator: int, denominator: int) -> dict[str, Any] | None:
+        """The row of a KPI of :data:`_MEASURES`; none without a denominator."""
+        if not denominator:
+            return None
+        unit, basis, kinds = _MEASURES[kpi]
+        used = [e for kind in kinds for e in self.events(kind)]
+        return {
+            "kpi": kpi,
+            "value": float(numerator) / float(denominator),
+            "unit": unit,
+            "numerator": float(numerator),
+            "denominator": float(denominator),
+            "basis": basis,
+            "events": ", ".join(dict.fromkeys(used)),
+            "guessed": any(self.was_guessed(kind) for kind in kinds),
+        }
+
+    def events(self, kind: str) -> list[str]:
+        return self.conversions if kind == "conversion" else self.chosen[kind]
+
+    def was_guessed(self, kind: str) -> bool:
+        return self.conversion_guessed if kind == "conversion" else kind in self.guessed
+
+
+def _before_sale(data: _Evidence, has_sessions: bool) -> list[dict[str, Any] | None]:
+    """Bounce, conversion, checkout abandonment, click-through and scroll rates, where the log has their events."""
+    c, chosen = data.counts, data.chosen
+    bounce = "bounce_rate" if has_sessions else "bounce_rate_per_user"
+    rows = [data.row(bounce, c["single"], c["visits"])]
+    if data.conversions:
+        rows.append(data.row("conversion_rate", c["converted"], c["users"]))
+    if chosen["checkout"] and data.conversions:
+        abandoned = c["checkout"] - c["checkout_converted"]
+        rows.append(data.row("checkout_abandonment", abandoned, c["checkout"]))
+    if chosen["impression"] and chosen["click"]:
+        rows.append(data.row("click_through_rate", c["clicks"], c["impressions"]))
+    if chosen["scroll"]:
+        rows.append(data.row("scroll_rate", c["scrolled"], c["users"]))
+    return rows
+
+
+def _after_sale(data: _Evidence, tickets: int) -> list[dict[str, Any] | None]:
+    """Support contacts, reviews and referrals per converted customer, where there are customers to divide by."""
+    converted = data.counts["converted"]
+    if not converted:
+        return []
+    rows = []
+    if tickets:
+        rows.append(data.row("support_contacts_per_customer", tickets, converted))
+    for kind in ("review", "referral"):
+        if data.chosen[kind]:
+            rows.append(data.row(f"{kind}s_per_customer", data.counts[f"{kind}s"], converted))
+    return rows

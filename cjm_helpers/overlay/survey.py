@@ -39,7 +39,9 @@ from .feedback_input import (
     number_column,
     parse_timestamps,
     read_table,
+    require_cells,
     require_columns,
+    require_one_of,
     stage_lookup,
     text_column,
     touchpoint_lookup,
@@ -108,47 +110,18 @@ def load_survey(
     """
     frame, name, from_file = read_table(source, t("feedback.survey.what", lang), lang, sep)
     require_columns(frame, name, ["respondent_id"], lang)
-    if "stage" not in frame.columns and "touchpoint" not in frame.columns:
-        raise DataError(
-            t(
-                "feedback.error.missing_one_of",
-                lang,
-                file=name,
-                columns="stage, touchpoint",
-                found=", ".join(frame.columns),
-            )
-        )
-    if "emotion" not in frame.columns and "satisfaction" not in frame.columns:
-        raise DataError(
-            t(
-                "feedback.error.missing_one_of",
-                lang,
-                file=name,
-                columns="emotion, satisfaction",
-                found=", ".join(frame.columns),
-            )
-        )
+    require_one_of(frame, name, ["stage", "touchpoint"], lang)
+    require_one_of(frame, name, ["emotion", "satisfaction"], lang)
     problems = Problems(name, from_file, lang)
     out = pd.DataFrame(index=frame.index)
     out["respondent_id"] = text_column(frame, "respondent_id")
-    for position, (label, value) in enumerate(out["respondent_id"].items()):
-        if not value:
-            problems.add(
-                "required",
-                row=problems.where(position, label),
-                column="respondent_id",
-                hint=t("feedback.hint.respondent", lang),
-            )
+    require_cells(
+        out["respondent_id"], "respondent_id", problems, t("feedback.hint.respondent", lang)
+    )
     out["stage"] = text_column(frame, "stage")
     out["touchpoint"] = text_column(frame, "touchpoint")
-    for position, (label, stage, tp) in enumerate(zip(out.index, out["stage"], out["touchpoint"])):
-        if not stage and not tp:
-            problems.add(
-                "required",
-                row=problems.where(position, label),
-                column="stage",
-                hint=t("feedback.hint.stage", lang),
-            )
+    stage_or_touchpoint = out["stage"].where(out["stage"] != "", out["touchpoint"])
+    require_cells(stage_or_touchpoint, "stage", problems, t("feedback.hint.stage", lang))
     if "emotion" in frame.columns:
         out["emotion"] = number_column(
             frame,

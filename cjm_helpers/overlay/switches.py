@@ -25,6 +25,7 @@ import math
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..charts import message_figure
 from ..i18n import format_percent, t
 
 VERDICT_COLUMNS: tuple[str, ...] = (
@@ -90,12 +91,11 @@ def plot_switch_points(
     points: pd.DataFrame, stay_drop_off: float | None = None, lang: str = "en"
 ) -> Figure:
     """Drop-off after each from → to switch (bars, labelled with its steps), and the no-switch rate."""
-    fig = Figure(figsize=(9, 1.4 + 0.45 * max(len(points), 1)))
-    ax = fig.subplots()
+    height = 1.4 + 0.45 * max(len(points), 1)
     if points.empty:
-        ax.text(0.5, 0.5, t("decisions.switch.none", lang), ha="center", va="center")
-        ax.set_axis_off()
-        return fig
+        return message_figure(9, height, t("decisions.switch.none", lang))
+    fig = Figure(figsize=(9, height))
+    ax = fig.subplots()
     data = points.iloc[::-1]
     labels = [f"{a} → {b}" for a, b in zip(data["from"], data["to"])]
     rates = data["drop_off"].astype(float) * 100

@@ -169,6 +169,40 @@ def _names(
     )
 
 
+def _document_columns(
+    frame: pd.DataFrame,
+    source: str,
+    text_column: str,
+    ref_column: str,
+    names: tuple[dict[str, str], dict[str, str], dict[str, int]],
+    lang: str,
+) -> dict[str, Any]:
+    """The columns a survey answer and a ticket share as documents: reference, text, stage and touchpoint.
+
+    A table without its ``text_column`` is a :class:`DataError`; ``names`` is what :func:`_names` gives.
+    """
+    if text_column not in frame.columns:
+        what = frame.attrs.get("source", {"survey": "survey", "ticket": "tickets"}[source])
+        raise DataError(t("themes.error.no_text", lang, what=what, column=text_column))
+    stage_names, tp_names, order = names
+    stage, tp = _optional_text(frame, "stage"), _optional_text(frame, "touchpoint")
+    return {
+        "source": source,
+        "ref": _optional_text(frame, ref_column),
+        "text": _text(frame[text_column]),
+        "stage": stage,
+        "stage_name": stage.map(lambda s: stage_names.get(s, s)),
+        "stage_order": stage.map(lambda s: order.get(s, math.nan)),
+        "touchpoint": tp,
+        "touchpoint_name": tp.map(lambda s: tp_names.get(s, s)),
+    }
+
+
+def _optional_text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column as single-spaced text, or blanks where the table does not have it."""
+    return _text(frame[column]) if column in frame.columns else pd.Series("", index=frame.index)
+
+
 def feedback_documents(
     survey: pd.DataFrame | None = None,
     tickets: pd.DataFrame | None = None,
@@ -183,101 +217,35 @@ def feedback_documents(
     a table without its text column is a :class:`DataError` in ``lang``, the
     language stage names are written in when they are still the defaults.
     """
-    stage_names, tp_names, order = _names(project, lang)
+    names = _names(project, lang)
     parts = []
     if survey is not None and len(survey):
-        if "comment" not in survey.columns:
-            raise DataError(
-                t(
-                    "themes.error.no_text",
-                    lang,
-                    what=survey.attrs.get("source", "survey"),
-                    column="comment",
-                )
-            )
+        columns = _document_columns(survey, "survey", "comment", "respondent_id", names, lang)
         when_column = next((c for c in SURVEY_TIME_COLUMNS if c in survey.columns), None)
-        stage = (
-            _text(survey["stage"])
-            if "stage" in survey.columns
-            else pd.Series("", index=survey.index)
+        columns["when"] = (
+            pd.to_datetime(survey[when_column], errors="coerce", format="mixed")
+            if when_column
+            else pd.NaT
         )
-        tp = (
-            _text(survey["touchpoint"])
-            if "touchpoint" in survey.columns
-            else pd.Series("", index=survey.index)
+        columns["score"] = (
+            pd.to_numeric(survey["emotion"], errors="coerce")
+            if "emotion" in survey.columns
+            else math.nan
         )
-        parts.append(
-            pd.DataFrame(
-                {
-                    "source": "survey",
-                    "ref": _text(survey["respondent_id"])
-                    if "respondent_id" in survey.columns
-                    else "",
-                    "text": _text(survey["comment"]),
-                    "stage": stage,
-                    "stage_name": stage.map(lambda s: stage_names.get(s, s)),
-                    "stage_order": stage.map(lambda s: order.get(s, math.nan)),
-                    "touchpoint": tp,
-                    "touchpoint_name": tp.map(lambda s: tp_names.get(s, s)),
-                    "when": (
-                        pd.to_datetime(survey[when_column], errors="coerce", format="mixed")
-                        if when_column
-                        else pd.NaT
-                    ),
-                    "score": pd.to_numeric(survey["emotion"], errors="coerce")
-                    if "emotion" in survey.columns
-                    else math.nan,
-                }
-            )
-        )
+        parts.append(pd.DataFrame(columns))
     if tickets is not None and len(tickets):
-        if "text" not in tickets.columns:
-            raise DataError(
-                t(
-                    "themes.error.no_text",
-                    lang,
-                    what=tickets.attrs.get("source", "tickets"),
-                    column="text",
-                )
-            )
-        stage = (
-            _text(tickets["stage"])
-            if "stage" in tickets.columns
-            else pd.Series("", index=tickets.index)
+        columns = _document_columns(tickets, "ticket", "text", "ticket_id", names, lang)
+        if "stage_name" in tickets.columns and project is None:
+            columns["stage_name"] = _text(tickets["stage_name"])
+        if "touchpoint_name" in tickets.columns:
+            columns["touchpoint_name"] = _text(tickets["touchpoint_name"])
+        columns["when"] = (
+            pd.to_datetime(tickets["timestamp"], errors="coerce", format="mixed")
+            if "timestamp" in tickets.columns
+            else pd.NaT
         )
-        tp = (
-            _text(tickets["touchpoint"])
-            if "touchpoint" in tickets.columns
-            else pd.Series("", index=tickets.index)
-        )
-        parts.append(
-            pd.DataFrame(
-                {
-                    "source": "ticket",
-                    "ref": _text(tickets["ticket_id"]) if "ticket_id" in tickets.columns else "",
-                    "text": _text(tickets["text"]),
-                    "stage": stage,
-                    "stage_name": (
-                        _text(tickets["stage_name"])
-                        if "stage_name" in tickets.columns and project is None
-                        else stage.map(lambda s: stage_names.get(s, s))
-                    ),
-                    "stage_order": stage.map(lambda s: order.get(s, math.nan)),
-                    "touchpoint": tp,
-                    "touchpoint_name": (
-                        _text(tickets["touchpoint_name"])
-                        if "touchpoint_name" in tickets.columns
-                        else tp.map(lambda s: tp_names.get(s, s))
-                    ),
-                    "when": (
-                        pd.to_datetime(tickets["timestamp"], errors="coerce", format="mixed")
-                        if "timestamp" in tickets.columns
-                        else pd.NaT
-                    ),
-                    "score": math.nan,
-                }
-            )
-        )
+        columns["score"] = math.nan
+        parts.append(pd.DataFrame(columns))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in DOCUMENT_COLUMNS})
     docs = pd.concat(parts, ignore_index=True)

@@ -29,6 +29,7 @@ from .feedback_input import (
     match,
     parse_timestamps,
     read_table,
+    require_cells,
     require_columns,
     stage_lookup,
     text_column,
@@ -248,14 +249,7 @@ def load_tickets(
     ).to_numpy()
     for column in ("channel", "category", "text", "user_id"):
         out[column] = text_column(frame, column)
-    for position, (label, text) in enumerate(out["text"].items()):
-        if not text:
-            problems.add(
-                "required",
-                row=problems.where(position, label),
-                column="text",
-                hint=t("feedback.hint.text", lang),
-            )
+    require_cells(out["text"], "text", problems, t("feedback.hint.text", lang))
     placed = _place(
         out,
         text_column(frame, "stage"),

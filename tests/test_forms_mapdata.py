@@ -1,0 +1,287 @@
+"""The map-data fields of steps 4 and 5, driven as a learner would: type, Save, reload.
+
+Stage phase, time span and time of day; a future-state journey's touchpoint changes;
+actions with their own emotion, halves, and the project's emotion scale. Each value
+comes back from a fresh load of the file, and bad input is named in the learner's language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cjm_helpers.forms import step_form
+from cjm_helpers.forms.fields import actions_from_text, actions_to_text, clock_from_text
+from cjm_helpers.i18n import t
+from cjm_helpers.store import ProjectStore, load_project, save_project
+
+
+def control(form: Any, css_class: str) -> Any:
+    """The widget under the form carrying ``css_class`` (fails the test when there is none)."""
+
+    def find(widget: Any) -> Any:
+        if css_class in getattr(widget, "_dom_classes", ()):
+            return widget
+        for child in getattr(widget, "children", ()):
+            hit = find(child)
+            if hit is not None:
+                return hit
+        return None
+
+    found = find(form.widget)
+    assert found is not None, f"no control {css_class}"
+    return found
+
+
+def save(form: Any) -> None:
+    form.save_button.click()
+    assert form.saved, form.problems
+
+
+def label_of(widget: Any, value: Any) -> str:
+    """The label a dropdown shows for ``value``."""
+    return next(label for label, v in widget.options if v == value)
+
+
+def day_in_the_life(path: Path) -> None:
+    """Make the sample's first journey a day in the life, as step 5 would."""
+    project = load_project(path)
+    project.journeys[0].map_type = "day_in_the_life"
+    save_project(project, path)
+
+
+# --- step 4: stages ------------------------------------------------------------------------
+
+
+def test_stage_phase_time_span_and_clock_round_trip(sample_copy: Path) -> None:
+    day_in_the_life(sample_copy)
+    form = step_form(4, ProjectStore(sample_copy), lang="pl")
+    stages = form.lists["stages"]
+    stages.select(2)
+    phase = control(form, "cjm-field-stages-phase")
+    assert label_of(phase, "during") == "W trakcie"
+    assert label_of(phase, None) == t("formsmap.phase.none", "pl")
+    phase.value = "during"
+    control(form, "cjm-field-stages-time-span").value = "dzień 1"
+    clock = control(form, "cjm-field-stages-clock")
+    assert stages.editor.fields["clock"].view.layout.display != "none"
+    clock.value = "7:30"  # written loosely, kept as the map reads it
+    save(form)
+
+    stage = load_project(sample_copy).stages[2]
+    assert (stage.phase, stage.time_span, stage.clock) == ("during", "dzień 1", "07:30")
+    again = step_form(4, ProjectStore(sample_copy))
+    again.lists["stages"].select(2)
+    assert control(again, "cjm-field-stages-phase").value == "during"
+    assert control(again, "cjm-field-stages-time-span").value == "dzień 1"
+    assert control(again, "cjm-field-stages-clock").value == "07:30"
+
+    again.lists["stages"].select(2)
+    control(again, "cjm-field-stages-phase").value = None  # back to no phase
+    save(again)
+    assert load_project(sample_copy).stages[2].phase is None
+
+
+def test_clock_is_offered_only_where_a_day_is_mapped(sample_copy: Path) -> None:
+    form = step_form(4, ProjectStore(sample_copy))
+    assert form.lists["stages"].editor.fields["clock"].view.layout.display == "none"
+    day_in_the_life(sample_copy)
+    form = step_form(4, ProjectStore(sample_copy))
+    assert form.lists["stages"].editor.fields["clock"].view.layout.display != "none"
+
+
+@pytest.mark.parametrize("lang", ["en", "id", "pl"])
+def test_a_bad_clock_is_named_in_the_learners_language_and_nothing_is_saved(
+    sample_copy: Path, lang: str
+) -> None:
+    day_in_the_life(sample_copy)
+    before = sample_copy.read_bytes()
+    form = step_form(4, ProjectStore(sample_copy), lang=lang)
+    form.lists["stages"].select(1)
+    control(form, "cjm-field-stages-clock").value = "half past seven"
+    form.save_button.click()
+    assert not form.saved
+    said = form.problem_at("stages[1].clock")
+    assert said == t("formsmap.error.clock", lang, got="half past seven")
+    assert sample_copy.read_bytes() == before
+    assert control(form, "cjm-field-stages-clock").value == "half past seven"  # kept as typed
+    assert form.lists["stages"].editor.fields["clock"].messages == [said]
+
+
+def test_clock_from_text() -> None:
+    assert clock_from_text("7:05") == "07:05"
+    assert clock_from_text(" 19.45 ") == "19:45"
+    assert clock_from_text("25:00") == "25:00"  # kept as typed, for the check to name
+    assert clock_from_text("") == ""
+
+
+# --- step 5: touchpoint changes of a future-state journey --------------------------------
+
+
+def test_touchpoint_changes_add_change_and_retire(sample_copy: Path) -> None:
+    form = step_form(5, ProjectStore(sample_copy), journey_id="rina-future", lang="id")
+    section = control(form, "cjm-field-journeys-touchpoint-changes")
+    assert section.layout.display != "none"
+    editor = next(e for e in form.editors if getattr(e, "key", "") == "touchpoint_changes")
+    assert editor.path == "journeys[1].touchpoint_changes"
+    assert len(editor.items) == 3
+    added = editor.add()
+    assert added["status"] == "new" and added["evidence"] == "planned"
+    control(form, "cjm-field-journeys-touchpoint-changes-name").value = "Pesan dari stasiun"
+    control(form, "cjm-field-journeys-touchpoint-changes-stage").value = "purchase"
+    control(form, "cjm-field-journeys-touchpoint-changes-note").value = "Antrean hilang"
+    editor.add()
+    status = control(form, "cjm-field-journeys-touchpoint-changes-status")
+    assert label_of(status, "retired") == "Dihentikan"
+    status.value = "retired"
+    control(form, "cjm-field-journeys-touchpoint-changes-id").value = "tp-pickup"
+    control(form, "cjm-field-journeys-touchpoint-changes-name").value = ""
+    save(form)
+
+    journey = load_project(sample_copy).journey("rina-future")
+    new, retired = journey.touchpoint_changes[-2:]
+    assert (new.status, new.name, new.stage, new.evidence) == (
+        "new",
+        "Pesan dari stasiun",
+        "purchase",
+        "planned",
+    )
+    assert new.note == "Antrean hilang"
+    assert (retired.status, retired.id, retired.evidence) == ("retired", "tp-pickup", "planned")
+    again = step_form(5, ProjectStore(sample_copy), journey_id="rina-future")
+    editor = next(e for e in again.editors if getattr(e, "key", "") == "touchpoint_changes")
+    editor.select(3)
+    assert control(again, "cjm-field-journeys-touchpoint-changes-name").value == (
+        "Pesan dari stasiun"
+    )
+
+
+def test_touchpoint_changes_are_hidden_on_a_current_state_map_until_it_becomes_future(
+    sample_copy: Path,
+) -> None:
+    form = step_form(5, ProjectStore(sample_copy), journey_id="rina-current")
+    section = control(form, "cjm-field-journeys-touchpoint-changes")
+    assert section.layout.display == "none"
+    control(form, "cjm-field-journeys-map-type").value = "future_state"
+    assert section.layout.display != "none"
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_bad_touchpoint_changes_are_named(sample_copy: Path, lang: str) -> None:
+    before = sample_copy.read_bytes()
+    form = step_form(5, ProjectStore(sample_copy), journey_id="rina-future", lang=lang)
+    editor = next(e for e in form.editors if getattr(e, "key", "") == "touchpoint_changes")
+    editor.add()
+    control(form, "cjm-field-journeys-touchpoint-changes-name").value = "  "
+    form.save_button.click()
+    assert not form.saved
+    assert form.problem_at("journeys[1].touchpoint_changes[3].name") == t(
+        "formsmap.error.new_needs_name", lang
+    )
+    editor.select(3)
+    control(form, "cjm-field-journeys-touchpoint-changes-name").value = "Ready screen"
+    control(form, "cjm-field-journeys-touchpoint-changes-status").value = "changed"
+    control(form, "cjm-field-journeys-touchpoint-changes-id").value = "tp-nowhere"
+    form.save_button.click()
+    assert not form.saved
+    assert "tp-nowhere" in form.problem_at("journeys[1].touchpoint_changes[3].id")
+    assert sample_copy.read_bytes() == before
+
+
+# --- step 5: actions with their own emotion, halves and the scale --------------------------
+
+
+def test_actions_keep_their_own_emotion_in_halves(sample_copy: Path) -> None:
+    form = step_form(5, ProjectStore(sample_copy), journey_id="rina-current")
+    form.cells.select("purchase")
+    actions = control(form, "cjm-field-cell-actions")
+    actions.value = "Orders ahead in the app | 1.5\nWaits at the counter | -2\nPicks up her cup"
+    control(form, "cjm-field-cell-emotion").value = "-0,5"
+    save(form)
+
+    cell = load_project(sample_copy).journey("rina-current").stages["purchase"]
+    assert [(a.text, a.emotion) for a in cell.actions] == [
+        ("Orders ahead in the app", 1.5),
+        ("Waits at the counter", -2),
+        ("Picks up her cup", None),
+    ]
+    assert cell.emotion == -0.5
+    again = step_form(5, ProjectStore(sample_copy), journey_id="rina-current")
+    again.cells.select("purchase")
+    assert control(again, "cjm-field-cell-actions").value == (
+        "Orders ahead in the app | 1.5\nWaits at the counter | -2\nPicks up her cup"
+    )
+    card = again.card_text()
+    assert "Orders ahead in the app (felt 1.5)" in card
+
+
+def test_an_action_edited_elsewhere_keeps_its_emotion(sample_copy: Path) -> None:
+    project = load_project(sample_copy)
+    cell = project.journeys[0].stages["awareness"]
+    cell.actions[0].emotion = 2
+    save_project(project, sample_copy)
+    form = step_form(5, ProjectStore(sample_copy), journey_id="rina-current")
+    form.cells.select("awareness")
+    control(form, "cjm-field-cell-thoughts").value = "Looks good"
+    save(form)
+    assert load_project(sample_copy).journeys[0].stages["awareness"].actions[0].emotion == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "key", "values"),
+    [
+        ("Waits | -1,2,5", "formsmap.error.action_number", {"got": "-1,2,5"}),
+        ("Waits | 1.3", "formsmap.error.action_halves", {"got": 1.3}),
+        ("Waits | -3", "formsmap.error.action_scale", {"got": -3, "top": 2}),
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "id", "pl"])
+def test_a_bad_action_emotion_names_the_line(
+    sample_copy: Path, typed: str, key: str, values: dict[str, Any], lang: str
+) -> None:
+    before = sample_copy.read_bytes()
+    form = step_form(5, ProjectStore(sample_copy), journey_id="rina-current", lang=lang)
+    form.cells.select("purchase")
+    control(form, "cjm-field-cell-actions").value = f"Orders ahead\n{typed}"
+    form.save_button.click()
+    assert not form.saved
+    said = form.problem_at("journeys[0].stages.purchase.actions")
+    assert said == t(key, lang, line=2, text="Waits", **{"top": 2, **values})
+    assert sample_copy.read_bytes() == before
+    assert control(form, "cjm-field-cell-actions").value == f"Orders ahead\n{typed}"  # as typed
+
+
+def test_the_emotion_scale_is_chosen_in_the_journey_settings(sample_copy: Path) -> None:
+    assert load_project(sample_copy).emotion_scale is None
+    form = step_form(5, ProjectStore(sample_copy), journey_id="rina-current", lang="id")
+    scale = control(form, "cjm-field-project-emotion-scale")
+    assert scale.value is None and scale.options[0][0] == t("formsmap.scale.two", "id")
+    form.cells.select("purchase")
+    control(form, "cjm-field-cell-emotion").value = "-2.5"
+    form.save_button.click()
+    assert not form.saved  # beyond -2 on the default scale
+    assert form.problem_at("journeys[0].stages.purchase.emotion") == t(
+        "formsmap.error.scale_at_least", "id", got="-2.5", bound=-2
+    )
+    scale.value = 3
+    control(form, "cjm-field-cell-actions").value = "Waits for the cup | -3"
+    save(form)
+
+    project = load_project(sample_copy)
+    assert project.emotion_scale == 3
+    cell = project.journeys[0].stages["purchase"]
+    assert (cell.emotion, cell.actions[0].emotion) == (-2.5, -3)
+    again = step_form(5, ProjectStore(sample_copy))
+    assert control(again, "cjm-field-project-emotion-scale").value == 3
+
+
+def test_actions_text_round_trip() -> None:
+    old = [{"text": "Pays", "evidence": "observed", "emotion": None}]
+    parsed = actions_from_text("Pays | −1,5\nCompares A | B\n\n", old)
+    assert parsed == [
+        {"text": "Pays", "evidence": "observed", "emotion": -1.5},
+        {"text": "Compares A | B", "evidence": "assumed", "emotion": None},
+    ]
+    assert actions_to_text(parsed) == "Pays | -1.5\nCompares A | B"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cjm_helpers.forms import step_form
-from cjm_helpers.forms.fields import actions_from_text, actions_to_text, clock_from_text
+from cjm_helpers.forms import fields
 from cjm_helpers.i18n import t
 from cjm_helpers.store import ProjectStore, load_project, save_project
 
@@ -111,10 +111,10 @@ def test_a_bad_clock_is_named_in_the_learners_language_and_nothing_is_saved(
 
 
 def test_clock_from_text() -> None:
-    assert clock_from_text("7:05") == "07:05"
-    assert clock_from_text(" 19.45 ") == "19:45"
-    assert clock_from_text("25:00") == "25:00"  # kept as typed, for the check to name
-    assert clock_from_text("") == ""
+    assert fields.clock_from_text("7:05") == "07:05"
+    assert fields.clock_from_text(" 19.45 ") == "19:45"
+    assert fields.clock_from_text("25:00") == "25:00"  # kept as typed, for the check to name
+    assert fields.clock_from_text("") == ""
 
 
 # --- step 5: touchpoint changes of a future-state journey --------------------------------
@@ -217,16 +217,22 @@ def test_actions_keep_their_own_emotion_in_halves(sample_copy: Path) -> None:
     assert "Orders ahead in the app (felt 1.5)" in card
 
 
-def test_an_action_edited_elsewhere_keeps_its_emotion(sample_copy: Path) -> None:
+def test_an_action_keeps_its_emotion_when_the_list_is_edited(sample_copy: Path) -> None:
     project = load_project(sample_copy)
     cell = project.journeys[0].stages["awareness"]
     cell.actions[0].emotion = 2
     save_project(project, sample_copy)
     form = step_form(5, ProjectStore(sample_copy), journey_id="rina-current")
     form.cells.select("awareness")
-    control(form, "cjm-field-cell-thoughts").value = "Looks good"
+    actions = control(form, "cjm-field-cell-actions")
+    actions.value += "\nSaves the reel for later"  # another action added below the first
     save(form)
-    assert load_project(sample_copy).journeys[0].stages["awareness"].actions[0].emotion == 2
+    kept = load_project(sample_copy).journeys[0].stages["awareness"].actions
+    assert (kept[0].emotion, kept[0].evidence, kept[-1].text) == (
+        2,
+        "observed",
+        "Saves the reel for later",
+    )
 
 
 @pytest.mark.parametrize(
@@ -279,9 +285,9 @@ def test_the_emotion_scale_is_chosen_in_the_journey_settings(sample_copy: Path) 
 
 def test_actions_text_round_trip() -> None:
     old = [{"text": "Pays", "evidence": "observed", "emotion": None}]
-    parsed = actions_from_text("Pays | −1,5\nCompares A | B\n\n", old)
+    parsed = fields.actions_from_text("Pays | −1,5\nCompares A | B\n\n", old)
     assert parsed == [
         {"text": "Pays", "evidence": "observed", "emotion": -1.5},
         {"text": "Compares A | B", "evidence": "assumed", "emotion": None},
     ]
-    assert actions_to_text(parsed) == "Pays | -1.5\nCompares A | B"
+    assert fields.actions_to_text(parsed) == "Pays | -1.5\nCompares A | B"

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from cjm_helpers.forms import step_form
-from cjm_helpers.forms import fields
+from cjm_helpers.forms import fields, step_form
 from cjm_helpers.i18n import t
 from cjm_helpers.store import ProjectStore, load_project, save_project
 

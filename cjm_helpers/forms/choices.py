@@ -62,7 +62,7 @@ def review_fields(lang: str) -> list[FieldSpec]:
 
 def phases(lang: str) -> Options:
     """Before, during or after the service, and 'no phase' (the stage is not grouped)."""
-    pairs = [(t("formsmap.phase.none", lang), None)]
+    pairs: list[tuple[str, str | None]] = [(t("formsmap.phase.none", lang), None)]
     pairs += [(t(f"mapmeaning.phase.{p}", lang), p) for p in PHASES]
     return lambda data: pairs
 

@@ -586,7 +586,7 @@ class SubListEditor(ListEditor):
         super().__init__(form, css_path, specs, heading, label_of, new_item)
         parent.dependents.append(self)
 
-    @property  # type: ignore[override]
+    @property
     def path(self) -> str:
         return f"{self.parent.path}[{self.parent.index}].{self.key}"
 

@@ -61,7 +61,7 @@ def test_stage_phase_time_span_and_clock_round_trip(sample_copy: Path) -> None:
     stages.select(2)
     phase = control(form, "cjm-field-stages-phase")
     assert label_of(phase, "during") == "W trakcie"
-    assert label_of(phase, None) == t("formsmap.phase.none", "pl")
+    assert phase.label == t("formsmap.phase.none", "pl")  # shown, not a blank box
     phase.value = "during"
     control(form, "cjm-field-stages-time-span").value = "dzień 1"
     clock = control(form, "cjm-field-stages-clock")
@@ -78,7 +78,7 @@ def test_stage_phase_time_span_and_clock_round_trip(sample_copy: Path) -> None:
     assert control(again, "cjm-field-stages-clock").value == "07:30"
 
     again.lists["stages"].select(2)
-    control(again, "cjm-field-stages-phase").value = None  # back to no phase
+    control(again, "cjm-field-stages-phase").label = t("formsmap.phase.none", "en")
     save(again)
     assert load_project(sample_copy).stages[2].phase is None
 
@@ -262,7 +262,7 @@ def test_the_emotion_scale_is_chosen_in_the_journey_settings(sample_copy: Path) 
     assert load_project(sample_copy).emotion_scale is None
     form = step_form(5, ProjectStore(sample_copy), journey_id="rina-current", lang="id")
     scale = control(form, "cjm-field-project-emotion-scale")
-    assert scale.value is None and scale.options[0][0] == t("formsmap.scale.two", "id")
+    assert scale.label == t("formsmap.scale.two", "id")  # the default scale, named
     form.cells.select("purchase")
     control(form, "cjm-field-cell-emotion").value = "-2.5"
     form.save_button.click()
@@ -290,3 +290,107 @@ def test_actions_text_round_trip() -> None:
         {"text": "Compares A | B", "evidence": "assumed", "emotion": None},
     ]
     assert fields.actions_to_text(parsed) == "Pays | -1.5\nCompares A | B"
+
+
+# --- in JupyterLab -------------------------------------------------------------------------
+
+LAB_CELLS = [
+    """\
+import os
+from cjm_helpers.forms import step_form
+from cjm_helpers.store import ProjectStore
+
+store = ProjectStore(os.environ["CJM_PROJECT"])
+step_form(4, store)""",
+    'step_form(5, store, journey_id="rina-future")',
+]
+
+
+@pytest.mark.browser
+def test_the_map_data_fields_in_jupyterlab(sample_copy: Path, tmp_path: Path) -> None:
+    """Each new field is typed into in Chromium, saved, and read back from the file."""
+    import shutil
+
+    import nbformat
+    from browser.lab import Learner, chromium_page, lab_server
+
+    day_in_the_life(sample_copy)
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code) for code in LAB_CELLS]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, root / "mapdata.ipynb")
+    shots = Path(__file__).resolve().parent.parent / "ci-artifacts" / "browser" / "formsmap"
+    shutil.rmtree(shots, ignore_errors=True)
+    with (
+        lab_server(root, tmp_path / "jupyter", {"CJM_PROJECT": str(sample_copy)}) as server,
+        chromium_page(tmp_path / "profile") as page,
+    ):
+        learner = Learner(page, server, shots)
+        with learner.shot_on_failure():
+            learner.open_notebook("mapdata.ipynb")
+            learner.run_all()
+            four = ".cjm-form-step4"
+            page.locator(f"{four} .cjm-field-stages-selector select").first.select_option(
+                label="3. Purchase"
+            )
+            page.locator(f"{four} .cjm-field-stages-phase select").first.select_option(
+                label="During"
+            )
+            page.locator(f"{four} .cjm-field-stages-time-span input").first.fill("day 1")
+            clock = page.locator(f"{four} .cjm-field-stages-clock input").first
+            clock.fill("half past seven")
+            page.locator(f"{four} .cjm-form-save").first.click()
+            message = page.locator(f"{four} .cjm-field-message", has_text="HH:MM").first
+            message.wait_for(state="visible")
+            message.scroll_into_view_if_needed()
+            learner.screenshot("step4-bad-clock")
+            clock.fill("7.30")
+            page.locator(f"{four} .cjm-form-save").first.click()
+            page.locator(f"{four} .cjm-form-status", has_text="Saved").first.wait_for()
+            page.locator(f"{four} .cjm-field-stages-phase").first.scroll_into_view_if_needed()
+            learner.screenshot("step4-phase-time-span-clock")
+
+            five = ".cjm-form-step5"
+            page.locator(f"{five} .cjm-field-project-emotion-scale select").first.select_option(
+                label=t("formsmap.scale.three", "en")
+            )
+            page.locator(f"{five} .cjm-field-journeys-touchpoint-changes-add").first.click()
+            name = page.locator(f"{five} .cjm-field-journeys-touchpoint-changes-name input").first
+            page.wait_for_function(  # the kernel has shown the new item before it is typed over
+                "(el) => el.value === 'New touchpoint'", arg=name.element_handle()
+            )
+            name.fill("Order from the platform screen")
+            page.locator(f"{five} .cjm-field-cell-stage button", has_text="Purchase").first.click()
+            page.locator(f"{five} .cjm-field-cell-actions textarea").first.fill(
+                "Orders ahead on the train | 2.5\nWaits at the counter | -3"
+            )
+            page.locator(f"{five} .cjm-form-save").first.click()
+            page.locator(f"{five} .cjm-form-status", has_text="Saved").first.wait_for()
+            page.locator(
+                f"{five} .cjm-field-project-emotion-scale"
+            ).first.scroll_into_view_if_needed()
+            learner.screenshot("step5-scale")
+            section = page.locator(f"{five} .cjm-field-journeys-touchpoint-changes").first
+            section.scroll_into_view_if_needed()
+            learner.screenshot("step5-touchpoint-changes")
+            page.locator(f"{five} .cjm-field-cell-actions").first.scroll_into_view_if_needed()
+            learner.screenshot("step5-actions-with-emotion")
+
+    project = load_project(sample_copy)
+    stage = project.stages[2]
+    assert (stage.phase, stage.time_span, stage.clock) == ("during", "day 1", "07:30")
+    assert project.emotion_scale == 3
+    journey = project.journey("rina-future")
+    assert journey.touchpoint_changes[-1].name == "Order from the platform screen"
+    assert journey.touchpoint_changes[-1].evidence == "planned"
+    cell = journey.stages["purchase"]
+    assert [(a.text, a.emotion) for a in cell.actions] == [
+        ("Orders ahead on the train", 2.5),
+        ("Waits at the counter", -3),
+    ]

@@ -13,6 +13,7 @@ __all__ = [
     "KINDS",
     "LABEL_STYLE",
     "MESSAGE_CSS",
+    "NO_CHOICE",
     "SHARE_KEYS",
     "WIDE",
     "Field",
@@ -79,6 +80,9 @@ LABEL_CSS = (
 _DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+(\d{1,2})[:.](\d{2}))?$")
 _ISO_LOOSE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2}))?$")
 MESSAGE_CSS = "color:#b00020;margin:0 0 4px 198px;font-size:12px"
+NO_CHOICE = "\u2205"
+"""What a dropdown holds for an option that stands for None ('—', 'No phase'): ipywidgets
+shows a dropdown whose value is None as blank, even when one of its options is None."""
 _PAIN_LINE = re.compile(rf"^({ID_BODY}):\s+(.+)$")
 _CLOCK_LOOSE = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _ACTION_LINE = re.compile(r"^(.*?\S)\s*\|\s*([^|]*\d[^|]*)$")
@@ -349,6 +353,7 @@ class Field:
         if spec.kind == "choice":
             if spec.optional:
                 pairs = [("—", None), *pairs]
+            pairs = [(label, NO_CHOICE if v is None else v) for label, v in pairs]
             current = self.control.value
             values = [v for _, v in pairs]
             if current not in values and current is not None:
@@ -378,11 +383,12 @@ class Field:
         elif kind == "date":
             control.value = date_from_data(value)
         elif kind == "choice":
+            chosen = NO_CHOICE if value is None else value
             options = list(control.options)
             values = [o[1] if isinstance(o, tuple) else o for o in options]
-            if value not in values:
-                control.options = [*options, (str(value) if value is not None else "—", value)]
-            control.value = value
+            if chosen not in values:
+                control.options = [*options, (str(value) if value is not None else "—", chosen)]
+            control.value = chosen
         elif kind in ("ref", "file", "clock"):
             control.value = "" if value is None else str(value)
         elif kind == "refs":
@@ -416,7 +422,7 @@ class Field:
         if kind == "date":
             return value.isoformat() if value else None
         if kind == "choice":
-            return value
+            return None if value == NO_CHOICE else value
         if kind == "ref":
             text = value.strip()
             return None if text == "" and self.spec.optional else text

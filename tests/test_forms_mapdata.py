@@ -11,32 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_forms import control, save
 
 from cjm_helpers.forms import fields, step_form
 from cjm_helpers.i18n import t
 from cjm_helpers.store import ProjectStore, load_project, save_project
-
-
-def control(form: Any, css_class: str) -> Any:
-    """The widget under the form carrying ``css_class`` (fails the test when there is none)."""
-
-    def find(widget: Any) -> Any:
-        if css_class in getattr(widget, "_dom_classes", ()):
-            return widget
-        for child in getattr(widget, "children", ()):
-            hit = find(child)
-            if hit is not None:
-                return hit
-        return None
-
-    found = find(form.widget)
-    assert found is not None, f"no control {css_class}"
-    return found
-
-
-def save(form: Any) -> None:
-    form.save_button.click()
-    assert form.saved, form.problems
 
 
 def label_of(widget: Any, value: Any) -> str:

@@ -186,6 +186,7 @@ def test_actions_keep_their_own_emotion_in_halves(sample_copy: Path) -> None:
         ("Picks up her cup", None),
     ]
     assert cell.emotion == -0.5
+    assert load_project(sample_copy).emotion_scale is None  # the scale untouched stays unset
     again = step_form(5, ProjectStore(sample_copy), journey_id="rina-current")
     again.cells.select("purchase")
     assert control(again, "cjm-field-cell-actions").value == (
@@ -241,7 +242,7 @@ def test_the_emotion_scale_is_chosen_in_the_journey_settings(sample_copy: Path) 
     assert load_project(sample_copy).emotion_scale is None
     form = step_form(5, ProjectStore(sample_copy), journey_id="rina-current", lang="id")
     scale = control(form, "cjm-field-project-emotion-scale")
-    assert scale.label == t("formsmap.scale.two", "id")  # the default scale, named
+    assert scale.label == t("formsmap.scale.2", "id")  # the default scale, named
     form.cells.select("purchase")
     control(form, "cjm-field-cell-emotion").value = "-2.5"
     form.save_button.click()
@@ -294,6 +295,8 @@ def test_the_map_data_fields_in_jupyterlab(sample_copy: Path, tmp_path: Path) ->
     from browser.lab import Learner, chromium_page, lab_server
 
     day_in_the_life(sample_copy)
+    cells = load_project(sample_copy).journey("rina-future").stages
+    purchase = fields.actions_to_text([a.model_dump() for a in cells["purchase"].actions])
     root = tmp_path / "notebooks"
     root.mkdir()
     nb = nbformat.v4.new_notebook()
@@ -318,6 +321,10 @@ def test_the_map_data_fields_in_jupyterlab(sample_copy: Path, tmp_path: Path) ->
             page.locator(f"{four} .cjm-field-stages-selector select").first.select_option(
                 label="3. Purchase"
             )
+            shown = page.locator(f"{four} .cjm-field-stages-id input").first
+            page.wait_for_function(  # the kernel has loaded the stage before its fields are set
+                "(el) => el.value === 'purchase'", arg=shown.element_handle()
+            )
             page.locator(f"{four} .cjm-field-stages-phase select").first.select_option(
                 label="During"
             )
@@ -337,7 +344,7 @@ def test_the_map_data_fields_in_jupyterlab(sample_copy: Path, tmp_path: Path) ->
 
             five = ".cjm-form-step5"
             page.locator(f"{five} .cjm-field-project-emotion-scale select").first.select_option(
-                label=t("formsmap.scale.three", "en")
+                label=t("formsmap.scale.3", "en")
             )
             page.locator(f"{five} .cjm-field-journeys-touchpoint-changes-add").first.click()
             name = page.locator(f"{five} .cjm-field-journeys-touchpoint-changes-name input").first
@@ -346,9 +353,11 @@ def test_the_map_data_fields_in_jupyterlab(sample_copy: Path, tmp_path: Path) ->
             )
             name.fill("Order from the platform screen")
             page.locator(f"{five} .cjm-field-cell-stage button", has_text="Purchase").first.click()
-            page.locator(f"{five} .cjm-field-cell-actions textarea").first.fill(
-                "Orders ahead on the train | 2.5\nWaits at the counter | -3"
+            actions = page.locator(f"{five} .cjm-field-cell-actions textarea").first
+            page.wait_for_function(
+                "([el, text]) => el.value === text", arg=[actions.element_handle(), purchase]
             )
+            actions.fill("Orders ahead on the train | 2.5\nWaits at the counter | -3")
             page.locator(f"{five} .cjm-form-save").first.click()
             page.locator(f"{five} .cjm-form-status", has_text="Saved").first.wait_for()
             page.locator(

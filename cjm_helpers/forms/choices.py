@@ -73,9 +73,8 @@ def change_statuses(lang: str) -> Options:
 
 
 def emotion_scales(lang: str) -> Options:
-    """-2..+2 or -3..+3; a project that never chose keeps no value (it reads as -2..+2)."""
-    two, three = t("formsmap.scale.two", lang), t("formsmap.scale.three", lang)
-    return lambda data: [(two, 2 if data.get("emotion_scale") == 2 else None), (three, 3)]
+    """-2..+2 or -3..+3 (a project that never chose reads as -2..+2: the field's default)."""
+    return fixed((2, 3), "formsmap.scale", lang)
 
 
 def evidence(lang: str) -> Options:

@@ -102,10 +102,7 @@ class ItemEditor:
             prefix = self.prefix()
             for key, field in self.fields.items():
                 field.refresh_options(self.form.data)
-                if isinstance(item, dict) and _has(item, key):
-                    field.show_value(get_in(item, key))
-                else:
-                    field.show_value(field.spec.default)
+                field.show_value(_value_or_default(item, field.spec))
                 field.control.disabled = prefix is None
                 slot = f"{prefix}.{key}" if prefix else key
                 field.show_messages(self.form.messages_at(slot) if prefix is not None else [])
@@ -141,6 +138,14 @@ def _has(item: dict[str, Any], key: str) -> bool:
             return False
         value = value[part]
     return True
+
+
+def _value_or_default(item: dict[str, Any] | None, spec: FieldSpec) -> Any:
+    """The value at the field's key; its default when the key is missing, or None where a default says what None means."""
+    if not isinstance(item, dict) or not _has(item, spec.key):
+        return spec.default
+    value = get_in(item, spec.key)
+    return spec.default if value is None else value
 
 
 class GroupEditor:
@@ -198,7 +203,7 @@ def _rows(editor: ItemEditor, item: dict[str, Any]) -> list[tuple[str, Any]]:
     for key, field in editor.fields.items():
         if key == "id":
             continue
-        value = get_in(item, key) if _has(item, key) else field.spec.default
+        value = _value_or_default(item, field.spec)
         shown = field.display_text(value, editor.form.data, editor.form.lang)
         if shown:
             rows.append((field.spec.label_text(editor.form.lang), shown))

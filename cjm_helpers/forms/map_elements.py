@@ -39,6 +39,7 @@ class MapElementsForm(StepForm):
                     "choice",
                     c.emotion_scales(lang),
                     optional=False,
+                    default=2,
                     label="formsmap.field.emotion_scale",
                     help="formsmap.help.emotion_scale",
                 )

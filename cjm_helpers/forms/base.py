@@ -29,7 +29,7 @@ from ..store import ProjectStore, load_project
 from ..text import esc
 from ..validation import validate_project
 from ..views import CARD_CSS
-from .editors import CellEditor, GroupEditor, ListEditor
+from .editors import CellEditor, GroupEditor, ListEditor, SubListEditor
 from .fields import FieldSpec, get_in
 from .problems import (
     Problems,
@@ -42,7 +42,7 @@ from .problems import (
     wording,
 )
 
-Editor = GroupEditor | ListEditor | CellEditor
+Editor = GroupEditor | ListEditor | CellEditor | SubListEditor
 
 _DUPLICATE = re.compile(r"id '([^']*)' is used")
 
@@ -184,6 +184,23 @@ class StepForm(ABC):
         self._add(editor)
         return editor
 
+    def add_sublist(
+        self,
+        parent: ListEditor,
+        key: str,
+        specs: list[FieldSpec],
+        heading_key: str,
+        label_of: Callable[[dict[str, Any]], str],
+        new_item: Callable[[], dict[str, Any]],
+        shown: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> SubListEditor:
+        """A list inside the item selected in ``parent`` (a journey's touchpoint changes)."""
+        editor = SubListEditor(
+            self, parent, key, specs, t(heading_key, self.lang), label_of, new_item, shown
+        )
+        self._add(editor)
+        return editor
+
     def add_cells(
         self, journeys: ListEditor, specs: list[FieldSpec], heading_key: str
     ) -> CellEditor:
@@ -318,8 +335,8 @@ class StepForm(ABC):
 
     def load_widgets(self) -> None:
         for editor in self.editors:
-            if isinstance(editor, CellEditor):
-                continue  # loaded by its journey list
+            if isinstance(editor, (CellEditor, SubListEditor)):
+                continue  # loaded by the list it depends on
             editor.load()
 
     def has_unsaved_edits(self) -> bool:
@@ -527,7 +544,7 @@ class StepForm(ABC):
         try:
             project = validate_project(copy.deepcopy(self.data), source)
         except ProjectInvalid as exc:
-            self._show_problems([*checked, *exc.problems])
+            self._show_problems([*checked, *_not_said(exc.problems, checked)])
             return False
         if checked:
             self._show_problems(checked)
@@ -626,6 +643,12 @@ class StepForm(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} step {self.number} of {self.store.path.name}>"
+
+
+def _not_said(problems: list[Problem], said: Problems) -> list[Problem]:
+    """The validator's problems that no form check already words, in the form's terms, for that field."""
+    paths = [p.path for p in said if p.path]
+    return [p for p in problems if not any(is_under(p.path, path) for path in paths)]
 
 
 def _value_html(value: Any) -> str:

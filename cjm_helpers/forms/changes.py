@@ -7,7 +7,7 @@ __all__ = ["ChangesForm"]
 from typing import Any
 
 from ..i18n import t
-from ..model import KPI, REVIEW_CADENCES, Action, Opportunity
+from ..model import KPI, Action, Opportunity
 from . import choices as c
 from .base import StepForm
 from .fields import FieldSpec as F
@@ -80,15 +80,7 @@ class ChangesForm(StepForm):
         )
         self.add_group(
             "objectives",
-            [
-                F(
-                    "review_cadence",
-                    "choice",
-                    c.fixed(REVIEW_CADENCES, "views.cadence", lang),
-                    optional=False,
-                ),
-                F("next_review", "date"),
-            ],
+            c.review_fields(lang),
             "forms.section.review",
         )
 

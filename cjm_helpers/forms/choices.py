@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 __all__ = [
+    "change_statuses",
     "departments",
+    "emotion_scales",
     "evidence",
     "fixed",
     "ids",
     "items",
     "lanes",
     "map_types",
+    "one_of",
     "pain_points",
+    "phases",
+    "review_fields",
     "scores",
     "statuses",
     "team_names",
@@ -21,8 +26,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..i18n import LANGUAGES, t
-from ..model import DEFAULT_STAGES, EVIDENCE_LEVELS, LANES, MAP_TYPES, OPPORTUNITY_STATUSES
-from .fields import Options
+from ..model import (
+    DEFAULT_STAGES,
+    EVIDENCE_LEVELS,
+    LANES,
+    MAP_TYPES,
+    OPPORTUNITY_STATUSES,
+    PHASES,
+    REVIEW_CADENCES,
+    TOUCHPOINT_STATUSES,
+)
+from .fields import FieldSpec, Options
 
 DEFAULT_STAGE_NAMES = dict(DEFAULT_STAGES)
 
@@ -31,6 +45,36 @@ def fixed(values: Iterable[Any], key: str | None, lang: str) -> Options:
     """Values labelled from the catalogue key ``key.<value>`` (or shown as they are)."""
     pairs = [(t(f"{key}.{v}", lang) if key else str(v), v) for v in values]
     return lambda data: pairs
+
+
+def one_of(key: str, values: Iterable[Any], labels: str, lang: str, **more: Any) -> FieldSpec:
+    """A dropdown of fixed values labelled from the catalogue (``labels.<value>``); one must be chosen."""
+    return FieldSpec(key, "choice", fixed(values, labels, lang), optional=False, **more)
+
+
+def review_fields(lang: str) -> list[FieldSpec]:
+    """How often the map is reviewed and when next: asked in step 1 and again in step 8."""
+    return [
+        one_of("review_cadence", REVIEW_CADENCES, "views.cadence", lang),
+        FieldSpec("next_review", "date"),
+    ]
+
+
+def phases(lang: str) -> Options:
+    """Before, during or after the service, and 'no phase' (the stage is not grouped)."""
+    pairs: list[tuple[str, str | None]] = [(t("formsmap.phase.none", lang), None)]
+    pairs += [(t(f"mapmeaning.phase.{p}", lang), p) for p in PHASES]
+    return lambda data: pairs
+
+
+def change_statuses(lang: str) -> Options:
+    """What a future-state journey does to a touchpoint: adds, changes or retires it."""
+    return fixed(TOUCHPOINT_STATUSES, "formsmap.status", lang)
+
+
+def emotion_scales(lang: str) -> Options:
+    """-2..+2 or -3..+3 (a project that never chose reads as -2..+2: the field's default)."""
+    return fixed((2, 3), "formsmap.scale", lang)
 
 
 def evidence(lang: str) -> Options:

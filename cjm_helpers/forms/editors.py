@@ -7,6 +7,8 @@
   and one :class:`ItemEditor` for the selected item.
 * :class:`CellEditor` edits one journey's stage cells: a stage selector and an
   item editor for that stage of the journey selected in a :class:`ListEditor`.
+* :class:`SubListEditor` edits a list held by the item selected in a :class:`ListEditor`
+  (the touchpoints one journey adds, changes or retires).
 
 Each editor lists its *slots*: the paths its fields stand for (``personas[1].name``),
 so a validation problem can be shown next to the field it concerns.
@@ -14,7 +16,15 @@ so a validation problem can be shown next to the field it concerns.
 
 from __future__ import annotations
 
-__all__ = ["CellEditor", "Container", "FormState", "GroupEditor", "ItemEditor", "ListEditor"]
+__all__ = [
+    "CellEditor",
+    "Container",
+    "FormState",
+    "GroupEditor",
+    "ItemEditor",
+    "ListEditor",
+    "SubListEditor",
+]
 
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol, runtime_checkable
@@ -92,10 +102,7 @@ class ItemEditor:
             prefix = self.prefix()
             for key, field in self.fields.items():
                 field.refresh_options(self.form.data)
-                if isinstance(item, dict) and _has(item, key):
-                    field.show_value(get_in(item, key))
-                else:
-                    field.show_value(field.spec.default)
+                field.show_value(_value_or_default(item, field.spec))
                 field.control.disabled = prefix is None
                 slot = f"{prefix}.{key}" if prefix else key
                 field.show_messages(self.form.messages_at(slot) if prefix is not None else [])
@@ -131,6 +138,14 @@ def _has(item: dict[str, Any], key: str) -> bool:
             return False
         value = value[part]
     return True
+
+
+def _value_or_default(item: dict[str, Any] | None, spec: FieldSpec) -> Any:
+    """The value at the field's key; its default when the key is missing, or None where a default says what None means."""
+    if not isinstance(item, dict) or not _has(item, spec.key):
+        return spec.default
+    value = get_in(item, spec.key)
+    return spec.default if value is None else value
 
 
 class GroupEditor:
@@ -188,7 +203,7 @@ def _rows(editor: ItemEditor, item: dict[str, Any]) -> list[tuple[str, Any]]:
     for key, field in editor.fields.items():
         if key == "id":
             continue
-        value = get_in(item, key) if _has(item, key) else field.spec.default
+        value = _value_or_default(item, field.spec)
         shown = field.display_text(value, editor.form.data, editor.form.lang)
         if shown:
             rows.append((field.spec.label_text(editor.form.lang), shown))
@@ -214,7 +229,8 @@ class ListEditor:
         self.label_of = label_of
         self.new_item = new_item
         self.index: int | None = None
-        self.dependents: list[CellEditor] = []
+        self.dependents: list[CellEditor | SubListEditor] = []
+        """Editors of parts inside the selected item: reloaded when the selection changes."""
         css = f"cjm-field-{path.replace('.', '-')}"
         self.editor = ItemEditor(form, specs, css, self._container, self._prefix)
         self.editor.on_change = self._item_changed
@@ -546,3 +562,93 @@ class CellEditor:
                     title = f"{journey.get('name', '')} — {names.get(stage, stage)}"
                     out.append((title, _rows(self.editor, cell)))
         return out
+
+
+class SubListEditor(ListEditor):
+    """A list inside the item selected in ``parent``, e.g. the touchpoint changes of one journey.
+
+    Its path follows the selection (``journeys[1].touchpoint_changes``), so problems,
+    slots and new items always concern the selected journey. ``shown`` says whether
+    the section is wanted for that item (an empty list of changes on a current-state
+    map is hidden); a list that holds something is always shown.
+    """
+
+    def __init__(
+        self,
+        form: FormState,
+        parent: ListEditor,
+        key: str,
+        specs: list[FieldSpec],
+        heading: str,
+        label_of: Callable[[dict[str, Any]], str],
+        new_item: Callable[[], dict[str, Any]],
+        shown: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> None:
+        self.parent = parent
+        self.key = key
+        self.shown = shown
+        css_path = f"{parent.path}.{key.replace('_', '-')}"  # names its widgets' classes only
+        super().__init__(form, css_path, specs, heading, label_of, new_item)
+        parent.dependents.append(self)
+
+    @property
+    def path(self) -> str:
+        return f"{self.parent.path}[{self.parent.index}].{self.key}"
+
+    @path.setter
+    def path(self, value: str) -> None:
+        """The path is always the selected item's; what the base class sets is not kept."""
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        owner = self.parent.current()
+        if owner is None:
+            return []
+        value = owner.get(self.key)
+        if not isinstance(value, list):
+            value = owner[self.key] = []
+        return value
+
+    def load(self) -> None:
+        super().load()
+        owner = self.parent.current()
+        wanted = owner is not None and (bool(self.items) or self.shown is None or self.shown(owner))
+        self.box.layout.display = None if wanted else "none"
+
+    def slots(self) -> Iterator[str]:
+        for j, owner in enumerate(self.parent.items):
+            base = f"{self.parent.path}[{j}].{self.key}"
+            yield base
+            for i in range(len(owner.get(self.key) or [])):
+                yield f"{base}[{i}]"
+                for key in self.editor.slot_keys():
+                    yield f"{base}[{i}].{key}"
+
+    def where(self, slot: str) -> str | None:
+        """The slot in words ('Touchpoint changes › Future app › 1. Pre-order › Name')."""
+        for j, owner in enumerate(self.parent.items):
+            base = f"{self.parent.path}[{j}].{self.key}"
+            head = f"{self.heading} › {self.parent.label_of(owner) or '—'}"
+            if slot == base:
+                return head
+            for i, item in enumerate(owner.get(self.key) or []):
+                here = f"{base}[{i}]"
+                said = f"{head} › {i + 1}. {self.label_of(item) or '—'}"
+                if slot == here:
+                    return said
+                for key, field in self.editor.fields.items():
+                    if slot == f"{here}.{key}":
+                        return f"{said} › {field.spec.label_text(self.form.lang)}"
+        return None
+
+    def cards(self) -> list[tuple[str, list[tuple[str, Any]]]]:
+        return [
+            (
+                f"{self.heading}: {self.parent.label_of(owner) or '—'} › "
+                f"{self.label_of(item) or '—'}",
+                _rows(self.editor, item),
+            )
+            for owner in self.parent.items
+            for item in owner.get(self.key) or []
+            if isinstance(item, dict)
+        ]

@@ -13,11 +13,15 @@ __all__ = [
     "KINDS",
     "LABEL_STYLE",
     "MESSAGE_CSS",
+    "NO_CHOICE",
     "SHARE_KEYS",
     "WIDE",
     "Field",
     "FieldSpec",
     "Options",
+    "actions_from_text",
+    "actions_to_text",
+    "clock_from_text",
     "date_from_data",
     "datetime_to_text",
     "get_in",
@@ -62,6 +66,8 @@ KINDS = (
     "bool",
     "notes",
     "pain_points",
+    "clock",
+    "actions",
 )
 
 LABEL_WIDTH = "190px"
@@ -74,7 +80,13 @@ LABEL_CSS = (
 _DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+(\d{1,2})[:.](\d{2}))?$")
 _ISO_LOOSE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2}))?$")
 MESSAGE_CSS = "color:#b00020;margin:0 0 4px 198px;font-size:12px"
+NO_CHOICE = "\u2205"
+"""What a dropdown holds for an option that stands for None ('—', 'No phase'): ipywidgets
+shows a dropdown whose value is None as blank, even when one of its options is None."""
 _PAIN_LINE = re.compile(rf"^({ID_BODY}):\s+(.+)$")
+_CLOCK_LOOSE = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_ACTION_LINE = re.compile(r"^(.*?\S)\s*\|\s*([^|]*\d[^|]*)$")
+"""'Pays at the till | -1.5': an action, a bar, and how it felt (anything with a digit after the last bar)."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +206,44 @@ def pain_points_to_text(value: Any) -> str:
     )
 
 
+def clock_from_text(text: str) -> str:
+    """'7:30' or '7.30' -> '07:30', so a time of day is written one way; anything else is kept as typed."""
+    raw = text.strip()
+    match = _CLOCK_LOOSE.match(raw)
+    if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+    return raw
+
+
+def actions_from_text(text: str, old: Any) -> list[dict[str, Any]]:
+    """One action per line, with how it felt after a bar ('Pays at the till | -1.5').
+
+    A line whose text is unchanged keeps its evidence level; a score that is not a
+    number is kept as typed, so the form can name the line and the learner loses nothing.
+    """
+    known = {n.get("text"): n.get("evidence", "assumed") for n in old or [] if isinstance(n, dict)}
+    out = []
+    for line in split_lines(text):
+        match = _ACTION_LINE.match(line)
+        body, felt = (
+            (match.group(1), parse_number(match.group(2), "int")) if match else (line, None)
+        )
+        out.append({"text": body, "evidence": known.get(body, "assumed"), "emotion": felt})
+    return out
+
+
+def actions_to_text(value: Any) -> str:
+    """Actions as the form shows them: one a line, ' | score' after those with an emotion."""
+    lines = []
+    for action in value or []:
+        if not isinstance(action, dict):
+            continue
+        felt = action.get("emotion")
+        text = str(action.get("text", ""))
+        lines.append(text if felt is None else f"{text} | {_number_text(felt)}")
+    return "\n".join(lines)
+
+
 def datetime_from_text(text: str) -> str:
     """'2026-11-20 8:40' or '20.11.2026 8:40' -> '2026-11-20T08:40'; anything else is kept as typed."""
     raw = text.strip()
@@ -269,9 +319,9 @@ class Field:
         if help_text:
             common["tooltip"] = help_text
         kind = spec.kind
-        if kind in ("text", "int", "float", "datetime", "file"):
+        if kind in ("text", "int", "float", "datetime", "file", "clock"):
             return widgets.Text(placeholder=help_text, **common)
-        if kind in ("textarea", "lines", "notes", "pain_points"):
+        if kind in ("textarea", "lines", "notes", "pain_points", "actions"):
             return widgets.Textarea(placeholder=help_text, rows=3, **common)
         if kind == "date":
             return widgets.DatePicker(**common)
@@ -303,6 +353,7 @@ class Field:
         if spec.kind == "choice":
             if spec.optional:
                 pairs = [("—", None), *pairs]
+            pairs = [(label, NO_CHOICE if v is None else v) for label, v in pairs]
             current = self.control.value
             values = [v for _, v in pairs]
             if current not in values and current is not None:
@@ -332,12 +383,13 @@ class Field:
         elif kind == "date":
             control.value = date_from_data(value)
         elif kind == "choice":
+            chosen = NO_CHOICE if value is None else value
             options = list(control.options)
             values = [o[1] if isinstance(o, tuple) else o for o in options]
-            if value not in values:
-                control.options = [*options, (str(value) if value is not None else "—", value)]
-            control.value = value
-        elif kind in ("ref", "file"):
+            if chosen not in values:
+                control.options = [*options, (str(value) if value is not None else "—", chosen)]
+            control.value = chosen
+        elif kind in ("ref", "file", "clock"):
             control.value = "" if value is None else str(value)
         elif kind == "refs":
             self._set_ref_options([str(v) for v in value or []])
@@ -349,6 +401,8 @@ class Field:
             control.value = notes_to_text(value)
         elif kind == "pain_points":
             control.value = pain_points_to_text(value)
+        elif kind == "actions":
+            control.value = actions_to_text(value)
 
     def read_value(self, old: Any, taken_ids: set[str] | None = None) -> Any:
         """The widget's value as plain data (``old`` keeps what text cannot carry)."""
@@ -363,10 +417,12 @@ class Field:
             return datetime_from_text(value)
         if kind == "file":
             return value.strip()
+        if kind == "clock":
+            return clock_from_text(value)
         if kind == "date":
             return value.isoformat() if value else None
         if kind == "choice":
-            return value
+            return None if value == NO_CHOICE else value
         if kind == "ref":
             text = value.strip()
             return None if text == "" and self.spec.optional else text
@@ -378,6 +434,8 @@ class Field:
             return notes_from_text(value, old)
         if kind == "pain_points":
             return pain_points_from_text(value, old, taken_ids or set())
+        if kind == "actions":
+            return actions_from_text(value, old)
         raise ValueError(kind)
 
     def _set_ref_options(self, chosen: list[str]) -> None:
@@ -426,6 +484,8 @@ class Field:
             return [str(n.get("text", "")) for n in value or [] if isinstance(n, dict)]
         if kind == "pain_points":
             return [str(p.get("text", "")) for p in value or [] if isinstance(p, dict)]
+        if kind == "actions":
+            return [_action_text(a, lang) for a in value or [] if isinstance(a, dict)]
         if value is None or value == "":
             return ""
         if kind == "bool":
@@ -443,6 +503,18 @@ class Field:
         if kind in ("int", "float"):
             return _shown_number(value, self.spec.key, lang)
         return str(value)
+
+
+def _action_text(action: dict[str, Any], lang: str) -> str:
+    """An action on a card: its text, and how it felt when it says ('Pays at the till (felt −1.5)')."""
+    text = str(action.get("text", ""))
+    felt = action.get("emotion")
+    if felt is None or felt == "":
+        return text
+    from ..i18n import format_number
+
+    shown = format_number(felt, lang, digits=1) if isinstance(felt, (int, float)) else str(felt)
+    return f"{text} ({t('mapmeaning.action_emotion', lang, score=shown)})"
 
 
 SHARE_KEYS = frozenset({"share_of_customers"})

@@ -8,7 +8,6 @@ from ..i18n import t
 from ..model import (
     DATA_SOURCE_KINDS,
     GOAL_TYPES,
-    REVIEW_CADENCES,
     DataSource,
     Stakeholder,
     TeamMember,
@@ -53,22 +52,11 @@ class ObjectivesForm(StepForm):
             "objectives",
             [
                 F("business_question", "textarea"),
-                F(
-                    "goal_type",
-                    "choice",
-                    c.fixed(GOAL_TYPES, "views.goal_type", lang),
-                    optional=False,
-                ),
+                c.one_of("goal_type", GOAL_TYPES, "views.goal_type", lang),
                 F("scope", "textarea"),
                 F("experience", "textarea"),
                 F("success_metrics", "lines"),
-                F(
-                    "review_cadence",
-                    "choice",
-                    c.fixed(REVIEW_CADENCES, "views.cadence", lang),
-                    optional=False,
-                ),
-                F("next_review", "date"),
+                *c.review_fields(lang),
             ],
             "forms.section.objective",
         )
@@ -114,12 +102,7 @@ class ObjectivesForm(StepForm):
         self.add_list(
             "objectives.data_sources",
             [
-                F(
-                    "kind",
-                    "choice",
-                    c.fixed(DATA_SOURCE_KINDS, "views.source_kind", lang),
-                    optional=False,
-                ),
+                c.one_of("kind", DATA_SOURCE_KINDS, "views.source_kind", lang),
                 F("name"),
                 F("description", "textarea"),
             ],

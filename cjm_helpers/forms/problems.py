@@ -49,8 +49,13 @@ STEP_OF_PART: dict[str, int] = {
 }
 """Which step's form edits each top-level part of a project (to say where a problem is fixed)."""
 
-FORM_WORDING = {"validation.datetime": "learner.datetime"}
-"""Messages a form words its own way: its date field takes 'YYYY-MM-DD HH:MM' as its placeholder says."""
+FORM_WORDING = {
+    "validation.datetime": "learner.datetime",
+    "mapmeaning.scale.at_most": "formsmap.error.scale_at_most",
+    "mapmeaning.scale.at_least": "formsmap.error.scale_at_least",
+}
+"""Messages a form words its own way: its date field takes 'YYYY-MM-DD HH:MM' as its placeholder
+says; an emotion beyond the scale points at the form's scale choice, not at a key of the file."""
 
 Problems = list[Problem]
 """What a form's own checks and warnings return."""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-__all__ = ["TouchpointsForm"]
+__all__ = ["TouchpointsForm", "is_clock", "wants_clock"]
+
+from typing import Any
+
+from pydantic import ValidationError
 
 from ..i18n import t
 from ..model import EVIDENCE_LEVELS, VISIBILITIES, Stage, Touchpoint
@@ -10,6 +14,23 @@ from . import choices as c
 from .base import StepForm
 from .fields import FieldSpec as F
 from .problems import Problems, said_at
+
+
+def is_clock(value: Any) -> bool:
+    """Whether ``value`` is a time of day the map can place (HH:MM), by the model's own rule."""
+    try:
+        Stage(id="clock", name="clock", clock=value)
+    except ValidationError:
+        return False
+    return True
+
+
+def wants_clock(data: dict[str, Any]) -> bool:
+    """Whether stages need a time of day: a journey is a day in the life, or a stage already has one."""
+    return any(
+        isinstance(j, dict) and j.get("map_type") == "day_in_the_life"
+        for j in data.get("journeys") or []
+    ) or any(isinstance(s, dict) and s.get("clock") for s in data.get("stages") or [])
 
 
 class TouchpointsForm(StepForm):
@@ -28,27 +49,24 @@ class TouchpointsForm(StepForm):
                 F("channel", "suggest", c.values_of("touchpoints", "channel")),
                 F("device", "suggest", c.values_of("touchpoints", "device")),
                 F("owner_department", "suggest", c.departments),
-                F(
-                    "visibility",
-                    "choice",
-                    c.fixed(VISIBILITIES, "forms.visibility", lang),
-                    optional=False,
-                ),
+                c.one_of("visibility", VISIBILITIES, "forms.visibility", lang),
                 F("events", "tags"),
-                F(
-                    "evidence",
-                    "choice",
-                    c.fixed(EVIDENCE_LEVELS, "common.evidence", lang),
-                    optional=False,
-                ),
+                c.one_of("evidence", EVIDENCE_LEVELS, "common.evidence", lang),
             ],
             "forms.section.touchpoints",
             lambda tp: str(tp.get("name", "")),
             self._new_touchpoint,
         )
-        self.add_list(
+        stages = self.add_list(
             "stages",
-            [F("id"), F("name"), F("description", "textarea")],
+            [
+                F("id"),
+                F("name"),
+                F("description", "textarea"),
+                F("phase", "choice", c.phases(lang), optional=False, label="formsmap.field.phase"),
+                F("time_span", label="formsmap.field.time_span", help="formsmap.help.time_span"),
+                F("clock", "clock", label="formsmap.field.clock", help="formsmap.help.clock"),
+            ],
             "forms.section.stages",
             lambda s: str(s.get("name", "")),
             lambda: Stage(
@@ -56,6 +74,17 @@ class TouchpointsForm(StepForm):
             ).model_dump(mode="json"),
             movable=True,
         )
+        if not wants_clock(self.data):
+            stages.editor.fields["clock"].view.layout.display = "none"
+
+    def checks(self) -> Problems:
+        """A stage's time of day is HH:MM ('07:30'): said here in the learner's language."""
+        out = []
+        for i, stage in enumerate(self.data.get("stages") or []):
+            clock = stage.get("clock") if isinstance(stage, dict) else None
+            if clock and not is_clock(clock):
+                out.append(said_at(f"stages[{i}].clock", "formsmap.error.clock", got=clock))
+        return out
 
     def warnings(self) -> Problems:
         """Two touchpoints with one name cannot be told apart on the map or in step 5's list."""

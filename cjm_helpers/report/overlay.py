@@ -7,7 +7,14 @@ rest of the report is still produced.
 
 from __future__ import annotations
 
-__all__ = ["ANALYSES", "NOTES", "PROBLEMS", "compute_overlay", "overlay_html"]
+__all__ = [
+    "ANALYSES",
+    "NOTES",
+    "PERSONA_SCORES",
+    "PROBLEMS",
+    "compute_overlay",
+    "overlay_html",
+]
 
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -29,6 +36,8 @@ ANALYSES: tuple[tuple[str, str], ...] = (
 
 PROBLEMS = "_problems"
 NOTES = "_notes"
+PERSONA_SCORES = "persona_scores"
+"""Share, value and satisfaction of each persona from the survey (drawn in the personas section)."""
 
 
 def _attempt(results: dict[str, Any], name: str, compute: Callable[[], Any]) -> Any:
@@ -51,7 +60,7 @@ def compute_overlay(
     reading: ReadOptions | None = None,
     persona_id: str | None = None,
 ) -> dict[str, Any]:
-    """Funnel, emotion curve, attribution, gaps, KPIs and ticket counts from whichever files exist.
+    """Funnel, emotion curve, attribution, gaps, KPIs, ticket counts and persona scores from whichever files exist.
 
     The files are read as ``reading`` says (else as the project's data section says).
     For one persona without a journey of its own there is no emotion curve: the
@@ -103,6 +112,10 @@ def compute_overlay(
             ),
         )
         results.pop("survey", None)
+        if survey is not None:
+            from ..overlay.segments import persona_scores
+
+            _attempt(results, PERSONA_SCORES, lambda: persona_scores(survey, project, lang=lang))
         if survey is not None and not (persona_id and journey_id is None):
             _attempt(
                 results,

@@ -40,8 +40,8 @@ def _personas(
     project: Project, lang: str, persona_id: str | None, overlay_results: dict[str, Any] | None
 ) -> str:
     from ..views import persona_cards_html, scoring_matrix
-    from .overlay import PERSONA_SCORES
-    from .persona_scores import persona_scores_html
+    from .overlay import FOUND_SEGMENTS, PERSONA_SCORES
+    from .persona_scores import found_segments_html, persona_scores_html
 
     shown = project
     if persona_id:
@@ -51,8 +51,9 @@ def _personas(
     scores = (
         f"<h3>{esc(t('report.scores', lang))}</h3>{frame_html(matrix, lang)}" if len(matrix) else ""
     )
-    measured = persona_scores_html((overlay_results or {}).get(PERSONA_SCORES), project, lang)
-    return cards + scores + measured
+    data = overlay_results or {}
+    measured = persona_scores_html(data.get(PERSONA_SCORES), project, lang)
+    return cards + scores + measured + found_segments_html(data.get(FOUND_SEGMENTS), lang)
 
 
 def map_fragment(project: Project, journey_id: str | None, lang: str) -> str:

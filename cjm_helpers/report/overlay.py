@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "ANALYSES",
+    "FOUND_SEGMENTS",
     "NOTES",
     "PERSONA_SCORES",
     "PROBLEMS",
@@ -38,6 +39,8 @@ PROBLEMS = "_problems"
 NOTES = "_notes"
 PERSONA_SCORES = "persona_scores"
 """Share, value and satisfaction of each persona from the survey (drawn in the personas section)."""
+FOUND_SEGMENTS = "found_segments"
+"""Segments KMeans finds in the survey answers, one profile each (drawn in the personas section)."""
 
 
 def _attempt(results: dict[str, Any], name: str, compute: Callable[[], Any]) -> Any:
@@ -113,9 +116,10 @@ def compute_overlay(
         )
         results.pop("survey", None)
         if survey is not None:
-            from ..overlay.segments import persona_scores
+            from ..overlay.segments import find_segments, persona_scores
 
             _attempt(results, PERSONA_SCORES, lambda: persona_scores(survey, project, lang=lang))
+            _attempt(results, FOUND_SEGMENTS, lambda: find_segments(survey, lang=lang))
         if survey is not None and not (persona_id and journey_id is None):
             _attempt(
                 results,

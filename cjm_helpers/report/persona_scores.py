@@ -1,4 +1,4 @@
-"""The report's persona scores measured by the survey: computed beside typed, with the disagreements.
+"""The report's personas measured by the survey: computed beside typed, and the segments clustering finds.
 
 The numbers come from :func:`~cjm_helpers.overlay.segments.persona_scores` (computed
 once with the rest of the data overlay); this module only draws them.
@@ -6,7 +6,7 @@ once with the rest of the data overlay); this module only draws them.
 
 from __future__ import annotations
 
-__all__ = ["persona_scores_html"]
+__all__ = ["found_segments_html", "persona_scores_html"]
 
 from typing import Any
 
@@ -34,4 +34,20 @@ def persona_scores_html(scores: Any, project: Project, lang: str) -> str:
         f"{frame_html(persona_scores_table(scores, project.currency, lang), lang)}"
         + "".join(note(line) for line in notes)
         + "</div>"
+    )
+
+
+def found_segments_html(profiles: Any, lang: str) -> str:
+    """The segments clustering finds in the answers, one profile each, a learner can turn into a persona.
+
+    ``profiles`` is the frame of ``find_segments`` or None (no survey: nothing is shown).
+    """
+    from ..overlay.decision_views import cluster_table
+
+    if profiles is None or not len(profiles):
+        return ""
+    return (
+        f'<div class="cjm-found-segments"><h3>{esc(t("reportdata.clusters.title", lang))}</h3>'
+        f"<p>{esc(t('reportdata.clusters.how', lang))}</p>"
+        f"{frame_html(cluster_table(profiles, lang), lang)}</div>"
     )

@@ -40,7 +40,7 @@ def _personas(
     project: Project, lang: str, persona_id: str | None, overlay_results: dict[str, Any] | None
 ) -> str:
     from ..views import persona_cards_html, scoring_matrix
-    from .overlay import FOUND_SEGMENTS, PERSONA_SCORES
+    from .overlay import FOUND_SEGMENTS, PERSONA_SCORES, PERSONAS
     from .persona_scores import found_segments_html, persona_scores_html
 
     shown = project
@@ -51,7 +51,7 @@ def _personas(
     scores = (
         f"<h3>{esc(t('report.scores', lang))}</h3>{frame_html(matrix, lang)}" if len(matrix) else ""
     )
-    data = overlay_results or {}
+    data = (overlay_results or {}).get(PERSONAS) or {}
     measured = persona_scores_html(data.get(PERSONA_SCORES), project, lang)
     return cards + scores + measured + found_segments_html(data.get(FOUND_SEGMENTS), lang)
 

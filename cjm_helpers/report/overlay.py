@@ -11,6 +11,7 @@ __all__ = [
     "ANALYSES",
     "FOUND_SEGMENTS",
     "NOTES",
+    "PERSONAS",
     "PERSONA_SCORES",
     "PROBLEMS",
     "compute_overlay",
@@ -37,6 +38,8 @@ ANALYSES: tuple[tuple[str, str], ...] = (
 
 PROBLEMS = "_problems"
 NOTES = "_notes"
+PERSONAS = "personas"
+"""The survey's view of the personas: PERSONA_SCORES and FOUND_SEGMENTS (drawn in the personas section)."""
 PERSONA_SCORES = "persona_scores"
 """Share, value and satisfaction of each persona from the survey (drawn in the personas section)."""
 FOUND_SEGMENTS = "found_segments"
@@ -118,8 +121,13 @@ def compute_overlay(
         if survey is not None:
             from ..overlay.segments import find_segments, persona_scores
 
-            _attempt(results, PERSONA_SCORES, lambda: persona_scores(survey, project, lang=lang))
-            _attempt(results, FOUND_SEGMENTS, lambda: find_segments(survey, lang=lang))
+            personas: dict[str, Any] = {}  # kept apart: the analyses above are frames of their own
+            _attempt(personas, PERSONA_SCORES, lambda: persona_scores(survey, project, lang=lang))
+            _attempt(personas, FOUND_SEGMENTS, lambda: find_segments(survey, lang=lang))
+            results.setdefault(PROBLEMS, []).extend(personas.pop(PROBLEMS, []))
+            if not results[PROBLEMS]:
+                del results[PROBLEMS]
+            results[PERSONAS] = personas
         if survey is not None and not (persona_id and journey_id is None):
             _attempt(
                 results,

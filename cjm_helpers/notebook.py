@@ -762,6 +762,20 @@ class Step:
         )
         return ranked_plan(self.reload(), baselines, self.language)
 
+    def compare_periods(self, first: str, second: str) -> Any:
+        """The same measures on two date ranges side by side, with the change and whether it is noise."""
+        from .overlay.periods import compare_periods, parse_period, period_table
+
+        a, b = parse_period(first, self.language), parse_period(second, self.language)
+
+        def compute() -> Any:
+            has_survey = self.survey_path is not None and self.survey_path.exists()
+            survey = self._survey_for_project() if has_survey else None
+            frame = compare_periods(self.events, a, b, survey=survey)
+            return period_table(frame, self.events, a, b, self.language)
+
+        return self._data("events", f"periods_{first}_{second}", compute)
+
     def compare_maps(self) -> Any:
         """The current-state map beside the future-state one."""
         from .mapping import compare_maps

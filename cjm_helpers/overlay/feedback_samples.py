@@ -6,7 +6,9 @@ Polish sample in Polish (:mod:`.feedback_phrases_pl`, chosen by the project's
 language); for other projects the generators fall back to plain texts built from
 touchpoint names.
 The survey deliberately disagrees with the sample map at two stages, so the
-emotion curve has something to show.
+emotion curve has something to show, and its ``spend`` puts the personas other than
+the primary one above the value typed for them (:data:`SPEND_SHIFT`), so step 2 has
+a disagreement to explain.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ __all__ = [
     "EXTRA_SEGMENTS",
     "EXTRA_SHARE",
     "GENERIC_COMMENTS",
+    "SPEND_ANSWERED",
+    "SPEND_SHIFT",
+    "SPEND_SPREAD",
+    "SPEND_UNLINKED",
     "STAGE_WEIGHTS",
     "TICKETS",
     "TICKET_CHANNELS",
@@ -25,6 +31,7 @@ __all__ = [
 ]
 
 import datetime as dt
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -43,6 +50,15 @@ STAGE_WEIGHTS = {
 
 EMOTION_SHIFT = {"consideration": -0.8, "purchase": 0.15, "retention": -0.6}
 """How far the 'true' feeling of the primary persona lies from the map (the sample's hidden findings)."""
+
+SPEND_SHIFT = 1.4
+"""How far above its typed value the yearly spend of a persona other than the primary lies."""
+SPEND_SPREAD = 0.35
+"""Spread (sigma of the logarithm) of one respondent's yearly spend around their segment's."""
+SPEND_UNLINKED = 0.6
+"""Spend of respondents no persona covers, as a share of the personas' mean typed value."""
+SPEND_ANSWERED = 0.85
+"""Share of respondents who say what they spend (the rest leave it blank)."""
 
 EXTRA_SEGMENTS = (
     (
@@ -425,9 +441,45 @@ def _stage_answer(
     return _Answer(tp, emotion, csat, ces, comment)
 
 
+def _typical_spend(project: Project, segments: list[_Segment]) -> list[float]:
+    """Yearly spend around which each segment's respondents lie; NaN when no persona has a value.
+
+    A persona's typed ``value`` (times :data:`SPEND_SHIFT` unless it is the primary
+    persona), or :data:`SPEND_UNLINKED` of the personas' mean value for the others.
+    """
+    values = {p.id: p.value for p in project.personas if p.value is not None and p.value > 0}
+    if not values:
+        return [math.nan for _ in segments]
+    primary = project.primary_persona()
+    mean = sum(values.values()) / len(values)
+    typical = []
+    for segment in segments:
+        value = values.get(segment.persona)
+        if value is None:
+            typical.append(SPEND_UNLINKED * mean)
+        elif primary is not None and segment.persona == primary.id:
+            typical.append(float(value))
+        else:
+            typical.append(SPEND_SHIFT * value)
+    return typical
+
+
+def _spend(rng: np.random.Generator, typical: float) -> float:
+    """One respondent's yearly spend near ``typical``, rounded to a thousandth of it; NaN if not said."""
+    if typical != typical or rng.random() >= SPEND_ANSWERED:
+        return math.nan
+    step = 10 ** max(0, math.floor(math.log10(typical)) - 3)
+    return float(step * round(typical * rng.lognormal(0.0, SPEND_SPREAD) / step))
+
+
 def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFrame:
-    """``n`` seeded respondents answering for one to three stages each (see :mod:`.survey` columns)."""
+    """``n`` seeded respondents answering for one to three stages each (see :mod:`.survey` columns).
+
+    ``spend`` (yearly, in the project currency) is drawn from a generator of its own,
+    so adding it left every other answer of a seed as it was.
+    """
     rng = np.random.default_rng(seed)
+    spend_rng = np.random.default_rng([seed, 1])
     phrases = _phrases(project)
     stages = [s.id for s in project.stages]
     weights = _stage_weights(project)
@@ -435,13 +487,16 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
         s: [tp.id for tp in project.touchpoints if tp.stage == s and tp.events] for s in stages
     }
     segments, chance = _segments(project, phrases)
+    typical = _typical_spend(project, segments)
     primary = project.primary_persona()
     primary_id = primary.id if primary else None
     stated = _stated_curves(project, stages)
     rows: list[dict[str, object]] = []
     dates = _timestamps(rng, n, dt.date(2026, 9, 1), 80)
     for r in range(n):
-        segment = segments[int(rng.choice(len(segments), p=chance))]
+        chosen = int(rng.choice(len(segments), p=chance))
+        segment = segments[chosen]
+        spend = _spend(spend_rng, typical[chosen])
         curve = stated.get(segment.persona) or stated.get(primary_id or "", {}) or {}
         k = int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.20]))
         answered = sorted(
@@ -476,6 +531,7 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
                     "age_band": segment.age,
                     "goal": goal,
                     "pain": pain,
+                    "spend": spend,
                 }
             )
         mood = float(np.mean(emotions))
@@ -486,6 +542,7 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
     frame = pd.DataFrame(rows)
     for column in ("nps", "csat", "ces"):
         frame[column] = frame[column].astype("Int64")
+    frame["spend"] = frame["spend"].round().astype("Int64")
     return frame
 
 

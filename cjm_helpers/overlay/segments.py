@@ -211,8 +211,8 @@ def persona_score_warnings(scores: pd.DataFrame, currency: str, lang: str = "en"
                     "decisions.persona.value_disagrees",
                     lang,
                     name=row.name,
-                    typed=f"{format_number(row.value_typed, lang)} {currency}",
-                    computed=f"{format_number(row.value, lang)} {currency}",
+                    typed=f"{format_number(row.value_typed, lang, 0)} {currency}",
+                    computed=f"{format_number(row.value, lang, 0)} {currency}",
                 )
             )
     return lines

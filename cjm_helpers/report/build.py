@@ -36,8 +36,12 @@ def _objective(project: Project, lang: str) -> str:
     return objective_card_html(project, lang)
 
 
-def _personas(project: Project, lang: str, persona_id: str | None) -> str:
+def _personas(
+    project: Project, lang: str, persona_id: str | None, overlay_results: dict[str, Any] | None
+) -> str:
     from ..views import persona_cards_html, scoring_matrix
+    from .overlay import FOUND_SEGMENTS, PERSONA_SCORES, PERSONAS
+    from .persona_scores import found_segments_html, persona_scores_html
 
     shown = project
     if persona_id:
@@ -47,7 +51,9 @@ def _personas(project: Project, lang: str, persona_id: str | None) -> str:
     scores = (
         f"<h3>{esc(t('report.scores', lang))}</h3>{frame_html(matrix, lang)}" if len(matrix) else ""
     )
-    return cards + scores
+    data = (overlay_results or {}).get(PERSONAS) or {}
+    measured = persona_scores_html(data.get(PERSONA_SCORES), project, lang)
+    return cards + scores + measured + found_segments_html(data.get(FOUND_SEGMENTS), lang)
 
 
 def map_fragment(project: Project, journey_id: str | None, lang: str) -> str:
@@ -90,8 +96,9 @@ def _map(project: Project, lang: str, journey_id: str | None, persona_id: str | 
     return body
 
 
-def _plan(project: Project, lang: str) -> str:
+def _plan(project: Project, lang: str, overlay_results: dict[str, Any] | None) -> str:
     from ..views import action_plan, impact_effort_figure, kpi_table
+    from .effect_plan import effect_plan_html
 
     if not project.opportunities:
         body = note(t("report.no_opportunities", lang))
@@ -100,6 +107,7 @@ def _plan(project: Project, lang: str) -> str:
             figure_html(impact_effort_figure(project, lang), t("report.impact_effort", lang))
             + f"<h3>{esc(t('report.action_plan', lang))}</h3>"
             + frame_html(action_plan(project, lang), lang)
+            + effect_plan_html(project, (overlay_results or {}).get("kpis"), lang)
         )
     if project.kpis:
         body += f"<h3>{esc(t('report.kpi_targets', lang))}</h3>" + frame_html(
@@ -203,10 +211,10 @@ def build_report(
     renderers: list[tuple[str, Callable[[], str]]] = [
         ("objective", lambda: _objective(project, lang)),
         ("brief", lambda: _brief(project, lang)),
-        ("personas", lambda: _personas(project, lang, persona_id)),
+        ("personas", lambda: _personas(project, lang, persona_id, overlay_results)),
         ("map", lambda: _map(project, lang, journey_id, persona_id)),
         ("overlay", lambda: overlay_html(overlay_results, lang, id_names(project))),
-        ("plan", lambda: _plan(project, lang)),
+        ("plan", lambda: _plan(project, lang, overlay_results)),
         ("stakeholders", lambda: _stakeholders(project, lang)),
         ("checklist", lambda: checklist_html(project, lang, today)),
         ("review", lambda: review_html(project, lang, today)),

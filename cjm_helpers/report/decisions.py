@@ -1,4 +1,5 @@
-"""The report's decision data: whether switches lose customers, where customers go, who comes back.
+"""The report's decision data: whether switches lose customers, where customers go, who comes back,
+and which touchpoints earn credit for a conversion once those every buyer passes are flagged.
 
 :func:`decision_results` computes the analyses once from the event log (and the
 survey); :func:`decision_html` draws them as notes, a chart and tables. Either part
@@ -24,8 +25,10 @@ SWITCH_KIND = "channel"
 
 
 def decision_results(log: Any, project: Project, survey: Any = None) -> dict[str, Any]:
-    """Switch verdicts and points, transitions, top paths, visit groups and (with a survey) stage scores."""
+    """Switch verdicts and points, transitions, top paths, visit groups, attribution with must-pass
+    touchpoints flagged and (with a survey) stage scores."""
     from ..overlay import gaps, score_summary, switch_points, top_paths, transitions
+    from ..overlay.conversion import decision_attribution
     from ..overlay.switches import switch_verdicts
     from ..overlay.visits import visit_groups
 
@@ -37,6 +40,10 @@ def decision_results(log: Any, project: Project, survey: Any = None) -> dict[str
         "visits": visit_groups(log),
         "project": project,
     }
+    try:  # flags and exclusions are extra: without them the plain attribution still shows
+        out["attribution"] = decision_attribution(log, "touchpoint")
+    except Exception:
+        out["attribution"] = None
     if survey is not None:
         out["stage_scores"] = score_summary(survey, by="stage")
     return out
@@ -82,6 +89,13 @@ def decision_html(results: dict[str, Any] | None, lang: str) -> str:
         parts.append(
             _part("stage_scores", t("decisions.report.stage_scores", lang), frame_html(table, lang))
         )
+    attributed = results.get("attribution")
+    if attributed is not None and len(attributed):
+        from ..overlay.conversion import attribution_notes
+
+        body = "".join(note(line) for line in attribution_notes(attributed, lang))
+        body += frame_html(views.attribution_table(attributed, lang), lang)
+        parts.append(_part("decision_attribution", t("reportdata.attribution.title", lang), body))
     if results.get("visits") is not None:
         table = views.visits_table(results["visits"], lang)
         parts.append(_part("visits", t("decisions.report.visits", lang), frame_html(table, lang)))

@@ -7,7 +7,16 @@ rest of the report is still produced.
 
 from __future__ import annotations
 
-__all__ = ["ANALYSES", "NOTES", "PROBLEMS", "compute_overlay", "overlay_html"]
+__all__ = [
+    "ANALYSES",
+    "FOUND_SEGMENTS",
+    "NOTES",
+    "PERSONAS",
+    "PERSONA_SCORES",
+    "PROBLEMS",
+    "compute_overlay",
+    "overlay_html",
+]
 
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -29,6 +38,12 @@ ANALYSES: tuple[tuple[str, str], ...] = (
 
 PROBLEMS = "_problems"
 NOTES = "_notes"
+PERSONAS = "personas"
+"""The survey's view of the personas: PERSONA_SCORES and FOUND_SEGMENTS (drawn in the personas section)."""
+PERSONA_SCORES = "persona_scores"
+"""Share, value and satisfaction of each persona from the survey (drawn in the personas section)."""
+FOUND_SEGMENTS = "found_segments"
+"""Segments KMeans finds in the survey answers, one profile each (drawn in the personas section)."""
 
 
 def _attempt(results: dict[str, Any], name: str, compute: Callable[[], Any]) -> Any:
@@ -51,7 +66,7 @@ def compute_overlay(
     reading: ReadOptions | None = None,
     persona_id: str | None = None,
 ) -> dict[str, Any]:
-    """Funnel, emotion curve, attribution, gaps, KPIs and ticket counts from whichever files exist.
+    """Funnel, emotion curve, attribution, gaps, KPIs, ticket counts and persona scores from whichever files exist.
 
     The files are read as ``reading`` says (else as the project's data section says).
     For one persona without a journey of its own there is no emotion curve: the
@@ -103,6 +118,16 @@ def compute_overlay(
             ),
         )
         results.pop("survey", None)
+        if survey is not None:
+            from ..overlay.segments import find_segments, persona_scores
+
+            personas: dict[str, Any] = {}  # kept apart: the analyses above are frames of their own
+            _attempt(personas, PERSONA_SCORES, lambda: persona_scores(survey, project, lang=lang))
+            _attempt(personas, FOUND_SEGMENTS, lambda: find_segments(survey, lang=lang))
+            results.setdefault(PROBLEMS, []).extend(personas.pop(PROBLEMS, []))
+            if not results[PROBLEMS]:
+                del results[PROBLEMS]
+            results[PERSONAS] = personas
         if survey is not None and not (persona_id and journey_id is None):
             _attempt(
                 results,

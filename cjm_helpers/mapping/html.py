@@ -48,6 +48,7 @@ from .layout import (
     lane_label,
     map_type_label,
     phase_label,
+    timeline_shares,
 )
 
 ROOT_CLASS = "cjmmap"
@@ -78,6 +79,8 @@ CSS = """
 .cjmmap .cjmmap-grid{display:grid;gap:4px;
  grid-template-columns:minmax(7.5rem,9rem) repeat(var(--cols),minmax(var(--colmin,8.5rem),1fr));
  min-width:calc(7.5rem + var(--cols) * (var(--colmin,8.5rem) + 4px));}
+.cjmmap .cjmmap-grid.cjmmap-timeline{grid-template-columns:minmax(7.5rem,9rem) var(--tracks);
+ min-width:calc(7.5rem + var(--cols) * 4px + var(--spread) * var(--colmin,8.5rem));}
 .cjmmap .cjmmap-grid>*{min-width:0;}
 .cjmmap .cjmmap-corner{color:var(--muted);font-size:11px;align-self:end;padding:4px;}
 .cjmmap .cjmmap-stage{background:#174ea6;color:#fff;border-radius:6px;padding:6px 8px;
@@ -149,6 +152,7 @@ CSS = """
  .cjmmap .cjmmap-scroll{overflow:visible;}
  .cjmmap .cjmmap-grid{min-width:0;
   grid-template-columns:minmax(4.5rem,6rem) repeat(var(--cols),minmax(0,1fr));}
+ .cjmmap .cjmmap-grid.cjmmap-timeline{grid-template-columns:minmax(4.5rem,6rem) var(--tracks);}
  .cjmmap .cjmmap-card,.cjmmap .cjmmap-stage,.cjmmap .cjmmap-emotion{break-inside:avoid;
   page-break-inside:avoid;}
  .cjmmap .cjmmap-head{break-after:avoid;}
@@ -239,6 +243,15 @@ def _line_of_visibility(lang: str) -> str:
 # --- the emotion curve ---------------------------------------------------------------
 
 
+def _starts(shares: Sequence[float]) -> list[float]:
+    """Where each column starts, in average-column units: the running total of the shares."""
+    starts, at = [], 0.0
+    for share in shares:
+        starts.append(at)
+        at += share
+    return starts
+
+
 def _y(score: float, scale: int = 2) -> float:
     inner = EMOTION_HEIGHT - 2 * _EMOTION_PAD
     return _EMOTION_PAD + (scale - score) / (2 * scale) * inner
@@ -260,9 +273,18 @@ def _runs(points: Sequence[EmotionPoint]) -> list[list[tuple[int, float]]]:
     return runs
 
 
-def curve_path(run: Sequence[tuple[int, float]], unit: float = 100.0, scale: int = 2) -> str:
-    """A smooth SVG path through the run's points, without overshoot between stages."""
-    xy = [((i + 0.5) * unit, _y(score, scale)) for i, score in run]
+def curve_path(
+    run: Sequence[tuple[int, float]],
+    unit: float = 100.0,
+    scale: int = 2,
+    centres: Sequence[float] = (),
+) -> str:
+    """A smooth SVG path through the run's points, without overshoot between stages.
+
+    ``centres`` gives each stage's middle in column units (a timeline's columns differ
+    in width); by default stage ``i`` sits at ``i + 0.5``.
+    """
+    xy = [((centres[i] if centres else i + 0.5) * unit, _y(score, scale)) for i, score in run]
     d = f"M{xy[0][0]:.1f},{xy[0][1]:.1f}"
     for (x0, y0), (x1, y1) in zip(xy, xy[1:]):
         mid = (x0 + x1) / 2
@@ -271,11 +293,16 @@ def curve_path(run: Sequence[tuple[int, float]], unit: float = 100.0, scale: int
 
 
 def _curve_layer(
-    points: Sequence[EmotionPoint], colour: str, dashed: bool, n: int, scale: int = 2
+    points: Sequence[EmotionPoint],
+    colour: str,
+    dashed: bool,
+    n: int,
+    scale: int = 2,
+    centres: Sequence[float] = (),
 ) -> str:
     dash = ' stroke-dasharray="7 5"' if dashed else ""
     paths = "".join(
-        f'<path d="{curve_path(run, scale=scale)}" fill="none" stroke="{colour}" stroke-width="2.5"'
+        f'<path d="{curve_path(run, scale=scale, centres=centres)}" fill="none" stroke="{colour}" stroke-width="2.5"'
         f' vector-effect="non-scaling-stroke"{dash}/>'
         for run in _runs(points)
         if len(run) > 1
@@ -302,14 +329,18 @@ def _markers(
     first: bool = True,
     other: Sequence[EmotionPoint] = (),
     scale: int = 2,
+    shares: Sequence[float] = (),
 ) -> str:
     out = []
-    for i, (point, stage_name) in enumerate(zip(points, stage_names)):
-        x = f"{(i + 0.5) / n * 100:.3f}%"
+    shares = shares or [1.0] * n
+    for i, (point, stage_name, start, share) in enumerate(
+        zip(points, stage_names, _starts(shares), shares)
+    ):
+        x = f"{(start + share * 0.5) / n * 100:.3f}%"
         if not series:  # each action's own feeling, as small dots across the stage
             k = len(point.actions)
             for a, felt in enumerate(point.actions):
-                ax = f"{(i + 0.2 + 0.6 * (a + 0.5) / k) / n * 100:.3f}%"
+                ax = f"{(start + share * (0.2 + 0.6 * (a + 0.5) / k)) / n * 100:.3f}%"
                 out.append(
                     f'<circle class="cjmmap-action-pt" cx="{ax}" cy="{_y(felt, scale):.1f}" r="3"'
                     f' fill="{emotion_colour(felt, scale)}" opacity=".55"/>'
@@ -347,7 +378,7 @@ def _markers(
     return "".join(out)
 
 
-def _emotion_frame(n: int, scale: int = 2) -> str:
+def _emotion_frame(n: int, scale: int = 2, shares: Sequence[float] = ()) -> str:
     lines = []
     for score in (scale, 0, -scale):
         y = _y(score, scale)
@@ -356,8 +387,8 @@ def _emotion_frame(n: int, scale: int = 2) -> str:
             f'<line x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}" stroke="#bdc1c6" stroke-width="1"{dash}/>'
             f'<text x="4" y="{y - 3:.1f}" font-size="10" fill="#9aa0a6">{score_text(score)}</text>'
         )
-    for k in range(1, n):
-        x = f"{k / n * 100:.3f}%"
+    for start in _starts(shares or [1.0] * n)[1:]:
+        x = f"{start / n * 100:.3f}%"
         lines.append(f'<line x1="{x}" x2="{x}" y1="4" y2="{EMOTION_HEIGHT - 4}" stroke="#e8eaed"/>')
     return "".join(lines)
 
@@ -368,18 +399,21 @@ def emotion_svg(
     lang: str,
     label: str,
     scale: int = 2,
+    shares: Sequence[float] = (),
 ) -> str:
     """An SVG of one or more emotion curves over the same stages.
 
     ``series`` holds (name, points, colour, dashed); one series draws markers in
     emotion colours (and small dots for each action's own feeling), several draw each
-    curve in its own colour. ``scale`` is the largest score: 2 or 3.
+    curve in its own colour. ``scale`` is the largest score: 2 or 3. ``shares`` are the
+    stages' column widths on a timeline (see :func:`timeline_shares`); equal by default.
     """
     n = max(len(stage_names), 1)
-    body = [_emotion_frame(n, scale)]
+    centres = [start + share / 2 for start, share in zip(_starts(shares), shares)]
+    body = [_emotion_frame(n, scale, shares)]
     several = len(series) > 1
     for _name, points, colour, dashed in series:
-        body.append(_curve_layer(points, colour, dashed, n, scale))
+        body.append(_curve_layer(points, colour, dashed, n, scale, centres))
     for k, (name, points, _colour, _dashed) in enumerate(series):
         body.append(
             _markers(
@@ -391,6 +425,7 @@ def emotion_svg(
                 first=k == 0,
                 other=series[1 - k][1] if len(series) == 2 else (),
                 scale=scale,
+                shares=shares,
             )
         )
     return (
@@ -484,7 +519,7 @@ def _stage_headers(layout: MapLayout, lang: str) -> str:
     return "".join(cells)
 
 
-def _lane_rows(layout: MapLayout, lang: str) -> str:
+def _lane_rows(layout: MapLayout, lang: str, shares: Sequence[float] = ()) -> str:
     rows = []
     lanes = {lane.lane: lane for lane in layout.lanes}
     stage_names = [s.name for s in layout.stages]
@@ -500,6 +535,7 @@ def _lane_rows(layout: MapLayout, lang: str) -> str:
                 lang,
                 lane_label("emotions", lang),
                 layout.emotion_scale,
+                shares,
             )
             rows.append(_lane_label_html("emotions", lang))
             rows.append(f'<div class="cjmmap-emotion" style="grid-column:2/-1">{svg}</div>')
@@ -520,12 +556,29 @@ def wrap_document(fragment: str, title: str, lang: str) -> str:
     )
 
 
+def _grid_open(layout: MapLayout) -> tuple[str, list[float]]:
+    """The grid's opening tag and the column shares: equal, or on a timeline by the hours.
+
+    A timeline's columns are ``fr`` tracks in proportion to the hours; the grid is kept
+    wide enough that its narrowest column still gets the usual minimum width.
+    """
+    n = len(layout.stages)
+    if not layout.is_timeline:
+        return f'<div class="cjmmap-grid" style="--cols:{n}">', []
+    shares = timeline_shares([s.clock for s in layout.stages])
+    tracks = " ".join(f"minmax(0,{share:.4f}fr)" for share in shares)
+    spread = sum(shares) / min(shares)
+    style = f"--cols:{n};--tracks:{tracks};--spread:{spread:.3f}"
+    return f'<div class="cjmmap-grid cjmmap-timeline" style="{style}">', shares
+
+
 def layout_html(layout: MapLayout, lang: str = "en") -> str:
     """The map fragment (styles included) for an already built layout."""
     kicker = f"{map_type_label(layout.map_type, lang)} · {layout.project_name}"
+    grid_open, shares = _grid_open(layout)
     grid = (
-        f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{len(layout.stages)}">'
-        f"{_stage_headers(layout, lang)}{_lane_rows(layout, lang)}</div></div>"
+        f'<div class="cjmmap-scroll">{grid_open}'
+        f"{_stage_headers(layout, lang)}{_lane_rows(layout, lang, shares)}</div></div>"
     )
     return (
         f'<div class="{ROOT_CLASS}" lang="{esc(lang)}" data-journey="{esc(layout.journey_id)}">'

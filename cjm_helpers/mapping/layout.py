@@ -174,7 +174,8 @@ def clock_minutes(clock: str) -> int | None:
 def _durations(clocks: Sequence[str]) -> list[int] | None:
     """Minutes each stage lasts: until the next stage's time, the last one until midnight.
 
-    A time earlier than the one before it is read as the next day (a night shift).
+    A time earlier than the one before it is read as the next day (a night shift); a
+    last stage that starts after midnight lasts as long as the others on average.
     None when a stage has no time, as a day cannot be measured then.
     """
     starts: list[int] = []
@@ -185,8 +186,11 @@ def _durations(clocks: Sequence[str]) -> list[int] | None:
         while starts and minute < starts[-1]:
             minute += _DAY
         starts.append(minute)
-    end = (starts[-1] // _DAY + 1) * _DAY if starts else 0
-    return [b - a for a, b in zip(starts, starts[1:] + [end])]
+    if not starts:
+        return []
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    last = _DAY - starts[-1] if starts[-1] < _DAY else sum(gaps) // len(gaps)
+    return gaps + [last]
 
 
 def timeline_shares(clocks: Sequence[str], minimum: float = TIMELINE_MIN_SHARE) -> list[float]:

@@ -16,7 +16,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from cjm_helpers.mapping import JourneyMap
 from cjm_helpers.mapping.figure import GAP, STAGE_BLUE, map_figure
-from cjm_helpers.mapping.layout import TIMELINE_MIN_SHARE, timeline_shares
+from cjm_helpers.mapping.timeline import TIMELINE_MIN_SHARE, timeline_shares
 from cjm_helpers.model import Project
 
 CLOCKS = ("07:00", "08:00", "12:30", "19:00")

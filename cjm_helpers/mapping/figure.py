@@ -62,6 +62,7 @@ from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
 from .html import (
     CHANGE_COLOURS,
     EVIDENCE_MARK,
+    LANE_COLOURS,
     PHASE_COLOURS,
     compare_lane_order,
     emotion_colour,
@@ -69,19 +70,9 @@ from .html import (
     resolve_pair,
     score_text,
 )
-from .layout import (
-    CardView,
-    EmotionPoint,
-    MapLayout,
-    build_layout,
-    change_label,
-    compare_headings,
-    evidence_label,
-    lane_label,
-    map_type_label,
-    phase_label,
-    timeline_shares,
-)
+from .labels import change_label, evidence_label, lane_label, map_type_label, phase_label
+from .layout import CardView, EmotionPoint, MapLayout, build_layout, compare_headings
+from .timeline import timeline_shares
 
 FONT_FAMILY = "DejaVu Sans"
 FONT_PT = 7.5
@@ -96,21 +87,6 @@ LABEL_W = 1.45
 GAP = 0.05
 PAD = 0.06
 EMOTION_H = 1.25
-LANE_COLOURS = {
-    "actions": ("#1a73e8", "#e8f0fe"),
-    "touchpoints": ("#00897b", "#e0f2f1"),
-    "channels": ("#5f6368", "#f1f3f4"),
-    "thoughts": ("#f9ab00", "#fef7e0"),
-    "emotions": ("#9334e6", "#fafafa"),
-    "pain_points": ("#d93025", "#fce8e6"),
-    "opportunities": ("#188038", "#e6f4ea"),
-    "internal_actors": ("#7b1fa2", "#f3e5f5"),
-    "internal_tools": ("#5e35b1", "#ede7f6"),
-    "internal_process": ("#3949ab", "#e8eaf6"),
-    "internal_pain_points": ("#ad1457", "#fce4ec"),
-    "activities": ("#795548", "#efebe9"),
-    "context": ("#546e7a", "#eceff1"),
-}
 LINESTYLE = {
     "observed": "solid",
     "reported": (0, (4, 2)),

@@ -15,6 +15,7 @@ __all__ = [
     "EMOTION_COLOURS",
     "EMOTION_HEIGHT",
     "EVIDENCE_MARK",
+    "LANE_COLOURS",
     "PAGE_CSS",
     "ROOT_CLASS",
     "compare_html",
@@ -33,7 +34,8 @@ from collections.abc import Sequence
 
 from ..i18n import t
 from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
-from ..text import esc
+from ..text import esc, html_page
+from .labels import change_label, evidence_label, lane_label, map_type_label, phase_label
 from .layout import (
     CardView,
     EmotionPoint,
@@ -42,14 +44,9 @@ from .layout import (
     PhaseRun,
     StageView,
     build_layout,
-    change_label,
     compare_headings,
-    evidence_label,
-    lane_label,
-    map_type_label,
-    phase_label,
-    timeline_shares,
 )
+from .timeline import timeline_shares
 
 ROOT_CLASS = "cjmmap"
 EMOTION_HEIGHT = 132
@@ -60,6 +57,32 @@ CHANGE_COLOURS = {"new": "#188038", "changed": "#e37400", "retired": "#5f6368"}
 PHASE_COLOURS = {"before": "#e8f0fe", "during": "#d2e3fc", "after": "#c6dafc"}
 CHIP_LANES = frozenset({"touchpoints", "channels"})
 BACKSTAGE = frozenset(BACKSTAGE_LANES)
+
+_LANE_COLOUR_TABLE = """
+actions               #1a73e8  #e8f0fe
+touchpoints           #00897b  #e0f2f1
+channels              #5f6368  #f1f3f4
+thoughts              #f9ab00  #fef7e0
+emotions              #9334e6  #fafafa
+pain_points           #d93025  #fce8e6
+opportunities         #188038  #e6f4ea
+internal_actors       #7b1fa2  #f3e5f5
+internal_tools        #5e35b1  #ede7f6
+internal_process      #3949ab  #e8eaf6
+internal_pain_points  #ad1457  #fce4ec
+activities            #795548  #efebe9
+context               #546e7a  #eceff1
+"""
+
+
+def _colour_table(text: str) -> dict[str, tuple[str, str]]:
+    """Rows of ``lane accent tint`` as ``{lane: (accent, tint)}``."""
+    rows = (line.split() for line in text.strip().splitlines())
+    return {lane: (accent, tint) for lane, accent, tint in rows}
+
+
+LANE_COLOURS = _colour_table(_LANE_COLOUR_TABLE)
+"""Each lane's accent (card border, label stripe) and tint (card face), in the HTML and the figure."""
 
 CSS = """
 .cjmmap{--ink:#202124;--muted:#5f6368;--line:#dadce0;--paper:#fff;
@@ -132,19 +155,7 @@ CSS = """
  gap:6px 18px;align-items:center;}
 .cjmmap .cjmmap-legend .cjmmap-card{display:inline-block;padding:1px 8px;color:var(--ink);
  --accent:#5f6368;}
-.cjmmap .cjmmap-lane-actions{--accent:#1a73e8;--tint:#e8f0fe;}
-.cjmmap .cjmmap-lane-touchpoints{--accent:#00897b;--tint:#e0f2f1;}
-.cjmmap .cjmmap-lane-channels{--accent:#5f6368;--tint:#f1f3f4;}
-.cjmmap .cjmmap-lane-thoughts{--accent:#f9ab00;--tint:#fef7e0;}
-.cjmmap .cjmmap-lane-emotions{--accent:#9334e6;}
-.cjmmap .cjmmap-lane-pain_points{--accent:#d93025;--tint:#fce8e6;}
-.cjmmap .cjmmap-lane-opportunities{--accent:#188038;--tint:#e6f4ea;}
-.cjmmap .cjmmap-lane-internal_actors{--accent:#7b1fa2;--tint:#f3e5f5;}
-.cjmmap .cjmmap-lane-internal_tools{--accent:#5e35b1;--tint:#ede7f6;}
-.cjmmap .cjmmap-lane-internal_process{--accent:#3949ab;--tint:#e8eaf6;}
-.cjmmap .cjmmap-lane-internal_pain_points{--accent:#ad1457;--tint:#fce4ec;}
-.cjmmap .cjmmap-lane-activities{--accent:#795548;--tint:#efebe9;}
-.cjmmap .cjmmap-lane-context{--accent:#546e7a;--tint:#eceff1;}
+/*lanes*/
 .cjmmap .cjmmap-lane-thoughts .cjmmap-card{font-style:italic;}
 .cjmmap svg text{font-family:inherit;}
 @media print{
@@ -157,7 +168,13 @@ CSS = """
   page-break-inside:avoid;}
  .cjmmap .cjmmap-head{break-after:avoid;}
 }
-"""
+""".replace(
+    "/*lanes*/\n",
+    "".join(
+        f".cjmmap .cjmmap-lane-{lane}{{--accent:{accent};--tint:{tint};}}\n"
+        for lane, (accent, tint) in LANE_COLOURS.items()
+    ),
+)
 
 PAGE_CSS = """
 @page{size:landscape;margin:10mm;}
@@ -548,12 +565,7 @@ def _lane_rows(layout: MapLayout, lang: str, shares: Sequence[float] = ()) -> st
 
 def wrap_document(fragment: str, title: str, lang: str) -> str:
     """A complete HTML page around a map fragment; it loads nothing from anywhere."""
-    return (
-        f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{PAGE_CSS}</style></head>"
-        f"<body>{fragment}</body></html>\n"
-    )
+    return html_page(title, fragment, lang, PAGE_CSS)
 
 
 def _grid_open(layout: MapLayout) -> tuple[str, list[float]]:

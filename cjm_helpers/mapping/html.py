@@ -663,22 +663,9 @@ def compare_lane_order(current: MapLayout, future: MapLayout) -> tuple[str, ...]
     return tuple([x for x in merged if x not in BACKSTAGE] + [x for x in merged if x in BACKSTAGE])
 
 
-def compare_html(
-    project: Project,
-    current_id: str | None = None,
-    future_id: str | None = None,
-    lang: str = "en",
-    standalone: bool = False,
-) -> str:
-    """As-is and to-be side by side: each stage split in two, both emotion curves on one axis."""
-    current_id, future_id = resolve_pair(project, current_id, future_id)
-    now = build_layout(project, current_id, lang)
-    later = build_layout(project, future_id, lang)
-    as_is, to_be = t("map.html.as_is", lang), t("map.html.to_be", lang)
-    lanes = compare_lane_order(now, later)
+def _compare_heads(now: MapLayout, as_is: str, to_be: str, lang: str) -> list[str]:
+    """Phase band, one stage header over each pair of columns, then the as-is / to-be tabs."""
     n = len(now.stages)
-    stage_names = [s.name for s in now.stages]
-
     head = [_phase_band(now.phases, n, lang, span=2)]
     head.append(f'<div class="cjmmap-corner">{esc(t("map.html.stage", lang))}</div>')
     for i, stage in enumerate(now.stages, start=1):
@@ -693,40 +680,65 @@ def compare_html(
             f'<div class="cjmmap-sub">{esc(as_is)}</div>'
             f'<div class="cjmmap-sub cjmmap-future">{esc(to_be)}</div>'
         )
+    return head
 
+
+def _compare_emotions(now: MapLayout, later: MapLayout, as_is: str, to_be: str, lang: str) -> str:
+    """Both emotion curves on one axis, the as-is one dashed, with a key naming them."""
+    svg = emotion_svg(
+        [(as_is, now.emotions, "#80868b", True), (to_be, later.emotions, "#188038", False)],
+        [s.name for s in now.stages],
+        lang,
+        t("map.html.emotion_curves", lang),
+        max(now.emotion_scale, later.emotion_scale),
+    )
+    key = (
+        f'<div class="cjmmap-legend" style="margin:2px 6px">'
+        f'<span style="color:#80868b">- - {esc(as_is)}</span>'
+        f'<span style="color:#188038">━ {esc(to_be)}</span></div>'
+    )
+    return f'<div class="cjmmap-emotion" style="grid-column:2/-1">{svg}{key}</div>'
+
+
+def _compare_rows(now: MapLayout, later: MapLayout, as_is: str, to_be: str, lang: str) -> list[str]:
+    """Every lane, each stage's as-is cell beside its to-be cell."""
     rows: list[str] = []
     drew_line = False
-    for name in lanes:
+    for name in compare_lane_order(now, later):
         if name in BACKSTAGE and not drew_line:
             rows.append(_line_of_visibility(lang))
             drew_line = True
         rows.append(_lane_label_html(name, lang))
         if name == "emotions":
-            svg = emotion_svg(
-                [(as_is, now.emotions, "#80868b", True), (to_be, later.emotions, "#188038", False)],
-                stage_names,
-                lang,
-                t("map.html.emotion_curves", lang),
-                max(now.emotion_scale, later.emotion_scale),
-            )
-            key = (
-                f'<div class="cjmmap-legend" style="margin:2px 6px">'
-                f'<span style="color:#80868b">- - {esc(as_is)}</span>'
-                f'<span style="color:#188038">━ {esc(to_be)}</span></div>'
-            )
-            rows.append(f'<div class="cjmmap-emotion" style="grid-column:2/-1">{svg}{key}</div>')
+            rows.append(_compare_emotions(now, later, as_is, to_be, lang))
             continue
-        for i in range(n):
+        for i in range(len(now.stages)):
             for side in (now, later):
                 cards = side.lane(name).cells[i] if name in side.lane_order else ()
                 rows.append(_cell_html(name, cards, lang, side.emotion_scale))
+    return rows
 
+
+def compare_html(
+    project: Project,
+    current_id: str | None = None,
+    future_id: str | None = None,
+    lang: str = "en",
+    standalone: bool = False,
+) -> str:
+    """As-is and to-be side by side: each stage split in two, both emotion curves on one axis."""
+    current_id, future_id = resolve_pair(project, current_id, future_id)
+    now = build_layout(project, current_id, lang)
+    later = build_layout(project, future_id, lang)
+    as_is, to_be = t("map.html.as_is", lang), t("map.html.to_be", lang)
+    head = _compare_heads(now, as_is, to_be, lang)
+    rows = _compare_rows(now, later, as_is, to_be, lang)
     kicker, title, persona = compare_headings(now, later, lang)
     fragment = (
         f'<div class="{ROOT_CLASS}" lang="{esc(lang)}" data-journey="{esc(current_id)}"'
         f' data-compare="{esc(future_id)}"><style>{CSS}</style>'
         f"{_header(kicker, title, persona, now.persona_quote, lang)}"
-        f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{2 * n};--colmin:9rem">'
+        f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{2 * len(now.stages)};--colmin:9rem">'
         f"{''.join(head)}{''.join(rows)}</div></div>"
         f"{_legend(lang, now.emotion_scale, changes=_has_changes(now, later))}</div>"
     )

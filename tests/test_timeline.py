@@ -3,8 +3,8 @@
 Worked example: stages at 07:00, 08:00, 12:30 and 19:00 last 60, 270, 390 and 300
 minutes (the last one until midnight), 1,020 in all. Four columns share four average
 widths; in proportion the first would get 4 x 60 / 1020 = 0.235, under the minimum of
-0.65, so it gets 0.65 and the other three share the remaining 3.35 by their hours:
-3.35 x 270 / 960 = 0.9421875, 3.35 x 390 / 960 = 1.3609375, 3.35 x 300 / 960 = 1.046875.
+0.8, so it gets 0.8 and the other three share the remaining 3.2 by their hours:
+3.2 x 270 / 960 = 0.9, 3.2 x 390 / 960 = 1.3, 3.2 x 300 / 960 = 1.0.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from cjm_helpers.mapping.timeline import TIMELINE_MIN_SHARE, timeline_shares
 from cjm_helpers.model import Project
 
 CLOCKS = ("07:00", "08:00", "12:30", "19:00")
-SHARES = (0.65, 0.9421875, 1.3609375, 1.046875)
+SHARES = (0.8, 0.9, 1.3, 1.0)
 COL_W = 2.25
 """The figure's average column width in inches for up to six stages."""
 
@@ -48,7 +48,7 @@ def _day(clocks: tuple[str, ...] = CLOCKS) -> Project:
 
 def test_shares_follow_the_hours_with_a_minimum() -> None:
     assert timeline_shares(CLOCKS) == pytest.approx(SHARES)
-    assert TIMELINE_MIN_SHARE == 0.65
+    assert TIMELINE_MIN_SHARE == 0.8
 
 
 def test_a_stage_without_a_time_leaves_the_columns_equal() -> None:
@@ -98,7 +98,7 @@ def test_html_columns_are_as_wide_as_the_hours() -> None:
     fr = [float(v) for v in re.findall(r"minmax\(0,([\d.]+)fr\)", tracks.group(1))]
     assert fr == pytest.approx(SHARES, abs=1e-4)
     # the emotion points sit in the middle of those columns: (start + share / 2) / 4
-    starts = [0.0, 0.65, 0.65 + 0.9421875, 0.65 + 0.9421875 + 1.3609375]
+    starts = [0.0, 0.8, 1.7, 3.0]
     centres = [(a + s / 2) / 4 * 100 for a, s in zip(starts, SHARES)]
     cx = [float(v) for v in re.findall(r'<circle cx="([\d.]+)%" cy="[\d.]+" r="7"', html)]
     assert cx == pytest.approx(centres, abs=1e-3)

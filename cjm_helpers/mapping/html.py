@@ -163,7 +163,8 @@ CSS = """
  .cjmmap .cjmmap-scroll{overflow:visible;}
  .cjmmap .cjmmap-grid{min-width:0;
   grid-template-columns:minmax(4.5rem,6rem) repeat(var(--cols),minmax(0,1fr));}
- .cjmmap .cjmmap-grid.cjmmap-timeline{grid-template-columns:minmax(4.5rem,6rem) var(--tracks);}
+ .cjmmap .cjmmap-grid.cjmmap-timeline{min-width:0;
+  grid-template-columns:minmax(4.5rem,6rem) var(--tracks);}
  .cjmmap .cjmmap-card,.cjmmap .cjmmap-stage,.cjmmap .cjmmap-emotion{break-inside:avoid;
   page-break-inside:avoid;}
  .cjmmap .cjmmap-head{break-after:avoid;}
@@ -571,8 +572,9 @@ def wrap_document(fragment: str, title: str, lang: str) -> str:
 def _grid_open(layout: MapLayout) -> tuple[str, list[float]]:
     """The grid's opening tag and the column shares: equal, or on a timeline by the hours.
 
-    A timeline's columns are ``fr`` tracks in proportion to the hours; the grid is kept
-    wide enough that its narrowest column still gets the usual minimum width.
+    A timeline's columns are ``fr`` tracks in proportion to the hours (so the emotion
+    points, placed by the same shares, sit in their middle on screen and on paper); the
+    grid is kept wide enough that its narrowest column still gets the usual minimum width.
     """
     n = len(layout.stages)
     if not layout.is_timeline:

@@ -10,8 +10,9 @@ __all__ = ["TIMELINE_MIN_SHARE", "clock_minutes", "timeline_shares"]
 
 from collections.abc import Sequence
 
-TIMELINE_MIN_SHARE = 0.65
-"""The narrowest a timeline column gets, as a share of an average column, so its cards stay readable."""
+TIMELINE_MIN_SHARE = 0.8
+"""The narrowest a timeline column gets, as a share of an average column, so its cards stay
+readable, also on a printed page, which cannot scroll."""
 _DAY = 24 * 60
 
 

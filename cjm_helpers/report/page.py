@@ -86,6 +86,8 @@ PRINT_MAP_CSS = """
   .cjm-report .cjmmap{font-size:7pt}
   .cjmmap .cjmmap-grid{min-width:0!important;
     grid-template-columns:minmax(min-content,7rem) repeat(var(--cols),minmax(min-content,1fr))!important}
+  .cjmmap .cjmmap-grid.cjmmap-timeline{min-width:0!important;
+    grid-template-columns:minmax(min-content,7rem) var(--tracks)!important}
   .cjmmap .cjmmap-card{padding:2px 4px}
 }
 @media print{.cjmmap{page:cjm-wide}}

@@ -1,4 +1,4 @@
-"""Small text jobs every part of the suite shares: ids made from names, HTML escaping, step numbers.
+"""Small text jobs every part of the suite shares: ids made from names, HTML escaping and the page shell, step numbers.
 
 This is the ground floor: it imports nothing of ours, so the model, the forms,
 the importers, the runner and the HTML writers can all use it. Each job exists
@@ -13,7 +13,16 @@ import unicodedata
 from collections.abc import Collection
 from pathlib import PurePath
 
-__all__ = ["ID_BODY", "ID_PATTERN", "esc", "fold", "slug", "step_number", "unique_id"]
+__all__ = [
+    "ID_BODY",
+    "ID_PATTERN",
+    "esc",
+    "fold",
+    "html_page",
+    "slug",
+    "step_number",
+    "unique_id",
+]
 
 _UNDECOMPOSED = str.maketrans(
     {
@@ -68,6 +77,16 @@ def unique_id(base: str, taken: Collection[str]) -> str:
 def esc(value: object) -> str:
     """Any value as text safe inside HTML text and attribute values (quotes escaped too)."""
     return html.escape(str(value), quote=True)
+
+
+def html_page(title: str, body: str, lang: str, css: str = "") -> str:
+    """A whole HTML page around ``body``: its language, UTF-8, inline styles; it loads nothing."""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{css}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
 
 
 _STEP_PREFIX = re.compile(r"^(\d{2})_")

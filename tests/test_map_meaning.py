@@ -34,7 +34,7 @@ def test_day_in_the_life_starter_runs_on_times_of_the_day(lang: str) -> None:
     project = load_project(starter_file("day_in_the_life", lang))
     assert project.language == lang
     clocks = [s.clock for s in project.stages]
-    assert clocks == ["06:30", "07:30", "09:00", "12:00", "17:30", "19:30"]
+    assert clocks == ["06:30", "07:30", "09:00", "12:00", "13:00", "17:30", "19:30"]
     assert not {s.id for s in project.stages} & {"awareness", "purchase", "advocacy"}
     layout = build_layout(project, lang=lang)
     assert layout.is_timeline
@@ -48,7 +48,7 @@ def test_a_day_is_drawn_as_a_timeline_in_html_and_png(lang: str, tmp_path: Path)
     project = load_project(starter_file("day_in_the_life", lang))
     day = JourneyMap(project, lang=lang)
     html = day.html()
-    assert html.count('class="cjmmap-clock"') == 6
+    assert html.count('class="cjmmap-clock"') == 7
     assert 'data-clock="07:30"' in html
     assert html.index("cjmmap-clock") < html.index('class="cjmmap-stage"')
     png = day.save(tmp_path / "day.png")

@@ -192,6 +192,33 @@ def test_translations_have_the_same_ids_as_english(name: str, lang: str) -> None
     assert ids(load_project(industry_file(name, lang))) == english
 
 
+MAP_STARTERS = ("current_state", "day_in_the_life", "future_state", "service_blueprint")
+"""The blank starters, one per map type: each has its own file in every language too."""
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+@pytest.mark.parametrize("name", MAP_STARTERS)
+def test_every_map_starter_is_translated(name: str, lang: str) -> None:
+    path = industry_file(name, lang)
+    assert path.is_file(), (
+        f"{lang}/{name}.cjm.yaml is missing: `cjm new` would fall back to English"
+    )
+    project = load_project(path)
+    assert project.language == lang
+    assert ids(project) == ids(load_project(industry_file(name, "en")))
+    left = english_left(raw(name, "en"), raw(name, lang))
+    assert not left, f"English left in {lang}/{name}: {left}"
+
+
+def test_the_future_state_starter_adds_changes_and_retires_a_touchpoint() -> None:
+    for lang in ("en", *TRANSLATIONS):
+        journey = load_project(industry_file("future_state", lang)).journeys[0]
+        assert journey.map_type == "future_state"
+        changes = {c.status for c in journey.touchpoint_changes}
+        assert changes == {"new", "changed", "retired"}
+        assert all(c.evidence == "planned" for c in journey.touchpoint_changes)
+
+
 def english_left(english: dict[str, Any], translated: dict[str, Any]) -> list[str]:
     """Texts of a translation that are an English phrase of the original, or hold common English words."""
     phrases = {

@@ -122,4 +122,4 @@ def test_step8_on_a_future_map_that_compares_to_nothing_says_so(tmp_path: Path) 
     step = start_step(8, str(tmp_path / "p" / "project.cjm.yaml"), language="pl")
     shown = step.compare_maps().data
     assert "nie wskazuje, którą ścieżkę stanu obecnego poprawia" in shown
-    assert "The customer after our changes" in shown  # the journey, by name
+    assert "Klient po wprowadzeniu zmian" in shown  # the journey, by its Polish name

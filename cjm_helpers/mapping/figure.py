@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +62,7 @@ from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
 from .html import (
     CHANGE_COLOURS,
     EVIDENCE_MARK,
+    LANE_COLOURS,
     PHASE_COLOURS,
     compare_lane_order,
     emotion_colour,
@@ -69,18 +70,9 @@ from .html import (
     resolve_pair,
     score_text,
 )
-from .layout import (
-    CardView,
-    EmotionPoint,
-    MapLayout,
-    build_layout,
-    change_label,
-    compare_headings,
-    evidence_label,
-    lane_label,
-    map_type_label,
-    phase_label,
-)
+from .labels import change_label, evidence_label, lane_label, map_type_label, phase_label
+from .layout import CardView, EmotionPoint, MapLayout, build_layout, compare_headings
+from .timeline import timeline_shares
 
 FONT_FAMILY = "DejaVu Sans"
 FONT_PT = 7.5
@@ -95,21 +87,6 @@ LABEL_W = 1.45
 GAP = 0.05
 PAD = 0.06
 EMOTION_H = 1.25
-LANE_COLOURS = {
-    "actions": ("#1a73e8", "#e8f0fe"),
-    "touchpoints": ("#00897b", "#e0f2f1"),
-    "channels": ("#5f6368", "#f1f3f4"),
-    "thoughts": ("#f9ab00", "#fef7e0"),
-    "emotions": ("#9334e6", "#fafafa"),
-    "pain_points": ("#d93025", "#fce8e6"),
-    "opportunities": ("#188038", "#e6f4ea"),
-    "internal_actors": ("#7b1fa2", "#f3e5f5"),
-    "internal_tools": ("#5e35b1", "#ede7f6"),
-    "internal_process": ("#3949ab", "#e8eaf6"),
-    "internal_pain_points": ("#ad1457", "#fce4ec"),
-    "activities": ("#795548", "#efebe9"),
-    "context": ("#546e7a", "#eceff1"),
-}
 LINESTYLE = {
     "observed": "solid",
     "reported": (0, (4, 2)),
@@ -378,21 +355,11 @@ def _smooth(
     return np.array(px), np.array(py)
 
 
-def _draw_emotions(
-    cv: _Canvas,
-    series: Sequence[_Series],
-    centres: Sequence[float],
-    left: float,
-    right: float,
-    top: float,
-    lang: str,
-    scale: int = 2,
-    col_w: float = 0.0,
-) -> None:
-    h = EMOTION_H
-    cv.box(left, top, right - left, h, "#fafafa", radius=0.04)
+def _emotion_frame(cv: _Canvas, left: float, right: float, top: float, scale: int) -> None:
+    """The emotion lane's background with its top, zero and bottom score lines."""
+    cv.box(left, top, right - left, EMOTION_H, "#fafafa", radius=0.04)
     for score in (scale, 0, -scale):
-        y = _emotion_y(score, top, h, scale)
+        y = _emotion_y(score, top, EMOTION_H, scale)
         cv.ax.plot(
             [left, right], [y, y], color="#bdc1c6", lw=0.6, ls="solid" if score == 0 else ":"
         )
@@ -404,95 +371,155 @@ def _draw_emotions(
             fontsize=FONT_PT - 1.5,
             color="#9aa0a6",
         )
+
+
+def _curve_runs(
+    cv: _Canvas, s: _Series, centres: Sequence[float], top: float, lang: str, scale: int, note: bool
+) -> list[tuple[list[float], list[float]]]:
+    """Stretches of recorded scores as (xs, ys); a stage without a score breaks the curve.
+
+    With ``note``, such a stage says so in the lane.
+    """
+    runs: list[tuple[list[float], list[float]]] = []
+    run_x: list[float] = []
+    run_y: list[float] = []
+    for x, p in zip(centres, s.points):
+        if p.score is None:
+            if run_x:
+                runs.append((run_x, run_y))
+            run_x, run_y = [], []
+            if note:
+                cv.text(
+                    x,
+                    _emotion_y(0, top, EMOTION_H, scale),
+                    t("map.html.no_emotion", lang),
+                    ha="center",
+                    va="center",
+                    fontsize=FONT_PT - 1,
+                    color="#9aa0a6",
+                )
+            continue
+        run_x.append(x)
+        run_y.append(_emotion_y(p.score, top, EMOTION_H, scale))
+    if run_x:
+        runs.append((run_x, run_y))
+    return runs
+
+
+def _draw_curve(cv: _Canvas, s: _Series, runs: Sequence[tuple[list[float], list[float]]]) -> None:
+    for xs, ys in runs:
+        if len(xs) > 1:
+            sx, sy = _smooth(xs, ys)
+            cv.ax.plot(
+                sx,
+                sy,
+                color=s.colour or MUTED,
+                lw=2.0,
+                ls="--" if s.dashed else "-",
+                solid_capstyle="round",
+                zorder=3,
+            )
+
+
+def _draw_action_dots(
+    cv: _Canvas,
+    s: _Series,
+    centres: Sequence[float],
+    widths: Sequence[float],
+    top: float,
+    scale: int,
+) -> None:
+    """Each action's own feeling as a small dot, spread across the middle of its stage."""
+    for x, w, p in zip(centres, widths, s.points):
+        k = len(p.actions)
+        for a, felt in enumerate(p.actions):
+            cv.ax.plot(
+                [x - 0.3 * w + 0.6 * w * (a + 0.5) / k],
+                [_emotion_y(felt, top, EMOTION_H, scale)],
+                marker="o",
+                ms=3.5,
+                color=emotion_colour(felt, scale),
+                alpha=0.55,
+                zorder=2,
+                ls="none",
+            )
+
+
+def _draw_points(
+    cv: _Canvas,
+    series: Sequence[_Series],
+    k: int,
+    centres: Sequence[float],
+    top: float,
+    scale: int,
+    above: bool = True,
+) -> None:
+    """Series ``k``'s stage scores as rings (filled when observed) with the score beside them.
+
+    A lone curve puts its scores above the rings, or below them (``above`` False) when
+    action dots crowd the space; two curves put each score on the side away from the other.
+    """
+    s = series[k]
+    for i, (x, p) in enumerate(zip(centres, s.points)):
+        if p.score is None:
+            continue
+        colour = s.colour or emotion_colour(p.score, scale)
+        y = _emotion_y(p.score, top, EMOTION_H, scale)
+        face = colour if p.evidence == "observed" else "white"
+        cv.ax.plot([x], [y], marker="o", ms=8, mfc=face, mec=colour, mew=1.8, zorder=4, ls="none")
+        other = series[1 - k].points[i] if len(series) == 2 else None
+        dy = -0.1 if label_above(p, other, k == 0 and above) else 0.1
+        cv.text(
+            x,
+            y + dy,
+            score_text(p.score),
+            ha="center",
+            va="bottom" if dy < 0 else "top",
+            fontsize=FONT_PT,
+            fontweight="bold",
+            color=colour,
+        )
+
+
+def _draw_series_key(cv: _Canvas, series: Sequence[_Series], right: float, top: float) -> None:
+    """Names of the curves (as-is, to-be) at the lane's bottom right."""
+    y = top + EMOTION_H - 0.06
+    x = right - 0.1
+    for s in reversed(series):
+        cv.text(
+            x,
+            y,
+            f"{'- -' if s.dashed else '—'} {s.name}",
+            ha="right",
+            va="bottom",
+            fontsize=FONT_PT,
+            color=s.colour or MUTED,
+        )
+        x -= text_width(f"- - {s.name}") + 0.3
+
+
+def _draw_emotions(
+    cv: _Canvas,
+    series: Sequence[_Series],
+    centres: Sequence[float],
+    left: float,
+    right: float,
+    top: float,
+    lang: str,
+    scale: int = 2,
+    widths: Sequence[float] = (),
+) -> None:
+    """The emotion lane: one curve per series; ``widths`` are the stages' columns, for the action dots."""
+    _emotion_frame(cv, left, right, top, scale)
     several = len(series) > 1
     for k, s in enumerate(series):
-        run_x: list[float] = []
-        run_y: list[float] = []
-        runs = []
-        for x, p in zip(centres, s.points):
-            if p.score is None:
-                if run_x:
-                    runs.append((run_x, run_y))
-                run_x, run_y = [], []
-                if not several:
-                    cv.text(
-                        x,
-                        _emotion_y(0, top, h, scale),
-                        t("map.html.no_emotion", lang),
-                        ha="center",
-                        va="center",
-                        fontsize=FONT_PT - 1,
-                        color="#9aa0a6",
-                    )
-                continue
-            run_x.append(x)
-            run_y.append(_emotion_y(p.score, top, h, scale))
-        if run_x:
-            runs.append((run_x, run_y))
-        line_colour = s.colour or MUTED
-        for xs, ys in runs:
-            if len(xs) > 1:
-                sx, sy = _smooth(xs, ys)
-                cv.ax.plot(
-                    sx,
-                    sy,
-                    color=line_colour,
-                    lw=2.0,
-                    ls="--" if s.dashed else "-",
-                    solid_capstyle="round",
-                    zorder=3,
-                )
-        for x, p in zip(centres, s.points):
-            if several or not p.actions:
-                continue
-            k = len(p.actions)
-            for a, felt in enumerate(p.actions):  # each action's own feeling, as small dots
-                ax = x - 0.3 * col_w + 0.6 * col_w * (a + 0.5) / k
-                cv.ax.plot(
-                    [ax],
-                    [_emotion_y(felt, top, h, scale)],
-                    marker="o",
-                    ms=3.5,
-                    color=emotion_colour(felt, scale),
-                    alpha=0.55,
-                    zorder=2,
-                    ls="none",
-                )
-        for i, (x, p) in enumerate(zip(centres, s.points)):
-            if p.score is None:
-                continue
-            colour = s.colour or emotion_colour(p.score, scale)
-            y = _emotion_y(p.score, top, h, scale)
-            face = colour if p.evidence == "observed" else "white"
-            cv.ax.plot(
-                [x], [y], marker="o", ms=8, mfc=face, mec=colour, mew=1.8, zorder=4, ls="none"
-            )
-            other = series[1 - k].points[i] if len(series) == 2 else None
-            dy = -0.1 if label_above(p, other, k == 0) else 0.1
-            cv.text(
-                x,
-                y + dy,
-                score_text(p.score),
-                ha="center",
-                va="bottom" if dy < 0 else "top",
-                fontsize=FONT_PT,
-                fontweight="bold",
-                color=colour,
-            )
+        _draw_curve(cv, s, _curve_runs(cv, s, centres, top, lang, scale, note=not several))
+        dots = not several and any(p.actions for p in s.points)
+        if dots:
+            _draw_action_dots(cv, s, centres, widths, top, scale)
+        _draw_points(cv, series, k, centres, top, scale, above=not dots)
     if several:
-        y = top + h - 0.06
-        x = right - 0.1
-        for s in reversed(series):
-            cv.text(
-                x,
-                y,
-                f"{'- -' if s.dashed else '—'} {s.name}",
-                ha="right",
-                va="bottom",
-                fontsize=FONT_PT,
-                color=s.colour or MUTED,
-            )
-            x -= text_width(f"- - {s.name}") + 0.3
+        _draw_series_key(cv, series, right, top)
 
 
 def _line_h(size: float, spacing: float) -> float:
@@ -512,6 +539,322 @@ def _stage_runs(columns: Sequence[_Column]) -> list[tuple[int, int]]:
     return runs
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where the columns go across the page, in inches: each column's left edge and width."""
+
+    x: tuple[float, ...]
+    w: tuple[float, ...]
+    runs: tuple[tuple[int, int], ...]
+    width: float
+    """The page width: labels, columns with their gaps, and the margins."""
+    x0: float = 0.15
+
+    @property
+    def right(self) -> float:
+        return self.x[-1] + self.w[-1]
+
+    def span(self, first: int, last: int) -> float:
+        """Width from the left of column ``first`` to the right of column ``last``."""
+        return self.x[last] + self.w[last] - self.x[first]
+
+    def centres(self) -> list[float]:
+        """The middle of each stage (of its run of columns), where its emotion point goes."""
+        return [(self.x[start] + self.x[end] + self.w[end]) / 2 for start, end in self.runs]
+
+
+def _frame(columns: Sequence[_Column], timeline: bool) -> _Frame:
+    """Equal columns, or on a timeline columns as wide as the hours each stage lasts.
+
+    Column ``i`` starts where it would among equal columns, moved by how much wider
+    the columns before it are, so equal shares place everything exactly as before.
+    """
+    n = len(columns)
+    col_w = 2.25 if n <= 6 else 1.9 if n <= 10 else 1.7
+    shares = [1.0] * n
+    if timeline:
+        shares = timeline_shares([c.layout.stages[c.stage].clock for c in columns])
+    x0 = 0.15
+    xs, before = [], 0.0
+    for i, share in enumerate(shares):
+        xs.append(x0 + LABEL_W + i * (col_w + GAP) + col_w * (before - i))
+        before += share
+    width = LABEL_W + n * (col_w + GAP) + col_w * (before - n) + 0.3
+    widths = tuple(col_w * share for share in shares)
+    return _Frame(tuple(xs), widths, tuple(_stage_runs(columns)), width, x0)
+
+
+@dataclass(frozen=True)
+class _Head:
+    """A stage header box over a run of columns: its first column, width and wrapped text."""
+
+    start: int
+    width: float
+    name: list[str]
+    desc: list[str]
+
+
+def _stage_heads(columns: Sequence[_Column], frame: _Frame) -> list[_Head]:
+    heads = []
+    for start, end in frame.runs:
+        stage = columns[start].layout.stages[columns[start].stage]
+        w = frame.span(start, end)
+        name = wrap(stage.name, w - 0.3, 2, size=STAGE_PT, bold=True)
+        said = " · ".join(x for x in (stage.time_span.strip(), stage.description.strip()) if x)
+        desc = wrap(said, w - 0.14, 3, size=FONT_PT - 1) if said else []
+        heads.append(_Head(start, w, name, desc))
+    return heads
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Every measured piece of the page, so drawing places things without measuring again."""
+
+    frame: _Frame
+    title_lines: list[str]
+    heads: list[_Head]
+    box_h: float
+    phases: list[tuple[str, int, int]]
+    has_sub: bool
+    label_lines: dict[str, list[str]]
+    lane_heights: list[float]
+    height: float
+
+    @property
+    def head_h(self) -> float:
+        return 0.72 + 0.23 * len(self.title_lines)
+
+    @property
+    def stage_h(self) -> float:
+        return self.box_h + 0.06 + (0.22 if self.has_sub else 0)
+
+
+def _lane_heights(
+    columns: Sequence[_Column],
+    lanes: Sequence[str],
+    frame: _Frame,
+    label_lines: dict[str, list[str]],
+) -> list[float]:
+    """Each lane as tall as its label and its fullest cell."""
+    heights = []
+    for lane in lanes:
+        label_h = 0.14 + _line_h(STAGE_PT, 1.1) * len(label_lines[lane])
+        if lane == "emotions":
+            heights.append(max(EMOTION_H, label_h))
+        else:
+            cells = max(_cell_height(_cards(c, lane), w) for c, w in zip(columns, frame.w))
+            heights.append(max(0.35, label_h, cells))
+    return heights
+
+
+def _plan(
+    columns: Sequence[_Column], lanes: Sequence[str], title: str, lang: str, timeline: bool
+) -> _Plan:
+    """Measure the page: column widths, wrapped titles and labels, and every row's height."""
+    frame = _frame(columns, timeline)
+    width = frame.width
+    heads = _stage_heads(columns, frame)
+    box_h = max(
+        0.12 + _line_h(STAGE_PT, 1.1) * len(h.name) + _line_h(FONT_PT - 1, 1.15) * len(h.desc)
+        for h in heads
+    )
+    phases = _phase_columns(columns)
+    label_lines = {
+        lane: wrap(lane_label(lane, lang), LABEL_W - 0.2, 3, size=STAGE_PT, bold=True)
+        for lane in lanes
+    }
+    lane_heights = _lane_heights(columns, lanes, frame, label_lines)
+    legend_rows = 1 + max(row for _, row, _, _ in _legend_layout(lang, width - 0.3))
+    plan = _Plan(
+        frame=frame,
+        title_lines=wrap(title, width - 0.3, max_lines=2, size=13, bold=True),
+        heads=heads,
+        box_h=max(box_h, 0.34),
+        phases=phases,
+        has_sub=any(c.sub for c in columns),
+        label_lines=label_lines,
+        lane_heights=lane_heights,
+        height=0.0,
+    )
+    band_h = (PHASE_H + 0.05 if phases else 0) + (CLOCK_H if timeline else 0)
+    has_back = any(lane in BACKSTAGE_LANES for lane in lanes)
+    height = (
+        plan.head_h
+        + band_h
+        + plan.stage_h
+        + sum(h + GAP for h in lane_heights)
+        + (0.35 if has_back else 0)
+        + (0.17 + LEGEND_ROW * legend_rows)
+        + 0.2
+    )
+    return replace(plan, height=height)
+
+
+def _draw_title(cv: _Canvas, plan: _Plan, kicker: str, persona: str, quote: str, lang: str) -> None:
+    """Kicker, title and the persona line with their quote, at the top left."""
+    x0, room = plan.frame.x0, plan.frame.width - 0.3
+    cv.text(x0, 0.12, clip(kicker, room, FONT_PT - 0.5), fontsize=FONT_PT - 0.5, color=MUTED)
+    cv.text(x0, 0.28, "\n".join(plan.title_lines), fontsize=13, fontweight="bold", linespacing=1.1)
+    persona_line = f"{t('map.html.persona', lang)}: {persona}" + (
+        f"  “{quote}”" if quote.strip() else ""
+    )
+    cv.text(
+        x0,
+        0.28 + 0.23 * len(plan.title_lines) + 0.04,
+        clip(persona_line, room, FONT_PT + 1),
+        fontsize=FONT_PT + 1,
+        color=MUTED,
+    )
+
+
+def _draw_phases(cv: _Canvas, plan: _Plan, y: float, lang: str) -> None:
+    """The band naming each run of stages' phase (before, during, after)."""
+    frame = plan.frame
+    label = clip(t("mapmeaning.phases_label", lang), LABEL_W - 0.2, FONT_PT - 0.5)
+    cv.text(frame.x0 + 0.1, y + 0.05, label, fontsize=FONT_PT - 0.5, color=MUTED)
+    for phase, first, last in plan.phases:
+        x, w = frame.x[first], frame.span(first, last)
+        cv.box(x, y, w, PHASE_H, PHASE_COLOURS.get(phase, "#e8f0fe"), radius=0.04)
+        cv.text(
+            x + w / 2,
+            y + 0.05,
+            clip(phase_label(phase, lang).upper(), w - 0.1, FONT_PT),
+            ha="center",
+            fontweight="bold",
+            color=STAGE_BLUE,
+        )
+
+
+def _draw_stage_heads(cv: _Canvas, plan: _Plan, columns: Sequence[_Column], y: float) -> None:
+    """One blue box per run of columns that share a stage: name, number, time span, description."""
+    for head in plan.heads:
+        x, w = plan.frame.x[head.start], head.width
+        cv.box(x, y, w, plan.box_h, STAGE_BLUE)
+        cv.text(
+            x + 0.07,
+            y + 0.06,
+            "\n".join(head.name),
+            color="white",
+            fontweight="bold",
+            fontsize=STAGE_PT,
+            linespacing=1.1,
+        )
+        cv.text(
+            x + w - 0.07,
+            y + 0.06,
+            str(columns[head.start].stage + 1),
+            color="#c6dafc",
+            ha="right",
+            fontsize=FONT_PT - 1,
+        )
+        if head.desc:
+            cv.text(
+                x + 0.07,
+                y + 0.08 + _line_h(STAGE_PT, 1.1) * len(head.name),
+                "\n".join(head.desc),
+                color="#dbe6fb",
+                fontsize=FONT_PT - 1,
+                linespacing=1.15,
+            )
+
+
+def _draw_subheads(cv: _Canvas, plan: _Plan, columns: Sequence[_Column], y: float) -> None:
+    """The as-is / to-be tab under each stage header."""
+    frame = plan.frame
+    for i, (c, x, w) in enumerate(zip(columns, frame.x, frame.w)):
+        face = "#ceead6" if i % 2 else "#e8eaed"
+        cv.box(x, y + plan.box_h + 0.04, w, 0.18, face, radius=0.03)
+        cv.text(
+            x + w / 2,
+            y + plan.box_h + 0.06,
+            c.sub,
+            ha="center",
+            fontsize=FONT_PT - 0.5,
+            fontweight="bold",
+        )
+
+
+def _draw_visibility_line(cv: _Canvas, frame: _Frame, y: float, lang: str) -> None:
+    cv.ax.plot([frame.x0, frame.right], [y + 0.1, y + 0.1], color=MUTED, lw=1.2, ls="--")
+    line = (
+        f"{t('map.html.line_of_visibility', lang).upper()}  ·  "
+        f"{t('map.html.line_of_visibility_hint', lang)}"
+    )
+    cv.text(
+        frame.x0,
+        y + 0.14,
+        clip(line, frame.right - frame.x0, FONT_PT - 1),
+        fontsize=FONT_PT - 1,
+        color=MUTED,
+    )
+
+
+def _draw_lane_label(cv: _Canvas, plan: _Plan, lane: str, y: float, lane_h: float) -> None:
+    x0 = plan.frame.x0
+    accent, _ = LANE_COLOURS.get(lane, (MUTED, "#fff"))
+    cv.box(x0, y, LABEL_W - GAP, lane_h, "#f1f3f4", radius=0.04)
+    cv.ax.add_patch(Rectangle((x0, y), 0.05, lane_h, facecolor=accent, edgecolor="none"))
+    cv.text(
+        x0 + 0.1,
+        y + 0.07,
+        "\n".join(plan.label_lines[lane]),
+        fontweight="bold",
+        fontsize=STAGE_PT,
+        linespacing=1.1,
+    )
+
+
+def _draw_cells(
+    cv: _Canvas,
+    frame: _Frame,
+    columns: Sequence[_Column],
+    lane: str,
+    y: float,
+    lane_h: float,
+    lang: str,
+) -> None:
+    """One lane's cells, its cards stacked in each (or a faint dash when empty)."""
+    for c, x, w in zip(columns, frame.x, frame.w):
+        cv.box(x, y, w, lane_h, "#fafafa", radius=0.04)
+        cards = _cards(c, lane)
+        if not cards:
+            cv.text(
+                x + w / 2, y + 0.08, t("map.html.empty_cell", lang), ha="center", color="#bdc1c6"
+            )
+        cy = y + GAP
+        for card in cards:
+            cy += cv.card(x + GAP, cy, w - 2 * GAP, card, lane, lang) + GAP
+
+
+def _draw_lanes(
+    cv: _Canvas,
+    plan: _Plan,
+    columns: Sequence[_Column],
+    lanes: Sequence[str],
+    series: Sequence[_Series],
+    y: float,
+    lang: str,
+    scale: int,
+) -> float:
+    """Every lane from ``y`` down, the line of visibility above the first backstage one; the y below."""
+    frame = plan.frame
+    drew_line = False
+    for lane, lane_h in zip(lanes, plan.lane_heights):
+        if lane in BACKSTAGE_LANES and not drew_line:
+            _draw_visibility_line(cv, frame, y, lang)
+            y += 0.35
+            drew_line = True
+        _draw_lane_label(cv, plan, lane, y, lane_h)
+        if lane == "emotions":
+            widths = [frame.w[start] for start, _ in frame.runs]
+            centres = frame.centres()
+            _draw_emotions(cv, series, centres, frame.x[0], frame.right, y, lang, scale, widths)
+        else:
+            _draw_cells(cv, frame, columns, lane, y, lane_h, lang)
+        y += lane_h + GAP
+    return y
+
+
 def _draw_map(
     columns: Sequence[_Column],
     lanes: Sequence[str],
@@ -525,180 +868,23 @@ def _draw_map(
     timeline: bool = False,
     scale: int = 2,
 ) -> Figure:
-    n = len(columns)
-    col_w = 2.25 if n <= 6 else 1.9 if n <= 10 else 1.7
-    width = LABEL_W + n * (col_w + GAP) + 0.3
-    has_sub = any(c.sub for c in columns)
-    x0 = 0.15
-    title_lines = wrap(title, width - 0.3, max_lines=2, size=13, bold=True)
-    head_h = 0.72 + 0.23 * len(title_lines)
-    runs = _stage_runs(columns)
-    col_x = [x0 + LABEL_W + i * (col_w + GAP) for i in range(n)]
-    right = col_x[-1] + col_w
-    heads = []
-    for start, end in runs:
-        stage = columns[start].layout.stages[columns[start].stage]
-        w = col_x[end] + col_w - col_x[start]
-        name = wrap(stage.name, w - 0.3, 2, size=STAGE_PT, bold=True)
-        said = " · ".join(x for x in (stage.time_span.strip(), stage.description.strip()) if x)
-        desc = wrap(said, w - 0.14, 3, size=FONT_PT - 1) if said else []
-        heads.append((start, w, name, desc))
-    box_h = max(
-        0.12 + _line_h(STAGE_PT, 1.1) * len(h[2]) + _line_h(FONT_PT - 1, 1.15) * len(h[3])
-        for h in heads
-    )
-    box_h = max(box_h, 0.34)
-    phases = _phase_columns(columns)
-    band_h = (PHASE_H + 0.05 if phases else 0) + (CLOCK_H if timeline else 0)
-    stage_h = box_h + 0.06 + (0.22 if has_sub else 0)
-    lane_heights = []
-    label_lines = {
-        lane: wrap(lane_label(lane, lang), LABEL_W - 0.2, 3, size=STAGE_PT, bold=True)
-        for lane in lanes
-    }
-    for lane in lanes:
-        label_h = 0.14 + _line_h(STAGE_PT, 1.1) * len(label_lines[lane])
-        if lane == "emotions":
-            lane_heights.append(max(EMOTION_H, label_h))
-        else:
-            cells = max(_cell_height(_cards(c, lane), col_w) for c in columns)
-            lane_heights.append(max(0.35, label_h, cells))
-    has_back = any(lane in BACKSTAGE_LANES for lane in lanes)
-    legend_rows = 1 + max(row for _, row, _, _ in _legend_layout(lang, width - 0.3))
-    legend_h = 0.17 + LEGEND_ROW * legend_rows
-    height = (
-        head_h
-        + band_h
-        + stage_h
-        + sum(h + GAP for h in lane_heights)
-        + (0.35 if has_back else 0)
-        + legend_h
-        + 0.2
-    )
-
-    cv = _Canvas(width, height, dpi)
-    cv.text(x0, 0.12, clip(kicker, width - 0.3, FONT_PT - 0.5), fontsize=FONT_PT - 0.5, color=MUTED)
-    cv.text(x0, 0.28, "\n".join(title_lines), fontsize=13, fontweight="bold", linespacing=1.1)
-    persona_line = f"{t('map.html.persona', lang)}: {persona}" + (
-        f"  “{quote}”" if quote.strip() else ""
-    )
-    cv.text(
-        x0,
-        0.28 + 0.23 * len(title_lines) + 0.04,
-        clip(persona_line, width - 0.3, FONT_PT + 1),
-        fontsize=FONT_PT + 1,
-        color=MUTED,
-    )
-
-    y = head_h
-    if phases:
-        label = clip(t("mapmeaning.phases_label", lang), LABEL_W - 0.2, FONT_PT - 0.5)
-        cv.text(x0 + 0.1, y + 0.05, label, fontsize=FONT_PT - 0.5, color=MUTED)
-        for phase, first, last in phases:
-            x, w = col_x[first], col_x[last] + col_w - col_x[first]
-            cv.box(x, y, w, PHASE_H, PHASE_COLOURS.get(phase, "#e8f0fe"), radius=0.04)
-            cv.text(
-                x + w / 2,
-                y + 0.05,
-                clip(phase_label(phase, lang).upper(), w - 0.1, FONT_PT),
-                ha="center",
-                fontweight="bold",
-                color=STAGE_BLUE,
-            )
+    """The page from top to bottom: title, phase band, time axis, stage headers, lanes, legend."""
+    plan = _plan(columns, lanes, title, lang, timeline)
+    frame = plan.frame
+    cv = _Canvas(frame.width, plan.height, dpi)
+    _draw_title(cv, plan, kicker, persona, quote, lang)
+    y = plan.head_h
+    if plan.phases:
+        _draw_phases(cv, plan, y, lang)
         y += PHASE_H + 0.05
     if timeline:
-        _draw_clock(cv, columns, runs, col_x, col_w, x0, right, y, lang)
+        _draw_clock(cv, columns, frame, y, lang)
         y += CLOCK_H
-    # stage headers: one box per run of columns that share a stage
-    for start, w, name, desc in heads:
-        x = col_x[start]
-        cv.box(x, y, w, box_h, STAGE_BLUE)
-        cv.text(
-            x + 0.07,
-            y + 0.06,
-            "\n".join(name),
-            color="white",
-            fontweight="bold",
-            fontsize=STAGE_PT,
-            linespacing=1.1,
-        )
-        cv.text(
-            x + w - 0.07,
-            y + 0.06,
-            str(columns[start].stage + 1),
-            color="#c6dafc",
-            ha="right",
-            fontsize=FONT_PT - 1,
-        )
-        if desc:
-            cv.text(
-                x + 0.07,
-                y + 0.08 + _line_h(STAGE_PT, 1.1) * len(name),
-                "\n".join(desc),
-                color="#dbe6fb",
-                fontsize=FONT_PT - 1,
-                linespacing=1.15,
-            )
-    if has_sub:
-        for i, (c, x) in enumerate(zip(columns, col_x)):
-            face = "#ceead6" if i % 2 else "#e8eaed"
-            cv.box(x, y + box_h + 0.04, col_w, 0.18, face, radius=0.03)
-            cv.text(
-                x + col_w / 2,
-                y + box_h + 0.06,
-                c.sub,
-                ha="center",
-                fontsize=FONT_PT - 0.5,
-                fontweight="bold",
-            )
-    y += stage_h
-
-    centres = [(col_x[start] + col_x[end] + col_w) / 2 for start, end in runs]
-
-    drew_line = False
-    for lane, lane_h in zip(lanes, lane_heights):
-        if lane in BACKSTAGE_LANES and not drew_line:
-            cv.ax.plot([x0, right], [y + 0.1, y + 0.1], color=MUTED, lw=1.2, ls="--")
-            line = (
-                f"{t('map.html.line_of_visibility', lang).upper()}  ·  "
-                f"{t('map.html.line_of_visibility_hint', lang)}"
-            )
-            cv.text(
-                x0, y + 0.14, clip(line, right - x0, FONT_PT - 1), fontsize=FONT_PT - 1, color=MUTED
-            )
-            y += 0.35
-            drew_line = True
-        accent, _ = LANE_COLOURS.get(lane, (MUTED, "#fff"))
-        cv.box(x0, y, LABEL_W - GAP, lane_h, "#f1f3f4", radius=0.04)
-        cv.ax.add_patch(Rectangle((x0, y), 0.05, lane_h, facecolor=accent, edgecolor="none"))
-        cv.text(
-            x0 + 0.1,
-            y + 0.07,
-            "\n".join(label_lines[lane]),
-            fontweight="bold",
-            fontsize=STAGE_PT,
-            linespacing=1.1,
-        )
-        if lane == "emotions":
-            _draw_emotions(cv, series, centres, col_x[0], right, y, lang, scale, col_w)
-        else:
-            for c, x in zip(columns, col_x):
-                cv.box(x, y, col_w, lane_h, "#fafafa", radius=0.04)
-                cards = _cards(c, lane)
-                if not cards:
-                    cv.text(
-                        x + col_w / 2,
-                        y + 0.08,
-                        t("map.html.empty_cell", lang),
-                        ha="center",
-                        color="#bdc1c6",
-                    )
-                cy = y + GAP
-                for card in cards:
-                    cy += cv.card(x + GAP, cy, col_w - 2 * GAP, card, lane, lang) + GAP
-        y += lane_h + GAP
-
-    _draw_legend(cv, x0, y + 0.12, lang, width - 0.3)
+    _draw_stage_heads(cv, plan, columns, y)
+    if plan.has_sub:
+        _draw_subheads(cv, plan, columns, y)
+    y = _draw_lanes(cv, plan, columns, lanes, series, y + plan.stage_h, lang, scale)
+    _draw_legend(cv, frame.x0, y + 0.12, lang, frame.width - 0.3)
     return cv.fig
 
 
@@ -715,29 +901,21 @@ def _phase_columns(columns: Sequence[_Column]) -> list[tuple[str, int, int]]:
 
 
 def _draw_clock(
-    cv: _Canvas,
-    columns: Sequence[_Column],
-    runs: Sequence[tuple[int, int]],
-    col_x: Sequence[float],
-    col_w: float,
-    x0: float,
-    right: float,
-    y: float,
-    lang: str,
+    cv: _Canvas, columns: Sequence[_Column], frame: _Frame, y: float, lang: str
 ) -> None:
     """The day as a time axis: one line through all columns, a tick and time where each starts."""
     line_y = y + 0.12
     label = clip(t("mapmeaning.timeline.label", lang), LABEL_W - 0.2, FONT_PT - 0.5)
-    cv.text(x0 + 0.1, y + 0.04, label, fontsize=FONT_PT - 0.5, color=MUTED)
+    cv.text(frame.x0 + 0.1, y + 0.04, label, fontsize=FONT_PT - 0.5, color=MUTED)
     cv.ax.annotate(
         "",
-        xy=(right, line_y),
-        xytext=(col_x[0], line_y),
+        xy=(frame.right, line_y),
+        xytext=(frame.x[0], line_y),
         arrowprops={"arrowstyle": "-|>", "color": STAGE_BLUE, "lw": 2.2},
     )
-    for start, _end in runs:
+    for start, _end in frame.runs:
         stage = columns[start].layout.stages[columns[start].stage]
-        x = col_x[start] + 0.02
+        x = frame.x[start] + 0.02
         cv.ax.plot([x], [line_y], marker="o", ms=7, mfc="white", mec=STAGE_BLUE, mew=2, zorder=4)
         if stage.clock:
             cv.text(x + 0.1, line_y + 0.06, stage.clock, fontweight="bold", color=STAGE_BLUE)

@@ -15,6 +15,7 @@ __all__ = [
     "EMOTION_COLOURS",
     "EMOTION_HEIGHT",
     "EVIDENCE_MARK",
+    "LANE_COLOURS",
     "PAGE_CSS",
     "ROOT_CLASS",
     "compare_html",
@@ -33,7 +34,8 @@ from collections.abc import Sequence
 
 from ..i18n import t
 from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
-from ..text import esc
+from ..text import esc, html_page
+from .labels import change_label, evidence_label, lane_label, map_type_label, phase_label
 from .layout import (
     CardView,
     EmotionPoint,
@@ -42,13 +44,9 @@ from .layout import (
     PhaseRun,
     StageView,
     build_layout,
-    change_label,
     compare_headings,
-    evidence_label,
-    lane_label,
-    map_type_label,
-    phase_label,
 )
+from .timeline import timeline_shares
 
 ROOT_CLASS = "cjmmap"
 EMOTION_HEIGHT = 132
@@ -59,6 +57,32 @@ CHANGE_COLOURS = {"new": "#188038", "changed": "#e37400", "retired": "#5f6368"}
 PHASE_COLOURS = {"before": "#e8f0fe", "during": "#d2e3fc", "after": "#c6dafc"}
 CHIP_LANES = frozenset({"touchpoints", "channels"})
 BACKSTAGE = frozenset(BACKSTAGE_LANES)
+
+_LANE_COLOUR_TABLE = """
+actions               #1a73e8  #e8f0fe
+touchpoints           #00897b  #e0f2f1
+channels              #5f6368  #f1f3f4
+thoughts              #f9ab00  #fef7e0
+emotions              #9334e6  #fafafa
+pain_points           #d93025  #fce8e6
+opportunities         #188038  #e6f4ea
+internal_actors       #7b1fa2  #f3e5f5
+internal_tools        #5e35b1  #ede7f6
+internal_process      #3949ab  #e8eaf6
+internal_pain_points  #ad1457  #fce4ec
+activities            #795548  #efebe9
+context               #546e7a  #eceff1
+"""
+
+
+def _colour_table(text: str) -> dict[str, tuple[str, str]]:
+    """Rows of ``lane accent tint`` as ``{lane: (accent, tint)}``."""
+    rows = (line.split() for line in text.strip().splitlines())
+    return {lane: (accent, tint) for lane, accent, tint in rows}
+
+
+LANE_COLOURS = _colour_table(_LANE_COLOUR_TABLE)
+"""Each lane's accent (card border, label stripe) and tint (card face), in the HTML and the figure."""
 
 CSS = """
 .cjmmap{--ink:#202124;--muted:#5f6368;--line:#dadce0;--paper:#fff;
@@ -78,6 +102,8 @@ CSS = """
 .cjmmap .cjmmap-grid{display:grid;gap:4px;
  grid-template-columns:minmax(7.5rem,9rem) repeat(var(--cols),minmax(var(--colmin,8.5rem),1fr));
  min-width:calc(7.5rem + var(--cols) * (var(--colmin,8.5rem) + 4px));}
+.cjmmap .cjmmap-grid.cjmmap-timeline{grid-template-columns:minmax(7.5rem,9rem) var(--tracks);
+ min-width:calc(7.5rem + var(--cols) * 4px + var(--spread) * var(--colmin,8.5rem));}
 .cjmmap .cjmmap-grid>*{min-width:0;}
 .cjmmap .cjmmap-corner{color:var(--muted);font-size:11px;align-self:end;padding:4px;}
 .cjmmap .cjmmap-stage{background:#174ea6;color:#fff;border-radius:6px;padding:6px 8px;
@@ -129,19 +155,7 @@ CSS = """
  gap:6px 18px;align-items:center;}
 .cjmmap .cjmmap-legend .cjmmap-card{display:inline-block;padding:1px 8px;color:var(--ink);
  --accent:#5f6368;}
-.cjmmap .cjmmap-lane-actions{--accent:#1a73e8;--tint:#e8f0fe;}
-.cjmmap .cjmmap-lane-touchpoints{--accent:#00897b;--tint:#e0f2f1;}
-.cjmmap .cjmmap-lane-channels{--accent:#5f6368;--tint:#f1f3f4;}
-.cjmmap .cjmmap-lane-thoughts{--accent:#f9ab00;--tint:#fef7e0;}
-.cjmmap .cjmmap-lane-emotions{--accent:#9334e6;}
-.cjmmap .cjmmap-lane-pain_points{--accent:#d93025;--tint:#fce8e6;}
-.cjmmap .cjmmap-lane-opportunities{--accent:#188038;--tint:#e6f4ea;}
-.cjmmap .cjmmap-lane-internal_actors{--accent:#7b1fa2;--tint:#f3e5f5;}
-.cjmmap .cjmmap-lane-internal_tools{--accent:#5e35b1;--tint:#ede7f6;}
-.cjmmap .cjmmap-lane-internal_process{--accent:#3949ab;--tint:#e8eaf6;}
-.cjmmap .cjmmap-lane-internal_pain_points{--accent:#ad1457;--tint:#fce4ec;}
-.cjmmap .cjmmap-lane-activities{--accent:#795548;--tint:#efebe9;}
-.cjmmap .cjmmap-lane-context{--accent:#546e7a;--tint:#eceff1;}
+/*lanes*/
 .cjmmap .cjmmap-lane-thoughts .cjmmap-card{font-style:italic;}
 .cjmmap svg text{font-family:inherit;}
 @media print{
@@ -149,11 +163,19 @@ CSS = """
  .cjmmap .cjmmap-scroll{overflow:visible;}
  .cjmmap .cjmmap-grid{min-width:0;
   grid-template-columns:minmax(4.5rem,6rem) repeat(var(--cols),minmax(0,1fr));}
+ .cjmmap .cjmmap-grid.cjmmap-timeline{min-width:0;
+  grid-template-columns:minmax(4.5rem,6rem) var(--tracks);}
  .cjmmap .cjmmap-card,.cjmmap .cjmmap-stage,.cjmmap .cjmmap-emotion{break-inside:avoid;
   page-break-inside:avoid;}
  .cjmmap .cjmmap-head{break-after:avoid;}
 }
-"""
+""".replace(
+    "/*lanes*/\n",
+    "".join(
+        f".cjmmap .cjmmap-lane-{lane}{{--accent:{accent};--tint:{tint};}}\n"
+        for lane, (accent, tint) in LANE_COLOURS.items()
+    ),
+)
 
 PAGE_CSS = """
 @page{size:landscape;margin:10mm;}
@@ -239,6 +261,15 @@ def _line_of_visibility(lang: str) -> str:
 # --- the emotion curve ---------------------------------------------------------------
 
 
+def _starts(shares: Sequence[float]) -> list[float]:
+    """Where each column starts, in average-column units: the running total of the shares."""
+    starts, at = [], 0.0
+    for share in shares:
+        starts.append(at)
+        at += share
+    return starts
+
+
 def _y(score: float, scale: int = 2) -> float:
     inner = EMOTION_HEIGHT - 2 * _EMOTION_PAD
     return _EMOTION_PAD + (scale - score) / (2 * scale) * inner
@@ -260,9 +291,18 @@ def _runs(points: Sequence[EmotionPoint]) -> list[list[tuple[int, float]]]:
     return runs
 
 
-def curve_path(run: Sequence[tuple[int, float]], unit: float = 100.0, scale: int = 2) -> str:
-    """A smooth SVG path through the run's points, without overshoot between stages."""
-    xy = [((i + 0.5) * unit, _y(score, scale)) for i, score in run]
+def curve_path(
+    run: Sequence[tuple[int, float]],
+    unit: float = 100.0,
+    scale: int = 2,
+    centres: Sequence[float] = (),
+) -> str:
+    """A smooth SVG path through the run's points, without overshoot between stages.
+
+    ``centres`` gives each stage's middle in column units (a timeline's columns differ
+    in width); by default stage ``i`` sits at ``i + 0.5``.
+    """
+    xy = [((centres[i] if centres else i + 0.5) * unit, _y(score, scale)) for i, score in run]
     d = f"M{xy[0][0]:.1f},{xy[0][1]:.1f}"
     for (x0, y0), (x1, y1) in zip(xy, xy[1:]):
         mid = (x0 + x1) / 2
@@ -271,11 +311,16 @@ def curve_path(run: Sequence[tuple[int, float]], unit: float = 100.0, scale: int
 
 
 def _curve_layer(
-    points: Sequence[EmotionPoint], colour: str, dashed: bool, n: int, scale: int = 2
+    points: Sequence[EmotionPoint],
+    colour: str,
+    dashed: bool,
+    n: int,
+    scale: int = 2,
+    centres: Sequence[float] = (),
 ) -> str:
     dash = ' stroke-dasharray="7 5"' if dashed else ""
     paths = "".join(
-        f'<path d="{curve_path(run, scale=scale)}" fill="none" stroke="{colour}" stroke-width="2.5"'
+        f'<path d="{curve_path(run, scale=scale, centres=centres)}" fill="none" stroke="{colour}" stroke-width="2.5"'
         f' vector-effect="non-scaling-stroke"{dash}/>'
         for run in _runs(points)
         if len(run) > 1
@@ -302,14 +347,18 @@ def _markers(
     first: bool = True,
     other: Sequence[EmotionPoint] = (),
     scale: int = 2,
+    shares: Sequence[float] = (),
 ) -> str:
     out = []
-    for i, (point, stage_name) in enumerate(zip(points, stage_names)):
-        x = f"{(i + 0.5) / n * 100:.3f}%"
+    shares = shares or [1.0] * n
+    for i, (point, stage_name, start, share) in enumerate(
+        zip(points, stage_names, _starts(shares), shares)
+    ):
+        x = f"{(start + share * 0.5) / n * 100:.3f}%"
         if not series:  # each action's own feeling, as small dots across the stage
             k = len(point.actions)
             for a, felt in enumerate(point.actions):
-                ax = f"{(i + 0.2 + 0.6 * (a + 0.5) / k) / n * 100:.3f}%"
+                ax = f"{(start + share * (0.2 + 0.6 * (a + 0.5) / k)) / n * 100:.3f}%"
                 out.append(
                     f'<circle class="cjmmap-action-pt" cx="{ax}" cy="{_y(felt, scale):.1f}" r="3"'
                     f' fill="{emotion_colour(felt, scale)}" opacity=".55"/>'
@@ -347,7 +396,7 @@ def _markers(
     return "".join(out)
 
 
-def _emotion_frame(n: int, scale: int = 2) -> str:
+def _emotion_frame(n: int, scale: int = 2, shares: Sequence[float] = ()) -> str:
     lines = []
     for score in (scale, 0, -scale):
         y = _y(score, scale)
@@ -356,8 +405,8 @@ def _emotion_frame(n: int, scale: int = 2) -> str:
             f'<line x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}" stroke="#bdc1c6" stroke-width="1"{dash}/>'
             f'<text x="4" y="{y - 3:.1f}" font-size="10" fill="#9aa0a6">{score_text(score)}</text>'
         )
-    for k in range(1, n):
-        x = f"{k / n * 100:.3f}%"
+    for start in _starts(shares or [1.0] * n)[1:]:
+        x = f"{start / n * 100:.3f}%"
         lines.append(f'<line x1="{x}" x2="{x}" y1="4" y2="{EMOTION_HEIGHT - 4}" stroke="#e8eaed"/>')
     return "".join(lines)
 
@@ -368,18 +417,21 @@ def emotion_svg(
     lang: str,
     label: str,
     scale: int = 2,
+    shares: Sequence[float] = (),
 ) -> str:
     """An SVG of one or more emotion curves over the same stages.
 
     ``series`` holds (name, points, colour, dashed); one series draws markers in
     emotion colours (and small dots for each action's own feeling), several draw each
-    curve in its own colour. ``scale`` is the largest score: 2 or 3.
+    curve in its own colour. ``scale`` is the largest score: 2 or 3. ``shares`` are the
+    stages' column widths on a timeline (see :func:`timeline_shares`); equal by default.
     """
     n = max(len(stage_names), 1)
-    body = [_emotion_frame(n, scale)]
+    centres = [start + share / 2 for start, share in zip(_starts(shares), shares)]
+    body = [_emotion_frame(n, scale, shares)]
     several = len(series) > 1
     for _name, points, colour, dashed in series:
-        body.append(_curve_layer(points, colour, dashed, n, scale))
+        body.append(_curve_layer(points, colour, dashed, n, scale, centres))
     for k, (name, points, _colour, _dashed) in enumerate(series):
         body.append(
             _markers(
@@ -391,6 +443,7 @@ def emotion_svg(
                 first=k == 0,
                 other=series[1 - k][1] if len(series) == 2 else (),
                 scale=scale,
+                shares=shares,
             )
         )
     return (
@@ -484,7 +537,7 @@ def _stage_headers(layout: MapLayout, lang: str) -> str:
     return "".join(cells)
 
 
-def _lane_rows(layout: MapLayout, lang: str) -> str:
+def _lane_rows(layout: MapLayout, lang: str, shares: Sequence[float] = ()) -> str:
     rows = []
     lanes = {lane.lane: lane for lane in layout.lanes}
     stage_names = [s.name for s in layout.stages]
@@ -500,6 +553,7 @@ def _lane_rows(layout: MapLayout, lang: str) -> str:
                 lang,
                 lane_label("emotions", lang),
                 layout.emotion_scale,
+                shares,
             )
             rows.append(_lane_label_html("emotions", lang))
             rows.append(f'<div class="cjmmap-emotion" style="grid-column:2/-1">{svg}</div>')
@@ -512,20 +566,33 @@ def _lane_rows(layout: MapLayout, lang: str) -> str:
 
 def wrap_document(fragment: str, title: str, lang: str) -> str:
     """A complete HTML page around a map fragment; it loads nothing from anywhere."""
-    return (
-        f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{PAGE_CSS}</style></head>"
-        f"<body>{fragment}</body></html>\n"
-    )
+    return html_page(title, fragment, lang, PAGE_CSS)
+
+
+def _grid_open(layout: MapLayout) -> tuple[str, list[float]]:
+    """The grid's opening tag and the column shares: equal, or on a timeline by the hours.
+
+    A timeline's columns are ``fr`` tracks in proportion to the hours (so the emotion
+    points, placed by the same shares, sit in their middle on screen and on paper); the
+    grid is kept wide enough that its narrowest column still gets the usual minimum width.
+    """
+    n = len(layout.stages)
+    if not layout.is_timeline:
+        return f'<div class="cjmmap-grid" style="--cols:{n}">', []
+    shares = timeline_shares([s.clock for s in layout.stages])
+    tracks = " ".join(f"minmax(0,{share:.4f}fr)" for share in shares)
+    spread = sum(shares) / min(shares)
+    style = f"--cols:{n};--tracks:{tracks};--spread:{spread:.3f}"
+    return f'<div class="cjmmap-grid cjmmap-timeline" style="{style}">', shares
 
 
 def layout_html(layout: MapLayout, lang: str = "en") -> str:
     """The map fragment (styles included) for an already built layout."""
     kicker = f"{map_type_label(layout.map_type, lang)} · {layout.project_name}"
+    grid_open, shares = _grid_open(layout)
     grid = (
-        f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{len(layout.stages)}">'
-        f"{_stage_headers(layout, lang)}{_lane_rows(layout, lang)}</div></div>"
+        f'<div class="cjmmap-scroll">{grid_open}'
+        f"{_stage_headers(layout, lang)}{_lane_rows(layout, lang, shares)}</div></div>"
     )
     return (
         f'<div class="{ROOT_CLASS}" lang="{esc(lang)}" data-journey="{esc(layout.journey_id)}">'
@@ -598,22 +665,9 @@ def compare_lane_order(current: MapLayout, future: MapLayout) -> tuple[str, ...]
     return tuple([x for x in merged if x not in BACKSTAGE] + [x for x in merged if x in BACKSTAGE])
 
 
-def compare_html(
-    project: Project,
-    current_id: str | None = None,
-    future_id: str | None = None,
-    lang: str = "en",
-    standalone: bool = False,
-) -> str:
-    """As-is and to-be side by side: each stage split in two, both emotion curves on one axis."""
-    current_id, future_id = resolve_pair(project, current_id, future_id)
-    now = build_layout(project, current_id, lang)
-    later = build_layout(project, future_id, lang)
-    as_is, to_be = t("map.html.as_is", lang), t("map.html.to_be", lang)
-    lanes = compare_lane_order(now, later)
+def _compare_heads(now: MapLayout, as_is: str, to_be: str, lang: str) -> list[str]:
+    """Phase band, one stage header over each pair of columns, then the as-is / to-be tabs."""
     n = len(now.stages)
-    stage_names = [s.name for s in now.stages]
-
     head = [_phase_band(now.phases, n, lang, span=2)]
     head.append(f'<div class="cjmmap-corner">{esc(t("map.html.stage", lang))}</div>')
     for i, stage in enumerate(now.stages, start=1):
@@ -628,40 +682,65 @@ def compare_html(
             f'<div class="cjmmap-sub">{esc(as_is)}</div>'
             f'<div class="cjmmap-sub cjmmap-future">{esc(to_be)}</div>'
         )
+    return head
 
+
+def _compare_emotions(now: MapLayout, later: MapLayout, as_is: str, to_be: str, lang: str) -> str:
+    """Both emotion curves on one axis, the as-is one dashed, with a key naming them."""
+    svg = emotion_svg(
+        [(as_is, now.emotions, "#80868b", True), (to_be, later.emotions, "#188038", False)],
+        [s.name for s in now.stages],
+        lang,
+        t("map.html.emotion_curves", lang),
+        max(now.emotion_scale, later.emotion_scale),
+    )
+    key = (
+        f'<div class="cjmmap-legend" style="margin:2px 6px">'
+        f'<span style="color:#80868b">- - {esc(as_is)}</span>'
+        f'<span style="color:#188038">━ {esc(to_be)}</span></div>'
+    )
+    return f'<div class="cjmmap-emotion" style="grid-column:2/-1">{svg}{key}</div>'
+
+
+def _compare_rows(now: MapLayout, later: MapLayout, as_is: str, to_be: str, lang: str) -> list[str]:
+    """Every lane, each stage's as-is cell beside its to-be cell."""
     rows: list[str] = []
     drew_line = False
-    for name in lanes:
+    for name in compare_lane_order(now, later):
         if name in BACKSTAGE and not drew_line:
             rows.append(_line_of_visibility(lang))
             drew_line = True
         rows.append(_lane_label_html(name, lang))
         if name == "emotions":
-            svg = emotion_svg(
-                [(as_is, now.emotions, "#80868b", True), (to_be, later.emotions, "#188038", False)],
-                stage_names,
-                lang,
-                t("map.html.emotion_curves", lang),
-                max(now.emotion_scale, later.emotion_scale),
-            )
-            key = (
-                f'<div class="cjmmap-legend" style="margin:2px 6px">'
-                f'<span style="color:#80868b">- - {esc(as_is)}</span>'
-                f'<span style="color:#188038">━ {esc(to_be)}</span></div>'
-            )
-            rows.append(f'<div class="cjmmap-emotion" style="grid-column:2/-1">{svg}{key}</div>')
+            rows.append(_compare_emotions(now, later, as_is, to_be, lang))
             continue
-        for i in range(n):
+        for i in range(len(now.stages)):
             for side in (now, later):
                 cards = side.lane(name).cells[i] if name in side.lane_order else ()
                 rows.append(_cell_html(name, cards, lang, side.emotion_scale))
+    return rows
 
+
+def compare_html(
+    project: Project,
+    current_id: str | None = None,
+    future_id: str | None = None,
+    lang: str = "en",
+    standalone: bool = False,
+) -> str:
+    """As-is and to-be side by side: each stage split in two, both emotion curves on one axis."""
+    current_id, future_id = resolve_pair(project, current_id, future_id)
+    now = build_layout(project, current_id, lang)
+    later = build_layout(project, future_id, lang)
+    as_is, to_be = t("map.html.as_is", lang), t("map.html.to_be", lang)
+    head = _compare_heads(now, as_is, to_be, lang)
+    rows = _compare_rows(now, later, as_is, to_be, lang)
     kicker, title, persona = compare_headings(now, later, lang)
     fragment = (
         f'<div class="{ROOT_CLASS}" lang="{esc(lang)}" data-journey="{esc(current_id)}"'
         f' data-compare="{esc(future_id)}"><style>{CSS}</style>'
         f"{_header(kicker, title, persona, now.persona_quote, lang)}"
-        f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{2 * n};--colmin:9rem">'
+        f'<div class="cjmmap-scroll"><div class="cjmmap-grid" style="--cols:{2 * len(now.stages)};--colmin:9rem">'
         f"{''.join(head)}{''.join(rows)}</div></div>"
         f"{_legend(lang, now.emotion_scale, changes=_has_changes(now, later))}</div>"
     )

@@ -41,8 +41,7 @@ from ..model import (
     Touchpoint,
     TouchpointChange,
 )
-
-_DEFAULT_STAGE_NAMES = dict(DEFAULT_STAGES)
+from .labels import evidence_label, lane_label, map_type_label
 
 
 @dataclass(frozen=True)
@@ -167,12 +166,14 @@ def phase_runs(stages: tuple[StageView, ...] | list[StageView]) -> tuple[PhaseRu
     return tuple(runs)
 
 
-def phase_label(phase: str, lang: str = "en") -> str:
-    return t(f"mapmeaning.phase.{phase}", lang)
+_DEFAULT_STAGE_NAMES = dict(DEFAULT_STAGES)
 
 
-def change_label(change: str, lang: str = "en") -> str:
-    return t(f"mapmeaning.change.{change}", lang)
+def stage_label(stage: Stage, lang: str = "en") -> str:
+    """The stage's own name, translated only when it is still the untouched default."""
+    if _DEFAULT_STAGE_NAMES.get(stage.id) == stage.name:
+        return t(f"common.stage.{stage.id}", lang)
+    return stage.name
 
 
 def journey_stages(project: Project, journey: Journey) -> list[Stage]:
@@ -183,27 +184,8 @@ def journey_stages(project: Project, journey: Journey) -> list[Stage]:
     return [known[i] for i in journey.stages_shown if i in known]
 
 
-def stage_label(stage: Stage, lang: str = "en") -> str:
-    """The stage's own name, translated only when it is still the untouched default."""
-    if _DEFAULT_STAGE_NAMES.get(stage.id) == stage.name:
-        return t(f"common.stage.{stage.id}", lang)
-    return stage.name
-
-
-def lane_label(lane: str, lang: str = "en") -> str:
-    return t(f"map.lane.{lane}", lang)
-
-
-def evidence_label(level: str, lang: str = "en") -> str:
-    return t(f"common.evidence.{level}", lang)
-
-
 BACKSTAGE_TOOLS = "internal_tools"
 """The lane below the line of visibility where backstage touchpoints are drawn."""
-
-
-def map_type_label(map_type: str, lang: str = "en") -> str:
-    return t(f"common.map_type.{map_type}", lang)
 
 
 def compare_headings(now: MapLayout, later: MapLayout, lang: str) -> tuple[str, str, str]:
@@ -329,45 +311,42 @@ def _emotion_point(stage: Stage, cell: StageCell, drawn: bool = True) -> Emotion
     return EmotionPoint(stage.id, cell.stage_emotion(), evidence, felt)
 
 
-def build_layout(
-    project: Project, journey_id: str | None = None, lang: str = "en", drawn: bool = True
-) -> MapLayout:
-    """Lay out one journey of the project (the first one when no id is given).
-
-    ``drawn`` lays it out as the map draws it, backstage touchpoints below the line of
-    visibility; ``drawn=False`` keeps every touchpoint in its lane, as the project stores it
-    (for tables that must read back unchanged).
-
-    ``lang`` only translates stage names that are still the untouched defaults.
-    """
-    check_language(lang)
-    journey = project.journey(journey_id)
-    if not project.stages:
-        raise CJMError(t("errors.map.no_stages", lang, project=repr(project.name)))
+def _persona_words(project: Project, journey: Journey) -> tuple[str, str]:
+    """The persona's name and quote for the map's heading; the bare id when it is unknown."""
     try:
         persona = project.persona(journey.persona)
-        persona_name, persona_quote = persona.name, persona.quote
     except CJMError:
-        persona_name, persona_quote = journey.persona, ""
+        return journey.persona, ""
+    return persona.name, persona.quote
 
-    lane_order = ordered_lanes(journey)
-    stages = journey_stages(project, journey)
-    if not stages:
-        raise CJMError(t("errors.map.no_stages", lang, project=repr(project.name)))
-    cells = [journey.cell(stage.id) for stage in stages]
-    changes = {c.id: c for c in journey.touchpoint_changes}
+
+def _touchpoint_rows(
+    project: Project, journey: Journey, stages: list[Stage], drawn: bool
+) -> tuple[list[tuple[CardView, ...]], list[tuple[CardView, ...]]]:
+    """Each stage's touchpoint cards, split into those the customer sees and backstage ones.
+
+    The customer sees only frontstage touchpoints; drawn, backstage ones (a barista's
+    queue screen) go below the line of visibility, with the internal tools.
+    """
     if drawn:
         ids = touchpoint_ids_by_stage(project, journey, stages)
+        changes = {c.id: c for c in journey.touchpoint_changes}
     else:
-        ids = [list(cell.touchpoints) for cell in cells]
-    touchpoints = [_touchpoint_cards(project, tp_ids, changes if drawn else None) for tp_ids in ids]
-    # The customer sees only frontstage touchpoints; backstage ones (a barista's queue
-    # screen) are drawn below the line of visibility, with the internal tools.
+        ids = [list(journey.cell(stage.id).touchpoints) for stage in stages]
+        changes = None
+    touchpoints = [_touchpoint_cards(project, tp_ids, changes) for tp_ids in ids]
     seen = [tuple(c for c in tps if not (drawn and c.backstage)) for tps in touchpoints]
     unseen = [tuple(c for c in tps if drawn and c.backstage) for tps in touchpoints]
-    if "touchpoints" in lane_order and any(unseen) and BACKSTAGE_TOOLS not in lane_order:
-        lane_order = (*lane_order, BACKSTAGE_TOOLS)
+    return seen, unseen
 
+
+def _lane_views(
+    lane_order: tuple[str, ...],
+    cells: list[StageCell],
+    seen: list[tuple[CardView, ...]],
+    unseen: list[tuple[CardView, ...]],
+) -> tuple[LaneView, ...]:
+    """One row per card lane, in order: touchpoints, their channels, or the cells' notes."""
     lanes = []
     for lane in lane_order:
         if lane == "emotions":
@@ -381,22 +360,41 @@ def build_layout(
         if lane == BACKSTAGE_TOOLS and "touchpoints" in lane_order:
             row = tuple(back + notes for back, notes in zip(unseen, row))
         lanes.append(LaneView(lane=lane, backstage=lane in BACKSTAGE_LANES, cells=row))
+    return tuple(lanes)
 
-    emotions = tuple(_emotion_point(stage, cell, drawn) for stage, cell in zip(stages, cells))
+
+def build_layout(
+    project: Project, journey_id: str | None = None, lang: str = "en", drawn: bool = True
+) -> MapLayout:
+    """Lay out one journey of the project (the first one when no id is given).
+
+    ``drawn`` lays it out as the map draws it, backstage touchpoints below the line of
+    visibility; ``drawn=False`` keeps every touchpoint in its lane, as the project stores it
+    (for tables that must read back unchanged).
+
+    ``lang`` only translates stage names that are still the untouched defaults.
+    """
+    check_language(lang)
+    journey = project.journey(journey_id)
+    stages = journey_stages(project, journey) if project.stages else []
+    if not stages:
+        raise CJMError(t("errors.map.no_stages", lang, project=repr(project.name)))
+    cells = [journey.cell(stage.id) for stage in stages]
+    seen, unseen = _touchpoint_rows(project, journey, stages, drawn)
+    lane_order = ordered_lanes(journey)
+    if "touchpoints" in lane_order and any(unseen) and BACKSTAGE_TOOLS not in lane_order:
+        lane_order = (*lane_order, BACKSTAGE_TOOLS)
+    # the heading's fields come first, in MapLayout's order: project, journey, map type, persona
+    heading = (project.name, journey.id, journey.name, journey.map_type, journey.persona)
     return MapLayout(
-        project_name=project.name,
-        journey_id=journey.id,
-        journey_name=journey.name,
-        map_type=journey.map_type,
-        persona_id=journey.persona,
-        persona_name=persona_name,
-        persona_quote=persona_quote,
+        *heading,
+        *_persona_words(project, journey),
         stages=tuple(
             StageView(s.id, stage_label(s, lang), s.description, s.phase, s.time_span, s.clock)
             for s in stages
         ),
-        lanes=tuple(lanes),
+        lanes=_lane_views(lane_order, cells, seen, unseen),
         lane_order=lane_order,
-        emotions=emotions,
+        emotions=tuple(_emotion_point(stage, cell, drawn) for stage, cell in zip(stages, cells)),
         emotion_scale=project.top_emotion,
     )

@@ -61,7 +61,8 @@ from ..model import (
 from ..store import project_to_data
 from ..text import ID_PATTERN, fold, slug, unique_id
 from ..validation import validate_project
-from .layout import evidence_label, lane_label, stage_label
+from .labels import evidence_label, lane_label
+from .layout import stage_label
 from .tabular import restore
 
 MAX_BYTES = 5_000_000

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..i18n import t
 from ..tables import TABLE_CSS, cell_text, column_label, table_html
-from ..text import esc
+from ..text import esc, html_page
 
 PAGE_CSS = """
 :root{--cjm-ink:#1d2b36;--cjm-navy:#1f3b57;--cjm-accent:#2a7ab0;--cjm-soft:#eef3f8;--cjm-line:#d5dee7;
@@ -86,6 +86,8 @@ PRINT_MAP_CSS = """
   .cjm-report .cjmmap{font-size:7pt}
   .cjmmap .cjmmap-grid{min-width:0!important;
     grid-template-columns:minmax(min-content,7rem) repeat(var(--cols),minmax(min-content,1fr))!important}
+  .cjmmap .cjmmap-grid.cjmmap-timeline{min-width:0!important;
+    grid-template-columns:minmax(min-content,7rem) var(--tracks)!important}
   .cjmmap .cjmmap-card{padding:2px 4px}
 }
 @media print{.cjmmap{page:cjm-wide}}
@@ -165,9 +167,5 @@ def link_list(links: Iterable[tuple[str, str]]) -> str:
 
 def document(title: str, body: str, lang: str) -> str:
     """A whole page around ``body``: inline styles, no scripts, nothing fetched."""
-    return (
-        f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{PAGE_CSS}{TABLE_CSS}{PRINT_MAP_CSS}</style></head>"
-        f'<body><main class="cjm-report">{body}</main></body></html>\n'
-    )
+    body = f'<main class="cjm-report">{body}</main>'
+    return html_page(title, body, lang, PAGE_CSS + TABLE_CSS + PRINT_MAP_CSS)

@@ -125,6 +125,11 @@ class StepBase:
             return self.note(empty_key, "ok")
         return result
 
+    @staticmethod
+    def _shown(found: Any, render: Callable[[Any], Any]) -> Any:
+        """``render(found)`` for a computed frame; a note standing in for it is shown as it is."""
+        return render(found) if hasattr(found, "columns") else found
+
     def _plot(self, view: Callable[[], Any], plot: Callable[..., Any]) -> Any:
         """Draw a figure from a data view (computed once); nothing when the data is missing."""
         frame = view()

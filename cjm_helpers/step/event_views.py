@@ -63,10 +63,10 @@ class EventViews(StepBase):
 
     def switch_points(self, kind: str = "device", n: int = 10) -> Any:
         """The most frequent switches of one kind and the drop-off after each."""
-        found = self._switch_points(kind, n)
-        if not hasattr(found, "columns"):
-            return found
-        return decision_views.switch_table(found, self.language)
+        return self._shown(
+            self._switch_points(kind, n),
+            lambda found: decision_views.switch_table(found, self.language),
+        )
 
     def plot_switch_points(self, kind: str = "device", n: int = 10) -> Any:
         found = self._switch_points(kind, n)
@@ -84,9 +84,10 @@ class EventViews(StepBase):
             f"transitions_{on}",
             lambda: overlay.transitions(self.events, on=on),  # type: ignore[arg-type]
         )
-        if not hasattr(found, "columns"):
-            return found
-        return decision_views.transitions_table(found, self.project, n, self.language)
+        return self._shown(
+            found,
+            lambda found: decision_views.transitions_table(found, self.project, n, self.language),
+        )
 
     def top_paths(self, on: str = "stage", n: int = 10) -> Any:
         """The most common whole journeys, repeats merged."""
@@ -95,16 +96,16 @@ class EventViews(StepBase):
             f"top_paths_{on}",
             lambda: overlay.top_paths(self.events, n, on=on),  # type: ignore[arg-type]
         )
-        if not hasattr(found, "columns"):
-            return found
-        return decision_views.paths_table(found, self.project, self.language)
+        return self._shown(
+            found, lambda found: decision_views.paths_table(found, self.project, self.language)
+        )
 
     def visits(self) -> Any:
         """First-visit against returning customers, and how each converts."""
-        found = self._data("events", "visits", lambda: visit_groups(self.events))
-        if not hasattr(found, "columns"):
-            return found
-        return decision_views.visits_table(found, self.language)
+        return self._shown(
+            self._data("events", "visits", lambda: visit_groups(self.events)),
+            lambda found: decision_views.visits_table(found, self.language),
+        )
 
     def conversion_attribution(
         self, conversion_events: list[str] | None = None, occurrence: int = 1

@@ -59,10 +59,10 @@ class SurveyViews(StepBase):
 
     def found_segments(self, k: int | None = None, seed: int = 0) -> Any:
         """Segments found in the survey answers by clustering, one profile per cluster."""
-        found = self._clusters(k, seed)
-        if not hasattr(found, "columns"):
-            return found
-        return decision_views.cluster_table(found, self.language)
+        return self._shown(
+            self._clusters(k, seed),
+            lambda found: decision_views.cluster_table(found, self.language),
+        )
 
     def persona_from_cluster(
         self,
@@ -93,9 +93,10 @@ class SurveyViews(StepBase):
             "stage_scores",
             lambda: overlay.score_summary(self._survey_for_project(), by="stage"),
         )
-        if not hasattr(found, "columns"):
-            return found
-        return decision_views.stage_scores_table(found, self.project, self.language)
+        return self._shown(
+            found,
+            lambda found: decision_views.stage_scores_table(found, self.project, self.language),
+        )
 
     def emotion_curve(self, journey_id: str | None = None) -> Any:
         """Feeling per stage from the survey, against the one stated on the map."""

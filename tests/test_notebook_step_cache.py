@@ -123,3 +123,17 @@ def test_a_plot_draws_its_view_when_the_view_was_not_shown_first(sample_copy: Pa
     step = Step(number=7, project_path=sample_copy, events_path=SAMPLE_DATA / "events.csv")
     figure = step.plot_kpis()  # the view is data_kpis, the plot's cache name is "kpis"
     assert figure is not None and figure.axes
+
+
+def test_a_view_asked_with_other_arguments_is_computed_for_them(sample_copy: Path) -> None:
+    step = Step(
+        number=7,
+        project_path=sample_copy,
+        events_path=SAMPLE_DATA / "events.csv",
+        survey_path=SAMPLE_DATA / "survey.csv",
+    )
+    assert [len(step.top_paths(n=3)), len(step.top_paths(n=5))] == [3, 5]
+    assert [len(step.switch_points("channel", 2)), len(step.switch_points("channel", 4))] == [2, 4]
+    current, future = (j.id for j in step.project.journeys)
+    stated = [step.emotion_curve(j)["stated"].tolist() for j in (current, future)]
+    assert stated[0] != stated[1]  # each journey's stated feelings, not the first one asked

@@ -58,7 +58,9 @@ class EventViews(StepBase):
 
     def _switch_points(self, kind: str, n: int) -> Any:
         return self._data(
-            "events", f"switch_points_{kind}", lambda: overlay.switch_points(self.events, kind, n)
+            "events",
+            f"switch_points_{kind}_{n}",
+            lambda: overlay.switch_points(self.events, kind, n),
         )
 
     def switch_points(self, kind: str = "device", n: int = 10) -> Any:
@@ -93,7 +95,7 @@ class EventViews(StepBase):
         """The most common whole journeys, repeats merged."""
         found = self._data(
             "events",
-            f"top_paths_{on}",
+            f"top_paths_{on}_{n}",
             lambda: overlay.top_paths(self.events, n, on=on),  # type: ignore[arg-type]
         )
         return self._shown(

@@ -102,9 +102,9 @@ class SurveyViews(StepBase):
         """Feeling per stage from the survey, against the one stated on the map."""
         return self._data(
             "survey",
-            "emotion_curve",
+            f"emotion_curve_{journey_id}",
             lambda: overlay.emotion_curve(self.survey, self.project, journey_id=journey_id),
         )
 
-    def plot_emotion_curve(self) -> Any:
-        return self._plot(self.emotion_curve, plots.plot_emotion_curve)
+    def plot_emotion_curve(self, journey_id: str | None = None) -> Any:
+        return self._plot(lambda: self.emotion_curve(journey_id), plots.plot_emotion_curve)

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from cjm_helpers import overlay
 from cjm_helpers.notebook import Step
 from cjm_helpers.paths import SAMPLE_PROJECT
-from cjm_helpers.step import base
 from cjm_helpers.store import ProjectStore
 
 
@@ -91,13 +91,13 @@ def test_the_event_log_is_read_once_for_every_view_and_again_after_a_change(
     sample_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads: list[Path] = []
-    original = base.load_events
+    original = overlay.load_events
 
     def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
         reads.append(path)
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(base, "load_events", counting)
+    monkeypatch.setattr(overlay, "load_events", counting)
     step = Step(number=7, project_path=sample_copy, events_path=SAMPLE_DATA / "events.csv")
     for view in (step.funnel, step.gaps, step.data_kpis, step.attribution, step.visits):
         view()

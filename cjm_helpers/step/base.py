@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from .. import overlay
 from ..errors import CJMError
 from ..i18n import t
 from ..model import Project
-from ..overlay import load_events, load_survey, load_tickets
 from ..reading import call_accepting, for_notebook
 from ..store import ProjectStore
 from .common import STEP_TITLES, file_stamp, note_html
@@ -130,9 +130,9 @@ class StepBase:
         """``render(found)`` for a computed frame; a note standing in for it is shown as it is."""
         return render(found) if hasattr(found, "columns") else found
 
-    def _plot(self, view: Callable[[], Any], plot: Callable[..., Any]) -> Any:
-        """Draw a figure from a data view (computed once); nothing when the data is missing."""
-        frame = view()
+    def _plot(self, view: str, plot: Callable[..., Any], *args: Any) -> Any:
+        """Draw ``plot`` of the data view method ``view`` (computed once); nothing without data."""
+        frame = getattr(self, view)(*args)
         if not isinstance(frame, pd.DataFrame):
             return None
         return show_figure(plot(frame, lang=self.language))
@@ -148,7 +148,7 @@ class StepBase:
         if self.events_path is None:
             raise CJMError(t("errors.notebook.no_events", self.language))
         options = for_notebook(self.project.data).event_kwargs()
-        return load_events(self.events_path, project=self.project, **options).cached()
+        return overlay.load_events(self.events_path, project=self.project, **options).cached()
 
     @cached_property
     def survey(self) -> Any:
@@ -156,7 +156,7 @@ class StepBase:
         if self.survey_path is None:
             raise CJMError(t("errors.notebook.no_survey", self.language))
         return call_accepting(
-            load_survey, self.survey_path, **for_notebook(self.project.data).date_kwargs()
+            overlay.load_survey, self.survey_path, **for_notebook(self.project.data).date_kwargs()
         )
 
     @cached_property
@@ -165,7 +165,7 @@ class StepBase:
         if self.tickets_path is None:
             raise CJMError(t("errors.notebook.no_tickets", self.language))
         return call_accepting(
-            load_tickets,
+            overlay.load_tickets,
             self.tickets_path,
             self.project,
             **for_notebook(self.project.data).date_kwargs(),
@@ -173,4 +173,4 @@ class StepBase:
 
     def _survey_for_project(self) -> Any:
         """The survey with stage and touchpoint names turned into this project's ids."""
-        return load_survey(self.survey, self.project, self.language)
+        return overlay.load_survey(self.survey, self.project, self.language)

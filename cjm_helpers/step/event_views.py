@@ -34,14 +34,14 @@ class EventViews(StepBase):
         return self._data("events", "funnel", lambda: overlay.funnel(self.events))
 
     def plot_funnel(self) -> Any:
-        return self._plot(self.funnel, plots.plot_funnel)
+        return self._plot("funnel", plots.plot_funnel)
 
     def gaps(self) -> Any:
         """Where journeys break at a change of device, channel or department."""
         return self._data("events", "gaps", lambda: overlay.gaps(self.events))
 
     def plot_gaps(self) -> Any:
-        return self._plot(self.gaps, plots.plot_gaps)
+        return self._plot("gaps", plots.plot_gaps)
 
     def switch_verdicts(self) -> Any:
         """Whether switching device, channel or department loses customers here, in sentences."""
@@ -130,7 +130,7 @@ class EventViews(StepBase):
         )
 
     def plot_kpis(self) -> Any:
-        return self._plot(self.data_kpis, plots.plot_kpis)
+        return self._plot("data_kpis", plots.plot_kpis)
 
     def attribution(self) -> Any:
         """Credit for conversions by touchpoint: first touch, last touch, removal effect."""
@@ -139,7 +139,7 @@ class EventViews(StepBase):
         )
 
     def plot_attribution(self) -> Any:
-        return self._plot(self.attribution, plots.plot_attribution)
+        return self._plot("attribution", plots.plot_attribution)
 
     # step 8: measured baselines and the plan by effect ------------------------------------
 

@@ -34,7 +34,7 @@ class SurveyViews(StepBase):
         )
 
     def plot_segments(self) -> Any:
-        return self._plot(self.survey_segments, plots.plot_segments)
+        return self._plot("survey_segments", plots.plot_segments)
 
     def persona_scores(self) -> Any:
         """Share of customers and value computed from the survey beside the typed ones, with warnings."""
@@ -107,4 +107,4 @@ class SurveyViews(StepBase):
         )
 
     def plot_emotion_curve(self, journey_id: str | None = None) -> Any:
-        return self._plot(lambda: self.emotion_curve(journey_id), plots.plot_emotion_curve)
+        return self._plot("emotion_curve", plots.plot_emotion_curve, journey_id)

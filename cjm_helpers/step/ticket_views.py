@@ -23,7 +23,7 @@ class TicketViews(StepBase):
         return self._data("tickets", "ticket_counts", lambda: overlay.ticket_counts(self.tickets))
 
     def plot_tickets(self) -> Any:
-        return self._plot(self.ticket_counts, plots.plot_tickets)
+        return self._plot("ticket_counts", plots.plot_tickets)
 
     def ticket_quotes(self) -> Any:
         return self._data(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import catalogue, format_date, format_number, format_percent, t
+from .kernel import kernel_shell
 from .text import esc
 
 __all__ = [
@@ -357,11 +358,7 @@ def show_tables_in_notebook(lang: str, project: Any = None) -> None:
     learner and the exported pages see is the human table. ``project`` may be a
     callable returning the project as saved now, so names added since stay current.
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
+    shell = kernel_shell()
     if shell is None:
         return
     import pandas as pd

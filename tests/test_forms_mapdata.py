@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_forms import control, save
+from helpers import control, save
 
 from cjm_helpers.forms import fields, step_form
 from cjm_helpers.i18n import t
@@ -382,3 +382,26 @@ def test_the_map_data_fields_in_jupyterlab(sample_copy: Path, tmp_path: Path) ->
         ("Orders ahead on the train", 2.5),
         ("Waits at the counter", -3),
     ]
+
+
+def test_a_day_in_the_life_cell_keeps_activities_and_context_and_the_stages_shown(
+    sample_copy: Path,
+) -> None:
+    day_in_the_life(sample_copy)
+    form = step_form(5, ProjectStore(sample_copy), journey_id="rina-current")
+    shown = control(form, "cjm-field-journeys-stages-shown")
+    shown.value = ("awareness", "purchase")
+    form.cells.select("purchase")
+    control(form, "cjm-field-cell-activities").value = "Commutes by train\nAnswers e-mail"
+    control(form, "cjm-field-cell-context").value = "Crowded carriage"
+    save(form)
+
+    journey = load_project(sample_copy).journey("rina-current")
+    assert journey.stages_shown == ["awareness", "purchase"]
+    cell = journey.stages["purchase"]
+    assert [n.text for n in cell.activities] == ["Commutes by train", "Answers e-mail"]
+    assert [n.text for n in cell.context] == ["Crowded carriage"]
+    again = step_form(5, ProjectStore(sample_copy), journey_id="rina-current", lang="pl")
+    assert set(control(again, "cjm-field-journeys-stages-shown").value) == {"awareness", "purchase"}
+    again.cells.select("purchase")
+    assert control(again, "cjm-field-cell-activities").value == "Commutes by train\nAnswers e-mail"

@@ -55,6 +55,7 @@ class MapElementsForm(StepForm):
                 F("map_type", "choice", c.map_types(lang), optional=False),
                 F("lanes", "refs", c.lanes(lang)),
                 F("compares_to", "choice", c.items("journeys")),
+                F("stages_shown", "refs", c.items("stages")),
             ],
             "forms.section.journeys",
             lambda j: str(j.get("name", "")),
@@ -116,6 +117,8 @@ class MapElementsForm(StepForm):
                 F("internal_tools", "notes"),
                 F("internal_process", "notes"),
                 F("internal_pain_points", "pain_points"),
+                F("activities", "notes"),
+                F("context", "notes"),
             ],
             "forms.section.cells",
         )

@@ -209,3 +209,24 @@ def test_duckdb_memory_override_and_spill_folder_removed_at_exit(tmp_path: Path)
     assert limit in ("1.4 GiB", "1.5 GiB", "1536.0 MiB")
     assert Path(spill).parent == tmp_path
     assert not Path(spill).exists()  # removed when Python exited
+
+
+def test_spill_folders_of_killed_processes_are_swept_at_the_next_start(tmp_path: Path) -> None:
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    stale = tmp_path / f"cjm-duckdb-spill-{gone}-abc"
+    (stale / "spill").mkdir(parents=True)
+    (stale / "spill" / "block.tmp").write_bytes(b"x" * 1024)
+    live = tmp_path / f"cjm-duckdb-spill-{os.getpid()}-def"
+    live.mkdir()
+    unnamed = tmp_path / "cjm-duckdb-spill-q7x"
+    unnamed.mkdir()
+
+    _limit, spill = eval(run_python(SETTINGS, TMPDIR=str(tmp_path)))
+    assert not stale.exists()  # its process is gone: swept
+    assert live.exists() and unnamed.exists()  # a running process's, and one without a pid, kept
+    assert not Path(spill).exists()

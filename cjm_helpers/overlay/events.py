@@ -54,12 +54,14 @@ __all__ = [
     "spark_backend",
     "spark_python_env",
     "step_condition",
+    "sweep_stale_spills",
     "touchpoint_table",
 ]
 
 import itertools
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -173,14 +175,45 @@ Beyond it DuckDB spills to a temporary folder, removed when Python exits. With 1
 # --- backends -------------------------------------------------------------------
 
 
+SPILL_PREFIX = "cjm-duckdb-spill-"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def sweep_stale_spills(folder: Path) -> list[Path]:
+    """Remove spill folders whose process is gone (killed before its exit hook ran).
+
+    Each folder is named ``cjm-duckdb-spill-<pid>-…``; a folder without a pid is left alone.
+    Returns the folders removed.
+    """
+    removed = []
+    for path in folder.glob(f"{SPILL_PREFIX}*"):
+        pid = path.name[len(SPILL_PREFIX) :].split("-", 1)[0]
+        if path.is_dir() and pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def default_backend() -> Any:
-    """The shared in-process DuckDB connection, in UTC, spilling to its own temporary folder."""
+    """The shared in-process DuckDB connection, in UTC, spilling to its own temporary folder.
+
+    The folder is removed when Python exits; folders of killed processes are swept here.
+    """
     global _duckdb_con
     if _duckdb_con is None:
         import atexit
-        import shutil
 
-        spill = tempfile.mkdtemp(prefix="cjm-duckdb-spill-")
+        sweep_stale_spills(Path(tempfile.gettempdir()))
+        spill = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
         con = ibis.duckdb.connect()
         con.raw_sql("SET TimeZone = 'UTC'")
         con.raw_sql(f"SET temp_directory = '{Path(spill).as_posix()}'")

@@ -28,6 +28,7 @@ __all__ = [
     "chapter_sources_dir",
     "create_project",
     "notebooks_dir",
+    "reference_date",
     "resolve_data",
     "resolve_project",
     "run_notebooks_dir",
@@ -39,6 +40,7 @@ __all__ = [
     "workspace_dir",
 ]
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -66,6 +68,19 @@ TODAY_ENV = "CJM_TODAY"
 """Environment variable that fixes 'today' (YYYY-MM-DD), so review dates read the same in every run."""
 SAMPLE_REFERENCE_DATE = "2026-11-23"
 """The day the committed notebook outputs are computed for; tests and `cjm notebooks refresh` use it."""
+
+
+def reference_date() -> dt.date:
+    """Today, unless ``CJM_TODAY`` (YYYY-MM-DD) fixes the date for reproducible runs."""
+    fixed = os.environ.get(TODAY_ENV, "").strip()
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError:
+            raise CJMError(
+                t("errors.notebook.bad_today", name=TODAY_ENV, value=repr(fixed))
+            ) from None
+    return dt.date.today()
 
 
 def notebooks_dir(lang: str = DEFAULT_LANGUAGE) -> Path:

@@ -29,6 +29,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import paths
 from ..checks import evidence_counts
 from ..i18n import check_language, format_date, format_number, format_percent, t
 from ..model import KPI, Opportunity, Project
@@ -260,9 +261,7 @@ def brief_page(project: Project, lang: str = "en", today: dt.date | None = None)
     """The brief as a whole self-contained page, printable on one sheet."""
     lang = check_language(lang)
     if today is None:
-        from ..notebook import reference_date
-
-        today = reference_date()
+        today = paths.reference_date()
     head = (
         f'<header class="cjm-report-head"><p class="cjm-kicker">{esc(t("stakeholders.brief.kicker", lang))}</p>'
         f"<h1>{esc(t('stakeholders.brief.title', lang, project=project.name))}</h1>"

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import paths
 from ..i18n import check_language, format_date, t
 from ..model import Project
 from ..tables import id_names
@@ -203,9 +204,7 @@ def build_report(
     """
     lang = check_language(lang)
     if today is None:
-        from ..notebook import reference_date  # honours CJM_TODAY, like the notebooks
-
-        today = reference_date()
+        today = paths.reference_date()
     if persona_id and journey_id is None:
         journey_id = next((j.id for j in project.journeys if j.persona == persona_id), None)
     renderers: list[tuple[str, Callable[[], str]]] = [

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-import os
 from pathlib import Path
 from typing import Any
 
 from .. import paths
 from ..errors import CJMError
-from ..i18n import t
 from ..kernel import kernel_shell
 
 __all__ = [
@@ -23,6 +20,7 @@ __all__ = [
 ]
 
 TODAY_ENV = paths.TODAY_ENV
+reference_date = paths.reference_date
 """Fixes 'today' (YYYY-MM-DD) so executed notebooks do not change from day to day."""
 
 STEP_TITLES: dict[int, str] = {
@@ -55,19 +53,6 @@ def note_html(message: str, tone: str = "info") -> str:
         f'margin:6px 0;background:#f7f9fb;font-family:"DejaVu Sans",Arial,sans-serif\'>'
         f"{html.escape(message)}</div>"
     )
-
-
-def reference_date() -> dt.date:
-    """Today, unless ``CJM_TODAY`` (YYYY-MM-DD) fixes the date for reproducible runs."""
-    fixed = os.environ.get(TODAY_ENV, "").strip()
-    if fixed:
-        try:
-            return dt.date.fromisoformat(fixed)
-        except ValueError:
-            raise CJMError(
-                t("errors.notebook.bad_today", name=TODAY_ENV, value=repr(fixed))
-            ) from None
-    return dt.date.today()
 
 
 def show_errors_as_messages() -> None:

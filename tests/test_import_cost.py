@@ -1,0 +1,69 @@
+"""Start-up cost: a command imports the heavy libraries its work needs, and no others.
+
+Each check runs in a fresh interpreter, so modules loaded by other tests cannot hide an import.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY_FOR_OVERLAY = ("seaborn", "scipy", "cjm_helpers.mapping")
+HEAVY_FOR_PARSER = (
+    "seaborn",
+    "scipy",
+    "matplotlib",
+    "pandas",
+    "ibis",
+    "duckdb",
+    "cjm_helpers.mapping.figure",
+    "cjm_helpers.mapping.journey_map",
+)
+
+
+def loaded_after(code: str, watched: tuple[str, ...]) -> list[str]:
+    """The watched modules (or their submodules) present in ``sys.modules`` after ``code`` runs."""
+    probe = (
+        f"{code}\nimport json, sys\n"
+        f"watched = {watched!r}\n"
+        "print(json.dumps(sorted(w for w in watched "
+        "if any(m == w or m.startswith(w + '.') for m in sys.modules))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "module", ["cjm_helpers.overlay", "cjm_helpers.overlay.run", "cjm_helpers.overlay.plots"]
+)
+def test_overlay_imports_no_seaborn_scipy_or_map(module: str) -> None:
+    assert loaded_after(f"import {module}", HEAVY_FOR_OVERLAY) == []
+
+
+def test_command_line_parser_imports_no_heavy_library() -> None:
+    code = "from cjm_helpers.cli import build_parser\nbuild_parser()"
+    assert loaded_after(code, HEAVY_FOR_PARSER) == []
+
+
+def test_seaborn_arrives_with_the_first_figure_that_draws_with_it() -> None:
+    code = (
+        "import pandas as pd\n"
+        "from cjm_helpers.overlay.plots import plot_funnel\n"
+        "import sys\n"
+        "assert 'seaborn' not in sys.modules\n"
+        "plot_funnel(pd.DataFrame({'step': ['a', 'b'], 'users_open': [10, 5],\n"
+        "    'users_closed': [10, 4], 'conversion': [1.0, 0.4]}))"
+    )
+    assert loaded_after(code, ("seaborn",)) == ["seaborn"]
+
+
+def test_map_names_load_on_first_use() -> None:
+    code = "import cjm_helpers.mapping as m\nassert m.JourneyMap.__name__ == 'JourneyMap'"
+    assert loaded_after(code, ("cjm_helpers.mapping.journey_map",)) == [
+        "cjm_helpers.mapping.journey_map"
+    ]

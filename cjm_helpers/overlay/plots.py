@@ -52,7 +52,6 @@ MAX_LABEL = 28
 MAX_HEATMAP = 14
 
 
-
 def _seaborn() -> ModuleType:
     """Seaborn, imported on the first figure that draws with it.
 
@@ -62,6 +61,7 @@ def _seaborn() -> ModuleType:
     import seaborn
 
     return seaborn
+
 
 def _label(text: object, width: int = MAX_LABEL) -> str:
     """A label wrapped to at most two lines, the rest cut with an ellipsis, so no name can crowd out a plot."""

@@ -27,8 +27,8 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..i18n import t
 from ..files import write_bytes
+from ..i18n import t
 from ..model import Project
 from ..reading import ReadOptions, call_accepting
 from ..tables import id_names, table_html
@@ -43,6 +43,7 @@ from .survey import emotion_curve, load_survey, survey_segments
 from .themes import overlay_themes
 from .themes_plot import plot_themes
 from .tickets import load_tickets, ticket_counts
+
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
     """The table as CSV, every text cell made formula-safe for spreadsheets."""

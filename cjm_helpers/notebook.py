@@ -53,12 +53,13 @@ STEP_TITLES: dict[int, str] = {
 def setup_plots() -> None:
     """One look for every figure: seaborn's theme, readable sizes, PNG output inline."""
     import matplotlib
-    import seaborn as sns
+
+    from .plot_theme import apply_theme  # seaborn's theme without importing seaborn (seconds)
 
     if os.environ.get("MPLBACKEND", "").lower() == "agg" and _in_kernel():
         # Agg in the environment makes inline figures vanish from executed notebooks.
         matplotlib.use("module://matplotlib_inline.backend_inline")
-    sns.set_theme(context="notebook", style="whitegrid", palette="deep", font="DejaVu Sans")
+    apply_theme()
     matplotlib.rcParams.update(
         {
             "figure.dpi": 100,

@@ -67,3 +67,37 @@ def test_map_names_load_on_first_use() -> None:
     assert loaded_after(code, ("cjm_helpers.mapping.journey_map",)) == [
         "cjm_helpers.mapping.journey_map"
     ]
+
+
+THEME_STATE = (
+    "import json\nimport matplotlib as mpl\n{apply}\n"
+    "codes = {{c: list(mpl.colors.colorConverter.to_rgb(c)) for c in 'bgrmyck'}}\n"
+    "rc = {{k: repr(v) for k, v in mpl.rcParams.items()}}\n"
+    "print(json.dumps([rc, codes]))"
+)
+
+
+def theme_state(apply: str) -> list[object]:
+    """Every rc parameter and one-letter colour after ``apply`` runs in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", THEME_STATE.format(apply=apply)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_notebook_theme_matches_seaborn_without_importing_it() -> None:
+    ours = theme_state("from cjm_helpers.plot_theme import apply_theme\napply_theme()")
+    seaborn = theme_state(
+        "import seaborn as sns\n"
+        "sns.set_theme(context='notebook', style='whitegrid', palette='deep', font='DejaVu Sans')"
+    )
+    assert ours == seaborn
+
+
+def test_chapter_setup_does_not_import_seaborn() -> None:
+    code = "from cjm_helpers.notebook import setup_plots\nsetup_plots()"
+    assert loaded_after(code, ("seaborn", "scipy")) == []

@@ -3,9 +3,9 @@
 These are the values seaborn's ``set_theme(context="notebook", style="whitegrid",
 palette="deep", font="DejaVu Sans")`` sets, kept here so a chapter can style its figures
 without importing seaborn (and scipy with it, seconds per notebook). A test compares them
-with seaborn's own, so they stay in step when seaborn changes. ("rocket", the default
-colour map, is seaborn's; every figure here names its map, and seaborn registers it when
-a figure that draws with seaborn imports it.)
+with seaborn's own, so they stay in step when seaborn changes. One setting is left out:
+seaborn's default colour map, "rocket", exists only once seaborn is imported, and matplotlib
+asks for the default map even when saving a plain RGB image; every figure of ours names its map.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ RC: dict[str, Any] = {
     "grid.color": ".8",
     "grid.linestyle": "-",
     "grid.linewidth": 1,
-    "image.cmap": "rocket",
     "legend.fontsize": 11,
     "legend.title_fontsize": 12,
     "lines.linewidth": 1.5,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __all__ = ["COLOR_CODES", "CYCLE", "RC", "apply_theme"]
 
-from typing import Any
+from typing import Any, cast
 
 RC: dict[str, Any] = {
     "axes.axisbelow": True,
@@ -101,7 +101,7 @@ def apply_theme() -> None:
     import matplotlib as mpl
     from cycler import cycler
 
-    mpl.rcParams.update(RC)
+    cast(Any, mpl.rcParams).update(RC)  # its stubs take only literal key names
     mpl.rcParams["axes.prop_cycle"] = cycler("color", CYCLE)
     for code, rgb in COLOR_CODES.items():
         mpl.colors.colorConverter.colors[code] = rgb

@@ -19,6 +19,7 @@ __all__ = [
     "MAX_XLSX_UNCOMPRESSED",
     "PROJECT_SUFFIX",
     "READ_CHUNK",
+    "WRITE_FAILED",
     "NotUtf8",
     "check_table_file",
     "csv_cells",
@@ -27,6 +28,7 @@ __all__ = [
     "read_bytes_bounded",
     "read_text_bounded",
     "refuse_overwrite",
+    "write_bytes",
 ]
 
 import errno
@@ -35,7 +37,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import CJMError
+from .errors import CJMError, SaveFailed
 from .i18n import t
 
 READ_CHUNK = 1 << 20
@@ -303,3 +305,23 @@ def _check_csv_shape(path: Path, lang: str, sep: str, error: type[CJMError]) -> 
                 limit=f"{MAX_TABLE_COLUMNS:,}",
             )
         )
+
+
+WRITE_FAILED = "errors.store.write_failed"
+"""The catalogue key of the message when an export cannot be written."""
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Replace ``path`` with ``data`` through a temporary file, so it is never half written.
+
+    Lives here, on the ground floor, so writers of tables and figures (the overlay, the
+    sample data) need not import the map package to save a file.
+    """
+    from .store import atomic_write_bytes  # the store reads through this module: no cycle at import
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SaveFailed(t(WRITE_FAILED, path=path, reason=exc.strerror or exc)) from None
+    return atomic_write_bytes(path, data, durable=False, failed=WRITE_FAILED)

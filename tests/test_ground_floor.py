@@ -139,3 +139,35 @@ def test_editors_know_their_form_only_through_a_protocol(sample_copy: Path) -> N
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "base" not in imported and "cjm_helpers.forms.base" not in imported
     assert isinstance(step_form(2, ProjectStore(sample_copy)), FormState)
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every cjm_helpers module a file imports, anywhere in it, as a dotted name below the package."""
+    package = path.relative_to(PACKAGE).parent.parts
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = list(package[: len(package) - node.level + 1])
+            parts = [*base, *(node.module.split(".") if node.module else [])]
+            found.add(".".join(parts))
+            found.update(".".join([*parts, alias.name]) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cjm_helpers."):
+            found.add(node.module.removeprefix("cjm_helpers."))  # type: ignore[union-attr]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("room", "forbidden"),
+    [
+        ("report", ("notebook", "step")),  # the report is built outside a kernel
+        ("overlay", ("mapping.export", "notebook", "step")),  # data work needs no map exporter
+    ],
+)
+def test_lower_rooms_do_not_import_the_rooms_above(room: str, forbidden: tuple[str, ...]) -> None:
+    offenders = sorted(
+        f"{path.relative_to(PACKAGE).as_posix()} imports {name}"
+        for path in (PACKAGE / room).rglob("*.py")
+        for name in _imported_modules(path)
+        if any(name == f or name.startswith(f + ".") for f in forbidden)
+    )
+    assert not offenders, offenders

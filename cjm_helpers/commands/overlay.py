@@ -213,7 +213,7 @@ SAMPLE_LIMIT = 1_000_000
 
 
 def run_sample_data(args: argparse.Namespace) -> int:
-    from ..mapping.export import write_bytes
+    from ..files import write_bytes
     from ..overlay import generate_events, generate_survey, generate_tickets
     from ..overlay.generate import write_events
     from ..store import load_project

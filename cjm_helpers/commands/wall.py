@@ -18,7 +18,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..errors import CJMError
 from ..i18n import t
-from ..wall import content_security_policy, project_version, wall_page
 from .workshop import add_server_options, address
 
 ORDER = 36
@@ -38,6 +37,9 @@ def make_handler(
     project: Path, journey: str | None, lang: str, token: str
 ) -> type[BaseHTTPRequestHandler]:
     """A request handler bound to one project, journey, language and token."""
+    # Imported when the wall starts, not when `cjm` builds its parser: the page draws the map,
+    # and the map package costs every other command seconds of start-up.
+    from ..wall import content_security_policy, project_version, wall_page
 
     class WallHandler(BaseHTTPRequestHandler):
         server_version = "cjm-wall"

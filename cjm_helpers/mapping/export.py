@@ -25,10 +25,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import CJMError, SaveFailed
+from ..errors import CJMError
+from ..files import WRITE_FAILED, write_bytes
 from ..i18n import t
 from ..model import Project
-from ..store import atomic_write_bytes
 
 FORMATS: tuple[str, ...] = (
     "html",
@@ -110,20 +110,6 @@ def map_bytes(
     if fmt in IMAGE_FORMATS:
         return figure_bytes(map_figure(project, journey_id, lang, dpi), fmt)
     return makers[fmt]()
-
-
-WRITE_FAILED = "errors.store.write_failed"
-"""The catalogue key of the message when an export cannot be written."""
-
-
-def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Replace ``path`` with ``data`` through a temporary file, so it is never half written."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SaveFailed(t(WRITE_FAILED, path=path, reason=exc.strerror or exc)) from None
-    return atomic_write_bytes(path, data, durable=False, failed=WRITE_FAILED)
 
 
 def export_map(

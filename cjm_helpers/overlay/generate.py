@@ -160,7 +160,7 @@ def generate_events(
 
 def write_events(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a generated log as CSV or Parquet (by the file's extension), atomically."""
-    from ..mapping.export import write_bytes
+    from ..files import write_bytes
 
     path = Path(path)
     if path.suffix.lower() in (".parquet", ".pq"):

@@ -22,15 +22,18 @@ __all__ = [
 ]
 
 import textwrap
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from ..i18n import format_percent, t
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 plt.rcParams["text.parse_math"] = (
     False  # a '$' in an event, channel or segment name is drawn as typed
@@ -47,6 +50,17 @@ PALETTE = {
 }
 MAX_LABEL = 28
 MAX_HEATMAP = 14
+
+
+def _seaborn() -> ModuleType:
+    """Seaborn, imported on the first figure that draws with it.
+
+    The one place it is imported: seaborn pulls in scipy.stats (seconds of start-up), which
+    `cjm overlay --help`, the analyses and the tables never need.
+    """
+    import seaborn
+
+    return seaborn
 
 
 def _label(text: object, width: int = MAX_LABEL) -> str:
@@ -91,6 +105,7 @@ def plot_funnel(frame: pd.DataFrame, lang: str = "en") -> Figure:
         {"users_open": _tr("funnel.open", lang), "users_closed": _tr("funnel.closed", lang)}
     )
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(frame) + 1.8), layout="constrained")
+    sns = _seaborn()
     sns.barplot(
         data=long,
         y="step",
@@ -149,6 +164,7 @@ def plot_transitions(frame: pd.DataFrame, lang: str = "en") -> Figure:
         ),
         layout="constrained",
     )
+    sns = _seaborn()
     sns.heatmap(
         matrix,
         annot=True,
@@ -208,6 +224,7 @@ def plot_gaps(frame: pd.DataFrame, lang: str = "en") -> Figure:
         ),
     )
     fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+    sns = _seaborn()
     sns.barplot(
         data=data,
         x="kind",
@@ -270,6 +287,7 @@ def plot_attribution(frame: pd.DataFrame, lang: str = "en", by: str = "touchpoin
     long["model"] = long["model"].map(lambda m: _tr(f"attribution.{m}", lang))
     long["label"] = long["label"].map(_label)
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(frame) + 1.8), layout="constrained")
+    sns = _seaborn()
     sns.barplot(data=long, y="label", x="share", hue="model", orient="h", ax=ax, palette="deep")
     ax.xaxis.set_major_formatter(lambda v, _: format_percent(v, lang, 0))
     ax.set(title=title, xlabel=_tr("attribution.share", lang), ylabel="")
@@ -353,6 +371,7 @@ def plot_tickets(frame: pd.DataFrame, lang: str = "en") -> Figure:
     )
     data = data.assign(label=label.map(_label), stage_name=data["stage_name"].replace("", "—"))
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(data) + 1.6), layout="constrained")
+    sns = _seaborn()
     sns.barplot(
         data=data,
         y="label",

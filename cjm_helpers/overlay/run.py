@@ -27,9 +27,8 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..files import write_bytes
 from ..i18n import t
-from ..mapping.export import write_bytes
-from ..mapping.tabular import neutralise_frame
 from ..model import Project
 from ..reading import ReadOptions, call_accepting
 from ..tables import id_names, table_html
@@ -44,6 +43,16 @@ from .survey import emotion_curve, load_survey, survey_segments
 from .themes import overlay_themes
 from .themes_plot import plot_themes
 from .tickets import load_tickets, ticket_counts
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The table as CSV, every text cell made formula-safe for spreadsheets."""
+    # Imported here, not at the top: the map package is heavy and only the written tables need
+    # this one function of it, so `import cjm_helpers.overlay.run` stays free of it.
+    from ..mapping.tabular import neutralise_frame
+
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8")
+
 
 Step = tuple[str, Callable[[], pd.DataFrame], Callable[..., Any] | None]
 
@@ -194,9 +203,7 @@ def run_overlay(
             continue
         results[name] = frame
         results.seconds[name] = time.perf_counter() - started
-        write_bytes(
-            out / f"{name}.csv", neutralise_frame(frame).to_csv(index=False).encode("utf-8")
-        )
+        write_bytes(out / f"{name}.csv", _csv_bytes(frame))
         if plot is None:
             continue
         started = time.perf_counter()

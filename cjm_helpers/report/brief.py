@@ -28,6 +28,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..checks import evidence_counts
 from ..i18n import check_language, format_date, format_number, format_percent, t
@@ -92,14 +93,25 @@ def _number(value: float, unit: str, lang: str) -> str:
     return f"{text} {unit}".strip() if unit and unit != "share" else text
 
 
-def kpi_line(kpi: KPI, lang: str) -> str:
-    """'Name: current → target', in words when nothing is measured yet."""
+def kpi_line(kpi: KPI, lang: str, measured: float | None = None) -> str:
+    """'Name: current → target', in words when nothing is measured yet.
+
+    ``measured`` (the value step 7 measured from the event log, in the KPI's unit) is
+    shown first and said to be measured, with the typed value beside it.
+    """
     now = kpi.current if kpi.current is not None else kpi.baseline
     current = (
         _number(now, kpi.unit, lang)
         if now is not None
         else t("stakeholders.brief.kpi_unknown", lang)
     )
+    if measured is not None:
+        current = t(
+            "reportdata.brief.measured",
+            lang,
+            measured=_number(measured, kpi.unit, lang),
+            typed=current,
+        )
     target = (
         t("stakeholders.brief.kpi_target", lang, target=_number(kpi.target, kpi.unit, lang))
         if kpi.target is not None
@@ -173,7 +185,15 @@ def kpis_to_show(project: Project, top: list[Ranked]) -> list[KPI]:
     return chosen or project.kpis[:KPI_LIMIT]
 
 
-def _evidence(project: Project, lang: str, top: list[Ranked]) -> str:
+def _measured(project: Project, measured: Any) -> dict[str, float]:
+    """KPI id -> the baseline step 7 measured (a ``kpis()`` frame), for the percent KPIs it matches."""
+    from .effect_plan import measured_baselines_for
+
+    found = measured_baselines_for(project, measured)
+    return {str(k): float(v) for k, v in zip(found["kpi"], found["baseline"])}
+
+
+def _evidence(project: Project, lang: str, top: list[Ranked], measured: Any = None) -> str:
     counts = evidence_counts(project)
     total = sum(counts.values())
     if total:
@@ -191,7 +211,12 @@ def _evidence(project: Project, lang: str, top: list[Ranked]) -> str:
     shown = kpis_to_show(project, top)
     if shown:
         parts.append(f"<h3>{esc(t('stakeholders.brief.kpis', lang))}</h3>")
-        parts.append(_list([kpi_line(k, lang) for k in shown]))
+        values = _measured(project, measured)
+        parts.append(_list([kpi_line(k, lang, values.get(k.id)) for k in shown]))
+        if values:
+            parts.append(
+                f"<p class='cjm-meta'>{esc(t('reportdata.brief.measured_note', lang))}</p>"
+            )
     return "".join(parts)
 
 
@@ -236,14 +261,18 @@ def _top(project: Project, lang: str, top: list[Ranked]) -> str:
     return rule + "<ol class='cjm-top'>" + "".join(items) + "</ol>"
 
 
-def brief_html(project: Project, lang: str = "en") -> str:
-    """The brief as an HTML fragment (for the report and for its own page)."""
+def brief_html(project: Project, lang: str = "en", measured: Any = None) -> str:
+    """The brief as an HTML fragment (for the report and for its own page).
+
+    ``measured`` is the KPI frame step 7 measured from the event log (``kpis()``), or None:
+    where it matches a KPI, the brief shows that value beside the typed one.
+    """
     lang = check_language(lang)
     top = top_opportunities(project)
     wanted = asks(project, lang, top)
     sections = [
         ("question", _question(project, lang)),
-        ("evidence", _evidence(project, lang, top)),
+        ("evidence", _evidence(project, lang, top, measured)),
         ("top", _top(project, lang, top)),
         (
             "asks",

@@ -116,10 +116,10 @@ def _plan(project: Project, lang: str, overlay_results: dict[str, Any] | None) -
     return body
 
 
-def _brief(project: Project, lang: str) -> str:
+def _brief(project: Project, lang: str, overlay_results: dict[str, Any] | None) -> str:
     from .brief import brief_html
 
-    return brief_html(project, lang)
+    return brief_html(project, lang, (overlay_results or {}).get("kpis"))
 
 
 def _stakeholders(project: Project, lang: str) -> str:
@@ -210,7 +210,7 @@ def build_report(
         journey_id = next((j.id for j in project.journeys if j.persona == persona_id), None)
     renderers: list[tuple[str, Callable[[], str]]] = [
         ("objective", lambda: _objective(project, lang)),
-        ("brief", lambda: _brief(project, lang)),
+        ("brief", lambda: _brief(project, lang, overlay_results)),
         ("personas", lambda: _personas(project, lang, persona_id, overlay_results)),
         ("map", lambda: _map(project, lang, journey_id, persona_id)),
         ("overlay", lambda: overlay_html(overlay_results, lang, id_names(project))),

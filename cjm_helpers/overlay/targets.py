@@ -5,7 +5,9 @@
 measure: every word of the measured KPI's name (``checkout_abandonment`` → checkout,
 abandonment; 'rate', 'per' and 'customer' ignored) starts a word of the project KPI's
 id or name, compared on its first :data:`STEM` letters, or the project KPI is named
-explicitly in ``links``.
+explicitly in ``links``. A project KPI whose unit is the project's currency takes
+the measured revenue per customer (``unit`` ``money``, from the survey's spend) the
+same way, rounded to a whole amount.
 
 **Expected revenue effect** of an opportunity, a quarter, in the project currency::
 
@@ -90,21 +92,28 @@ def measured_baselines(
     """The project with percent KPIs' baselines set from the measured KPIs, and what was set.
 
     Returns (a copy of the project, a frame of kpi, name, measured, typed_baseline,
-    baseline); the project given is not changed.
+    baseline, unit); the project given is not changed.
     """
     links = dict(links or {})
-    shares = {
-        row.kpi: float(row.value) for row in measured.itertuples(index=False) if row.unit == "share"
+    found = {
+        "%": {r.kpi: float(r.value) for r in measured.itertuples(index=False) if r.unit == "share"},
+        "money": {
+            r.kpi: float(r.value) for r in measured.itertuples(index=False) if r.unit == "money"
+        },
     }
+    currency = project.currency.strip().casefold()
     copy = project.model_copy(deep=True)
     rows = []
     for kpi in copy.kpis:
-        if kpi.unit.strip() != "%":
+        unit = kpi.unit.strip()
+        kind = "%" if unit == "%" else "money" if currency and unit.casefold() == currency else ""
+        if not kind:
             continue
-        name = links.get(kpi.id) or next((m for m in shares if matches(m, kpi)), None)
-        if name is None or name not in shares:
+        values = found[kind]
+        name = links.get(kpi.id) or next((m for m in values if matches(m, kpi)), None)
+        if name is None or name not in values:
             continue
-        value = round(100.0 * shares[name], 1)
+        value = round(100.0 * values[name], 1) if kind == "%" else float(round(values[name]))
         rows.append(
             {
                 "kpi": kpi.id,
@@ -112,13 +121,14 @@ def measured_baselines(
                 "measured": name,
                 "typed_baseline": kpi.baseline,
                 "baseline": value,
+                "unit": kpi.unit,
             }
         )
         kpi.baseline = value
         kpi.current = value
         kpi.evidence = "observed"
     return copy, pd.DataFrame(
-        rows, columns=["kpi", "name", "measured", "typed_baseline", "baseline"]
+        rows, columns=["kpi", "name", "measured", "typed_baseline", "baseline", "unit"]
     )
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from ..i18n import check_language, format_date, t
 from ..model import Project
 from ..tables import id_names
-from .overlay import overlay_html
+from .overlay import measured_kpis, overlay_html
 from .page import document, esc, figure_html, frame_html, link_list, note, section, toc_html
 
 
@@ -107,7 +107,7 @@ def _plan(project: Project, lang: str, overlay_results: dict[str, Any] | None) -
             figure_html(impact_effort_figure(project, lang), t("report.impact_effort", lang))
             + f"<h3>{esc(t('report.action_plan', lang))}</h3>"
             + frame_html(action_plan(project, lang), lang)
-            + effect_plan_html(project, (overlay_results or {}).get("kpis"), lang)
+            + effect_plan_html(project, measured_kpis(overlay_results), lang)
         )
     if project.kpis:
         body += f"<h3>{esc(t('report.kpi_targets', lang))}</h3>" + frame_html(
@@ -119,7 +119,7 @@ def _plan(project: Project, lang: str, overlay_results: dict[str, Any] | None) -
 def _brief(project: Project, lang: str, overlay_results: dict[str, Any] | None) -> str:
     from .brief import brief_html
 
-    return brief_html(project, lang, (overlay_results or {}).get("kpis"))
+    return brief_html(project, lang, measured_kpis(overlay_results))
 
 
 def _stakeholders(project: Project, lang: str) -> str:
@@ -213,7 +213,10 @@ def build_report(
         ("brief", lambda: _brief(project, lang, overlay_results)),
         ("personas", lambda: _personas(project, lang, persona_id, overlay_results)),
         ("map", lambda: _map(project, lang, journey_id, persona_id)),
-        ("overlay", lambda: overlay_html(overlay_results, lang, id_names(project))),
+        (
+            "overlay",
+            lambda: overlay_html(overlay_results, lang, id_names(project), project.currency),
+        ),
         ("plan", lambda: _plan(project, lang, overlay_results)),
         ("stakeholders", lambda: _stakeholders(project, lang)),
         ("checklist", lambda: checklist_html(project, lang, today)),

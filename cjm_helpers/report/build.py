@@ -1,7 +1,7 @@
 """The combined journey report: one self-contained HTML page per project (or per persona).
 
 Sections, in the order a reader needs them: the objective, the buy-in brief,
-the personas, the map, the data overlay, the opportunities and action plan, the
+the personas, the map, the data overlay, the two periods compared, the opportunities and action plan, the
 team and stakeholders (with the RACI), the checklist and the review status. Parts that another module has not produced (no data, no
 checks yet) are replaced by a short note rather than failing the report.
 """
@@ -26,7 +26,7 @@ from typing import Any
 from ..i18n import check_language, format_date, t
 from ..model import Project
 from ..tables import id_names
-from .overlay import measured_kpis, overlay_html
+from .overlay import measured_kpis, overlay_html, periods_html
 from .page import document, esc, figure_html, frame_html, link_list, note, section, toc_html
 
 
@@ -128,7 +128,11 @@ def _stakeholders(project: Project, lang: str) -> str:
     return stakeholders_html(project, lang)
 
 
-SECTION_TITLES = {"brief": "stakeholders.brief.section", "stakeholders": "stakeholders.section"}
+SECTION_TITLES = {
+    "brief": "stakeholders.brief.section",
+    "stakeholders": "stakeholders.section",
+    "periods": "reportdata.periods.section",
+}
 """Sections whose titles live in another catalogue than ``report.section.*``."""
 
 
@@ -217,6 +221,7 @@ def build_report(
             "overlay",
             lambda: overlay_html(overlay_results, lang, id_names(project), project.currency),
         ),
+        ("periods", lambda: periods_html(project, overlay_results, lang)),
         ("plan", lambda: _plan(project, lang, overlay_results)),
         ("stakeholders", lambda: _stakeholders(project, lang)),
         ("checklist", lambda: checklist_html(project, lang, today)),

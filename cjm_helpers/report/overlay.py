@@ -11,6 +11,7 @@ __all__ = [
     "ANALYSES",
     "FOUND_SEGMENTS",
     "NOTES",
+    "PERIODS",
     "PERSONAS",
     "PERSONA_SCORES",
     "PROBLEMS",
@@ -18,6 +19,7 @@ __all__ = [
     "compute_overlay",
     "measured_kpis",
     "overlay_html",
+    "periods_html",
 ]
 
 from collections.abc import Callable, Mapping
@@ -44,6 +46,8 @@ PERSONAS = "personas"
 """The survey's view of the personas: PERSONA_SCORES and FOUND_SEGMENTS (drawn in the personas section)."""
 PERSONA_SCORES = "persona_scores"
 """Share, value and satisfaction of each persona from the survey (drawn in the personas section)."""
+PERIODS = "periods"
+"""The project's two periods compared (``data: periods:``): a section of the report of its own."""
 REVENUE = "revenue"
 """Revenue per customer from the survey's spend: a KPI row shown in the KPI table, not plotted."""
 FOUND_SEGMENTS = "found_segments"
@@ -144,6 +148,8 @@ def compute_overlay(
             )
     else:
         survey = None
+    if log is not None and len(project.data.periods) == 2:
+        _attempt(results, PERIODS, lambda: _periods(log, project, survey, tickets, lang))
     if log is not None:
         from .decisions import decision_results
 
@@ -153,6 +159,32 @@ def compute_overlay(
 
         _attempt(results, "themes", lambda: project_themes(project, survey, tickets, lang=lang))
     return results
+
+
+def _periods(log: Any, project: Project, survey: Any, tickets: Any, lang: str) -> Any:
+    """The project's two periods compared, as the table step 8 and ``cjm diff --period`` show."""
+    from ..overlay.periods import compare_periods, parse_period, period_table
+
+    a, b = (parse_period(text, lang) for text in project.data.periods)
+    frame = compare_periods(log, a, b, tickets=tickets, survey=survey)
+    return period_table(frame, log, a, b, lang)
+
+
+def periods_html(project: Project, results: dict[str, Any] | None, lang: str) -> str:
+    """The two-period section: the comparison, or a sentence saying why there is none."""
+    periods = project.data.periods
+    if len(periods) != 2:
+        return note(t("reportdata.periods.none", lang))
+    frame = (results or {}).get(PERIODS)
+    if frame is None:
+        problem = next(
+            (p for p in (results or {}).get(PROBLEMS, []) if str(p).startswith(f"{PERIODS}:")),
+            "",
+        )
+        key = "reportdata.periods.failed" if problem else "reportdata.periods.no_log"
+        return note(t(key, lang, first=periods[0], second=periods[1], problem=problem))
+    how = t("reportdata.periods.how", lang, first=periods[0], second=periods[1])
+    return f"<p>{esc(how)}</p>{frame_html(frame, lang)}"
 
 
 def _plot(name: str) -> Callable[[Any], Any] | None:

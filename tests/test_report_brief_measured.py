@@ -64,3 +64,10 @@ def test_brief_without_measurements_is_unchanged_and_translated() -> None:
     assert "measured from the event log" not in page
     assert "terukur dari log peristiwa" in brief_html(_project(), "id", MEASURED)
     assert "według dziennika zdarzeń" in brief_html(_project(), "pl", MEASURED)
+
+
+def test_brief_page_written_with_measured_values(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.report import write_brief
+
+    path = write_brief(tmp_path / "brief.html", _project(), "en", measured=MEASURED)
+    assert "11.3 % measured from the event log in step 7" in path.read_text(encoding="utf-8")

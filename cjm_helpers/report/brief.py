@@ -285,8 +285,10 @@ def brief_html(project: Project, lang: str = "en", measured: Any = None) -> str:
     return f"{BRIEF_CSS}<div class='cjm-brief'>{body}</div>"
 
 
-def brief_page(project: Project, lang: str = "en", today: dt.date | None = None) -> str:
-    """The brief as a whole self-contained page, printable on one sheet."""
+def brief_page(
+    project: Project, lang: str = "en", today: dt.date | None = None, measured: Any = None
+) -> str:
+    """The brief as a whole self-contained page, printable on one sheet (``measured``: as for :func:`brief_html`)."""
     lang = check_language(lang)
     if today is None:
         from ..notebook import reference_date
@@ -299,13 +301,17 @@ def brief_page(project: Project, lang: str = "en", today: dt.date | None = None)
     )
     return document(
         t("stakeholders.brief.title", lang, project=project.name),
-        head + brief_html(project, lang),
+        head + brief_html(project, lang, measured),
         lang,
     )
 
 
 def write_brief(
-    path: str | os.PathLike[str], project: Project, lang: str = "en", today: dt.date | None = None
+    path: str | os.PathLike[str],
+    project: Project,
+    lang: str = "en",
+    today: dt.date | None = None,
+    measured: Any = None,
 ) -> Path:
     """Write the brief page atomically; external references are stripped as a safeguard."""
     from ..export import strip_external
@@ -313,5 +319,7 @@ def write_brief(
 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, strip_external(brief_page(project, lang, today)), durable=False)
+    atomic_write_text(
+        target, strip_external(brief_page(project, lang, today, measured)), durable=False
+    )
     return target

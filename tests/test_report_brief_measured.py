@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from cjm_helpers.model import KPI, Opportunity, Project
@@ -66,7 +68,7 @@ def test_brief_without_measurements_is_unchanged_and_translated() -> None:
     assert "według dziennika zdarzeń" in brief_html(_project(), "pl", MEASURED)
 
 
-def test_brief_page_written_with_measured_values(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_brief_page_written_with_measured_values(tmp_path: Path) -> None:
     from cjm_helpers.report import write_brief
 
     path = write_brief(tmp_path / "brief.html", _project(), "en", measured=MEASURED)

@@ -632,6 +632,11 @@ class DataFiles(Part):
     """How dates are written when not YYYY-MM-DD: 'day-first', 'month-first' or a strptime pattern."""
     dedupe: bool | None = None
     """True: drop exact duplicate rows of the event log (they are counted and reported either way)."""
+    periods: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=200)]],
+        Field(max_length=2),
+    ] = Field(default_factory=list)
+    """Two date ranges the report compares ('2026-09-01..2026-09-30', the earlier first); empty: none."""
 
     @field_validator("columns", mode="before")
     @classmethod

@@ -225,6 +225,8 @@ def _kind(column: str, row: Mapping[str, Any]) -> str:
     """How to read a cell: a KPI's value whose unit is a share is a percentage."""
     if column in ("value", "current", "baseline", "target") and row.get("unit") in ("share", "%"):
         return "share"
+    if column in ("value", "numerator") and row.get("unit") == "money":
+        return "revenue"
     return column
 
 

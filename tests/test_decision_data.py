@@ -379,23 +379,24 @@ def test_measured_kpis_become_baselines_without_changing_the_project() -> None:
 
 def test_revenue_effect_by_hand_and_plan_order() -> None:
     effects = opportunity_effects(_plan()).set_index("opportunity")
-    # reach x uplift x value x confidence: 1000 x 0.10 x 100 x 0.5 and 100 x 0.13 x 100 x 1.0
-    assert effects.loc["o-repeat", "effect"] == pytest.approx(5000)
-    assert effects.loc["o-promo", "effect"] == pytest.approx(1300)
+    # a quarter: reach a quarter x uplift x (value a year / 4) x confidence:
+    # 1000 x 0.10 x 25 x 0.5 and 100 x 0.13 x 25 x 1.0
+    assert effects.loc["o-repeat", "effect"] == pytest.approx(1250)
+    assert effects.loc["o-promo", "effect"] == pytest.approx(325)
     assert effects.loc["o-wait", "reason"] == "no_share_kpi"
     # measured abandonment of 20% already beats the 25% target
     measured = opportunity_effects(_plan(), {"kpi-checkout-abandon": 20.0}).set_index("opportunity")
     assert measured.loc["o-promo", "reason"] == "target_met"
     measured = opportunity_effects(_plan(), {"kpi-checkout-abandon": 30.0}).set_index("opportunity")
-    assert measured.loc["o-promo", "effect"] == pytest.approx(100 * 0.05 * 100)
+    assert measured.loc["o-promo", "effect"] == pytest.approx(100 * 0.05 * 25)
     plan = ranked_plan(_plan(), lang="en")
     # by effect Repeat first, though Promo leads on RICE (5 x 100 x 1 / 1 = 500 against 250; Wait 150)
     assert plan.iloc[:, 0].tolist() == ["Repeat", "Promo", "Wait"]
     assert plan["Rank by RICE"].tolist() == ["2", "1", "3"]
-    assert plan.loc[0, "Expected effect a year"] == "5,000 IDR"
+    assert plan.loc[0, "Expected effect a quarter"] == "1,250 IDR"
     assert (
-        "1,000 customers × 10 points (Repeat rate) × 100 IDR × confidence 0.5"
-        in plan.loc[0, "How it is estimated"]
+        "1,000 customers a quarter × 10 points (Repeat rate) × 25 IDR a quarter (100 IDR a year ÷ 4)"
+        " × confidence 0.5" in plan.loc[0, "How it is estimated"]
     )
 
 

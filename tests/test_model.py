@@ -217,7 +217,13 @@ def test_data_section_says_how_to_read_the_files(data: dict) -> None:
 def test_an_unset_data_section_adds_nothing_to_a_saved_file(sample_project: Project) -> None:
     from cjm_helpers.store import project_to_data
 
-    assert set(project_to_data(sample_project)["data"]) == {"events", "survey", "tickets"}
+    # the sample sets its files and the two periods its report compares; nothing else is written
+    assert set(project_to_data(sample_project)["data"]) == {
+        "events",
+        "survey",
+        "tickets",
+        "periods",
+    }
 
 
 @pytest.mark.parametrize(

@@ -58,16 +58,24 @@ def test_plan_by_effect_with_measured_baselines_by_hand() -> None:
     part = _effect_part(build_report(_project(), "en", {"kpis": measured}))
     assert "The plan by expected revenue effect" in part
     assert "A customer is worth 100 IDR a year: the value of Pat, the primary persona." in part
-    # Bring them back: 1000 x (50 - 40) / 100 x 100 x 0.5 = 5,000 IDR (effect rank 1, RICE 250: rank 2)
-    # Fix promo codes: abandonment measured at 30% (typed 38%): 100 x (30 - 25) / 100 x 100 x 1.0
-    # = 500 IDR (effect rank 2, RICE 5 x 100 x 1 / 1 = 500: rank 1)
+    # a quarter, with a customer worth 100 / 4 = 25 IDR a quarter:
+    # Bring them back: 1000 x (50 - 40) / 100 x 25 x 0.5 = 1,250 IDR (effect rank 1, RICE 250: rank 2)
+    # Fix promo codes: abandonment measured at 30% (typed 38%): 100 x (30 - 25) / 100 x 25 x 1.0
+    # = 125 IDR (effect rank 2, RICE 5 x 100 x 1 / 1 = 500: rank 1)
     assert part.index("Bring them back") < part.index("Fix promo codes")
     back = part[part.index("<td>Bring them back</td>") : part.index("<td>Fix promo codes</td>")]
     promo = part[part.index("<td>Fix promo codes</td>") :]
-    assert "<td>5,000 IDR</td>" in back and "<td>250</td>" in back
-    assert "<td>500 IDR</td>" in promo and "<td>500</td>" in promo
-    assert "1,000 customers × 10 points (Repeat rate) × 100 IDR × confidence 0.5" in back
-    assert "100 customers × 5 points (Checkout abandonment) × 100 IDR × confidence 1" in promo
+    assert "<td>1,250 IDR</td>" in back and "<td>250</td>" in back
+    assert "<td>125 IDR</td>" in promo and "<td>500</td>" in promo
+    assert (
+        "1,000 customers a quarter × 10 points (Repeat rate) × 25 IDR a quarter"
+        " (100 IDR a year ÷ 4) × confidence 0.5"
+    ) in back
+    assert (
+        "100 customers a quarter × 5 points (Checkout abandonment) × 25 IDR a quarter"
+        " (100 IDR a year ÷ 4) × confidence 1"
+    ) in promo
+    assert "Expected effect a quarter" in part and "it is not a yearly figure" in part
     # the baseline step 7 measured, beside the typed one
     assert "Baselines measured in step 7" in part
     baselines = part[part.index("Baselines measured in step 7") :]
@@ -76,8 +84,8 @@ def test_plan_by_effect_with_measured_baselines_by_hand() -> None:
 
 def test_plan_by_effect_without_an_event_log_uses_typed_baselines() -> None:
     part = _effect_part(build_report(_project(), "en", {}))
-    # Fix promo codes: 100 x (38 - 25) / 100 x 100 x 1.0 = 1,300 IDR
-    assert "<td>1,300 IDR</td>" in part
+    # Fix promo codes: 100 x (38 - 25) / 100 x 25 x 1.0 = 325 IDR a quarter
+    assert "<td>325 IDR</td>" in part
     assert "the effects use the typed baselines" in part
     assert "Baselines measured in step 7" not in part
 

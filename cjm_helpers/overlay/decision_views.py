@@ -213,7 +213,8 @@ def attribution_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 
 def baselines_table(changed: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """KPIs whose baseline now comes from the data: typed against measured."""
+    """KPIs whose baseline now comes from the data: typed against measured, each in its unit."""
+    units = list(changed["unit"]) if "unit" in changed.columns else ["%"] * len(changed)
     return pd.DataFrame(
         {
             _col("baselines.col.kpi", lang): changed["name"],
@@ -221,8 +222,18 @@ def baselines_table(changed: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
                 t(f"decisions.kpi.{m}", lang) for m in changed["measured"]
             ],
             _col("baselines.col.typed_baseline", lang): [
-                _num(v, lang, 1) if v is not None else "—" for v in changed["typed_baseline"]
+                _in_unit(v, u, lang) if v is not None else "—"
+                for v, u in zip(changed["typed_baseline"], units)
             ],
-            _col("baselines.col.baseline", lang): [_num(v, lang, 1) for v in changed["baseline"]],
+            _col("baselines.col.baseline", lang): [
+                _in_unit(v, u, lang) for v, u in zip(changed["baseline"], units)
+            ],
         }
     )
+
+
+def _in_unit(value: float, unit: str, lang: str) -> str:
+    """A baseline as read: a percent as a number, money with its currency, whole."""
+    if str(unit).strip() == "%":
+        return _num(value, lang, 1)
+    return f"{_num(value, lang, 0)} {unit}"

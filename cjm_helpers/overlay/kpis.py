@@ -13,6 +13,10 @@ whether they were guessed. Conversions are the log's ``conversion_events``. The
 bounce rate is per session, or ``bounce_rate_per_user`` when the log has no sessions.
 
 Counts are computed with Ibis in the backend; one row comes back to pandas.
+
+Revenue per customer (:func:`revenue_per_customer`) is measured from the survey's
+``spend`` (each respondent's yearly spend with us, counted once per respondent):
+the event log holds no order amounts, so it cannot price a purchase.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ __all__ = [
     "kpi_events",
     "kpis",
     "project_kpi_events",
+    "revenue_per_customer",
 ]
 
 import re
@@ -249,3 +254,33 @@ def _after_sale(data: _Evidence, tickets: int) -> list[dict[str, Any] | None]:
         if data.chosen[kind]:
             rows.append(data.row(f"{kind}s_per_customer", data.counts[f"{kind}s"], converted))
     return rows
+
+
+REVENUE_KPI = "revenue_per_customer"
+"""The KPI name of a customer's yearly revenue; its unit is ``money`` (the project's currency)."""
+
+
+def revenue_per_customer(survey: pd.DataFrame) -> pd.DataFrame:
+    """Mean yearly spend of a respondent, from the survey's ``spend``: one KPI row, or none without spend.
+
+    A respondent answers once per stage, so their spend is counted once (their first
+    non-missing one); respondents who gave no spend are left out of both sums.
+    """
+    if "spend" not in survey.columns or "respondent_id" not in survey.columns:
+        return pd.DataFrame(columns=list(KPI_COLUMNS))
+    spend = pd.to_numeric(survey["spend"], errors="coerce")
+    per_respondent = spend.groupby(survey["respondent_id"]).first().dropna()
+    if per_respondent.empty:
+        return pd.DataFrame(columns=list(KPI_COLUMNS))
+    total, count = float(per_respondent.sum()), float(len(per_respondent))
+    row = {
+        "kpi": REVENUE_KPI,
+        "value": total / count,
+        "unit": "money",
+        "numerator": total,
+        "denominator": count,
+        "basis": "respondents",
+        "events": "",
+        "guessed": False,
+    }
+    return pd.DataFrame([row], columns=list(KPI_COLUMNS))

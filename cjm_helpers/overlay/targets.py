@@ -5,11 +5,18 @@
 measure: every word of the measured KPI's name (``checkout_abandonment`` → checkout,
 abandonment; 'rate', 'per' and 'customer' ignored) starts a word of the project KPI's
 id or name, compared on its first :data:`STEM` letters, or the project KPI is named
-explicitly in ``links``.
+explicitly in ``links``. A project KPI whose unit is the project's currency takes
+the measured revenue per customer (``unit`` ``money``, from the survey's spend) the
+same way, rounded to a whole amount.
 
-**Expected revenue effect** of an opportunity, a year, in the project currency::
+**Expected revenue effect** of an opportunity, a quarter, in the project currency::
 
-    effect = reach x uplift x value x confidence
+    effect a quarter = reach a quarter x uplift x (value a year / 4) x confidence
+
+Units are kept per quarter throughout: RICE reach counts the customers touched in a
+period (a quarter here), and a persona's value is a year's revenue, so one reached
+customer is worth a quarter of it in that quarter. Multiplying reach a quarter by a
+year's value would price each customer-quarter as a whole year.
 
 * reach: customers a quarter it touches (typed on the opportunity);
 * uplift: the largest improvement its percent KPIs aim for, from the baseline (the
@@ -17,7 +24,8 @@ explicitly in ``links``.
   and target say is better, / 100: the share of reached customers whose behaviour
   changes (0 when the target is already met);
 * value: typical yearly revenue of one customer: the primary persona's ``value``, or
-  the mean of the personas' values when the primary has none;
+  the mean of the personas' values when the primary has none, divided by
+  :data:`QUARTERS_A_YEAR`;
 * confidence: typed on the opportunity (0..1), as in RICE.
 
 An opportunity with no percent KPI (or no value) has no effect estimate, and says why.
@@ -28,6 +36,7 @@ from __future__ import annotations
 __all__ = [
     "EFFECT_COLUMNS",
     "IGNORED_WORDS",
+    "QUARTERS_A_YEAR",
     "STEM",
     "customer_value",
     "matches",
@@ -49,6 +58,8 @@ from ..model import Project
 STEM = 6
 """Letters of a word compared when matching a measured KPI to a project KPI."""
 IGNORED_WORDS = frozenset({"rate", "per", "customer"})
+QUARTERS_A_YEAR = 4
+"""Quarters in a year: a persona's yearly value over this is what one customer brings in a quarter."""
 
 EFFECT_COLUMNS: tuple[str, ...] = (
     "opportunity",
@@ -81,21 +92,28 @@ def measured_baselines(
     """The project with percent KPIs' baselines set from the measured KPIs, and what was set.
 
     Returns (a copy of the project, a frame of kpi, name, measured, typed_baseline,
-    baseline); the project given is not changed.
+    baseline, unit); the project given is not changed.
     """
     links = dict(links or {})
-    shares = {
-        row.kpi: float(row.value) for row in measured.itertuples(index=False) if row.unit == "share"
+    found = {
+        "%": {r.kpi: float(r.value) for r in measured.itertuples(index=False) if r.unit == "share"},
+        "money": {
+            r.kpi: float(r.value) for r in measured.itertuples(index=False) if r.unit == "money"
+        },
     }
+    currency = project.currency.strip().casefold()
     copy = project.model_copy(deep=True)
     rows = []
     for kpi in copy.kpis:
-        if kpi.unit.strip() != "%":
+        unit = kpi.unit.strip()
+        kind = "%" if unit == "%" else "money" if currency and unit.casefold() == currency else ""
+        if not kind:
             continue
-        name = links.get(kpi.id) or next((m for m in shares if matches(m, kpi)), None)
-        if name is None or name not in shares:
+        values = found[kind]
+        name = links.get(kpi.id) or next((m for m in values if matches(m, kpi)), None)
+        if name is None or name not in values:
             continue
-        value = round(100.0 * shares[name], 1)
+        value = round(100.0 * values[name], 1) if kind == "%" else float(round(values[name]))
         rows.append(
             {
                 "kpi": kpi.id,
@@ -103,13 +121,14 @@ def measured_baselines(
                 "measured": name,
                 "typed_baseline": kpi.baseline,
                 "baseline": value,
+                "unit": kpi.unit,
             }
         )
         kpi.baseline = value
         kpi.current = value
         kpi.evidence = "observed"
     return copy, pd.DataFrame(
-        rows, columns=["kpi", "name", "measured", "typed_baseline", "baseline"]
+        rows, columns=["kpi", "name", "measured", "typed_baseline", "baseline", "unit"]
     )
 
 
@@ -127,12 +146,12 @@ def customer_value(project: Project) -> tuple[float, str]:
 def opportunity_effects(
     project: Project, baselines: Mapping[str, float] | None = None
 ) -> pd.DataFrame:
-    """Each opportunity's expected yearly revenue effect with its inputs, and its RICE.
+    """Each opportunity's expected revenue effect a quarter with its inputs, and its RICE.
 
     ``baselines`` (KPI id -> percent, e.g. from :func:`measured_baselines`) replace the
     typed baselines; the direction of a KPI (up or down is better) stays the one typed,
-    from its baseline to its target. Columns :data:`EFFECT_COLUMNS`; ``reason`` is ''
-    when the effect is computed, 'no_share_kpi', 'target_met' or 'no_value' when not.
+    from its baseline to its target. Columns :data:`EFFECT_COLUMNS` (``value`` is a
+    customer's value a year, ``effect`` a quarter's); ``reason`` is '' when the effect is computed, 'no_share_kpi', 'target_met' or 'no_value' when not.
     """
     value, _ = customer_value(project)
     measured = dict(baselines or {})
@@ -154,7 +173,8 @@ def opportunity_effects(
         if not reason and value != value:
             reason = "no_value"
         uplift = best[0] if best else math.nan
-        effect = o.reach * uplift * value * o.confidence if not reason else math.nan
+        quarter_value = value / QUARTERS_A_YEAR
+        effect = o.reach * uplift * quarter_value * o.confidence if not reason else math.nan
         rows.append(
             {
                 "opportunity": o.id,
@@ -202,7 +222,8 @@ def ranked_plan(
                 reach=format_number(row.reach, lang, 0),
                 uplift=format_number(100 * row.uplift, lang, 1),
                 kpi=kpi_names.get(row.kpi, row.kpi),
-                value=f"{format_number(row.value, lang, 0)} {currency}",
+                value=f"{format_number(row.value / QUARTERS_A_YEAR, lang, 0)} {currency}",
+                yearly=f"{format_number(row.value, lang, 0)} {currency}",
                 confidence=format_number(row.confidence, lang, 2),
             )
         rows.append(

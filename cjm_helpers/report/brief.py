@@ -28,6 +28,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import paths
 from ..checks import evidence_counts
@@ -93,14 +94,25 @@ def _number(value: float, unit: str, lang: str) -> str:
     return f"{text} {unit}".strip() if unit and unit != "share" else text
 
 
-def kpi_line(kpi: KPI, lang: str) -> str:
-    """'Name: current → target', in words when nothing is measured yet."""
+def kpi_line(kpi: KPI, lang: str, measured: float | None = None) -> str:
+    """'Name: current → target', in words when nothing is measured yet.
+
+    ``measured`` (the value step 7 measured from the event log, in the KPI's unit) is
+    shown first and said to be measured, with the typed value beside it.
+    """
     now = kpi.current if kpi.current is not None else kpi.baseline
     current = (
         _number(now, kpi.unit, lang)
         if now is not None
         else t("stakeholders.brief.kpi_unknown", lang)
     )
+    if measured is not None:
+        current = t(
+            "reportdata.brief.measured",
+            lang,
+            measured=_number(measured, kpi.unit, lang),
+            typed=current,
+        )
     target = (
         t("stakeholders.brief.kpi_target", lang, target=_number(kpi.target, kpi.unit, lang))
         if kpi.target is not None
@@ -174,7 +186,15 @@ def kpis_to_show(project: Project, top: list[Ranked]) -> list[KPI]:
     return chosen or project.kpis[:KPI_LIMIT]
 
 
-def _evidence(project: Project, lang: str, top: list[Ranked]) -> str:
+def _measured(project: Project, measured: Any) -> dict[str, float]:
+    """KPI id -> the baseline step 7 measured (a ``kpis()`` frame), for the percent KPIs it matches."""
+    from .effect_plan import measured_baselines_for
+
+    found = measured_baselines_for(project, measured)
+    return {str(k): float(v) for k, v in zip(found["kpi"], found["baseline"])}
+
+
+def _evidence(project: Project, lang: str, top: list[Ranked], measured: Any = None) -> str:
     counts = evidence_counts(project)
     total = sum(counts.values())
     if total:
@@ -192,7 +212,12 @@ def _evidence(project: Project, lang: str, top: list[Ranked]) -> str:
     shown = kpis_to_show(project, top)
     if shown:
         parts.append(f"<h3>{esc(t('stakeholders.brief.kpis', lang))}</h3>")
-        parts.append(_list([kpi_line(k, lang) for k in shown]))
+        values = _measured(project, measured)
+        parts.append(_list([kpi_line(k, lang, values.get(k.id)) for k in shown]))
+        if values:
+            parts.append(
+                f"<p class='cjm-meta'>{esc(t('reportdata.brief.measured_note', lang))}</p>"
+            )
     return "".join(parts)
 
 
@@ -237,14 +262,18 @@ def _top(project: Project, lang: str, top: list[Ranked]) -> str:
     return rule + "<ol class='cjm-top'>" + "".join(items) + "</ol>"
 
 
-def brief_html(project: Project, lang: str = "en") -> str:
-    """The brief as an HTML fragment (for the report and for its own page)."""
+def brief_html(project: Project, lang: str = "en", measured: Any = None) -> str:
+    """The brief as an HTML fragment (for the report and for its own page).
+
+    ``measured`` is the KPI frame step 7 measured from the event log (``kpis()``), or None:
+    where it matches a KPI, the brief shows that value beside the typed one.
+    """
     lang = check_language(lang)
     top = top_opportunities(project)
     wanted = asks(project, lang, top)
     sections = [
         ("question", _question(project, lang)),
-        ("evidence", _evidence(project, lang, top)),
+        ("evidence", _evidence(project, lang, top, measured)),
         ("top", _top(project, lang, top)),
         (
             "asks",
@@ -257,8 +286,10 @@ def brief_html(project: Project, lang: str = "en") -> str:
     return f"{BRIEF_CSS}<div class='cjm-brief'>{body}</div>"
 
 
-def brief_page(project: Project, lang: str = "en", today: dt.date | None = None) -> str:
-    """The brief as a whole self-contained page, printable on one sheet."""
+def brief_page(
+    project: Project, lang: str = "en", today: dt.date | None = None, measured: Any = None
+) -> str:
+    """The brief as a whole self-contained page, printable on one sheet (``measured``: as for :func:`brief_html`)."""
     lang = check_language(lang)
     if today is None:
         today = paths.reference_date()
@@ -269,13 +300,17 @@ def brief_page(project: Project, lang: str = "en", today: dt.date | None = None)
     )
     return document(
         t("stakeholders.brief.title", lang, project=project.name),
-        head + brief_html(project, lang),
+        head + brief_html(project, lang, measured),
         lang,
     )
 
 
 def write_brief(
-    path: str | os.PathLike[str], project: Project, lang: str = "en", today: dt.date | None = None
+    path: str | os.PathLike[str],
+    project: Project,
+    lang: str = "en",
+    today: dt.date | None = None,
+    measured: Any = None,
 ) -> Path:
     """Write the brief page atomically; external references are stripped as a safeguard."""
     from ..export import strip_external
@@ -283,5 +318,7 @@ def write_brief(
 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, strip_external(brief_page(project, lang, today)), durable=False)
+    atomic_write_text(
+        target, strip_external(brief_page(project, lang, today, measured)), durable=False
+    )
     return target

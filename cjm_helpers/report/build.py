@@ -1,7 +1,7 @@
 """The combined journey report: one self-contained HTML page per project (or per persona).
 
 Sections, in the order a reader needs them: the objective, the buy-in brief,
-the personas, the map, the data overlay, the opportunities and action plan, the
+the personas, the map, the data overlay, the two periods compared, the opportunities and action plan, the
 team and stakeholders (with the RACI), the checklist and the review status. Parts that another module has not produced (no data, no
 checks yet) are replaced by a short note rather than failing the report.
 """
@@ -27,7 +27,7 @@ from .. import paths
 from ..i18n import check_language, format_date, t
 from ..model import Project
 from ..tables import id_names
-from .overlay import overlay_html
+from .overlay import measured_kpis, overlay_html, periods_html
 from .page import document, esc, figure_html, frame_html, link_list, note, section, toc_html
 
 
@@ -108,7 +108,7 @@ def _plan(project: Project, lang: str, overlay_results: dict[str, Any] | None) -
             figure_html(impact_effort_figure(project, lang), t("report.impact_effort", lang))
             + f"<h3>{esc(t('report.action_plan', lang))}</h3>"
             + frame_html(action_plan(project, lang), lang)
-            + effect_plan_html(project, (overlay_results or {}).get("kpis"), lang)
+            + effect_plan_html(project, measured_kpis(overlay_results), lang)
         )
     if project.kpis:
         body += f"<h3>{esc(t('report.kpi_targets', lang))}</h3>" + frame_html(
@@ -117,10 +117,10 @@ def _plan(project: Project, lang: str, overlay_results: dict[str, Any] | None) -
     return body
 
 
-def _brief(project: Project, lang: str) -> str:
+def _brief(project: Project, lang: str, overlay_results: dict[str, Any] | None) -> str:
     from .brief import brief_html
 
-    return brief_html(project, lang)
+    return brief_html(project, lang, measured_kpis(overlay_results))
 
 
 def _stakeholders(project: Project, lang: str) -> str:
@@ -129,7 +129,11 @@ def _stakeholders(project: Project, lang: str) -> str:
     return stakeholders_html(project, lang)
 
 
-SECTION_TITLES = {"brief": "stakeholders.brief.section", "stakeholders": "stakeholders.section"}
+SECTION_TITLES = {
+    "brief": "stakeholders.brief.section",
+    "stakeholders": "stakeholders.section",
+    "periods": "reportdata.periods.section",
+}
 """Sections whose titles live in another catalogue than ``report.section.*``."""
 
 
@@ -209,10 +213,14 @@ def build_report(
         journey_id = next((j.id for j in project.journeys if j.persona == persona_id), None)
     renderers: list[tuple[str, Callable[[], str]]] = [
         ("objective", lambda: _objective(project, lang)),
-        ("brief", lambda: _brief(project, lang)),
+        ("brief", lambda: _brief(project, lang, overlay_results)),
         ("personas", lambda: _personas(project, lang, persona_id, overlay_results)),
         ("map", lambda: _map(project, lang, journey_id, persona_id)),
-        ("overlay", lambda: overlay_html(overlay_results, lang, id_names(project))),
+        (
+            "overlay",
+            lambda: overlay_html(overlay_results, lang, id_names(project), project.currency),
+        ),
+        ("periods", lambda: periods_html(project, overlay_results, lang)),
         ("plan", lambda: _plan(project, lang, overlay_results)),
         ("stakeholders", lambda: _stakeholders(project, lang)),
         ("checklist", lambda: checklist_html(project, lang, today)),

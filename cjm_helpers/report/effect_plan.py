@@ -23,7 +23,9 @@ def measured_baselines_for(project: Project, measured: Any) -> pd.DataFrame:
     from ..overlay.targets import measured_baselines
 
     if measured is None or not len(measured):
-        return pd.DataFrame(columns=["kpi", "name", "measured", "typed_baseline", "baseline"])
+        return pd.DataFrame(
+            columns=["kpi", "name", "measured", "typed_baseline", "baseline", "unit"]
+        )
     return measured_baselines(project, measured)[1]
 
 

@@ -11,11 +11,15 @@ __all__ = [
     "ANALYSES",
     "FOUND_SEGMENTS",
     "NOTES",
+    "PERIODS",
     "PERSONAS",
     "PERSONA_SCORES",
     "PROBLEMS",
+    "REVENUE",
     "compute_overlay",
+    "measured_kpis",
     "overlay_html",
+    "periods_html",
 ]
 
 from collections.abc import Callable, Mapping
@@ -42,6 +46,10 @@ PERSONAS = "personas"
 """The survey's view of the personas: PERSONA_SCORES and FOUND_SEGMENTS (drawn in the personas section)."""
 PERSONA_SCORES = "persona_scores"
 """Share, value and satisfaction of each persona from the survey (drawn in the personas section)."""
+PERIODS = "periods"
+"""The project's two periods compared (``data: periods:``): a section of the report of its own."""
+REVENUE = "revenue"
+"""Revenue per customer from the survey's spend: a KPI row shown in the KPI table, not plotted."""
 FOUND_SEGMENTS = "found_segments"
 """Segments KMeans finds in the survey answers, one profile each (drawn in the personas section)."""
 
@@ -128,6 +136,10 @@ def compute_overlay(
             if not results[PROBLEMS]:
                 del results[PROBLEMS]
             results[PERSONAS] = personas
+        if survey is not None:
+            from ..overlay.kpis import revenue_per_customer
+
+            _attempt(results, REVENUE, lambda: revenue_per_customer(survey))
         if survey is not None and not (persona_id and journey_id is None):
             _attempt(
                 results,
@@ -136,6 +148,8 @@ def compute_overlay(
             )
     else:
         survey = None
+    if log is not None and len(project.data.periods) == 2:
+        _attempt(results, PERIODS, lambda: _periods(log, project, survey, tickets, lang))
     if log is not None:
         from .decisions import decision_results
 
@@ -147,6 +161,32 @@ def compute_overlay(
     return results
 
 
+def _periods(log: Any, project: Project, survey: Any, tickets: Any, lang: str) -> Any:
+    """The project's two periods compared, as the table step 8 and ``cjm diff --period`` show."""
+    from ..overlay.periods import compare_periods, parse_period, period_table
+
+    a, b = (parse_period(text, lang) for text in project.data.periods)
+    frame = compare_periods(log, a, b, tickets=tickets, survey=survey)
+    return period_table(frame, log, a, b, lang)
+
+
+def periods_html(project: Project, results: dict[str, Any] | None, lang: str) -> str:
+    """The two-period section: the comparison, or a sentence saying why there is none."""
+    periods = project.data.periods
+    if len(periods) != 2:
+        return note(t("reportdata.periods.none", lang))
+    frame = (results or {}).get(PERIODS)
+    if frame is None:
+        problem = next(
+            (p for p in (results or {}).get(PROBLEMS, []) if str(p).startswith(f"{PERIODS}:")),
+            "",
+        )
+        key = "reportdata.periods.failed" if problem else "reportdata.periods.no_log"
+        return note(t(key, lang, first=periods[0], second=periods[1], problem=problem))
+    how = t("reportdata.periods.how", lang, first=periods[0], second=periods[1])
+    return f"<p>{esc(how)}</p>{frame_html(frame, lang)}"
+
+
 def _plot(name: str) -> Callable[[Any], Any] | None:
     try:
         from ..overlay import plots
@@ -155,28 +195,49 @@ def _plot(name: str) -> Callable[[Any], Any] | None:
     return getattr(plots, name, None)
 
 
+def measured_kpis(results: dict[str, Any] | None) -> Any:
+    """The KPIs measured from the data: the event log's, then revenue per customer from the survey; None when neither."""
+    import pandas as pd
+
+    found = [
+        frame
+        for frame in ((results or {}).get("kpis"), (results or {}).get(REVENUE))
+        if frame is not None and len(frame)
+    ]
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else pd.concat(found, ignore_index=True)
+
+
 def overlay_html(
-    results: dict[str, Any] | None, lang: str, names: Mapping[str, str] | None = None
+    results: dict[str, Any] | None,
+    lang: str,
+    names: Mapping[str, str] | None = None,
+    currency: str = "",
 ) -> str:
     """The overlay section's body: each analysis as a figure and a table, then any problems.
 
-    ``names`` (``id_names(project)``) shows stages and touchpoints by name, not by id.
+    ``names`` (``id_names(project)``) shows stages and touchpoints by name, not by id;
+    ``currency`` formats money (revenue per customer in the KPI table).
     """
     results = results or {}
     parts: list[str] = [note(line) for line in results.get(NOTES) or []]
     for name, plot_name in ANALYSES:
-        frame = results.get(name)
+        frame = measured_kpis(results) if name == "kpis" else results.get(name)
         if frame is None:
             continue
         title = t(f"report.overlay.{name}", lang)
         body = ""
         plot = _plot(plot_name)
-        if plot is not None and len(frame):
+        drawn = frame[frame["unit"] != "money"] if name == "kpis" else frame
+        if plot is not None and len(drawn):
             try:
-                body += figure_html(call_accepting(plot, frame, lang=lang), title)
+                body += figure_html(call_accepting(plot, drawn, lang=lang), title)
             except Exception as exc:  # a broken plot still leaves the table
                 body += note(t("report.overlay.plot_failed", lang, name=title, error=str(exc)))
-        body += frame_html(frame, lang, names=names)
+        body += frame_html(frame, lang, names=names, currency=currency)
+        if name == "kpis" and (frame["unit"] == "money").any():
+            body += note(t("reportdata.revenue.how", lang))
         if name == "emotion_curve":  # how the survey's numbers meet the map's scale
             body += note(t("mapmeaning.report.emotion_scale", lang))
         parts.append(

@@ -73,3 +73,21 @@ def test_brief_page_written_with_measured_values(tmp_path: Path) -> None:
 
     path = write_brief(tmp_path / "brief.html", _project(), "en", measured=MEASURED)
     assert "11.3 % measured from the event log in step 7" in path.read_text(encoding="utf-8")
+
+
+def test_the_runs_brief_page_states_what_the_data_measured(tmp_path: Path) -> None:
+    """`cjm run` writes brief.html beside the report from the same measured KPIs."""
+    from cjm_helpers.paths import SAMPLE_DIR, SAMPLE_PROJECT
+    from cjm_helpers.run.suite import RunResult, write_run_report
+    from cjm_helpers.store import load_project
+
+    project = load_project(SAMPLE_PROJECT)
+    result = RunResult(out_dir=tmp_path, project_file=SAMPLE_PROJECT)
+    data = {"events_file": str(SAMPLE_DIR / "events.csv")}
+    report, brief = write_run_report(result, data, "en", project=project)
+
+    page = brief.read_text(encoding="utf-8")
+    typed = next(k for k in project.kpis if k.id == "kpi-checkout-abandon")
+    assert brief == tmp_path / "brief.html" and report.exists()
+    assert "measured from the event log" in page
+    assert f"typed baseline: {typed.baseline:g}" in page

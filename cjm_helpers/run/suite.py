@@ -508,12 +508,9 @@ def run_suite(
         raise failure
     result.html = write_html(result, lang, params.show_code)
     if report:
-        result.report = write_run_report(
+        result.report, result.brief = write_run_report(
             result, data, lang, focus, project=project, reading=reading
         )
-        from ..report.brief import write_brief
-
-        result.brief = write_brief(result.out_dir / "brief.html", project, lang)
     return result
 
 
@@ -534,9 +531,14 @@ def write_run_report(
     focus: tuple[str, str] | None = None,
     project: Project | None = None,
     reading: ReadOptions | None = None,
-) -> Path:
-    """The combined journey report of a finished run, beside its notebooks, notices first."""
+) -> tuple[Path, Path]:
+    """The combined journey report of a finished run and its buy-in brief, beside its notebooks.
+
+    Both read the same measured KPIs, so the brief states what step 7 measured, not only what was typed.
+    """
     from ..report import compute_overlay, write_report
+    from ..report.brief import write_brief
+    from ..report.overlay import measured_kpis
     from ..store import load_project
 
     project = project if project is not None else load_project(result.project_file)
@@ -557,7 +559,10 @@ def write_run_report(
     links = [(r.name, f"html/{r.executed.stem}.html") for r in result.notebooks]
     links.append((t("stakeholders.brief.link", lang), "brief.html"))
     segment = focus[1] if focus and focus[0] == "segment" else None
-    return write_report(
+    brief = write_brief(
+        result.out_dir / "brief.html", project, lang, measured=measured_kpis(overlay)
+    )
+    report = write_report(
         result.out_dir / "report.html",
         project,
         lang,
@@ -568,3 +573,4 @@ def write_run_report(
         segment=segment,
         notices=result.notices,
     )
+    return report, brief

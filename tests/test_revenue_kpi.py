@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -63,3 +65,24 @@ def test_report_kpi_table_shows_revenue_as_money() -> None:
     assert "750,000 IDR" in page and "900,000 IDR" in page
     pl = build_report(_project(), "pl", {"revenue": revenue_per_customer(SURVEY)})
     assert "Przychód na klienta rocznie" in pl and "750\xa0000\xa0IDR" in pl
+
+
+def test_step_8_measures_revenue_from_the_survey_like_the_report(tmp_path: Path) -> None:
+    """Step 8's baselines take revenue per customer from the survey's spend, as the report does."""
+    import shutil
+
+    from cjm_helpers.notebook import Step
+    from cjm_helpers.paths import SAMPLE_DIR, SAMPLE_PROJECT
+
+    project = tmp_path / "project.cjm.yaml"
+    shutil.copyfile(SAMPLE_PROJECT, project)
+    survey = SAMPLE_DIR / "survey.csv"
+    step = Step(
+        number=8, project_path=project, events_path=SAMPLE_DIR / "events.csv", survey_path=survey
+    )
+    _, changed = step._measured_baselines()
+
+    frame = pd.read_csv(survey)
+    expected = round(frame.groupby("respondent_id")["spend"].first().dropna().mean())
+    row = changed.set_index("kpi").loc["kpi-revenue-per-customer"]
+    assert row["baseline"] == expected

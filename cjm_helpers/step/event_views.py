@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from .. import overlay
 from ..i18n import t
 from ..overlay import decision_views, plots, switches
 from ..overlay.conversion import attribution_notes, decision_attribution
+from ..overlay.kpis import revenue_per_customer
 from ..overlay.periods import compare_periods, parse_period, period_table
 from ..overlay.targets import measured_baselines, ranked_plan
 from ..overlay.visits import visit_groups
@@ -145,10 +148,18 @@ class EventViews(StepBase):
     # step 8: measured baselines and the plan by effect ------------------------------------
 
     def _measured_baselines(self) -> Any:
-        """(project with measured baselines, what changed), or a note when there is no event log."""
+        """(project with measured baselines, what changed), or a note when there is no event log.
+
+        Revenue per customer comes from the survey's spend, as in the report.
+        """
         measured = self.data_kpis()
         if not hasattr(measured, "columns"):
             return measured
+        if self._has("survey"):
+            revenue = revenue_per_customer(self.survey)
+            measured = (
+                pd.concat([measured, revenue], ignore_index=True) if len(revenue) else measured
+            )
         return measured_baselines(self.reload(), measured)
 
     def measured_baselines(self) -> Any:

@@ -60,3 +60,23 @@ def test_a_map_without_changes_has_no_change_legend(sample):
     texts = _texts(map_figure(sample, "rina-current", dpi=60))
     assert t("maplegend.change.heading", "en") not in texts
     assert t("map.html.legend", "en") in texts
+
+
+def test_the_legend_states_the_emotion_scale(sample):
+    texts = _texts(map_figure(sample, "rina-current", lang="id", dpi=60))
+    assert any(t("map.html.emotion_scale", "id") in text for text in texts)
+    three = sample.model_copy(update={"emotion_scale": 3})
+    texts = _texts(map_figure(three, "rina-current", dpi=60))
+    assert any(t("mapmeaning.emotion_scale", "en", top=3) in text for text in texts)
+
+
+@pytest.mark.parametrize("lang", ["en", "id", "pl"])
+def test_a_day_in_the_life_legend_says_how_to_read_the_day(lang):
+    from cjm_helpers.starters import starter_file
+
+    day = load_project(starter_file("day_in_the_life", lang))
+    texts = _texts(map_figure(day, lang=lang, dpi=60))
+    assert t("mapmeaning.timeline.legend", lang) in texts
+    assert t("mapmeaning.timeline.legend", "en") not in _texts(
+        map_figure(load_project(SAMPLE_PROJECT), "rina-current", dpi=60)
+    )

@@ -649,7 +649,12 @@ def _lane_heights(
 
 
 def _plan(
-    columns: Sequence[_Column], lanes: Sequence[str], title: str, lang: str, timeline: bool
+    columns: Sequence[_Column],
+    lanes: Sequence[str],
+    title: str,
+    lang: str,
+    timeline: bool,
+    scale: int = 2,
 ) -> _Plan:
     """Measure the page: column widths, wrapped titles and labels, and every row's height."""
     frame = _frame(columns, timeline)
@@ -666,7 +671,10 @@ def _plan(
     }
     lane_heights = _lane_heights(columns, lanes, frame, label_lines)
     legend_rows = 1 + max(
-        row for _, row, _, _ in _legend_layout(lang, width - 0.3, _has_changes(columns))
+        row
+        for _, row, _, _ in _legend_layout(
+            lang, width - 0.3, _has_changes(columns), scale, timeline
+        )
     )
     plan = _Plan(
         frame=frame,
@@ -872,7 +880,7 @@ def _draw_map(
     scale: int = 2,
 ) -> Figure:
     """The page from top to bottom: title, phase band, time axis, stage headers, lanes, legend."""
-    plan = _plan(columns, lanes, title, lang, timeline)
+    plan = _plan(columns, lanes, title, lang, timeline, scale)
     frame = plan.frame
     cv = _Canvas(frame.width, plan.height, dpi)
     _draw_title(cv, plan, kicker, persona, quote, lang)
@@ -887,7 +895,8 @@ def _draw_map(
     if plan.has_sub:
         _draw_subheads(cv, plan, columns, y)
     y = _draw_lanes(cv, plan, columns, lanes, series, y + plan.stage_h, lang, scale)
-    _draw_legend(cv, frame.x0, y + 0.12, lang, frame.width - 0.3, _has_changes(columns))
+    legend = (_has_changes(columns), scale, timeline)
+    _draw_legend(cv, frame.x0, y + 0.12, lang, frame.width - 0.3, *legend)
     return cv.fig
 
 
@@ -927,18 +936,21 @@ def _draw_clock(
 LEGEND_ROW = 0.28
 
 
+NOTE = "note"
+"""The legend kind of a plain explanatory line."""
 CHANGES = ("new", "changed", "retired")
 """The marks a to-be touchpoint can carry, in the order the legend explains them."""
 
 
 def _legend_layout(
-    lang: str, width: float, changes: bool = False
+    lang: str, width: float, changes: bool = False, scale: int = 2, timeline: bool = False
 ) -> list[tuple[float, float, str, str | None]]:
     """Where each legend item goes: (x, row, text, kind), kind None for a heading.
 
-    A kind is an evidence level, or a change ("new", "changed", "retired") when the
-    map marks to-be touchpoints. Items flow left to right and start a new row when
-    the page is too narrow; the change marks start a row of their own.
+    A kind is an evidence level, NOTE for a plain line (the emotion scale, how to read
+    a day), or a change ("new", "changed", "retired") when the map marks to-be
+    touchpoints: the same explanations as the HTML legend. Items flow left to right and
+    start a new row when the page is too narrow; the change marks start a row of their own.
     """
     items: list[tuple[str, str | None, float]] = []
     label = t("map.html.legend", lang)
@@ -947,6 +959,15 @@ def _legend_layout(
         text = f"{EVIDENCE_MARK[level]} {evidence_label(level, lang)}"
         hint = t(f"map.html.evidence_hint.{level}", lang)
         items.append((text, level, text_width(text) + 0.2 + 0.06 + text_width(hint) + 0.35))
+    scale_text = (
+        t("map.html.emotion_scale", lang)
+        if scale == 2
+        else t("mapmeaning.emotion_scale", lang, top=scale)
+    )
+    notes = [f"{lane_label('emotions', lang)}: {scale_text}"]
+    if timeline:
+        notes.append(t("mapmeaning.timeline.legend", lang))
+    items += [(text, NOTE, text_width(text) + 0.35) for text in notes]
     placed = _flow(items, width)
     if changes:
         row = 1 + max(r for _, r, _, _ in placed)
@@ -976,12 +997,21 @@ def _flow(
 
 
 def _draw_legend(
-    cv: _Canvas, x0: float, y: float, lang: str, width: float, changes: bool = False
+    cv: _Canvas,
+    x0: float,
+    y: float,
+    lang: str,
+    width: float,
+    changes: bool = False,
+    scale: int = 2,
+    timeline: bool = False,
 ) -> None:
-    for x, row, text, kind in _legend_layout(lang, width, changes):
+    for x, row, text, kind in _legend_layout(lang, width, changes, scale, timeline):
         top = y + row * LEGEND_ROW
         if kind is None:
             cv.text(x0 + x, top, text, fontweight="bold", color=MUTED)
+        elif kind == NOTE:
+            cv.text(x0 + x, top, text, color=MUTED)
         elif kind in CHANGE_COLOURS:
             cv.change_tag(x0 + x, top - 0.01, kind, lang)
             cv.text(x0 + x + TAG_W + 0.06, top, text, color=MUTED)

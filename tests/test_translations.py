@@ -288,6 +288,7 @@ MACHINE_FIELDS = {
     "events",
     "lanes",
     "map_type",
+    "phase",
     "evidence",
     "emotion_evidence",
     "visibility",

@@ -294,7 +294,7 @@ class _Canvas:
             color=MUTED if card.change == "retired" else INK,
         )
         if card.change:
-            self._change_tag(x + PAD, y + PAD, card, lang)
+            self.change_tag(x + PAD, y + PAD, card.change, lang)
         if card.change == "retired":  # struck through, line by line
             for k, line in enumerate(lines):
                 ly = y + PAD + (k + 0.42) * LINE_IN
@@ -327,9 +327,10 @@ class _Canvas:
             )
         return h
 
-    def _change_tag(self, x: float, y: float, card: CardView, lang: str) -> None:
-        label = clip(change_label(card.change, lang).upper(), TAG_W - 0.04, FONT_PT - 2)
-        self.box(x - 0.01, y - 0.005, TAG_W, LINE_IN, CHANGE_COLOURS[card.change], radius=0.03)
+    def change_tag(self, x: float, y: float, change: str, lang: str) -> None:
+        """The coloured NEW / CHANGED / RETIRED tag, on a card and in the legend alike."""
+        label = clip(change_label(change, lang).upper(), TAG_W - 0.04, FONT_PT - 2)
+        self.box(x - 0.01, y - 0.005, TAG_W, LINE_IN, CHANGE_COLOURS[change], radius=0.03)
         self.text(
             x + 0.02, y + 0.015, label, fontsize=FONT_PT - 2, color="white", fontweight="bold"
         )
@@ -648,7 +649,12 @@ def _lane_heights(
 
 
 def _plan(
-    columns: Sequence[_Column], lanes: Sequence[str], title: str, lang: str, timeline: bool
+    columns: Sequence[_Column],
+    lanes: Sequence[str],
+    title: str,
+    lang: str,
+    timeline: bool,
+    scale: int = 2,
 ) -> _Plan:
     """Measure the page: column widths, wrapped titles and labels, and every row's height."""
     frame = _frame(columns, timeline)
@@ -664,7 +670,12 @@ def _plan(
         for lane in lanes
     }
     lane_heights = _lane_heights(columns, lanes, frame, label_lines)
-    legend_rows = 1 + max(row for _, row, _, _ in _legend_layout(lang, width - 0.3))
+    legend_rows = 1 + max(
+        row
+        for _, row, _, _ in _legend_layout(
+            lang, width - 0.3, _has_changes(columns), scale, timeline
+        )
+    )
     plan = _Plan(
         frame=frame,
         title_lines=wrap(title, width - 0.3, max_lines=2, size=13, bold=True),
@@ -869,7 +880,7 @@ def _draw_map(
     scale: int = 2,
 ) -> Figure:
     """The page from top to bottom: title, phase band, time axis, stage headers, lanes, legend."""
-    plan = _plan(columns, lanes, title, lang, timeline)
+    plan = _plan(columns, lanes, title, lang, timeline, scale)
     frame = plan.frame
     cv = _Canvas(frame.width, plan.height, dpi)
     _draw_title(cv, plan, kicker, persona, quote, lang)
@@ -884,7 +895,8 @@ def _draw_map(
     if plan.has_sub:
         _draw_subheads(cv, plan, columns, y)
     y = _draw_lanes(cv, plan, columns, lanes, series, y + plan.stage_h, lang, scale)
-    _draw_legend(cv, frame.x0, y + 0.12, lang, frame.width - 0.3)
+    legend = (_has_changes(columns), scale, timeline)
+    _draw_legend(cv, frame.x0, y + 0.12, lang, frame.width - 0.3, *legend)
     return cv.fig
 
 
@@ -924,10 +936,21 @@ def _draw_clock(
 LEGEND_ROW = 0.28
 
 
-def _legend_layout(lang: str, width: float) -> list[tuple[float, float, str, str | None]]:
-    """Where each legend item goes: (x, row, text, evidence level or None for the heading).
+NOTE = "note"
+"""The legend kind of a plain explanatory line."""
+CHANGES = ("new", "changed", "retired")
+"""The marks a to-be touchpoint can carry, in the order the legend explains them."""
 
-    Items flow left to right and start a new row when the page is too narrow.
+
+def _legend_layout(
+    lang: str, width: float, changes: bool = False, scale: int = 2, timeline: bool = False
+) -> list[tuple[float, float, str, str | None]]:
+    """Where each legend item goes: (x, row, text, kind), kind None for a heading.
+
+    A kind is an evidence level, NOTE for a plain line (the emotion scale, how to read
+    a day), or a change ("new", "changed", "retired") when the map marks to-be
+    touchpoints: the same explanations as the HTML legend. Items flow left to right and
+    start a new row when the page is too narrow; the change marks start a row of their own.
     """
     items: list[tuple[str, str | None, float]] = []
     label = t("map.html.legend", lang)
@@ -936,26 +959,74 @@ def _legend_layout(lang: str, width: float) -> list[tuple[float, float, str, str
         text = f"{EVIDENCE_MARK[level]} {evidence_label(level, lang)}"
         hint = t(f"map.html.evidence_hint.{level}", lang)
         items.append((text, level, text_width(text) + 0.2 + 0.06 + text_width(hint) + 0.35))
+    scale_text = (
+        t("map.html.emotion_scale", lang)
+        if scale == 2
+        else t("mapmeaning.emotion_scale", lang, top=scale)
+    )
+    notes = [f"{lane_label('emotions', lang)}: {scale_text}"]
+    if timeline:
+        notes.append(t("mapmeaning.timeline.legend", lang))
+    items += [(text, NOTE, text_width(text) + 0.35) for text in notes]
+    placed = _flow(items, width)
+    if changes:
+        row = 1 + max(r for _, r, _, _ in placed)
+        heading = t("maplegend.change.heading", lang)
+        marks: list[tuple[str, str | None, float]] = [
+            (heading, None, text_width(heading, bold=True) + 0.25)
+        ]
+        for change in CHANGES:
+            hint = t(f"maplegend.change.{change}", lang)
+            marks.append((hint, change, TAG_W + 0.06 + text_width(hint) + 0.35))
+        placed += [(x, r + row, text, kind) for x, r, text, kind in _flow(marks, width)]
+    return placed
+
+
+def _flow(
+    items: Sequence[tuple[str, str | None, float]], width: float
+) -> list[tuple[float, float, str, str | None]]:
+    """Place (text, kind, width) items left to right in rows no wider than ``width``."""
     placed: list[tuple[float, float, str, str | None]] = []
     x, row = 0.0, 0
-    for text, evidence, w in items:
+    for text, kind, w in items:
         if x > 0 and x + w > width:
             x, row = 0.0, row + 1
-        placed.append((x, row, text, evidence))
+        placed.append((x, row, text, kind))
         x += w
     return placed
 
 
-def _draw_legend(cv: _Canvas, x0: float, y: float, lang: str, width: float) -> None:
-    for x, row, text, level in _legend_layout(lang, width):
+def _draw_legend(
+    cv: _Canvas,
+    x0: float,
+    y: float,
+    lang: str,
+    width: float,
+    changes: bool = False,
+    scale: int = 2,
+    timeline: bool = False,
+) -> None:
+    for x, row, text, kind in _legend_layout(lang, width, changes, scale, timeline):
         top = y + row * LEGEND_ROW
-        if level is None:
+        if kind is None:
             cv.text(x0 + x, top, text, fontweight="bold", color=MUTED)
-            continue
-        w = text_width(text) + 0.2
-        cv.box(x0 + x, top - 0.03, w, 0.2, "white", MUTED, LINESTYLE[level], 1.0, radius=0.05)
-        cv.text(x0 + x + 0.1, top, text)
-        cv.text(x0 + x + w + 0.06, top, t(f"map.html.evidence_hint.{level}", lang), color=MUTED)
+        elif kind == NOTE:
+            cv.text(x0 + x, top, text, color=MUTED)
+        elif kind in CHANGE_COLOURS:
+            cv.change_tag(x0 + x, top - 0.01, kind, lang)
+            cv.text(x0 + x + TAG_W + 0.06, top, text, color=MUTED)
+        else:
+            w = text_width(text) + 0.2
+            cv.box(x0 + x, top - 0.03, w, 0.2, "white", MUTED, LINESTYLE[kind], 1.0, radius=0.05)
+            cv.text(x0 + x + 0.1, top, text)
+            cv.text(x0 + x + w + 0.06, top, t(f"map.html.evidence_hint.{kind}", lang), color=MUTED)
+
+
+def _has_changes(columns: Sequence[_Column]) -> bool:
+    """Whether any touchpoint drawn is marked new, changed or retired (a to-be map)."""
+    return any(
+        card.change for c in columns for lane in c.layout.lanes for card in lane.cells[c.stage]
+    )
 
 
 def map_figure(

@@ -66,6 +66,7 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -886,7 +887,7 @@ def _canonical(
     checks.update(_timestamp_checks(seq, ts_raw, names["timestamp"], source, date_format, lang))
     found = _run_checks(raw, checks, source, lang)
     _refuse_empty_cells(found, names, source, from_file, lang)
-    row = lambda seq_value: _row(seq_value, from_file, lang)  # noqa: E731
+    row = partial(_row, from_file=from_file, lang=lang)  # a row number in words, for messages
     ts_type = ts_raw.type()
     tcol = names["timestamp"]
     ts = _timestamp(raw, seq, ts_raw, ts_type, found, source, tcol, unit, row, date_format, lang)

@@ -459,6 +459,21 @@ def parse_text(
         return read_local(column, fmt)
     parts = TextTimestamps.of(column)
     local = read_local(parts.local_text, fmt)
+    found = _zones_in_use(table, parts, local, seq, source, column_name, lang)
+    zones, ranges = _resolve_zones(found, row, source, column_name, lang)
+    return ibis.ifelse(parts.zoned, to_utc(local, parts.zone_text, zones, ranges), local)
+
+
+def _zones_in_use(
+    table: ir.Table,
+    parts: TextTimestamps,
+    local: ir.TimestampValue,
+    seq: ir.IntegerValue,
+    source: str,
+    column_name: str,
+    lang: str,
+) -> Any:
+    """Each zone written in the column, with its first row and local time range; too many is refused."""
     found = (
         table.filter(parts.zoned)
         .group_by(parts.zone_text.name("zone"))
@@ -470,6 +485,16 @@ def parse_text(
         raise DataError(
             t("dates.error.too_many_zones", lang, file=source, column=column_name, count=MAX_ZONES)
         )
+    return found
+
+
+def _resolve_zones(
+    found: Any, row: Callable[[Any], str], source: str, column_name: str, lang: str
+) -> tuple[dict[str, Zone], dict[str, tuple[dt.datetime, dt.datetime]]]:
+    """Each zone text resolved, and for named zones the local time range their offsets must cover.
+
+    A zone that cannot be used raises a DataError naming the first row that has it.
+    """
     zones: dict[str, Zone] = {}
     ranges: dict[str, tuple[dt.datetime, dt.datetime]] = {}
     for record in found.sort_values("first").to_dict("records"):
@@ -492,7 +517,7 @@ def parse_text(
             ranges[text] = (_as_datetime(lo), _as_datetime(hi))
         elif zone.iana:
             ranges[text] = (dt.datetime(1970, 1, 1), dt.datetime(1970, 1, 1))
-    return ibis.ifelse(parts.zoned, to_utc(local, parts.zone_text, zones, ranges), local)
+    return zones, ranges
 
 
 def _as_datetime(value: Any) -> dt.datetime:

@@ -66,6 +66,7 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -508,33 +509,11 @@ def load_events(
     (default), 'pyspark', an Ibis connection string or an Ibis backend.
     """
     mapping = dict(columns or {})
-    unit = mapping.pop("timestamp_unit", None)
-    if unit is not None and unit not in TIMESTAMP_UNITS:
-        raise DataError(
-            t("events.error.bad_unit", lang, unit=repr(unit), units=", ".join(TIMESTAMP_UNITS))
-        )
+    unit = _timestamp_unit(mapping, lang)
     if isinstance(source, EventLog):
         return source
     dates.local_format(date_format, lang)  # a bad format is the first thing to say
-    if isinstance(source, (str, os.PathLike)):
-        con = resolve_backend(backend)
-        raw, name, from_file = (
-            _read_path(Path(source), con, mapping, delimiter, lang),
-            str(source),
-            True,
-        )
-    elif isinstance(source, pd.DataFrame):
-        con = resolve_backend(backend)
-        raw, name, from_file = (
-            _from_frame(source, con, mapping, lang),
-            t("events.source.frame", lang),
-            False,
-        )
-    elif isinstance(source, ir.Table):
-        con = _table_backend(source) if backend is None else resolve_backend(backend)
-        raw, name, from_file = _with_seq(source, con), t("events.source.table", lang), False
-    else:
-        raise DataError(t("events.error.bad_source", lang, kind=type(source).__name__))
+    raw, name, from_file, con = _open_source(source, backend, mapping, delimiter, lang)
     typed = from_file and Path(str(source)).suffix.lower() in _PARQUET
     table, has_sessions = _canonical(
         raw, name, mapping, unit, from_file, date_format, lang, trim=not typed
@@ -542,11 +521,7 @@ def load_events(
     before = table
     if dedupe:
         table = drop_duplicates(table)
-    need_events = (
-        conversion_events is None
-        and not project_conversion_events(project)
-        and not default_conversion_events(project)
-    )
+    need_events = conversion_events is None and not _project_names_conversions(project)
     log_stages, events = discover(table, stages=project is None, events=need_events)
     stages = _stage_ids(project, table, log_stages)
     table = _map_to_project(table, project, stages, con)
@@ -564,6 +539,37 @@ def load_events(
         file_backed=typed and backend_name(con) == "duckdb",
         _before_dedupe=before,
     )
+
+
+def _timestamp_unit(mapping: dict[str, str], lang: str) -> str | None:
+    """Take ``timestamp_unit`` out of the column mapping, refusing a unit we do not know."""
+    unit = mapping.pop("timestamp_unit", None)
+    if unit is not None and unit not in TIMESTAMP_UNITS:
+        raise DataError(
+            t("events.error.bad_unit", lang, unit=repr(unit), units=", ".join(TIMESTAMP_UNITS))
+        )
+    return unit
+
+
+def _open_source(
+    source: Any, backend: Any, mapping: dict[str, str], delimiter: str, lang: str
+) -> tuple[ir.Table, str, bool, Any]:
+    """The source as a raw table with row numbers: its name for messages, whether it is a file, its backend."""
+    if isinstance(source, (str, os.PathLike)):
+        con = resolve_backend(backend)
+        return _read_path(Path(source), con, mapping, delimiter, lang), str(source), True, con
+    if isinstance(source, pd.DataFrame):
+        con = resolve_backend(backend)
+        return _from_frame(source, con, mapping, lang), t("events.source.frame", lang), False, con
+    if isinstance(source, ir.Table):
+        con = _table_backend(source) if backend is None else resolve_backend(backend)
+        return _with_seq(source, con), t("events.source.table", lang), False, con
+    raise DataError(t("events.error.bad_source", lang, kind=type(source).__name__))
+
+
+def _project_names_conversions(project: Project | None) -> bool:
+    """Whether the project says which events convert, so the log's event names need not be listed."""
+    return bool(project_conversion_events(project) or default_conversion_events(project))
 
 
 def discover(
@@ -872,24 +878,48 @@ def _canonical(
 ) -> tuple[ir.Table, bool]:
     """The log with canonical columns and UTC timestamps, after every check; and whether it has sessions."""
     names = _resolve_names(list(raw.columns), mapping)
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        shown = ", ".join(c for c in raw.columns if c != "seq")
-        needs = ", ".join(missing)
-        raise DataError(
-            t(
-                "events.error.no_column",
-                lang,
-                file=source,
-                needs=needs,
-                columns=shown,
-                first=missing[0],
-            )
-        )
+    _require_columns(raw, names, source, lang)
     cols = {c: _column(raw, names[c]) for c in names}
     seq = raw.seq.cast("int64")
     text = {c: _text(cols[c], trim) for c in cols if c != "timestamp"}
     ts_raw = cols["timestamp"]
+    checks = _cell_checks(raw, seq, text)
+    checks.update(_timestamp_checks(seq, ts_raw, names["timestamp"], source, date_format, lang))
+    found = _run_checks(raw, checks, source, lang)
+    _refuse_empty_cells(found, names, source, from_file, lang)
+    row = partial(_row, from_file=from_file, lang=lang)  # a row number in words, for messages
+    ts_type = ts_raw.type()
+    tcol = names["timestamp"]
+    ts = _timestamp(raw, seq, ts_raw, ts_type, found, source, tcol, unit, row, date_format, lang)
+    if ts_type.is_string():
+        _refuse_unread_timestamps(raw, seq, ts, ts_raw, found, source, tcol, row, date_format, lang)
+    table = _canonical_columns(raw, cols, text, ts, seq, trim)
+    return table, bool(found.get("sessions") or 0)
+
+
+def _require_columns(raw: ir.Table, names: dict[str, str], source: str, lang: str) -> None:
+    """Refuse a log without a required column, naming what it has so the user can map one."""
+    missing = [c for c in REQUIRED if c not in names]
+    if not missing:
+        return
+    shown = ", ".join(c for c in raw.columns if c != "seq")
+    needs = ", ".join(missing)
+    raise DataError(
+        t(
+            "events.error.no_column",
+            lang,
+            file=source,
+            needs=needs,
+            columns=shown,
+            first=missing[0],
+        )
+    )
+
+
+def _cell_checks(
+    raw: ir.Table, seq: ir.Value, text: dict[str, ir.StringValue]
+) -> dict[str, ir.Scalar]:
+    """Row count, first rows without a user or an event, and the session count: asked in the one pass."""
     checks: dict[str, ir.Scalar] = {
         "rows": raw.count(),
         "no_user": seq.min(where=text["user_id"].isnull()),
@@ -897,42 +927,67 @@ def _canonical(
     }
     if "session_id" in text:
         checks["sessions"] = text["session_id"].count()
+    return checks
+
+
+def _timestamp_checks(
+    seq: ir.Value,
+    ts_raw: ir.Value,
+    column: str,
+    source: str,
+    date_format: str | None,
+    lang: str,
+) -> dict[str, ir.Scalar]:
+    """What the timestamp column holds (missing, numbers, zones, unreadable ISO), for the same pass."""
     ts_type = ts_raw.type()
     if ts_type.is_string():
-        ts_txt = ts_raw.strip()
-        is_num = ts_txt.re_search(_NUMBER)
-        zoned = ts_txt.re_search(dates.ZONED)
-        present = ts_txt.notnull() & (ts_txt != "")
-        checks.update(
-            no_ts=seq.min(where=~present),
-            num_n=is_num.sum(where=present),
-            num_first=seq.min(where=present & is_num),
-            txt_first=seq.min(where=present & ~is_num),
-            tz_n=zoned.sum(where=present & ~is_num),
-            tz_first=seq.min(where=present & zoned),
-            naive_first=seq.min(where=present & ~is_num & ~zoned),
-            max_num=ts_txt.try_cast("float64").max(where=present & is_num),
+        return _text_timestamp_checks(seq, ts_raw, date_format, lang)
+    if ts_type.is_numeric():
+        return {"no_ts": seq.min(where=ts_raw.isnull()), "max_num": ts_raw.cast("float64").max()}
+    if ts_type.is_timestamp() or ts_type.is_date():
+        return {"no_ts": seq.min(where=ts_raw.isnull())}
+    raise DataError(
+        t(
+            "events.error.not_timestamps",
+            lang,
+            file=source,
+            column=repr(column),
+            type=ts_type,
+            example=_EXAMPLE_FORMAT,
         )
-        iso = dates.local_format(date_format, lang).regex is None
-        if iso:  # the usual case, checked here to save a pass: plain ISO text that does not read
-            checks["iso_bad"] = seq.min(
-                where=present & ~is_num & ~zoned & ts_txt.try_cast("timestamp").isnull()
-            )
-    elif ts_type.is_numeric():
-        checks.update(no_ts=seq.min(where=ts_raw.isnull()), max_num=ts_raw.cast("float64").max())
-    elif ts_type.is_timestamp() or ts_type.is_date():
-        checks.update(no_ts=seq.min(where=ts_raw.isnull()))
-    else:
-        raise DataError(
-            t(
-                "events.error.not_timestamps",
-                lang,
-                file=source,
-                column=repr(names["timestamp"]),
-                type=ts_type,
-                example=_EXAMPLE_FORMAT,
-            )
+    )
+
+
+def _text_timestamp_checks(
+    seq: ir.Value, ts_raw: ir.Value, date_format: str | None, lang: str
+) -> dict[str, ir.Scalar]:
+    """For text timestamps: blanks, numbers, zoned and naive values, and plain ISO text that does not read."""
+    ts_txt = ts_raw.strip()
+    is_num = ts_txt.re_search(_NUMBER)
+    zoned = ts_txt.re_search(dates.ZONED)
+    present = ts_txt.notnull() & (ts_txt != "")
+    checks: dict[str, ir.Scalar] = {
+        "no_ts": seq.min(where=~present),
+        "num_n": is_num.sum(where=present),
+        "num_first": seq.min(where=present & is_num),
+        "txt_first": seq.min(where=present & ~is_num),
+        "tz_n": zoned.sum(where=present & ~is_num),
+        "tz_first": seq.min(where=present & zoned),
+        "naive_first": seq.min(where=present & ~is_num & ~zoned),
+        "max_num": ts_txt.try_cast("float64").max(where=present & is_num),
+    }
+    iso = dates.local_format(date_format, lang).regex is None
+    if iso:  # the usual case, checked here to save a pass: plain ISO text that does not read
+        checks["iso_bad"] = seq.min(
+            where=present & ~is_num & ~zoned & ts_txt.try_cast("timestamp").isnull()
         )
+    return checks
+
+
+def _run_checks(
+    raw: ir.Table, checks: dict[str, ir.Scalar], source: str, lang: str
+) -> dict[str, Any]:
+    """Every check in one query; a log that cannot be read or has no rows is refused here."""
     try:
         found = raw.agg(**checks).execute().iloc[0].to_dict()
     except Exception as exc:
@@ -941,11 +996,17 @@ def _canonical(
         ) from None
     if not found["rows"]:
         raise DataError(t("events.error.no_rows", lang, file=source))
-    tcol = names["timestamp"]
+    return found
+
+
+def _refuse_empty_cells(
+    found: dict[str, Any], names: dict[str, str], source: str, from_file: bool, lang: str
+) -> None:
+    """Refuse the first row without a user, an event or a timestamp, naming its line and column."""
     for key, column in (
         ("no_user", names["user_id"]),
         ("no_event", names["event"]),
-        ("no_ts", tcol),
+        ("no_ts", names["timestamp"]),
     ):
         if not _missing(found.get(key)):
             raise DataError(
@@ -957,41 +1018,63 @@ def _canonical(
                     column=column,
                 )
             )
-    row = lambda seq_value: _row(seq_value, from_file, lang)  # noqa: E731
-    ts = _timestamp(raw, seq, ts_raw, ts_type, found, source, tcol, unit, row, date_format, lang)
-    if ts_type.is_string():
-        plain = (
-            "iso_bad" in found
-            and not int(found.get("tz_n") or 0)
-            and not int(found.get("num_n") or 0)
-        )
-        bad = (
-            {"first": found["iso_bad"]}
-            if plain
-            else raw.agg(first=seq.min(where=ts.isnull())).execute().iloc[0].to_dict()
-        )
-        if not _missing(bad["first"]):
-            example = _first_bad_value(raw, ts, ts_raw, seq, bad["first"])
-            message = t(
-                "events.error.bad_timestamp",
-                lang,
-                file=source,
-                row=row(bad["first"]),
-                column=tcol,
-                value=example,
-                example=_EXAMPLE_FORMAT,
-            )
-            if date_format:
-                message += t("events.error.format_hint", lang, format=date_format)
-            elif dates.looks_day_first(example):
-                message += t("events.error.day_first_hint", lang)
-            raise DataError(message)
+
+
+def _refuse_unread_timestamps(
+    raw: ir.Table,
+    seq: ir.Value,
+    ts: ir.Value,
+    ts_raw: ir.Value,
+    found: dict[str, Any],
+    source: str,
+    column: str,
+    row: Any,
+    date_format: str | None,
+    lang: str,
+) -> None:
+    """Refuse the first text timestamp that does not read, with its value and a hint on the format."""
+    plain = (
+        "iso_bad" in found and not int(found.get("tz_n") or 0) and not int(found.get("num_n") or 0)
+    )
+    bad = (
+        {"first": found["iso_bad"]}
+        if plain
+        else raw.agg(first=seq.min(where=ts.isnull())).execute().iloc[0].to_dict()
+    )
+    if _missing(bad["first"]):
+        return
+    example = _first_bad_value(raw, ts, ts_raw, seq, bad["first"])
+    message = t(
+        "events.error.bad_timestamp",
+        lang,
+        file=source,
+        row=row(bad["first"]),
+        column=column,
+        value=example,
+        example=_EXAMPLE_FORMAT,
+    )
+    if date_format:
+        message += t("events.error.format_hint", lang, format=date_format)
+    elif dates.looks_day_first(example):
+        message += t("events.error.day_first_hint", lang)
+    raise DataError(message)
+
+
+def _canonical_columns(
+    raw: ir.Table,
+    cols: dict[str, ir.Value],
+    text: dict[str, ir.StringValue],
+    ts: ir.Value,
+    seq: ir.Value,
+    trim: bool,
+) -> ir.Table:
+    """The canonical columns; a column the log lacks is a null constant, which later steps leave out."""
 
     def opt(name: str) -> ir.Value:
         return text[name] if name in text else ibis.null("string")
 
     # the checks found no missing user or event, so their values need no mapping to null
-    table = raw.select(
+    return raw.select(
         user_id=_text(cols["user_id"], trim, keep_missing=True),
         session_id=opt("session_id"),
         ts=ts,
@@ -1003,7 +1086,6 @@ def _canonical(
         log_device=opt("device"),
         log_department=opt("department"),
     )
-    return table, bool(found.get("sessions") or 0)
 
 
 def _text(value: ir.Value, trim: bool = True, keep_missing: bool = False) -> ir.StringValue:
@@ -1173,69 +1255,89 @@ def _map_to_project(
     missing stage), which keeps the query every analysis runs on small.
     """
     absent = _absent(table)
-    tps = touchpoint_table(project)
-    if len(tps):
-        con = con if con is not None else default_backend()
-        lookup = _small_table(tps, con, {c: "string" for c in tps.columns})
-        joined = table.left_join(lookup, table.event == lookup.tp_event)
-        tp, tp_stage = joined.tp_id, joined.tp_stage
-        tp_channel, tp_device, tp_dept = (
-            joined.tp_channel,
-            joined.tp_device,
-            joined.tp_department,
-        )
-        if "log_touchpoint" not in absent:
-            by_tp = _small_table(
-                tps.drop_duplicates("tp_id").rename(columns=lambda c: "x" + c),
-                con,
-                {"x" + c: "string" for c in tps.columns},
-            )
-            joined = joined.left_join(by_tp, joined.log_touchpoint == by_tp.xtp_id)
-            tp = joined.xtp_id.fill_null(joined.tp_id)
-            tp_stage = joined.xtp_stage.fill_null(joined.tp_stage)
-            tp_channel = joined.xtp_channel.fill_null(joined.tp_channel)
-            tp_device = joined.xtp_device.fill_null(joined.tp_device)
-            tp_dept = joined.xtp_department.fill_null(joined.tp_department)
-    else:
-        joined = table
-        tp = table.log_touchpoint
-        tp_stage = tp_channel = tp_device = tp_dept = ibis.null("string")
-    stage_key = {}
-    if project is not None:
-        for s in project.stages:
-            stage_key[s.name] = s.id
-            stage_key[s.name.lower()] = s.id
-            stage_key[s.id.lower()] = s.id
+    joined, inventory = _join_inventory(table, touchpoint_table(project), absent, con)
 
     def from_log(name: str, fallback: ir.Value) -> ir.Value:
         return fallback if name in absent else joined[name].fill_null(fallback)
 
-    if "log_stage" in absent:
-        stage = tp_stage
-    else:
-        log_stage = joined.log_stage
-        if stage_key:
-            log_stage = log_stage.substitute(stage_key, else_=log_stage)
-        stage = log_stage.fill_null(tp_stage)
-    order = {s: i for i, s in enumerate(stages)}
-    stage_order = (
-        stage.substitute(order, else_=ibis.null("int64")).cast("int64")
-        if order
-        else ibis.null("int64")
-    )
+    stage = _stage_column(joined, project, absent, inventory["stage"])
     return joined.select(
         user_id=joined.user_id,
         session_id=joined.session_id,
         ts=joined.ts,
         seq=joined.seq,
         event=joined.event,
-        touchpoint=tp,
+        touchpoint=inventory["touchpoint"],
         stage=stage,
-        stage_order=stage_order,
-        channel=from_log("log_channel", tp_channel),
-        device=from_log("log_device", tp_device),
-        department=from_log("log_department", tp_dept),
+        stage_order=_stage_order(stage, stages),
+        channel=from_log("log_channel", inventory["channel"]),
+        device=from_log("log_device", inventory["device"]),
+        department=from_log("log_department", inventory["department"]),
     )
+
+
+def _join_inventory(
+    table: ir.Table, tps: pd.DataFrame, absent: set[str], con: Any
+) -> tuple[ir.Table, dict[str, ir.Value]]:
+    """The log joined to the inventory by event name, and by the log's own touchpoint where it has one.
+
+    Returns the joined table and the inventory's touchpoint, stage, channel, device and
+    department for each row (nulls when the project has no touchpoints).
+    """
+    if not len(tps):
+        none = ibis.null("string")
+        return table, {
+            "touchpoint": table.log_touchpoint,
+            "stage": none,
+            "channel": none,
+            "device": none,
+            "department": none,
+        }
+    con = con if con is not None else default_backend()
+    lookup = _small_table(tps, con, {c: "string" for c in tps.columns})
+    joined = table.left_join(lookup, table.event == lookup.tp_event)
+    fields = ("stage", "channel", "device", "department")
+    if "log_touchpoint" in absent:
+        return joined, {
+            "touchpoint": joined.tp_id,
+            **{f: joined["tp_" + f] for f in fields},
+        }
+    by_tp = _small_table(
+        tps.drop_duplicates("tp_id").rename(columns=lambda c: "x" + c),
+        con,
+        {"x" + c: "string" for c in tps.columns},
+    )
+    joined = joined.left_join(by_tp, joined.log_touchpoint == by_tp.xtp_id)
+    return joined, {
+        "touchpoint": joined.xtp_id.fill_null(joined.tp_id),
+        **{f: joined["xtp_" + f].fill_null(joined["tp_" + f]) for f in fields},
+    }
+
+
+def _stage_column(
+    joined: ir.Table, project: Project | None, absent: set[str], tp_stage: ir.Value
+) -> ir.Value:
+    """Each row's stage id: the log's stage (by id or name, any case), else its touchpoint's stage."""
+    if "log_stage" in absent:
+        return tp_stage
+    stage_key = {}
+    if project is not None:
+        for s in project.stages:
+            stage_key[s.name] = s.id
+            stage_key[s.name.lower()] = s.id
+            stage_key[s.id.lower()] = s.id
+    log_stage = joined.log_stage
+    if stage_key:
+        log_stage = log_stage.substitute(stage_key, else_=log_stage)
+    return log_stage.fill_null(tp_stage)
+
+
+def _stage_order(stage: ir.Value, stages: list[str]) -> ir.Value:
+    """Each row's stage position in the journey, null for a stage outside it."""
+    order = {s: i for i, s in enumerate(stages)}
+    if not order:
+        return ibis.null("int64")
+    return stage.substitute(order, else_=ibis.null("int64")).cast("int64")
 
 
 def looks_like_conversion(name: str) -> bool:

@@ -472,6 +472,41 @@ def _spend(rng: np.random.Generator, typical: float) -> float:
     return float(step * round(typical * rng.lognormal(0.0, SPEND_SPREAD) / step))
 
 
+class _SurveyPlan(NamedTuple):
+    """What every sample respondent is drawn from: stages, touchpoints, segments and stated curves."""
+
+    phrases: _Phrases
+    stages: list[str]
+    weights: np.ndarray
+    touchpoints: dict[str, list[str]]
+    segments: list[_Segment]
+    chance: np.ndarray
+    typical: list[float]
+    primary_id: str | None
+    stated: dict[str, dict[str, float]]
+
+
+def _survey_plan(project: Project) -> _SurveyPlan:
+    """The project's part of the sample survey, worked out once for all respondents."""
+    phrases = _phrases(project)
+    stages = [s.id for s in project.stages]
+    segments, chance = _segments(project, phrases)
+    primary = project.primary_persona()
+    return _SurveyPlan(
+        phrases=phrases,
+        stages=stages,
+        weights=_stage_weights(project),
+        touchpoints={
+            s: [tp.id for tp in project.touchpoints if tp.stage == s and tp.events] for s in stages
+        },
+        segments=segments,
+        chance=chance,
+        typical=_typical_spend(project, segments),
+        primary_id=primary.id if primary else None,
+        stated=_stated_curves(project, stages),
+    )
+
+
 def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFrame:
     """``n`` seeded respondents answering for one to three stages each (see :mod:`.survey` columns).
 
@@ -480,70 +515,82 @@ def generate_survey(project: Project, n: int = 300, seed: int = 0) -> pd.DataFra
     """
     rng = np.random.default_rng(seed)
     spend_rng = np.random.default_rng([seed, 1])
-    phrases = _phrases(project)
-    stages = [s.id for s in project.stages]
-    weights = _stage_weights(project)
-    touchpoints = {
-        s: [tp.id for tp in project.touchpoints if tp.stage == s and tp.events] for s in stages
-    }
-    segments, chance = _segments(project, phrases)
-    typical = _typical_spend(project, segments)
-    primary = project.primary_persona()
-    primary_id = primary.id if primary else None
-    stated = _stated_curves(project, stages)
-    rows: list[dict[str, object]] = []
+    plan = _survey_plan(project)
     dates = _timestamps(rng, n, dt.date(2026, 9, 1), 80)
+    rows: list[dict[str, object]] = []
     for r in range(n):
-        chosen = int(rng.choice(len(segments), p=chance))
-        segment = segments[chosen]
-        spend = _spend(spend_rng, typical[chosen])
-        curve = stated.get(segment.persona) or stated.get(primary_id or "", {}) or {}
-        k = int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.20]))
-        answered = sorted(
-            rng.choice(len(stages), size=min(k, len(stages)), replace=False, p=weights)
-        )
-        goal, pain = _some(rng, segment.goals), _some(rng, segment.pains)
-        emotions = []
-        for index in answered:
-            stage = stages[index]
-            shift = (
-                EMOTION_SHIFT.get(stage, 0.0)
-                if segment.persona == primary_id
-                else rng.normal(0, 0.3)
-            )
-            answer = _stage_answer(
-                rng, stage, curve.get(stage, 0.0) + shift, phrases, touchpoints[stage]
-            )
-            emotions.append(answer.emotion)
-            rows.append(
-                {
-                    "respondent_id": f"R{r + 1:04d}",
-                    "submitted": dates[r].date().isoformat(),
-                    "stage": stage,
-                    "touchpoint": answer.touchpoint,
-                    "emotion": answer.emotion,
-                    "nps": None,
-                    "csat": answer.csat,
-                    "ces": answer.ces,
-                    "comment": answer.comment,
-                    "segment": segment.name,
-                    "persona": segment.persona,
-                    "age_band": segment.age,
-                    "goal": goal,
-                    "pain": pain,
-                    "spend": spend,
-                }
-            )
-        mood = float(np.mean(emotions))
-        if rng.random() < 0.85:
-            rows[-len(answered)]["nps"] = int(
-                np.clip(np.rint(rng.normal(8.0 + 1.3 * mood, 1.4)), 0, 10)
-            )
+        rows.extend(_respondent_rows(rng, spend_rng, plan, f"R{r + 1:04d}", dates[r]))
     frame = pd.DataFrame(rows)
     for column in ("nps", "csat", "ces"):
         frame[column] = frame[column].astype("Int64")
     frame["spend"] = frame["spend"].round().astype("Int64")
     return frame
+
+
+def _respondent_rows(
+    rng: np.random.Generator,
+    spend_rng: np.random.Generator,
+    plan: _SurveyPlan,
+    respondent: str,
+    submitted: pd.Timestamp,
+) -> list[dict[str, object]]:
+    """One respondent's rows, a row per stage answered; the NPS, when given, sits on the first row."""
+    chosen = int(rng.choice(len(plan.segments), p=plan.chance))
+    segment = plan.segments[chosen]
+    spend = _spend(spend_rng, plan.typical[chosen])
+    curve = plan.stated.get(segment.persona) or plan.stated.get(plan.primary_id or "", {}) or {}
+    k = int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.20]))
+    stages = plan.stages
+    answered = sorted(
+        rng.choice(len(stages), size=min(k, len(stages)), replace=False, p=plan.weights)
+    )
+    shared = {
+        "respondent_id": respondent,
+        "submitted": submitted.date().isoformat(),
+        "segment": segment.name,
+        "persona": segment.persona,
+        "age_band": segment.age,
+        "goal": _some(rng, segment.goals),
+        "pain": _some(rng, segment.pains),
+        "spend": spend,
+    }
+    rows = []
+    for index in answered:
+        stage = stages[index]
+        shift = (
+            EMOTION_SHIFT.get(stage, 0.0)
+            if segment.persona == plan.primary_id
+            else rng.normal(0, 0.3)
+        )
+        answer = _stage_answer(
+            rng, stage, curve.get(stage, 0.0) + shift, plan.phrases, plan.touchpoints[stage]
+        )
+        rows.append(_answer_row(shared, stage, answer))
+    mood = float(np.mean([row["emotion"] for row in rows]))
+    if rng.random() < 0.85:
+        rows[0]["nps"] = int(np.clip(np.rint(rng.normal(8.0 + 1.3 * mood, 1.4)), 0, 10))
+    return rows
+
+
+def _answer_row(shared: dict[str, object], stage: str, answer: _Answer) -> dict[str, object]:
+    """One survey row, columns in the order of the sample file."""
+    return {
+        "respondent_id": shared["respondent_id"],
+        "submitted": shared["submitted"],
+        "stage": stage,
+        "touchpoint": answer.touchpoint,
+        "emotion": answer.emotion,
+        "nps": None,
+        "csat": answer.csat,
+        "ces": answer.ces,
+        "comment": answer.comment,
+        "segment": shared["segment"],
+        "persona": shared["persona"],
+        "age_band": shared["age_band"],
+        "goal": shared["goal"],
+        "pain": shared["pain"],
+        "spend": shared["spend"],
+    }
 
 
 def generate_tickets(project: Project, n: int = 200, seed: int = 0) -> pd.DataFrame:

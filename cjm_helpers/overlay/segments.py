@@ -256,9 +256,6 @@ def find_segments(
     cluster (1 = largest), respondents, share, the mean of each answer used, age_band
     (most common), segment (the most common typed segment), top_goals, top_pains.
     """
-    from sklearn.cluster import KMeans
-    from threadpoolctl import threadpool_limits
-
     data = _checked(survey, lang=lang)
     features = respondent_features(data)
     n = len(features)
@@ -266,7 +263,28 @@ def find_segments(
         raise DataError(
             t("decisions.cluster.too_little", lang, file=data.attrs.get("source", "survey"), n=n)
         )
-    scaled = standardise(features)
+    labels = _cluster(standardise(features), k, seed, lang)
+    sizes = Counter(labels.tolist())
+    order = sorted(sizes, key=lambda c: (-sizes[c], c))
+    number = {c: i + 1 for i, c in enumerate(order)}
+    people = _respondents(data).set_index("respondent_id").reindex(features.index)
+    rows = [
+        _cluster_profile(number[c], features.index[labels == c], features, people, data, top)
+        for c in order
+    ]
+    frame = pd.DataFrame(rows)
+    frame.attrs["assignments"] = pd.Series(
+        [number[c] for c in labels], index=features.index, name="cluster"
+    )
+    return frame
+
+
+def _cluster(scaled: np.ndarray, k: int | None, seed: int, lang: str) -> np.ndarray:
+    """Each respondent's cluster label: KMeans with ``k`` clusters, or the best k when None."""
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+
+    n = len(scaled)
     # one thread: a few hundred rows cluster in milliseconds, while a thread pool per fit
     # on a busy machine takes seconds
     with threadpool_limits(1):
@@ -274,43 +292,42 @@ def find_segments(
             k = _best_k(scaled, seed)
         if not 1 <= k <= n:
             raise DataError(t("decisions.cluster.bad_k", lang, k=k, n=n))
-        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(scaled)
-    sizes = Counter(labels.tolist())
-    order = sorted(sizes, key=lambda c: (-sizes[c], c))
-    number = {c: i + 1 for i, c in enumerate(order)}
-    people = _respondents(data).set_index("respondent_id").reindex(features.index)
-    rows = []
-    for c in order:
-        ids = features.index[labels == c]
-        group = people.loc[ids]
-        answers = data[data["respondent_id"].isin(set(ids))]
-        ages = Counter(v for v in group["age_band"] if v)
-        segments = Counter(v for v in group["segment"] if v)
-        row: dict[str, Any] = {
-            "cluster": number[c],
-            "respondents": len(ids),
-            "share": len(ids) / n,
+        return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(scaled)
+
+
+def _cluster_profile(
+    number: int,
+    ids: pd.Index,
+    features: pd.DataFrame,
+    people: pd.DataFrame,
+    data: pd.DataFrame,
+    top: int,
+) -> dict[str, Any]:
+    """One cluster's row: its size and share, mean answers, commonest age band and segment, top goals and pains."""
+    group = people.loc[ids]
+    answers = data[data["respondent_id"].isin(set(ids))]
+    ages = Counter(v for v in group["age_band"] if v)
+    segments = Counter(v for v in group["segment"] if v)
+    row: dict[str, Any] = {
+        "cluster": number,
+        "respondents": len(ids),
+        "share": len(ids) / len(features),
+    }
+    for column in features.columns:
+        row[column] = float(features.loc[ids, column].mean())
+    row.update(
+        {
+            "age_band": ages.most_common(1)[0][0] if ages else "",
+            "segment": segments.most_common(1)[0][0] if segments else "",
+            "top_goals": _top(
+                _split(answers.drop_duplicates(["respondent_id", "goal"])["goal"]), top
+            ),
+            "top_pains": _top(
+                _split(answers.drop_duplicates(["respondent_id", "pain"])["pain"]), top
+            ),
         }
-        for column in features.columns:
-            row[column] = float(features.loc[ids, column].mean())
-        row.update(
-            {
-                "age_band": ages.most_common(1)[0][0] if ages else "",
-                "segment": segments.most_common(1)[0][0] if segments else "",
-                "top_goals": _top(
-                    _split(answers.drop_duplicates(["respondent_id", "goal"])["goal"]), top
-                ),
-                "top_pains": _top(
-                    _split(answers.drop_duplicates(["respondent_id", "pain"])["pain"]), top
-                ),
-            }
-        )
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    frame.attrs["assignments"] = pd.Series(
-        [number[c] for c in labels], index=features.index, name="cluster"
     )
-    return frame
+    return row
 
 
 def _best_k(scaled: np.ndarray, seed: int) -> int:

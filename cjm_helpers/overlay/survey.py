@@ -114,79 +114,101 @@ def load_survey(
     require_one_of(frame, name, ["emotion", "satisfaction"], lang)
     problems = Problems(name, from_file, lang)
     out = pd.DataFrame(index=frame.index)
-    out["respondent_id"] = text_column(frame, "respondent_id")
-    require_cells(
-        out["respondent_id"], "respondent_id", problems, t("feedback.hint.respondent", lang)
-    )
-    out["stage"] = text_column(frame, "stage")
-    out["touchpoint"] = text_column(frame, "touchpoint")
-    stage_or_touchpoint = out["stage"].where(out["stage"] != "", out["touchpoint"])
-    require_cells(stage_or_touchpoint, "stage", problems, t("feedback.hint.stage", lang))
-    if "emotion" in frame.columns:
-        out["emotion"] = number_column(
-            frame,
-            "emotion",
-            *EMOTION_RANGE,
-            False,
-            True,
-            problems,
-            t("feedback.hint.emotion", lang),
-        )
-        out["satisfaction"] = (
-            number_column(
-                frame,
-                "satisfaction",
-                *SATISFACTION_RANGE,
-                False,
-                False,
-                problems,
-                t("feedback.hint.satisfaction", lang),
-            )
-            if "satisfaction" in frame.columns
-            else math.nan
-        )
-    else:
-        out["satisfaction"] = number_column(
-            frame,
-            "satisfaction",
-            *SATISFACTION_RANGE,
-            False,
-            True,
-            problems,
-            t("feedback.hint.satisfaction", lang),
-        )
-        out["emotion"] = out["satisfaction"] - 3.0
-    for column, (low, high) in (("nps", NPS_RANGE), ("csat", CSAT_RANGE), ("ces", CES_RANGE)):
-        if column in frame.columns:
-            out[column] = number_column(
-                frame, column, low, high, True, False, problems, t(f"feedback.hint.{column}", lang)
-            )
-        else:
-            out[column] = math.nan
-    if "spend" in frame.columns:
-        out["spend"] = number_column(
-            frame, "spend", *SPEND_RANGE, False, False, problems, t("decisions.hint.spend", lang)
-        )
-    else:
-        out["spend"] = math.nan
-    for column in TEXT_COLUMNS:
-        out[column] = text_column(frame, column)
-    for column in DATE_COLUMNS:
-        if column in frame.columns:
-            out[column] = parse_timestamps(
-                frame[column], problems, column, date_format, required=False
-            )
+    for column, values in (
+        *_who_and_where(frame, problems, lang).items(),
+        *_feelings(frame, problems, lang).items(),
+        *_scores(frame, problems, lang).items(),
+        *((column, text_column(frame, column)) for column in TEXT_COLUMNS),
+        *_dates(frame, problems, date_format).items(),
+    ):
+        out[column] = values
     if project is not None:
         _map_stages(out, project, problems, lang)
     problems.raise_if_any()
-    extra = [column for column in frame.columns if column not in out.columns]
-    out = (
-        pd.concat([out, frame[extra]], axis=1) if extra else out
-    )  # one step: adding columns one by one is quadratic
-    out = out.reset_index(drop=True)
+    out = _with_extra_columns(out, frame).reset_index(drop=True)
     out.attrs["source"] = name
     out.attrs["from_file"] = from_file
     return out
+
+
+def _who_and_where(frame: pd.DataFrame, problems: Problems, lang: str) -> dict[str, pd.Series]:
+    """Respondent, stage and touchpoint as text; a row without a respondent, or without both places, is a problem."""
+    respondent = text_column(frame, "respondent_id")
+    require_cells(respondent, "respondent_id", problems, t("feedback.hint.respondent", lang))
+    stage = text_column(frame, "stage")
+    touchpoint = text_column(frame, "touchpoint")
+    stage_or_touchpoint = stage.where(stage != "", touchpoint)
+    require_cells(stage_or_touchpoint, "stage", problems, t("feedback.hint.stage", lang))
+    return {"respondent_id": respondent, "stage": stage, "touchpoint": touchpoint}
+
+
+def _feelings(frame: pd.DataFrame, problems: Problems, lang: str) -> dict[str, pd.Series | float]:
+    """Emotion on -2..+2 and satisfaction on 1..5: the column given is required, emotion comes from satisfaction when absent."""
+    if "emotion" not in frame.columns:
+        satisfaction = _satisfaction(frame, problems, lang, required=True)
+        return {"satisfaction": satisfaction, "emotion": satisfaction - 3.0}
+    emotion = number_column(
+        frame, "emotion", *EMOTION_RANGE, False, True, problems, t("feedback.hint.emotion", lang)
+    )
+    return {
+        "emotion": emotion,
+        "satisfaction": (
+            _satisfaction(frame, problems, lang, required=False)
+            if "satisfaction" in frame.columns
+            else math.nan
+        ),
+    }
+
+
+def _satisfaction(frame: pd.DataFrame, problems: Problems, lang: str, required: bool) -> pd.Series:
+    """The satisfaction column checked on 1..5."""
+    return number_column(
+        frame,
+        "satisfaction",
+        *SATISFACTION_RANGE,
+        False,
+        required,
+        problems,
+        t("feedback.hint.satisfaction", lang),
+    )
+
+
+def _scores(frame: pd.DataFrame, problems: Problems, lang: str) -> dict[str, pd.Series | float]:
+    """The optional NPS, CSAT, CES and spend, each checked on its range; NaN when the column is absent."""
+    scores: dict[str, pd.Series | float] = {}
+    for column, (low, high) in (("nps", NPS_RANGE), ("csat", CSAT_RANGE), ("ces", CES_RANGE)):
+        scores[column] = (
+            number_column(
+                frame, column, low, high, True, False, problems, t(f"feedback.hint.{column}", lang)
+            )
+            if column in frame.columns
+            else math.nan
+        )
+    scores["spend"] = (
+        number_column(
+            frame, "spend", *SPEND_RANGE, False, False, problems, t("decisions.hint.spend", lang)
+        )
+        if "spend" in frame.columns
+        else math.nan
+    )
+    return scores
+
+
+def _dates(
+    frame: pd.DataFrame, problems: Problems, date_format: str | None
+) -> dict[str, pd.Series]:
+    """The optional date columns the input has, read like the event log's times."""
+    return {
+        column: parse_timestamps(frame[column], problems, column, date_format, required=False)
+        for column in DATE_COLUMNS
+        if column in frame.columns
+    }
+
+
+def _with_extra_columns(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """The checked columns followed by the input's other columns, added in one step (one by one is quadratic)."""
+    extra = [column for column in frame.columns if column not in out.columns]
+    return pd.concat([out, frame[extra]], axis=1) if extra else out
 
 
 def _map_stages(out: pd.DataFrame, project: Project, problems: Problems, lang: str) -> None:

@@ -337,55 +337,21 @@ def find_themes(
     ``min_size`` documents are dropped. ``lang`` is the language assumed for a
     text that shows none of its own.
     """
-    from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from tqdm.auto import tqdm
-
     check_language(lang)
     docs = documents.reset_index(drop=True)
     if docs.empty:
         return _empty_result(docs)
     analyser = Analyser(default=lang)
-    seen: dict[str, tuple[str, list[str]]] = {}
-    languages: list[str] = []
-    tokens: list[list[str]] = []
-    for text in tqdm(docs["text"], desc="themes", unit="text", disable=not progress):
-        result = seen.get(text)
-        if result is None:
-            result = seen[text] = analyser.analyse(text)
-        languages.append(result[0])
-        tokens.append(result[1])
+    languages, tokens = _analyse_texts(docs["text"], analyser, progress)
     docs = docs.assign(language=languages)
     distinct = len({" ".join(tk) for tk in tokens if tk})
     k = _n_themes(n_themes, distinct)
-    vectoriser = TfidfVectorizer(
-        analyzer=_identity,
-        min_df=max(2, math.ceil(len(docs) * 0.0002)),
-        max_df=0.8,
-        sublinear_tf=True,
-        dtype=np.float32,
-        max_features=20000,
-    )
-    try:
-        matrix = vectoriser.fit_transform(tokens)
-    except ValueError:  # no word occurs twice: nothing to group
+    vectorised = _vectorise(tokens, len(docs))
+    if vectorised is None:  # no word occurs twice: nothing to group
         return _empty_result(docs)
-    terms = vectoriser.get_feature_names_out()
-    k = min(k, matrix.shape[1])
-    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400, tol=1e-4)
-    if (
-        matrix.shape[0] > FIT_SAMPLE
-    ):  # learn the themes from evenly spread texts, then weigh every text
-        model.fit(matrix[np.linspace(0, matrix.shape[0] - 1, FIT_SAMPLE).astype(int)])
-        weights = model.transform(matrix)
-    else:
-        weights = model.fit_transform(matrix)
-    components = model.components_
-    best = weights.argmax(axis=1)
-    strength = weights.max(axis=1)
-    unit = components / np.maximum(np.linalg.norm(components, axis=1, keepdims=True), 1e-12)
-    fit = np.asarray((matrix @ unit.T)[np.arange(len(best)), best]).ravel()
-    best[(strength <= 1e-9) | (fit < MIN_FIT)] = -1
+    matrix, terms = vectorised
+    weights, components = _fit_topics(matrix, min(k, matrix.shape[1]), seed)
+    best, strength = _assign_themes(matrix, weights, components)
     sizes = Counter(int(b) for b in best if b >= 0)
     kept = sorted((j for j, n in sizes.items() if n >= min_size), key=lambda j: (-sizes[j], j))
     ids = {j: f"theme-{i + 1:02d}" for i, j in enumerate(kept)}
@@ -397,6 +363,70 @@ def find_themes(
     themes = pd.DataFrame(rows, columns=list(THEME_COLUMNS))
     _add_trend(themes, docs)
     return ThemeResult(themes=themes, documents=docs, placement=_placement(themes, docs))
+
+
+def _analyse_texts(
+    texts: pd.Series, analyser: Analyser, progress: bool
+) -> tuple[list[str], list[list[str]]]:
+    """Each text's language and tokens; a text seen before is not analysed again."""
+    from tqdm.auto import tqdm
+
+    seen: dict[str, tuple[str, list[str]]] = {}
+    languages: list[str] = []
+    tokens: list[list[str]] = []
+    for text in tqdm(texts, desc="themes", unit="text", disable=not progress):
+        result = seen.get(text)
+        if result is None:
+            result = seen[text] = analyser.analyse(text)
+        languages.append(result[0])
+        tokens.append(result[1])
+    return languages, tokens
+
+
+def _vectorise(tokens: list[list[str]], n_docs: int) -> tuple[Any, np.ndarray] | None:
+    """TF-IDF of the tokens and the terms kept; None when no term occurs often enough to group by."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectoriser = TfidfVectorizer(
+        analyzer=_identity,
+        min_df=max(2, math.ceil(n_docs * 0.0002)),
+        max_df=0.8,
+        sublinear_tf=True,
+        dtype=np.float32,
+        max_features=20000,
+    )
+    try:
+        matrix = vectoriser.fit_transform(tokens)
+    except ValueError:
+        return None
+    return matrix, vectoriser.get_feature_names_out()
+
+
+def _fit_topics(matrix: Any, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's weight on ``k`` topics, and the topics' term weights (NMF, seeded)."""
+    from sklearn.decomposition import NMF
+
+    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400, tol=1e-4)
+    if (
+        matrix.shape[0] > FIT_SAMPLE
+    ):  # learn the themes from evenly spread texts, then weigh every text
+        model.fit(matrix[np.linspace(0, matrix.shape[0] - 1, FIT_SAMPLE).astype(int)])
+        weights = model.transform(matrix)
+    else:
+        weights = model.fit_transform(matrix)
+    return weights, model.components_
+
+
+def _assign_themes(
+    matrix: Any, weights: np.ndarray, components: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's strongest topic (-1 when it fits none well) and that topic's weight."""
+    best = weights.argmax(axis=1)
+    strength = weights.max(axis=1)
+    unit = components / np.maximum(np.linalg.norm(components, axis=1, keepdims=True), 1e-12)
+    fit = np.asarray((matrix @ unit.T)[np.arange(len(best)), best]).ravel()
+    best[(strength <= 1e-9) | (fit < MIN_FIT)] = -1
+    return best, strength
 
 
 def _label_terms(

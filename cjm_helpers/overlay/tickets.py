@@ -15,6 +15,7 @@ counts less. Tickets that match nothing keep an empty stage.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -267,6 +268,33 @@ def load_tickets(
     return out[list(TICKET_COLUMNS)]
 
 
+@dataclass(frozen=True)
+class _Places:
+    """The project's stages and touchpoints, looked up every way a ticket may name them."""
+
+    project: Project
+    stages: dict[str, str]
+    touchpoints: dict[str, str]
+    keywords: dict[str, set[str]]
+    stage_of: dict[str, str]
+    by_stage: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, project: Project) -> _Places:
+        """The lookups for one project, built once for all its tickets."""
+        by_stage: dict[str, list[str]] = {}
+        for touchpoint in project.touchpoints:
+            by_stage.setdefault(touchpoint.stage, []).append(touchpoint.id)
+        return cls(
+            project=project,
+            stages=stage_lookup(project),
+            touchpoints=touchpoint_lookup(project),
+            keywords=touchpoint_keywords(project),
+            stage_of={tp.id: tp.stage for tp in project.touchpoints},
+            by_stage=by_stage,
+        )
+
+
 def _place(
     out: pd.DataFrame,
     stages_in: pd.Series,
@@ -275,25 +303,9 @@ def _place(
     category_map: dict[str, str],
     problems: Problems,
 ) -> pd.DataFrame:
-    stages = stage_lookup(project)
-    touchpoints = touchpoint_lookup(project)
-    keywords = touchpoint_keywords(project)
-    stage_of = {tp.id: tp.stage for tp in project.touchpoints}
-    by_stage: dict[str, list[str]] = {}
-    for touchpoint in project.touchpoints:
-        by_stage.setdefault(touchpoint.stage, []).append(touchpoint.id)
-    categories = {" ".join(str(k).lower().split()): v for k, v in category_map.items()}
-    for key, value in categories.items():
-        if match(touchpoints, value) is None and match(stages, value) is None:
-            raise DataError(
-                t(
-                    "feedback.error.bad_category_map",
-                    problems.lang,
-                    category=key,
-                    value=value,
-                    known=known_list(project.stage_ids() + list(keywords)),
-                )
-            )
+    """Each ticket's stage, touchpoint and how it was placed; unknown names given are problems."""
+    places = _Places.of(project)
+    categories = _category_targets(category_map, places, problems.lang)
     order = {s: i for i, s in enumerate(project.stage_ids())}
     names = {s.id: s.name for s in project.stages}
     tp_names = {tp.id: tp.name for tp in project.touchpoints}
@@ -302,41 +314,9 @@ def _place(
         zip(out.index, stages_in, tps_in, out["category"], out["text"])
     ):
         row = problems.where(position, label)
-        stage, tp, how = "", "", "none"
-        if tp_raw:
-            tp = match(touchpoints, tp_raw) or ""
-            if not tp:
-                problems.add(
-                    "unknown_touchpoint",
-                    row=row,
-                    column="touchpoint",
-                    value=tp_raw,
-                    known=known_list(list(keywords)),
-                )
-            stage, how = stage_of.get(tp, ""), "touchpoint"
-        if stage_raw:
-            given = match(stages, stage_raw)
-            if given is None:
-                problems.add(
-                    "unknown_stage",
-                    row=row,
-                    column="stage",
-                    value=stage_raw,
-                    known=known_list(project.stage_ids()),
-                )
-            elif not tp:
-                stage, how = given, "stage"
-                tp = match_touchpoint(f"{category} {text}", keywords, by_stage.get(given, [])) or ""
+        stage, tp, how = _place_as_given(places, stage_raw, tp_raw, category, text, problems, row)
         if not stage and not tp:
-            target = categories.get(" ".join(category.lower().split()))
-            if target:
-                tp = match(touchpoints, target) or ""
-                stage = stage_of[tp] if tp else match(stages, target) or ""
-                how = "category"
-        if not stage and not tp:
-            tp = match_touchpoint(f"{category} {text}", keywords) or ""
-            if tp:
-                stage, how = stage_of[tp], "keyword"
+            stage, tp, how = _place_by_text(places, categories, category, text, how)
         rows.append(
             {
                 "stage": stage,
@@ -348,6 +328,79 @@ def _place(
             }
         )
     return pd.DataFrame(rows, index=out.index)
+
+
+def _category_targets(category_map: dict[str, str], places: _Places, lang: str) -> dict[str, str]:
+    """The category map with normalised keys; a target that is neither a touchpoint nor a stage is refused."""
+    categories = {" ".join(str(k).lower().split()): v for k, v in category_map.items()}
+    for key, value in categories.items():
+        if match(places.touchpoints, value) is None and match(places.stages, value) is None:
+            raise DataError(
+                t(
+                    "feedback.error.bad_category_map",
+                    lang,
+                    category=key,
+                    value=value,
+                    known=known_list(places.project.stage_ids() + list(places.keywords)),
+                )
+            )
+    return categories
+
+
+def _place_as_given(
+    places: _Places,
+    stage_raw: str,
+    tp_raw: str,
+    category: str,
+    text: str,
+    problems: Problems,
+    row: Any,
+) -> tuple[str, str, str]:
+    """Stage, touchpoint and how, from the ticket's own touchpoint or stage cell (a stage narrows the keyword match)."""
+    stage, tp, how = "", "", "none"
+    if tp_raw:
+        tp = match(places.touchpoints, tp_raw) or ""
+        if not tp:
+            problems.add(
+                "unknown_touchpoint",
+                row=row,
+                column="touchpoint",
+                value=tp_raw,
+                known=known_list(list(places.keywords)),
+            )
+        stage, how = places.stage_of.get(tp, ""), "touchpoint"
+    if stage_raw:
+        given = match(places.stages, stage_raw)
+        if given is None:
+            problems.add(
+                "unknown_stage",
+                row=row,
+                column="stage",
+                value=stage_raw,
+                known=known_list(places.project.stage_ids()),
+            )
+        elif not tp:
+            stage, how = given, "stage"
+            allowed = places.by_stage.get(given, [])
+            tp = match_touchpoint(f"{category} {text}", places.keywords, allowed) or ""
+    return stage, tp, how
+
+
+def _place_by_text(
+    places: _Places, categories: dict[str, str], category: str, text: str, how: str
+) -> tuple[str, str, str]:
+    """Stage, touchpoint and how for a ticket that names neither: its category's target, else its keywords."""
+    stage = tp = ""
+    target = categories.get(" ".join(category.lower().split()))
+    if target:
+        tp = match(places.touchpoints, target) or ""
+        stage = places.stage_of[tp] if tp else match(places.stages, target) or ""
+        how = "category"
+    if not stage and not tp:
+        tp = match_touchpoint(f"{category} {text}", places.keywords) or ""
+        if tp:
+            stage, how = places.stage_of[tp], "keyword"
+    return stage, tp, how
 
 
 # --- summaries ------------------------------------------------------------------------------

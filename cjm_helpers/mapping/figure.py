@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
 from ..i18n import t
-from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, Project
+from ..model import BACKSTAGE_LANES, EVIDENCE_LEVELS, TOUCHPOINT_STATUSES, Project
 from .html import (
     CHANGE_COLOURS,
     EVIDENCE_MARK,
@@ -938,7 +938,7 @@ LEGEND_ROW = 0.28
 
 NOTE = "note"
 """The legend kind of a plain explanatory line."""
-CHANGES = ("new", "changed", "retired")
+CHANGES = TOUCHPOINT_STATUSES
 """The marks a to-be touchpoint can carry, in the order the legend explains them."""
 
 

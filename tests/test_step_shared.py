@@ -127,3 +127,16 @@ def test_each_run_gives_its_kernels_an_empty_cache_folder(tmp_path: Path) -> Non
 
         assert os.environ["CJM_RUN_CACHE"] == str(home / RUN_CACHE_FOLDER)
         assert not left.exists()
+
+
+def test_a_cache_folder_that_is_a_link_elsewhere_is_not_followed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    planted = elsewhere / "planted.pkl"
+    planted.write_bytes(b"not ours")
+    home = tmp_path / ".cjm-home"
+    home.mkdir()
+    (home / RUN_CACHE_FOLDER).symlink_to(elsewhere, target_is_directory=True)
+    with kernel_environment(home):
+        assert not (home / RUN_CACHE_FOLDER).exists()
+    assert planted.exists()  # the link is removed, what it pointed to is left alone

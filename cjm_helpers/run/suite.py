@@ -337,6 +337,8 @@ def kernel_environment(home: Path, backend: str = "") -> Iterator[None]:
     empty in every run, so a table is only ever read back by a later chapter of the same run.
     """
     cache = home / RUN_CACHE_FOLDER
+    if cache.is_symlink() or cache.is_file():  # only a folder of our own is ever read back
+        cache.unlink()
     shutil.rmtree(cache, ignore_errors=True)
     with scoped_environ(
         {

@@ -27,6 +27,7 @@ __all__ = [
     "DATA_KEYS",
     "FOCUS_PARAMETERS",
     "KERNEL_NAME",
+    "RUN_CACHE_FOLDER",
     "TOTAL_STEPS",
     "NotebookResult",
     "RunFailed",
@@ -66,6 +67,7 @@ from ..errors import CJMError, DataError
 from ..i18n import check_language, t
 from ..model import Project
 from ..reading import BACKEND_ENV, ReadOptions
+from ..step.common import RUN_CACHE_ENV
 from ..text import step_number
 from .outdir import claim_output_folder
 from .params import RunParams
@@ -73,6 +75,8 @@ from .params import RunParams
 TOTAL_STEPS = 8
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 900
+RUN_CACHE_FOLDER = "run-cache"
+"""The folder in the kernels' CJM_HOME where chapters of one run keep the tables they share."""
 
 
 class RunFailed(CJMError):
@@ -329,8 +333,21 @@ def kernel_environment(home: Path, backend: str = "") -> Iterator[None]:
 
     The engine is not part of the project (it belongs to the machine that runs it),
     so it reaches the notebooks as ``CJM_BACKEND`` rather than through the project copy.
+    The run's shared tables (``CJM_RUN_CACHE``, see :mod:`cjm_helpers.step.shared`) start
+    empty in every run, so a table is only ever read back by a later chapter of the same run.
     """
-    with scoped_environ({"CJM_HOME": str(home), "MPLBACKEND": None, BACKEND_ENV: backend or None}):
+    cache = home / RUN_CACHE_FOLDER
+    if cache.is_symlink() or cache.is_file():  # only a folder of our own is ever read back
+        cache.unlink()
+    shutil.rmtree(cache, ignore_errors=True)
+    with scoped_environ(
+        {
+            "CJM_HOME": str(home),
+            "MPLBACKEND": None,
+            BACKEND_ENV: backend or None,
+            RUN_CACHE_ENV: str(cache),
+        }
+    ):
         yield
 
 

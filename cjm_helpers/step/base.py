@@ -18,6 +18,7 @@ from ..reading import call_accepting, for_notebook
 from ..store import ProjectStore
 from .common import STEP_TITLES, file_stamp, note_html
 from .display import as_html, show_figure
+from .shared import SHARED_VIEWS, fingerprint, read_shared, write_shared
 
 __all__ = ["DATA_KINDS", "StepBase"]
 
@@ -106,8 +107,24 @@ class StepBase:
         """Compute a data view once; a note instead when the data is missing or unreadable."""
         self._fresh()
         if name not in self._results:
-            self._results[name] = self._compute(kind, compute, empty_key)
+            self._results[name] = self._compute_shared(kind, name, compute, empty_key)
         return self._results[name]
+
+    def _compute_shared(
+        self, kind: str, name: str, compute: Callable[[], Any], empty_key: str | None
+    ) -> Any:
+        """A view several chapters show is read back when an earlier chapter of the run computed it."""
+        if name not in SHARED_VIEWS:
+            return self._compute(kind, compute, empty_key)
+        data = [getattr(self, f"{each}_path") for each in DATA_KINDS]
+        key = fingerprint(name, self.language, self.project_path, data)
+        kept = read_shared(key)
+        if kept is not None:
+            return kept
+        result = self._compute(kind, compute, empty_key)
+        if isinstance(result, pd.DataFrame):
+            write_shared(key, result)
+        return result
 
     def _compute(self, kind: str, compute: Callable[[], Any], empty_key: str | None) -> Any:
         path = getattr(self, f"{kind}_path")

@@ -11,6 +11,7 @@ from ..errors import CJMError
 from ..kernel import kernel_shell
 
 __all__ = [
+    "RUN_CACHE_ENV",
     "STEP_TITLES",
     "TODAY_ENV",
     "file_stamp",
@@ -18,6 +19,9 @@ __all__ = [
     "reference_date",
     "show_errors_as_messages",
 ]
+
+RUN_CACHE_ENV = "CJM_RUN_CACHE"
+"""The folder where the chapters of one run keep the tables they share; unset, none is kept."""
 
 TODAY_ENV = paths.TODAY_ENV
 reference_date = paths.reference_date

@@ -25,9 +25,7 @@ class FormViews(StepBase):
         form = step_form(self.number, self.store, lang=self.language, journey_id=journey_id)
         if interactive:
             return form
-        bundle = form._repr_mimebundle_()
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        return as_html(data.get("text/html", ""))
+        return as_html(form.card_html())  # the card alone: the widgets' state is never sent
 
     def checklist(self) -> Any:
         """Feedback on what this step collected, as a checklist (the whole project in step 0)."""

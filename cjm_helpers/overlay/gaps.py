@@ -25,26 +25,27 @@ SWITCH_COLUMNS: tuple[str, ...] = ("kind", "from", "to", "steps", "users", "drop
 
 
 def _steps(log: EventLog) -> ir.Table:
-    """Every event after a user's first, with the previous event's device, channel and department.
+    """Every event with the previous event's device, channel and department, and whether it ends a lost journey.
 
-    One sort per user serves every column: the first and last events are those with no
-    event before or after them (event names are never missing in a loaded log), and
-    whether the user converted is a maximum over the whole of that same ordered window.
+    Only the columns the counts need are sorted, in one sort per user that serves every
+    window (same order, whole-partition frame): the previous values, whether an event
+    follows (the last event has none; event names are never missing in a loaded log)
+    and whether the user ever converted. A user's first event has no previous values,
+    so every count that compares with the previous event leaves it out by itself.
     """
     t = log.table
+    # a column even when nothing converts (seq is never negative): a scalar cannot be taken over a window
+    converted = t.event.isin(list(log.conversion_events)) if log.conversion_events else t.seq < 0
+    t = t.select("user_id", "ts", "seq", *GAP_KINDS, conv=converted.cast("int8"))
     per_user = ibis.window(group_by=t.user_id, order_by=[t.ts, t.seq])
     whole_user = ibis.window(
         group_by=t.user_id, order_by=[t.ts, t.seq], preceding=None, following=None
     )
-    # a column even when nothing converts (seq is never negative): a scalar cannot be taken over a window
-    converted = t.event.isin(list(log.conversion_events)) if log.conversion_events else t.seq < 0
-    t = t.mutate(
-        is_first=t.event.lag().over(per_user).isnull(),
-        is_last=t.event.lead().over(per_user).isnull(),
-        user_converted=converted.cast("int8").max().over(whole_user),
+    steps = t.mutate(
+        is_last=t.conv.lead().over(per_user).isnull(),
+        user_converted=t.conv.max().over(whole_user),
         **{f"prev_{k}": t[k].lag().over(per_user) for k in GAP_KINDS},
     )
-    steps = t.filter(~t.is_first)
     return steps.mutate(dropped=(steps.is_last & (steps.user_converted == 0)).cast("int64"))
 
 

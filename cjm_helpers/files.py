@@ -19,8 +19,11 @@ __all__ = [
     "MAX_XLSX_UNCOMPRESSED",
     "PROJECT_SUFFIX",
     "READ_CHUNK",
+    "SAVE_FAILED",
     "WRITE_FAILED",
     "NotUtf8",
+    "atomic_write_bytes",
+    "atomic_write_text",
     "check_table_file",
     "csv_cells",
     "decode_utf8",
@@ -34,6 +37,7 @@ __all__ = [
 import errno
 import os
 import stat
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -317,11 +321,77 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     Lives here, on the ground floor, so writers of tables and figures (the overlay, the
     sample data) need not import the map package to save a file.
     """
-    from .store import atomic_write_bytes  # the store reads through this module: no cycle at import
-
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SaveFailed(t(WRITE_FAILED, path=path, reason=exc.strerror or exc)) from None
     return atomic_write_bytes(path, data, durable=False, failed=WRITE_FAILED)
+
+
+SAVE_FAILED = "errors.store.save_failed"
+"""The catalogue key of the message when a save fails (placeholders ``{path}`` and ``{reason}``)."""
+
+
+def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
+    """Replace ``path`` with ``text`` so a crash leaves the old or the new file, never a mix.
+
+    ``durable`` also fsyncs the data and the folder, so the new version survives a power cut.
+    """
+    atomic_write_bytes(path, text.encode("utf-8"), durable)
+
+
+def atomic_write_bytes(
+    path: str | os.PathLike[str], data: bytes, durable: bool = True, failed: str = SAVE_FAILED
+) -> Path:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``.
+
+    Every file the suite writes goes through here, so none is ever half written.
+    ``failed`` is the catalogue key that words the error (placeholders ``{path}`` and ``{reason}``).
+    """
+    path = Path(path)
+    if path.exists() and not path.is_file():  # renaming over /dev/null or a folder would replace it
+        raise SaveFailed(t("errors.store.not_regular", path=path))
+    if path.is_symlink():  # write the file the link points to; renaming would replace the link
+        path = path.resolve()
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        if durable:
+            _fsync_dir(path.parent)
+    except OSError as exc:
+        raise SaveFailed(t(failed, path=path, reason=exc.strerror or exc)) from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+    return path
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -34,7 +34,6 @@ import datetime as dt
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from .errors import ProjectFileError, ProjectInvalid, SaveConflict, SaveFailed
-from .files import read_text_bounded
+from .files import SAVE_FAILED, atomic_write_bytes, atomic_write_text, read_text_bounded
 from .i18n import t
 from .merge import three_way_merge
 from .migrations import migrate
@@ -141,74 +140,6 @@ def history_dir(path: Path) -> Path:
 
 def _lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
-
-
-SAVE_FAILED = "errors.store.save_failed"
-"""The catalogue key of the message when a save fails (placeholders ``{path}`` and ``{reason}``)."""
-
-
-def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
-    """Replace ``path`` with ``text`` so a crash leaves the old or the new file, never a mix.
-
-    ``durable`` also fsyncs the data and the folder, so the new version survives a power cut.
-    """
-    atomic_write_bytes(path, text.encode("utf-8"), durable)
-
-
-def atomic_write_bytes(
-    path: str | os.PathLike[str], data: bytes, durable: bool = True, failed: str = SAVE_FAILED
-) -> Path:
-    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``.
-
-    Every file the suite writes goes through here, so none is ever half written.
-    ``failed`` is the catalogue key that words the error (placeholders ``{path}`` and ``{reason}``).
-    """
-    path = Path(path)
-    if path.exists() and not path.is_file():  # renaming over /dev/null or a folder would replace it
-        raise SaveFailed(t("errors.store.not_regular", path=path))
-    if path.is_symlink():  # write the file the link points to; renaming would replace the link
-        path = path.resolve()
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-        tmp_name = None
-        if durable:
-            _fsync_dir(path.parent)
-    except OSError as exc:
-        raise SaveFailed(t(failed, path=path, reason=exc.strerror or exc)) from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
-    return path
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ SHARED = {
     "fold": "text.py",
     "step_number": "text.py",
     "scoped_environ": "environment.py",
+    "atomic_write_bytes": "files.py",
+    "atomic_write_text": "files.py",
+    "write_bytes": "files.py",
+    "decode_utf8": "files.py",
 }
 """Helpers every part may use, and the one module that defines each."""
 

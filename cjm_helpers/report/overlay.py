@@ -91,63 +91,119 @@ def compute_overlay(
     except ImportError as exc:
         results[PROBLEMS] = [f"overlay: {exc}"]
         return results
-    tickets = None
-    if tickets_file:
-        tickets = _attempt(
-            results,
-            "tickets_file",
-            lambda: call_accepting(
-                ov.load_tickets, tickets_file, project, lang=lang, **reading.date_kwargs()
-            ),
-        )
-        results.pop("tickets_file", None)
-        if tickets is not None:
-            _attempt(results, "tickets", lambda: ov.ticket_counts(tickets))
-    log = None
-    if events_file:
-        log = _attempt(
-            results,
-            "events",
-            lambda: ov.load_events(events_file, project=project, **reading.event_kwargs()),
-        )
-        results.pop("events", None)
-        if log is not None:
-            _attempt(results, NOTES, lambda: log.notes(lang))
-            _attempt(results, "funnel", lambda: ov.funnel(log))
-            _attempt(results, "attribution", lambda: ov.attribution(log))
-            _attempt(results, "gaps", lambda: ov.gaps(log))
-            _attempt(results, "kpis", lambda: ov.kpis(log, tickets=tickets))
+    tickets = _ticket_analyses(results, ov, project, tickets_file, lang, reading)
+    log = _event_analyses(results, ov, project, events_file, tickets, lang, reading)
+    survey = None
     if survey_file:
-        survey = _attempt(
-            results,
-            "survey",
-            lambda: call_accepting(
-                ov.load_survey, survey_file, project=project, lang=lang, **reading.date_kwargs()
-            ),
+        survey = _survey_analyses(
+            results, ov, project, survey_file, journey_id, persona_id, lang, reading
         )
-        results.pop("survey", None)
-        if survey is not None:
-            from ..overlay.segments import find_segments, persona_scores
+    _joint_analyses(results, project, log, survey, tickets, lang)
+    return results
 
-            personas: dict[str, Any] = {}  # kept apart: the analyses above are frames of their own
-            _attempt(personas, PERSONA_SCORES, lambda: persona_scores(survey, project, lang=lang))
-            _attempt(personas, FOUND_SEGMENTS, lambda: find_segments(survey, lang=lang))
-            results.setdefault(PROBLEMS, []).extend(personas.pop(PROBLEMS, []))
-            if not results[PROBLEMS]:
-                del results[PROBLEMS]
-            results[PERSONAS] = personas
-        if survey is not None:
-            from ..overlay.kpis import revenue_per_customer
 
-            _attempt(results, REVENUE, lambda: revenue_per_customer(survey))
-        if survey is not None and not (persona_id and journey_id is None):
-            _attempt(
-                results,
-                "emotion_curve",
-                lambda: ov.emotion_curve(survey, project, journey_id=journey_id),
-            )
-    else:
-        survey = None
+def _ticket_analyses(
+    results: dict[str, Any],
+    ov: Any,
+    project: Project,
+    tickets_file: str,
+    lang: str,
+    reading: ReadOptions,
+) -> Any:
+    """Read the tickets and count them; the tickets (or None) go on to the KPIs and themes."""
+    if not tickets_file:
+        return None
+    tickets = _attempt(
+        results,
+        "tickets_file",
+        lambda: call_accepting(
+            ov.load_tickets, tickets_file, project, lang=lang, **reading.date_kwargs()
+        ),
+    )
+    results.pop("tickets_file", None)
+    if tickets is not None:
+        _attempt(results, "tickets", lambda: ov.ticket_counts(tickets))
+    return tickets
+
+
+def _event_analyses(
+    results: dict[str, Any],
+    ov: Any,
+    project: Project,
+    events_file: str,
+    tickets: Any,
+    lang: str,
+    reading: ReadOptions,
+) -> Any:
+    """Read the event log and run the analyses of it alone; the log (or None) goes on to the rest."""
+    if not events_file:
+        return None
+    log = _attempt(
+        results,
+        "events",
+        lambda: ov.load_events(events_file, project=project, **reading.event_kwargs()),
+    )
+    results.pop("events", None)
+    if log is not None:
+        _attempt(results, NOTES, lambda: log.notes(lang))
+        _attempt(results, "funnel", lambda: ov.funnel(log))
+        _attempt(results, "attribution", lambda: ov.attribution(log))
+        _attempt(results, "gaps", lambda: ov.gaps(log))
+        _attempt(results, "kpis", lambda: ov.kpis(log, tickets=tickets))
+    return log
+
+
+def _survey_analyses(
+    results: dict[str, Any],
+    ov: Any,
+    project: Project,
+    survey_file: str,
+    journey_id: str | None,
+    persona_id: str | None,
+    lang: str,
+    reading: ReadOptions,
+) -> Any:
+    """Read the survey and run the analyses of it: personas, revenue and the emotion curve."""
+    survey = _attempt(
+        results,
+        "survey",
+        lambda: call_accepting(
+            ov.load_survey, survey_file, project=project, lang=lang, **reading.date_kwargs()
+        ),
+    )
+    results.pop("survey", None)
+    if survey is None:
+        return None
+    _persona_analyses(results, survey, project, lang)
+    from ..overlay.kpis import revenue_per_customer
+
+    _attempt(results, REVENUE, lambda: revenue_per_customer(survey))
+    if not (persona_id and journey_id is None):
+        _attempt(
+            results,
+            "emotion_curve",
+            lambda: ov.emotion_curve(survey, project, journey_id=journey_id),
+        )
+    return survey
+
+
+def _persona_analyses(results: dict[str, Any], survey: Any, project: Project, lang: str) -> None:
+    """Persona scores and found segments, kept under PERSONAS; their problems join the others."""
+    from ..overlay.segments import find_segments, persona_scores
+
+    personas: dict[str, Any] = {}  # kept apart: the analyses above are frames of their own
+    _attempt(personas, PERSONA_SCORES, lambda: persona_scores(survey, project, lang=lang))
+    _attempt(personas, FOUND_SEGMENTS, lambda: find_segments(survey, lang=lang))
+    results.setdefault(PROBLEMS, []).extend(personas.pop(PROBLEMS, []))
+    if not results[PROBLEMS]:
+        del results[PROBLEMS]
+    results[PERSONAS] = personas
+
+
+def _joint_analyses(
+    results: dict[str, Any], project: Project, log: Any, survey: Any, tickets: Any, lang: str
+) -> None:
+    """The analyses that join several inputs: the two periods, the decisions and the themes."""
     if log is not None and len(project.data.periods) == 2:
         _attempt(results, PERIODS, lambda: _periods(log, project, survey, tickets, lang))
     if log is not None:
@@ -158,7 +214,6 @@ def compute_overlay(
         from ..overlay.themes import project_themes
 
         _attempt(results, "themes", lambda: project_themes(project, survey, tickets, lang=lang))
-    return results
 
 
 def _periods(log: Any, project: Project, survey: Any, tickets: Any, lang: str) -> Any:

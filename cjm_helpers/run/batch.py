@@ -365,6 +365,53 @@ def _run_variant(
     return VariantOutcome(variant, True, notices=result.notices)
 
 
+def _run_in_pool(
+    source: Path,
+    out: Path,
+    variants: list[Variant],
+    workers: int,
+    nb_dir: str | None,
+    desc: str,
+    progress: bool,
+) -> dict[str, VariantOutcome]:
+    """Run every variant in a pool of processes; outcomes by folder, in the order they finish."""
+    from tqdm.auto import tqdm
+
+    outcomes: dict[str, VariantOutcome] = {}
+    bar = tqdm(total=len(variants), unit="run", disable=not progress, desc=desc)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = [
+                pool.submit(_run_variant, str(source), str(out), v, nb_dir) for v in variants
+            ]
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes[outcome.variant.folder] = outcome
+                bar.update(1)
+    finally:
+        bar.close()
+    return outcomes
+
+
+def _raise_if_failed(ordered: list[VariantOutcome], out: Path, lang: str) -> None:
+    """Stop the batch with one error naming every failed run, after the index page is written."""
+    failed = [o for o in ordered if not o.ok]
+    if failed:
+        details = "\n".join(f"  - {o.variant.folder}: {o.message}" for o in failed)
+        raise RunFailed(
+            t(
+                "run.batch.failed",
+                lang,
+                failed=len(failed),
+                runs=len(ordered),
+                index=str(out / "index.html"),
+            )
+            + "\n"
+            + details,
+            out_dir=out,
+        )
+
+
 def run_batch(
     project_file: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -375,8 +422,6 @@ def run_batch(
     progress: bool = True,
 ) -> list[VariantOutcome]:
     """Run the suite once per persona/segment/journey in parallel; write ``index.html``."""
-    from tqdm.auto import tqdm
-
     from ..store import load_project
 
     params = params or RunParams()
@@ -394,41 +439,11 @@ def run_batch(
     out.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs or params.jobs or os.cpu_count() or 1, len(variants)))
     nb_dir = str(notebooks_dir) if notebooks_dir else None
-    outcomes: dict[str, VariantOutcome] = {}
-    bar = tqdm(
-        total=len(variants),
-        unit="run",
-        disable=not progress,
-        desc=t("run.progress.batch", lang, kind=t(f"run.kind.{kind}", lang), runs=len(variants)),
-    )
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = [
-                pool.submit(_run_variant, str(source), str(out), v, nb_dir) for v in variants
-            ]
-            for future in as_completed(futures):
-                outcome = future.result()
-                outcomes[outcome.variant.folder] = outcome
-                bar.update(1)
-    finally:
-        bar.close()
+    desc = t("run.progress.batch", lang, kind=t(f"run.kind.{kind}", lang), runs=len(variants))
+    outcomes = _run_in_pool(source, out, variants, workers, nb_dir, desc, progress)
     ordered = [outcomes[v.folder] for v in variants]
     write_index(out / "index.html", project, kind, ordered, lang)
-    failed = [o for o in ordered if not o.ok]
-    if failed:
-        details = "\n".join(f"  - {o.variant.folder}: {o.message}" for o in failed)
-        raise RunFailed(
-            t(
-                "run.batch.failed",
-                lang,
-                failed=len(failed),
-                runs=len(ordered),
-                index=str(out / "index.html"),
-            )
-            + "\n"
-            + details,
-            out_dir=out,
-        )
+    _raise_if_failed(ordered, out, lang)
     return ordered
 
 

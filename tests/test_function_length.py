@@ -23,7 +23,6 @@ ALLOWED: dict[str, str] = {
     "forms/changes.py:ChangesForm.build": DECLARATIVE,
     "forms/map_elements.py:MapElementsForm.build": DECLARATIVE,
     "forms/objectives.py:ObjectivesForm.build": DECLARATIVE,
-    # forms: widget set-up, not split yet
     # other areas, split in their own branches: delete the entry once the split is merged
     "run/suite.py:run_suite": BEING_SPLIT,
 }

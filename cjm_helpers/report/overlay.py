@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import t
@@ -64,6 +65,43 @@ def _attempt(results: dict[str, Any], name: str, compute: Callable[[], Any]) -> 
     return value
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """How the input files are read: for the project, with the overlay's loaders, language and options."""
+
+    project: Project
+    ov: Any
+    lang: str
+    reading: ReadOptions
+
+    def tickets(self, path: str) -> Any:
+        """The support tickets, matched to the project's touchpoints."""
+        return call_accepting(
+            self.ov.load_tickets, path, self.project, lang=self.lang, **self.reading.date_kwargs()
+        )
+
+    def events(self, path: str) -> Any:
+        """The event log, its events matched to the project's touchpoints and stages."""
+        return self.ov.load_events(path, project=self.project, **self.reading.event_kwargs())
+
+    def survey(self, path: str) -> Any:
+        """The survey answers, matched to the project's touchpoints."""
+        return call_accepting(
+            self.ov.load_survey,
+            path,
+            project=self.project,
+            lang=self.lang,
+            **self.reading.date_kwargs(),
+        )
+
+
+def _read_input(results: dict[str, Any], name: str, read: Callable[[], Any]) -> Any:
+    """Read one input file: what it holds, or None with the problem recorded (the input is no result)."""
+    value = _attempt(results, name, read)
+    results.pop(name, None)
+    return value
+
+
 def compute_overlay(
     project: Project,
     events_file: str = "",
@@ -91,90 +129,59 @@ def compute_overlay(
     except ImportError as exc:
         results[PROBLEMS] = [f"overlay: {exc}"]
         return results
-    tickets = _ticket_analyses(results, ov, project, tickets_file, lang, reading)
-    log = _event_analyses(results, ov, project, events_file, tickets, lang, reading)
+    inputs = _Inputs(project, ov, lang, reading)
+    tickets = _ticket_analyses(results, inputs, tickets_file)
+    log = _event_analyses(results, inputs, events_file, tickets)
     survey = None
     if survey_file:
-        survey = _survey_analyses(
-            results, ov, project, survey_file, journey_id, persona_id, lang, reading
-        )
+        survey = _survey_analyses(results, inputs, survey_file, journey_id, persona_id)
     _joint_analyses(results, project, log, survey, tickets, lang)
     return results
 
 
-def _ticket_analyses(
-    results: dict[str, Any],
-    ov: Any,
-    project: Project,
-    tickets_file: str,
-    lang: str,
-    reading: ReadOptions,
-) -> Any:
+def _ticket_analyses(results: dict[str, Any], inputs: _Inputs, tickets_file: str) -> Any:
     """Read the tickets and count them; the tickets (or None) go on to the KPIs and themes."""
-    if not tickets_file:
-        return None
-    tickets = _attempt(
-        results,
-        "tickets_file",
-        lambda: call_accepting(
-            ov.load_tickets, tickets_file, project, lang=lang, **reading.date_kwargs()
-        ),
+    tickets = (
+        _read_input(results, "tickets_file", lambda: inputs.tickets(tickets_file))
+        if tickets_file
+        else None
     )
-    results.pop("tickets_file", None)
     if tickets is not None:
-        _attempt(results, "tickets", lambda: ov.ticket_counts(tickets))
+        _attempt(results, "tickets", lambda: inputs.ov.ticket_counts(tickets))
     return tickets
 
 
 def _event_analyses(
-    results: dict[str, Any],
-    ov: Any,
-    project: Project,
-    events_file: str,
-    tickets: Any,
-    lang: str,
-    reading: ReadOptions,
+    results: dict[str, Any], inputs: _Inputs, events_file: str, tickets: Any
 ) -> Any:
     """Read the event log and run the analyses of it alone; the log (or None) goes on to the rest."""
-    if not events_file:
-        return None
-    log = _attempt(
-        results,
-        "events",
-        lambda: ov.load_events(events_file, project=project, **reading.event_kwargs()),
+    log = (
+        _read_input(results, "events", lambda: inputs.events(events_file)) if events_file else None
     )
-    results.pop("events", None)
-    if log is not None:
-        _attempt(results, NOTES, lambda: log.notes(lang))
-        _attempt(results, "funnel", lambda: ov.funnel(log))
-        _attempt(results, "attribution", lambda: ov.attribution(log))
-        _attempt(results, "gaps", lambda: ov.gaps(log))
-        _attempt(results, "kpis", lambda: ov.kpis(log, tickets=tickets))
+    if log is None:
+        return None
+    ov = inputs.ov
+    _attempt(results, NOTES, lambda: log.notes(inputs.lang))
+    _attempt(results, "funnel", lambda: ov.funnel(log))
+    _attempt(results, "attribution", lambda: ov.attribution(log))
+    _attempt(results, "gaps", lambda: ov.gaps(log))
+    _attempt(results, "kpis", lambda: ov.kpis(log, tickets=tickets))
     return log
 
 
 def _survey_analyses(
     results: dict[str, Any],
-    ov: Any,
-    project: Project,
+    inputs: _Inputs,
     survey_file: str,
     journey_id: str | None,
     persona_id: str | None,
-    lang: str,
-    reading: ReadOptions,
 ) -> Any:
     """Read the survey and run the analyses of it: personas, revenue and the emotion curve."""
-    survey = _attempt(
-        results,
-        "survey",
-        lambda: call_accepting(
-            ov.load_survey, survey_file, project=project, lang=lang, **reading.date_kwargs()
-        ),
-    )
-    results.pop("survey", None)
+    survey = _read_input(results, "survey", lambda: inputs.survey(survey_file))
     if survey is None:
         return None
-    _persona_analyses(results, survey, project, lang)
+    project = inputs.project
+    _persona_analyses(results, survey, project, inputs.lang)
     from ..overlay.kpis import revenue_per_customer
 
     _attempt(results, REVENUE, lambda: revenue_per_customer(survey))
@@ -182,7 +189,7 @@ def _survey_analyses(
         _attempt(
             results,
             "emotion_curve",
-            lambda: ov.emotion_curve(survey, project, journey_id=journey_id),
+            lambda: inputs.ov.emotion_curve(survey, project, journey_id=journey_id),
         )
     return survey
 

@@ -75,7 +75,7 @@ class _Inputs:
     reading: ReadOptions
 
     def tickets(self, path: str) -> Any:
-        """The support tickets, matched to the project's touchpoints."""
+        """The support tickets, read for the project (dates as the options say)."""
         return call_accepting(
             self.ov.load_tickets, path, self.project, lang=self.lang, **self.reading.date_kwargs()
         )
@@ -85,7 +85,7 @@ class _Inputs:
         return self.ov.load_events(path, project=self.project, **self.reading.event_kwargs())
 
     def survey(self, path: str) -> Any:
-        """The survey answers, matched to the project's touchpoints."""
+        """The survey answers, read for the project (dates as the options say)."""
         return call_accepting(
             self.ov.load_survey,
             path,

@@ -23,16 +23,7 @@ ALLOWED: dict[str, str] = {
     "forms/changes.py:ChangesForm.build": DECLARATIVE,
     "forms/map_elements.py:MapElementsForm.build": DECLARATIVE,
     "forms/objectives.py:ObjectivesForm.build": DECLARATIVE,
-    # forms: widget set-up, not split yet
-    "forms/base.py:StepForm.__init__": "widget set-up of every form; not split yet",
-    "forms/editors.py:ListEditor.__init__": "widget set-up of a list editor; not split yet",
     # other areas, split in their own branches: delete the entry once the split is merged
-    "commands/run.py:run_run": BEING_SPLIT,
-    "overlay/run.py:run_overlay": BEING_SPLIT,
-    "report/build.py:build_report": BEING_SPLIT,
-    "report/overlay.py:compute_overlay": BEING_SPLIT,
-    "run/batch.py:persona_variants": BEING_SPLIT,
-    "run/batch.py:run_batch": BEING_SPLIT,
     "run/suite.py:run_suite": BEING_SPLIT,
 }
 """``path:qualified name`` of a function over :data:`MAX_LINES` lines -> why it may stay long."""

@@ -9,11 +9,17 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import CJMError
 from ..i18n import t
 from ._options import add_lang_option
 from .overlay import add_reading_options
+
+if TYPE_CHECKING:  # the run package is heavy: imported only when a run starts
+    from ..run import RunParams
+    from ..run.batch import VariantOutcome
+    from ..run.suite import RunResult
 
 ORDER = 40
 
@@ -120,8 +126,45 @@ def language_chosen(args: argparse.Namespace) -> bool:
 
 
 def run_run(args: argparse.Namespace) -> int:
+    """`cjm run`: one run of the suite, or one per persona/segment/journey, then where the results are."""
+    from ..run import run_batch, run_suite
+
+    params = _params_from_args(args)
+    project = _project_file(args, params)
+    if not language_chosen(args):
+        from ..store import load_project
+
+        params = params.merged(language=load_project(project).language)
+    lang = params.language
+    out = Path(args.out).expanduser().resolve()
+    if params.for_each:
+        outcomes = run_batch(
+            project,
+            out,
+            params.for_each,
+            params,
+            args.notebooks,
+            params.jobs or None,
+            progress=not args.no_progress,
+        )
+        _print_batch_done(outcomes, out, lang)
+        return 0
+    result = run_suite(
+        project,
+        out,
+        params,
+        args.notebooks,
+        progress=not args.no_progress,
+        on_notice=lambda line: print(line, file=sys.stderr),
+    )
+    _print_suite_done(result, out, lang)
+    return 0
+
+
+def _params_from_args(args: argparse.Namespace) -> RunParams:
+    """The run's parameters: the --params file, overridden by the options given on the command line."""
     from ..reading import column_mapping
-    from ..run import RunParams, load_params, parse_only, run_batch, run_suite
+    from ..run import RunParams, load_params, parse_only
     from .overlay import reading_options
 
     params = load_params(args.params) if args.params else RunParams()
@@ -139,7 +182,11 @@ def run_run(args: argparse.Namespace) -> int:
         **files,
     )
     cli_reading = reading_options(args, column_mapping(args.columns), args.delimiter)
-    params = replace(params, reading=cli_reading.over(params.reading), found=found)
+    return replace(params, reading=cli_reading.over(params.reading), found=found)
+
+
+def _project_file(args: argparse.Namespace, params: RunParams) -> Path:
+    """The project file to run (``sample``: the bundled one); anything but a readable file stops here."""
     project = Path(args.project)
     if args.project == "sample" and not project.exists():
         from ..paths import sample_project
@@ -153,40 +200,23 @@ def run_run(args: argparse.Namespace) -> int:
 
             load_project(project)
         raise CJMError(t("errors.cli.no_project_file", params.language, path=project))
-    if not language_chosen(args):
-        from ..store import load_project
+    return project
 
-        params = params.merged(language=load_project(project).language)
-    lang = params.language
-    out = Path(args.out).expanduser().resolve()
-    if params.for_each:
-        outcomes = run_batch(
-            project,
-            out,
-            params.for_each,
-            params,
-            args.notebooks,
-            params.jobs or None,
-            progress=not args.no_progress,
-        )
-        for outcome in outcomes:
-            for line in outcome.notices:
-                print(f"{outcome.variant.folder}: {line}", file=sys.stderr)
-            print(t("run.done.report", lang, path=out / outcome.variant.folder / "report.html"))
-        print(t("run.done.index", lang, path=out / "index.html"))
-        return 0
-    result = run_suite(
-        project,
-        out,
-        params,
-        args.notebooks,
-        progress=not args.no_progress,
-        on_notice=lambda line: print(line, file=sys.stderr),
-    )
+
+def _print_batch_done(outcomes: list[VariantOutcome], out: Path, lang: str) -> None:
+    """Each run's notices (to stderr) and report, then the batch's index page."""
+    for outcome in outcomes:
+        for line in outcome.notices:
+            print(f"{outcome.variant.folder}: {line}", file=sys.stderr)
+        print(t("run.done.report", lang, path=out / outcome.variant.folder / "report.html"))
+    print(t("run.done.index", lang, path=out / "index.html"))
+
+
+def _print_suite_done(result: RunResult, out: Path, lang: str) -> None:
+    """Where the run wrote its notebooks, walkthrough, report and brief."""
     print(t("run.done.notebooks", lang, count=len(result.notebooks), folder=out / "notebooks"))
     print(t("run.done.walkthrough", lang, path=out / "html" / "index.html"))
     print(t("run.done.report", lang, path=result.report))
     brief = getattr(result, "brief", None)  # a batch's results have no brief of their own
     if brief is not None:
         print(t("stakeholders.brief.written", lang, path=brief))
-    return 0

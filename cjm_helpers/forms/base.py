@@ -107,6 +107,15 @@ class StepForm(ABC):
         self.build()
         self._original_ids = self._ids_by_item()
 
+        self._make_controls()
+        self.widget = self._layout()
+        self.load_widgets()
+        opening = self.opening_status()
+        if opening:
+            self._set_status(opening, ok=True)
+
+    def _make_controls(self) -> None:
+        """The Save, Reload and Restore buttons and the status lines under the form, wired to their actions."""
         lang = self.lang
         self.save_button = widgets.Button(
             description=t("forms.button.save", lang), button_style="primary", icon="save"
@@ -130,11 +139,15 @@ class StepForm(ABC):
         self._scroll = widgets.Output(layout=widgets.Layout(height="0px", overflow="hidden"))
         self.save_button.on_click(lambda _: self.save())
         self.reload_button.on_click(lambda _: self.reload())
+
+    def _layout(self) -> widgets.VBox:
+        """The whole form: title and intro, the sections, then the buttons and the status lines."""
+        lang = self.lang
         intro = widgets.HTML(
             f"<h3 style='margin:4px 0'>{esc(t(f'forms.title.{self.number}', lang))}</h3>"
             f"<p style='margin:0 0 6px 0;color:#4a5a6a'>{esc(t(f'forms.intro.{self.number}', lang))}</p>"
         )
-        self.widget = widgets.VBox(
+        widget = widgets.VBox(
             [
                 intro,
                 *self._sections,
@@ -148,13 +161,10 @@ class StepForm(ABC):
             ]
         )
         self.css_id = f"cjm-form-{uuid.uuid4().hex[:10]}"
-        self.widget.add_class("cjm-form")
-        self.widget.add_class(f"cjm-form-step{self.number}")
-        self.widget.add_class(self.css_id)
-        self.load_widgets()
-        opening = self.opening_status()
-        if opening:
-            self._set_status(opening, ok=True)
+        widget.add_class("cjm-form")
+        widget.add_class(f"cjm-form-step{self.number}")
+        widget.add_class(self.css_id)
+        return widget
 
     # building (used by subclasses) ----------------------------------------------------
 

@@ -235,7 +235,19 @@ class ListEditor:
         self.editor = ItemEditor(form, specs, css, self._container, self._prefix)
         self.editor.on_change = self._item_changed
         self.on_change: Callable[[int, str, Any], None] | None = None
-        lang = form.lang
+        self._make_controls(css, form.lang)
+        self.movable = movable
+        self.message = widgets.HTML("")
+        self.message.add_class("cjm-field-message")
+        self.empty = widgets.HTML("")
+        self.selector.observe(self._selected, names="value")
+        self.add_button.on_click(lambda _: self.add())
+        self.remove_button.on_click(lambda _: self.remove())
+        self._quiet = False
+        self.box = self._layout(heading, css)
+
+    def _make_controls(self, css: str, lang: str) -> None:
+        """The item selector and the Add, Remove, Up and Down buttons, each with its CSS class."""
         self.selector = widgets.Dropdown(
             options=[],
             description=t("forms.button.select", lang),
@@ -263,15 +275,10 @@ class ListEditor:
         self.down_button.add_class(f"{css}-down")
         self.up_button.on_click(lambda _: self.move(-1))
         self.down_button.on_click(lambda _: self.move(1))
-        self.movable = movable
-        self.message = widgets.HTML("")
-        self.message.add_class("cjm-field-message")
-        self.empty = widgets.HTML("")
-        self.selector.observe(self._selected, names="value")
-        self.add_button.on_click(lambda _: self.add())
-        self.remove_button.on_click(lambda _: self.remove())
-        self._quiet = False
-        self.box = widgets.VBox(
+
+    def _layout(self, heading: str, css: str) -> widgets.VBox:
+        """Heading, selector row (Up and Down only when the list is movable), message and the item's fields."""
+        box = widgets.VBox(
             [
                 _heading(heading),
                 widgets.HBox(
@@ -279,7 +286,7 @@ class ListEditor:
                         self.selector,
                         self.add_button,
                         self.remove_button,
-                        *((self.up_button, self.down_button) if movable else ()),
+                        *((self.up_button, self.down_button) if self.movable else ()),
                     ],
                     layout=widgets.Layout(flex_flow="row wrap"),
                 ),
@@ -288,7 +295,8 @@ class ListEditor:
                 self.editor.box,
             ]
         )
-        self.box.add_class(css)
+        box.add_class(css)
+        return box
 
     # the list ---------------------------------------------------------------------
 

@@ -137,6 +137,28 @@ def run_overlay(
     out = Path(out_dir)
     reading = ReadOptions(columns=columns or {}, delimiter=delimiter if delimiter != "," else "")
     reading = reading.over(options or ReadOptions())
+    log, survey_frame, ticket_frame = _load_inputs(events, survey, tickets, project, lang, reading)
+    steps = _analysis_steps(log, survey_frame, ticket_frame, project, funnel_steps, path_by, lang)
+    results = OverlayResults()
+    results.notes = log.notes(lang)
+    results.seconds["load"] = time.perf_counter() - started
+    results.skipped.update(skip_reasons(log, project, funnel_steps, survey_frame is not None, lang))
+    figures: dict[str, bytes] = {}
+    for step in tqdm(steps, desc="overlay", unit="analysis", disable=not progress):
+        _run_step(step, out, lang, results, figures)
+    started = time.perf_counter()
+    write_bytes(
+        out / "summary.html",
+        summary_html(results, figures, lang, log.source, id_names(project)).encode("utf-8"),
+    )
+    results.seconds["summary.html"] = time.perf_counter() - started
+    return results
+
+
+def _load_inputs(
+    events: Any, survey: Any, tickets: Any, project: Project | None, lang: str, reading: ReadOptions
+) -> tuple[EventLog, pd.DataFrame | None, pd.DataFrame | None]:
+    """The event log, survey and tickets read once, so every analysis works on the same rows."""
     log = load_events(events, project=project, **reading.event_kwargs()).cached()
     survey_frame = (
         call_accepting(load_survey, survey, project=project, lang=lang, **reading.date_kwargs())
@@ -148,6 +170,19 @@ def run_overlay(
         if tickets is not None and project is not None
         else None
     )
+    return log, survey_frame, ticket_frame
+
+
+def _analysis_steps(
+    log: EventLog,
+    survey_frame: pd.DataFrame | None,
+    ticket_frame: pd.DataFrame | None,
+    project: Project | None,
+    funnel_steps: Sequence[str] | None,
+    path_by: By,
+    lang: str,
+) -> list[Step]:
+    """Each analysis the inputs allow, as (name, compute, plot), in the order the summary shows them."""
     steps: list[Step] = [
         ("funnel", lambda: funnel(log, funnel_steps), plots.plot_funnel),
         ("transitions", lambda: transitions(log, by=path_by), plots.plot_transitions),
@@ -163,6 +198,17 @@ def run_overlay(
         ),
         ("unmatched_events", log.unmatched_events, None),
     ]
+    return steps + _input_steps(survey_frame, ticket_frame, project, lang)
+
+
+def _input_steps(
+    survey_frame: pd.DataFrame | None,
+    ticket_frame: pd.DataFrame | None,
+    project: Project | None,
+    lang: str,
+) -> list[Step]:
+    """The analyses of the survey and the tickets, only for the inputs that were given."""
+    steps: list[Step] = []
     if survey_frame is not None and project is not None:
         steps.append(
             (
@@ -185,43 +231,50 @@ def run_overlay(
                 plot_themes,
             )
         )
-    results = OverlayResults()
-    results.notes = log.notes(lang)
-    results.seconds["load"] = time.perf_counter() - started
-    results.skipped.update(skip_reasons(log, project, funnel_steps, survey_frame is not None, lang))
-    figures: dict[str, bytes] = {}
-    for name, compute, plot in tqdm(steps, desc="overlay", unit="analysis", disable=not progress):
-        if name in results.skipped:
-            _remove_stale(out, name)
-            continue
-        started = time.perf_counter()
-        try:
-            frame = compute()
-        except Exception as exc:  # one failed analysis must not take the others down
-            results.failed[name] = _error_text(exc)
-            _remove_stale(out, name)
-            continue
-        results[name] = frame
-        results.seconds[name] = time.perf_counter() - started
-        write_bytes(out / f"{name}.csv", _csv_bytes(frame))
-        if plot is None:
-            continue
-        started = time.perf_counter()
-        try:
-            figures[name] = _png(plot(frame, lang=lang))
-            results.seconds[f"{name}.png"] = time.perf_counter() - started
-        except Exception as exc:  # the table is written; the figure's problem is named
-            plt.close("all")
-            results.failed[name] = t("inputs.overlay.plot_failed", lang, error=_error_text(exc))
-            continue
-        write_bytes(out / f"{name}.png", figures[name])
+    return steps
+
+
+def _run_step(
+    step: Step, out: Path, lang: str, results: OverlayResults, figures: dict[str, bytes]
+) -> None:
+    """Compute one analysis, write its CSV and figure; a skip or failure is recorded, never raised."""
+    name, compute, plot = step
+    if name in results.skipped:
+        _remove_stale(out, name)
+        return
     started = time.perf_counter()
-    write_bytes(
-        out / "summary.html",
-        summary_html(results, figures, lang, log.source, id_names(project)).encode("utf-8"),
-    )
-    results.seconds["summary.html"] = time.perf_counter() - started
-    return results
+    try:
+        frame = compute()
+    except Exception as exc:  # one failed analysis must not take the others down
+        results.failed[name] = _error_text(exc)
+        _remove_stale(out, name)
+        return
+    results[name] = frame
+    results.seconds[name] = time.perf_counter() - started
+    write_bytes(out / f"{name}.csv", _csv_bytes(frame))
+    if plot is not None:
+        _write_figure(name, frame, plot, out, lang, results, figures)
+
+
+def _write_figure(
+    name: str,
+    frame: pd.DataFrame,
+    plot: Callable[..., Any],
+    out: Path,
+    lang: str,
+    results: OverlayResults,
+    figures: dict[str, bytes],
+) -> None:
+    """Draw one analysis's figure to PNG; the table is already written, so a failed plot is only named."""
+    started = time.perf_counter()
+    try:
+        figures[name] = _png(plot(frame, lang=lang))
+        results.seconds[f"{name}.png"] = time.perf_counter() - started
+    except Exception as exc:  # the table is written; the figure's problem is named
+        plt.close("all")
+        results.failed[name] = t("inputs.overlay.plot_failed", lang, error=_error_text(exc))
+        return
+    write_bytes(out / f"{name}.png", figures[name])
 
 
 def _remove_stale(out: Path, name: str) -> None:

@@ -211,6 +211,26 @@ def build_report(
         today = paths.reference_date()
     if persona_id and journey_id is None:
         journey_id = next((j.id for j in project.journeys if j.persona == persona_id), None)
+    parts = _sections(project, lang, overlay_results, persona_id, journey_id, today)
+    if notebook_links:
+        parts.append(("notebooks", t("report.section.notebooks", lang), link_list(notebook_links)))
+    focus = _focus_html(project, lang, persona_id, journey_id, segment, notices)
+    toc = toc_html([(anchor, title) for anchor, title, _ in parts], lang)
+    body = _head_html(project, focus, today, lang) + toc
+    body += "".join(section(anchor, title, html) for anchor, title, html in parts)
+    body += f"<footer class='cjm-foot'>{esc(t('report.footer', lang))}</footer>"
+    return document(t("report.title", lang, project=project.name), body, lang)
+
+
+def _sections(
+    project: Project,
+    lang: str,
+    overlay_results: dict[str, Any] | None,
+    persona_id: str | None,
+    journey_id: str | None,
+    today: dt.date,
+) -> list[tuple[str, str, str]]:
+    """Each section as (anchor, title, HTML); a section that fails to render says so in its place."""
     renderers: list[tuple[str, Callable[[], str]]] = [
         ("objective", lambda: _objective(project, lang)),
         ("brief", lambda: _brief(project, lang, overlay_results)),
@@ -230,8 +250,18 @@ def build_report(
     for anchor, render in renderers:
         title = t(SECTION_TITLES.get(anchor, f"report.section.{anchor}"), lang)
         parts.append((anchor, title, _guarded(title, render, lang)))
-    if notebook_links:
-        parts.append(("notebooks", t("report.section.notebooks", lang), link_list(notebook_links)))
+    return parts
+
+
+def _focus_html(
+    project: Project,
+    lang: str,
+    persona_id: str | None,
+    journey_id: str | None,
+    segment: str | None,
+    notices: Sequence[str],
+) -> str:
+    """Whom the report is about (persona, segment) and the notices every reader must see first."""
     focus = ""
     if persona_id:
         focus = f"<p class='cjm-meta'>{esc(t('report.focus_persona', lang, persona=project.persona(persona_id).name))}</p>"
@@ -248,16 +278,17 @@ def build_report(
             + "".join(note(line) for line in notices)
             + "</div>"
         )
-    head = (
+    return focus
+
+
+def _head_html(project: Project, focus: str, today: dt.date, lang: str) -> str:
+    """The page's header: the project's name and description, the focus, and the date it was made."""
+    return (
         f'<header class="cjm-report-head"><p class="cjm-kicker">{esc(t("report.kicker", lang))}</p>'
         f"<h1>{esc(project.name)}</h1>{focus}"
         f"<p class='cjm-lead'>{esc(project.description)}</p>"
         f"<p class='cjm-meta'>{esc(t('report.generated', lang, date=format_date(today, lang)))}</p></header>"
     )
-    toc = toc_html([(anchor, title) for anchor, title, _ in parts], lang)
-    body = head + toc + "".join(section(anchor, title, html) for anchor, title, html in parts)
-    body += f"<footer class='cjm-foot'>{esc(t('report.footer', lang))}</footer>"
-    return document(t("report.title", lang, project=project.name), body, lang)
 
 
 def write_report(

@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import t
@@ -64,6 +65,43 @@ def _attempt(results: dict[str, Any], name: str, compute: Callable[[], Any]) -> 
     return value
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """How the input files are read: for the project, with the overlay's loaders, language and options."""
+
+    project: Project
+    ov: Any
+    lang: str
+    reading: ReadOptions
+
+    def tickets(self, path: str) -> Any:
+        """The support tickets, read for the project (dates as the options say)."""
+        return call_accepting(
+            self.ov.load_tickets, path, self.project, lang=self.lang, **self.reading.date_kwargs()
+        )
+
+    def events(self, path: str) -> Any:
+        """The event log, its events matched to the project's touchpoints and stages."""
+        return self.ov.load_events(path, project=self.project, **self.reading.event_kwargs())
+
+    def survey(self, path: str) -> Any:
+        """The survey answers, read for the project (dates as the options say)."""
+        return call_accepting(
+            self.ov.load_survey,
+            path,
+            project=self.project,
+            lang=self.lang,
+            **self.reading.date_kwargs(),
+        )
+
+
+def _read_input(results: dict[str, Any], name: str, read: Callable[[], Any]) -> Any:
+    """Read one input file: what it holds, or None with the problem recorded (the input is no result)."""
+    value = _attempt(results, name, read)
+    results.pop(name, None)
+    return value
+
+
 def compute_overlay(
     project: Project,
     events_file: str = "",
@@ -91,63 +129,88 @@ def compute_overlay(
     except ImportError as exc:
         results[PROBLEMS] = [f"overlay: {exc}"]
         return results
-    tickets = None
-    if tickets_file:
-        tickets = _attempt(
-            results,
-            "tickets_file",
-            lambda: call_accepting(
-                ov.load_tickets, tickets_file, project, lang=lang, **reading.date_kwargs()
-            ),
-        )
-        results.pop("tickets_file", None)
-        if tickets is not None:
-            _attempt(results, "tickets", lambda: ov.ticket_counts(tickets))
-    log = None
-    if events_file:
-        log = _attempt(
-            results,
-            "events",
-            lambda: ov.load_events(events_file, project=project, **reading.event_kwargs()),
-        )
-        results.pop("events", None)
-        if log is not None:
-            _attempt(results, NOTES, lambda: log.notes(lang))
-            _attempt(results, "funnel", lambda: ov.funnel(log))
-            _attempt(results, "attribution", lambda: ov.attribution(log))
-            _attempt(results, "gaps", lambda: ov.gaps(log))
-            _attempt(results, "kpis", lambda: ov.kpis(log, tickets=tickets))
+    inputs = _Inputs(project, ov, lang, reading)
+    tickets = _ticket_analyses(results, inputs, tickets_file)
+    log = _event_analyses(results, inputs, events_file, tickets)
+    survey = None
     if survey_file:
-        survey = _attempt(
+        survey = _survey_analyses(results, inputs, survey_file, journey_id, persona_id)
+    _joint_analyses(results, project, log, survey, tickets, lang)
+    return results
+
+
+def _ticket_analyses(results: dict[str, Any], inputs: _Inputs, tickets_file: str) -> Any:
+    """Read the tickets and count them; the tickets (or None) go on to the KPIs and themes."""
+    tickets = (
+        _read_input(results, "tickets_file", lambda: inputs.tickets(tickets_file))
+        if tickets_file
+        else None
+    )
+    if tickets is not None:
+        _attempt(results, "tickets", lambda: inputs.ov.ticket_counts(tickets))
+    return tickets
+
+
+def _event_analyses(
+    results: dict[str, Any], inputs: _Inputs, events_file: str, tickets: Any
+) -> Any:
+    """Read the event log and run the analyses of it alone; the log (or None) goes on to the rest."""
+    log = (
+        _read_input(results, "events", lambda: inputs.events(events_file)) if events_file else None
+    )
+    if log is None:
+        return None
+    ov = inputs.ov
+    _attempt(results, NOTES, lambda: log.notes(inputs.lang))
+    _attempt(results, "funnel", lambda: ov.funnel(log))
+    _attempt(results, "attribution", lambda: ov.attribution(log))
+    _attempt(results, "gaps", lambda: ov.gaps(log))
+    _attempt(results, "kpis", lambda: ov.kpis(log, tickets=tickets))
+    return log
+
+
+def _survey_analyses(
+    results: dict[str, Any],
+    inputs: _Inputs,
+    survey_file: str,
+    journey_id: str | None,
+    persona_id: str | None,
+) -> Any:
+    """Read the survey and run the analyses of it: personas, revenue and the emotion curve."""
+    survey = _read_input(results, "survey", lambda: inputs.survey(survey_file))
+    if survey is None:
+        return None
+    project = inputs.project
+    _persona_analyses(results, survey, project, inputs.lang)
+    from ..overlay.kpis import revenue_per_customer
+
+    _attempt(results, REVENUE, lambda: revenue_per_customer(survey))
+    if not (persona_id and journey_id is None):
+        _attempt(
             results,
-            "survey",
-            lambda: call_accepting(
-                ov.load_survey, survey_file, project=project, lang=lang, **reading.date_kwargs()
-            ),
+            "emotion_curve",
+            lambda: inputs.ov.emotion_curve(survey, project, journey_id=journey_id),
         )
-        results.pop("survey", None)
-        if survey is not None:
-            from ..overlay.segments import find_segments, persona_scores
+    return survey
 
-            personas: dict[str, Any] = {}  # kept apart: the analyses above are frames of their own
-            _attempt(personas, PERSONA_SCORES, lambda: persona_scores(survey, project, lang=lang))
-            _attempt(personas, FOUND_SEGMENTS, lambda: find_segments(survey, lang=lang))
-            results.setdefault(PROBLEMS, []).extend(personas.pop(PROBLEMS, []))
-            if not results[PROBLEMS]:
-                del results[PROBLEMS]
-            results[PERSONAS] = personas
-        if survey is not None:
-            from ..overlay.kpis import revenue_per_customer
 
-            _attempt(results, REVENUE, lambda: revenue_per_customer(survey))
-        if survey is not None and not (persona_id and journey_id is None):
-            _attempt(
-                results,
-                "emotion_curve",
-                lambda: ov.emotion_curve(survey, project, journey_id=journey_id),
-            )
-    else:
-        survey = None
+def _persona_analyses(results: dict[str, Any], survey: Any, project: Project, lang: str) -> None:
+    """Persona scores and found segments, kept under PERSONAS; their problems join the others."""
+    from ..overlay.segments import find_segments, persona_scores
+
+    personas: dict[str, Any] = {}  # kept apart: the analyses above are frames of their own
+    _attempt(personas, PERSONA_SCORES, lambda: persona_scores(survey, project, lang=lang))
+    _attempt(personas, FOUND_SEGMENTS, lambda: find_segments(survey, lang=lang))
+    results.setdefault(PROBLEMS, []).extend(personas.pop(PROBLEMS, []))
+    if not results[PROBLEMS]:
+        del results[PROBLEMS]
+    results[PERSONAS] = personas
+
+
+def _joint_analyses(
+    results: dict[str, Any], project: Project, log: Any, survey: Any, tickets: Any, lang: str
+) -> None:
+    """The analyses that join several inputs: the two periods, the decisions and the themes."""
     if log is not None and len(project.data.periods) == 2:
         _attempt(results, PERIODS, lambda: _periods(log, project, survey, tickets, lang))
     if log is not None:
@@ -158,7 +221,6 @@ def compute_overlay(
         from ..overlay.themes import project_themes
 
         _attempt(results, "themes", lambda: project_themes(project, survey, tickets, lang=lang))
-    return results
 
 
 def _periods(log: Any, project: Project, survey: Any, tickets: Any, lang: str) -> Any:

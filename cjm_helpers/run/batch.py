@@ -31,7 +31,7 @@ from typing import Any
 
 from ..errors import CJMError, DataError
 from ..i18n import check_language, t
-from ..model import Project
+from ..model import Persona, Project
 from ..reading import ReadOptions
 from ..text import esc, slug, unique_id
 from .params import FOR_EACH_KINDS, RunParams
@@ -183,6 +183,30 @@ def segment_variants(
     return variants
 
 
+@dataclass(frozen=True)
+class _PersonaSources:
+    """The survey and event log as read for cutting per persona, with the columns that link them."""
+
+    survey: Any = None
+    seg_col: str | None = None
+    user_col: str | None = None
+    events: Any = None
+    event_user_col: str | None = None
+
+
+def _persona_sources(data: dict[str, str], reading: ReadOptions) -> _PersonaSources:
+    """Read the survey (and the events, when the survey names users) once for every persona."""
+    if not data["survey_file"]:
+        return _PersonaSources()
+    survey = _read_table(data["survey_file"])
+    seg_col = _column(survey, "segment")
+    user_col = _column(survey, "user_id")
+    events = event_user_col = None
+    if data["events_file"] and user_col is not None:
+        events, event_user_col = _events_and_users(data["events_file"], reading)
+    return _PersonaSources(survey, seg_col, user_col, events, event_user_col)
+
+
 def persona_variants(
     project: Project,
     data: dict[str, str],
@@ -199,59 +223,16 @@ def persona_variants(
     """
     lang = params.language
     reading = reading or ReadOptions()
-    survey = events = seg_col = user_col = event_user_col = None
-    if data["survey_file"]:
-        survey = _read_table(data["survey_file"])
-        seg_col = _column(survey, "segment")
-        user_col = _column(survey, "user_id")
-    if data["events_file"] and user_col is not None:
-        events, event_user_col = _events_and_users(data["events_file"], reading)
+    sources = _persona_sources(data, reading)
+    present = {k for k in ("events_file", "survey_file", "tickets_file") if data[k]}
     variants = []
     for persona in project.personas:
         folder = f"persona-{persona.id}"
-        present = {k for k in ("events_file", "survey_file", "tickets_file") if data[k]}
-        withheld: dict[str, str] = {}
         new: dict[str, str] = {}
-        if not persona.segment:
-            reason = t("inputs.persona.no_link", lang, persona=persona.name)
-            withheld = dict.fromkeys(present, reason) or {"survey_file": reason}
-        elif survey is None or seg_col is None:
-            reason = t(
-                "inputs.persona.no_segment_column",
-                lang,
-                persona=persona.name,
-                segment=persona.segment,
-            )
-            withheld = dict.fromkeys(present, reason) or {"survey_file": reason}
-        elif not (survey[seg_col] == persona.segment).any():
-            known = ", ".join(sorted(str(v) for v in survey[seg_col].unique() if str(v).strip()))
-            reason = t(
-                "inputs.persona.unknown_segment",
-                lang,
-                persona=persona.name,
-                segment=persona.segment,
-                known=known or "—",
-            )
-            withheld = dict.fromkeys(present, reason)
-        else:
-            new = _segment_files(
-                survey,
-                seg_col,
-                persona.segment,
-                events,
-                event_user_col,
-                user_col,
-                out_dir / folder / "data",
-                reading.delimiter or ",",
-            )
-            if "events_file" in present and "events_file" not in new:
-                withheld["events_file"] = t(
-                    "inputs.persona.events_not_cut", lang, persona=persona.name
-                )
-            if "tickets_file" in present:
-                withheld["tickets_file"] = t(
-                    "inputs.persona.tickets_not_cut", lang, persona=persona.name
-                )
+        withheld = _unusable_link(persona, sources, present, lang)
+        if withheld is None:
+            data_dir = out_dir / folder / "data"
+            new, withheld = _cut_for_persona(persona, sources, present, data_dir, reading, lang)
         extra = {**params.parameters, **({"segment": persona.segment} if new else {})}
         variants.append(
             Variant(
@@ -267,6 +248,62 @@ def persona_variants(
             )
         )
     return variants
+
+
+def _unusable_link(
+    persona: Persona, sources: _PersonaSources, present: set[str], lang: str
+) -> dict[str, str] | None:
+    """The data withheld from a persona whose segment link cannot be used, or None when it can."""
+    survey, seg_col = sources.survey, sources.seg_col
+    if not persona.segment:
+        reason = t("inputs.persona.no_link", lang, persona=persona.name)
+        return dict.fromkeys(present, reason) or {"survey_file": reason}
+    if survey is None or seg_col is None:
+        reason = t(
+            "inputs.persona.no_segment_column",
+            lang,
+            persona=persona.name,
+            segment=persona.segment,
+        )
+        return dict.fromkeys(present, reason) or {"survey_file": reason}
+    if not (survey[seg_col] == persona.segment).any():
+        known = ", ".join(sorted(str(v) for v in survey[seg_col].unique() if str(v).strip()))
+        reason = t(
+            "inputs.persona.unknown_segment",
+            lang,
+            persona=persona.name,
+            segment=persona.segment,
+            known=known or "—",
+        )
+        return dict.fromkeys(present, reason)
+    return None
+
+
+def _cut_for_persona(
+    persona: Persona,
+    sources: _PersonaSources,
+    present: set[str],
+    data_dir: Path,
+    reading: ReadOptions,
+    lang: str,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Write the persona's segment of the data; return its files and what could not be cut."""
+    new = _segment_files(
+        sources.survey,
+        str(sources.seg_col),
+        persona.segment,
+        sources.events,
+        sources.event_user_col,
+        sources.user_col,
+        data_dir,
+        reading.delimiter or ",",
+    )
+    withheld: dict[str, str] = {}
+    if "events_file" in present and "events_file" not in new:
+        withheld["events_file"] = t("inputs.persona.events_not_cut", lang, persona=persona.name)
+    if "tickets_file" in present:
+        withheld["tickets_file"] = t("inputs.persona.tickets_not_cut", lang, persona=persona.name)
+    return new, withheld
 
 
 def _one_reason_each(withheld: dict[str, str]) -> dict[str, str]:
@@ -328,6 +365,53 @@ def _run_variant(
     return VariantOutcome(variant, True, notices=result.notices)
 
 
+def _run_in_pool(
+    source: Path,
+    out: Path,
+    variants: list[Variant],
+    workers: int,
+    nb_dir: str | None,
+    desc: str,
+    progress: bool,
+) -> dict[str, VariantOutcome]:
+    """Run every variant in a pool of processes; outcomes by folder, in the order they finish."""
+    from tqdm.auto import tqdm
+
+    outcomes: dict[str, VariantOutcome] = {}
+    bar = tqdm(total=len(variants), unit="run", disable=not progress, desc=desc)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = [
+                pool.submit(_run_variant, str(source), str(out), v, nb_dir) for v in variants
+            ]
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes[outcome.variant.folder] = outcome
+                bar.update(1)
+    finally:
+        bar.close()
+    return outcomes
+
+
+def _raise_if_failed(ordered: list[VariantOutcome], out: Path, lang: str) -> None:
+    """Stop the batch with one error naming every failed run, after the index page is written."""
+    failed = [o for o in ordered if not o.ok]
+    if failed:
+        details = "\n".join(f"  - {o.variant.folder}: {o.message}" for o in failed)
+        raise RunFailed(
+            t(
+                "run.batch.failed",
+                lang,
+                failed=len(failed),
+                runs=len(ordered),
+                index=str(out / "index.html"),
+            )
+            + "\n"
+            + details,
+            out_dir=out,
+        )
+
+
 def run_batch(
     project_file: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -338,8 +422,6 @@ def run_batch(
     progress: bool = True,
 ) -> list[VariantOutcome]:
     """Run the suite once per persona/segment/journey in parallel; write ``index.html``."""
-    from tqdm.auto import tqdm
-
     from ..store import load_project
 
     params = params or RunParams()
@@ -357,41 +439,11 @@ def run_batch(
     out.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs or params.jobs or os.cpu_count() or 1, len(variants)))
     nb_dir = str(notebooks_dir) if notebooks_dir else None
-    outcomes: dict[str, VariantOutcome] = {}
-    bar = tqdm(
-        total=len(variants),
-        unit="run",
-        disable=not progress,
-        desc=t("run.progress.batch", lang, kind=t(f"run.kind.{kind}", lang), runs=len(variants)),
-    )
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = [
-                pool.submit(_run_variant, str(source), str(out), v, nb_dir) for v in variants
-            ]
-            for future in as_completed(futures):
-                outcome = future.result()
-                outcomes[outcome.variant.folder] = outcome
-                bar.update(1)
-    finally:
-        bar.close()
+    desc = t("run.progress.batch", lang, kind=t(f"run.kind.{kind}", lang), runs=len(variants))
+    outcomes = _run_in_pool(source, out, variants, workers, nb_dir, desc, progress)
     ordered = [outcomes[v.folder] for v in variants]
     write_index(out / "index.html", project, kind, ordered, lang)
-    failed = [o for o in ordered if not o.ok]
-    if failed:
-        details = "\n".join(f"  - {o.variant.folder}: {o.message}" for o in failed)
-        raise RunFailed(
-            t(
-                "run.batch.failed",
-                lang,
-                failed=len(failed),
-                runs=len(ordered),
-                index=str(out / "index.html"),
-            )
-            + "\n"
-            + details,
-            out_dir=out,
-        )
+    _raise_if_failed(ordered, out, lang)
     return ordered
 
 

@@ -313,3 +313,31 @@ def test_click_through_counts_events_from_the_per_customer_pass() -> None:
     row = table.set_index("kpi").loc["click_through_rate"]
     assert (row["numerator"], row["denominator"]) == (3.0, 4.0)
     assert row["value"] == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize("by", ["user", "session"])
+def test_top_paths_fall_back_to_the_spilling_query_when_duckdb_runs_out_of_memory(
+    tmp_path, project, by: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """100M events: the ordered lists did not fit DuckDB's memory; the window query spills."""
+    import duckdb
+
+    from cjm_helpers.overlay import paths
+
+    frame = sample_frame(project)
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    log = load_events(path, project=project).cached()
+    expected = top_paths(log, n=50, by=by, on="touchpoint")
+
+    real, asked = paths._path_counts, []
+
+    def lists_do_not_fit(log, by, on, ordered_list=True):  # type: ignore[no-untyped-def]
+        asked.append(ordered_list)
+        if ordered_list:
+            raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate")
+        return real(log, by, on, ordered_list=False)
+
+    monkeypatch.setattr(paths, "_path_counts", lists_do_not_fit)
+    pd.testing.assert_frame_equal(top_paths(log, n=50, by=by, on="touchpoint"), expected)
+    assert asked == [True, False]

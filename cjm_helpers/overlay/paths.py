@@ -30,6 +30,7 @@ __all__ = [
 
 from typing import Any, Literal
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -113,9 +114,13 @@ def transitions(log: EventLog, by: By = "user", on: On = "event") -> pd.DataFram
 
 def top_paths(log: EventLog, n: int = 10, by: By = "user", on: On = "event") -> pd.DataFrame:
     """The ``n`` most common whole paths (consecutive repeats merged): path, steps, count, share."""
-    counted = _path_counts(log, by, on)
-    counted = counted.mutate(total=counted["count"].sum().over(ibis.window()))
-    out = counted.order_by([ibis.desc("count"), "path"]).limit(n).execute()
+    on_duckdb = backend_name(log.backend or default_backend()) == "duckdb"
+    try:
+        out = _top_counts(_path_counts(log, by, on, ordered_list=on_duckdb), n)
+    except duckdb.OutOfMemoryException:
+        # An ordered list per customer is fastest but cannot spill to disk (100M events
+        # ran out of DuckDB's memory); the window query is slower and spills.
+        out = _top_counts(_path_counts(log, by, on, ordered_list=False), n)
     n_keys = int(out["total"].iloc[0]) if len(out) else 0
     out = out.astype({"steps": "int64", "count": "int64"})
     out["share"] = out["count"] / n_keys if n_keys else 0.0
@@ -123,16 +128,23 @@ def top_paths(log: EventLog, n: int = 10, by: By = "user", on: On = "event") -> 
     return out[list(PATH_COLUMNS)].reset_index(drop=True)
 
 
-def _path_counts(log: EventLog, by: str, on: str) -> ir.Table:
+def _top_counts(counted: ir.Table, n: int) -> pd.DataFrame:
+    """The ``n`` commonest paths with the number of users (or sessions) over all paths."""
+    counted = counted.mutate(total=counted["count"].sum().over(ibis.window()))
+    return counted.order_by([ibis.desc("count"), "path"]).limit(n).execute()
+
+
+def _path_counts(log: EventLog, by: str, on: str, ordered_list: bool = True) -> ir.Table:
     """Every whole path (repeats merged) with its steps and how many users (or sessions) took it.
 
-    In DuckDB each path is one ordered list per user, its repeats dropped by comparing
-    each step with the one before it in the list: no sorted window over the log. Elsewhere
-    (Spark's Ibis compiler has no ordered list) a ``lag`` marks the repeats first.
+    With ``ordered_list`` (DuckDB) each path is one ordered list per user, its repeats
+    dropped by comparing each step with the one before it in the list: no sorted window
+    over the log. Otherwise (Spark's Ibis compiler has no ordered list, and DuckDB when the
+    lists do not fit in memory) a ``lag`` marks the repeats first.
     """
     s = steps_table(log, by, on)
     keys = path_keys(by)
-    if backend_name(log.backend or default_backend()) == "duckdb":
+    if ordered_list:
         per_key = s.group_by(keys).agg(labels=s.label.collect(order_by=[s.ts, s.seq]))
         labels = per_key.labels
         merged = labels.filter(lambda x, i: (i == 0) | (labels[i - 1] != x))

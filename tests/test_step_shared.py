@@ -119,7 +119,7 @@ def test_a_damaged_table_is_computed_again(
 
 def test_each_run_gives_its_kernels_an_empty_cache_folder(tmp_path: Path) -> None:
     home = tmp_path / ".cjm-home"
-    left = home / RUN_CACHE_FOLDER / "an-earlier-run.pkl"
+    left = home / RUN_CACHE_FOLDER / "an-earlier-run.parquet"
     left.parent.mkdir(parents=True)
     left.write_bytes(b"old")
     with kernel_environment(home):
@@ -132,7 +132,7 @@ def test_each_run_gives_its_kernels_an_empty_cache_folder(tmp_path: Path) -> Non
 def test_a_cache_folder_that_is_a_link_elsewhere_is_not_followed(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    planted = elsewhere / "planted.pkl"
+    planted = elsewhere / "planted.parquet"
     planted.write_bytes(b"not ours")
     home = tmp_path / ".cjm-home"
     home.mkdir()

@@ -602,7 +602,7 @@ def _stage_heads(columns: Sequence[_Column], frame: _Frame) -> list[_Head]:
         w = frame.span(start, end)
         name = wrap(stage.name, w - 0.3, 2, size=STAGE_PT, bold=True)
         said = " · ".join(x for x in (stage.time_span.strip(), stage.description.strip()) if x)
-        desc = wrap(said, w - 0.14, 3, size=FONT_PT - 1) if said else []
+        desc = wrap(said, w - 0.22, 3, size=FONT_PT - 1) if said else []  # room for hinting at low dpi
         heads.append(_Head(start, w, name, desc))
     return heads
 

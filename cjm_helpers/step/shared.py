@@ -12,8 +12,8 @@ opened in JupyterLab) nothing is kept on disk.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
-import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -48,11 +48,9 @@ def read_shared(key: str) -> pd.DataFrame | None:
     if folder is None:
         return None
     try:
-        with open(folder / f"{key}.pkl", "rb") as handle:
-            found = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None  # a missing or damaged file: the view is computed again
-    return found if isinstance(found, pd.DataFrame) else None
+        return pd.read_parquet(folder / f"{key}.parquet")  # data only: a planted file runs nothing
+    except Exception:  # a missing or damaged file, whatever the reader says: compute the view again
+        return None
 
 
 def write_shared(key: str, frame: pd.DataFrame) -> None:
@@ -60,8 +58,10 @@ def write_shared(key: str, frame: pd.DataFrame) -> None:
     folder = _folder()
     if folder is None:
         return
+    buffer = io.BytesIO()
     try:
+        frame.to_parquet(buffer)
         folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(folder / f"{key}.pkl", pickle.dumps(frame), durable=False)
-    except (OSError, SaveFailed):
-        pass  # not kept: a later chapter computes the view again, with the same result
+        atomic_write_bytes(folder / f"{key}.parquet", buffer.getvalue(), durable=False)
+    except (OSError, SaveFailed, ValueError, TypeError, ImportError):
+        pass  # not kept (or a column Parquet cannot hold): a later chapter computes it again

@@ -198,6 +198,16 @@ class GroupEditor:
         return [(self.heading, _rows(self.editor, item))]
 
 
+def _slot_words(slot: str, here: str, said: str, editor: ItemEditor, lang: str) -> str | None:
+    """``said`` when ``slot`` is the item at ``here``, with the field's label when it is one of its fields."""
+    if slot == here:
+        return said
+    for key, field in editor.fields.items():
+        if slot == f"{here}.{key}":
+            return f"{said} › {field.spec.label_text(lang)}"
+    return None
+
+
 def _rows(editor: ItemEditor, item: dict[str, Any]) -> list[tuple[str, Any]]:
     rows = []
     for key, field in editor.fields.items():
@@ -416,13 +426,10 @@ class ListEditor:
         if slot == self.path:
             return self.heading
         for i, item in enumerate(self.items):
-            here = f"{self.path}[{i}]"
-            if slot == here:
-                return f"{self.heading} › {i + 1}. {self.label_of(item) or '—'}"
-            for key, field in self.editor.fields.items():
-                if slot == f"{here}.{key}":
-                    label = field.spec.label_text(self.form.lang)
-                    return f"{self.heading} › {i + 1}. {self.label_of(item) or '—'} › {label}"
+            said = f"{self.heading} › {i + 1}. {self.label_of(item) or '—'}"
+            found = _slot_words(slot, f"{self.path}[{i}]", said, self.editor, self.form.lang)
+            if found:
+                return found
         return None
 
     def reveal(self) -> None:
@@ -545,11 +552,9 @@ class CellEditor:
             for stage in [*names, *(journey.get("stages") or {})]:
                 here = f"{self.journeys.path}[{j}].stages.{stage}"
                 head = f"{self.heading} › {journey.get('name') or '—'} › {names.get(stage, stage)}"
-                if slot == here:
-                    return head
-                for key, field in self.editor.fields.items():
-                    if slot == f"{here}.{key}":
-                        return f"{head} › {field.spec.label_text(self.form.lang)}"
+                found = _slot_words(slot, here, head, self.editor, self.form.lang)
+                if found:
+                    return found
         return None
 
     def reveal(self) -> None:
@@ -642,11 +647,9 @@ class SubListEditor(ListEditor):
             for i, item in enumerate(owner.get(self.key) or []):
                 here = f"{base}[{i}]"
                 said = f"{head} › {i + 1}. {self.label_of(item) or '—'}"
-                if slot == here:
-                    return said
-                for key, field in self.editor.fields.items():
-                    if slot == f"{here}.{key}":
-                        return f"{said} › {field.spec.label_text(self.form.lang)}"
+                found = _slot_words(slot, here, said, self.editor, self.form.lang)
+                if found:
+                    return found
         return None
 
     def cards(self) -> list[tuple[str, list[tuple[str, Any]]]]:

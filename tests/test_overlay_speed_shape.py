@@ -341,3 +341,63 @@ def test_top_paths_fall_back_to_the_spilling_query_when_duckdb_runs_out_of_memor
     monkeypatch.setattr(paths, "_path_counts", lists_do_not_fit)
     pd.testing.assert_frame_equal(top_paths(log, n=50, by=by, on="touchpoint"), expected)
     assert asked == [True, False]
+
+
+def test_analyses_of_event_names_read_the_log_without_the_inventory_join(tmp_path, project) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.overlay.paths import steps_table
+
+    frame = sample_frame(project)
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    log = load_events(path, project=project).cached()
+    assert "JOIN" in ibis.to_sql(log.table)
+    assert "JOIN" not in ibis.to_sql(steps_table(log, on="event"))
+    assert "JOIN" in ibis.to_sql(steps_table(log, on="touchpoint"))
+    # the same figures as the joined table gives
+    joined = load_events(frame, project=project).cached()  # kept in memory: events() reads that
+    pd.testing.assert_frame_equal(transitions(log), transitions(joined), check_dtype=False)
+    pd.testing.assert_frame_equal(kpis(log), kpis(joined), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        top_paths(log, n=20, on="event"), top_paths(joined, n=20, on="event"), check_dtype=False
+    )
+
+
+def test_a_log_whose_table_is_replaced_reads_its_events_from_the_new_table(project) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    log = load_events(sample_frame(project), project=project)
+    first = log.table.order_by("seq").limit(10)
+    part = dataclasses.replace(log, table=first)  # as a period's log is made
+    assert part.events().count().execute() == 10
+    assert int(kpis(part).query("kpi == 'bounce_rate'")["denominator"].iloc[0]) <= 10
+
+
+def test_kpis_are_counted_in_one_query(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    log = load_events(sample_frame(project), project=project).cached()
+    log.event_names()  # asked once per log (the notes ask it first in a run)
+    calls: list[str] = []
+    backend = type(default_backend())
+    real = backend.execute
+
+    def counted(self, expr, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(ibis.to_sql(expr))
+        return real(self, expr, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "execute", counted)
+    kpis(log)
+    assert len(calls) == 1
+    assert "JOIN" not in calls[0].replace("CROSS JOIN", "")  # the two counts, no inventory
+
+
+@pytest.mark.parametrize("listed", [1, 10_000])
+def test_duplicates_are_exact_whether_shared_hashes_come_back_as_a_list_or_are_joined(
+    listed: int, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.overlay import events as events_module
+
+    monkeypatch.setattr(events_module, "_SHARED_HASHES", listed)
+    rows = [{"user_id": f"u{i % 5}", "event": "view", "session_id": f"s{i % 3}"} for i in range(40)]
+    frame = pd.DataFrame(rows)
+    expected = int(frame.duplicated().sum())  # 15 distinct rows of 40
+    table = ibis.memtable(frame)
+    assert expected > 1 and count_duplicates(table) == expected

@@ -94,6 +94,8 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "department",
 )
 """Columns of ``EventLog.table``, in this order."""
+EVENT_COLUMNS: tuple[str, ...] = ("user_id", "session_id", "ts", "seq", "event")
+"""The log's own columns, which need no touchpoint inventory: see :meth:`EventLog.events`."""
 
 REQUIRED: tuple[str, ...] = ("user_id", "timestamp", "event")
 OPTIONAL: tuple[str, ...] = ("session_id", "stage", "channel", "device", "department", "touchpoint")
@@ -353,11 +355,25 @@ class EventLog:
     _before_dedupe: ir.Table | None = field(default=None, repr=False)
     _duplicates: int | None = field(default=None, repr=False)
     _event_names: list[str] | None = field(default=None, repr=False)
+    _unjoined: tuple[ir.Table, ir.Table] | None = field(default=None, repr=False)
+    """(``table``, the same rows before the inventory join): kept only while ``table`` is that table."""
+
+    def events(self) -> ir.Table:
+        """The log's own columns (:data:`EVENT_COLUMNS`), without the join to the touchpoint inventory.
+
+        What an analysis of event names and sessions reads: the engine cannot drop an
+        unused left join by itself, and on a Parquet log the join costs as much as the
+        analysis. A log whose table was replaced (a period's filter) takes its columns
+        from the new table instead.
+        """
+        if self._unjoined is not None and self._unjoined[0] is self.table:
+            return self._unjoined[1]
+        return self.table.select(*EVENT_COLUMNS)
 
     def event_names(self) -> list[str]:
         """The distinct event names in the log (one query, when first asked; the notes and KPIs share it)."""
         if self._event_names is None:
-            found = self.table.select("event").distinct().execute()["event"]
+            found = self.events().select("event").distinct().execute()["event"]
             self._event_names = sorted(str(e) for e in found if not _missing(e))
         return list(self._event_names)
 
@@ -395,7 +411,10 @@ class EventLog:
             return self
         kept = materialise(self.table, self.backend or default_backend())
         return replace(
-            self, table=kept, _before_dedupe=self._before_dedupe if self.deduplicated else None
+            self,
+            table=kept,
+            _before_dedupe=self._before_dedupe if self.deduplicated else None,
+            _unjoined=None,
         )
 
     def count(self) -> int:
@@ -464,15 +483,25 @@ def count_duplicates(table: ir.Table) -> int:
     )
     absent = _absent(table)
     key = [c for c in key if c not in absent] or key
-    # rows can only repeat one another when their hashes do: the exact grouping is left with the few
-    # rows sharing a hash (a collision costs a little work, never a wrong count)
+    # rows can only repeat one another when their hashes do: the hashes shared by several rows come
+    # back first (almost always none or a few), and only their rows are grouped exactly, so a
+    # collision costs a little work, never a wrong count, and no query holds every row's key
     hashed = table.select(*key, row_hash=ibis.struct({c: table[c] for c in key}).hash())
     by_hash = hashed.group_by("row_hash").agg(n=hashed.count())
-    shared = by_hash.filter(by_hash.n > 1).select("row_hash")
-    candidates = hashed.semi_join(shared, "row_hash")
+    shared = by_hash.filter(by_hash.n > 1).select("row_hash").limit(_SHARED_HASHES + 1).execute()
+    if shared.empty:
+        return 0
+    if len(shared) > _SHARED_HASHES:  # many repeats: group the candidates in the engine
+        candidates = hashed.semi_join(by_hash.filter(by_hash.n > 1), "row_hash")
+    else:
+        candidates = hashed.filter(hashed.row_hash.isin(shared["row_hash"].tolist()))
     groups = candidates.group_by(key).agg(n=candidates.count())
     found = groups.agg(extra=(groups.n - 1).sum()).execute().iloc[0]["extra"]
     return 0 if _missing(found) else int(found)
+
+
+_SHARED_HASHES = 10_000
+"""At most this many shared row hashes are sent back to the engine as a list; more are joined there."""
 
 
 def drop_duplicates(table: ir.Table) -> ir.Table:
@@ -524,6 +553,7 @@ def load_events(
     need_events = conversion_events is None and not _project_names_conversions(project)
     log_stages, events = discover(table, stages=project is None, events=need_events)
     stages = _stage_ids(project, table, log_stages)
+    unjoined = table.select(*EVENT_COLUMNS)
     table = _map_to_project(table, project, stages, con)
     conv, guessed = conversions_for(project, table, conversion_events, events)
     return EventLog(
@@ -538,6 +568,7 @@ def load_events(
         deduplicated=dedupe,
         file_backed=typed and backend_name(con) == "duckdb",
         _before_dedupe=before,
+        _unjoined=(table, unjoined),
     )
 
 

@@ -42,7 +42,7 @@ def step_letters(names: Sequence[str]) -> dict[str, str]:
 
 def funnel_counts(log: EventLog, level: str, names: Sequence[str]) -> tuple[list[int], list[int]]:
     """Users who reached each step at all (open) and in order (closed), from one grouped pass."""
-    t = log.table
+    t = log.events() if level == "event" else log.table
     letters = step_letters(names)
     steps = t.filter(t[level].isin(list(letters))).select("user_id", "ts", "seq", level)
     steps = steps.mutate(letter=steps[level].substitute(letters))

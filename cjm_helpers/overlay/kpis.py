@@ -12,7 +12,7 @@ names of errors and bugs left out), and every row says which events it counted a
 whether they were guessed. Conversions are the log's ``conversion_events``. The
 bounce rate is per session, or ``bounce_rate_per_user`` when the log has no sessions.
 
-Counts are computed with Ibis in the backend; one row comes back to pandas.
+Counts are computed with Ibis in the backend, in one query; one row comes back to pandas.
 
 Revenue per customer (:func:`revenue_per_customer`) is measured from the survey's
 ``spend`` (each respondent's yearly spend with us, counted once per respondent):
@@ -158,8 +158,12 @@ def kpis(
 
 
 def _counts(log: EventLog, chosen: dict[str, list[str]], conversions: list[str]) -> dict[str, int]:
-    """Users, converters, the users or events of each kind, and sessions (with one event): two small queries."""
-    t = log.table
+    """Users, converters, the users or events of each kind, and sessions (with one event): one query.
+
+    It reads the log's own columns (no touchpoint join); the per-user and per-session
+    counts are two aggregates of one row each, joined into the one row that comes back.
+    """
+    t = log.events()
 
     def seen(events: list[str]) -> Any:
         return t.event.isin(events or _NO_EVENT)
@@ -187,7 +191,7 @@ def _counts(log: EventLog, chosen: dict[str, list[str]], conversions: list[str])
     key = t.session_id.fill_null(t.user_id) if log.has_sessions else t.user_id
     sessions = t.group_by(key.name("k")).agg(n=t.count())
     bounce = sessions.agg(visits=sessions.count(), single=(sessions.n == 1).cast("int64").sum())
-    found = {**counts.execute().iloc[0].to_dict(), **bounce.execute().iloc[0].to_dict()}
+    found = counts.cross_join(bounce).execute().iloc[0].to_dict()
     return {name: int(value or 0) for name, value in found.items()}
 
 

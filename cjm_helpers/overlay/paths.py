@@ -64,13 +64,18 @@ def path_keys(by: str) -> list[str]:
 
 
 def steps_table(log: EventLog, by: str = "user", on: str = "event") -> ir.Table:
-    """The log as (keys..., label, ts, seq): what each step of a path is called."""
-    t = log.table
+    """The log as (keys..., label, ts, seq): what each step of a path is called.
+
+    Steps named by event read the log's own columns, with no join to the touchpoint inventory.
+    """
     if on == "event":
+        t = log.events()
         label = t.event
     elif on == "touchpoint":
+        t = log.table
         label = t.touchpoint.fill_null(t.event)
     elif on == "stage":
+        t = log.table
         label = t.stage.fill_null(t.event)
     else:
         raise DataError(i18n.t("errors.overlay.steps_on", on=repr(on)))

@@ -20,7 +20,8 @@ import base64
 import html
 import io
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -144,8 +145,14 @@ def run_overlay(
     results.seconds["load"] = time.perf_counter() - started
     results.skipped.update(skip_reasons(log, project, funnel_steps, survey_frame is not None, lang))
     figures: dict[str, bytes] = {}
-    for step in tqdm(steps, desc="overlay", unit="analysis", disable=not progress):
-        _run_step(step, out, lang, results, figures)
+    for step, outcome in tqdm(
+        _computed(steps, results.skipped, log.backend),
+        total=len(steps),
+        desc="overlay",
+        unit="analysis",
+        disable=not progress,
+    ):
+        _finish_step(step, outcome, out, lang, results, figures)
     started = time.perf_counter()
     write_bytes(
         out / "summary.html",
@@ -234,23 +241,71 @@ def _input_steps(
     return steps
 
 
-def _run_step(
-    step: Step, out: Path, lang: str, results: OverlayResults, figures: dict[str, bytes]
-) -> None:
-    """Compute one analysis, write its CSV and figure; a skip or failure is recorded, never raised."""
-    name, compute, plot = step
-    if name in results.skipped:
-        _remove_stale(out, name)
-        return
+Outcome = tuple[pd.DataFrame | None, Exception | None, float]
+"""What computing one analysis gave: its table, or the error it raised; and its wall seconds."""
+
+
+def _compute(compute: Callable[[], pd.DataFrame]) -> Outcome:
     started = time.perf_counter()
     try:
         frame = compute()
     except Exception as exc:  # one failed analysis must not take the others down
-        results.failed[name] = _error_text(exc)
+        return None, exc, 0.0
+    return frame, None, time.perf_counter() - started
+
+
+def _computed(
+    steps: Sequence[Step], skipped: Mapping[str, str], backend: Any
+) -> Iterator[tuple[Step, Outcome | None]]:
+    """Each step with its outcome, in order; a skipped step with none.
+
+    The analyses run one after another in a worker thread while the caller writes each
+    finished one's table and draws its figure: the engine works (without Python's lock)
+    while the figure is drawn, and the engine's queries never run side by side. An
+    interruption stops the engine's running query and the analyses not yet started.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cjm-overlay") as pool:
+        pending = [
+            (step, None if step[0] in skipped else pool.submit(_compute, step[1])) for step in steps
+        ]
+        try:
+            for step, future in pending:
+                yield step, None if future is None else future.result()
+        except BaseException:
+            for _, future in pending:
+                if future is not None:
+                    future.cancel()
+            _interrupt(backend)
+            raise
+
+
+def _interrupt(backend: Any) -> None:
+    """Stop the query DuckDB is running (other engines finish theirs)."""
+    interrupt = getattr(getattr(backend, "con", None), "interrupt", None)
+    if callable(interrupt):
+        interrupt()
+
+
+def _finish_step(
+    step: Step,
+    outcome: Outcome | None,
+    out: Path,
+    lang: str,
+    results: OverlayResults,
+    figures: dict[str, bytes],
+) -> None:
+    """Write one computed analysis's CSV and figure; a skip or failure is recorded, never raised."""
+    name, _, plot = step
+    if outcome is None:
+        _remove_stale(out, name)
+        return
+    frame, error, seconds = outcome
+    if error is not None or frame is None:
+        results.failed[name] = _error_text(error or ValueError(name))
         _remove_stale(out, name)
         return
     results[name] = frame
-    results.seconds[name] = time.perf_counter() - started
+    results.seconds[name] = seconds
     write_bytes(out / f"{name}.csv", _csv_bytes(frame))
     if plot is not None:
         _write_figure(name, frame, plot, out, lang, results, figures)

@@ -79,10 +79,19 @@ def test_an_interruption_stops_the_analyses_not_yet_started(tmp_path, monkeypatc
         release.set()
 
     monkeypatch.setattr(overlay_run, "_analysis_steps", blocking_steps)
-    monkeypatch.setattr(overlay_run.plots, "plot_funnel", interrupting_plot)
+    monkeypatch.setattr("cjm_helpers.overlay.plots.plot_funnel", interrupting_plot)
     monkeypatch.setattr(overlay_run, "_interrupt", recorded_interrupt)
     with pytest.raises(KeyboardInterrupt):
         run_overlay(SAMPLE_EVENTS, tmp_path, project=load_project(SAMPLE_PROJECT), progress=False)
     assert started == ["funnel", "transitions"]  # the rest never started
     assert len(interrupted) == 1
     assert not (tmp_path / "summary.html").exists()
+
+
+def test_the_overlay_loads_matplotlib_only_once_the_analyses_are_running() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, cjm_helpers.overlay.run; print(any(m.startswith('matplotlib') for m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"  # imported by the first figure, while the engine works

@@ -1,7 +1,9 @@
 """The whole overlay in one call: every analysis to CSV, every figure to PNG, one HTML summary.
 
 This is what ``cjm overlay`` runs. Files are written atomically; the summary is a
-self-contained page (figures inline as data URIs, every text escaped).
+self-contained page (figures inline as data URIs, every text escaped). The analyses run one
+after another in a worker thread while the finished ones are written and drawn, so the engine
+works while matplotlib loads and draws.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ __all__ = [
 
 import base64
 import html
+import importlib
 import io
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -25,7 +28,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..files import write_bytes
@@ -33,7 +35,6 @@ from ..i18n import t
 from ..model import Project
 from ..reading import ReadOptions, call_accepting
 from ..tables import id_names, table_html
-from . import plots
 from .attribution import attribution
 from .events import EventLog, load_events
 from .funnel import funnel
@@ -42,7 +43,6 @@ from .kpis import kpis
 from .paths import By, time_between_stages, top_paths, transitions
 from .survey import emotion_curve, load_survey, survey_segments
 from .themes import overlay_themes
-from .themes_plot import plot_themes
 from .tickets import load_tickets, ticket_counts
 
 
@@ -75,11 +75,28 @@ class OverlayResults(dict[str, pd.DataFrame]):
         """Wall seconds per part of the run: loading, each analysis, each figure, the summary."""
 
 
+def _plot(module: str, name: str, **options: Any) -> Callable[..., Any]:
+    """The figure function ``name`` of ``module`` (:mod:`.plots`, :mod:`.themes_plot`), imported when
+    first drawn: matplotlib then loads while the engine computes the analyses."""
+
+    def draw(frame: pd.DataFrame, lang: str = "en") -> Any:
+        figures = importlib.import_module(f"{__package__}.{module}")
+        return getattr(figures, name)(frame, lang=lang, **options)
+
+    return draw
+
+
+def _close_figures(fig: Any = "all") -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
 def _png(fig: Any) -> bytes:
     buffer = io.BytesIO()
     # the figures lay themselves out (constrained layout): a tight box would draw each one twice
     fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    plt.close(fig)
+    _close_figures(fig)
     return buffer.getvalue()
 
 
@@ -191,17 +208,25 @@ def _analysis_steps(
 ) -> list[Step]:
     """Each analysis the inputs allow, as (name, compute, plot), in the order the summary shows them."""
     steps: list[Step] = [
-        ("funnel", lambda: funnel(log, funnel_steps), plots.plot_funnel),
-        ("transitions", lambda: transitions(log, by=path_by), plots.plot_transitions),
+        ("funnel", lambda: funnel(log, funnel_steps), _plot("plots", "plot_funnel")),
+        ("transitions", lambda: transitions(log, by=path_by), _plot("plots", "plot_transitions")),
         ("top_paths", lambda: top_paths(log, n=15, by=path_by, on="touchpoint"), None),
-        ("time_between_stages", lambda: time_between_stages(log), plots.plot_time_between_stages),
-        ("gaps", lambda: gaps(log), plots.plot_gaps),
-        ("kpis", lambda: kpis(log, tickets=ticket_frame), plots.plot_kpis),
-        ("attribution", lambda: attribution(log, by="touchpoint"), plots.plot_attribution),
+        (
+            "time_between_stages",
+            lambda: time_between_stages(log),
+            _plot("plots", "plot_time_between_stages"),
+        ),
+        ("gaps", lambda: gaps(log), _plot("plots", "plot_gaps")),
+        ("kpis", lambda: kpis(log, tickets=ticket_frame), _plot("plots", "plot_kpis")),
+        (
+            "attribution",
+            lambda: attribution(log, by="touchpoint"),
+            _plot("plots", "plot_attribution"),
+        ),
         (
             "attribution_channel",
             lambda: attribution(log, by="channel"),
-            lambda f, lang: plots.plot_attribution(f, lang, by="channel"),
+            _plot("plots", "plot_attribution", by="channel"),
         ),
         ("unmatched_events", log.unmatched_events, None),
     ]
@@ -221,21 +246,27 @@ def _input_steps(
             (
                 "emotion_curve",
                 lambda: emotion_curve(survey_frame, project),
-                plots.plot_emotion_curve,
+                _plot("plots", "plot_emotion_curve"),
             )
         )
     if survey_frame is not None:
         steps.append(
-            ("segments", lambda: survey_segments(survey_frame, lang=lang), plots.plot_segments)
+            (
+                "segments",
+                lambda: survey_segments(survey_frame, lang=lang),
+                _plot("plots", "plot_segments"),
+            )
         )
     if ticket_frame is not None:
-        steps.append(("tickets", lambda: ticket_counts(ticket_frame), plots.plot_tickets))
+        steps.append(
+            ("tickets", lambda: ticket_counts(ticket_frame), _plot("plots", "plot_tickets"))
+        )
     if survey_frame is not None or ticket_frame is not None:
         steps.append(
             (
                 "themes",
                 lambda: overlay_themes(survey_frame, ticket_frame, project, lang),
-                plot_themes,
+                _plot("themes_plot", "plot_themes"),
             )
         )
     return steps
@@ -269,6 +300,8 @@ def _computed(
             (step, None if step[0] in skipped else pool.submit(_compute, step[1])) for step in steps
         ]
         try:
+            if any(plot is not None for _, _, plot in steps):
+                importlib.import_module(f"{__package__}.plots")  # matplotlib loads meanwhile
             for step, future in pending:
                 yield step, None if future is None else future.result()
         except BaseException:
@@ -326,7 +359,7 @@ def _write_figure(
         figures[name] = _png(plot(frame, lang=lang))
         results.seconds[f"{name}.png"] = time.perf_counter() - started
     except Exception as exc:  # the table is written; the figure's problem is named
-        plt.close("all")
+        _close_figures()
         results.failed[name] = t("inputs.overlay.plot_failed", lang, error=_error_text(exc))
         return
     write_bytes(out / f"{name}.png", figures[name])

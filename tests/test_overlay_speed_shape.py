@@ -332,11 +332,11 @@ def test_top_paths_fall_back_to_the_spilling_query_when_duckdb_runs_out_of_memor
 
     real, asked = paths._path_counts, []
 
-    def lists_do_not_fit(log, by, on, ordered_list=True):  # type: ignore[no-untyped-def]
-        asked.append(ordered_list)
-        if ordered_list:
+    def lists_do_not_fit(log, by, on, spill=False):  # type: ignore[no-untyped-def]
+        asked.append(not spill)
+        if not spill:
             raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate")
-        return real(log, by, on, ordered_list=False)
+        return real(log, by, on, spill=True)
 
     monkeypatch.setattr(paths, "_path_counts", lists_do_not_fit)
     pd.testing.assert_frame_equal(top_paths(log, n=50, by=by, on="touchpoint"), expected)
@@ -401,3 +401,32 @@ def test_duplicates_are_exact_whether_shared_hashes_come_back_as_a_list_or_are_j
     expected = int(frame.duplicated().sum())  # 15 distinct rows of 40
     table = ibis.memtable(frame)
     assert expected > 1 and count_duplicates(table) == expected
+
+
+def test_the_funnel_falls_back_to_the_spilling_aggregate_when_duckdb_runs_out_of_memory(
+    tmp_path, project, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import importlib
+
+    import duckdb
+
+    funnel_module = importlib.import_module(
+        "cjm_helpers.overlay.funnel"
+    )  # the name is the function
+
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.Table.from_pandas(sample_frame(project), preserve_index=False), path)
+    log = load_events(path, project=project).cached()
+    expected = funnel(log)
+    real, asked = funnel_module.ordered_join, []
+
+    def lists_do_not_fit(table, label, sep, backend=None, spill=False):  # type: ignore[no-untyped-def]
+        asked.append(spill)
+        if not spill:
+            raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate")
+        return real(table, label, sep, backend, spill=True)
+
+    monkeypatch.setattr(funnel_module, "ordered_join", lists_do_not_fit)
+    pd.testing.assert_frame_equal(funnel(log), expected)
+    assert asked == [False, True]
+    assert "ORDER BY" in ibis.to_sql(real(log.table, log.table.event, "", spill=True).name("p"))

@@ -25,7 +25,7 @@ import pandas as pd
 from .. import i18n
 from ..errors import DataError
 from .events import EventLog
-from .paths import ordered_join
+from .paths import ordered_join, when_lists_fit
 
 FUNNEL_COLUMNS: tuple[str, ...] = ("step", "users_open", "users_closed", "conversion", "drop_off")
 FIRST_LETTER = 0xE000
@@ -46,19 +46,21 @@ def funnel_counts(log: EventLog, level: str, names: Sequence[str]) -> tuple[list
     letters = step_letters(names)
     steps = t.filter(t[level].isin(list(letters))).select("user_id", "ts", "seq", level)
     steps = steps.mutate(letter=steps[level].substitute(letters))
-    per_user = steps.group_by("user_id").agg(p=ordered_join(steps, steps.letter, "", log.backend))
     codes = [letters[name] for name in names]
-    row = (
-        per_user.agg(
+
+    def counted(spill: bool) -> pd.DataFrame:
+        per_user = steps.group_by("user_id").agg(
+            p=ordered_join(steps, steps.letter, "", log.backend, spill=spill)
+        )
+        return per_user.agg(
             **{f"o{i}": per_user.p.contains(c).cast("int64").sum() for i, c in enumerate(codes)},
             **{
                 f"c{i}": per_user.p.like("%" + "%".join(codes[: i + 1]) + "%").cast("int64").sum()
                 for i in range(len(codes))
             },
-        )
-        .execute()
-        .iloc[0]
-    )
+        ).execute()
+
+    row = when_lists_fit(counted).iloc[0]
 
     def count(key: str) -> int:
         value = row[key]

@@ -6,9 +6,8 @@ event name, the touchpoint (events of no touchpoint keep their event name) or th
 stage. Written once with Ibis; only the counted result comes back to pandas.
 
 Each analysis sorts each user's events once: transitions with one ``lead``, paths
-with one ordered list per user (repeats dropped within it; on Spark a ``lag`` and an
-ordered string aggregate), stage times with no sort at all (one group-by per user,
-one aggregate).
+with one sorted list per user (repeats dropped within it), stage times with no sort at
+all (one group-by per user, one aggregate).
 """
 
 from __future__ import annotations
@@ -21,13 +20,16 @@ __all__ = [
     "By",
     "On",
     "ordered_join",
+    "ordered_labels",
     "path_keys",
     "steps_table",
     "time_between_stages",
     "top_paths",
     "transitions",
+    "when_lists_fit",
 ]
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import duckdb
@@ -85,18 +87,39 @@ def steps_table(log: EventLog, by: str = "user", on: str = "event") -> ir.Table:
     )
 
 
+def ordered_labels(table: ir.Table, label: ir.StringValue) -> ir.ArrayValue:
+    """Per group, ``label`` in time order, ties in file order: a list of (ts, seq, label), sorted.
+
+    Sorting each group's short list is faster than an ordered aggregate and holds less
+    (10M events: 20% less time and memory in DuckDB), and every engine has it.
+    """
+    ordered = ibis.struct({"ts": table.ts, "seq": table.seq, "label": label}).collect().sort()
+    return ordered.map(lambda x: x.label)
+
+
 def ordered_join(
-    table: ir.Table, label: ir.StringValue, sep: str, backend: Any = None
+    table: ir.Table, label: ir.StringValue, sep: str, backend: Any = None, spill: bool = False
 ) -> ir.StringScalar:
     """Per group, ``label`` joined by ``sep`` in time order, ties in file order (``ts``, ``seq``).
 
-    An ordered ``string_agg`` where the backend has one (DuckDB); elsewhere (Spark's Ibis
-    compiler refuses ordered string aggregates) a sorted list of (ts, seq, label) joined.
+    With ``spill`` (for DuckDB when the lists do not fit in its memory) an ordered
+    ``string_agg``, which DuckDB can spill to disk; otherwise the sorted list joined.
     """
-    if backend_name(backend or default_backend()) == "duckdb":
+    if spill and backend_name(backend or default_backend()) == "duckdb":
         return label.group_concat(sep, order_by=[table.ts, table.seq])
-    ordered = ibis.struct({"ts": table.ts, "seq": table.seq, "label": label}).collect().sort()
-    return ordered.map(lambda x: x.label).join(sep)
+    return ordered_labels(table, label).join(sep)
+
+
+def when_lists_fit(compute: Callable[[bool], pd.DataFrame]) -> pd.DataFrame:
+    """``compute(False)``, the per-group lists; ``compute(True)`` if DuckDB ran out of memory for them.
+
+    Lists cannot spill to disk (100M events ran out of DuckDB's memory); the ordered
+    aggregate and the window query that ``spill`` asks for are slower but spill.
+    """
+    try:
+        return compute(False)
+    except duckdb.OutOfMemoryException:
+        return compute(True)
 
 
 def _window(table: ir.Table, by: str) -> ibis.expr.builders.LegacyWindowBuilder:
@@ -119,13 +142,7 @@ def transitions(log: EventLog, by: By = "user", on: On = "event") -> pd.DataFram
 
 def top_paths(log: EventLog, n: int = 10, by: By = "user", on: On = "event") -> pd.DataFrame:
     """The ``n`` most common whole paths (consecutive repeats merged): path, steps, count, share."""
-    on_duckdb = backend_name(log.backend or default_backend()) == "duckdb"
-    try:
-        out = _top_counts(_path_counts(log, by, on, ordered_list=on_duckdb), n)
-    except duckdb.OutOfMemoryException:
-        # An ordered list per customer is fastest but cannot spill to disk (100M events
-        # ran out of DuckDB's memory); the window query is slower and spills.
-        out = _top_counts(_path_counts(log, by, on, ordered_list=False), n)
+    out = when_lists_fit(lambda spill: _top_counts(_path_counts(log, by, on, spill=spill), n))
     n_keys = int(out["total"].iloc[0]) if len(out) else 0
     out = out.astype({"steps": "int64", "count": "int64"})
     out["share"] = out["count"] / n_keys if n_keys else 0.0
@@ -139,18 +156,18 @@ def _top_counts(counted: ir.Table, n: int) -> pd.DataFrame:
     return counted.order_by([ibis.desc("count"), "path"]).limit(n).execute()
 
 
-def _path_counts(log: EventLog, by: str, on: str, ordered_list: bool = True) -> ir.Table:
+def _path_counts(log: EventLog, by: str, on: str, spill: bool = False) -> ir.Table:
     """Every whole path (repeats merged) with its steps and how many users (or sessions) took it.
 
-    With ``ordered_list`` (DuckDB) each path is one ordered list per user, its repeats
-    dropped by comparing each step with the one before it in the list: no sorted window
-    over the log. Otherwise (Spark's Ibis compiler has no ordered list, and DuckDB when the
-    lists do not fit in memory) a ``lag`` marks the repeats first.
+    Each path is one sorted list per user, its repeats dropped by comparing each step
+    with the one before it in the list: no sorted window over the log. With ``spill``
+    (DuckDB, when the lists do not fit in memory) a ``lag`` marks the repeats first and an
+    ordered aggregate joins the rest, both of which spill to disk.
     """
     s = steps_table(log, by, on)
     keys = path_keys(by)
-    if ordered_list:
-        per_key = s.group_by(keys).agg(labels=s.label.collect(order_by=[s.ts, s.seq]))
+    if not spill:
+        per_key = s.group_by(keys).agg(labels=ordered_labels(s, s.label))
         labels = per_key.labels
         merged = labels.filter(lambda x, i: (i == 0) | (labels[i - 1] != x))
         per_key = per_key.select(path=merged.join(SEPARATOR), steps=merged.length())
@@ -158,7 +175,7 @@ def _path_counts(log: EventLog, by: str, on: str, ordered_list: bool = True) -> 
         s = s.mutate(prev=s.label.lag().over(_window(s, by)))
         s = s.filter(s.prev.isnull() | (s.prev != s.label))
         per_key = s.group_by(keys).agg(
-            path=ordered_join(s, s.label, SEPARATOR, log.backend), steps=s.count()
+            path=ordered_join(s, s.label, SEPARATOR, log.backend, spill=True), steps=s.count()
         )
     return per_key.group_by(["path", "steps"]).agg(count=per_key.count())
 

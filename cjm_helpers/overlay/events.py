@@ -79,6 +79,12 @@ from ..errors import DataError
 from ..i18n import t
 from ..model import DEFAULT_STAGES, Project, Touchpoint
 from . import dates
+from .parquet_checks import (
+    ColumnStatistics,
+    may_hold_missing_word,
+    parquet_statistics,
+    proven_present,
+)
 
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "user_id",
@@ -544,9 +550,23 @@ def load_events(
     dates.local_format(date_format, lang)  # a bad format is the first thing to say
     raw, name, from_file, con = _open_source(source, backend, mapping, delimiter, lang)
     typed = from_file and Path(str(source)).suffix.lower() in _PARQUET
-    table, has_sessions = _canonical(
-        raw, name, mapping, unit, from_file, date_format, lang, trim=not typed
+    statistics = (
+        parquet_statistics(con.con, Path(str(source)))
+        if typed and backend_name(con) == "duckdb"
+        else {}
     )
+    table, found = _canonical(
+        raw,
+        name,
+        mapping,
+        unit,
+        from_file,
+        date_format,
+        lang,
+        trim=not typed,
+        statistics=statistics,
+    )
+    has_sessions = bool(found.get("sessions") or 0)
     before = table
     if dedupe:
         table = drop_duplicates(table)
@@ -568,6 +588,7 @@ def load_events(
         deduplicated=dedupe,
         file_backed=typed and backend_name(con) == "duckdb",
         _before_dedupe=before,
+        _event_names=None if dedupe else found.get("event_names"),
         _unjoined=(table, unjoined),
     )
 
@@ -906,17 +927,23 @@ def _canonical(
     date_format: str | None = None,
     lang: str = "en",
     trim: bool = True,
-) -> tuple[ir.Table, bool]:
-    """The log with canonical columns and UTC timestamps, after every check; and whether it has sessions."""
+    statistics: Mapping[str, ColumnStatistics] | None = None,
+) -> tuple[ir.Table, dict[str, Any]]:
+    """The log with canonical columns and UTC timestamps, after every check; and what the checks found.
+
+    ``statistics`` (a Parquet file's) answer the checks of a clean log without reading it.
+    """
     names = _resolve_names(list(raw.columns), mapping)
     _require_columns(raw, names, source, lang)
     cols = {c: _column(raw, names[c]) for c in names}
     seq = raw.seq.cast("int64")
     text = {c: _text(cols[c], trim) for c in cols if c != "timestamp"}
     ts_raw = cols["timestamp"]
-    checks = _cell_checks(raw, seq, text)
-    checks.update(_timestamp_checks(seq, ts_raw, names["timestamp"], source, date_format, lang))
-    found = _run_checks(raw, checks, source, lang)
+    found = _known_checks(statistics or {}, names, cols, text)
+    if found is None:
+        checks = _cell_checks(raw, seq, text)
+        checks.update(_timestamp_checks(seq, ts_raw, names["timestamp"], source, date_format, lang))
+        found = _run_checks(raw, checks, source, lang)
     _refuse_empty_cells(found, names, source, from_file, lang)
     row = partial(_row, from_file=from_file, lang=lang)  # a row number in words, for messages
     ts_type = ts_raw.type()
@@ -925,7 +952,47 @@ def _canonical(
     if ts_type.is_string():
         _refuse_unread_timestamps(raw, seq, ts, ts_raw, found, source, tcol, row, date_format, lang)
     table = _canonical_columns(raw, cols, text, ts, seq, trim)
-    return table, bool(found.get("sessions") or 0)
+    return table, found
+
+
+def _known_checks(
+    statistics: Mapping[str, ColumnStatistics],
+    names: dict[str, str],
+    cols: dict[str, ir.Value],
+    text: dict[str, ir.StringValue],
+) -> dict[str, Any] | None:
+    """What the checks would find in a clean Parquet log, proven by its statistics; None if unproven.
+
+    Event names usually run from a to z, past the letters of the missing words, so the
+    event column is proven by its distinct names instead (one light query), which are
+    kept: every run asks for them.
+    """
+
+    def proven(column: str) -> bool:
+        value = cols[column]
+        return proven_present(statistics.get(names[column]), value.type().is_string(), MISSING_TEXT)
+
+    ts_type = cols["timestamp"].type()
+    user = statistics.get(names["user_id"])
+    if not user or not user.rows or not (ts_type.is_timestamp() or ts_type.is_date()):
+        return None
+    if not proven("user_id") or not proven("timestamp"):
+        return None
+    found: dict[str, Any] = {"rows": user.rows, "no_user": None, "no_event": None, "no_ts": None}
+    if "session_id" in names:
+        session = statistics.get(names["session_id"])
+        if session is None or session.nulls is None:
+            return None
+        is_text = cols["session_id"].type().is_string()
+        if is_text and may_hold_missing_word(session.smallest, session.largest, MISSING_TEXT):
+            return None
+        found["sessions"] = session.rows - session.nulls
+    if not proven("event"):
+        events = text["event"].name("event").as_table().distinct().execute()["event"]
+        if any(_missing(e) for e in events):
+            return None
+        found["event_names"] = sorted(str(e) for e in events)
+    return found
 
 
 def _require_columns(raw: ir.Table, names: dict[str, str], source: str, lang: str) -> None:

@@ -36,13 +36,23 @@ def test_analyses_run_in_order_off_the_main_thread_while_figures_are_drawn_on_it
         drawn.append((name, threading.current_thread().name))
         return real_figure(name, *args, **kwargs)
 
+    from cjm_helpers.overlay.events import EventLog
+
+    real_notes = EventLog.notes
+
+    def recorded_notes(self, lang="en"):  # type: ignore[no-untyped-def]
+        computed.append(("notes", threading.current_thread().name))
+        return real_notes(self, lang)
+
     monkeypatch.setattr(overlay_run, "_analysis_steps", recorded_steps)
     monkeypatch.setattr(overlay_run, "_write_figure", recorded_figure)
+    monkeypatch.setattr(EventLog, "notes", recorded_notes)
     results = run_overlay(
         SAMPLE_EVENTS, tmp_path, project=load_project(SAMPLE_PROJECT), progress=False
     )
     main = threading.main_thread().name
-    assert [name for name, _ in computed] == list(results)  # in order, each once
+    assert [name for name, _ in computed] == ["notes", *results]  # in order, each once
+    assert results.notes  # the sample's guessed conversions are said
     assert {thread for _, thread in computed} != {main}
     assert drawn and {thread for _, thread in drawn} == {main}
     assert results.failed == {}

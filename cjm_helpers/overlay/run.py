@@ -24,7 +24,7 @@ import importlib
 import io
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -158,12 +158,17 @@ def run_overlay(
     log, survey_frame, ticket_frame = _load_inputs(events, survey, tickets, project, lang, reading)
     steps = _analysis_steps(log, survey_frame, ticket_frame, project, funnel_steps, path_by, lang)
     results = OverlayResults()
-    results.notes = log.notes(lang)
     results.seconds["load"] = time.perf_counter() - started
     results.skipped.update(skip_reasons(log, project, funnel_steps, survey_frame is not None, lang))
+
+    def notes() -> None:  # duplicates are counted in the worker too, before the analyses
+        started = time.perf_counter()
+        results.notes = log.notes(lang)
+        results.seconds["load"] += time.perf_counter() - started
+
     figures: dict[str, bytes] = {}
     for step, outcome in tqdm(
-        _computed(steps, results.skipped, log.backend),
+        _computed(steps, results.skipped, log.backend, first=notes),
         total=len(steps),
         desc="overlay",
         unit="analysis",
@@ -286,16 +291,21 @@ def _compute(compute: Callable[[], pd.DataFrame]) -> Outcome:
 
 
 def _computed(
-    steps: Sequence[Step], skipped: Mapping[str, str], backend: Any
+    steps: Sequence[Step],
+    skipped: Mapping[str, str],
+    backend: Any,
+    first: Callable[[], None] | None = None,
 ) -> Iterator[tuple[Step, Outcome | None]]:
     """Each step with its outcome, in order; a skipped step with none.
 
-    The analyses run one after another in a worker thread while the caller writes each
-    finished one's table and draws its figure: the engine works (without Python's lock)
-    while the figure is drawn, and the engine's queries never run side by side. An
-    interruption stops the engine's running query and the analyses not yet started.
+    The analyses run one after another in a worker thread (after ``first``, whose error
+    is raised at the end) while the caller writes each finished one's table and draws its
+    figure: the engine works (without Python's lock) while the figure is drawn, and the
+    engine's queries never run side by side. An interruption stops the engine's running
+    query and the analyses not yet started.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cjm-overlay") as pool:
+        before = pool.submit(first) if first is not None else None
         pending = [
             (step, None if step[0] in skipped else pool.submit(_compute, step[1])) for step in steps
         ]
@@ -304,8 +314,11 @@ def _computed(
                 importlib.import_module(f"{__package__}.plots")  # matplotlib loads meanwhile
             for step, future in pending:
                 yield step, None if future is None else future.result()
+            if before is not None:
+                before.result()
         except BaseException:
-            for _, future in pending:
+            futures: list[Future[Any] | None] = [before, *(f for _, f in pending)]
+            for future in futures:
                 if future is not None:
                     future.cancel()
             _interrupt(backend)

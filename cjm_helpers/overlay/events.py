@@ -68,7 +68,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ibis
 import ibis.expr.operations as ops
@@ -548,30 +548,16 @@ def load_events(
     if isinstance(source, EventLog):
         return source
     dates.local_format(date_format, lang)  # a bad format is the first thing to say
-    raw, name, from_file, con = _open_source(source, backend, mapping, delimiter, lang)
-    typed = from_file and Path(str(source)).suffix.lower() in _PARQUET
-    statistics = (
-        parquet_statistics(con.con, Path(str(source)))
-        if typed and backend_name(con) == "duckdb"
-        else {}
-    )
-    table, found = _canonical(
-        raw,
-        name,
-        mapping,
-        unit,
-        from_file,
-        date_format,
-        lang,
-        trim=not typed,
-        statistics=statistics,
-    )
+    read = _read_checked(source, backend, mapping, delimiter, unit, date_format, lang)
+    table, found, name, con = read.table, read.found, read.name, read.con
     has_sessions = bool(found.get("sessions") or 0)
     before = table
     if dedupe:
         table = drop_duplicates(table)
+    known = None if dedupe else found.get("event_names")
     need_events = conversion_events is None and not _project_names_conversions(project)
-    log_stages, events = discover(table, stages=project is None, events=need_events)
+    log_stages, events = discover(table, stages=project is None, events=need_events and not known)
+    events = events or known
     stages = _stage_ids(project, table, log_stages)
     unjoined = table.select(*EVENT_COLUMNS)
     table = _map_to_project(table, project, stages, con)
@@ -586,11 +572,50 @@ def load_events(
         conversion_guessed=guessed,
         has_sessions=has_sessions,
         deduplicated=dedupe,
-        file_backed=typed and backend_name(con) == "duckdb",
+        file_backed=read.typed and backend_name(con) == "duckdb",
         _before_dedupe=before,
-        _event_names=None if dedupe else found.get("event_names"),
+        _event_names=known,
         _unjoined=(table, unjoined),
     )
+
+
+class _Read(NamedTuple):
+    """A log read and checked: its canonical table, what the checks found, its name for messages, its
+    backend, and whether it is a typed (Parquet) file."""
+
+    table: ir.Table
+    found: dict[str, Any]
+    name: str
+    con: Any
+    typed: bool
+
+
+def _read_checked(
+    source: Any,
+    backend: Any,
+    mapping: dict[str, str],
+    delimiter: str,
+    unit: str | None,
+    date_format: str | None,
+    lang: str,
+) -> _Read:
+    """Open the source and check it; a DuckDB Parquet file's statistics answer the checks when they can."""
+    raw, name, from_file, con = _open_source(source, backend, mapping, delimiter, lang)
+    typed = from_file and Path(str(source)).suffix.lower() in _PARQUET
+    duck = backend_name(con) == "duckdb"
+    statistics = parquet_statistics(con.con, Path(str(source))) if typed and duck else {}
+    table, found = _canonical(
+        raw,
+        name,
+        mapping,
+        unit,
+        from_file,
+        date_format,
+        lang,
+        trim=not typed,
+        statistics=statistics,
+    )
+    return _Read(table, found, name, con, typed)
 
 
 def _timestamp_unit(mapping: dict[str, str], lang: str) -> str | None:

@@ -6,8 +6,9 @@ The floor is what no notebook can avoid: one kernel start per notebook plus the
 imports the notebooks need (a trivial notebook per step, nine of them, whose one
 cell makes the chapters' own set-up imports, which load the package's step facade
 and with it pandas, matplotlib, Ibis, the widgets and the rest of the package; the
-libraries an analysis imports when it first runs, DuckDB, scikit-learn, seaborn
-with SciPy, count as the suite's work). Both run as ``cjm run`` runs them (one
+libraries an analysis imports when it first runs, DuckDB's Ibis backend and
+scikit-learn with SciPy, count as the suite's work; the figures draw with matplotlib
+alone). Both run as ``cjm run`` runs them (one
 kernel per notebook over IPC, a fresh run folder with its shared-table cache).
 Floor and suite run interleaved, ``--repeats`` times each, on a private copy of
 the sample project; the medians are compared (target: at most 1.3x the floor). The slowest cells of the last suite run are listed
@@ -66,7 +67,7 @@ def floor_notebooks(count: int, folder: Path) -> list[Path]:
 
 
 def slowest_cells(
-    notebooks: list[Path], folder: Path, count: int = 10
+    notebooks: list[Path], folder: Path, count: int = 15
 ) -> list[tuple[float, str, str]]:
     """(seconds, notebook, first line of the cell) of the slowest cells papermill timed."""
     cells = []

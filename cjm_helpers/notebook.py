@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 _HEAVY = {"Step": "facade", "start_step": "facade", "setup_plots": "display"}
-"""Names whose module loads pandas, matplotlib, seaborn, Ibis and the widgets (about 2 s).
+"""Names whose module loads pandas, matplotlib, Ibis and the widgets (about 2 s).
 
 The one lazy import of the facade: the CLI and the report import this module for
 ``reference_date`` and ``note_html`` and should not pay for what a notebook cell needs.

@@ -6,13 +6,17 @@ without importing seaborn (and scipy with it, seconds per notebook). A test comp
 with seaborn's own, so they stay in step when seaborn changes. One setting is left out:
 seaborn's default colour map, "rocket", exists only once seaborn is imported, and matplotlib
 asks for the default map even when saving a plain RGB image; every figure of ours names its map.
+The one seaborn map a figure of ours used, "crest", is rebuilt here from a few anchor colours.
 """
 
 from __future__ import annotations
 
-__all__ = ["COLOR_CODES", "CYCLE", "RC", "apply_theme"]
+__all__ = ["COLOR_CODES", "CREST_ANCHORS", "CYCLE", "RC", "apply_theme", "crest"]
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from matplotlib.colors import LinearSegmentedColormap
 
 RC: dict[str, Any] = {
     "axes.axisbelow": True,
@@ -94,6 +98,25 @@ COLOR_CODES: dict[str, tuple[float, float, float]] = {
     "y": (0.8, 0.7254901960784313, 0.4549019607843137),
 }
 """What the one-letter colours ("b", "g", ...) mean under the "deep" palette."""
+
+
+CREST_ANCHORS: list[str] = [
+    "#a5cd90",
+    "#76b791",
+    "#509e90",
+    "#33858d",
+    "#1d6c8a",
+    "#234f81",
+    "#2c3171",
+]
+"""Light sage green through teal to deep indigo, evenly spaced: the "crest" colour map's look."""
+
+
+def crest() -> LinearSegmentedColormap:
+    """The "crest" colour map (low scores light green, high ones deep blue) from its anchor colours."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("cjm_crest", CREST_ANCHORS)
 
 
 def apply_theme() -> None:

@@ -38,6 +38,8 @@ from matplotlib.figure import Figure
 from .charts import message_figure
 from .i18n import format_date, format_number, t
 from .model import RESOURCE_KINDS, Project
+from .plot_parts import heatmap
+from .plot_theme import crest
 from .text import esc
 
 rcParams["text.parse_math"] = (
@@ -179,8 +181,6 @@ def scoring_matrix(project: Project, lang: str = "en") -> pd.DataFrame:
 
 def scoring_figure(project: Project, lang: str = "en") -> Figure:
     """A heatmap of the scoring matrix: rows are personas, columns the three criteria."""
-    import seaborn as sns
-
     matrix = scoring_matrix(project, lang)
     height = 1.2 + 0.6 * max(len(matrix), 1)
     if matrix.empty:
@@ -189,18 +189,7 @@ def scoring_figure(project: Project, lang: str = "en") -> Figure:
     ax = fig.subplots()
     cols = [t(f"views.score.{k}", lang) for k in ("share", "value", "fit")]
     data = matrix.set_index(t("views.score.persona", lang))[cols].astype(float)
-    sns.heatmap(
-        data,
-        annot=True,
-        fmt=".0f",
-        vmin=1,
-        vmax=5,
-        cmap="crest",
-        cbar=False,
-        ax=ax,
-        linewidths=1,
-        linecolor="white",
-    )
+    heatmap(ax, data, crest(), fmt=".0f", vmin=1, vmax=5, line_width=1)
     ax.set_ylabel("")
     ax.set_title(t("views.score.title", lang))
     fig.tight_layout()
@@ -234,17 +223,13 @@ def stages_without_touchpoints(project: Project) -> list[str]:
 
 def inventory_figure(project: Project, lang: str = "en") -> Figure:
     """A heatmap of touchpoints per stage and channel; empty stages show as a row of zeros."""
-    import seaborn as sns
-
     table = touchpoint_inventory(project, lang)
     size = (max(6, 1.1 * len(table.columns) + 3), 1 + 0.55 * len(table))
     if table.empty or table.columns.empty:
         return message_figure(*size, t("views.inventory.none", lang))
     fig = Figure(figsize=size)
     ax = fig.subplots()
-    sns.heatmap(
-        table, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, linewidths=1, linecolor="white"
-    )
+    heatmap(ax, table, "Blues", line_width=1)
     ax.set_title(t("views.inventory.title", lang))
     ax.tick_params(axis="x", rotation=30)
     fig.tight_layout()

@@ -1,7 +1,8 @@
-"""Seaborn figures for every overlay analysis: each takes the analysis's DataFrame, returns a Figure.
+"""Figures for every overlay analysis: each takes the analysis's DataFrame, returns a Figure.
 
 The package never calls ``plt.show()``; notebooks do. Titles and axis labels come
-from the ``feedback`` message catalogue, so figures follow the run's language.
+from the ``feedback`` message catalogue, so figures follow the run's language. Drawn with
+matplotlib alone (:mod:`..plot_parts`): seaborn would bring SciPy into every kernel.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ __all__ = [
 ]
 
 import textwrap
-from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -31,9 +31,8 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from ..i18n import format_percent, t
-
-if TYPE_CHECKING:
-    from types import ModuleType
+from ..plot_parts import category_bars, heatmap
+from ..plot_theme import CYCLE
 
 plt.rcParams["text.parse_math"] = (
     False  # a '$' in an event, channel or segment name is drawn as typed
@@ -50,17 +49,6 @@ PALETTE = {
 }
 MAX_LABEL = 28
 MAX_HEATMAP = 14
-
-
-def _seaborn() -> ModuleType:
-    """Seaborn, imported on the first figure that draws with it.
-
-    The one place it is imported: seaborn pulls in scipy.stats (seconds of start-up), which
-    `cjm overlay --help`, the analyses and the tables never need.
-    """
-    import seaborn
-
-    return seaborn
 
 
 def _label(text: object, width: int = MAX_LABEL) -> str:
@@ -105,16 +93,7 @@ def plot_funnel(frame: pd.DataFrame, lang: str = "en") -> Figure:
         {"users_open": _tr("funnel.open", lang), "users_closed": _tr("funnel.closed", lang)}
     )
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(frame) + 1.8), layout="constrained")
-    sns = _seaborn()
-    sns.barplot(
-        data=long,
-        y="step",
-        x="users",
-        hue="kind",
-        orient="h",
-        ax=ax,
-        palette=[PALETTE["open"], PALETTE["closed"]],
-    )
+    category_bars(ax, long, "step", "users", "kind", [PALETTE["open"], PALETTE["closed"]])
     for i, row in frame.reset_index(drop=True).iterrows():
         ax.text(
             row["users_closed"],
@@ -150,9 +129,7 @@ def plot_transitions(frame: pd.DataFrame, lang: str = "en") -> Figure:
         columns=[k for k in keep if k in matrix.columns],
         fill_value=0,
     )
-    matrix.index = [
-        _label(name) for name in matrix.index
-    ]  # before drawing: seaborn lays out as it draws
+    matrix.index = [_label(name) for name in matrix.index]  # before drawing: laid out as drawn
     matrix.columns = [_label(name) for name in matrix.columns]
     label_width = max(
         (len(line) for name in matrix.index for line in str(name).split("\n")), default=0
@@ -164,16 +141,7 @@ def plot_transitions(frame: pd.DataFrame, lang: str = "en") -> Figure:
         ),
         layout="constrained",
     )
-    sns = _seaborn()
-    sns.heatmap(
-        matrix,
-        annot=True,
-        fmt="d",
-        cmap="Blues",
-        cbar_kws={"label": _tr("transitions.colour", lang)},
-        ax=ax,
-        annot_kws={"fontsize": 8},
-    )
+    heatmap(ax, matrix, "Blues", colourbar=_tr("transitions.colour", lang), font_size=8)
     subtitle = (
         _tr("transitions.more", lang, shown=len(keep), total=len(busiest))
         if len(busiest) > len(keep)
@@ -224,14 +192,14 @@ def plot_gaps(frame: pd.DataFrame, lang: str = "en") -> Figure:
         ),
     )
     fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
-    sns = _seaborn()
-    sns.barplot(
-        data=data,
-        x="kind",
-        y="drop_off",
-        hue="switch",
-        ax=ax,
-        palette=[PALETTE["switch"], PALETTE["no_switch"]],
+    category_bars(
+        ax,
+        data,
+        "kind",
+        "drop_off",
+        "switch",
+        [PALETTE["switch"], PALETTE["no_switch"]],
+        horizontal=False,
         hue_order=[_tr("gaps.with_switch", lang), _tr("gaps.without_switch", lang)],
     )
     for container in ax.containers:
@@ -287,8 +255,7 @@ def plot_attribution(frame: pd.DataFrame, lang: str = "en", by: str = "touchpoin
     long["model"] = long["model"].map(lambda m: _tr(f"attribution.{m}", lang))
     long["label"] = long["label"].map(_label)
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(frame) + 1.8), layout="constrained")
-    sns = _seaborn()
-    sns.barplot(data=long, y="label", x="share", hue="model", orient="h", ax=ax, palette="deep")
+    category_bars(ax, long, "label", "share", "model", CYCLE)
     ax.xaxis.set_major_formatter(lambda v, _: format_percent(v, lang, 0))
     ax.set(title=title, xlabel=_tr("attribution.share", lang), ylabel="")
     ax.legend(title=None, loc="lower right")
@@ -371,17 +338,7 @@ def plot_tickets(frame: pd.DataFrame, lang: str = "en") -> Figure:
     )
     data = data.assign(label=label.map(_label), stage_name=data["stage_name"].replace("", "—"))
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(data) + 1.6), layout="constrained")
-    sns = _seaborn()
-    sns.barplot(
-        data=data,
-        y="label",
-        x="tickets",
-        hue="stage_name",
-        dodge=False,
-        orient="h",
-        ax=ax,
-        palette="deep",
-    )
+    category_bars(ax, data, "label", "tickets", "stage_name", CYCLE, dodge=False)
     ax.set(title=title, xlabel=_tr("tickets.tickets", lang), ylabel=_tr("tickets.touchpoint", lang))
     ax.legend(title=_tr("tickets.stage", lang), fontsize=8)
     return _fit_ticks(fig)

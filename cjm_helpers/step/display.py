@@ -19,7 +19,7 @@ __all__ = ["as_html", "dates_only", "setup_plots", "show_figure", "table_with_no
 
 
 def setup_plots() -> None:
-    """One look for every figure: seaborn's theme, readable sizes, PNG output inline."""
+    """One look for every figure: the whitegrid theme, readable sizes, PNG output inline."""
     if os.environ.get("MPLBACKEND", "").lower() == "agg" and kernel_shell() is not None:
         # Agg in the environment makes inline figures vanish from executed notebooks.
         matplotlib.use("module://matplotlib_inline.backend_inline")

@@ -11,7 +11,10 @@ scikit-learn with SciPy, count as the suite's work; the figures draw with matplo
 alone). Both run as ``cjm run`` runs them (one
 kernel per notebook over IPC, a fresh run folder with its shared-table cache).
 Floor and suite run interleaved, ``--repeats`` times each, on a private copy of
-the sample project; the medians are compared (target: at most 1.3x the floor). The slowest cells of the last suite run are listed
+the sample project; the medians are compared (target: at most 1.3x the floor). A second
+floor makes the same imports as each chapter (every module its kernel had loaded at the
+end, found in one untimed run of the chapters), so the libraries count as the floor's and
+the ratio to it is what the chapters cost beyond their imports. The slowest cells of the last suite run are listed
 with how long each took, to show where the time above the floor goes. The machine
 is usually shared: compare the ratio, not seconds across runs.
 """
@@ -19,6 +22,7 @@ is usually shared: compare the ratio, not seconds across runs.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import time
@@ -66,6 +70,59 @@ def floor_notebooks(count: int, folder: Path) -> list[Path]:
     return paths
 
 
+MODULES_CELL = """\
+import json, sys
+from pathlib import Path
+Path({path!r}).write_text(json.dumps(list(sys.modules)), encoding="utf-8")
+"""
+"""Appended to a copy of a notebook in the discovery run: which modules its kernel ended with, in import order."""
+
+IMPORTS_CELL = """\
+import importlib
+for name in {names!r}:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+"""
+
+
+def with_cell(source: Path, cell: str, path: Path) -> Path:
+    """A copy of ``source`` with one more code cell at the end."""
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(cell))
+    nbformat.write(nb, path)
+    return path
+
+
+def loaded_modules(notebooks: list[Path], folder: Path) -> list[list[str]]:
+    """Per notebook, the modules its kernel had loaded when it ended (one discovery run, not timed)."""
+    copies = []
+    for n, notebook in enumerate(notebooks):
+        cell = MODULES_CELL.format(path=str(folder / f"modules_{n}.json"))
+        copies.append(with_cell(notebook, cell, folder / notebook.name))
+    run_all(copies, folder)
+    return [
+        json.loads((folder / f"modules_{n}.json").read_text(encoding="utf-8"))
+        for n in range(len(notebooks))
+    ]
+
+
+def same_imports_floor(
+    floor: list[Path], chapters: list[list[str]], base: list[str], folder: Path
+) -> list[Path]:
+    """The floor notebooks, each also importing every module its chapter loaded beyond the set-up's."""
+    known = set(base)
+    return [
+        with_cell(
+            trivial,
+            IMPORTS_CELL.format(names=[m for m in modules if m not in known]),
+            folder / trivial.name,
+        )
+        for trivial, modules in zip(floor, chapters, strict=True)
+    ]
+
+
 def slowest_cells(
     notebooks: list[Path], folder: Path, count: int = 15
 ) -> list[tuple[float, str, str]]:
@@ -93,25 +150,34 @@ def main() -> None:
     )
     args = parser.parse_args()
     notebooks = step_notebooks()
-    floors: list[float] = []
-    suites: list[float] = []
+    times: dict[str, list[float]] = {"floor": [], "same imports": [], "suite": []}
     with sample_workspace(), tempfile.TemporaryDirectory(prefix="cjm-bench-nb-") as tmp:
         folder = Path(tmp)
-        (folder / "floor").mkdir()
+        for name in ("floor", "same", "discover"):
+            (folder / name).mkdir()
         trivial = floor_notebooks(len(notebooks), folder / "floor")
-        run_all(trivial[:1], folder / "floor")  # warm the disk cache for both
+        base = loaded_modules(trivial[:1], folder / "discover")[0]
+        chapters = loaded_modules(notebooks, folder / "discover")
+        same = same_imports_floor(trivial, chapters, base, folder / "same")
+        runs = [("floor", trivial, folder / "floor"), ("same imports", same, folder / "same")]
+        runs.append(("suite", notebooks, folder))
         for rep in range(args.repeats):
-            order = [("floor", trivial), ("suite", notebooks)]
-            for kind, books in order if rep % 2 == 0 else order[::-1]:
-                seconds = run_all(books, folder / "floor" if kind == "floor" else folder)
-                (floors if kind == "floor" else suites).append(seconds)
-                print(f"  run {rep + 1}: {kind:5s} {seconds:6.1f} s", flush=True)
+            for kind, books, where in runs[rep % 3 :] + runs[: rep % 3]:
+                seconds = run_all(books, where)
+                times[kind].append(seconds)
+                print(f"  run {rep + 1}: {kind:12s} {seconds:6.1f} s", flush=True)
         slow = slowest_cells(notebooks, folder)
-    floor, suite = statistics.median(floors), statistics.median(suites)
+    floor, same_floor, suite = (statistics.median(times[k]) for k in times)
     print(f"notebooks: {len(notebooks)}, runs of each: {args.repeats} (interleaved; medians)")
-    print(f"floor ({len(notebooks)} trivial notebooks, kernel starts + imports): {floor:6.1f} s")
-    print(f"all notebooks with papermill:                        {suite:6.1f} s")
-    print(f"ratio: {suite / floor:.2f}x (target <= {TARGET}x)")
+    print(
+        f"floor ({len(notebooks)} trivial notebooks, kernel starts + set-up imports): {floor:6.1f} s"
+    )
+    print(
+        f"floor with the same imports as each chapter (scikit-learn, SciPy, ...): {same_floor:6.1f} s"
+    )
+    print(f"all notebooks with papermill:                                     {suite:6.1f} s")
+    print(f"ratio to the floor: {suite / floor:.2f}x (target <= {TARGET}x)")
+    print(f"ratio to the floor with the same imports: {suite / same_floor:.2f}x")
     print("slowest cells of the last suite run:")
     for seconds, notebook, line in slow:
         print(f"  {seconds:6.2f} s  {notebook:24s} {line}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,17 @@ def test_the_run_says_where_its_time_went(tmp_path):
     assert {"load", "summary.html", *results} <= timed  # loading, every analysis that ran, the page
     assert any(name.endswith(".png") for name in timed)  # and the figures, each on its own
     assert all(seconds >= 0 for seconds in results.seconds.values())
+
+
+def test_the_summary_names_every_step_of_a_path(tmp_path):
+    project = load_project(SAMPLE_PROJECT)
+    results = run_overlay(SAMPLE_EVENTS, tmp_path, project=project, progress=False)
+    summary = (tmp_path / "summary.html").read_text(encoding="utf-8")
+    longest = max(results["top_paths"]["path"], key=lambda p: p.count(" > "))
+    steps = longest.split(" > ")
+    names = {tp.id: tp.name for tp in project.touchpoints}
+    assert len(steps) > 1 and any(step in names for step in steps)
+    named = " → ".join(names.get(step, step) for step in steps)
+    assert html.escape(named, quote=False) in summary or html.escape(named) in summary
+    assert html.escape(longest) not in summary  # ids joined as in the CSV are not shown
+    assert longest in (tmp_path / "top_paths.csv").read_text(encoding="utf-8")

@@ -40,7 +40,7 @@ from .events import EventLog, load_events
 from .funnel import funnel
 from .gaps import gaps
 from .kpis import kpis
-from .paths import By, time_between_stages, top_paths, transitions
+from .paths import SEPARATOR, By, time_between_stages, top_paths, transitions
 from .survey import emotion_curve, load_survey, survey_segments
 from .themes import overlay_themes
 from .tickets import load_tickets, ticket_counts
@@ -396,6 +396,14 @@ th{background:#eef3f8}img{max-width:100%;height:auto}
 """
 
 
+def _named_paths(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """Paths with every step by its name, as the notebooks show them (the CSV keeps the ids)."""
+    if "path" not in frame.columns:
+        return frame
+    named = [" → ".join(names.get(s, s) for s in str(p).split(SEPARATOR)) for p in frame["path"]]
+    return frame.assign(path=named)
+
+
 def not_run_lines(results: OverlayResults, lang: str) -> list[str]:
     """One line per analysis that did not run: its name, skipped or failed, and why."""
     lines = [
@@ -456,6 +464,7 @@ def summary_html(
                 f"<img alt='{esc(t(f'overlay.analysis.{name}', lang), quote=True)}' "
                 f"src='data:image/png;base64,{data}'>"
             )
-        parts.append(table_html(frame, lang, names=names, max_rows=30, css=True))
+        shown = _named_paths(frame, names or {}) if name == "top_paths" else frame
+        parts.append(table_html(shown, lang, names=names, max_rows=30, css=True))
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..i18n import format_number, format_percent, t
 from ..model import Project
+from .paths import named_path
 
 
 def _pct(value: float, lang: str) -> str:
@@ -130,10 +131,7 @@ def paths_table(paths: pd.DataFrame, project: Project | None, lang: str = "en") 
     names = _names(project)
     return pd.DataFrame(
         {
-            _col("paths.col.path", lang): [
-                " → ".join(names.get(step, step) for step in str(p).split(" > "))
-                for p in paths["path"]
-            ],
+            _col("paths.col.path", lang): [named_path(p, names) for p in paths["path"]],
             _col("paths.col.steps", lang): paths["steps"].astype(int),
             _col("paths.col.count", lang): paths["count"].astype(int),
             _col("paths.col.share", lang): [_pct(v, lang) for v in paths["share"]],

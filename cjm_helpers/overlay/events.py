@@ -380,7 +380,7 @@ class EventLog:
         """The distinct event names in the log (one query, when first asked; the notes and KPIs share it)."""
         if self._event_names is None:
             found = self.events().select("event").distinct().execute()["event"]
-            self._event_names = sorted(str(e) for e in found if not _missing(e))
+            self._event_names = _name_list(found)
         return list(self._event_names)
 
     @property
@@ -572,7 +572,7 @@ def load_events(
         conversion_guessed=guessed,
         has_sessions=has_sessions,
         deduplicated=dedupe,
-        file_backed=read.typed and backend_name(con) == "duckdb",
+        file_backed=read.file_backed,
         _before_dedupe=before,
         _event_names=known,
         _unjoined=(table, unjoined),
@@ -581,13 +581,13 @@ def load_events(
 
 class _Read(NamedTuple):
     """A log read and checked: its canonical table, what the checks found, its name for messages, its
-    backend, and whether it is a typed (Parquet) file."""
+    backend, and whether it is a Parquet file DuckDB reads (the file is then the cache)."""
 
     table: ir.Table
     found: dict[str, Any]
     name: str
     con: Any
-    typed: bool
+    file_backed: bool
 
 
 def _read_checked(
@@ -615,7 +615,7 @@ def _read_checked(
         trim=not typed,
         statistics=statistics,
     )
-    return _Read(table, found, name, con, typed)
+    return _Read(table, found, name, con, typed and duck)
 
 
 def _timestamp_unit(mapping: dict[str, str], lang: str) -> str | None:
@@ -1016,8 +1016,13 @@ def _known_checks(
         events = text["event"].name("event").as_table().distinct().execute()["event"]
         if any(_missing(e) for e in events):
             return None
-        found["event_names"] = sorted(str(e) for e in events)
+        found["event_names"] = _name_list(events)
     return found
+
+
+def _name_list(values: Any) -> list[str]:
+    """Distinct event names as the log lists them: sorted text, missing ones left out."""
+    return sorted(str(v) for v in values if not _missing(v))
 
 
 def _require_columns(raw: ir.Table, names: dict[str, str], source: str, lang: str) -> None:

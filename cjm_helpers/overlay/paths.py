@@ -19,6 +19,7 @@ __all__ = [
     "TRANSITION_COLUMNS",
     "By",
     "On",
+    "named_path",
     "ordered_join",
     "ordered_labels",
     "path_keys",
@@ -29,7 +30,7 @@ __all__ = [
     "when_lists_fit",
 ]
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import duckdb
@@ -85,6 +86,11 @@ def steps_table(log: EventLog, by: str = "user", on: str = "event") -> ir.Table:
     return t.select(
         user_id=t.user_id, path_session=t.session_id.fill_null(""), label=label, ts=t.ts, seq=t.seq
     )
+
+
+def named_path(path: str, names: Mapping[str, str], joiner: str = " → ") -> str:
+    """A path as a person reads it: every step by its name (ids as given), joined by ``joiner``."""
+    return joiner.join(names.get(step, step) for step in str(path).split(SEPARATOR))
 
 
 def ordered_labels(table: ir.Table, label: ir.StringValue) -> ir.ArrayValue:

@@ -40,7 +40,7 @@ from .events import EventLog, load_events
 from .funnel import funnel
 from .gaps import gaps
 from .kpis import kpis
-from .paths import SEPARATOR, By, time_between_stages, top_paths, transitions
+from .paths import By, named_path, time_between_stages, top_paths, transitions
 from .survey import emotion_curve, load_survey, survey_segments
 from .themes import overlay_themes
 from .tickets import load_tickets, ticket_counts
@@ -400,8 +400,7 @@ def _named_paths(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     """Paths with every step by its name, as the notebooks show them (the CSV keeps the ids)."""
     if "path" not in frame.columns:
         return frame
-    named = [" → ".join(names.get(s, s) for s in str(p).split(SEPARATOR)) for p in frame["path"]]
-    return frame.assign(path=named)
+    return frame.assign(path=[named_path(p, names) for p in frame["path"]])
 
 
 def not_run_lines(results: OverlayResults, lang: str) -> list[str]:

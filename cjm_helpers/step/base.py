@@ -105,9 +105,13 @@ class StepBase:
         self, kind: str, name: str, compute: Callable[[], Any], empty_key: str | None = None
     ) -> Any:
         """Compute a data view once; a note instead when the data is missing or unreadable."""
+        return self._once(name, lambda: self._compute_shared(kind, name, compute, empty_key))
+
+    def _once(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` kept under ``name`` until the project or a data file changes."""
         self._fresh()
         if name not in self._results:
-            self._results[name] = self._compute_shared(kind, name, compute, empty_key)
+            self._results[name] = compute()
         return self._results[name]
 
     def _compute_shared(

@@ -153,10 +153,7 @@ class EventViews(StepBase):
         Revenue per customer comes from the survey's spend, as in the report. Worked out once
         (again after a file changed): step 8 shows both the baselines and the plan built on them.
         """
-        self._fresh()
-        if "measured_baselines" not in self._results:
-            self._results["measured_baselines"] = self._measure_baselines()
-        return self._results["measured_baselines"]
+        return self._once("measured_baselines", self._measure_baselines)
 
     def _measure_baselines(self) -> Any:
         measured = self.data_kpis()

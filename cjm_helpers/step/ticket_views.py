@@ -34,13 +34,15 @@ class TicketViews(StepBase):
 
     def _themes(self) -> ThemeResult:
         """Themes from the survey's comments and the tickets, computed once per notebook."""
-        self._fresh()
-        if "themes" not in self._results:
+
+        def themes() -> ThemeResult:
             survey = self.survey if self._has("survey") else None
-            self._results["themes"] = project_themes(
+            return project_themes(
                 self.project, survey, self._optional_tickets(), lang=self.language
             )
-        return self._results["themes"]
+
+        result: ThemeResult = self._once("themes", themes)
+        return result
 
     def _themes_or_note(self) -> Any:
         """The themes, or the note to show instead (no texts, texts that cannot be read, too few)."""

@@ -652,14 +652,14 @@ WARM_UP = {
 
 def child(variant: str, analysis: str, path: str, result: str) -> None:
     """Run in a fresh process: imports, then the timed work; the result is pickled for the check."""
-    for module in WARM_UP[variant]:
+    for module in WARM_UP[variant] if analysis != "e2e" else ():  # end to end counts every import
         importlib.import_module(module)
     setup = mapping() if analysis != "e2e" else None  # the command reads the project itself
     started = time.perf_counter()
     parts: dict[str, float] = {}
     if variant == "cjm" and analysis == "e2e":
         import cjm_helpers.overlay.run as overlay_run
-        from cjm_helpers.cli import main as cjm_main
+        from cjm_helpers.cli import command
         from cjm_helpers.paths import SAMPLE_PROJECT
 
         real_run = overlay_run.run_overlay
@@ -673,9 +673,18 @@ def child(variant: str, analysis: str, path: str, result: str) -> None:
             timed_run  # the command imports it when it runs: its split is kept
         )
         with tempfile.TemporaryDirectory(prefix="cjm-bench-out-") as out:
-            code = cjm_main(
-                ["overlay", path, "--project", str(SAMPLE_PROJECT), "--out", out, "--no-progress"]
-            )
+            # as the installed command runs it (its collector tuned for one run, see cjm_helpers.collector)
+            sys.argv = [
+                "cjm",
+                "overlay",
+                path,
+                "--project",
+                str(SAMPLE_PROJECT),
+                "--out",
+                out,
+                "--no-progress",
+            ]
+            code = command()
         if code:
             raise SystemExit(code)
         value: Any = None

@@ -8,7 +8,7 @@ with exit code 1 (problems in the input) or 2 (wrong command line).
 
 from __future__ import annotations
 
-__all__ = ["SYMLINK_LOOP", "build_parser", "main"]
+__all__ = ["SYMLINK_LOOP", "build_parser", "command", "main"]
 
 import argparse
 import os
@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from . import __version__, collector
 from .commands import command_modules
 from .errors import CJMError
 from .terminal import terminal_text
@@ -43,6 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush fails quietly
         return 141
+
+
+def command() -> int:
+    """The installed ``cjm`` command: :func:`main` in a process that ends when the command does,
+    so Python's cycle collector is tuned for that (see :mod:`.collector`)."""
+    collector.collect_rarely()
+    try:
+        return main()
+    finally:
+        collector.skip_final_collection()
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -73,4 +83,4 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(command())

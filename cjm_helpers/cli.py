@@ -47,12 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def command() -> int:
     """The installed ``cjm`` command: :func:`main` in a process that ends when the command does,
-    so Python's cycle collector is tuned for that (see :mod:`.collector`)."""
-    collector.collect_rarely()
-    try:
-        return main()
-    finally:
-        collector.skip_final_collection()
+    so Python's cycle collector is tuned for one run (see :mod:`.collector`)."""
+    collector.tune_for_one_run()
+    return main()
 
 
 def _run(argv: Sequence[str] | None) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import paths
+from .. import collector, paths
 from ..i18n import check_language
 from ..tables import show_tables_in_notebook
 from .common import show_errors_as_messages
@@ -42,6 +42,7 @@ def start_step(
     """
     show_errors_as_messages()
     setup_plots()
+    collector.tune_for_one_run()
     if language:
         check_language(language)
     step = Step(

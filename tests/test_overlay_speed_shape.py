@@ -430,3 +430,42 @@ def test_the_funnel_falls_back_to_the_spilling_aggregate_when_duckdb_runs_out_of
     pd.testing.assert_frame_equal(funnel(log), expected)
     assert asked == [False, True]
     assert "ORDER BY" in ibis.to_sql(real(log.table, log.table.event, "", spill=True).name("p"))
+
+
+@pytest.mark.parametrize("on", ["event", "touchpoint"])
+@pytest.mark.parametrize("by", ["user", "session"])
+def test_paths_kept_as_numbers_read_as_the_paths_kept_as_names(
+    project, monkeypatch, on: str, by: str
+) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.overlay import paths
+
+    frame = sample_frame(project)
+    # x and y spell the same path, "a > b > c", with different steps: one path of two users
+    spelled = pd.DataFrame(
+        {
+            "user_id": ["x", "x", "y", "y"],
+            "session_id": ["sx", "sx", "sy", "sy"],
+            "timestamp": pd.to_datetime(["2026-02-01 08:00", "2026-02-01 08:05"] * 2),
+            "event": ["a > b", "c", "a", "b > c"],
+            "channel": [None] * 4,
+        }
+    )
+    frame = pd.concat([frame, spelled], ignore_index=True)
+    frame["timestamp"] = frame["timestamp"].astype("datetime64[us]")
+    log = load_events(frame, project=project).cached()
+    assert paths.step_names(log, on) is not None  # the numbered lists are used
+    numbered = top_paths(log, n=500, by=by, on=on)
+    assert numbered.set_index("path").loc["a > b > c", "count"] == 2
+    monkeypatch.setattr(paths, "step_names", lambda log, on: None)
+    pd.testing.assert_frame_equal(numbered, top_paths(log, n=500, by=by, on=on))
+
+
+def test_steps_are_named_in_the_lists_when_their_names_are_not_known(project) -> None:  # type: ignore[no-untyped-def]
+    from cjm_helpers.overlay.paths import step_names
+
+    frame = sample_frame(project).assign(touchpoint="tp-from-the-log")
+    assert step_names(load_events(frame, project=project), "stage") is None
+    assert step_names(load_events(frame), "touchpoint") is None  # no inventory: the log's own ids
+    known = step_names(load_events(frame, project=project), "touchpoint")
+    assert known is not None
+    assert {tp.id for tp in project.touchpoints if tp.events} <= set(known)

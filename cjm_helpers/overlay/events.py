@@ -51,6 +51,7 @@ __all__ = [
     "materialise",
     "project_conversion_events",
     "resolve_backend",
+    "small_table",
     "spark_backend",
     "spark_python_env",
     "step_condition",
@@ -313,7 +314,7 @@ def _temp_name() -> str:
     return f"cjm_events_{os.getpid()}_{next(_counter)}"
 
 
-def _small_table(frame: pd.DataFrame, con: Any, schema: dict[str, str]) -> ir.Table:
+def small_table(frame: pd.DataFrame, con: Any, schema: dict[str, str]) -> ir.Table:
     """A small pandas table in the backend: a memtable for DuckDB, a registered temporary view elsewhere.
 
     Missing cells become real nulls first (pandas' NA would reach Spark as an object
@@ -1422,7 +1423,7 @@ def _join_inventory(
             "department": none,
         }
     con = con if con is not None else default_backend()
-    lookup = _small_table(tps, con, {c: "string" for c in tps.columns})
+    lookup = small_table(tps, con, {c: "string" for c in tps.columns})
     joined = table.left_join(lookup, table.event == lookup.tp_event)
     fields = ("stage", "channel", "device", "department")
     if "log_touchpoint" in absent:
@@ -1430,7 +1431,7 @@ def _join_inventory(
             "touchpoint": joined.tp_id,
             **{f: joined["tp_" + f] for f in fields},
         }
-    by_tp = _small_table(
+    by_tp = small_table(
         tps.drop_duplicates("tp_id").rename(columns=lambda c: "x" + c),
         con,
         {"x" + c: "string" for c in tps.columns},

@@ -172,25 +172,25 @@ def _counts(log: EventLog, chosen: dict[str, list[str]], conversions: list[str])
         converted=seen(conversions).any(),
         checkout=seen(chosen["checkout"]).any(),
         scrolled=seen(chosen["scroll"]).any(),
-        reviews=seen(chosen["review"]).cast("int64").sum(),
-        referrals=seen(chosen["referral"]).cast("int64").sum(),
-        impressions=seen(chosen["impression"]).cast("int64").sum(),
-        clicks=seen(chosen["click"]).cast("int64").sum(),
+        reviews=t.count(where=seen(chosen["review"])),
+        referrals=t.count(where=seen(chosen["referral"])),
+        impressions=t.count(where=seen(chosen["impression"])),
+        clicks=t.count(where=seen(chosen["click"])),
     )
     counts = per_user.agg(
         users=per_user.count(),
-        converted=per_user.converted.cast("int64").sum(),
-        checkout=per_user.checkout.cast("int64").sum(),
-        checkout_converted=(per_user.checkout & per_user.converted).cast("int64").sum(),
-        scrolled=per_user.scrolled.cast("int64").sum(),
+        converted=per_user.count(where=per_user.converted),
+        checkout=per_user.count(where=per_user.checkout),
+        checkout_converted=per_user.count(where=per_user.checkout & per_user.converted),
+        scrolled=per_user.count(where=per_user.scrolled),
         reviews=per_user.reviews.sum(),
         referrals=per_user.referrals.sum(),
         impressions=per_user.impressions.sum(),
         clicks=per_user.clicks.sum(),
     )
     key = t.session_id.fill_null(t.user_id) if log.has_sessions else t.user_id
-    sessions = t.group_by(key.name("k")).agg(n=t.count())
-    bounce = sessions.agg(visits=sessions.count(), single=(sessions.n == 1).cast("int64").sum())
+    sessions = t.group_by(key.name("k")).agg(single=t.count() == 1)
+    bounce = sessions.agg(visits=sessions.count(), single=sessions.count(where=sessions.single))
     found = counts.cross_join(bounce).execute().iloc[0].to_dict()
     return {name: int(value or 0) for name, value in found.items()}
 

@@ -85,3 +85,25 @@ def test_a_missing_cell_in_a_parquet_log_is_still_refused_with_its_line(
 def test_sessions_that_are_all_missing_words_mean_no_sessions(tmp_path) -> None:  # type: ignore[no-untyped-def]
     frame = clean_frame().assign(session_id="null")
     assert load_events(write(tmp_path, frame)).has_sessions is False
+
+
+@pytest.mark.parametrize("word", ["NULL", "none", "nan", ""])
+def test_optional_columns_read_as_they_are_only_when_no_value_can_be_a_missing_word(
+    tmp_path, word: str
+) -> None:  # type: ignore[no-untyped-def]
+    import ibis
+
+    clean = clean_frame().assign(channel=["app", "email", "chat"] * 4)
+    sql = ibis.to_sql(load_events(write(tmp_path, clean)).table)
+    assert "CASE" not in sql  # sessions from s, channels from a to e: no value tested
+    sessions = load_events(write(tmp_path, clean)).table.select("session_id").execute()
+    assert sessions["session_id"].isna().sum() == 4  # the file's nulls stay nulls
+
+    dirty = clean.copy()
+    dirty.loc[[2, 9], "channel"] = word
+    dirty.loc[4, "session_id"] = word
+    read = load_events(write(tmp_path, dirty)).table.select("seq", "session_id", "channel")
+    rows = read.execute().set_index("seq")
+    assert rows.loc[[2, 9], "channel"].isna().all()  # still read as missing
+    assert pd.isna(rows.loc[4, "session_id"])
+    assert rows["channel"].notna().sum() == 10

@@ -963,7 +963,8 @@ def _canonical(
     _require_columns(raw, names, source, lang)
     cols = {c: _column(raw, names[c]) for c in names}
     seq = raw.seq.cast("int64")
-    text = {c: _text(cols[c], trim) for c in cols if c != "timestamp"}
+    plain = set() if trim else _without_missing_words(statistics or {}, names, cols)
+    text = {c: _text(cols[c], trim, keep_missing=c in plain) for c in cols if c != "timestamp"}
     ts_raw = cols["timestamp"]
     found = _known_checks(statistics or {}, names, cols, text)
     if found is None:
@@ -979,6 +980,21 @@ def _canonical(
         _refuse_unread_timestamps(raw, seq, ts, ts_raw, found, source, tcol, row, date_format, lang)
     table = _canonical_columns(raw, cols, text, ts, seq, trim)
     return table, found
+
+
+def _without_missing_words(
+    statistics: Mapping[str, ColumnStatistics], names: dict[str, str], cols: dict[str, ir.Value]
+) -> set[str]:
+    """The optional text columns whose Parquet statistics prove that no value reads as missing: they
+    are read as they are, with no test of every value (their nulls stay nulls)."""
+    plain = set()
+    for column in OPTIONAL:
+        found = statistics.get(names[column]) if column in names else None
+        if found is None or not cols[column].type().is_string():
+            continue
+        if not may_hold_missing_word(found.smallest, found.largest, MISSING_TEXT):
+            plain.add(column)
+    return plain
 
 
 def _known_checks(

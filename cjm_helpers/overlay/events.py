@@ -966,7 +966,7 @@ def _canonical(
     plain = set() if trim else _without_missing_words(statistics or {}, names, cols)
     text = {c: _text(cols[c], trim, keep_missing=c in plain) for c in cols if c != "timestamp"}
     ts_raw = cols["timestamp"]
-    found = _known_checks(statistics or {}, names, cols, text)
+    found = _known_checks(statistics or {}, names, cols, text, plain)
     if found is None:
         checks = _cell_checks(raw, seq, text)
         checks.update(_timestamp_checks(seq, ts_raw, names["timestamp"], source, date_format, lang))
@@ -1002,8 +1002,11 @@ def _known_checks(
     names: dict[str, str],
     cols: dict[str, ir.Value],
     text: dict[str, ir.StringValue],
+    plain: set[str],
 ) -> dict[str, Any] | None:
     """What the checks would find in a clean Parquet log, proven by its statistics; None if unproven.
+
+    ``plain`` holds the optional columns proven to have no missing word (:func:`_without_missing_words`).
 
     Event names usually run from a to z, past the letters of the missing words, so the
     event column is proven by its distinct names instead (one light query), which are
@@ -1025,8 +1028,7 @@ def _known_checks(
         session = statistics.get(names["session_id"])
         if session is None or session.nulls is None:
             return None
-        is_text = cols["session_id"].type().is_string()
-        if is_text and may_hold_missing_word(session.smallest, session.largest, MISSING_TEXT):
+        if cols["session_id"].type().is_string() and "session_id" not in plain:
             return None
         found["sessions"] = session.rows - session.nulls
     if not proven("event"):

@@ -103,6 +103,7 @@ def _write_values(ax: Axes, mesh: QuadMesh, values: np.ma.MaskedArray, fmt: str,
             va="center",
             color=".15" if _luminance(colour) > 0.408 else "w",
             fontsize=size,
+            in_layout=False,
         )
 
 

@@ -16,9 +16,10 @@ stops before the first conversion event, or before the ``occurrence``-th one (2:
 second order). Keys named in ``exclude_from_last`` get no last-touch credit.
 Customers with an empty path have nothing to credit and are left out.
 
-The paths are counted with Ibis, so the work runs where the log lives (DuckDB,
-Spark, ...); only a table of at most (keys² x 2) counts comes back to pandas,
-and the Markov chain is solved on that small matrix with numpy.
+The paths are counted in the engine, so the work runs where the log lives (DuckDB,
+Spark, ...): with Ibis, or for touchpoints and channels together in one pass
+(:mod:`.attribution_pass`). Only a table of at most (keys² x 2) counts comes back to
+pandas, and the Markov chain is solved on that small matrix with numpy.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ import pandas as pd
 
 from .. import i18n
 from ..errors import DataError
+from .attribution_pass import both_path_counts, keyed_key, not_blank
 
 ATTRIBUTION_COLUMNS: tuple[str, ...] = (
     "key",
@@ -87,7 +89,7 @@ def _cut_at_conversion(
     first = conv.filter(conv.n == max(int(occurrence), 1) - 1).select(
         cuser=conv.user_id, cts=conv.ts, cseq=conv.seq
     )
-    t = t.filter(t.key.notnull() & _not_blank(t.key))
+    t = t.filter(t.key.notnull() & not_blank(t.key))
     t = t.left_join(first, t.user_id == first.cuser)
     before_conversion = t.cts.isnull() | (t.ts < t.cts) | ((t.ts == t.cts) & (t.seq < t.cseq))
     return t.filter(before_conversion).select(
@@ -108,8 +110,14 @@ def path_counts(
     first step) by customers who converted or not; ``ends`` counts the paths whose
     last step is ``key`` (a row with steps 0 can carry ends only). ``conversion_events``
     and ``occurrence`` choose the conversion (see :func:`_cut_at_conversion`); keys in
-    ``exclude`` are left out of the paths. Computed with Ibis; the result is small.
+    ``exclude`` are left out of the paths. Computed in the engine; the result is small.
+    Touchpoints and channels of the first conversion are counted together, in one pass
+    (:mod:`.attribution_pass`), where the engine can.
     """
+    if max(int(occurrence), 1) == 1 and not exclude and by in ("touchpoint", "channel"):
+        both = both_path_counts(log, _conversion_names(log, conversion_events))
+        if both is not None:
+            return both[by].copy()
     counts = path_count_table(log, by, conversion_events, occurrence, exclude)
     frame = counts.to_pandas()
     frame["prev"] = frame["prev"].astype(object).where(frame["prev"].notna(), None)
@@ -147,17 +155,9 @@ def path_count_table(
         )
     table = _keyed_table(log, by)
     conversions = _conversion_names(log, conversion_events)
-    key = table[by].cast("string")
-    usable = key.notnull() & _not_blank(key)
-    if exclude:
-        usable = usable & ~key.isin([str(k) for k in exclude])
     is_conv = table.event.isin(conversions or ["\0"])
     t = table.select(
-        "user_id",
-        "ts",
-        "seq",
-        key=ibis.ifelse(usable, key, ibis.null("string")),
-        conv=is_conv.cast("int64"),
+        "user_id", "ts", "seq", key=keyed_key(table, by, exclude), conv=is_conv.cast("int64")
     )
     t = t.filter(t.key.notnull() | (t.conv == 1))
     order = [t.ts, t.seq]
@@ -191,11 +191,6 @@ def _keyed_table(log: Any, by: str) -> ir.Table:
             i18n.t("errors.overlay.attribution_column", source=source, column=repr(by), by=by)
         )
     return table
-
-
-def _not_blank(key: ir.StringValue) -> ir.BooleanValue:
-    """Whether a key has more than spaces; trimmed only when it starts with one (trimming every key is slow)."""
-    return ibis.ifelse(key.left(1).isin([" ", "\t", "\n"]), key.strip() != "", key.length() > 0)
 
 
 def _conversion_names(log: Any, conversion_events: Sequence[str] | None) -> list[str]:

@@ -65,11 +65,11 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 import ibis
 import ibis.expr.operations as ops
@@ -86,6 +86,8 @@ from .parquet_checks import (
     parquet_statistics,
     proven_present,
 )
+
+T = TypeVar("T")
 
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "user_id",
@@ -364,6 +366,8 @@ class EventLog:
     _event_names: list[str] | None = field(default=None, repr=False)
     _unjoined: tuple[ir.Table, ir.Table] | None = field(default=None, repr=False)
     """(``table``, the same rows before the inventory join): kept only while ``table`` is that table."""
+    _remembered: dict[Hashable, tuple[ir.Table, Any]] = field(default_factory=dict, repr=False)
+    """Results analyses share (see :meth:`remembered`), each with the table it was computed on."""
 
     def events(self) -> ir.Table:
         """The log's own columns (:data:`EVENT_COLUMNS`), without the join to the touchpoint inventory.
@@ -376,6 +380,19 @@ class EventLog:
         if self._unjoined is not None and self._unjoined[0] is self.table:
             return self._unjoined[1]
         return self.table.select(*EVENT_COLUMNS)
+
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once per ``key`` while the table stays the same table.
+
+        What one pass gives several analyses (the path counts by touchpoint and by channel).
+        A log whose table was replaced (a period's filter) computes its own.
+        """
+        kept = self._remembered.get(key)
+        if kept is not None and kept[0] is self.table:
+            return cast(T, kept[1])
+        value = compute()
+        self._remembered[key] = (self.table, value)
+        return value
 
     def event_names(self) -> list[str]:
         """The distinct event names in the log (one query, when first asked; the notes and KPIs share it)."""

@@ -74,6 +74,14 @@ class OverlayResults(dict[str, pd.DataFrame]):
         self.seconds: dict[str, float] = {}
         """Wall seconds per part of the run: loading, each analysis, each figure, the summary."""
 
+    def order_as(self, names: Sequence[str]) -> None:
+        """The analyses, and the ones that failed, in the order of ``names`` (the summary's)."""
+        for table in (self, self.failed):
+            kept = dict(table)
+            table.clear()
+            table.update({name: kept[name] for name in names if name in kept})
+            table.update(kept)
+
 
 def _plot(module: str, name: str, **options: Any) -> Callable[..., Any]:
     """The figure function ``name`` of ``module`` (:mod:`.plots`, :mod:`.themes_plot`), imported when
@@ -167,14 +175,17 @@ def run_overlay(
         results.seconds["load"] += time.perf_counter() - started
 
     figures: dict[str, bytes] = {}
+    # the analyses without a figure run last: every figure is then drawn while the engine works
+    computing = sorted(steps, key=lambda step: step[2] is None)
     for step, outcome in tqdm(
-        _computed(steps, results.skipped, log.backend, first=notes),
+        _computed(computing, results.skipped, log.backend, first=notes),
         total=len(steps),
         desc="overlay",
         unit="analysis",
         disable=not progress,
     ):
         _finish_step(step, outcome, out, lang, results, figures)
+    results.order_as([name for name, _, _ in steps])
     started = time.perf_counter()
     write_bytes(
         out / "summary.html",

@@ -77,13 +77,17 @@ def test_the_second_key_reads_the_first_ones_pass(monkeypatch) -> None:  # type:
     log = load_events(
         pd.DataFrame(rows, columns=list(frame_of([]).columns)), conversion_events=["pay"]
     )
-    by_touchpoint = attribution_module.attribution(log, by="touchpoint")
-    by_channel = attribution_module.attribution(log, by="channel")
+    alone = attribution_module.attribution(log, by="channel")  # one key wanted: its own query
+    assert passes == []
+    by_touchpoint = attribution_module.attribution(log, by="touchpoint", both_keys=True)
+    by_channel = attribution_module.attribution(log, by="channel", both_keys=True)
     assert len(passes) == 1
+    pd.testing.assert_frame_equal(by_channel, alone)
     assert set(by_touchpoint["key"]) == {"p", "q"} and set(by_channel["key"]) == {"web", "app"}
     # a log whose table was replaced (a period's filter) counts its own rows
     first_only = replace(log, table=log.table.filter(log.table.user_id == "a"))
-    assert attribution_module.path_counts(first_only, by="channel")["steps"].sum() == 2
+    counts = attribution_module.path_counts(first_only, by="channel", both_keys=True)
+    assert counts["steps"].sum() == 2
     assert len(passes) == 2
 
 
@@ -102,7 +106,7 @@ def test_a_later_conversion_or_excluded_keys_use_the_query_for_one_key(monkeypat
     log = load_events(
         pd.DataFrame(rows, columns=list(frame_of([]).columns)), conversion_events=["pay"]
     )
-    second = attribution_module.path_counts(log, by="touchpoint", occurrence=2)
+    second = attribution_module.path_counts(log, by="touchpoint", occurrence=2, both_keys=True)
     assert set(second.loc[second["converted"], "key"]) == {"p", "q", "r"}
-    trimmed = attribution_module.path_counts(log, by="channel", exclude=["web"])
+    trimmed = attribution_module.path_counts(log, by="channel", exclude=["web"], both_keys=True)
     assert set(trimmed["key"]) == {"app"}

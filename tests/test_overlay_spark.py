@@ -139,6 +139,14 @@ ANALYSES: dict[str, tuple[Callable[[EventLog], pd.DataFrame], list[str]]] = {
     "kpis": (kpis, ["kpi"]),
     "attribution": (attribution, ["key"]),
     "attribution by channel": (lambda log: attribution(log, by="channel"), ["key"]),
+    "attribution, both keys in one pass": (
+        lambda log: attribution(log, both_keys=True),
+        ["key"],
+    ),
+    "attribution by channel from that pass": (
+        lambda log: attribution(log, by="channel", both_keys=True),
+        ["key"],
+    ),
     "unmatched events": (lambda log: log.unmatched_events(), ["event"]),
 }
 

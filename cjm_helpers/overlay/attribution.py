@@ -43,7 +43,7 @@ import pandas as pd
 
 from .. import i18n
 from ..errors import DataError
-from .attribution_pass import both_path_counts, keyed_key, not_blank
+from .attribution_pass import KEYS, both_path_counts, keyed_key, not_blank
 
 ATTRIBUTION_COLUMNS: tuple[str, ...] = (
     "key",
@@ -103,6 +103,7 @@ def path_counts(
     conversion_events: Sequence[str] | None = None,
     occurrence: int = 1,
     exclude: Sequence[str] = (),
+    both_keys: bool = False,
 ) -> pd.DataFrame:
     """Counted steps and ends of every customer's path: columns prev, key, converted, steps, ends.
 
@@ -111,10 +112,11 @@ def path_counts(
     last step is ``key`` (a row with steps 0 can carry ends only). ``conversion_events``
     and ``occurrence`` choose the conversion (see :func:`_cut_at_conversion`); keys in
     ``exclude`` are left out of the paths. Computed in the engine; the result is small.
-    Touchpoints and channels of the first conversion are counted together, in one pass
-    (:mod:`.attribution_pass`), where the engine can.
+    ``both_keys``: when both touchpoints and channels are wanted, count them together in
+    one pass (:mod:`.attribution_pass`, first conversion, where the engine can), kept on
+    the log for the other key: faster than two passes, slower than one.
     """
-    if max(int(occurrence), 1) == 1 and not exclude and by in ("touchpoint", "channel"):
+    if both_keys and max(int(occurrence), 1) == 1 and not exclude and by in KEYS:
         both = both_path_counts(log, _conversion_names(log, conversion_events))
         if both is not None:
             return both[by].copy()
@@ -296,6 +298,7 @@ def attribution(
     conversion_events: Sequence[str] | None = None,
     occurrence: int = 1,
     exclude_from_last: Sequence[str] = (),
+    both_keys: bool = False,
 ) -> pd.DataFrame:
     """First-touch, last-touch and Markov removal-effect shares per touchpoint or channel.
 
@@ -306,9 +309,10 @@ def attribution(
     ``conversion_events`` and ``occurrence`` choose what converting is (default: the
     log's conversion events, the first one); keys in ``exclude_from_last`` never get
     last-touch credit (the touch before them does), e.g. the checkout where the
-    conversion itself happens.
+    conversion itself happens. ``both_keys``: the other key will be asked for too, so
+    both are counted in one pass (see :func:`path_counts`).
     """
-    counts = path_counts(log, by, conversion_events, occurrence)
+    counts = path_counts(log, by, conversion_events, occurrence, both_keys=both_keys)
     if counts.empty:
         return pd.DataFrame(
             {

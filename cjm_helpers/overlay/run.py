@@ -236,12 +236,12 @@ def _analysis_steps(
         ("kpis", lambda: kpis(log, tickets=ticket_frame), _plot("plots", "plot_kpis")),
         (
             "attribution",
-            lambda: attribution(log, by="touchpoint"),
+            lambda: attribution(log, by="touchpoint", both_keys=True),
             _plot("plots", "plot_attribution"),
         ),
         (
             "attribution_channel",
-            lambda: attribution(log, by="channel"),
+            lambda: attribution(log, by="channel", both_keys=True),
             _plot("plots", "plot_attribution", by="channel"),
         ),
         ("unmatched_events", log.unmatched_events, None),

@@ -495,6 +495,8 @@ BUILT_KEY: tuple[str, ...] = (
     "department",
 )
 """The same, in the built table (the log's values, or the touchpoint's where the log has none)."""
+IDENTITY_KEY: tuple[str, ...] = ("user_id", "ts", "event")
+"""The columns copies of a row share first: hashed to find the few rows worth comparing in full."""
 
 
 def count_duplicates(table: ir.Table) -> int:
@@ -507,10 +509,12 @@ def count_duplicates(table: ir.Table) -> int:
     )
     absent = _absent(table)
     key = [c for c in key if c not in absent] or key
-    # rows can only repeat one another when their hashes do: the hashes shared by several rows come
-    # back first (almost always none or a few), and only their rows are grouped exactly, so a
-    # collision costs a little work, never a wrong count, and no query holds every row's key
-    hashed = table.select(*key, row_hash=ibis.struct({c: table[c] for c in key}).hash())
+    # rows can only repeat one another when they share a customer, a time and an event: the hashes
+    # of those three shared by several rows come back first (almost always none or a few), and
+    # only their rows are grouped exactly on every column, so a collision or a near copy costs a
+    # little work, never a wrong count, and no query holds every row's key
+    identity = [c for c in IDENTITY_KEY if c in key] or key
+    hashed = table.select(*key, row_hash=ibis.struct({c: table[c] for c in identity}).hash())
     by_hash = hashed.group_by("row_hash").agg(n=hashed.count())
     shared = by_hash.filter(by_hash.n > 1).select("row_hash").limit(_SHARED_HASHES + 1).execute()
     if shared.empty:

@@ -22,8 +22,8 @@ drawn_rows = st.lists(
         st.sampled_from("abc"),
         st.integers(0, 6),
         st.sampled_from(["view", "cart", "pay", "help"]),
-        st.sampled_from(["p", "q", None, " "]),
-        st.sampled_from(["web", "app", None, "  "]),
+        st.sampled_from(["p", "q", None, " ", " p", "\t"]),  # blank keys are no keys
+        st.sampled_from(["web", "app", None, "  ", "", "\rm", "\n"]),
     ),
     min_size=1,
     max_size=40,

@@ -4,7 +4,9 @@ of the Ibis query for each key alone, and runs once for both."""
 from __future__ import annotations
 
 import importlib
+import tempfile
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
@@ -52,11 +54,16 @@ def ordered(frame: pd.DataFrame) -> pd.DataFrame:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(drawn_rows, st.sampled_from([["pay"], ["pay", "help"], ["none of them"]]))
 def test_both_keys_from_one_pass_equal_each_key_counted_alone(drawn, conversions) -> None:  # type: ignore[no-untyped-def]
-    log = load_events(frame_of(drawn), conversion_events=conversions)
-    both = attribution_pass.both_path_counts(log, conversions)
-    assert both is not None  # DuckDB runs the pass
-    for by in ("touchpoint", "channel"):
-        pd.testing.assert_frame_equal(ordered(both[by]), ordered(alone(log, by)))
+    frame = frame_of(drawn)
+    with tempfile.TemporaryDirectory() as folder:
+        parquet = Path(folder) / "events.parquet"  # Parquet text reaches the pass as written
+        frame.to_parquet(parquet, index=False)
+        for source in (frame, parquet):
+            log = load_events(source, conversion_events=conversions)
+            both = attribution_pass.both_path_counts(log, conversions)
+            assert both is not None  # DuckDB runs the pass
+            for by in ("touchpoint", "channel"):
+                pd.testing.assert_frame_equal(ordered(both[by]), ordered(alone(log, by)))
 
 
 def test_the_second_key_reads_the_first_ones_pass(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -232,9 +232,13 @@ OPPORTUNITY_STATUSES: tuple[str, ...] = get_args(OpportunityStatus)
 
 
 class Part(BaseModel):
-    """Base of every part: unknown fields are refused so typos surface at once."""
+    """Base of every part: unknown fields are refused so typos surface at once.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    Validators are built when a model is first used (a project builds every part's at once),
+    not as each class is defined: a command starts sooner, one that reads no project most.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
 
 class Card(Part):

@@ -102,3 +102,30 @@ def test_notebook_theme_matches_seaborn_without_importing_it() -> None:
 def test_chapter_setup_does_not_import_seaborn() -> None:
     code = "from cjm_helpers.notebook import setup_plots\nsetup_plots()"
     assert loaded_after(code, ("seaborn", "scipy")) == []
+
+
+SURVEY_AND_TICKETS = (
+    "cjm_helpers.overlay.feedback_samples",
+    "cjm_helpers.overlay.generate",
+    "cjm_helpers.overlay.survey",
+    "cjm_helpers.overlay.themes",
+    "cjm_helpers.overlay.tickets",
+)
+
+
+def test_an_event_overlay_starts_without_the_survey_and_ticket_modules() -> None:
+    assert loaded_after("import cjm_helpers.overlay.run", SURVEY_AND_TICKETS) == []
+    code = "from cjm_helpers.overlay import load_survey, find_themes\nload_survey, find_themes"
+    loaded = loaded_after(code, SURVEY_AND_TICKETS)  # each name from its own module, when asked
+    assert {"cjm_helpers.overlay.survey", "cjm_helpers.overlay.themes"} <= set(loaded)
+    assert "cjm_helpers.overlay.generate" not in loaded
+
+
+def test_the_command_line_reads_a_run_s_parameters_without_its_machinery() -> None:
+    code = "from cjm_helpers.cli import build_parser\nbuild_parser()"
+    assert loaded_after(code, ("cjm_helpers.run.batch", "cjm_helpers.run.suite")) == []
+    code = "from cjm_helpers.run import run_suite, plan_batch\nrun_suite, plan_batch"
+    assert loaded_after(code, ("cjm_helpers.run.batch", "cjm_helpers.run.suite")) == [
+        "cjm_helpers.run.batch",
+        "cjm_helpers.run.suite",
+    ]

@@ -41,9 +41,6 @@ from .funnel import funnel
 from .gaps import gaps
 from .kpis import kpis
 from .paths import By, named_path, time_between_stages, top_paths, transitions
-from .survey import emotion_curve, load_survey, survey_segments
-from .themes import overlay_themes
-from .tickets import load_tickets, ticket_counts
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -198,18 +195,24 @@ def run_overlay(
 def _load_inputs(
     events: Any, survey: Any, tickets: Any, project: Project | None, lang: str, reading: ReadOptions
 ) -> tuple[EventLog, pd.DataFrame | None, pd.DataFrame | None]:
-    """The event log, survey and tickets read once, so every analysis works on the same rows."""
+    """The event log, survey and tickets read once, so every analysis works on the same rows.
+
+    The survey's and the tickets' modules load only when those are given.
+    """
     log = load_events(events, project=project, **reading.event_kwargs()).cached()
-    survey_frame = (
-        call_accepting(load_survey, survey, project=project, lang=lang, **reading.date_kwargs())
-        if survey is not None
-        else None
-    )
-    ticket_frame = (
-        call_accepting(load_tickets, tickets, project, lang=lang, **reading.date_kwargs())
-        if tickets is not None and project is not None
-        else None
-    )
+    survey_frame = ticket_frame = None
+    if survey is not None:
+        from .survey import load_survey
+
+        survey_frame = call_accepting(
+            load_survey, survey, project=project, lang=lang, **reading.date_kwargs()
+        )
+    if tickets is not None and project is not None:
+        from .tickets import load_tickets
+
+        ticket_frame = call_accepting(
+            load_tickets, tickets, project, lang=lang, **reading.date_kwargs()
+        )
     return log, survey_frame, ticket_frame
 
 
@@ -257,6 +260,12 @@ def _input_steps(
 ) -> list[Step]:
     """The analyses of the survey and the tickets, only for the inputs that were given."""
     steps: list[Step] = []
+    if survey_frame is None and ticket_frame is None:
+        return steps
+    from .survey import emotion_curve, survey_segments
+    from .themes import overlay_themes
+    from .tickets import ticket_counts
+
     if survey_frame is not None and project is not None:
         steps.append(
             (

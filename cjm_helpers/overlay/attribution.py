@@ -43,7 +43,7 @@ import pandas as pd
 
 from .. import i18n
 from ..errors import DataError
-from .attribution_pass import KEYS, both_path_counts, keyed_key, not_blank
+from .attribution_pass import KEYS, both_path_counts, keyed_key, not_blank, typed_counts
 
 ATTRIBUTION_COLUMNS: tuple[str, ...] = (
     "key",
@@ -120,13 +120,9 @@ def path_counts(
         both = both_path_counts(log, _conversion_names(log, conversion_events))
         if both is not None:
             return both[by].copy()
-    counts = path_count_table(log, by, conversion_events, occurrence, exclude)
-    frame = counts.to_pandas()
-    frame["prev"] = frame["prev"].astype(object).where(frame["prev"].notna(), None)
-    frame["steps"] = frame["steps"].astype("int64")
-    frame["ends"] = frame["ends"].astype("int64")
-    frame["converted"] = frame["converted"].astype(bool)
-    return frame
+    return typed_counts(
+        path_count_table(log, by, conversion_events, occurrence, exclude).to_pandas()
+    )
 
 
 def path_count_table(

@@ -13,7 +13,15 @@ Ibis queries; on 10M, 2.7 s against 4.2 s.
 
 from __future__ import annotations
 
-__all__ = ["ENGINES", "KEYS", "both_path_counts", "keyed_key", "not_blank", "not_blank_bytewise"]
+__all__ = [
+    "ENGINES",
+    "KEYS",
+    "both_path_counts",
+    "keyed_key",
+    "not_blank",
+    "not_blank_bytewise",
+    "typed_counts",
+]
 
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +31,8 @@ import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pandas as pd
 import sqlglot
+
+from .events import backend_name
 
 ENGINES: frozenset[str] = frozenset({"duckdb", "pyspark"})
 """The engines that run the pass (window functions that skip nulls, ``COUNT(*) FILTER``)."""
@@ -104,7 +114,7 @@ def both_path_counts(log: Any, conversions: Sequence[str]) -> dict[str, pd.DataF
     table = getattr(log, "table", None)
     if table is None or not set(KEYS) <= set(table.columns):
         return None
-    if str(getattr(log.backend, "name", "")) not in ENGINES:
+    if backend_name(log.backend) not in ENGINES:
         return None
     names = tuple(str(c) for c in conversions)
 
@@ -127,11 +137,10 @@ def _pass(table: ir.Table, conversions: Sequence[str], backend: Any) -> ir.Table
     keyed = keyed.filter(keyed.tp.notnull() | keyed.ch.notnull() | (keyed.conv == 1))
     # as Table.sql builds it, with the result's columns given: Table.sql would ask the engine
     # for them before Ibis has sent it the tables it holds in memory (the touchpoints)
-    dialect = backend.dialect
     query = (
         PASS_SQL
-        if backend.name == "duckdb"
-        else sqlglot.transpile(PASS_SQL, read="duckdb", write=dialect)[0]
+        if backend_name(backend) == "duckdb"
+        else sqlglot.transpile(PASS_SQL, read="duckdb", write=backend.dialect)[0]
     )
     view = ops.SQLStringView(
         parent=keyed.alias("keyed_events").op(), query=query, schema=PASS_SCHEMA
@@ -152,6 +161,12 @@ def _split(counted: pd.DataFrame) -> dict[str, pd.DataFrame]:
             .reset_index()
         )
         frame.columns = ["prev", "key", "converted", "steps", "ends"]
-        frame["prev"] = frame["prev"].astype(object).where(frame["prev"].notna(), None)
-        out[by] = frame.astype({"steps": "int64", "ends": "int64", "converted": bool})
+        out[by] = typed_counts(frame)
     return out
+
+
+def typed_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Path counts as :func:`.attribution.path_counts` gives them: a path's first step has ``prev``
+    None, the counts are whole numbers and ``converted`` a flag, whichever engine counted them."""
+    frame["prev"] = frame["prev"].astype(object).where(frame["prev"].notna(), None)
+    return frame.astype({"steps": "int64", "ends": "int64", "converted": bool})
